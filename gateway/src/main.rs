@@ -1,0 +1,2 @@
+//! The `codehub` command.
+fn main() {}

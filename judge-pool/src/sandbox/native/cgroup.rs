@@ -1,0 +1,150 @@
+//! Per-slot cgroups (v1 hierarchy: `memory`, `pids`, `cpuacct`).
+//!
+//! The host creates one cgroup per sandbox slot in each controller and keeps it for the
+//! slot's life; every run's processes join it before `execve`. The host sets the memory
+//! and pids limits before each run; the keeper reads CPU usage, the memory peak and the
+//! OOM-kill counter through descriptors the host opened (so it needs no host privilege).
+
+use crate::sandbox::SandboxError;
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::os::fd::OwnedFd;
+use std::path::{Path, PathBuf};
+
+const CONTROLLERS: [&str; 3] = ["memory", "pids", "cpuacct"];
+/// The directory under each controller that holds CodeHub's cgroups.
+const PARENT: &str = "codehub";
+
+/// One slot's cgroups; removed on drop (after its processes are gone).
+#[derive(Debug)]
+pub struct SlotCgroup {
+    dirs: Vec<PathBuf>,
+    memory_limit: File,
+    pids_max: File,
+}
+
+/// Descriptors the keeper needs (see [`super::protocol::KeeperConfig::cgroup_procs`]).
+pub struct KeeperFds {
+    /// `cgroup.procs` of every controller, opened for writing.
+    pub procs: Vec<OwnedFd>,
+    /// `cpuacct.usage`.
+    pub cpu_usage: OwnedFd,
+    /// `memory.max_usage_in_bytes`.
+    pub memory_peak: OwnedFd,
+    /// `memory.oom_control`.
+    pub oom_control: OwnedFd,
+}
+
+fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> SandboxError {
+    let context = context.into();
+    move |e| SandboxError::io(context, e)
+}
+
+/// Checks that the cgroup v1 controllers are mounted and writable.
+pub fn check_available(root: &Path) -> Result<(), SandboxError> {
+    for c in CONTROLLERS {
+        let dir = root.join(c);
+        if !dir.join("cgroup.procs").exists() {
+            return Err(SandboxError::Unavailable(format!(
+                "cgroup v1 controller `{c}` is not mounted at {} (the native sandbox needs \
+                 the memory, pids and cpuacct controllers, and root)",
+                dir.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Removes CodeHub cgroups left by processes that no longer exist.
+pub fn remove_stale(root: &Path) {
+    for c in CONTROLLERS {
+        let Ok(entries) = fs::read_dir(root.join(c).join(PARENT)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let owner_alive = name
+                .split('-')
+                .next()
+                .and_then(|pid| pid.parse::<u32>().ok())
+                .is_some_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
+            if !owner_alive {
+                let _ = fs::remove_dir(entry.path());
+            }
+        }
+    }
+}
+
+impl SlotCgroup {
+    /// Creates the slot's cgroups, named `<judge pid>-<slot>`.
+    pub fn create(root: &Path, name: &str) -> Result<SlotCgroup, SandboxError> {
+        let mut dirs = Vec::new();
+        for c in CONTROLLERS {
+            let dir = root.join(c).join(PARENT).join(name);
+            fs::create_dir_all(&dir).map_err(io(format!("create cgroup {}", dir.display())))?;
+            dirs.push(dir);
+        }
+        let open_w = |p: PathBuf| {
+            OpenOptions::new()
+                .write(true)
+                .open(&p)
+                .map_err(io(format!("open {}", p.display())))
+        };
+        let memory_limit = open_w(dirs[0].join("memory.limit_in_bytes"))?;
+        let pids_max = open_w(dirs[1].join("pids.max"))?;
+        // No swap for the sandbox, even where the host has some.
+        let _ = fs::write(dirs[0].join("memory.swappiness"), "0");
+        Ok(SlotCgroup {
+            dirs,
+            memory_limit,
+            pids_max,
+        })
+    }
+
+    /// Opens the descriptors handed to the keeper.
+    pub fn keeper_fds(&self) -> Result<KeeperFds, SandboxError> {
+        let open = |p: PathBuf, write: bool| -> Result<OwnedFd, SandboxError> {
+            OpenOptions::new()
+                .read(true)
+                .write(write)
+                .open(&p)
+                .map(OwnedFd::from)
+                .map_err(io(format!("open {}", p.display())))
+        };
+        Ok(KeeperFds {
+            procs: self
+                .dirs
+                .iter()
+                .map(|d| open(d.join("cgroup.procs"), true))
+                .collect::<Result<_, _>>()?,
+            cpu_usage: open(self.dirs[2].join("cpuacct.usage"), false)?,
+            memory_peak: open(self.dirs[0].join("memory.max_usage_in_bytes"), true)?,
+            oom_control: open(self.dirs[0].join("memory.oom_control"), false)?,
+        })
+    }
+
+    /// Sets the memory and process limits of the next run.
+    pub fn set_limits(&mut self, memory_bytes: u64, processes: u32) -> Result<(), SandboxError> {
+        self.memory_limit
+            .write_all(memory_bytes.to_string().as_bytes())
+            .map_err(io("set memory.limit_in_bytes"))?;
+        self.pids_max
+            .write_all(processes.to_string().as_bytes())
+            .map_err(io("set pids.max"))?;
+        Ok(())
+    }
+}
+
+impl Drop for SlotCgroup {
+    fn drop(&mut self) {
+        for dir in &self.dirs {
+            // The keeper is dead by now; its last processes may take a moment to leave.
+            for _ in 0..50 {
+                if fs::remove_dir(dir).is_ok() || !dir.exists() {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+        }
+    }
+}

@@ -1,0 +1,793 @@
+//! The native Linux sandbox: namespaces, a read-only root view, tmpfs work space, cgroup
+//! v1 limits and rlimits, with a warm pool of pre-built sandboxes ("slots").
+//!
+//! Each slot is a [`keeper`] process living inside its own user, pid, net, mount, ipc and
+//! uts namespaces; a run costs one `fork` + `execve` inside it, not a new set of
+//! namespaces. A slot serves one [`NativeEnv`] at a time; when the environment is dropped
+//! its `/work` and `/tmp` are wiped (every process of it is already gone) and the slot goes
+//! back to the pool.
+//!
+//! The host reaches a slot's files through `/proc/<init>/root`, always with
+//! `openat2(RESOLVE_IN_ROOT)`, so a symlink planted by a program cannot point the judge at
+//! a host file.
+//!
+//! Requirements: root (to create cgroups and write id maps) and the cgroup v1 `memory`,
+//! `pids` and `cpuacct` controllers. Otherwise [`NativeSandbox::new`] says what is missing.
+
+mod cgroup;
+pub mod keeper;
+pub mod protocol;
+
+use self::cgroup::SlotCgroup;
+use self::protocol::{Channel, KeeperConfig, Message, RunRequest, SANDBOX_UID};
+use super::{
+    Environment, ExitStatus, LimitHit, RunResult, RunSpec, Sandbox, SandboxError, Stdin, Stdout,
+    check_relative,
+};
+use nix::sys::socket::{AddressFamily, SockFlag, SockType, setsockopt, socketpair, sockopt};
+use nix::sys::time::TimeVal;
+use std::fs;
+use std::io;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// How to start a keeper: a program (and arguments) whose `main` calls
+/// [`keeper::keeper_main`] (the `codehub-sandbox-keeper` binary, or `codehub
+/// __sandbox-keeper`).
+#[derive(Debug, Clone)]
+pub struct KeeperCommand {
+    /// The executable.
+    pub program: PathBuf,
+    /// Its arguments.
+    pub args: Vec<String>,
+}
+
+/// Settings of the native sandbox.
+#[derive(Debug, Clone)]
+pub struct NativeConfig {
+    /// How keepers are started.
+    pub keeper: KeeperCommand,
+    /// Host directory for the slots' mount points (nothing is written in it but empty
+    /// directories).
+    pub runtime_dir: PathBuf,
+    /// Where the cgroup v1 controllers are mounted.
+    pub cgroup_root: PathBuf,
+    /// Host paths shown read-only inside (toolchains and what they need).
+    pub readonly_paths: Vec<PathBuf>,
+    /// Most slots alive at once (busy + idle): the judge's parallelism.
+    pub max_slots: usize,
+    /// Size of each slot's `/work`.
+    pub work_bytes: u64,
+    /// Size of each slot's `/tmp`.
+    pub tmp_bytes: u64,
+    /// Host uid (and gid) of the keeper; the programs run as the next one. Neither needs
+    /// to exist in `/etc/passwd`; neither should own anything on the host.
+    pub host_uid_base: u32,
+}
+
+/// The read-only paths every sandbox shows: the usual toolchain locations.
+pub const DEFAULT_READONLY_PATHS: &[&str] = &[
+    "/usr",
+    "/bin",
+    "/sbin",
+    "/lib",
+    "/lib32",
+    "/lib64",
+    "/libx32",
+    "/etc/alternatives",
+    "/etc/ld.so.cache",
+    "/etc/ld.so.conf",
+    "/etc/ld.so.conf.d",
+    "/etc/localtime",
+];
+
+impl NativeConfig {
+    /// Defaults: slots under the system temp dir, one slot per CPU, 256 MiB `/work`,
+    /// 64 MiB `/tmp`.
+    pub fn new(keeper: KeeperCommand) -> Self {
+        NativeConfig {
+            keeper,
+            runtime_dir: std::env::temp_dir().join("codehub-sandbox"),
+            cgroup_root: PathBuf::from("/sys/fs/cgroup"),
+            readonly_paths: DEFAULT_READONLY_PATHS.iter().map(PathBuf::from).collect(),
+            max_slots: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            work_bytes: 256 << 20,
+            tmp_bytes: 64 << 20,
+            host_uid_base: 61_000,
+        }
+    }
+}
+
+/// Next slot number, unique in this process (slot names are `<judge pid>-<n>`).
+static NEXT_SLOT_ID: AtomicUsize = AtomicUsize::new(0);
+
+/// The native sandbox: a bounded pool of keeper slots.
+#[derive(Clone)]
+pub struct NativeSandbox {
+    inner: Arc<Pool>,
+}
+
+struct Pool {
+    config: NativeConfig,
+    /// Idle, wiped slots ready for the next environment.
+    idle: Mutex<Vec<Slot>>,
+    /// One permit per slot that may exist; an environment holds one for its life.
+    permits: Arc<Semaphore>,
+}
+
+impl NativeSandbox {
+    /// Checks the host can run native sandboxes and prepares the runtime directory.
+    ///
+    /// # Errors
+    /// [`SandboxError::Unavailable`] without root or cgroup v1 controllers.
+    pub fn new(config: NativeConfig) -> Result<Self, SandboxError> {
+        if !nix::unistd::geteuid().is_root() {
+            return Err(SandboxError::Unavailable(
+                "the native sandbox must run as root (it creates cgroups and maps users)".into(),
+            ));
+        }
+        cgroup::check_available(&config.cgroup_root)?;
+        cgroup::remove_stale(&config.cgroup_root);
+        remove_stale_slot_dirs(&config.runtime_dir);
+        fs::create_dir_all(&config.runtime_dir)
+            .map_err(|e| SandboxError::io("create sandbox runtime dir", e))?;
+        let _ = fs::set_permissions(&config.runtime_dir, fs::Permissions::from_mode(0o755));
+        let permits = Arc::new(Semaphore::new(config.max_slots.max(1)));
+        Ok(NativeSandbox {
+            inner: Arc::new(Pool {
+                config,
+                idle: Mutex::new(Vec::new()),
+                permits,
+            }),
+        })
+    }
+
+    /// Builds `n` slots ahead of demand (at most `max_slots`).
+    ///
+    /// # Errors
+    /// The first slot that fails to start.
+    pub async fn warm_up(&self, n: usize) -> Result<(), SandboxError> {
+        let mut envs = Vec::new();
+        for _ in 0..n.min(self.inner.config.max_slots) {
+            envs.push(self.acquire().await?);
+        }
+        drop(envs);
+        // Give the releases (which run on the blocking pool) a moment to land.
+        for _ in 0..100 {
+            if self.inner.idle.lock().expect("pool lock").len()
+                >= n.min(self.inner.config.max_slots)
+            {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        Ok(())
+    }
+
+    /// Slots currently idle in the pool.
+    pub fn idle_slots(&self) -> usize {
+        self.inner.idle.lock().expect("pool lock").len()
+    }
+}
+
+fn remove_stale_slot_dirs(runtime_dir: &Path) {
+    let Ok(entries) = fs::read_dir(runtime_dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let alive = name
+            .split('-')
+            .next()
+            .and_then(|p| p.parse::<u32>().ok())
+            .is_some_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
+        if !alive {
+            let _ = fs::remove_dir(entry.path().join("root"));
+            let _ = fs::remove_dir(entry.path());
+        }
+    }
+}
+
+impl Sandbox for NativeSandbox {
+    type Env = NativeEnv;
+
+    fn backend(&self) -> &'static str {
+        "native"
+    }
+
+    async fn acquire(&self) -> Result<NativeEnv, SandboxError> {
+        let permit = self
+            .inner
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| SandboxError::Protocol("sandbox pool closed".into()))?;
+        let idle = self.inner.idle.lock().expect("pool lock").pop();
+        let slot = match idle {
+            Some(slot) => slot,
+            None => {
+                let pool = self.inner.clone();
+                let id = NEXT_SLOT_ID.fetch_add(1, Ordering::Relaxed);
+                tokio::task::spawn_blocking(move || Slot::spawn(&pool.config, id))
+                    .await
+                    .map_err(|e| SandboxError::Protocol(format!("slot start panicked: {e}")))??
+            }
+        };
+        Ok(NativeEnv {
+            slot: Some(Arc::new(Mutex::new(slot))),
+            pool: self.inner.clone(),
+            permit: Some(permit),
+        })
+    }
+}
+
+/// One pre-built sandbox: a keeper and its cgroups.
+struct Slot {
+    /// The keeper process the judge started (parent of the sandbox's init).
+    keeper: Child,
+    /// Host pid of the sandbox's init; `/proc/<init_pid>/root` is the sandbox root.
+    init_pid: i32,
+    /// The keeper socket.
+    chan: Channel,
+    /// The slot's cgroups (limits are set per run).
+    cgroup: SlotCgroup,
+    /// `O_PATH` descriptor of the sandbox root, for `openat2(RESOLVE_IN_ROOT)`.
+    root_fd: OwnedFd,
+    /// The host directory holding the slot's mount point.
+    dir: PathBuf,
+    /// Set when the keeper broke protocol or died: the slot is destroyed, not reused.
+    broken: bool,
+}
+
+fn set_recv_timeout(chan: &Channel, timeout: Duration) {
+    // SAFETY: the descriptor outlives this borrow.
+    let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(chan.raw()) };
+    let tv = TimeVal::new(
+        timeout.as_secs() as libc::time_t,
+        timeout.subsec_micros() as libc::suseconds_t,
+    );
+    let _ = setsockopt(&fd, sockopt::ReceiveTimeout, &tv);
+}
+
+fn expect(chan: &Channel, what: &str) -> Result<(Message, Vec<OwnedFd>), SandboxError> {
+    match chan.recv() {
+        Ok(Some((Message::Failed { message }, _))) => Err(SandboxError::Unavailable(format!(
+            "sandbox keeper failed: {message}"
+        ))),
+        Ok(Some(msg)) => Ok(msg),
+        Ok(None) => Err(SandboxError::Protocol(format!(
+            "sandbox keeper exited while waiting for {what}"
+        ))),
+        Err(e) => Err(SandboxError::io(format!("waiting for {what}"), e)),
+    }
+}
+
+impl Slot {
+    fn spawn(config: &NativeConfig, id: usize) -> Result<Slot, SandboxError> {
+        let name = format!("{}-{id}", std::process::id());
+        let dir = config.runtime_dir.join(&name);
+        let root_dir = dir.join("root");
+        fs::create_dir_all(&root_dir).map_err(|e| SandboxError::io("create slot dir", e))?;
+        for d in [&dir, &root_dir] {
+            let _ = fs::set_permissions(d, fs::Permissions::from_mode(0o755));
+        }
+        let cgroup = SlotCgroup::create(&config.cgroup_root, &name)?;
+        let kfds = cgroup.keeper_fds()?;
+
+        let (ours, theirs) = socketpair(
+            AddressFamily::Unix,
+            SockType::SeqPacket,
+            None,
+            SockFlag::SOCK_CLOEXEC,
+        )
+        .map_err(|e| SandboxError::io("socketpair", e.into()))?;
+        let keeper = Command::new(&config.keeper.program)
+            .args(&config.keeper.args)
+            .env_clear()
+            .stdin(Stdio::from(theirs))
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| {
+                SandboxError::io(
+                    format!("start sandbox keeper {}", config.keeper.program.display()),
+                    e,
+                )
+            })?;
+        let chan = Channel::new(ours);
+        let mut slot = SlotGuard {
+            keeper: Some(keeper),
+        };
+        set_recv_timeout(&chan, Duration::from_secs(30));
+
+        let setup = KeeperConfig {
+            root_dir,
+            readonly_paths: config.readonly_paths.clone(),
+            work_bytes: config.work_bytes,
+            tmp_bytes: config.tmp_bytes,
+            cgroup_procs: kfds.procs.len(),
+        };
+        let mut fds: Vec<RawFd> = kfds.procs.iter().map(|f| f.as_raw_fd()).collect();
+        fds.extend([
+            kfds.cpu_usage.as_raw_fd(),
+            kfds.memory_peak.as_raw_fd(),
+            kfds.oom_control.as_raw_fd(),
+        ]);
+        chan.send(&Message::Setup(setup), &fds)
+            .map_err(|e| SandboxError::io("send sandbox setup", e))?;
+        drop(kfds);
+        expect(&chan, "namespaces")?;
+        let pid = slot.keeper.as_ref().expect("set").id();
+        let base = config.host_uid_base;
+        let map = format!("0 {base} 1\n{SANDBOX_UID} {} 1\n", base + 1);
+        for file in ["uid_map", "gid_map"] {
+            fs::write(format!("/proc/{pid}/{file}"), &map)
+                .map_err(|e| SandboxError::io(format!("write {file}"), e))?;
+        }
+        chan.send(&Message::Mapped, &[])
+            .map_err(|e| SandboxError::io("send mapped", e))?;
+        let init_pid = match expect(&chan, "init pid")? {
+            (Message::Init { pid }, _) => pid,
+            (other, _) => {
+                return Err(SandboxError::Protocol(format!(
+                    "expected init, got {other:?}"
+                )));
+            }
+        };
+        match expect(&chan, "ready")? {
+            (Message::Ready, _) => {}
+            (other, _) => {
+                return Err(SandboxError::Protocol(format!(
+                    "expected ready, got {other:?}"
+                )));
+            }
+        }
+        let root_path = format!("/proc/{init_pid}/root");
+        let root_fd = open_path(&root_path)?;
+        Ok(Slot {
+            keeper: slot.keeper.take().expect("set"),
+            init_pid,
+            chan,
+            cgroup,
+            root_fd,
+            dir,
+            broken: false,
+        })
+    }
+
+    /// The host path of a sandbox directory, through the init's root.
+    fn host_path(&self, inside: &str) -> PathBuf {
+        PathBuf::from(format!("/proc/{}/root/{inside}", self.init_pid))
+    }
+
+    fn run(&mut self, spec: RunSpec) -> Result<RunResult, SandboxError> {
+        let limits = spec.limits.clone();
+        self.cgroup
+            .set_limits(limits.memory_bytes, limits.processes)
+            .inspect_err(|_| self.broken = true)?;
+        let stdin: OwnedFd = match spec.stdin {
+            Stdin::Null => fs::File::open("/dev/null")
+                .map_err(|e| SandboxError::io("open /dev/null", e))?
+                .into(),
+            Stdin::File(path) => fs::File::open(&path)
+                .map_err(|e| SandboxError::io(format!("open {}", path.display()), e))?
+                .into(),
+            Stdin::Pipe(fd) => fd,
+        };
+        let (stdout, stdout_capture) = match spec.stdout {
+            Stdout::Capture => {
+                let m = memfd("stdout")?;
+                (dup(&m)?, Some(m))
+            }
+            Stdout::Pipe(fd) => (fd, None),
+        };
+        let stderr_capture = memfd("stderr")?;
+        let req = RunRequest {
+            argv: spec.argv,
+            env: spec.env,
+            cpu_ns: limits.cpu_time.as_nanos() as u64,
+            wall_ns: limits.wall_time.as_nanos() as u64,
+            file_size: limits.file_size_bytes.max(limits.output_bytes + 1),
+            stack: limits.stack_bytes,
+            address_space: limits.address_space_bytes,
+            open_files: u64::from(limits.open_files),
+            processes: u64::from(limits.processes),
+        };
+        let fds = [
+            stdin.as_raw_fd(),
+            stdout.as_raw_fd(),
+            stderr_capture.as_raw_fd(),
+        ];
+        set_recv_timeout(&self.chan, limits.wall_time + Duration::from_secs(30));
+        let sent = self.chan.send(&Message::Run(req), &fds);
+        // Our copies must go now: a pipe only reaches end-of-file when every writer closes.
+        drop(stdin);
+        drop(stdout);
+        sent.map_err(|e| {
+            self.broken = true;
+            SandboxError::io("send run", e)
+        })?;
+        let report = match expect(&self.chan, "run result") {
+            Ok((Message::Done(report), _)) => report,
+            Ok((other, _)) => {
+                self.broken = true;
+                return Err(SandboxError::Protocol(format!(
+                    "expected done, got {other:?}"
+                )));
+            }
+            Err(e) => {
+                self.broken = true;
+                return Err(e);
+            }
+        };
+        if let Some(e) = report.exec_error {
+            return Err(SandboxError::Protocol(format!(
+                "cannot start the program: {e}"
+            )));
+        }
+        let (stdout, stdout_truncated) = match &stdout_capture {
+            Some(m) => read_capture(m, limits.output_bytes)?,
+            None => (Vec::new(), false),
+        };
+        let (stderr, stderr_truncated) = read_capture(&stderr_capture, limits.stderr_bytes)?;
+        let status = match (report.exit_code, report.signal) {
+            (Some(code), _) => ExitStatus::Exited(code),
+            (None, Some(sig)) => ExitStatus::Signaled(sig),
+            (None, None) => ExitStatus::Signaled(libc::SIGKILL),
+        };
+        let cpu_time = Duration::from_nanos(report.cpu_ns);
+        let limit_hit = match report.killed {
+            Some(protocol::Killed::CpuTime) => Some(LimitHit::CpuTime),
+            Some(protocol::Killed::WallTime) => Some(LimitHit::WallTime),
+            None if report.oom_kills > 0 => Some(LimitHit::Memory),
+            None if status == ExitStatus::Signaled(libc::SIGXCPU) => Some(LimitHit::CpuTime),
+            None if status == ExitStatus::Signaled(libc::SIGXFSZ) || stdout_truncated => {
+                Some(LimitHit::Output)
+            }
+            None if cpu_time > limits.cpu_time => Some(LimitHit::CpuTime),
+            None => None,
+        };
+        Ok(RunResult {
+            status,
+            limit_hit,
+            cpu_time,
+            wall_time: Duration::from_nanos(report.wall_ns),
+            peak_memory_bytes: report.max_rss_kib * 1024,
+            stdout,
+            stdout_truncated,
+            stderr,
+            stderr_truncated,
+        })
+    }
+
+    /// Empties `/work` and `/tmp` for the next submission.
+    fn wipe(&self) -> io::Result<()> {
+        for dir in ["work", "tmp"] {
+            for entry in fs::read_dir(self.host_path(dir))? {
+                let entry = entry?;
+                if entry.file_type()?.is_dir() {
+                    fs::remove_dir_all(entry.path())?;
+                } else {
+                    fs::remove_file(entry.path())?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Kills a keeper that did not finish starting.
+struct SlotGuard {
+    keeper: Option<Child>,
+}
+
+impl Drop for SlotGuard {
+    fn drop(&mut self) {
+        if let Some(mut k) = self.keeper.take() {
+            let _ = k.kill();
+            let _ = k.wait();
+        }
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        // SAFETY: plain syscall. Killing the init kills every process of the sandbox.
+        unsafe { libc::kill(self.init_pid, libc::SIGKILL) };
+        let _ = self.keeper.kill();
+        let _ = self.keeper.wait();
+        let _ = fs::remove_dir(self.dir.join("root"));
+        let _ = fs::remove_dir(&self.dir);
+    }
+}
+
+fn memfd(name: &str) -> Result<OwnedFd, SandboxError> {
+    let cname = std::ffi::CString::new(name).expect("no nul");
+    nix::sys::memfd::memfd_create(&cname, nix::sys::memfd::MemFdCreateFlag::MFD_CLOEXEC)
+        .map_err(|e| SandboxError::io("memfd_create", e.into()))
+}
+
+fn dup(fd: &OwnedFd) -> Result<OwnedFd, SandboxError> {
+    fd.try_clone().map_err(|e| SandboxError::io("dup", e))
+}
+
+fn read_capture(fd: &OwnedFd, keep: u64) -> Result<(Vec<u8>, bool), SandboxError> {
+    let file = fs::File::from(dup(fd)?);
+    let size = file
+        .metadata()
+        .map_err(|e| SandboxError::io("stat capture", e))?
+        .len();
+    let n = size.min(keep) as usize;
+    let mut buf = vec![0u8; n];
+    std::os::unix::fs::FileExt::read_exact_at(&file, &mut buf, 0)
+        .map_err(|e| SandboxError::io("read capture", e))?;
+    Ok((buf, size > keep))
+}
+
+fn open_path(path: &str) -> Result<OwnedFd, SandboxError> {
+    let c = std::ffi::CString::new(path).expect("no nul");
+    // SAFETY: valid C string.
+    let fd = unsafe {
+        libc::open(
+            c.as_ptr(),
+            libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC,
+        )
+    };
+    if fd < 0 {
+        return Err(SandboxError::io(
+            format!("open {path}"),
+            io::Error::last_os_error(),
+        ));
+    }
+    // SAFETY: we own the new descriptor.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// `struct open_how` of `openat2(2)`.
+#[repr(C)]
+struct OpenHow {
+    flags: u64,
+    mode: u64,
+    resolve: u64,
+}
+const RESOLVE_NO_MAGICLINKS: u64 = 0x02;
+const RESOLVE_IN_ROOT: u64 = 0x10;
+
+/// Opens `path` relative to `root`, resolving every symlink as if `root` were `/`.
+fn open_in_root(root: &OwnedFd, path: &str, flags: i32, mode: u32) -> io::Result<OwnedFd> {
+    let c = std::ffi::CString::new(path).map_err(io::Error::other)?;
+    let how = OpenHow {
+        flags: (flags | libc::O_CLOEXEC) as u64,
+        mode: u64::from(mode),
+        resolve: RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+    };
+    // SAFETY: valid pointers and sizes.
+    let fd = unsafe {
+        libc::syscall(
+            libc::SYS_openat2,
+            root.as_raw_fd(),
+            c.as_ptr(),
+            &how as *const OpenHow,
+            std::mem::size_of::<OpenHow>(),
+        )
+    };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: we own the new descriptor.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
+}
+
+/// Host uid/gid that the sandbox sees as [`SANDBOX_UID`].
+fn sandbox_host_id(config: &NativeConfig) -> u32 {
+    config.host_uid_base + 1
+}
+
+/// Switches this thread's filesystem uid and gid to the sandbox's for its lifetime.
+///
+/// The sandbox's tmpfs belongs to its user namespace, where host root is not mapped: the
+/// kernel refuses to create files there as root (`EOVERFLOW`). Files the judge writes are
+/// created as the sandbox user instead, which is also who should own them.
+struct FsIdGuard;
+
+impl FsIdGuard {
+    fn new(id: u32) -> Self {
+        // SAFETY: setfsuid/setfsgid change only this thread's filesystem credentials.
+        unsafe {
+            libc::setfsgid(id);
+            libc::setfsuid(id);
+        }
+        FsIdGuard
+    }
+}
+
+impl Drop for FsIdGuard {
+    fn drop(&mut self) {
+        // SAFETY: as above; back to root.
+        unsafe {
+            libc::setfsuid(0);
+            libc::setfsgid(0);
+        }
+    }
+}
+
+/// An environment of the native sandbox: one slot, for one submission.
+pub struct NativeEnv {
+    slot: Option<Arc<Mutex<Slot>>>,
+    pool: Arc<Pool>,
+    permit: Option<OwnedSemaphorePermit>,
+}
+
+impl NativeEnv {
+    async fn with_slot<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Slot, &NativeConfig) -> Result<T, SandboxError> + Send + 'static,
+    ) -> Result<T, SandboxError> {
+        let slot = self.slot.clone().expect("slot present until drop");
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = slot.lock().expect("slot lock");
+            f(&mut guard, &pool.config)
+        })
+        .await
+        .map_err(|e| SandboxError::Protocol(format!("sandbox task panicked: {e}")))?
+    }
+}
+
+fn make_parents(slot: &Slot, config: &NativeConfig, path: &str) -> Result<(), SandboxError> {
+    let _as_sandbox = FsIdGuard::new(sandbox_host_id(config));
+    let parts: Vec<&str> = path.split('/').collect();
+    let mut prefix = String::from("work");
+    for part in &parts[..parts.len() - 1] {
+        prefix.push('/');
+        prefix.push_str(part);
+        match open_in_root(&slot.root_fd, &prefix, libc::O_PATH | libc::O_DIRECTORY, 0) {
+            Ok(_) => continue,
+            Err(_) => {
+                let parent = prefix.rsplit_once('/').map_or("work", |(p, _)| p);
+                let dir = open_in_root(&slot.root_fd, parent, libc::O_PATH | libc::O_DIRECTORY, 0)
+                    .map_err(|e| SandboxError::io(format!("open {parent}"), e))?;
+                nix::sys::stat::mkdirat(
+                    Some(dir.as_raw_fd()),
+                    *part,
+                    nix::sys::stat::Mode::from_bits_truncate(0o755),
+                )
+                .map_err(|e| SandboxError::io(format!("mkdir {prefix}"), e.into()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Environment for NativeEnv {
+    async fn write_file(
+        &self,
+        path: &str,
+        contents: &[u8],
+        executable: bool,
+    ) -> Result<(), SandboxError> {
+        check_relative(path)?;
+        let path = path.to_owned();
+        let contents = contents.to_vec();
+        self.with_slot(move |slot, config| {
+            make_parents(slot, config, &path)?;
+            let _as_sandbox = FsIdGuard::new(sandbox_host_id(config));
+            let mode = if executable { 0o755 } else { 0o644 };
+            let fd = open_in_root(
+                &slot.root_fd,
+                &format!("work/{path}"),
+                libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC | libc::O_NOFOLLOW,
+                mode,
+            )
+            .map_err(|e| SandboxError::io(format!("create {path}"), e))?;
+            let mut file = fs::File::from(fd);
+            file.set_permissions(fs::Permissions::from_mode(mode))
+                .map_err(|e| SandboxError::io("chmod", e))?;
+            io::Write::write_all(&mut file, &contents)
+                .map_err(|e| SandboxError::io(format!("write {path}"), e))
+        })
+        .await
+    }
+
+    async fn read_file(&self, path: &str, max_len: u64) -> Result<Vec<u8>, SandboxError> {
+        check_relative(path)?;
+        let path = path.to_owned();
+        self.with_slot(move |slot, _| {
+            let fd = open_in_root(&slot.root_fd, &format!("work/{path}"), libc::O_RDONLY, 0)
+                .map_err(|e| SandboxError::io(format!("open {path}"), e))?;
+            let file = fs::File::from(fd);
+            let meta = file.metadata().map_err(|e| SandboxError::io("stat", e))?;
+            if !meta.is_file() {
+                return Err(SandboxError::io(
+                    format!("read {path}"),
+                    io::Error::other("not a regular file"),
+                ));
+            }
+            let mut buf = Vec::new();
+            io::Read::read_to_end(&mut io::Read::take(file, max_len), &mut buf)
+                .map_err(|e| SandboxError::io(format!("read {path}"), e))?;
+            Ok(buf)
+        })
+        .await
+    }
+
+    async fn list_files(&self) -> Result<Vec<String>, SandboxError> {
+        self.with_slot(move |slot, _| {
+            let base = slot.host_path("work");
+            let mut out = Vec::new();
+            let mut stack = vec![base.clone()];
+            while let Some(dir) = stack.pop() {
+                for entry in fs::read_dir(&dir).map_err(|e| SandboxError::io("list work", e))? {
+                    let entry = entry.map_err(|e| SandboxError::io("list work", e))?;
+                    let ft = entry.file_type().map_err(|e| SandboxError::io("stat", e))?;
+                    if ft.is_dir() {
+                        stack.push(entry.path());
+                    } else if ft.is_file() {
+                        let rel = entry
+                            .path()
+                            .strip_prefix(&base)
+                            .expect("under base")
+                            .to_owned();
+                        out.push(rel.to_string_lossy().into_owned());
+                    }
+                }
+            }
+            out.sort();
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn make_dir(&self, path: &str) -> Result<(), SandboxError> {
+        check_relative(path)?;
+        let path = path.to_owned();
+        self.with_slot(move |slot, config| {
+            let host = slot.host_path(&format!("work/{path}"));
+            if let Ok(meta) = fs::symlink_metadata(&host) {
+                if meta.is_dir() {
+                    fs::remove_dir_all(&host)
+                } else {
+                    fs::remove_file(&host)
+                }
+                .map_err(|e| SandboxError::io(format!("clear {path}"), e))?;
+            }
+            make_parents(slot, config, &format!("{path}/x"))?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn run(&self, spec: RunSpec) -> Result<RunResult, SandboxError> {
+        self.with_slot(move |slot, _| slot.run(spec)).await
+    }
+}
+
+impl Drop for NativeEnv {
+    fn drop(&mut self) {
+        let Some(slot) = self.slot.take() else { return };
+        let pool = self.pool.clone();
+        let permit = self.permit.take();
+        let release = move || {
+            if let Ok(mutex) = Arc::try_unwrap(slot) {
+                let slot = mutex.into_inner().unwrap_or_else(|e| e.into_inner());
+                if !slot.broken && slot.wipe().is_ok() {
+                    pool.idle.lock().expect("pool lock").push(slot);
+                }
+            }
+            drop(permit);
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(handle) => {
+                handle.spawn_blocking(release);
+            }
+            Err(_) => release(),
+        }
+    }
+}

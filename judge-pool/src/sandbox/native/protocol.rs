@@ -1,0 +1,204 @@
+//! The wire protocol between the judge and a sandbox keeper.
+//!
+//! One `SOCK_SEQPACKET` Unix socket per keeper: each message is one JSON datagram, and file
+//! descriptors (the run's stdin/stdout/stderr, cgroup files) travel beside it with
+//! `SCM_RIGHTS`, so the keeper never needs to see a host path.
+
+use nix::sys::socket::{ControlMessage, ControlMessageOwned, MsgFlags, recvmsg, sendmsg};
+use serde::{Deserialize, Serialize};
+use std::io::{IoSlice, IoSliceMut};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::path::PathBuf;
+
+/// Largest message either side sends.
+const MAX_MESSAGE: usize = 256 << 10;
+/// Most file descriptors sent with one message.
+const MAX_FDS: usize = 16;
+
+/// What the keeper needs to build its sandbox.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct KeeperConfig {
+    /// An empty host directory on which the new root is mounted (a tmpfs).
+    pub root_dir: PathBuf,
+    /// Host paths made visible read-only at the same place (symlinks are copied as links).
+    pub readonly_paths: Vec<PathBuf>,
+    /// Size of the writable `/work` tmpfs.
+    pub work_bytes: u64,
+    /// Size of the writable `/tmp` tmpfs.
+    pub tmp_bytes: u64,
+    /// How many cgroup `cgroup.procs` descriptors come with the setup message (they are
+    /// first; then `cpuacct.usage`, `memory.max_usage_in_bytes`, `memory.oom_control`).
+    pub cgroup_procs: usize,
+}
+
+/// The uid and gid of programs inside the sandbox (mapped to an unprivileged host id).
+pub const SANDBOX_UID: u32 = 1000;
+
+/// One run, as the keeper executes it. Memory and process limits are set on the cgroup by
+/// the host before the request is sent.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RunRequest {
+    /// Program and arguments.
+    pub argv: Vec<String>,
+    /// Complete environment.
+    pub env: Vec<(String, String)>,
+    /// CPU limit in nanoseconds (all processes of the run).
+    pub cpu_ns: u64,
+    /// Wall limit in nanoseconds.
+    pub wall_ns: u64,
+    /// `RLIMIT_FSIZE`.
+    pub file_size: u64,
+    /// `RLIMIT_STACK`.
+    pub stack: u64,
+    /// `RLIMIT_AS`, if any.
+    pub address_space: Option<u64>,
+    /// `RLIMIT_NOFILE`.
+    pub open_files: u64,
+    /// `RLIMIT_NPROC` (the cgroup pids limit is the real bound).
+    pub processes: u64,
+}
+
+/// Why the keeper killed a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Killed {
+    /// CPU time ran out.
+    CpuTime,
+    /// Wall time ran out.
+    WallTime,
+}
+
+/// What the keeper measured for one run.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RunReport {
+    /// `Some(code)` when it exited.
+    pub exit_code: Option<i32>,
+    /// `Some(signal)` when a signal killed it.
+    pub signal: Option<i32>,
+    /// Set when the keeper killed it.
+    pub killed: Option<Killed>,
+    /// CPU time of the run's cgroup, nanoseconds.
+    pub cpu_ns: u64,
+    /// Wall time, nanoseconds.
+    pub wall_ns: u64,
+    /// Peak resident set of the main process and its waited-for children, KiB.
+    pub max_rss_kib: u64,
+    /// Peak charge of the run's memory cgroup, bytes.
+    pub cgroup_peak_bytes: u64,
+    /// Processes the OOM killer killed during the run.
+    pub oom_kills: u64,
+    /// Set when the program could not be started (`execve` failed): errno text.
+    pub exec_error: Option<String>,
+}
+
+/// Every message of the protocol.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Message {
+    /// Host → keeper, with the cgroup descriptors.
+    Setup(KeeperConfig),
+    /// Keeper → host: namespaces created; the host may write the id maps now.
+    Unshared,
+    /// Host → keeper: id maps written.
+    Mapped,
+    /// Keeper → host: host pid of the sandbox's init (whose `/proc/<pid>/root` is the
+    /// sandbox root).
+    Init {
+        /// Host pid.
+        pid: i32,
+    },
+    /// Keeper → host: the sandbox is ready for runs.
+    Ready,
+    /// Host → keeper, with stdin, stdout and stderr descriptors.
+    Run(RunRequest),
+    /// Keeper → host: the run is over and every process of it is gone.
+    Done(RunReport),
+    /// Keeper → host: something failed; the keeper exits after sending it.
+    Failed {
+        /// What failed.
+        message: String,
+    },
+}
+
+/// One end of a keeper socket.
+#[derive(Debug)]
+pub struct Channel {
+    fd: OwnedFd,
+}
+
+impl Channel {
+    /// Wraps a connected `SOCK_SEQPACKET` socket.
+    pub fn new(fd: OwnedFd) -> Self {
+        Channel { fd }
+    }
+
+    /// Takes ownership of a raw descriptor (the keeper's stdin).
+    ///
+    /// # Safety
+    /// `fd` must be an open socket owned by no one else.
+    pub unsafe fn from_raw(fd: RawFd) -> Self {
+        // SAFETY: guaranteed by the caller.
+        Channel {
+            fd: unsafe { OwnedFd::from_raw_fd(fd) },
+        }
+    }
+
+    /// The socket descriptor.
+    pub fn raw(&self) -> RawFd {
+        self.fd.as_raw_fd()
+    }
+
+    /// Sends one message with descriptors.
+    pub fn send(&self, msg: &Message, fds: &[RawFd]) -> std::io::Result<()> {
+        let bytes = serde_json::to_vec(msg).map_err(std::io::Error::other)?;
+        if bytes.len() > MAX_MESSAGE {
+            return Err(std::io::Error::other("sandbox message too large"));
+        }
+        let iov = [IoSlice::new(&bytes)];
+        let cmsgs = [ControlMessage::ScmRights(fds)];
+        let cmsgs: &[ControlMessage] = if fds.is_empty() { &[] } else { &cmsgs };
+        loop {
+            match sendmsg::<()>(self.raw(), &iov, cmsgs, MsgFlags::MSG_NOSIGNAL, None) {
+                Ok(_) => return Ok(()),
+                Err(nix::errno::Errno::EINTR) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Receives one message and its descriptors; `Ok(None)` when the peer is gone.
+    pub fn recv(&self) -> std::io::Result<Option<(Message, Vec<OwnedFd>)>> {
+        let mut buf = vec![0u8; MAX_MESSAGE];
+        let mut space = nix::cmsg_space!([RawFd; MAX_FDS]);
+        let (len, fds) = loop {
+            let mut iov = [IoSliceMut::new(&mut buf)];
+            match recvmsg::<()>(
+                self.raw(),
+                &mut iov,
+                Some(&mut space),
+                MsgFlags::MSG_CMSG_CLOEXEC,
+            ) {
+                Ok(msg) => {
+                    let mut fds = Vec::new();
+                    for cmsg in msg.cmsgs()? {
+                        if let ControlMessageOwned::ScmRights(raw) = cmsg {
+                            // SAFETY: the kernel just installed these descriptors for us.
+                            fds.extend(
+                                raw.into_iter()
+                                    .map(|fd| unsafe { OwnedFd::from_raw_fd(fd) }),
+                            );
+                        }
+                    }
+                    break (msg.bytes, fds);
+                }
+                Err(nix::errno::Errno::EINTR) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        };
+        if len == 0 {
+            return Ok(None);
+        }
+        let msg = serde_json::from_slice(&buf[..len]).map_err(std::io::Error::other)?;
+        Ok(Some((msg, fds)))
+    }
+}

