@@ -1,0 +1,91 @@
+//! `codehub judge`: judge source files on a problem package.
+
+use super::SandboxArgs;
+use anyhow::Context;
+use codehub_engine::Verdict;
+use codehub_judge::judge::JudgeOptions;
+use codehub_judge::language::SourceFile;
+use codehub_judge::package::Problem;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Arguments of `codehub judge`.
+#[derive(Debug, clap::Args)]
+pub struct JudgeArgs {
+    /// The problem package (directory or .zip).
+    #[arg(long, value_name = "DIR|ZIP")]
+    problem: PathBuf,
+    /// Language id (see `codehub languages`); detected from the file extensions if omitted.
+    #[arg(long)]
+    language: Option<String>,
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Run every test instead of stopping at the first failure (IOI style, with a score).
+    #[arg(long)]
+    all_tests: bool,
+    #[command(flatten)]
+    sandbox: SandboxArgs,
+    /// Source files; several files form one submission.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+}
+
+/// Runs `codehub judge`: exit 0 for AC, 1 for any other verdict, 2 for an error.
+pub async fn run(args: JudgeArgs) -> anyhow::Result<ExitCode> {
+    let problem = Problem::load(&args.problem)?;
+    let mut files = Vec::new();
+    for path in &args.files {
+        let contents =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let name = path
+            .file_name()
+            .context("a source path has no file name")?
+            .to_string_lossy()
+            .into_owned();
+        files.push(SourceFile { name, contents });
+    }
+    let judge = args.sandbox.judge()?;
+    let options = JudgeOptions {
+        run_all_tests: args.all_tests,
+        progress: None,
+    };
+    let report = judge
+        .judge(&problem, &files, args.language.as_deref(), &options)
+        .await?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!(
+            "{}  ({}, max {} ms, {} KiB)",
+            report.verdict, report.language, report.max_time_ms, report.max_memory_kib
+        );
+        for t in &report.tests {
+            println!(
+                "  {:<4} {:<28} {:>6} ms {:>8} KiB{}",
+                t.verdict.code(),
+                t.name,
+                t.time_ms,
+                t.memory_kib,
+                t.message
+                    .as_deref()
+                    .map(|m| format!("  {m}"))
+                    .unwrap_or_default()
+            );
+        }
+        if let Some(score) = report.score {
+            println!("score: {score}");
+        }
+        if let Some(m) = &report.judge_message {
+            println!("judge error: {m}");
+        }
+        if report.verdict == Verdict::CompileError && !report.compile_output.is_empty() {
+            println!("compiler output:\n{}", report.compile_output);
+        }
+    }
+    Ok(if report.verdict == Verdict::Accepted {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

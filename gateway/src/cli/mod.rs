@@ -1,0 +1,130 @@
+//! The `codehub` command line: one module per subcommand.
+
+mod judge;
+mod languages;
+mod verify;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use codehub_judge::judge::Judge;
+use codehub_judge::language::LanguageTable;
+use codehub_judge::sandbox::native::{KeeperCommand, NativeConfig, NativeSandbox};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// The hidden first argument that turns `codehub` into a sandbox keeper.
+pub const KEEPER_ARG: &str = "__sandbox-keeper";
+
+/// CodeHub: a real-time programming-contest engine.
+#[derive(Debug, Parser)]
+#[command(name = "codehub", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Judge source files on a problem package and print the verdict.
+    Judge(judge::JudgeArgs),
+    /// Judge every submission a problem package ships and report verdict mismatches.
+    VerifyProblem(verify::VerifyArgs),
+    /// List the languages with their detected versions.
+    Languages(languages::LanguagesArgs),
+}
+
+/// Which sandbox runs untrusted code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SandboxKind {
+    /// Linux namespaces + cgroups on this host (needs root).
+    Native,
+}
+
+/// Options shared by every command that runs code.
+#[derive(Debug, clap::Args)]
+pub struct SandboxArgs {
+    /// Sandbox backend.
+    #[arg(long, value_enum, default_value = "native")]
+    sandbox: SandboxKind,
+    /// A language table to use instead of the built-in one.
+    #[arg(long, env = "CODEHUB_LANGUAGES", value_name = "FILE")]
+    languages: Option<PathBuf>,
+    /// Sandboxes running at once (default: one per CPU).
+    #[arg(long)]
+    parallel: Option<usize>,
+}
+
+impl SandboxArgs {
+    /// Loads the language table.
+    fn language_table(&self) -> anyhow::Result<LanguageTable> {
+        match &self.languages {
+            None => Ok(LanguageTable::builtin()),
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read language table {}", path.display()))?;
+                Ok(LanguageTable::from_toml(&text)
+                    .with_context(|| format!("in {}", path.display()))?)
+            }
+        }
+    }
+
+    fn parallelism(&self) -> usize {
+        self.parallel
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+            .max(1)
+    }
+
+    /// Builds a native sandbox pool for `languages`.
+    fn native(&self, languages: &LanguageTable) -> anyhow::Result<NativeSandbox> {
+        let keeper = KeeperCommand {
+            program: std::env::current_exe().context("cannot find the codehub executable")?,
+            args: vec![KEEPER_ARG.to_owned()],
+        };
+        let mut config = NativeConfig::new(keeper);
+        config.readonly_paths.extend(languages.readonly_paths());
+        config.max_slots = self.parallelism();
+        Ok(NativeSandbox::new(config)?)
+    }
+
+    /// Builds the judge.
+    fn judge(&self) -> anyhow::Result<Judge<NativeSandbox>> {
+        let languages = self.language_table()?;
+        match self.sandbox {
+            SandboxKind::Native => {
+                let submissions = self.native(&languages)?;
+                let validators = self.native(&languages)?;
+                Ok(Judge::new(submissions, validators, Arc::new(languages)))
+            }
+        }
+    }
+}
+
+/// Parses the command line, runs the command and returns its exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("codehub: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Judge(args) => judge::run(args).await,
+            Command::VerifyProblem(args) => verify::run(args).await,
+            Command::Languages(args) => languages::run(args).await,
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("codehub: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

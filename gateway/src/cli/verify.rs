@@ -1,0 +1,71 @@
+//! `codehub verify-problem`: check a package's own submissions get their verdicts.
+
+use super::SandboxArgs;
+use codehub_judge::package::Problem;
+use codehub_judge::verify::verify_problem;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Arguments of `codehub verify-problem`.
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// The problem package (directory or .zip).
+    #[arg(value_name = "DIR|ZIP")]
+    problem: PathBuf,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    sandbox: SandboxArgs,
+}
+
+/// Runs `codehub verify-problem`: exit 0 when every submission got its expected verdict,
+/// 1 on any mismatch, 2 on an error.
+pub async fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
+    let problem = Problem::load(&args.problem)?;
+    let judge = args.sandbox.judge()?;
+    let report = verify_problem(&judge, &problem, args.sandbox.parallelism()).await?;
+    let mismatches = report.mismatches().count();
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!(
+            "problem {}: {} submissions",
+            report.problem,
+            report.submissions.len()
+        );
+        for e in &report.submissions {
+            let got = e
+                .got
+                .map_or_else(|| "error".to_owned(), |v| v.code().to_owned());
+            let mark = if e.matches() { "ok  " } else { "FAIL" };
+            println!(
+                "  {mark} {:<60} expected {:<3} got {:<5} {:>6} ms{}",
+                e.submission,
+                e.expected.code(),
+                got,
+                e.max_time_ms,
+                e.error
+                    .as_deref()
+                    .map(|m| format!("  ({m})"))
+                    .unwrap_or_default()
+            );
+        }
+        for w in &report.warnings {
+            println!("  warning: {w}");
+        }
+        println!(
+            "{}",
+            if mismatches == 0 {
+                "all verdicts as expected".to_owned()
+            } else {
+                format!("{mismatches} mismatch(es)")
+            }
+        );
+    }
+    Ok(if mismatches == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

@@ -1,0 +1,654 @@
+//! The judging pipeline: prepare → compile → run each test → validate → verdict.
+//!
+//! Every program of a submission, its compiler and the problem's validator run in
+//! sandboxes. Submissions and validators use two separate pools, so a judging that holds
+//! a submission environment and waits for a validator environment can never deadlock
+//! with another judging.
+
+use crate::language::{Language, LanguageTable, PrepareError, Prepared, SourceFile};
+use crate::package::{Problem, TestCase, Validation};
+use crate::sandbox::{
+    Environment, ExitStatus, LimitHit, RunLimits, RunResult, RunSpec, Sandbox, SandboxError, Stdin,
+    Stdout, default_env,
+};
+use crate::validator::{EXIT_ACCEPTED, EXIT_WRONG_ANSWER, default_validate};
+use codehub_engine::Verdict;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc::UnboundedSender;
+
+/// Bytes of compiler output kept for the contestant.
+const COMPILE_OUTPUT_BYTES: u64 = 64 << 10;
+/// Largest file a compiler may write (the executable).
+const COMPILE_FILE_BYTES: u64 = 256 << 20;
+/// Processes (and threads) of a run, unless the language says otherwise.
+const DEFAULT_PROCESSES: u32 = 64;
+/// Bytes of a validator's judge message kept.
+const JUDGE_MESSAGE_BYTES: u64 = 16 << 10;
+
+/// A request the judge refuses before running anything: the submitter's mistake, with a
+/// message for them.
+#[derive(Debug, thiserror::Error)]
+pub enum JudgeError {
+    /// No language given and none recognised from the file names.
+    #[error(
+        "cannot tell the language of {0}; name the files with a known extension or give --language"
+    )]
+    UnknownLanguageOf(String),
+    /// The language id is not in the table.
+    #[error("unknown language `{0}`")]
+    UnknownLanguage(String),
+    /// The language's toolchain is not installed.
+    #[error("language `{0}` is not available on this judge (its toolchain is missing)")]
+    LanguageUnavailable(String),
+    /// No source files.
+    #[error("the submission has no files")]
+    Empty,
+    /// Larger than the problem's code limit.
+    #[error("the source is {size} bytes; this problem allows at most {limit} bytes")]
+    SourceTooLarge {
+        /// Total size of the files.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// The sandbox failed: not the submitter's fault; judge again later.
+    #[error(transparent)]
+    Sandbox(#[from] SandboxError),
+}
+
+/// A step of a judging, for live verdict streams.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Progress {
+    /// Compiling.
+    Compiling,
+    /// Running test `test` (1-based) of `total`.
+    Running {
+        /// 1-based index.
+        test: usize,
+        /// Number of tests.
+        total: usize,
+    },
+}
+
+/// Options of one judging.
+#[derive(Debug, Clone, Default)]
+pub struct JudgeOptions {
+    /// Run every test (IOI) instead of stopping at the first failure (ICPC).
+    pub run_all_tests: bool,
+    /// Where progress goes, if anywhere.
+    pub progress: Option<UnboundedSender<Progress>>,
+}
+
+/// The result of one test case.
+#[derive(Debug, Clone, Serialize)]
+pub struct TestReport {
+    /// Test name (`secret/group1/03`).
+    pub name: String,
+    /// Its group.
+    pub group: String,
+    /// Whether it is a sample.
+    pub sample: bool,
+    /// Verdict.
+    pub verdict: Verdict,
+    /// CPU time, ms.
+    pub time_ms: u64,
+    /// Peak memory, KiB.
+    pub memory_kib: u64,
+    /// Validator message, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// The result of judging a submission.
+#[derive(Debug, Clone, Serialize)]
+pub struct JudgeReport {
+    /// The verdict: the first failing test's, or AC.
+    pub verdict: Verdict,
+    /// Language id.
+    pub language: String,
+    /// Compiler output (truncated).
+    pub compile_output: String,
+    /// Per-test results, in order.
+    pub tests: Vec<TestReport>,
+    /// Slowest test, ms.
+    pub max_time_ms: u64,
+    /// Largest memory peak, KiB.
+    pub max_memory_kib: u64,
+    /// IOI score (with `run_all_tests`): the points of every group whose tests all pass, or
+    /// the percentage of passed secret tests when the package gives no points.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// Why the judge failed, for a JE verdict.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub judge_message: Option<String>,
+}
+
+/// A compiled program: the files of a work directory after compilation.
+struct Artifact {
+    language: Language,
+    prepared: Prepared,
+    files: Vec<(String, Vec<u8>)>,
+}
+
+/// The judge: sandboxes, languages, and compiled validators.
+pub struct Judge<S: Sandbox> {
+    submissions: S,
+    validators: S,
+    languages: Arc<LanguageTable>,
+    /// Compiled validators by problem root (a validator is compiled once per problem).
+    compiled_validators: tokio::sync::Mutex<HashMap<PathBuf, Arc<Result<Artifact, String>>>>,
+}
+
+impl<S: Sandbox> Judge<S> {
+    /// A judge running submissions in `submissions` and validators in `validators`.
+    pub fn new(submissions: S, validators: S, languages: Arc<LanguageTable>) -> Self {
+        Judge {
+            submissions,
+            validators,
+            languages,
+            compiled_validators: tokio::sync::Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The language table.
+    pub fn languages(&self) -> &LanguageTable {
+        &self.languages
+    }
+
+    /// Judges `files` on `problem`.
+    ///
+    /// # Errors
+    /// [`JudgeError`] when the request is unusable (unknown language, too large) or the
+    /// sandbox fails; every outcome of the program itself is a verdict in the report.
+    pub async fn judge(
+        &self,
+        problem: &Problem,
+        files: &[SourceFile],
+        language: Option<&str>,
+        options: &JudgeOptions,
+    ) -> Result<JudgeReport, JudgeError> {
+        if files.is_empty() {
+            return Err(JudgeError::Empty);
+        }
+        let lang = match language {
+            Some(id) => self
+                .languages
+                .get(id)
+                .ok_or_else(|| JudgeError::UnknownLanguage(id.to_owned()))?,
+            None => self.languages.detect(files).ok_or_else(|| {
+                JudgeError::UnknownLanguageOf(
+                    files
+                        .iter()
+                        .map(|f| format!("`{}`", f.name))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )
+            })?,
+        };
+        if !lang.available_on_host() {
+            return Err(JudgeError::LanguageUnavailable(lang.id.clone()));
+        }
+        let size: u64 = files.iter().map(|f| f.contents.len() as u64).sum();
+        if size > problem.limits.code_bytes {
+            return Err(JudgeError::SourceTooLarge {
+                size,
+                limit: problem.limits.code_bytes,
+            });
+        }
+        let mut report = JudgeReport {
+            verdict: Verdict::Accepted,
+            language: lang.id.clone(),
+            compile_output: String::new(),
+            tests: Vec::new(),
+            max_time_ms: 0,
+            max_memory_kib: 0,
+            score: None,
+            judge_message: None,
+        };
+        let prepared = match lang.prepare(files) {
+            Ok(p) => p,
+            Err(PrepareError(message)) => {
+                report.verdict = Verdict::CompileError;
+                report.compile_output = message;
+                return Ok(report);
+            }
+        };
+
+        let validator = match problem.validation {
+            Validation::Default => None,
+            _ => {
+                let compiled = self.validator_for(problem).await?;
+                if let Err(message) = &*compiled {
+                    report.verdict = Verdict::JudgeError;
+                    report.judge_message =
+                        Some(format!("the output validator does not compile: {message}"));
+                    return Ok(report);
+                }
+                Some(compiled)
+            }
+        };
+
+        let env = self.submissions.acquire().await?;
+        for f in &prepared.files {
+            env.write_file(&f.name, &f.contents, false).await?;
+        }
+        if let Some(compile) = &lang.compile {
+            send(options, Progress::Compiling);
+            let (ok, output) = compile_in(&env, lang, &prepared, compile, problem).await?;
+            report.compile_output = output;
+            if !ok {
+                report.verdict = Verdict::CompileError;
+                return Ok(report);
+            }
+        }
+
+        let venv = match &validator {
+            Some(v) => {
+                let venv = self.validators.acquire().await?;
+                let artifact = v.as_ref().as_ref().expect("checked above");
+                for (name, data) in &artifact.files {
+                    venv.write_file(name, data, true).await?;
+                }
+                Some((venv, v.clone()))
+            }
+            None => None,
+        };
+
+        let total = problem.tests.len();
+        for (i, test) in problem.tests.iter().enumerate() {
+            send(options, Progress::Running { test: i + 1, total });
+            let validator = venv
+                .as_ref()
+                .map(|(e, a)| (e, a.as_ref().as_ref().expect("checked")));
+            let t = match problem.validation {
+                Validation::Interactive => {
+                    let (venv, artifact) = validator.expect("interactive has a validator");
+                    run_interactive(&env, lang, &prepared, problem, test, venv, artifact).await?
+                }
+                _ => run_test(&env, lang, &prepared, problem, test, validator).await?,
+            };
+            report.max_time_ms = report.max_time_ms.max(t.time_ms);
+            report.max_memory_kib = report.max_memory_kib.max(t.memory_kib);
+            let failed = t.verdict != Verdict::Accepted;
+            if failed && report.verdict == Verdict::Accepted {
+                report.verdict = t.verdict;
+                if t.verdict == Verdict::JudgeError {
+                    report.judge_message = t.message.clone();
+                }
+            }
+            report.tests.push(t);
+            if failed && !options.run_all_tests {
+                break;
+            }
+        }
+        if options.run_all_tests {
+            report.score = Some(score(problem, &report.tests));
+        }
+        Ok(report)
+    }
+
+    /// The compiled validator of `problem` (compiling it on first use).
+    async fn validator_for(
+        &self,
+        problem: &Problem,
+    ) -> Result<Arc<Result<Artifact, String>>, JudgeError> {
+        let mut cache = self.compiled_validators.lock().await;
+        if let Some(v) = cache.get(&problem.root) {
+            return Ok(v.clone());
+        }
+        let sources = problem
+            .validator
+            .as_ref()
+            .expect("custom validation has sources");
+        let compiled = match self.languages.detect(sources) {
+            None => Err(format!(
+                "no known language for {}",
+                sources
+                    .iter()
+                    .map(|s| s.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            Some(lang) => self.compile_validator(problem, lang, sources).await?,
+        };
+        let compiled = Arc::new(compiled);
+        cache.insert(problem.root.clone(), compiled.clone());
+        Ok(compiled)
+    }
+
+    async fn compile_validator(
+        &self,
+        problem: &Problem,
+        lang: &Language,
+        sources: &[SourceFile],
+    ) -> Result<Result<Artifact, String>, JudgeError> {
+        let prepared = match lang.prepare(sources) {
+            Ok(p) => p,
+            Err(e) => return Ok(Err(e.0)),
+        };
+        let env = self.validators.acquire().await?;
+        for f in &prepared.files {
+            env.write_file(&f.name, &f.contents, false).await?;
+        }
+        if let Some(compile) = &lang.compile {
+            let (ok, output) = compile_in(&env, lang, &prepared, compile, problem).await?;
+            if !ok {
+                return Ok(Err(output));
+            }
+        }
+        let mut files = Vec::new();
+        for name in env.list_files().await? {
+            let data = env.read_file(&name, COMPILE_FILE_BYTES).await?;
+            files.push((name, data));
+        }
+        Ok(Ok(Artifact {
+            language: lang.clone(),
+            prepared,
+            files,
+        }))
+    }
+}
+
+fn send(options: &JudgeOptions, p: Progress) {
+    if let Some(tx) = &options.progress {
+        let _ = tx.send(p);
+    }
+}
+
+fn env_for(lang: &Language) -> Vec<(String, String)> {
+    let mut env = default_env();
+    env.extend(lang.env.iter().map(|(k, v)| (k.clone(), v.clone())));
+    env
+}
+
+/// Compiles in `env`; returns whether it succeeded and the (truncated) compiler output.
+async fn compile_in<E: Environment>(
+    env: &E,
+    lang: &Language,
+    prepared: &Prepared,
+    compile: &[String],
+    problem: &Problem,
+) -> Result<(bool, String), JudgeError> {
+    let memory = problem.limits.compilation_memory_bytes;
+    let mut spec = RunSpec::new(lang.expand(compile, prepared, memory >> 20));
+    spec.env = env_for(lang);
+    spec.limits = RunLimits {
+        cpu_time: problem.limits.compilation_time,
+        wall_time: problem.limits.compilation_time * 2,
+        memory_bytes: memory + (lang.memory_overhead_mib << 20),
+        stack_bytes: 64 << 20,
+        address_space_bytes: None,
+        processes: lang
+            .processes
+            .unwrap_or(DEFAULT_PROCESSES)
+            .max(DEFAULT_PROCESSES),
+        file_size_bytes: COMPILE_FILE_BYTES,
+        output_bytes: COMPILE_OUTPUT_BYTES,
+        stderr_bytes: COMPILE_OUTPUT_BYTES,
+        open_files: 256,
+    };
+    let r = env.run(spec).await?;
+    let mut output = String::from_utf8_lossy(&r.stdout).into_owned();
+    output.push_str(&String::from_utf8_lossy(&r.stderr));
+    if r.stdout_truncated || r.stderr_truncated {
+        output.push_str("\n[compiler output truncated]\n");
+    }
+    let note = match r.limit_hit {
+        Some(LimitHit::CpuTime | LimitHit::WallTime) => Some("compilation exceeded its time limit"),
+        Some(LimitHit::Memory) => Some("compilation exceeded its memory limit"),
+        Some(LimitHit::Output) => Some("compilation produced too much output"),
+        None if !r.status.success() => None,
+        None => return Ok((true, output)),
+    };
+    if let Some(note) = note {
+        output.push_str(&format!("\n[{note}]\n"));
+    }
+    Ok((false, output))
+}
+
+fn run_limits(lang: &Language, problem: &Problem) -> RunLimits {
+    let l = &problem.limits;
+    RunLimits {
+        cpu_time: l.time_limit,
+        wall_time: l.time_limit * 2 + Duration::from_secs(1),
+        memory_bytes: l.memory_bytes + (lang.memory_overhead_mib << 20),
+        stack_bytes: l.memory_bytes,
+        address_space_bytes: lang.address_space_limit.then_some(l.memory_bytes),
+        processes: lang.processes.unwrap_or(DEFAULT_PROCESSES),
+        file_size_bytes: l.output_bytes,
+        output_bytes: l.output_bytes,
+        stderr_bytes: 64 << 10,
+        open_files: 64,
+    }
+}
+
+fn submission_spec(lang: &Language, prepared: &Prepared, problem: &Problem) -> RunSpec {
+    let mut spec =
+        RunSpec::new(lang.expand(&lang.run, prepared, problem.limits.memory_bytes >> 20));
+    spec.env = env_for(lang);
+    spec.limits = run_limits(lang, problem);
+    spec
+}
+
+/// The verdict a run earns before its output is looked at, if it earns one.
+fn run_verdict(r: &RunResult, lang: &Language) -> Option<Verdict> {
+    match r.limit_hit {
+        Some(LimitHit::CpuTime | LimitHit::WallTime) => Some(Verdict::TimeLimitExceeded),
+        Some(LimitHit::Memory) => Some(Verdict::MemoryLimitExceeded),
+        Some(LimitHit::Output) => Some(Verdict::OutputLimitExceeded),
+        None => match r.status {
+            ExitStatus::Exited(0) => None,
+            ExitStatus::Exited(c) if Some(c) == lang.oom_exit_code => {
+                Some(Verdict::MemoryLimitExceeded)
+            }
+            _ => Some(Verdict::RunTimeError),
+        },
+    }
+}
+
+fn test_report(
+    test: &TestCase,
+    verdict: Verdict,
+    r: &RunResult,
+    message: Option<String>,
+) -> TestReport {
+    TestReport {
+        name: test.name.clone(),
+        group: test.group.clone(),
+        sample: test.sample,
+        verdict,
+        time_ms: r.cpu_time.as_millis() as u64,
+        memory_kib: r.peak_memory_bytes / 1024,
+        message: message.filter(|m| !m.is_empty()),
+    }
+}
+
+async fn run_test<E: Environment>(
+    env: &E,
+    lang: &Language,
+    prepared: &Prepared,
+    problem: &Problem,
+    test: &TestCase,
+    validator: Option<(&E, &Artifact)>,
+) -> Result<TestReport, JudgeError> {
+    let mut spec = submission_spec(lang, prepared, problem);
+    spec.stdin = Stdin::File(test.input.clone());
+    let r = env.run(spec).await?;
+    if let Some(v) = run_verdict(&r, lang) {
+        return Ok(test_report(test, v, &r, None));
+    }
+    let (verdict, message) = match validator {
+        None => match std::fs::read(&test.answer) {
+            Ok(answer) => {
+                let j = default_validate(&answer, &r.stdout, &problem.flags);
+                let v = if j.accepted {
+                    Verdict::Accepted
+                } else {
+                    Verdict::WrongAnswer
+                };
+                (v, Some(j.message))
+            }
+            Err(e) => (
+                Verdict::JudgeError,
+                Some(format!("cannot read {}: {e}", test.answer.display())),
+            ),
+        },
+        Some((venv, artifact)) => {
+            let team_output = tempfile::NamedTempFile::new()
+                .and_then(|mut f| std::io::Write::write_all(&mut f, &r.stdout).map(|_| f))
+                .map_err(|e| SandboxError::io("write team output", e))?;
+            let stdin = Stdin::File(team_output.path().to_owned());
+            validate_custom(venv, artifact, problem, test, stdin, None).await?
+        }
+    };
+    Ok(test_report(test, verdict, &r, message))
+}
+
+/// Runs the custom validator on one test; `stdout` is `Some` for interactive problems.
+async fn validate_custom<E: Environment>(
+    venv: &E,
+    artifact: &Artifact,
+    problem: &Problem,
+    test: &TestCase,
+    stdin: Stdin,
+    stdout: Option<std::os::fd::OwnedFd>,
+) -> Result<(Verdict, Option<String>), JudgeError> {
+    let read = |p: &PathBuf| {
+        std::fs::read(p).map_err(|e| SandboxError::io(format!("read {}", p.display()), e))
+    };
+    venv.write_file("judge/input", &read(&test.input)?, false)
+        .await?;
+    venv.write_file("judge/answer", &read(&test.answer)?, false)
+        .await?;
+    venv.make_dir("judge/feedback").await?;
+    let lang = &artifact.language;
+    let l = &problem.limits;
+    let mut argv = lang.expand(
+        &lang.run,
+        &artifact.prepared,
+        l.validation_memory_bytes >> 20,
+    );
+    argv.extend([
+        "judge/input".into(),
+        "judge/answer".into(),
+        "judge/feedback/".into(),
+    ]);
+    argv.extend(problem.validator_args.iter().cloned());
+    let mut spec = RunSpec::new(argv);
+    spec.env = env_for(lang);
+    spec.stdin = stdin;
+    let interactive = stdout.is_some();
+    if let Some(fd) = stdout {
+        spec.stdout = Stdout::Pipe(fd);
+    }
+    let wall = if interactive {
+        // The validator lives as long as the submission may, plus its own budget.
+        l.time_limit * 2 + Duration::from_secs(1) + l.validation_time
+    } else {
+        l.validation_time * 2
+    };
+    spec.limits = RunLimits {
+        cpu_time: l.validation_time,
+        wall_time: wall,
+        memory_bytes: l.validation_memory_bytes + (lang.memory_overhead_mib << 20),
+        stack_bytes: 64 << 20,
+        address_space_bytes: None,
+        processes: lang.processes.unwrap_or(DEFAULT_PROCESSES),
+        file_size_bytes: l.validation_output_bytes,
+        output_bytes: l.validation_output_bytes,
+        stderr_bytes: 16 << 10,
+        open_files: 64,
+    };
+    let r = venv.run(spec).await?;
+    let judge_message = venv
+        .read_file("judge/feedback/judgemessage.txt", JUDGE_MESSAGE_BYTES)
+        .await
+        .ok()
+        .map(|m| String::from_utf8_lossy(&m).trim().to_owned());
+    Ok(match (r.limit_hit, r.status) {
+        (None, ExitStatus::Exited(EXIT_ACCEPTED)) => (Verdict::Accepted, judge_message),
+        (None, ExitStatus::Exited(EXIT_WRONG_ANSWER)) => (Verdict::WrongAnswer, judge_message),
+        (hit, status) => (
+            Verdict::JudgeError,
+            Some(format!(
+                "output validator failed ({status:?}, limit {hit:?}): {}",
+                String::from_utf8_lossy(&r.stderr).trim()
+            )),
+        ),
+    })
+}
+
+async fn run_interactive<E: Environment>(
+    env: &E,
+    lang: &Language,
+    prepared: &Prepared,
+    problem: &Problem,
+    test: &TestCase,
+    venv: &E,
+    artifact: &Artifact,
+) -> Result<TestReport, JudgeError> {
+    let pipe = || {
+        nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)
+            .map_err(|e| SandboxError::io("pipe", e.into()))
+    };
+    let (to_team_r, to_team_w) = pipe()?;
+    let (from_team_r, from_team_w) = pipe()?;
+    let mut spec = submission_spec(lang, prepared, problem);
+    spec.stdin = Stdin::Pipe(to_team_r);
+    spec.stdout = Stdout::Pipe(from_team_w);
+    let team = env.run(spec);
+    let judge = validate_custom(
+        venv,
+        artifact,
+        problem,
+        test,
+        Stdin::Pipe(from_team_r),
+        Some(to_team_w),
+    );
+    let (team, judge) = tokio::join!(team, judge);
+    let (team, (judge_verdict, message)) = (team?, judge?);
+    // Precedence: the judge's own failure, then the submission's limits, then the
+    // validator's rejection, then the submission's crash.
+    let verdict = match (judge_verdict, run_verdict(&team, lang)) {
+        (Verdict::JudgeError, _) => Verdict::JudgeError,
+        (_, Some(v @ (Verdict::TimeLimitExceeded | Verdict::MemoryLimitExceeded))) => v,
+        (Verdict::WrongAnswer, _) => Verdict::WrongAnswer,
+        (_, Some(v)) => v,
+        (v, None) => v,
+    };
+    Ok(test_report(test, verdict, &team, message))
+}
+
+fn score(problem: &Problem, tests: &[TestReport]) -> f64 {
+    let secret: Vec<&TestReport> = tests.iter().filter(|t| !t.sample).collect();
+    let scored: Vec<_> = problem
+        .groups
+        .iter()
+        .filter(|g| g.score.is_some())
+        .collect();
+    if scored.is_empty() {
+        if secret.is_empty() {
+            return 0.0;
+        }
+        let passed = secret
+            .iter()
+            .filter(|t| t.verdict == Verdict::Accepted)
+            .count();
+        return 100.0 * passed as f64 / secret.len() as f64;
+    }
+    scored
+        .iter()
+        .filter(|g| {
+            let in_group =
+                |t: &&TestReport| t.group == g.name || t.group.starts_with(&format!("{}/", g.name));
+            let mut group_tests = tests.iter().filter(in_group).peekable();
+            group_tests.peek().is_some() && group_tests.all(|t| t.verdict == Verdict::Accepted)
+        })
+        .map(|g| g.score.unwrap_or(0.0))
+        .sum()
+}
