@@ -259,9 +259,13 @@ impl<S: Sandbox> Judge<S> {
             None => None,
         };
 
+        // Every test starts from the compiled files alone: nothing a run leaves in the
+        // work directory or /tmp reaches the next test.
+        let compiled = snapshot(&env).await?;
         let total = problem.tests.len();
         for (i, test) in problem.tests.iter().enumerate() {
             send(options, Progress::Running { test: i + 1, total });
+            restore(&env, &compiled).await?;
             let validator = venv
                 .as_ref()
                 .map(|(e, a)| (e, a.as_ref().as_ref().expect("checked")));
@@ -341,17 +345,31 @@ impl<S: Sandbox> Judge<S> {
                 return Ok(Err(output));
             }
         }
-        let mut files = Vec::new();
-        for name in env.list_files().await? {
-            let data = env.read_file(&name, COMPILE_FILE_BYTES).await?;
-            files.push((name, data));
-        }
         Ok(Ok(Artifact {
             language: lang.clone(),
             prepared,
-            files,
+            files: snapshot(&env).await?,
         }))
     }
+}
+
+/// Every file of the work directory, read into memory.
+async fn snapshot<E: Environment>(env: &E) -> Result<Vec<(String, Vec<u8>)>, SandboxError> {
+    let mut files = Vec::new();
+    for name in env.list_files().await? {
+        let data = env.read_file(&name, COMPILE_FILE_BYTES).await?;
+        files.push((name, data));
+    }
+    Ok(files)
+}
+
+/// Empties the environment and puts `files` back.
+async fn restore<E: Environment>(env: &E, files: &[(String, Vec<u8>)]) -> Result<(), SandboxError> {
+    env.clear().await?;
+    for (name, data) in files {
+        env.write_file(name, data, true).await?;
+    }
+    Ok(())
 }
 
 fn send(options: &JudgeOptions, p: Progress) {
@@ -601,23 +619,25 @@ async fn run_interactive<E: Environment>(
     let mut spec = submission_spec(lang, prepared, problem);
     spec.stdin = Stdin::Pipe(to_team_r);
     spec.stdout = Stdout::Pipe(from_team_w);
-    let team = env.run(spec);
-    let judge = validate_custom(
-        venv,
-        artifact,
-        problem,
-        test,
-        Stdin::Pipe(from_team_r),
-        Some(to_team_w),
-    );
-    let (team, judge) = tokio::join!(team, judge);
+    let team = async {
+        let r = env.run(spec).await;
+        (r, std::time::Instant::now())
+    };
+    let judge = async {
+        let v = Stdin::Pipe(from_team_r);
+        let r = validate_custom(venv, artifact, problem, test, v, Some(to_team_w)).await;
+        (r, std::time::Instant::now())
+    };
+    let ((team, team_done), (judge, judge_done)) = tokio::join!(team, judge);
     let (team, (judge_verdict, message)) = (team?, judge?);
-    // Precedence: the judge's own failure, then the submission's limits, then the
-    // validator's rejection, then the submission's crash.
+    // Precedence (as Kattis): the judge's own failure; then the submission's time and
+    // memory limits; then a rejection by a validator that finished first (the submission
+    // may have died of the closed pipe); then the submission's crash; then the validator.
     let verdict = match (judge_verdict, run_verdict(&team, lang)) {
         (Verdict::JudgeError, _) => Verdict::JudgeError,
         (_, Some(v @ (Verdict::TimeLimitExceeded | Verdict::MemoryLimitExceeded))) => v,
-        (Verdict::WrongAnswer, _) => Verdict::WrongAnswer,
+        (Verdict::WrongAnswer, Some(_)) if judge_done <= team_done => Verdict::WrongAnswer,
+        (Verdict::WrongAnswer, None) => Verdict::WrongAnswer,
         (_, Some(v)) => v,
         (v, None) => v,
     };

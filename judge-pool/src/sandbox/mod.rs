@@ -253,6 +253,9 @@ pub trait Environment: Send + Sync + 'static {
     /// Creates an empty directory in the work directory (removing what was there).
     fn make_dir(&self, path: &str) -> impl Future<Output = Result<(), SandboxError>> + Send;
 
+    /// Empties the work directory and `/tmp` (no process of the environment is running).
+    fn clear(&self) -> impl Future<Output = Result<(), SandboxError>> + Send;
+
     /// Runs a program; returns when it and every process it started are gone.
     fn run(&self, spec: RunSpec) -> impl Future<Output = Result<RunResult, SandboxError>> + Send;
 }

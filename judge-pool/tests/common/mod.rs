@@ -16,6 +16,9 @@ pub fn keeper() -> KeeperCommand {
 pub fn native_sandbox(slots: usize) -> NativeSandbox {
     let mut config = NativeConfig::new(keeper());
     config.max_slots = slots;
+    config
+        .readonly_paths
+        .extend(codehub_judge::language::LanguageTable::builtin().readonly_paths());
     NativeSandbox::new(config).expect("native sandbox (run the tests as root)")
 }
 

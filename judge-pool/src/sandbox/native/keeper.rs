@@ -296,8 +296,19 @@ fn build_root(config: &KeeperConfig) -> io::Result<()> {
         libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC,
         None,
     )?;
-    // Forbid nested user namespaces for everything below this one.
-    let _ = fs::write(proc_dir.join("sys/user/max_user_namespaces"), b"0");
+    // Forbid nested user namespaces for everything below this one, and System V IPC
+    // objects (they would outlive a run inside the slot's IPC namespace).
+    let sys = proc_dir.join("sys");
+    for (file, value) in [
+        ("user/max_user_namespaces", "0"),
+        ("kernel/shmmni", "0"),
+        ("kernel/msgmni", "0"),
+        ("kernel/sem", "0 0 0 0"),
+    ] {
+        if let Err(e) = fs::write(sys.join(file), value) {
+            return Err(err(&format!("set {file}"))(e));
+        }
+    }
 
     // A minimal /dev.
     let dev = inside(Path::new("/dev"));

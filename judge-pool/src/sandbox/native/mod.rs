@@ -764,6 +764,14 @@ impl Environment for NativeEnv {
         .await
     }
 
+    async fn clear(&self) -> Result<(), SandboxError> {
+        self.with_slot(|slot, _| {
+            slot.wipe()
+                .map_err(|e| SandboxError::io("clear work dir", e))
+        })
+        .await
+    }
+
     async fn run(&self, spec: RunSpec) -> Result<RunResult, SandboxError> {
         self.with_slot(move |slot, _| slot.run(spec)).await
     }

@@ -1,0 +1,179 @@
+//! The adversarial suite: hostile submissions (`tests/adversarial/cases.toml`) judged in
+//! the native sandbox. Each must get one of its expected verdicts, and the host must be
+//! left intact: no process of the sandbox user survives, no file appears outside the
+//! sandbox, no connection reaches a loopback listener, and neither the judge's
+//! environment nor the host's `/etc/shadow` shows up in anything reported.
+
+mod common;
+
+use codehub_engine::Verdict;
+use codehub_judge::judge::{Judge, JudgeOptions};
+use codehub_judge::language::{LanguageTable, SourceFile};
+use codehub_judge::package::Problem;
+use serde::Deserialize;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(Deserialize)]
+struct Manifest {
+    case: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+struct Case {
+    name: String,
+    file: String,
+    problem: String,
+    expect: Vec<String>,
+    #[serde(default)]
+    host_paths_absent: Vec<PathBuf>,
+    #[serde(default)]
+    listen_port: Option<u16>,
+    #[allow(dead_code)]
+    why: String,
+}
+
+/// Host uid the native sandbox maps its programs to (see `NativeConfig::host_uid_base`).
+fn sandbox_host_uid() -> u32 {
+    codehub_judge::sandbox::native::NativeConfig::new(common::keeper()).host_uid_base + 1
+}
+
+/// Processes on the host owned by `uid`.
+fn processes_of(uid: u32) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(status) = std::fs::read_to_string(entry.path().join("status")) else {
+            continue;
+        };
+        let owned = status
+            .lines()
+            .find(|l| l.starts_with("Uid:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|u| u.parse::<u32>().ok())
+            == Some(uid);
+        if owned {
+            let name = status.lines().next().unwrap_or_default().to_owned();
+            out.push(format!("{} {name}", entry.file_name().to_string_lossy()));
+        }
+    }
+    out
+}
+
+#[test]
+fn hostile_submissions_are_contained() {
+    let canary = format!("CODEHUB_CANARY_{}", std::process::id());
+    // SAFETY: set before any other thread of this test binary exists (one test here).
+    unsafe { std::env::set_var("CODEHUB_CANARY_SECRET", &canary) };
+    let shadow_root_line = std::fs::read_to_string("/etc/shadow")
+        .ok()
+        .and_then(|s| s.lines().next().map(str::to_owned))
+        .unwrap_or_default();
+
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/adversarial");
+    let manifest: Manifest =
+        toml::from_str(&std::fs::read_to_string(dir.join("cases.toml")).unwrap()).unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let mut languages = LanguageTable::builtin();
+    let _ = &mut languages;
+    let judge = Judge::new(
+        common::native_sandbox(1),
+        common::native_sandbox(1),
+        Arc::new(languages),
+    );
+    let uid = sandbox_host_uid();
+    let mut failures = Vec::new();
+    for case in &manifest.case {
+        let mut problem = Problem::load(&common::problems_dir().join(&case.problem)).unwrap();
+        // Compile bombs must die quickly here; the limit's enforcement is what is tested.
+        problem.limits.compilation_time = Duration::from_secs(5);
+        problem.limits.compilation_memory_bytes = 1 << 30;
+        for p in &case.host_paths_absent {
+            let _ = std::fs::remove_file(p);
+            let _ = std::fs::remove_dir_all(p);
+        }
+        let listener = case.listen_port.map(|port| {
+            let l = TcpListener::bind(("127.0.0.1", port)).expect("bind the case's port");
+            l.set_nonblocking(true).unwrap();
+            l
+        });
+        let file = SourceFile {
+            name: case.file.clone(),
+            contents: std::fs::read(dir.join(&case.file)).unwrap(),
+        };
+        let started = Instant::now();
+        let result =
+            runtime.block_on(judge.judge(&problem, &[file], None, &JudgeOptions::default()));
+        let took = started.elapsed();
+        let mut problems = Vec::new();
+        match &result {
+            Ok(report) => {
+                let allowed: Vec<Verdict> =
+                    case.expect.iter().map(|v| v.parse().unwrap()).collect();
+                if !allowed.contains(&report.verdict) {
+                    problems.push(format!(
+                        "verdict {} not in {:?}; tests {:?}; compile output {:?}",
+                        report.verdict,
+                        case.expect,
+                        report
+                            .tests
+                            .iter()
+                            .map(|t| (t.verdict, t.message.clone()))
+                            .collect::<Vec<_>>(),
+                        report.compile_output.chars().take(300).collect::<String>()
+                    ));
+                }
+                let json = serde_json::to_string(report).unwrap();
+                if json.contains(&canary) {
+                    problems.push("the judge's environment leaked into the report".into());
+                }
+                if !shadow_root_line.is_empty() && json.contains(&shadow_root_line) {
+                    problems.push("the host's /etc/shadow leaked into the report".into());
+                }
+            }
+            Err(e) => problems.push(format!("judge error: {e}")),
+        }
+        for p in &case.host_paths_absent {
+            if Path::new(p).exists() {
+                problems.push(format!("host path {} was created", p.display()));
+            }
+        }
+        if let Some(l) = &listener {
+            if l.accept().is_ok() {
+                problems.push("a connection reached the loopback listener".into());
+            }
+        }
+        // Environments are released in the background; give them a moment.
+        let mut left = processes_of(uid);
+        for _ in 0..50 {
+            if left.is_empty() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+            left = processes_of(uid);
+        }
+        if !left.is_empty() {
+            problems.push(format!("sandbox processes survived: {left:?}"));
+        }
+        let verdict = result
+            .as_ref()
+            .map_or("ERR".to_owned(), |r| r.verdict.to_string());
+        eprintln!(
+            "{:<28} {:<4} {:>6} ms {}",
+            case.name,
+            verdict,
+            took.as_millis(),
+            if problems.is_empty() { "ok" } else { "FAILED" }
+        );
+        if !problems.is_empty() {
+            failures.push(format!("{}: {}", case.name, problems.join("; ")));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -1,0 +1,147 @@
+//! Every test problem package: its shipped submissions get the verdicts their
+//! directories promise (what `codehub verify-problem` checks), in the native sandbox.
+
+mod common;
+
+use codehub_judge::judge::{Judge, JudgeOptions};
+use codehub_judge::language::{LanguageTable, SourceFile};
+use codehub_judge::package::Problem;
+use codehub_judge::verify::verify_problem;
+use std::sync::Arc;
+
+fn judge() -> Judge<codehub_judge::sandbox::native::NativeSandbox> {
+    Judge::new(
+        common::native_sandbox(2),
+        common::native_sandbox(2),
+        Arc::new(LanguageTable::builtin()),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_package_verifies_without_a_mismatch() {
+    let judge = judge();
+    let mut names: Vec<String> = std::fs::read_dir(common::problems_dir())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(
+        names.len() >= 5,
+        "expected the five test packages, found {names:?}"
+    );
+    let mut failures = Vec::new();
+    for name in &names {
+        let problem = Problem::load(&common::problems_dir().join(name)).unwrap();
+        let report = verify_problem(&judge, &problem, 2).await.unwrap();
+        assert!(
+            !report.submissions.is_empty(),
+            "{name} ships no submissions"
+        );
+        for e in report.mismatches() {
+            failures.push(format!(
+                "{name}: {} expected {} got {:?} ({:?})",
+                e.submission, e.expected, e.got, e.error
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ioi_mode_runs_every_test_and_scores_groups() {
+    let judge = judge();
+    let problem = Problem::load(&common::problems_dir().join("groups")).unwrap();
+    let overflow = problem
+        .submissions()
+        .unwrap()
+        .into_iter()
+        .find(|s| {
+            s.expected == codehub_engine::Verdict::WrongAnswer
+                && s.path.to_string_lossy().ends_with(".c")
+        })
+        .expect("groups ships a C wrong answer (32-bit overflow)");
+    let options = JudgeOptions {
+        run_all_tests: true,
+        progress: None,
+    };
+    let report = judge
+        .judge(&problem, &overflow.files, None, &options)
+        .await
+        .unwrap();
+    assert_eq!(report.tests.len(), problem.tests.len(), "every test runs");
+    let group1 = problem
+        .group_score("secret/group1")
+        .expect("group1 has points");
+    assert_eq!(
+        report.score,
+        Some(group1),
+        "only the small group passes: {:?}",
+        report.tests
+    );
+
+    let accepted = problem
+        .submissions()
+        .unwrap()
+        .into_iter()
+        .find(|s| s.expected == codehub_engine::Verdict::Accepted)
+        .unwrap();
+    let report = judge
+        .judge(&problem, &accepted.files, None, &options)
+        .await
+        .unwrap();
+    let all: f64 = problem.groups.iter().filter_map(|g| g.score).sum();
+    assert_eq!(report.score, Some(all));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_is_reported_and_bad_requests_are_refused() {
+    let judge = judge();
+    let problem = Problem::load(&common::problems_dir().join("hello")).unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let files = [SourceFile {
+        name: "a.c".into(),
+        contents: b"#include <stdio.h>\nint main(){puts(\"Hello World!\");}".to_vec(),
+    }];
+    let options = JudgeOptions {
+        run_all_tests: false,
+        progress: Some(tx),
+    };
+    let report = judge.judge(&problem, &files, None, &options).await.unwrap();
+    assert_eq!(report.verdict, codehub_engine::Verdict::Accepted);
+    drop(options);
+    let mut steps = Vec::new();
+    while let Some(p) = rx.recv().await {
+        steps.push(serde_json::to_string(&p).unwrap());
+    }
+    assert_eq!(steps[0], r#"{"state":"compiling"}"#);
+    assert_eq!(
+        steps.last().unwrap(),
+        &format!(
+            r#"{{"state":"running","test":{n},"total":{n}}}"#,
+            n = problem.tests.len()
+        )
+    );
+
+    let opts = JudgeOptions::default();
+    let e = judge
+        .judge(&problem, &files, Some("cobol"), &opts)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("unknown language `cobol`"), "{e}");
+    let txt = [SourceFile {
+        name: "notes.txt".into(),
+        contents: b"hi".to_vec(),
+    }];
+    let e = judge.judge(&problem, &txt, None, &opts).await.unwrap_err();
+    assert!(e.to_string().contains("notes.txt"), "{e}");
+    let big = [SourceFile {
+        name: "a.c".into(),
+        contents: vec![b' '; (problem.limits.code_bytes + 1) as usize],
+    }];
+    let e = judge.judge(&problem, &big, None, &opts).await.unwrap_err();
+    assert!(e.to_string().contains("at most"), "{e}");
+    let e = judge.judge(&problem, &[], None, &opts).await.unwrap_err();
+    assert!(e.to_string().contains("no files"), "{e}");
+}
