@@ -280,10 +280,11 @@ impl Language {
             if !plain {
                 return Err(PrepareError(format!("unusable file name `{name}`")));
             }
-            if self.entry == Entry::Java && self.owns(&name) {
-                if let Some(class) = java_public_class(&String::from_utf8_lossy(&f.contents)) {
-                    name = format!("{class}.java");
-                }
+            let public_class = (self.entry == Entry::Java && self.owns(&name))
+                .then(|| java_public_class(&String::from_utf8_lossy(&f.contents)))
+                .flatten();
+            if let Some(class) = public_class {
+                name = format!("{class}.java");
             }
             if out.iter().any(|o: &SourceFile| o.name == name) {
                 return Err(PrepareError(format!("two files are named `{name}`")));

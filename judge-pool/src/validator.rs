@@ -33,8 +33,11 @@ impl Judgement {
     }
 }
 
+/// A token with the whitespace before it.
+type Token<'a> = (&'a [u8], &'a [u8]);
+
 /// Splits text into (whitespace before, token) pairs, plus the trailing whitespace.
-fn tokens(text: &[u8]) -> (Vec<(&[u8], &[u8])>, &[u8]) {
+fn tokens(text: &[u8]) -> (Vec<Token<'_>>, &[u8]) {
     let mut out = Vec::new();
     let mut i = 0;
     loop {
@@ -86,29 +89,27 @@ pub fn default_validate(answer: &[u8], output: &[u8], flags: &ValidatorFlags) ->
         if flags.space_change_sensitive && j.0 != t.0 {
             return Judgement::reject(format!("whitespace differs before token {n}"));
         }
-        if float_mode {
-            if let Some(expected) = as_float(j.1) {
-                let Some(got) = as_float(t.1) else {
-                    return Judgement::reject(format!(
-                        "token {n}: expected a number like `{}`, got `{}`",
-                        show(j.1),
-                        show(t.1)
-                    ));
-                };
-                let diff = (got - expected).abs();
-                let abs_ok = flags
-                    .float_absolute_tolerance
-                    .is_some_and(|tol| diff <= tol);
-                let rel_ok = flags
-                    .float_relative_tolerance
-                    .is_some_and(|tol| diff <= tol * expected.abs());
-                if !(abs_ok || rel_ok) {
-                    return Judgement::reject(format!(
-                        "token {n}: expected {expected}, got {got} (difference {diff:e})"
-                    ));
-                }
-                continue;
+        if let Some(expected) = as_float(j.1).filter(|_| float_mode) {
+            let Some(got) = as_float(t.1) else {
+                return Judgement::reject(format!(
+                    "token {n}: expected a number like `{}`, got `{}`",
+                    show(j.1),
+                    show(t.1)
+                ));
+            };
+            let diff = (got - expected).abs();
+            let abs_ok = flags
+                .float_absolute_tolerance
+                .is_some_and(|tol| diff <= tol);
+            let rel_ok = flags
+                .float_relative_tolerance
+                .is_some_and(|tol| diff <= tol * expected.abs());
+            if !(abs_ok || rel_ok) {
+                return Judgement::reject(format!(
+                    "token {n}: expected {expected}, got {got} (difference {diff:e})"
+                ));
             }
+            continue;
         }
         let same = if flags.case_sensitive {
             j.1 == t.1

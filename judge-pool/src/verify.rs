@@ -101,15 +101,15 @@ pub async fn verify_problem<S: Sandbox>(
         .map(|e| e.max_time_ms)
         .max();
     let limit_ms = problem.limits.time_limit.as_millis() as f64;
-    if let Some(slowest) = slowest_ac {
-        if slowest as f64 * problem.limits.time_multiplier > limit_ms {
-            warnings.push(format!(
-                "the slowest accepted submission takes {slowest} ms: with time_multiplier {} the \
-                 time limit should be at least {:.0} ms (it is {limit_ms} ms)",
-                problem.limits.time_multiplier,
-                slowest as f64 * problem.limits.time_multiplier
-            ));
-        }
+    if let Some(slowest) = slowest_ac
+        && slowest as f64 * problem.limits.time_multiplier > limit_ms
+    {
+        warnings.push(format!(
+            "the slowest accepted submission takes {slowest} ms: with time_multiplier {} the \
+             time limit should be at least {:.0} ms (it is {limit_ms} ms)",
+            problem.limits.time_multiplier,
+            slowest as f64 * problem.limits.time_multiplier
+        ));
     }
     if !problem.limits.time_limit_given {
         warnings.push(format!(

@@ -75,8 +75,7 @@ fn hostile_submissions_are_contained() {
     let manifest: Manifest =
         toml::from_str(&std::fs::read_to_string(dir.join("cases.toml")).unwrap()).unwrap();
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let mut languages = LanguageTable::builtin();
-    let _ = &mut languages;
+    let languages = LanguageTable::builtin();
     let judge = Judge::new(
         common::native_sandbox(1),
         common::native_sandbox(1),
@@ -139,10 +138,8 @@ fn hostile_submissions_are_contained() {
                 problems.push(format!("host path {} was created", p.display()));
             }
         }
-        if let Some(l) = &listener {
-            if l.accept().is_ok() {
-                problems.push("a connection reached the loopback listener".into());
-            }
+        if listener.as_ref().is_some_and(|l| l.accept().is_ok()) {
+            problems.push("a connection reached the loopback listener".into());
         }
         // Environments are released in the background; give them a moment.
         let mut left = processes_of(uid);
