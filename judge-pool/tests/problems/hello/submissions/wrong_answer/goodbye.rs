@@ -1,0 +1,4 @@
+// Wrong answer: the right shape, the wrong words.
+fn main() {
+    println!("Goodbye World!");
+}
