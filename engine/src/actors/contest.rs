@@ -1,0 +1,357 @@
+//! ContestSupervisor and ContestActor: one actor per active contest, owning its
+//! configuration, its submission window and its LeaderboardActor.
+//!
+//! A ContestActor that panics is restarted by the ContestSupervisor; its `pre_start`
+//! reloads the contest from the store and rebuilds the leaderboard, so a restart loses
+//! nothing the store has.
+
+use super::Faults;
+use super::hub::HubMsg;
+use super::leaderboard::{LeaderboardActor, LeaderboardMsg, ScoreboardSnapshot};
+use crate::model::{
+    Contest, ContestId, ContestState, Millis, ProblemId, Submission, UserId, now_ms,
+};
+use crate::ports::store::Store;
+use crate::scoring::View;
+use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Why a contest refuses a submission.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// The problem is not in this contest.
+    #[error("problem {0} is not part of this contest")]
+    ProblemNotInContest(ProblemId),
+    /// Before the start or after the end.
+    #[error("the contest is {0}: submissions are accepted only while it runs")]
+    OutsideWindow(&'static str),
+}
+
+/// Messages of a ContestActor.
+#[derive(Debug)]
+pub enum ContestMsg {
+    /// The contest's configuration.
+    Info(RpcReplyPort<Contest>),
+    /// May this problem be submitted at this time?
+    CheckSubmit(ProblemId, Millis, RpcReplyPort<Result<(), Refusal>>),
+    /// A team registered.
+    AddTeam(UserId),
+    /// A submission was stored and queued.
+    Submitted(Submission),
+    /// A submission was judged (the judgement is in the store already).
+    Judged(Submission),
+    /// The configuration changed in the store: reload it and rebuild the board.
+    Reload(RpcReplyPort<()>),
+    /// Unfreeze the public board now (the store is already updated).
+    Unfreeze,
+    /// A scoreboard snapshot.
+    Snapshot(View, RpcReplyPort<ScoreboardSnapshot>),
+}
+
+/// The actor (configuration only).
+pub struct ContestActor {
+    /// Source of truth.
+    pub store: Arc<dyn Store>,
+    /// Fan-out.
+    pub hub: ActorRef<HubMsg>,
+    /// Fault injection (tests).
+    pub faults: Faults,
+}
+
+/// A contest's live state.
+pub struct ContestActorState {
+    /// The configuration, as stored.
+    contest: Contest,
+    /// The contest's leaderboard (a linked child).
+    leaderboard: ActorRef<LeaderboardMsg>,
+    /// Fires the automatic unfreeze.
+    unfreeze_timer: Option<tokio::task::JoinHandle<()>>,
+}
+
+fn state_name(s: ContestState) -> &'static str {
+    match s {
+        ContestState::Scheduled => "scheduled",
+        ContestState::Running => "running",
+        ContestState::Frozen => "frozen",
+        ContestState::Ended => "ended",
+    }
+}
+
+impl ContestActor {
+    async fn start_leaderboard(
+        &self,
+        myself: &ActorRef<ContestMsg>,
+        contest: &Contest,
+    ) -> Result<ActorRef<LeaderboardMsg>, ActorProcessingErr> {
+        let name = format!("leaderboard/{}", contest.id);
+        // A leaderboard left by a crashed predecessor must not publish beside ours.
+        if let Some(old) = ractor::registry::where_is(name.clone()) {
+            old.kill();
+            for _ in 0..100 {
+                if ractor::registry::where_is(name.clone()).is_none() {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        }
+        let actor = LeaderboardActor {
+            store: self.store.clone(),
+            hub: self.hub.clone(),
+        };
+        let (lb, _) =
+            Actor::spawn_linked(Some(name), actor, contest.clone(), myself.get_cell()).await?;
+        Ok(lb)
+    }
+
+    fn schedule_unfreeze(
+        myself: &ActorRef<ContestMsg>,
+        contest: &Contest,
+    ) -> Option<tokio::task::JoinHandle<()>> {
+        let at = contest.unfreeze_at?;
+        if contest.unfrozen || contest.freeze_at.is_none() {
+            return None;
+        }
+        let delay = (at - now_ms()).max(0) as u64;
+        let me = myself.clone();
+        Some(tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(delay)).await;
+            let _ = me.send_message(ContestMsg::Unfreeze);
+        }))
+    }
+}
+
+impl Actor for ContestActor {
+    type Msg = ContestMsg;
+    type State = ContestActorState;
+    type Arguments = ContestId;
+
+    async fn pre_start(
+        &self,
+        myself: ActorRef<ContestMsg>,
+        id: ContestId,
+    ) -> Result<ContestActorState, ActorProcessingErr> {
+        let contest = self
+            .store
+            .contest(id)
+            .await?
+            .ok_or_else(|| format!("contest {id} not found"))?;
+        let leaderboard = self.start_leaderboard(&myself, &contest).await?;
+        let unfreeze_timer = Self::schedule_unfreeze(&myself, &contest);
+        tracing::debug!(contest_id = %id, "contest actor started");
+        Ok(ContestActorState {
+            contest,
+            leaderboard,
+            unfreeze_timer,
+        })
+    }
+
+    async fn post_stop(
+        &self,
+        _myself: ActorRef<ContestMsg>,
+        state: &mut ContestActorState,
+    ) -> Result<(), ActorProcessingErr> {
+        if let Some(t) = state.unfreeze_timer.take() {
+            t.abort();
+        }
+        state.leaderboard.stop(None);
+        Ok(())
+    }
+
+    async fn handle(
+        &self,
+        myself: ActorRef<ContestMsg>,
+        msg: ContestMsg,
+        state: &mut ContestActorState,
+    ) -> Result<(), ActorProcessingErr> {
+        match msg {
+            ContestMsg::Info(reply) => {
+                let _ = reply.send(state.contest.clone());
+            }
+            ContestMsg::CheckSubmit(problem, at, reply) => {
+                let c = &state.contest;
+                let verdict = if c.problem_index(problem).is_none() {
+                    Err(Refusal::ProblemNotInContest(problem))
+                } else if !c.accepts_submissions(at) {
+                    Err(Refusal::OutsideWindow(state_name(c.state(at))))
+                } else {
+                    Ok(())
+                };
+                let _ = reply.send(verdict);
+            }
+            ContestMsg::AddTeam(team) => {
+                let _ = state
+                    .leaderboard
+                    .send_message(LeaderboardMsg::AddTeam(team));
+            }
+            ContestMsg::Submitted(s) => {
+                let _ = state.leaderboard.send_message(LeaderboardMsg::Submitted(s));
+            }
+            ContestMsg::Judged(s) => {
+                if let Some(fault) = &self.faults.contest_actor {
+                    if fault(s.id) {
+                        panic!("injected fault: contest actor, submission {}", s.id);
+                    }
+                }
+                let _ = state.leaderboard.send_message(LeaderboardMsg::Judged(s));
+            }
+            ContestMsg::Reload(reply) => {
+                if let Some(contest) = self.store.contest(state.contest.id).await? {
+                    state.leaderboard.stop(None);
+                    if let Some(t) = state.unfreeze_timer.take() {
+                        t.abort();
+                    }
+                    state.leaderboard = self.start_leaderboard(&myself, &contest).await?;
+                    state.unfreeze_timer = Self::schedule_unfreeze(&myself, &contest);
+                    state.contest = contest;
+                }
+                let _ = reply.send(());
+            }
+            ContestMsg::Unfreeze => {
+                let _ = state.leaderboard.send_message(LeaderboardMsg::Unfreeze);
+            }
+            ContestMsg::Snapshot(view, reply) => {
+                let snapshot =
+                    ractor::call_t!(state.leaderboard, LeaderboardMsg::Snapshot, 10_000, view)?;
+                let _ = reply.send(snapshot);
+            }
+        }
+        Ok(())
+    }
+
+    async fn handle_supervisor_evt(
+        &self,
+        myself: ActorRef<ContestMsg>,
+        event: SupervisionEvent,
+        state: &mut ContestActorState,
+    ) -> Result<(), ActorProcessingErr> {
+        // The leaderboard failed: rebuild it from the store.
+        if let SupervisionEvent::ActorFailed(cell, err) = event {
+            if cell.get_id() == state.leaderboard.get_id() {
+                tracing::warn!(contest_id = %state.contest.id, error = %err, "leaderboard failed; rebuilding");
+                state.leaderboard = self.start_leaderboard(&myself, &state.contest).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Messages of the ContestSupervisor.
+#[derive(Debug)]
+pub enum ContestSupMsg {
+    /// The actor of a contest, started if needed.
+    Get(
+        ContestId,
+        RpcReplyPort<Result<ActorRef<ContestMsg>, String>>,
+    ),
+}
+
+/// Starts ContestActors on demand and restarts them when they fail.
+pub struct ContestSupervisor {
+    /// Passed to each ContestActor.
+    pub store: Arc<dyn Store>,
+    /// Passed to each ContestActor.
+    pub hub: ActorRef<HubMsg>,
+    /// Passed to each ContestActor.
+    pub faults: Faults,
+}
+
+/// Live contest actors.
+#[derive(Default)]
+pub struct ContestSupState {
+    /// By contest.
+    actors: HashMap<ContestId, ActorRef<ContestMsg>>,
+}
+
+impl ContestSupervisor {
+    async fn spawn(
+        &self,
+        myself: &ActorRef<ContestSupMsg>,
+        id: ContestId,
+    ) -> Result<ActorRef<ContestMsg>, String> {
+        let actor = ContestActor {
+            store: self.store.clone(),
+            hub: self.hub.clone(),
+            faults: self.faults.clone(),
+        };
+        Actor::spawn_linked(Some(format!("contest/{id}")), actor, id, myself.get_cell())
+            .await
+            .map(|(a, _)| a)
+            .map_err(|e| e.to_string())
+    }
+}
+
+impl Actor for ContestSupervisor {
+    type Msg = ContestSupMsg;
+    type State = ContestSupState;
+    type Arguments = ();
+
+    async fn pre_start(
+        &self,
+        _: ActorRef<ContestSupMsg>,
+        _: (),
+    ) -> Result<ContestSupState, ActorProcessingErr> {
+        Ok(ContestSupState::default())
+    }
+
+    async fn handle(
+        &self,
+        myself: ActorRef<ContestSupMsg>,
+        msg: ContestSupMsg,
+        state: &mut ContestSupState,
+    ) -> Result<(), ActorProcessingErr> {
+        match msg {
+            ContestSupMsg::Get(id, reply) => {
+                let result = match state.actors.get(&id) {
+                    Some(a) => Ok(a.clone()),
+                    None => {
+                        let spawned = self.spawn(&myself, id).await;
+                        if let Ok(a) = &spawned {
+                            state.actors.insert(id, a.clone());
+                        }
+                        spawned
+                    }
+                };
+                let _ = reply.send(result);
+            }
+        }
+        Ok(())
+    }
+
+    async fn handle_supervisor_evt(
+        &self,
+        myself: ActorRef<ContestSupMsg>,
+        event: SupervisionEvent,
+        state: &mut ContestSupState,
+    ) -> Result<(), ActorProcessingErr> {
+        match event {
+            SupervisionEvent::ActorFailed(cell, err) => {
+                let failed = state
+                    .actors
+                    .iter()
+                    .find(|(_, a)| a.get_id() == cell.get_id())
+                    .map(|(id, _)| *id);
+                if let Some(id) = failed {
+                    tracing::warn!(contest_id = %id, error = %err, "contest actor failed; restarting");
+                    state.actors.remove(&id);
+                    // Let the old name go before the new actor takes it.
+                    for _ in 0..100 {
+                        if ractor::registry::where_is(format!("contest/{id}")).is_none() {
+                            break;
+                        }
+                        tokio::time::sleep(Duration::from_millis(5)).await;
+                    }
+                    if let Ok(a) = self.spawn(&myself, id).await {
+                        state.actors.insert(id, a);
+                    }
+                }
+            }
+            SupervisionEvent::ActorTerminated(cell, _, _) => {
+                state.actors.retain(|_, a| a.get_id() != cell.get_id());
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}

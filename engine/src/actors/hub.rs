@@ -1,0 +1,332 @@
+//! The Hub: channels → local subscribers, on this node.
+//!
+//! Publishers hand the Hub a payload; the Hub gives it the channel's next `seq` (unless
+//! the publisher owns the sequence, as the leaderboard does), serialises it **once**, keeps
+//! it in the channel's ring buffer (for `since` resumption), and offers the same bytes to
+//! every subscriber with `try_send`. The Hub never waits for a subscriber: a full queue
+//! marks that connection lagged, and the connection replaces its backlog with one fresh
+//! snapshot.
+
+use crate::model::now_ms;
+use bytes::Bytes;
+use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tokio::sync::{Notify, mpsc};
+
+/// Messages kept per channel for `since` resumption.
+pub const RING_CAPACITY: usize = 1024;
+
+/// A connection id (unique per node).
+pub type ConnId = u64;
+
+/// One message on its way to a connection.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    /// The channel.
+    pub channel: Arc<str>,
+    /// Its sequence number in the channel.
+    pub seq: u64,
+    /// The serialised message (shared by every subscriber).
+    pub bytes: Bytes,
+}
+
+/// A connection's inbox, as the Hub sees it.
+#[derive(Debug, Clone)]
+pub struct Subscriber {
+    /// Bounded queue to the connection's writer.
+    pub tx: mpsc::Sender<Outgoing>,
+    /// Set when the queue overflowed; the writer drops its backlog and resyncs.
+    pub lagged: Arc<AtomicBool>,
+    /// Wakes the writer after `lagged` is set.
+    pub wake: Arc<Notify>,
+}
+
+/// A publication.
+#[derive(Debug)]
+pub struct Publication {
+    /// Channel (`contest/1/scoreboard`, `submission/7`, …).
+    pub channel: String,
+    /// `Some(seq)` when the publisher owns the channel's sequence.
+    pub seq: Option<u64>,
+    /// Message type (`delta`, `status`, `verdict`, …).
+    pub kind: &'static str,
+    /// Payload.
+    pub data: serde_json::Value,
+}
+
+/// Messages of the Hub.
+#[derive(Debug)]
+pub enum HubMsg {
+    /// Publish to a channel.
+    Publish(Publication),
+    /// Subscribe a connection; replies with the messages after `since` if the ring still
+    /// holds all of them (`None`: the caller must send a snapshot).
+    Subscribe {
+        /// Channel.
+        channel: String,
+        /// Connection.
+        conn: ConnId,
+        /// Its inbox.
+        subscriber: Subscriber,
+        /// Resume point.
+        since: Option<u64>,
+        /// Backlog, or `None`.
+        reply: RpcReplyPort<Option<Vec<Outgoing>>>,
+    },
+    /// Unsubscribe a connection from a channel.
+    Unsubscribe {
+        /// Channel.
+        channel: String,
+        /// Connection.
+        conn: ConnId,
+    },
+    /// Forget a closed connection everywhere.
+    Disconnect(ConnId),
+    /// The last `seq` of a channel (0 if none).
+    LastSeq(String, RpcReplyPort<u64>),
+}
+
+/// The Hub actor.
+pub struct Hub;
+
+/// One channel's state.
+#[derive(Default)]
+struct Channel {
+    /// Last sequence number used.
+    seq: u64,
+    /// Recent messages, oldest first, for `since` resumption.
+    ring: VecDeque<Outgoing>,
+    /// Local subscribers.
+    subscribers: HashMap<ConnId, Subscriber>,
+}
+
+/// State of the Hub.
+#[derive(Default)]
+pub struct HubState {
+    /// Channels by name.
+    channels: HashMap<String, Channel>,
+    /// Channels of each connection (for disconnects).
+    by_conn: HashMap<ConnId, Vec<String>>,
+}
+
+/// Serialises a channel message (the wire format of `/ws`).
+pub fn encode(channel: &str, seq: u64, kind: &str, data: &serde_json::Value) -> Bytes {
+    let msg = serde_json::json!({
+        "channel": channel,
+        "seq": seq,
+        "type": kind,
+        "ts": now_ms(),
+        "data": data,
+    });
+    Bytes::from(serde_json::to_vec(&msg).expect("JSON values serialise"))
+}
+
+impl HubState {
+    fn publish(&mut self, p: Publication) {
+        let channel = self.channels.entry(p.channel.clone()).or_default();
+        let seq = p.seq.unwrap_or(channel.seq + 1);
+        channel.seq = channel.seq.max(seq);
+        let out = Outgoing {
+            channel: Arc::from(p.channel.as_str()),
+            seq,
+            bytes: encode(&p.channel, seq, p.kind, &p.data),
+        };
+        if channel.ring.len() == RING_CAPACITY {
+            channel.ring.pop_front();
+        }
+        channel.ring.push_back(out.clone());
+        for sub in channel.subscribers.values() {
+            if let Err(mpsc::error::TrySendError::Full(_)) = sub.tx.try_send(out.clone()) {
+                if !sub.lagged.swap(true, Ordering::AcqRel) {
+                    sub.wake.notify_one();
+                }
+            }
+        }
+    }
+
+    fn subscribe(
+        &mut self,
+        name: String,
+        conn: ConnId,
+        subscriber: Subscriber,
+        since: Option<u64>,
+    ) -> Option<Vec<Outgoing>> {
+        let channel = self.channels.entry(name.clone()).or_default();
+        channel.subscribers.insert(conn, subscriber);
+        let chans = self.by_conn.entry(conn).or_default();
+        if !chans.contains(&name) {
+            chans.push(name);
+        }
+        let since = since?;
+        if since > channel.seq {
+            return None;
+        }
+        let covered = since == channel.seq
+            || channel
+                .ring
+                .front()
+                .is_some_and(|first| first.seq <= since + 1);
+        covered.then(|| {
+            channel
+                .ring
+                .iter()
+                .filter(|m| m.seq > since)
+                .cloned()
+                .collect()
+        })
+    }
+
+    fn unsubscribe(&mut self, name: &str, conn: ConnId) {
+        if let Some(c) = self.channels.get_mut(name) {
+            c.subscribers.remove(&conn);
+        }
+        if let Some(chans) = self.by_conn.get_mut(&conn) {
+            chans.retain(|c| c != name);
+        }
+    }
+}
+
+impl Actor for Hub {
+    type Msg = HubMsg;
+    type State = HubState;
+    type Arguments = ();
+
+    async fn pre_start(
+        &self,
+        _myself: ActorRef<HubMsg>,
+        _: (),
+    ) -> Result<HubState, ActorProcessingErr> {
+        Ok(HubState::default())
+    }
+
+    async fn handle(
+        &self,
+        _myself: ActorRef<HubMsg>,
+        msg: HubMsg,
+        state: &mut HubState,
+    ) -> Result<(), ActorProcessingErr> {
+        match msg {
+            HubMsg::Publish(p) => state.publish(p),
+            HubMsg::Subscribe {
+                channel,
+                conn,
+                subscriber,
+                since,
+                reply,
+            } => {
+                let backlog = state.subscribe(channel, conn, subscriber, since);
+                let _ = reply.send(backlog);
+            }
+            HubMsg::Unsubscribe { channel, conn } => state.unsubscribe(&channel, conn),
+            HubMsg::Disconnect(conn) => {
+                for name in state.by_conn.remove(&conn).unwrap_or_default() {
+                    if let Some(c) = state.channels.get_mut(&name) {
+                        c.subscribers.remove(&conn);
+                    }
+                }
+            }
+            HubMsg::LastSeq(name, reply) => {
+                let _ = reply.send(state.channels.get(&name).map_or(0, |c| c.seq));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn subscriber(cap: usize) -> (Subscriber, mpsc::Receiver<Outgoing>) {
+        let (tx, rx) = mpsc::channel(cap);
+        let s = Subscriber {
+            tx,
+            lagged: Arc::new(AtomicBool::new(false)),
+            wake: Arc::new(Notify::new()),
+        };
+        (s, rx)
+    }
+
+    fn publish(state: &mut HubState, channel: &str, n: i64) {
+        state.publish(Publication {
+            channel: channel.into(),
+            seq: None,
+            kind: "delta",
+            data: serde_json::json!({ "n": n }),
+        });
+    }
+
+    #[test]
+    fn every_subscriber_gets_the_same_bytes_in_seq_order() {
+        let mut hub = HubState::default();
+        let (a, mut ra) = subscriber(8);
+        let (b, mut rb) = subscriber(8);
+        hub.subscribe("c".into(), 1, a, None);
+        hub.subscribe("c".into(), 2, b, None);
+        publish(&mut hub, "c", 1);
+        publish(&mut hub, "c", 2);
+        publish(&mut hub, "other", 3);
+        let (a1, a2) = (ra.try_recv().unwrap(), ra.try_recv().unwrap());
+        let b1 = rb.try_recv().unwrap();
+        assert_eq!((a1.seq, a2.seq), (1, 2));
+        assert_eq!(
+            a1.bytes.as_ptr(),
+            b1.bytes.as_ptr(),
+            "serialised once, shared"
+        );
+        assert!(ra.try_recv().is_err());
+        let json: serde_json::Value = serde_json::from_slice(&a2.bytes).unwrap();
+        assert_eq!(json["channel"], "c");
+        assert_eq!(json["seq"], 2);
+        assert_eq!(json["data"]["n"], 2);
+    }
+
+    #[test]
+    fn a_full_queue_marks_the_subscriber_lagged_instead_of_blocking() {
+        let mut hub = HubState::default();
+        let (a, _ra) = subscriber(2);
+        let lagged = a.lagged.clone();
+        hub.subscribe("c".into(), 1, a, None);
+        for n in 0..5 {
+            publish(&mut hub, "c", n);
+        }
+        assert!(lagged.load(Ordering::Acquire));
+    }
+
+    #[test]
+    fn since_resumes_from_the_ring_or_asks_for_a_snapshot() {
+        let mut hub = HubState::default();
+        for n in 0..(RING_CAPACITY as i64 + 10) {
+            publish(&mut hub, "c", n);
+        }
+        let (a, _) = subscriber(8);
+        let backlog = hub
+            .subscribe("c".into(), 1, a.clone(), Some(RING_CAPACITY as u64))
+            .unwrap();
+        assert_eq!(backlog.len(), 10);
+        assert_eq!(backlog[0].seq, RING_CAPACITY as u64 + 1);
+        // Too old: the ring no longer covers it.
+        assert!(hub.subscribe("c".into(), 1, a.clone(), Some(3)).is_none());
+        // Up to date: nothing missed.
+        let up_to_date = hub.subscribe("c".into(), 1, a.clone(), Some(RING_CAPACITY as u64 + 10));
+        assert_eq!(up_to_date.map(|v| v.len()), Some(0));
+        // From the future (another epoch): snapshot.
+        assert!(hub.subscribe("c".into(), 1, a, Some(10_000)).is_none());
+    }
+
+    #[test]
+    fn disconnect_forgets_the_connection_everywhere() {
+        let mut hub = HubState::default();
+        let (a, mut ra) = subscriber(8);
+        hub.subscribe("x".into(), 7, a.clone(), None);
+        hub.subscribe("y".into(), 7, a, None);
+        for name in hub.by_conn.remove(&7).unwrap() {
+            hub.channels.get_mut(&name).unwrap().subscribers.remove(&7);
+        }
+        publish(&mut hub, "x", 1);
+        publish(&mut hub, "y", 1);
+        assert!(ra.try_recv().is_err());
+    }
+}

@@ -1,0 +1,346 @@
+//! JudgePool and JudgeActors: the judge queue and one actor per sandbox slot.
+//!
+//! The pool keeps the queue and hands one job at a time to each idle JudgeActor. A
+//! JudgeActor marks the submission as judging, runs the judge in a task (its `handle`
+//! never blocks on judging), streams progress to the Hub, stores the judgement
+//! (idempotently) and tells the contest. If a JudgeActor panics, the pool requeues its job
+//! at the front and starts a replacement; if the judge itself fails (sandbox down), the job
+//! goes back to the queue after a pause — never as the contestant's fault.
+
+use super::Faults;
+use super::contest::{ContestMsg, ContestSupMsg};
+use super::hub::{HubMsg, Publication};
+use crate::model::{ContestId, Judgement, SubmissionId, UserId, now_ms};
+use crate::ports::judging::{JudgeJob, JudgeProgress, JudgeService};
+use crate::ports::store::Store;
+use ractor::{Actor, ActorId, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
+use serde::Serialize;
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Pause before a job whose judging failed is tried again.
+const RETRY_DELAY: Duration = Duration::from_secs(2);
+
+/// A job with what the pool needs to route its results.
+#[derive(Debug, Clone)]
+pub struct QueuedJob {
+    /// The job.
+    pub job: JudgeJob,
+    /// Author (for `user/{id}/submissions`).
+    pub user_id: UserId,
+    /// Contest, if any.
+    pub contest_id: Option<ContestId>,
+}
+
+/// The channel of one submission's verdict stream.
+pub fn submission_channel(id: SubmissionId) -> String {
+    format!("submission/{id}")
+}
+
+/// The channel of a user's submissions.
+pub fn user_channel(id: UserId) -> String {
+    format!("user/{id}/submissions")
+}
+
+/// Publishes a submission status on its two channels.
+pub fn publish_status(
+    hub: &ActorRef<HubMsg>,
+    user: UserId,
+    id: SubmissionId,
+    kind: &'static str,
+    data: serde_json::Value,
+) {
+    let mut data = data;
+    data["submission_id"] = serde_json::json!(id);
+    for channel in [submission_channel(id), user_channel(user)] {
+        let _ = hub.send_message(HubMsg::Publish(Publication {
+            channel,
+            seq: None,
+            kind,
+            data: data.clone(),
+        }));
+    }
+}
+
+/// Queue statistics.
+#[derive(Debug, Clone, Serialize)]
+pub struct PoolStats {
+    /// Jobs waiting.
+    pub queued: usize,
+    /// Jobs being judged.
+    pub judging: usize,
+    /// JudgeActors.
+    pub judges: usize,
+}
+
+/// Messages of the pool.
+#[derive(Debug)]
+pub enum PoolMsg {
+    /// Queue a job.
+    Enqueue(QueuedJob),
+    /// A JudgeActor finished its job.
+    Idle(ActorId),
+    /// Queue statistics.
+    Stats(RpcReplyPort<PoolStats>),
+}
+
+/// The pool (configuration only).
+pub struct JudgePool {
+    /// JudgeActors to run.
+    pub judges: usize,
+    /// Shared by the JudgeActors.
+    pub ctx: JudgeContext,
+}
+
+/// What every JudgeActor needs.
+#[derive(Clone)]
+pub struct JudgeContext {
+    /// Judges submissions.
+    pub judge: Arc<dyn JudgeService>,
+    /// Source of truth.
+    pub store: Arc<dyn Store>,
+    /// Verdict streams.
+    pub hub: ActorRef<HubMsg>,
+    /// Where judged contest submissions go.
+    pub contests: ActorRef<ContestSupMsg>,
+    /// Fault injection (tests).
+    pub faults: Faults,
+}
+
+/// The pool's state.
+pub struct PoolState {
+    /// Waiting jobs, first out first.
+    queue: VecDeque<QueuedJob>,
+    /// JudgeActors without a job.
+    idle: Vec<ActorRef<JudgeMsg>>,
+    /// JudgeActors with a job, and the job (requeued if the actor dies).
+    busy: HashMap<ActorId, (ActorRef<JudgeMsg>, QueuedJob)>,
+}
+
+impl JudgePool {
+    async fn spawn_judge(
+        &self,
+        myself: &ActorRef<PoolMsg>,
+    ) -> Result<ActorRef<JudgeMsg>, ActorProcessingErr> {
+        let actor = JudgeActor {
+            ctx: self.ctx.clone(),
+            pool: myself.clone(),
+        };
+        let (a, _) = Actor::spawn_linked(None, actor, (), myself.get_cell()).await?;
+        Ok(a)
+    }
+
+    fn dispatch(state: &mut PoolState) {
+        while !state.queue.is_empty() {
+            let Some(judge) = state.idle.pop() else { break };
+            let job = state.queue.pop_front().expect("not empty");
+            if judge.send_message(JudgeMsg::Run(job.clone())).is_ok() {
+                state.busy.insert(judge.get_id(), (judge, job));
+            } else {
+                state.queue.push_front(job);
+            }
+        }
+    }
+}
+
+impl Actor for JudgePool {
+    type Msg = PoolMsg;
+    type State = PoolState;
+    type Arguments = ();
+
+    async fn pre_start(
+        &self,
+        myself: ActorRef<PoolMsg>,
+        _: (),
+    ) -> Result<PoolState, ActorProcessingErr> {
+        let mut idle = Vec::new();
+        for _ in 0..self.judges.max(1) {
+            idle.push(self.spawn_judge(&myself).await?);
+        }
+        Ok(PoolState {
+            queue: VecDeque::new(),
+            idle,
+            busy: HashMap::new(),
+        })
+    }
+
+    async fn handle(
+        &self,
+        _myself: ActorRef<PoolMsg>,
+        msg: PoolMsg,
+        state: &mut PoolState,
+    ) -> Result<(), ActorProcessingErr> {
+        match msg {
+            PoolMsg::Enqueue(job) => state.queue.push_back(job),
+            PoolMsg::Idle(id) => {
+                if let Some((judge, _)) = state.busy.remove(&id) {
+                    state.idle.push(judge);
+                }
+            }
+            PoolMsg::Stats(reply) => {
+                let _ = reply.send(PoolStats {
+                    queued: state.queue.len(),
+                    judging: state.busy.len(),
+                    judges: state.busy.len() + state.idle.len(),
+                });
+            }
+        }
+        Self::dispatch(state);
+        Ok(())
+    }
+
+    async fn handle_supervisor_evt(
+        &self,
+        myself: ActorRef<PoolMsg>,
+        event: SupervisionEvent,
+        state: &mut PoolState,
+    ) -> Result<(), ActorProcessingErr> {
+        let dead = match event {
+            SupervisionEvent::ActorFailed(cell, err) => {
+                tracing::warn!(error = %err, "judge actor failed; requeueing its job and restarting it");
+                Some(cell.get_id())
+            }
+            SupervisionEvent::ActorTerminated(cell, _, _) => Some(cell.get_id()),
+            _ => None,
+        };
+        if let Some(id) = dead {
+            if let Some((_, job)) = state.busy.remove(&id) {
+                state.queue.push_front(job);
+            }
+            state.idle.retain(|a| a.get_id() != id);
+            let replacement = self.spawn_judge(&myself).await?;
+            state.idle.push(replacement);
+            Self::dispatch(state);
+        }
+        Ok(())
+    }
+}
+
+/// Messages of a JudgeActor.
+#[derive(Debug)]
+pub enum JudgeMsg {
+    /// Judge this job.
+    Run(QueuedJob),
+    /// The judging task finished.
+    Finished(QueuedJob, Result<Judgement, String>),
+}
+
+/// One judge slot.
+pub struct JudgeActor {
+    /// Shared context.
+    pub ctx: JudgeContext,
+    /// The pool, told when this actor is idle again.
+    pub pool: ActorRef<PoolMsg>,
+}
+
+impl Actor for JudgeActor {
+    type Msg = JudgeMsg;
+    type State = ();
+    type Arguments = ();
+
+    async fn pre_start(&self, _: ActorRef<JudgeMsg>, _: ()) -> Result<(), ActorProcessingErr> {
+        Ok(())
+    }
+
+    async fn handle(
+        &self,
+        myself: ActorRef<JudgeMsg>,
+        msg: JudgeMsg,
+        _: &mut (),
+    ) -> Result<(), ActorProcessingErr> {
+        match msg {
+            JudgeMsg::Run(job) => {
+                let id = job.job.submission_id;
+                if let Some(fault) = &self.ctx.faults.judge_actor {
+                    if fault(id) {
+                        panic!("injected fault: judge actor, submission {id}");
+                    }
+                }
+                self.ctx.store.mark_judging(id).await?;
+                let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<JudgeProgress>();
+                let hub = self.ctx.hub.clone();
+                let user = job.user_id;
+                tokio::spawn(async move {
+                    while let Some(p) = rx.recv().await {
+                        publish_status(
+                            &hub,
+                            user,
+                            id,
+                            "status",
+                            serde_json::to_value(&p).unwrap_or_default(),
+                        );
+                    }
+                });
+                let judge = self.ctx.judge.clone();
+                let me = myself.clone();
+                tokio::spawn(async move {
+                    let result = judge
+                        .judge(job.job.clone(), tx)
+                        .await
+                        .map_err(|e| e.to_string());
+                    let _ = me.send_message(JudgeMsg::Finished(job, result));
+                });
+            }
+            JudgeMsg::Finished(job, result) => {
+                let id = job.job.submission_id;
+                match result {
+                    Ok(judgement) => {
+                        let recorded = self.ctx.store.finish_submission(id, &judgement).await?;
+                        if recorded {
+                            let _ = self
+                                .ctx
+                                .store
+                                .append_event(
+                                    job.contest_id,
+                                    "judged",
+                                    &serde_json::json!({
+                                        "submission_id": id,
+                                        "verdict": judgement.verdict,
+                                        "at": now_ms(),
+                                    }),
+                                )
+                                .await;
+                            publish_status(
+                                &self.ctx.hub,
+                                job.user_id,
+                                id,
+                                "verdict",
+                                serde_json::json!({
+                                    "state": "done",
+                                    "verdict": judgement.verdict,
+                                    "score": judgement.score,
+                                    "time_ms": judgement.time_ms,
+                                    "memory_kib": judgement.memory_kib,
+                                }),
+                            );
+                            if let Some(contest) = job.contest_id {
+                                if let Some(sub) = self.ctx.store.submission(id).await? {
+                                    let actor = ractor::call_t!(
+                                        self.ctx.contests,
+                                        ContestSupMsg::Get,
+                                        10_000,
+                                        contest
+                                    )?;
+                                    if let Ok(actor) = actor {
+                                        let _ = actor.send_message(ContestMsg::Judged(sub));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(submission_id = %id, error = %e, "judging failed; job requeued");
+                        let pool = self.pool.clone();
+                        tokio::spawn(async move {
+                            tokio::time::sleep(RETRY_DELAY).await;
+                            let _ = pool.send_message(PoolMsg::Enqueue(job));
+                        });
+                    }
+                }
+                let _ = self.pool.send_message(PoolMsg::Idle(myself.get_id()));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,244 @@
+//! LeaderboardActor: one contest's scoreboard, updated incrementally, publishing deltas.
+//!
+//! It owns the sequence numbers of its two channels, `contest/{id}/scoreboard` (public,
+//! frozen view) and `contest/{id}/scoreboard/jury` (live), so a snapshot and the deltas
+//! after it always agree. On start it rebuilds the board from the store and continues the
+//! channels' sequences where the Hub left them.
+
+use super::hub::{HubMsg, Publication};
+use crate::model::{Contest, ContestId, Millis, Submission, SubmissionStatus, UserId, now_ms};
+use crate::ports::store::Store;
+use crate::scoring::{Changes, Judged, Row, Rules, Scoreboard, View};
+use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
+use serde::Serialize;
+use std::sync::Arc;
+
+/// The public scoreboard channel of a contest.
+pub fn public_channel(id: ContestId) -> String {
+    format!("contest/{id}/scoreboard")
+}
+
+/// The jury scoreboard channel of a contest.
+pub fn jury_channel(id: ContestId) -> String {
+    format!("contest/{id}/scoreboard/jury")
+}
+
+/// A full scoreboard, as sent on subscribe.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreboardSnapshot {
+    /// Contest id.
+    pub contest_id: ContestId,
+    /// Which board.
+    pub view: View,
+    /// Whether the public board is frozen.
+    pub frozen: bool,
+    /// Problem labels, in column order.
+    pub problems: Vec<String>,
+    /// The channel sequence number this snapshot corresponds to.
+    pub seq: u64,
+    /// Rows in rank order.
+    pub rows: Vec<Row>,
+}
+
+/// Messages of a LeaderboardActor.
+#[derive(Debug)]
+pub enum LeaderboardMsg {
+    /// A team joined.
+    AddTeam(UserId),
+    /// A submission was queued.
+    Submitted(Submission),
+    /// A submission was judged.
+    Judged(Submission),
+    /// Publish the final public board.
+    Unfreeze,
+    /// The current board.
+    Snapshot(View, RpcReplyPort<ScoreboardSnapshot>),
+}
+
+/// The actor (configuration only).
+pub struct LeaderboardActor {
+    /// Where submissions and participants are read from on start.
+    pub store: Arc<dyn Store>,
+    /// Where deltas go.
+    pub hub: ActorRef<HubMsg>,
+}
+
+/// State: the board and the channels' sequence numbers.
+pub struct LeaderboardState {
+    /// The contest (start time turns absolute times into contest times).
+    contest: Contest,
+    /// The incremental board.
+    board: Scoreboard,
+    /// Last `seq` published on the public channel.
+    public_seq: u64,
+    /// Last `seq` published on the jury channel.
+    jury_seq: u64,
+}
+
+fn judged_of(contest: &Contest, s: &Submission) -> Option<Judged> {
+    let j = s.judgement.as_ref()?;
+    Some(Judged {
+        id: s.id,
+        team: s.user_id,
+        problem: contest.problem_index(s.problem_id)?,
+        at: s.submitted_at - contest.start_at,
+        verdict: j.verdict,
+        score: j.score.unwrap_or(0.0),
+    })
+}
+
+/// The scoring rules of a contest.
+pub fn rules_of(contest: &Contest) -> Rules {
+    Rules {
+        kind: contest.kind,
+        problem_count: contest.problems.len(),
+        penalty_minutes: contest.penalty_minutes,
+        freeze_at: contest.freeze_at.map(|f| f - contest.start_at),
+    }
+}
+
+/// Builds a contest's board from stored participants and submissions.
+pub fn build_board(
+    contest: &Contest,
+    teams: &[UserId],
+    submissions: &[Submission],
+    now: Millis,
+) -> Scoreboard {
+    let mut board = Scoreboard::new(rules_of(contest));
+    for t in teams {
+        board.add_team(*t);
+    }
+    for s in submissions {
+        let Some(problem) = contest.problem_index(s.problem_id) else {
+            continue;
+        };
+        board.add_team(s.user_id);
+        board.submitted(s.user_id, problem, s.id, s.submitted_at - contest.start_at);
+        if s.status == SubmissionStatus::Done {
+            if let Some(j) = judged_of(contest, s) {
+                board.judged(&j);
+            }
+        }
+    }
+    if contest.freeze_at.is_some()
+        && !contest.is_frozen(now)
+        && now >= contest.freeze_at.unwrap_or(i64::MAX)
+    {
+        board.unfreeze();
+    }
+    board
+}
+
+impl LeaderboardState {
+    fn publish(&mut self, hub: &ActorRef<HubMsg>, changes: Changes) {
+        let id = self.contest.id;
+        for (view, teams) in [(View::Public, changes.public), (View::Jury, changes.jury)] {
+            if teams.is_empty() {
+                continue;
+            }
+            let rows: Vec<Row> = teams
+                .iter()
+                .filter_map(|t| self.board.row(view, *t))
+                .collect();
+            let (channel, seq) = match view {
+                View::Public => {
+                    self.public_seq += 1;
+                    (public_channel(id), self.public_seq)
+                }
+                View::Jury => {
+                    self.jury_seq += 1;
+                    (jury_channel(id), self.jury_seq)
+                }
+            };
+            let _ = hub.send_message(HubMsg::Publish(Publication {
+                channel,
+                seq: Some(seq),
+                kind: "delta",
+                data: serde_json::json!({ "frozen": self.board.is_frozen(), "rows": rows }),
+            }));
+        }
+    }
+}
+
+impl Actor for LeaderboardActor {
+    type Msg = LeaderboardMsg;
+    type State = LeaderboardState;
+    type Arguments = Contest;
+
+    async fn pre_start(
+        &self,
+        _myself: ActorRef<LeaderboardMsg>,
+        contest: Contest,
+    ) -> Result<LeaderboardState, ActorProcessingErr> {
+        let teams = self.store.participants(contest.id).await?;
+        let submissions = self.store.contest_submissions(contest.id).await?;
+        let board = build_board(&contest, &teams, &submissions, now_ms());
+        let public_seq =
+            ractor::call_t!(self.hub, HubMsg::LastSeq, 5000, public_channel(contest.id))?;
+        let jury_seq = ractor::call_t!(self.hub, HubMsg::LastSeq, 5000, jury_channel(contest.id))?;
+        Ok(LeaderboardState {
+            contest,
+            board,
+            public_seq,
+            jury_seq,
+        })
+    }
+
+    async fn handle(
+        &self,
+        _myself: ActorRef<LeaderboardMsg>,
+        msg: LeaderboardMsg,
+        state: &mut LeaderboardState,
+    ) -> Result<(), ActorProcessingErr> {
+        let changes = match msg {
+            LeaderboardMsg::AddTeam(team) => state.board.add_team(team),
+            LeaderboardMsg::Submitted(s) => {
+                let Some(problem) = state.contest.problem_index(s.problem_id) else {
+                    return Ok(());
+                };
+                let mut changes = state.board.add_team(s.user_id);
+                let more = state.board.submitted(
+                    s.user_id,
+                    problem,
+                    s.id,
+                    s.submitted_at - state.contest.start_at,
+                );
+                changes.public.extend(more.public);
+                changes.jury.extend(more.jury);
+                changes
+            }
+            LeaderboardMsg::Judged(s) => match judged_of(&state.contest, &s) {
+                Some(j) => state.board.judged(&j),
+                None => return Ok(()),
+            },
+            LeaderboardMsg::Unfreeze => state.board.unfreeze(),
+            LeaderboardMsg::Snapshot(view, reply) => {
+                let snapshot = ScoreboardSnapshot {
+                    contest_id: state.contest.id,
+                    view,
+                    frozen: state.board.is_frozen(),
+                    problems: state
+                        .contest
+                        .problems
+                        .iter()
+                        .map(|p| p.label.clone())
+                        .collect(),
+                    seq: match view {
+                        View::Public => state.public_seq,
+                        View::Jury => state.jury_seq,
+                    },
+                    rows: state.board.rows(view),
+                };
+                let _ = reply.send(snapshot);
+                return Ok(());
+            }
+        };
+        let mut changes = changes;
+        changes.public.sort();
+        changes.public.dedup();
+        changes.jury.sort();
+        changes.jury.dedup();
+        state.publish(&self.hub, changes);
+        Ok(())
+    }
+}

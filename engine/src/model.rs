@@ -1,0 +1,366 @@
+//! The domain: users, problems, contests, submissions and their judgements.
+//!
+//! Times are milliseconds since the Unix epoch (`i64`), so every store and the wire agree
+//! without time-zone or precision surprises.
+
+use crate::Verdict;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A user (contestant, jury, admin or spectator).
+    UserId
+);
+id_type!(
+    /// A problem.
+    ProblemId
+);
+id_type!(
+    /// A contest.
+    ContestId
+);
+id_type!(
+    /// A submission.
+    SubmissionId
+);
+
+/// Milliseconds since the Unix epoch.
+pub type Millis = i64;
+
+/// The current time in [`Millis`].
+pub fn now_ms() -> Millis {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// What a user may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Watches public scoreboards.
+    Spectator,
+    /// Submits solutions.
+    Contestant,
+    /// Sees live (unfrozen) scoreboards and all submissions, rejudges.
+    Jury,
+    /// Everything, including creating contests and importing problems.
+    Admin,
+}
+
+impl Role {
+    /// The name used in tokens and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Spectator => "spectator",
+            Role::Contestant => "contestant",
+            Role::Jury => "jury",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Parses [`Role::as_str`].
+    pub fn parse(s: &str) -> Option<Role> {
+        [Role::Spectator, Role::Contestant, Role::Jury, Role::Admin]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+
+    /// Whether this role sees everything the jury sees.
+    pub fn is_jury(self) -> bool {
+        self >= Role::Jury
+    }
+}
+
+/// A registered user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    /// Id.
+    pub id: UserId,
+    /// Unique login name.
+    pub username: String,
+    /// Argon2 PHC string (never serialised to clients by the gateway).
+    pub password_hash: String,
+    /// Role.
+    pub role: Role,
+    /// When registered.
+    pub created_at: Millis,
+}
+
+/// A problem: metadata; the package itself is a blob named by its content hash.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Problem {
+    /// Id.
+    pub id: ProblemId,
+    /// Unique short name.
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+    /// SHA-256 (hex) of the package zip in the blob store.
+    pub package_hash: String,
+    /// Time limit per test, ms.
+    pub time_limit_ms: i64,
+    /// Memory limit, KiB.
+    pub memory_limit_kib: i64,
+    /// Largest accepted source, bytes.
+    pub code_limit_bytes: i64,
+    /// Statement (Markdown with LaTeX), if the package has one.
+    pub statement: String,
+    /// Sample tests shown with the statement: (input, answer).
+    pub samples: Vec<(String, String)>,
+    /// Whether learners may practise it outside contests.
+    pub practice: bool,
+    /// When imported.
+    pub created_at: Millis,
+}
+
+/// How a contest is scored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContestKind {
+    /// Solved count, then penalty time.
+    Icpc,
+    /// Sum of the best score per problem.
+    Ioi,
+}
+
+/// A problem as it appears in a contest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContestProblem {
+    /// The problem.
+    pub problem_id: ProblemId,
+    /// Its label in the contest (`A`, `B`, …).
+    pub label: String,
+}
+
+/// A contest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contest {
+    /// Id.
+    pub id: ContestId,
+    /// Unique short name.
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+    /// Scoring.
+    pub kind: ContestKind,
+    /// Start.
+    pub start_at: Millis,
+    /// End.
+    pub end_at: Millis,
+    /// From this moment the public scoreboard hides results (shows them pending).
+    pub freeze_at: Option<Millis>,
+    /// When the public scoreboard is unfrozen automatically (after the end).
+    pub unfreeze_at: Option<Millis>,
+    /// Set when the jury unfroze the scoreboard by hand.
+    pub unfrozen: bool,
+    /// ICPC penalty minutes per rejected attempt before the accepted one.
+    pub penalty_minutes: i64,
+    /// Problems, in label order.
+    pub problems: Vec<ContestProblem>,
+}
+
+/// Where a contest is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContestState {
+    /// Not started.
+    Scheduled,
+    /// Running, scoreboard live.
+    Running,
+    /// Running, public scoreboard frozen.
+    Frozen,
+    /// Over.
+    Ended,
+}
+
+impl Contest {
+    /// The state at `now`.
+    pub fn state(&self, now: Millis) -> ContestState {
+        if now < self.start_at {
+            ContestState::Scheduled
+        } else if now >= self.end_at {
+            ContestState::Ended
+        } else if self.is_frozen(now) {
+            ContestState::Frozen
+        } else {
+            ContestState::Running
+        }
+    }
+
+    /// Whether the public scoreboard is frozen at `now`.
+    pub fn is_frozen(&self, now: Millis) -> bool {
+        let Some(freeze_at) = self.freeze_at else {
+            return false;
+        };
+        let unfrozen = self.unfrozen || self.unfreeze_at.is_some_and(|u| now >= u);
+        now >= freeze_at && !unfrozen
+    }
+
+    /// Whether submissions are accepted at `now`.
+    pub fn accepts_submissions(&self, now: Millis) -> bool {
+        now >= self.start_at && now < self.end_at
+    }
+
+    /// The index of `problem` in this contest.
+    pub fn problem_index(&self, problem: ProblemId) -> Option<usize> {
+        self.problems.iter().position(|p| p.problem_id == problem)
+    }
+}
+
+/// A file of a submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmittedFile {
+    /// File name.
+    pub name: String,
+    /// Contents (UTF-8 text; sources are text).
+    pub contents: String,
+}
+
+/// Where a submission is in judging.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubmissionStatus {
+    /// Stored, waiting for a judge.
+    Queued,
+    /// A judge has it.
+    Judging,
+    /// Judged.
+    Done,
+}
+
+impl SubmissionStatus {
+    /// The database name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubmissionStatus::Queued => "queued",
+            SubmissionStatus::Judging => "judging",
+            SubmissionStatus::Done => "done",
+        }
+    }
+
+    /// Parses [`SubmissionStatus::as_str`].
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Queued, Self::Judging, Self::Done]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
+/// One test's result, as stored and shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestResult {
+    /// Test name (`sample/1`, `secret/group1/03`).
+    pub name: String,
+    /// Group.
+    pub group: String,
+    /// Whether a sample (its details may be shown to the contestant).
+    pub sample: bool,
+    /// Verdict.
+    pub verdict: Verdict,
+    /// CPU time, ms.
+    pub time_ms: i64,
+    /// Peak memory, KiB.
+    pub memory_kib: i64,
+}
+
+/// The judge's result for a submission.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Judgement {
+    /// Verdict.
+    pub verdict: Verdict,
+    /// IOI score (0–100 or the package's points), if scored.
+    pub score: Option<f64>,
+    /// Slowest test, ms.
+    pub time_ms: i64,
+    /// Largest memory peak, KiB.
+    pub memory_kib: i64,
+    /// Compiler output (truncated).
+    pub compile_output: String,
+    /// Per-test results.
+    pub tests: Vec<TestResult>,
+    /// When judged.
+    pub judged_at: Millis,
+}
+
+/// A submission.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Submission {
+    /// Id (also the order of arrival).
+    pub id: SubmissionId,
+    /// Author.
+    pub user_id: UserId,
+    /// The contest it was made in (`None`: practice).
+    pub contest_id: Option<ContestId>,
+    /// The problem.
+    pub problem_id: ProblemId,
+    /// Language id.
+    pub language: String,
+    /// Source files.
+    pub files: Vec<SubmittedFile>,
+    /// When it was accepted (202).
+    pub submitted_at: Millis,
+    /// Judging status.
+    pub status: SubmissionStatus,
+    /// The judgement, once done.
+    pub judgement: Option<Judgement>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contest(freeze_at: Option<Millis>, unfreeze_at: Option<Millis>) -> Contest {
+        Contest {
+            id: ContestId(1),
+            slug: "c".into(),
+            name: "C".into(),
+            kind: ContestKind::Icpc,
+            start_at: 100,
+            end_at: 200,
+            freeze_at,
+            unfreeze_at,
+            unfrozen: false,
+            penalty_minutes: 20,
+            problems: vec![],
+        }
+    }
+
+    #[test]
+    fn contest_states_follow_the_clock() {
+        let c = contest(Some(150), Some(250));
+        assert_eq!(c.state(99), ContestState::Scheduled);
+        assert_eq!(c.state(100), ContestState::Running);
+        assert_eq!(c.state(150), ContestState::Frozen);
+        assert_eq!(c.state(200), ContestState::Ended);
+        assert!(c.is_frozen(220) && !c.is_frozen(250));
+        assert!(c.accepts_submissions(199) && !c.accepts_submissions(200));
+        let mut manual = c.clone();
+        manual.unfrozen = true;
+        assert_eq!(manual.state(160), ContestState::Running);
+        assert_eq!(contest(None, None).state(160), ContestState::Running);
+    }
+
+    #[test]
+    fn roles_order_by_power() {
+        assert!(Role::Admin.is_jury() && Role::Jury.is_jury() && !Role::Contestant.is_jury());
+        for r in [Role::Spectator, Role::Contestant, Role::Jury, Role::Admin] {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+    }
+}

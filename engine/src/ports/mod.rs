@@ -1,0 +1,6 @@
+//! Ports: the traits through which the engine reaches the outside world. Adapters (SQL
+//! stores, blob directories, sandboxed judges) implement them elsewhere.
+
+pub mod blobs;
+pub mod judging;
+pub mod store;

@@ -1,0 +1,135 @@
+//! The engine's judging port, served by a sandboxed [`Judge`].
+
+use crate::judge::{Judge, JudgeError, JudgeOptions, JudgeReport, Progress};
+use crate::language::SourceFile;
+use crate::package::Problem;
+use crate::sandbox::Sandbox;
+use async_trait::async_trait;
+use codehub_engine::Verdict;
+use codehub_engine::model::{Judgement, TestResult, now_ms};
+use codehub_engine::ports::blobs::BlobStore;
+use codehub_engine::ports::judging::{JudgeFailure, JudgeJob, JudgeProgress, JudgeService};
+use std::collections::HashMap;
+use std::sync::Arc;
+use tokio::sync::mpsc::UnboundedSender;
+
+/// Judges the engine's jobs in sandboxes; problem packages come from the blob store and
+/// are loaded once per content hash.
+pub struct SandboxedJudge<S: Sandbox> {
+    judge: Judge<S>,
+    blobs: Arc<dyn BlobStore>,
+    /// Loaded packages by content hash.
+    problems: tokio::sync::Mutex<HashMap<String, Arc<Problem>>>,
+}
+
+impl<S: Sandbox> SandboxedJudge<S> {
+    /// Wraps a judge.
+    pub fn new(judge: Judge<S>, blobs: Arc<dyn BlobStore>) -> Self {
+        SandboxedJudge {
+            judge,
+            blobs,
+            problems: tokio::sync::Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The wrapped judge.
+    pub fn inner(&self) -> &Judge<S> {
+        &self.judge
+    }
+
+    async fn problem(&self, hash: &str) -> Result<Arc<Problem>, JudgeFailure> {
+        let mut cache = self.problems.lock().await;
+        if let Some(p) = cache.get(hash) {
+            return Ok(p.clone());
+        }
+        let path = self
+            .blobs
+            .local_path(hash)
+            .await
+            .map_err(|e| JudgeFailure(e.to_string()))?;
+        let problem = tokio::task::spawn_blocking(move || Problem::load(&path))
+            .await
+            .map_err(|e| JudgeFailure(e.to_string()))?
+            .map_err(|e| JudgeFailure(e.to_string()))?;
+        let problem = Arc::new(problem);
+        cache.insert(hash.to_owned(), problem.clone());
+        Ok(problem)
+    }
+}
+
+/// Converts the judge's report to the engine's judgement.
+pub fn to_judgement(report: &JudgeReport) -> Judgement {
+    Judgement {
+        verdict: report.verdict,
+        score: report.score,
+        time_ms: report.max_time_ms as i64,
+        memory_kib: report.max_memory_kib as i64,
+        compile_output: report.compile_output.clone(),
+        tests: report
+            .tests
+            .iter()
+            .map(|t| TestResult {
+                name: t.name.clone(),
+                group: t.group.clone(),
+                sample: t.sample,
+                verdict: t.verdict,
+                time_ms: t.time_ms as i64,
+                memory_kib: t.memory_kib as i64,
+            })
+            .collect(),
+        judged_at: now_ms(),
+    }
+}
+
+#[async_trait]
+impl<S: Sandbox> JudgeService for SandboxedJudge<S> {
+    async fn judge(
+        &self,
+        job: JudgeJob,
+        progress: UnboundedSender<JudgeProgress>,
+    ) -> Result<Judgement, JudgeFailure> {
+        let problem = self.problem(&job.package_hash).await?;
+        let files: Vec<SourceFile> = job
+            .files
+            .iter()
+            .map(|f| SourceFile {
+                name: f.name.clone(),
+                contents: f.contents.as_bytes().to_vec(),
+            })
+            .collect();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Progress>();
+        let forward = tokio::spawn(async move {
+            while let Some(p) = rx.recv().await {
+                let p = match p {
+                    Progress::Compiling => JudgeProgress::Compiling,
+                    Progress::Running { test, total } => JudgeProgress::Running { test, total },
+                };
+                let _ = progress.send(p);
+            }
+        });
+        let options = JudgeOptions {
+            run_all_tests: job.run_all_tests,
+            progress: Some(tx),
+        };
+        let result = self
+            .judge
+            .judge(&problem, &files, Some(&job.language), &options)
+            .await;
+        drop(options);
+        let _ = forward.await;
+        match result {
+            Ok(report) => Ok(to_judgement(&report)),
+            Err(JudgeError::Sandbox(e)) => Err(JudgeFailure(e.to_string())),
+            // Refusals the gateway should have caught: the submitter's problem, shown as CE.
+            Err(other) => Ok(Judgement {
+                verdict: Verdict::CompileError,
+                score: None,
+                time_ms: 0,
+                memory_kib: 0,
+                compile_output: other.to_string(),
+                tests: Vec::new(),
+                judged_at: now_ms(),
+            }),
+        }
+    }
+}
