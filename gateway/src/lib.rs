@@ -1,7 +1,22 @@
-//! CodeHub's gateway: the `codehub` command line today; the HTTP API and WebSocket fan-out
-//! arrive with the engine/gateway issue.
+//! CodeHub's gateway: the `codehub` command line, the HTTP API under `/api`, and the
+//! WebSocket fan-out on `/ws`.
 //!
 //! # Layout
-//! - [`cli`]: argument parsing and one module per subcommand.
+//! - [`cli`]: argument parsing and one module per subcommand (`serve` wires everything).
+//! - [`app`]: shared state and the router.
+//! - [`routes`]: one module per API resource.
+//! - [`ws`]: WebSocket connections.
+//! - [`auth`]: passwords, tokens, extractors.
+//! - [`error`]: the `{code, message}` error type.
+//! - [`blobs`]: the local blob store.
+//! - [`demo`]: demo data.
 
+pub mod app;
+pub mod auth;
+pub mod blobs;
 pub mod cli;
+pub mod demo;
+pub mod error;
+pub mod routes;
+pub mod telemetry;
+pub mod ws;

@@ -1,5 +1,5 @@
 //! CodeHub's durable state: [`SqlStore`] implements the engine's
-//! [`Store`](codehub_engine::ports::store::Store) port on SQLite or PostgreSQL.
+//! [`Store`] port on SQLite or PostgreSQL.
 //!
 //! One code path serves both databases: queries go through [`sqlx::Any`] with `$n`
 //! placeholders (which sqlx's SQLite driver accepts too), and the schema uses only
@@ -12,8 +12,8 @@
 
 use async_trait::async_trait;
 use codehub_engine::model::{
-    Contest, ContestId, ContestKind, ContestProblem, Judgement, Millis, Problem, ProblemId,
-    Role, Submission, SubmissionId, SubmissionStatus, SubmittedFile, User, UserId, now_ms,
+    Contest, ContestId, ContestKind, ContestProblem, Judgement, Millis, Problem, ProblemId, Role,
+    Submission, SubmissionId, SubmissionStatus, SubmittedFile, User, UserId, now_ms,
 };
 use codehub_engine::ports::store::{
     ContestData, NewProblem, NewSubmission, NewUser, RefreshToken, Store, StoreError,
@@ -31,6 +31,9 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 /// How long an SQLite connection waits for another's write lock before failing (10 s).
 const SQLITE_BUSY_TIMEOUT: &str = "PRAGMA busy_timeout = 10000";
 
+/// PostgreSQL advisory lock key serialising [`Store::append_event`] ("CHEV").
+const EVENTS_APPEND_LOCK: i64 = 0x4348_4556;
+
 /// Which database a [`SqlStore`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -42,8 +45,8 @@ pub enum Backend {
 
 /// The [`Store`] on SQLite or PostgreSQL: a connection pool over [`sqlx::Any`].
 ///
-/// Cheap to share behind an `Arc`; every method borrows a pooled connection for one
-/// statement (no multi-statement transactions, so SQLite writers never deadlock).
+/// Clones are cheap and share the pool. Every method borrows a pooled connection for one
+/// statement (one short transaction for [`Store::append_event`]).
 #[derive(Debug, Clone)]
 pub struct SqlStore {
     pool: AnyPool,
@@ -552,10 +555,7 @@ impl Store for SqlStore {
         Ok(ids.into_iter().map(UserId).collect())
     }
 
-    async fn create_submission(
-        &self,
-        submission: NewSubmission,
-    ) -> Result<Submission, StoreError> {
+    async fn create_submission(&self, submission: NewSubmission) -> Result<Submission, StoreError> {
         let status = SubmissionStatus::Queued;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO submissions (user_id, contest_id, problem_id, language, files, \
@@ -718,13 +718,26 @@ impl Store for SqlStore {
 
     /// `contest: None` appends to the global log (events not tied to a contest). The
     /// event's time is the store's clock.
+    ///
+    /// Ids become visible in increasing order, so a reader polling with
+    /// [`Store::events`]`(after_id)` never skips one: SQLite has a single writer anyway;
+    /// on PostgreSQL appends are serialised by a transaction-scoped advisory lock, since
+    /// concurrent transactions may otherwise commit a later sequence value first.
     async fn append_event(
         &self,
         contest: Option<ContestId>,
         kind: &str,
         payload: &serde_json::Value,
     ) -> Result<i64, StoreError> {
-        sqlx::query_scalar(
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(EVENTS_APPEND_LOCK)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+        }
+        let id = sqlx::query_scalar(
             "INSERT INTO events (contest_id, kind, payload, at) VALUES ($1, $2, $3, $4) \
              RETURNING id",
         )
@@ -732,7 +745,7 @@ impl Store for SqlStore {
         .bind(kind)
         .bind(to_json(payload)?)
         .bind(now_ms())
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await
         .map_err(|e| {
             write_error(
@@ -740,7 +753,9 @@ impl Store for SqlStore {
                 || "event".to_owned(),
                 &contest.map_or("contest".to_owned(), |c| format!("contest {c}")),
             )
-        })
+        })?;
+        tx.commit().await.map_err(db)?;
+        Ok(id)
     }
 
     /// `contest: None` reads the global log only (not every contest's events).
@@ -777,5 +792,39 @@ impl Store for SqlStore {
                 ))
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every pooled SQLite connection, not just the first, runs with the durability
+    /// settings.
+    #[tokio::test]
+    async fn sqlite_connections_are_durable() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("p.db").display());
+        let store = SqlStore::connect(&url).await.unwrap();
+        let mut held = Vec::new();
+        for _ in 0..3 {
+            let mut conn = store.pool.acquire().await.unwrap();
+            for (sql, want) in [
+                ("PRAGMA journal_mode", "wal"),
+                ("PRAGMA synchronous", "2"),
+                ("PRAGMA foreign_keys", "1"),
+                ("PRAGMA busy_timeout", "10000"),
+            ] {
+                let row = sqlx::query(sql).fetch_one(&mut *conn).await.unwrap();
+                let got = match row.try_get::<String, _>(0) {
+                    Ok(text) => text,
+                    Err(_) => row.try_get::<i64, _>(0).unwrap().to_string(),
+                };
+                assert_eq!(got, want, "{sql}");
+            }
+            held.push(conn);
+        }
+        drop(held);
+        store.close().await;
     }
 }

@@ -72,11 +72,13 @@ mod tests {
     }
 
     /// (tries as (ms, verdict), expected attempts, solved minute, penalty).
+    type Case<'a> = (&'a [(i64, Verdict)], u32, Option<i64>, i64);
+
     #[test]
     fn cells_follow_the_penalty_arithmetic() {
         use Verdict::*;
         let m = 60_000;
-        let cases: &[(&[(i64, Verdict)], u32, Option<i64>, i64)] = &[
+        let cases: &[Case<'_>] = &[
             (&[], 0, None, 0),
             // Minutes round down: 59.999 s is minute 0, 119.999 s is minute 1.
             (&[(m - 1, Accepted)], 1, Some(0), 0),

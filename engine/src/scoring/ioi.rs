@@ -47,10 +47,13 @@ mod tests {
     use super::*;
     use crate::model::SubmissionId;
 
+    /// (tries as (verdict, score), expected attempts, best, solved).
+    type Case = (&'static [(Verdict, f64)], u32, f64, bool);
+
     #[test]
     fn the_best_score_counts_and_bad_scores_are_zero() {
         use Verdict::*;
-        let cases: &[(&[(Verdict, f64)], u32, f64, bool)] = &[
+        let cases: &[Case] = &[
             (&[], 0, 0.0, false),
             (
                 &[

@@ -13,8 +13,8 @@
 //! returns the [`Changes`]: exactly the teams whose row (ignoring the rank) changed on
 //! each board.
 //!
-//! Rules are in [`icpc`] and [`ioi`]; [`naive`] is the straightforward full recomputation
-//! used as the oracle in tests.
+//! The rules of a cell are in `icpc.rs` and `ioi.rs` (see [`Cell`] for what is counted);
+//! [`naive`] is the straightforward full recomputation, the oracle for tests.
 //!
 //! Events for a problem index `>= problem_count` are ignored (empty [`Changes`]). Any
 //! other event for a team not added yet adds it first.

@@ -94,13 +94,13 @@ pub fn recompute(
             cells: Vec::new(),
         };
         let mut last = 0;
-        for p in 0..n {
+        for (p, first) in first.iter().enumerate() {
             let mut cell = Cell {
                 attempts: 0,
                 pending: 0,
                 solved: false,
                 solved_at_min: None,
-                first_to_solve: first[p].is_some_and(|f| f.2 == team),
+                first_to_solve: first.is_some_and(|f| f.2 == team),
                 score: 0.0,
             };
             let mut cell_penalty = 0;

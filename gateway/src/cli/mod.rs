@@ -2,6 +2,7 @@
 
 mod judge;
 mod languages;
+mod serve;
 mod verify;
 
 use anyhow::Context;
@@ -32,6 +33,8 @@ enum Command {
     VerifyProblem(verify::VerifyArgs),
     /// List the languages with their detected versions.
     Languages(languages::LanguagesArgs),
+    /// Run the contest server (HTTP API, WebSocket live updates, judging).
+    Serve(serve::ServeArgs),
 }
 
 /// Which sandbox runs untrusted code.
@@ -69,7 +72,7 @@ impl SandboxArgs {
         }
     }
 
-    fn parallelism(&self) -> usize {
+    pub(crate) fn parallelism(&self) -> usize {
         self.parallel
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
             .max(1)
@@ -88,7 +91,7 @@ impl SandboxArgs {
     }
 
     /// Builds the judge.
-    fn judge(&self) -> anyhow::Result<Judge<NativeSandbox>> {
+    pub(crate) fn judge(&self) -> anyhow::Result<Judge<NativeSandbox>> {
         let languages = self.language_table()?;
         match self.sandbox {
             SandboxKind::Native => {
@@ -118,6 +121,7 @@ pub fn main() -> ExitCode {
             Command::Judge(args) => judge::run(args).await,
             Command::VerifyProblem(args) => verify::run(args).await,
             Command::Languages(args) => languages::run(args).await,
+            Command::Serve(args) => serve::run(args).await,
         }
     });
     match result {

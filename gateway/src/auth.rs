@@ -1,0 +1,242 @@
+//! Authentication: argon2 password hashes, short-lived JWT access tokens, rotating
+//! refresh tokens (stored hashed), and the extractors handlers use.
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::Argon2;
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::request::Parts;
+use codehub_engine::model::{Role, User, UserId, now_ms};
+use codehub_engine::ports::store::RefreshToken;
+use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::time::Duration;
+
+/// Signing keys and token lifetimes.
+#[derive(Clone)]
+pub struct AuthKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    /// Lifetime of access tokens.
+    pub access_ttl: Duration,
+    /// Lifetime of refresh tokens.
+    pub refresh_ttl: Duration,
+}
+
+impl AuthKeys {
+    /// Keys from a secret (HS256).
+    pub fn new(secret: &[u8], access_ttl: Duration, refresh_ttl: Duration) -> Self {
+        AuthKeys {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            access_ttl,
+            refresh_ttl,
+        }
+    }
+}
+
+/// Claims of an access token.
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    /// User id.
+    sub: i64,
+    /// User name.
+    name: String,
+    /// Role.
+    role: String,
+    /// Expiry (seconds since the epoch).
+    exp: u64,
+    /// Issued at.
+    iat: u64,
+}
+
+/// Access and refresh tokens, as returned by login.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TokenPair {
+    /// JWT for `Authorization: Bearer`.
+    pub access_token: String,
+    /// One-use token for `POST /api/auth/refresh`.
+    pub refresh_token: String,
+    /// Always `Bearer`.
+    pub token_type: &'static str,
+    /// Seconds until the access token expires.
+    pub expires_in: u64,
+}
+
+/// Hashes a password with argon2 (off the async threads).
+///
+/// # Errors
+/// If hashing fails.
+pub async fn hash_password(password: String) -> Result<String, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(ApiError::internal)
+    })
+    .await
+    .map_err(ApiError::internal)?
+}
+
+/// Checks a password against an argon2 hash.
+pub async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Issues a fresh access token and refresh token for `user`.
+///
+/// # Errors
+/// If signing or storing fails.
+pub async fn issue_tokens(state: &AppState, user: &User) -> Result<TokenPair, ApiError> {
+    let now = (now_ms() / 1000) as u64;
+    let claims = Claims {
+        sub: user.id.0,
+        name: user.username.clone(),
+        role: user.role.as_str().to_owned(),
+        iat: now,
+        exp: now + state.keys.access_ttl.as_secs(),
+    };
+    let access_token = jsonwebtoken::encode(&Header::default(), &claims, &state.keys.encoding)
+        .map_err(ApiError::internal)?;
+    let mut raw = [0u8; 32];
+    rand::rng().fill_bytes(&mut raw);
+    let refresh_token = hex::encode(raw);
+    state
+        .store
+        .put_refresh_token(
+            &token_hash(&refresh_token),
+            RefreshToken {
+                user_id: user.id,
+                expires_at: now_ms() + state.keys.refresh_ttl.as_millis() as i64,
+            },
+        )
+        .await?;
+    Ok(TokenPair {
+        access_token,
+        refresh_token,
+        token_type: "Bearer",
+        expires_in: state.keys.access_ttl.as_secs(),
+    })
+}
+
+/// Exchanges a refresh token (once) for a new pair.
+///
+/// # Errors
+/// 401 if the token is unknown, used or expired.
+pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<TokenPair, ApiError> {
+    let invalid = || ApiError::unauthorized("invalid or expired refresh token");
+    let stored = state
+        .store
+        .take_refresh_token(&token_hash(refresh_token))
+        .await?
+        .ok_or_else(invalid)?;
+    if stored.expires_at <= now_ms() {
+        return Err(invalid());
+    }
+    let user = state.store.user(stored.user_id).await?.ok_or_else(invalid)?;
+    issue_tokens(state, &user).await
+}
+
+/// The authenticated caller of a request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// User id.
+    pub id: UserId,
+    /// User name.
+    pub username: String,
+    /// Role.
+    pub role: Role,
+}
+
+impl Caller {
+    /// 403 unless the caller has at least `role`.
+    ///
+    /// # Errors
+    /// 403 with the role needed.
+    pub fn require(&self, role: Role) -> Result<(), ApiError> {
+        if self.role >= role {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(format!("this needs the {} role", role.as_str())))
+        }
+    }
+}
+
+/// Verifies an access token.
+///
+/// # Errors
+/// 401 if it is malformed, forged or expired.
+pub fn verify_access_token(keys: &AuthKeys, token: &str) -> Result<Caller, ApiError> {
+    let mut validation = Validation::default();
+    validation.leeway = 0;
+    let data = jsonwebtoken::decode::<Claims>(token, &keys.decoding, &validation)
+        .map_err(|_| ApiError::unauthorized("invalid or expired access token"))?;
+    let role = Role::parse(&data.claims.role)
+        .ok_or_else(|| ApiError::unauthorized("invalid or expired access token"))?;
+    Ok(Caller {
+        id: UserId(data.claims.sub),
+        username: data.claims.name,
+        role,
+    })
+}
+
+fn bearer(parts: &Parts) -> Result<Option<&str>, ApiError> {
+    let Some(value) = parts.headers.get(axum::http::header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let value = value
+        .to_str()
+        .map_err(|_| ApiError::unauthorized("malformed Authorization header"))?;
+    value
+        .strip_prefix("Bearer ")
+        .map(Some)
+        .ok_or_else(|| ApiError::unauthorized("Authorization must be `Bearer <token>`"))
+}
+
+impl<S> FromRequestParts<S> for Caller
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let state = AppState::from_ref(state);
+        let token = bearer(parts)?.ok_or_else(|| ApiError::unauthorized("missing bearer token"))?;
+        verify_access_token(&state.keys, token)
+    }
+}
+
+/// A caller who may be anonymous (public pages).
+#[derive(Debug, Clone)]
+pub struct MaybeCaller(pub Option<Caller>);
+
+impl<S> FromRequestParts<S> for MaybeCaller
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let state = AppState::from_ref(state);
+        match bearer(parts)? {
+            None => Ok(MaybeCaller(None)),
+            Some(token) => verify_access_token(&state.keys, token).map(|c| MaybeCaller(Some(c))),
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! The local blob store: content-addressed files in a directory.
+
+use async_trait::async_trait;
+use codehub_engine::ports::blobs::{BlobError, BlobStore};
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+
+/// Blobs as `<dir>/<sha256>.blob`, written atomically (temp file + rename).
+pub struct LocalBlobs {
+    dir: PathBuf,
+}
+
+impl LocalBlobs {
+    /// A store in `dir` (created if missing).
+    ///
+    /// # Errors
+    /// If the directory cannot be created.
+    pub fn new(dir: PathBuf) -> std::io::Result<Self> {
+        std::fs::create_dir_all(&dir)?;
+        Ok(LocalBlobs { dir })
+    }
+
+    fn path(&self, hash: &str) -> Result<PathBuf, BlobError> {
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(BlobError(format!("not a blob hash: `{hash}`")));
+        }
+        Ok(self.dir.join(format!("{hash}.blob")))
+    }
+}
+
+#[async_trait]
+impl BlobStore for LocalBlobs {
+    async fn put(&self, bytes: Vec<u8>) -> Result<String, BlobError> {
+        let hash = hex::encode(Sha256::digest(&bytes));
+        let path = self.path(&hash)?;
+        let dir = self.dir.clone();
+        tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+            if path.exists() {
+                return Ok(());
+            }
+            let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
+            std::io::Write::write_all(&mut tmp, &bytes)?;
+            tmp.as_file().sync_all()?;
+            tmp.persist(&path).map_err(|e| e.error)?;
+            Ok(())
+        })
+        .await
+        .map_err(|e| BlobError(e.to_string()))?
+        .map_err(|e| BlobError(e.to_string()))?;
+        Ok(hash)
+    }
+
+    async fn local_path(&self, hash: &str) -> Result<PathBuf, BlobError> {
+        let path = self.path(hash)?;
+        if path.exists() {
+            Ok(path)
+        } else {
+            Err(BlobError(format!("blob {hash} not found")))
+        }
+    }
+}

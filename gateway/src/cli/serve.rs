@@ -1,0 +1,124 @@
+//! `codehub serve`: the contest server on embedded defaults (SQLite in the data dir,
+//! in-process fan-out, native sandbox, local blobs), or PostgreSQL with `DATABASE_URL`.
+
+use super::SandboxArgs;
+use crate::app::{AppInner, AppState, router};
+use crate::auth::AuthKeys;
+use crate::blobs::LocalBlobs;
+use anyhow::Context;
+use codehub_engine::actors::{Engine, EngineConfig};
+use codehub_judge::service::SandboxedJudge;
+use codehub_store::SqlStore;
+use rand::RngCore;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+use std::time::Duration;
+
+/// Arguments of `codehub serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port; the address is printed).
+    #[arg(long, env = "CODEHUB_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Where the SQLite database, blobs and the token secret live.
+    #[arg(long, env = "CODEHUB_DATA_DIR", default_value = "./data")]
+    data_dir: PathBuf,
+    /// `postgres://…` or `sqlite://…` (default: SQLite in the data dir).
+    #[arg(long, env = "DATABASE_URL")]
+    database_url: Option<String>,
+    /// Create the demo contest (also done on first start with an empty store).
+    #[arg(long)]
+    demo: bool,
+    /// Secret for signing tokens (default: generated once into the data dir).
+    #[arg(long, env = "CODEHUB_JWT_SECRET", hide_env_values = true)]
+    jwt_secret: Option<String>,
+    /// Access-token lifetime, seconds.
+    #[arg(long, default_value_t = 900)]
+    access_ttl: u64,
+    /// Submissions a user may make in a burst.
+    #[arg(long, default_value_t = 10)]
+    rate_burst: u32,
+    /// Seconds to earn one more submission.
+    #[arg(long, default_value_t = 6.0)]
+    rate_refill: f64,
+    #[command(flatten)]
+    sandbox: SandboxArgs,
+}
+
+fn secret(args: &ServeArgs) -> anyhow::Result<Vec<u8>> {
+    if let Some(s) = &args.jwt_secret {
+        return Ok(s.as_bytes().to_vec());
+    }
+    let path = args.data_dir.join("jwt.secret");
+    if let Ok(s) = std::fs::read(&path) {
+        return Ok(s);
+    }
+    let mut raw = [0u8; 32];
+    rand::rng().fill_bytes(&mut raw);
+    let s = hex::encode(raw).into_bytes();
+    write_private(&path, &s).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(s)
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    std::io::Write::write_all(&mut f, bytes)?;
+    f.sync_all()
+}
+
+async fn shutdown_signal() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending().await } } => {}
+    }
+}
+
+/// Runs the server until SIGINT/SIGTERM.
+pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    crate::telemetry::init();
+    std::fs::create_dir_all(&args.data_dir)
+        .with_context(|| format!("cannot create data dir {}", args.data_dir.display()))?;
+    let data_dir = args.data_dir.canonicalize()?;
+    let url = args
+        .database_url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data_dir.join("codehub.db").display()));
+    let store = Arc::new(SqlStore::connect(&url).await.with_context(|| "cannot open the database")?);
+    let blobs = Arc::new(LocalBlobs::new(data_dir.join("blobs"))?);
+    let judge = Arc::new(SandboxedJudge::new(args.sandbox.judge()?, blobs.clone()));
+    let languages = Arc::new(judge.inner().languages().clone());
+    let config = EngineConfig {
+        judges: args.sandbox.parallelism(),
+        rate: codehub_engine::actors::user::RateLimit {
+            burst: args.rate_burst.max(1),
+            refill_seconds: args.rate_refill.max(0.001),
+        },
+        ..EngineConfig::default()
+    };
+    let engine = Engine::start(store.clone(), judge, config).await?;
+    let state = AppState(Arc::new(AppInner {
+        engine: engine.clone(),
+        store: store.clone(),
+        blobs,
+        languages,
+        keys: AuthKeys::new(&secret(&args)?, Duration::from_secs(args.access_ttl), Duration::from_secs(30 * 24 * 3600)),
+        next_conn: AtomicU64::new(1),
+    }));
+    if args.demo || codehub_engine::ports::store::Store::count_users(&*store).await? == 0 {
+        crate::demo::seed(&state).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    println!("codehub: listening on http://{}", listener.local_addr()?);
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    engine.shutdown();
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,103 @@
+//! `/api/auth/*` and `/api/me`.
+
+use super::ApiJson;
+use super::views::UserView;
+use crate::app::AppState;
+use crate::auth::{Caller, TokenPair, hash_password, issue_tokens, verify_password};
+use crate::error::{ApiError, ApiResult};
+use axum::extract::State;
+use axum::http::StatusCode;
+use codehub_engine::model::Role;
+use codehub_engine::ports::store::NewUser;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Credentials.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Credentials {
+    /// Login name: 3–32 of letters, digits, `_`, `-`, `.`.
+    pub username: String,
+    /// Password: 8–256 characters.
+    pub password: String,
+}
+
+/// A refresh request.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RefreshRequest {
+    /// The refresh token from login (works once).
+    pub refresh_token: String,
+}
+
+/// Login answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Session {
+    /// Who.
+    pub user: UserView,
+    /// Tokens.
+    #[serde(flatten)]
+    pub tokens: TokenPair,
+}
+
+fn validate(c: &Credentials) -> Result<(), ApiError> {
+    let name_ok = (3..=32).contains(&c.username.len())
+        && c.username.chars().all(|ch| ch.is_ascii_alphanumeric() || "_-.".contains(ch));
+    if !name_ok {
+        return Err(ApiError::unprocessable(
+            "username must be 3-32 characters of letters, digits, `_`, `-` or `.`",
+        ));
+    }
+    if !(8..=256).contains(&c.password.chars().count()) {
+        return Err(ApiError::unprocessable("password must be 8-256 characters"));
+    }
+    Ok(())
+}
+
+/// Registers a contestant and logs them in.
+#[utoipa::path(post, path = "/api/auth/register", request_body = Credentials,
+    responses((status = 201, body = Session), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn register(State(state): State<AppState>, ApiJson(c): ApiJson<Credentials>) -> ApiResult<(StatusCode, ApiJson<Session>)> {
+    validate(&c)?;
+    let password_hash = hash_password(c.password).await?;
+    let user = state
+        .store
+        .create_user(NewUser {
+            username: c.username,
+            password_hash,
+            role: Role::Contestant,
+        })
+        .await?;
+    let tokens = issue_tokens(&state, &user).await?;
+    Ok((StatusCode::CREATED, ApiJson(Session { user: (&user).into(), tokens })))
+}
+
+/// Logs in.
+#[utoipa::path(post, path = "/api/auth/login", request_body = Credentials,
+    responses((status = 200, body = Session), (status = 401, body = crate::error::ErrorBody)))]
+pub async fn login(State(state): State<AppState>, ApiJson(c): ApiJson<Credentials>) -> ApiResult<ApiJson<Session>> {
+    let wrong = || ApiError::unauthorized("wrong username or password");
+    let user = state.store.user_by_name(&c.username).await?.ok_or_else(wrong)?;
+    if !verify_password(c.password, user.password_hash.clone()).await {
+        return Err(wrong());
+    }
+    let tokens = issue_tokens(&state, &user).await?;
+    Ok(ApiJson(Session { user: (&user).into(), tokens }))
+}
+
+/// Exchanges a refresh token for a new pair (the old one stops working).
+#[utoipa::path(post, path = "/api/auth/refresh", request_body = RefreshRequest,
+    responses((status = 200, body = TokenPair), (status = 401, body = crate::error::ErrorBody)))]
+pub async fn refresh(State(state): State<AppState>, ApiJson(r): ApiJson<RefreshRequest>) -> ApiResult<ApiJson<TokenPair>> {
+    crate::auth::refresh(&state, &r.refresh_token).await.map(ApiJson)
+}
+
+/// The current user.
+#[utoipa::path(get, path = "/api/me", security(("bearer" = [])),
+    responses((status = 200, body = UserView), (status = 401, body = crate::error::ErrorBody)))]
+pub async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<ApiJson<UserView>> {
+    let user = state
+        .store
+        .user(caller.id)
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("the user of this token no longer exists"))?;
+    Ok(ApiJson((&user).into()))
+}

@@ -1,0 +1,228 @@
+//! `/api/contests`: list, read, create and update (admin), register, unfreeze (jury),
+//! scoreboard.
+
+use super::views::{ContestProblemView, ContestView};
+use super::{ApiJson, ApiPath, ApiQuery};
+use crate::app::AppState;
+use crate::auth::{Caller, MaybeCaller};
+use crate::error::{ApiError, ApiResult};
+use axum::extract::State;
+use axum::http::StatusCode;
+use codehub_engine::model::{Contest, ContestId, ContestKind, ContestProblem, ProblemId, Role};
+use codehub_engine::scoring::View;
+use serde::Deserialize;
+use std::collections::HashSet;
+use utoipa::ToSchema;
+
+/// A contest to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewContest {
+    /// Unique short name.
+    pub slug: String,
+    /// Name.
+    pub name: String,
+    /// `icpc` (default) or `ioi`.
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// Start, ms since the epoch.
+    pub start_at: i64,
+    /// End.
+    pub end_at: i64,
+    /// Freeze time (between start and end).
+    #[serde(default)]
+    pub freeze_at: Option<i64>,
+    /// Automatic unfreeze (at or after the end).
+    #[serde(default)]
+    pub unfreeze_at: Option<i64>,
+    /// Penalty minutes per rejected try (default 20).
+    #[serde(default)]
+    pub penalty_minutes: Option<i64>,
+    /// Problems with labels.
+    pub problems: Vec<ContestProblemView>,
+}
+
+/// Changes to a contest; absent fields stay as they are.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContestPatch {
+    /// Name.
+    pub name: Option<String>,
+    /// Start.
+    pub start_at: Option<i64>,
+    /// End.
+    pub end_at: Option<i64>,
+    /// Freeze time (`null` removes it).
+    #[serde(default, with = "double_option")]
+    pub freeze_at: Option<Option<i64>>,
+    /// Unfreeze time (`null` removes it).
+    #[serde(default, with = "double_option")]
+    pub unfreeze_at: Option<Option<i64>>,
+    /// Penalty minutes.
+    pub penalty_minutes: Option<i64>,
+    /// Problems.
+    pub problems: Option<Vec<ContestProblemView>>,
+}
+
+mod double_option {
+    use serde::{Deserialize, Deserializer};
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
+        Option::<i64>::deserialize(d).map(Some)
+    }
+}
+
+/// `?view=public|jury`.
+#[derive(Debug, Deserialize)]
+pub struct ViewQuery {
+    #[serde(default)]
+    view: Option<String>,
+}
+
+async fn validate(state: &AppState, c: &Contest) -> Result<(), ApiError> {
+    if c.slug.is_empty() || c.slug.len() > 64 || !c.slug.chars().all(|ch| ch.is_ascii_alphanumeric() || "-_".contains(ch)) {
+        return Err(ApiError::unprocessable("slug must be 1-64 letters, digits, `-` or `_`"));
+    }
+    if c.name.trim().is_empty() {
+        return Err(ApiError::unprocessable("name must not be empty"));
+    }
+    if c.end_at <= c.start_at {
+        return Err(ApiError::unprocessable("end_at must be after start_at"));
+    }
+    if let Some(f) = c.freeze_at {
+        if f < c.start_at || f > c.end_at {
+            return Err(ApiError::unprocessable("freeze_at must be between start_at and end_at"));
+        }
+    }
+    if let Some(u) = c.unfreeze_at {
+        if u < c.end_at {
+            return Err(ApiError::unprocessable("unfreeze_at must not be before end_at"));
+        }
+    }
+    if !(0..=1000).contains(&c.penalty_minutes) {
+        return Err(ApiError::unprocessable("penalty_minutes must be 0-1000"));
+    }
+    let mut labels = HashSet::new();
+    for p in &c.problems {
+        if p.label.is_empty() || p.label.len() > 8 || !labels.insert(p.label.clone()) {
+            return Err(ApiError::unprocessable(format!("problem labels must be unique, 1-8 characters (`{}`)", p.label)));
+        }
+        if state.store.problem(p.problem_id).await?.is_none() {
+            return Err(ApiError::unprocessable(format!("unknown problem {}", p.problem_id)));
+        }
+    }
+    Ok(())
+}
+
+fn parse_kind(kind: Option<&str>) -> Result<ContestKind, ApiError> {
+    match kind.unwrap_or("icpc") {
+        "icpc" => Ok(ContestKind::Icpc),
+        "ioi" => Ok(ContestKind::Ioi),
+        other => Err(ApiError::unprocessable(format!("unknown contest kind `{other}` (icpc or ioi)"))),
+    }
+}
+
+fn problems(list: &[ContestProblemView]) -> Vec<ContestProblem> {
+    list.iter()
+        .map(|p| ContestProblem { problem_id: ProblemId(p.problem_id), label: p.label.clone() })
+        .collect()
+}
+
+async fn load(state: &AppState, id: i64) -> Result<Contest, ApiError> {
+    state
+        .store
+        .contest(ContestId(id))
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("unknown contest {id}")))
+}
+
+/// Every contest.
+#[utoipa::path(get, path = "/api/contests", responses((status = 200, body = Vec<ContestView>)))]
+pub async fn list(State(state): State<AppState>) -> ApiResult<ApiJson<Vec<ContestView>>> {
+    Ok(ApiJson(state.store.contests().await?.iter().map(ContestView::from).collect()))
+}
+
+/// One contest.
+#[utoipa::path(get, path = "/api/contests/{id}", params(("id" = i64, Path)), responses((status = 200, body = ContestView), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn get_one(State(state): State<AppState>, ApiPath(id): ApiPath<i64>) -> ApiResult<ApiJson<ContestView>> {
+    Ok(ApiJson((&load(&state, id).await?).into()))
+}
+
+/// Creates a contest (admin).
+#[utoipa::path(post, path = "/api/contests", request_body = NewContest, security(("bearer" = [])),
+    responses((status = 201, body = ContestView), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn create(State(state): State<AppState>, caller: Caller, ApiJson(n): ApiJson<NewContest>) -> ApiResult<(StatusCode, ApiJson<ContestView>)> {
+    caller.require(Role::Admin)?;
+    let contest = Contest {
+        id: ContestId(0),
+        slug: n.slug,
+        name: n.name,
+        kind: parse_kind(n.kind.as_deref())?,
+        start_at: n.start_at,
+        end_at: n.end_at,
+        freeze_at: n.freeze_at,
+        unfreeze_at: n.unfreeze_at,
+        unfrozen: false,
+        penalty_minutes: n.penalty_minutes.unwrap_or(20),
+        problems: problems(&n.problems),
+    };
+    validate(&state, &contest).await?;
+    let created = state.store.create_contest(contest).await?;
+    Ok((StatusCode::CREATED, ApiJson((&created).into())))
+}
+
+/// Updates a contest (admin).
+#[utoipa::path(patch, path = "/api/contests/{id}", params(("id" = i64, Path)), request_body = ContestPatch, security(("bearer" = [])),
+    responses((status = 200, body = ContestView), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn update(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(p): ApiJson<ContestPatch>) -> ApiResult<ApiJson<ContestView>> {
+    caller.require(Role::Admin)?;
+    let mut c = load(&state, id).await?;
+    if let Some(v) = p.name { c.name = v; }
+    if let Some(v) = p.start_at { c.start_at = v; }
+    if let Some(v) = p.end_at { c.end_at = v; }
+    if let Some(v) = p.freeze_at { c.freeze_at = v; }
+    if let Some(v) = p.unfreeze_at { c.unfreeze_at = v; }
+    if let Some(v) = p.penalty_minutes { c.penalty_minutes = v; }
+    if let Some(v) = p.problems { c.problems = problems(&v); }
+    validate(&state, &c).await?;
+    state.store.update_contest(&c).await?;
+    state.engine.contest_updated(c.id).await?;
+    Ok(ApiJson((&c).into()))
+}
+
+/// Registers the caller as a participant.
+#[utoipa::path(post, path = "/api/contests/{id}/register", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn register(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
+    caller.require(Role::Contestant)?;
+    load(&state, id).await?;
+    state.engine.add_participant(ContestId(id), caller.id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Unfreezes the public scoreboard now (jury).
+#[utoipa::path(post, path = "/api/contests/{id}/unfreeze", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn unfreeze(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
+    caller.require(Role::Jury)?;
+    load(&state, id).await?;
+    state.engine.unfreeze(ContestId(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The scoreboard: public (frozen view; no login needed) or `?view=jury` (jury, live).
+#[utoipa::path(get, path = "/api/contests/{id}/scoreboard", params(("id" = i64, Path), ("view" = Option<String>, Query)),
+    responses((status = 200, description = "snapshot: {contest_id, view, frozen, problems, seq, rows}"), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn scoreboard(State(state): State<AppState>, caller: MaybeCaller, ApiPath(id): ApiPath<i64>, ApiQuery(q): ApiQuery<ViewQuery>) -> ApiResult<axum::Json<serde_json::Value>> {
+    let view = match q.view.as_deref() {
+        None | Some("public") => View::Public,
+        Some("jury") => {
+            let caller = caller.0.ok_or_else(|| ApiError::unauthorized("the jury view needs a jury token"))?;
+            caller.require(Role::Jury)?;
+            View::Jury
+        }
+        Some(other) => return Err(ApiError::bad_request(format!("unknown view `{other}` (public or jury)"))),
+    };
+    load(&state, id).await?;
+    let snapshot = state.engine.scoreboard(ContestId(id), view).await?;
+    Ok(axum::Json(serde_json::to_value(snapshot).map_err(ApiError::internal)?))
+}

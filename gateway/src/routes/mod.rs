@@ -1,0 +1,120 @@
+//! The HTTP API under `/api`, one module per resource, plus `/healthz`, `/ws` and the
+//! OpenAPI document.
+
+mod auth;
+mod contests;
+mod misc;
+pub mod problems;
+mod submissions;
+pub mod views;
+
+pub use problems::import_package;
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use axum::Router;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::routing::{get, post};
+use utoipa::OpenApi;
+
+/// A JSON body whose rejections are API errors: 400 malformed JSON, 422 missing or
+/// mistyped fields, 415 without a JSON content type, 413 too large.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+/// A path parameter whose rejections are API errors (400).
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+/// A query string whose rejections are API errors (400).
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        let status = match &r {
+            JsonRejection::JsonDataError(_) => axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            JsonRejection::MissingJsonContentType(_) => axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            _ => r.status(),
+        };
+        ApiError::new(status, r.body_text())
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(r: PathRejection) -> Self {
+        ApiError::bad_request(r.body_text())
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(r: QueryRejection) -> Self {
+        ApiError::bad_request(r.body_text())
+    }
+}
+
+impl<T: serde::Serialize> axum::response::IntoResponse for ApiJson<T> {
+    fn into_response(self) -> axum::response::Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+/// The OpenAPI document of `/api`.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "CodeHub API", description = "Programming contests: auth, contests, problems, submissions, scoreboards. Errors are `{code, message}`."),
+    paths(
+        auth::register, auth::login, auth::refresh, auth::me,
+        contests::list, contests::get_one, contests::create, contests::update, contests::register,
+        contests::unfreeze, contests::scoreboard,
+        problems::list, problems::get_one, problems::import,
+        submissions::create, submissions::list, submissions::get_one, submissions::rejudge,
+        misc::healthz, misc::languages, misc::queue, misc::progress,
+    ),
+    components(schemas(crate::error::ErrorBody, crate::auth::TokenPair)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+/// All routes (state attached by the caller).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(misc::healthz))
+        .route("/ws", get(crate::ws::upgrade))
+        .route("/api/openapi.json", get(misc::openapi))
+        .route("/api/auth/register", post(auth::register))
+        .route("/api/auth/login", post(auth::login))
+        .route("/api/auth/refresh", post(auth::refresh))
+        .route("/api/me", get(auth::me))
+        .route("/api/languages", get(misc::languages))
+        .route("/api/queue", get(misc::queue))
+        .route("/api/practice/progress", get(misc::progress))
+        .route("/api/contests", get(contests::list).post(contests::create))
+        .route("/api/contests/{id}", get(contests::get_one).patch(contests::update))
+        .route("/api/contests/{id}/register", post(contests::register))
+        .route("/api/contests/{id}/unfreeze", post(contests::unfreeze))
+        .route("/api/contests/{id}/scoreboard", get(contests::scoreboard))
+        .route("/api/problems", get(problems::list).post(problems::import).layer(axum::extract::DefaultBodyLimit::max(problems::MAX_PACKAGE_BYTES)))
+        .route("/api/problems/{id}", get(problems::get_one))
+        .route("/api/submissions", get(submissions::list).post(submissions::create))
+        .route("/api/submissions/{id}", get(submissions::get_one))
+        .route("/api/submissions/{id}/rejudge", post(submissions::rejudge))
+        .fallback(|| async { ApiError::not_found("no such route") })
+}

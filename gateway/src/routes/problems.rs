@@ -1,0 +1,151 @@
+//! `/api/problems`: the archive (statements, limits, samples) and package import (admin).
+
+use super::views::ProblemView;
+use super::{ApiJson, ApiPath, ApiQuery};
+use crate::app::AppState;
+use crate::auth::{Caller, MaybeCaller};
+use crate::error::{ApiError, ApiResult};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use codehub_engine::model::{Problem, ProblemId, Role, now_ms};
+use codehub_judge::package::Problem as Package;
+use serde::Deserialize;
+use std::collections::HashSet;
+
+/// Largest package zip accepted.
+pub const MAX_PACKAGE_BYTES: usize = 256 << 20;
+/// Largest sample shown with a statement.
+const MAX_SAMPLE_BYTES: u64 = 64 << 10;
+
+/// `?slug=…&practice=true`.
+#[derive(Debug, Deserialize)]
+pub struct ImportQuery {
+    /// Short name (default: from the package name).
+    #[serde(default)]
+    slug: Option<String>,
+    /// Open for practice (default false).
+    #[serde(default)]
+    practice: Option<bool>,
+}
+
+/// Problems a caller may see: all for the jury; otherwise practice problems and those of
+/// contests that have started.
+async fn visible(state: &AppState, caller: &MaybeCaller) -> Result<HashSet<ProblemId>, ApiError> {
+    let all = state.store.problems().await?;
+    if caller.0.as_ref().is_some_and(|c| c.role.is_jury()) {
+        return Ok(all.iter().map(|p| p.id).collect());
+    }
+    let now = now_ms();
+    let mut ids: HashSet<ProblemId> = all.iter().filter(|p| p.practice).map(|p| p.id).collect();
+    for c in state.store.contests().await? {
+        if now >= c.start_at {
+            ids.extend(c.problems.iter().map(|p| p.problem_id));
+        }
+    }
+    Ok(ids)
+}
+
+/// The problems the caller may see.
+#[utoipa::path(get, path = "/api/problems", responses((status = 200, body = Vec<ProblemView>)))]
+pub async fn list(State(state): State<AppState>, caller: MaybeCaller) -> ApiResult<ApiJson<Vec<ProblemView>>> {
+    let ids = visible(&state, &caller).await?;
+    let problems = state.store.problems().await?;
+    Ok(ApiJson(problems.iter().filter(|p| ids.contains(&p.id)).map(|p| ProblemView::new(p, false)).collect()))
+}
+
+/// A problem with its statement and samples.
+#[utoipa::path(get, path = "/api/problems/{id}", params(("id" = i64, Path)), responses((status = 200, body = ProblemView), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn get_one(State(state): State<AppState>, caller: MaybeCaller, ApiPath(id): ApiPath<i64>) -> ApiResult<ApiJson<ProblemView>> {
+    let missing = || ApiError::not_found(format!("unknown problem {id}"));
+    if !visible(&state, &caller).await?.contains(&ProblemId(id)) {
+        return Err(missing());
+    }
+    let p = state.store.problem(ProblemId(id)).await?.ok_or_else(missing)?;
+    Ok(ApiJson(ProblemView::new(&p, true)))
+}
+
+fn read_capped(path: &std::path::Path) -> String {
+    use std::io::Read;
+    let mut out = Vec::new();
+    if let Ok(f) = std::fs::File::open(path) {
+        let _ = f.take(MAX_SAMPLE_BYTES).read_to_end(&mut out);
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn statement_of(root: &std::path::Path) -> String {
+    for name in ["problem.en.md", "problem.md"] {
+        if let Ok(text) = std::fs::read_to_string(root.join("problem_statement").join(name)) {
+            return text;
+        }
+    }
+    String::new()
+}
+
+/// Imports a problem package (a Kattis/ICPC zip as the request body; admin).
+#[utoipa::path(post, path = "/api/problems", params(("slug" = Option<String>, Query), ("practice" = Option<bool>, Query)),
+    request_body(content = Vec<u8>, content_type = "application/zip"), security(("bearer" = [])),
+    responses((status = 201, body = ProblemView), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn import(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<ImportQuery>, body: Bytes) -> ApiResult<(StatusCode, ApiJson<ProblemView>)> {
+    caller.require(Role::Admin)?;
+    let problem = import_package(&state, body.to_vec(), q.slug.clone(), q.practice.unwrap_or(false)).await?;
+    Ok((StatusCode::CREATED, ApiJson(ProblemView::new(&problem, true))))
+}
+
+/// Validates a package zip, stores it as a blob and records the problem.
+///
+/// # Errors
+/// 400 for an empty body, 422 with the package error (file and problem named), 409 for a
+/// taken slug.
+pub async fn import_package(state: &AppState, bytes: Vec<u8>, slug: Option<String>, practice: bool) -> Result<Problem, ApiError> {
+    if bytes.is_empty() {
+        return Err(ApiError::bad_request("the request body must be a problem package zip"));
+    }
+    let slug = slug.unwrap_or_default();
+    if !slug.is_empty() && (slug.len() > 64 || !slug.chars().all(|c| c.is_ascii_alphanumeric() || "-_".contains(c))) {
+        return Err(ApiError::unprocessable("slug must be 1-64 letters, digits, `-` or `_`"));
+    }
+    let file_name = if slug.is_empty() { "problem".to_owned() } else { slug.clone() };
+    let zip_bytes = bytes.clone();
+    let loaded = tokio::task::spawn_blocking(move || -> Result<(Package, String, Vec<(String, String)>), String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let zip_path = dir.path().join(format!("{file_name}.zip"));
+        std::fs::write(&zip_path, &zip_bytes).map_err(|e| e.to_string())?;
+        let package = Package::load(&zip_path).map_err(|e| e.to_string())?;
+        let statement = statement_of(&package.root);
+        let samples = package
+            .tests
+            .iter()
+            .filter(|t| t.sample)
+            .map(|t| (read_capped(&t.input), read_capped(&t.answer)))
+            .collect();
+        Ok((package, statement, samples))
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::unprocessable)?;
+    let (package, statement, samples) = loaded;
+    let hash = state.blobs.put(bytes).await.map_err(ApiError::internal)?;
+    let slug = if slug.is_empty() {
+        package.name.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect::<String>()
+    } else {
+        slug
+    };
+    Ok(state
+        .store
+        .create_problem(Problem {
+            id: ProblemId(0),
+            slug,
+            name: package.name.clone(),
+            package_hash: hash,
+            time_limit_ms: package.limits.time_limit.as_millis() as i64,
+            memory_limit_kib: (package.limits.memory_bytes >> 10) as i64,
+            code_limit_bytes: package.limits.code_bytes as i64,
+            statement,
+            samples,
+            practice,
+            created_at: now_ms(),
+        })
+        .await?)
+}

@@ -1,0 +1,315 @@
+//! `/ws`: live channels over WebSocket.
+//!
+//! Client → server: `{"op":"subscribe","channel":"contest/1/scoreboard","since":12}` (since
+//! optional), `{"op":"unsubscribe","channel":"…"}`. Server → client: channel messages
+//! `{"channel","seq","type","ts","data"}` where `type` is `snapshot`, `delta`, `status` or
+//! `verdict`; errors `{"type":"error","code","message"}`.
+//!
+//! Channels: `contest/{id}/scoreboard` (public, no login), `contest/{id}/scoreboard/jury`
+//! (jury), `user/{id}/submissions` and `submission/{id}` (the user or the jury). A socket
+//! authenticates with `?token=<access token>`.
+//!
+//! Each connection has one bounded queue fed by the Hub. Messages of a channel reach the
+//! client in `seq` order with none at or below what the client already has; when the queue
+//! overflows, the backlog is dropped and each channel gets one fresh snapshot.
+
+use crate::app::AppState;
+use crate::auth::{Caller, verify_access_token};
+use crate::error::ApiError;
+use axum::extract::State;
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::response::{IntoResponse, Response};
+use codehub_engine::actors::hub::{HubMsg, Outgoing, Subscriber, encode};
+use codehub_engine::actors::judge_pool::{submission_channel, user_channel};
+use codehub_engine::model::{ContestId, SubmissionId, UserId};
+use codehub_engine::scoring::View;
+use futures::{SinkExt, StreamExt};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tokio::sync::{Notify, mpsc};
+
+/// Messages queued per connection before it counts as lagging.
+const QUEUE: usize = 256;
+/// Largest client message.
+const MAX_CLIENT_MESSAGE: usize = 16 << 10;
+
+/// `?token=`.
+#[derive(Debug, Deserialize)]
+pub struct WsQuery {
+    #[serde(default)]
+    token: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+enum Command {
+    Subscribe {
+        channel: String,
+        #[serde(default)]
+        since: Option<u64>,
+    },
+    Unsubscribe {
+        channel: String,
+    },
+}
+
+/// What a channel name refers to.
+enum Target {
+    Scoreboard(ContestId, View),
+    User(UserId),
+    Submission(SubmissionId),
+}
+
+fn parse_channel(name: &str) -> Option<Target> {
+    let parts: Vec<&str> = name.split('/').collect();
+    let id = |s: &str| s.parse::<i64>().ok();
+    match parts.as_slice() {
+        ["contest", c, "scoreboard"] => Some(Target::Scoreboard(ContestId(id(c)?), View::Public)),
+        ["contest", c, "scoreboard", "jury"] => Some(Target::Scoreboard(ContestId(id(c)?), View::Jury)),
+        ["user", u, "submissions"] => Some(Target::User(UserId(id(u)?))),
+        ["submission", s] => Some(Target::Submission(SubmissionId(id(s)?))),
+        _ => None,
+    }
+}
+
+/// Upgrades to a WebSocket (401 first if the token is invalid).
+pub async fn upgrade(
+    ws: WebSocketUpgrade,
+    State(state): State<AppState>,
+    query: Result<axum::extract::Query<WsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let token = query.ok().and_then(|q| q.0.token);
+    let caller = match token {
+        None => None,
+        Some(t) => match verify_access_token(&state.keys, &t) {
+            Ok(c) => Some(c),
+            Err(e) => return e.into_response(),
+        },
+    };
+    ws.max_message_size(MAX_CLIENT_MESSAGE)
+        .write_buffer_size(0)
+        .on_upgrade(move |socket| Connection::run(Connection::new(state, caller), socket))
+}
+
+/// One client connection.
+struct Connection {
+    state: AppState,
+    caller: Option<Caller>,
+    /// This connection's id in the Hub.
+    id: u64,
+    /// Its inbox as the Hub sees it.
+    subscriber: Subscriber,
+    /// Last `seq` delivered per subscribed channel.
+    channels: HashMap<String, u64>,
+}
+
+fn error_message(status: u16, message: &str) -> Message {
+    let body = serde_json::json!({ "type": "error", "code": status, "message": message });
+    Message::Text(Utf8Bytes::from(body.to_string()))
+}
+
+fn text(bytes: bytes::Bytes) -> Option<Message> {
+    Utf8Bytes::try_from(bytes).ok().map(Message::Text)
+}
+
+impl Connection {
+    fn new(state: AppState, caller: Option<Caller>) -> (Self, mpsc::Receiver<Outgoing>) {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        let id = state.next_conn.fetch_add(1, Ordering::Relaxed);
+        let subscriber = Subscriber {
+            tx,
+            lagged: Arc::new(AtomicBool::new(false)),
+            wake: Arc::new(Notify::new()),
+        };
+        (
+            Connection {
+                state,
+                caller,
+                id,
+                subscriber,
+                channels: HashMap::new(),
+            },
+            rx,
+        )
+    }
+
+    /// Checks the caller may read `name`.
+    async fn authorize(&self, name: &str) -> Result<Target, ApiError> {
+        let target = parse_channel(name).ok_or_else(|| ApiError::bad_request(format!("unknown channel `{name}`")))?;
+        let jury = self.caller.as_ref().is_some_and(|c| c.role.is_jury());
+        let me = self.caller.as_ref().map(|c| c.id);
+        match &target {
+            Target::Scoreboard(c, view) => {
+                if *view == View::Jury && !jury {
+                    return Err(ApiError::forbidden("the jury scoreboard needs a jury token"));
+                }
+                if self.state.store.contest(*c).await?.is_none() {
+                    return Err(ApiError::not_found(format!("unknown contest {c}")));
+                }
+            }
+            Target::User(u) => {
+                if !(jury || me == Some(*u)) {
+                    return Err(ApiError::forbidden("only this user or the jury may follow these submissions"));
+                }
+            }
+            Target::Submission(s) => {
+                let owner = self.state.store.submission(*s).await?.map(|s| s.user_id);
+                if owner.is_none() || !(jury || owner == me) {
+                    return Err(ApiError::not_found(format!("unknown submission {s}")));
+                }
+            }
+        }
+        Ok(target)
+    }
+
+    /// A fresh snapshot of a channel and its sequence number.
+    async fn snapshot(&self, name: &str, target: &Target) -> Result<(u64, serde_json::Value), ApiError> {
+        match target {
+            Target::Scoreboard(c, view) => {
+                let s = self.state.engine.scoreboard(*c, *view).await?;
+                Ok((s.seq, serde_json::to_value(&s).map_err(ApiError::internal)?))
+            }
+            Target::User(u) => {
+                let seq = self.last_seq(name).await?;
+                let subs = self.state.store.user_submissions(*u, None).await?;
+                let role = self.caller.as_ref().map_or(codehub_engine::model::Role::Spectator, |c| c.role);
+                let views: Vec<_> = subs
+                    .iter()
+                    .take(50)
+                    .map(|s| crate::routes::views::SubmissionView::new(s, role))
+                    .map(|mut v| {
+                        v.files = None;
+                        v
+                    })
+                    .collect();
+                Ok((seq, serde_json::json!({ "submissions": views })))
+            }
+            Target::Submission(s) => {
+                let seq = self.last_seq(name).await?;
+                let sub = self.state.store.submission(*s).await?.ok_or_else(|| ApiError::not_found("submission gone"))?;
+                let role = self.caller.as_ref().map_or(codehub_engine::model::Role::Spectator, |c| c.role);
+                let mut view = crate::routes::views::SubmissionView::new(&sub, role);
+                view.files = None;
+                Ok((seq, serde_json::to_value(view).map_err(ApiError::internal)?))
+            }
+        }
+    }
+
+    async fn last_seq(&self, name: &str) -> Result<u64, ApiError> {
+        ractor::call_t!(self.state.engine.hub(), HubMsg::LastSeq, 10_000, name.to_owned())
+            .map_err(|e| ApiError::new(axum::http::StatusCode::SERVICE_UNAVAILABLE, e.to_string()))
+    }
+
+    /// Subscribes and returns what to send now.
+    async fn subscribe(&mut self, name: String, since: Option<u64>) -> Result<Vec<Message>, ApiError> {
+        let target = self.authorize(&name).await?;
+        let (id, subscriber, channel) = (self.id, self.subscriber.clone(), name.clone());
+        let backlog = self
+            .state
+            .engine
+            .hub()
+            .call(
+                |reply| HubMsg::Subscribe { channel, conn: id, subscriber, since, reply },
+                Some(std::time::Duration::from_secs(10)),
+            )
+            .await
+            .ok()
+            .and_then(|r| match r {
+                ractor::rpc::CallResult::Success(b) => Some(b),
+                _ => None,
+            })
+            .ok_or_else(|| ApiError::new(axum::http::StatusCode::SERVICE_UNAVAILABLE, "hub unavailable"))?;
+        match (since, backlog) {
+            (Some(since), Some(backlog)) => {
+                let last = backlog.last().map_or(since, |m| m.seq);
+                self.channels.insert(name, last);
+                Ok(backlog.into_iter().filter_map(|m| text(m.bytes)).collect())
+            }
+            _ => self.resync(name, &target).await.map(|m| vec![m]),
+        }
+    }
+
+    async fn resync(&mut self, name: String, target: &Target) -> Result<Message, ApiError> {
+        let (seq, data) = self.snapshot(&name, target).await?;
+        let bytes = encode(&name, seq, "snapshot", &data);
+        self.channels.insert(name, seq);
+        text(bytes).ok_or_else(|| ApiError::internal("snapshot is not UTF-8"))
+    }
+
+    async fn command(&mut self, raw: &str) -> Vec<Message> {
+        let cmd: Command = match serde_json::from_str(raw) {
+            Ok(c) => c,
+            Err(e) => return vec![error_message(400, &format!("bad command: {e}"))],
+        };
+        match cmd {
+            Command::Subscribe { channel, since } => match self.subscribe(channel, since).await {
+                Ok(msgs) => msgs,
+                Err(e) => vec![error_message(e.status.as_u16(), &e.message)],
+            },
+            Command::Unsubscribe { channel } => {
+                self.channels.remove(&channel);
+                let _ = self.state.engine.hub().send_message(HubMsg::Unsubscribe { channel, conn: self.id });
+                Vec::new()
+            }
+        }
+    }
+
+    async fn run(self_and_rx: (Self, mpsc::Receiver<Outgoing>), socket: WebSocket) {
+        let (mut conn, mut rx) = self_and_rx;
+        let (mut sink, mut stream) = socket.split();
+        let wake = conn.subscriber.wake.clone();
+        let lagged = conn.subscriber.lagged.clone();
+        loop {
+            let outgoing: Vec<Message> = tokio::select! {
+                incoming = stream.next() => match incoming {
+                    Some(Ok(Message::Text(t))) => conn.command(t.as_str()).await,
+                    Some(Ok(Message::Binary(_))) => vec![error_message(400, "commands are JSON text")],
+                    Some(Ok(_)) => continue,
+                    Some(Err(_)) | None => break,
+                },
+                out = rx.recv() => {
+                    let Some(out) = out else { break };
+                    match conn.channels.get_mut(&*out.channel) {
+                        Some(last) if out.seq > *last => {
+                            *last = out.seq;
+                            text(out.bytes).into_iter().collect()
+                        }
+                        _ => continue,
+                    }
+                }
+                _ = wake.notified() => {
+                    if !lagged.swap(false, Ordering::AcqRel) {
+                        continue;
+                    }
+                    // Too slow: drop the backlog, send each channel one fresh snapshot.
+                    while rx.try_recv().is_ok() {}
+                    let names: Vec<String> = conn.channels.keys().cloned().collect();
+                    let mut msgs = Vec::new();
+                    for name in names {
+                        if let Some(target) = parse_channel(&name) {
+                            match conn.resync(name, &target).await {
+                                Ok(m) => msgs.push(m),
+                                Err(e) => msgs.push(error_message(e.status.as_u16(), &e.message)),
+                            }
+                        }
+                    }
+                    msgs
+                }
+            };
+            for m in outgoing {
+                if sink.send(m).await.is_err() {
+                    let _ = conn.state.engine.hub().send_message(HubMsg::Disconnect(conn.id));
+                    return;
+                }
+            }
+        }
+        let _ = conn.state.engine.hub().send_message(HubMsg::Disconnect(conn.id));
+    }
+}
+
+/// Re-exports for the channel names used by clients.
+pub fn channel_names(user: UserId, submission: SubmissionId) -> (String, String) {
+    (user_channel(user), submission_channel(submission))
+}
