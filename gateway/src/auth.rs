@@ -3,8 +3,10 @@
 
 use crate::app::AppState;
 use crate::error::ApiError;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use codehub_engine::model::{Role, User, UserId, now_ms};
@@ -86,7 +88,11 @@ pub async fn hash_password(password: String) -> Result<String, ApiError> {
 pub async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
-            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await
@@ -147,7 +153,11 @@ pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<TokenPair,
     if stored.expires_at <= now_ms() {
         return Err(invalid());
     }
-    let user = state.store.user(stored.user_id).await?.ok_or_else(invalid)?;
+    let user = state
+        .store
+        .user(stored.user_id)
+        .await?
+        .ok_or_else(invalid)?;
     issue_tokens(state, &user).await
 }
 
@@ -171,7 +181,10 @@ impl Caller {
         if self.role >= role {
             Ok(())
         } else {
-            Err(ApiError::forbidden(format!("this needs the {} role", role.as_str())))
+            Err(ApiError::forbidden(format!(
+                "this needs the {} role",
+                role.as_str()
+            )))
         }
     }
 }
@@ -181,8 +194,10 @@ impl Caller {
 /// # Errors
 /// 401 if it is malformed, forged or expired.
 pub fn verify_access_token(keys: &AuthKeys, token: &str) -> Result<Caller, ApiError> {
-    let mut validation = Validation::default();
-    validation.leeway = 0;
+    let validation = Validation {
+        leeway: 0,
+        ..Validation::default()
+    };
     let data = jsonwebtoken::decode::<Claims>(token, &keys.decoding, &validation)
         .map_err(|_| ApiError::unauthorized("invalid or expired access token"))?;
     let role = Role::parse(&data.claims.role)

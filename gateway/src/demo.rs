@@ -14,7 +14,10 @@ const PROBLEMS: &[(&str, &[(&str, &str)])] = &[
     (
         "hello",
         &[
-            ("problem.yaml", "name: Hello World\nlimits:\n  time_limit: 1\n  memory: 256\n"),
+            (
+                "problem.yaml",
+                "name: Hello World\nlimits:\n  time_limit: 1\n  memory: 256\n",
+            ),
             (
                 "problem_statement/problem.en.md",
                 "# Hello World\n\nPrint the line `Hello World!`.\n\n## Input\n\nNone.\n\n## Output\n\nOne line: `Hello World!`\n",
@@ -28,7 +31,10 @@ const PROBLEMS: &[(&str, &[(&str, &str)])] = &[
     (
         "aplusb",
         &[
-            ("problem.yaml", "name: A plus B\nlimits:\n  time_limit: 1\n  memory: 256\n"),
+            (
+                "problem.yaml",
+                "name: A plus B\nlimits:\n  time_limit: 1\n  memory: 256\n",
+            ),
             (
                 "problem_statement/problem.en.md",
                 "# A plus B\n\nGiven two integers $a$ and $b$ ($-10^{18} \\le a, b \\le 10^{18}$), print $a + b$.\n\n## Input\n\nOne line with $a$ and $b$.\n\n## Output\n\nOne line with $a+b$.\n",
@@ -37,7 +43,10 @@ const PROBLEMS: &[(&str, &[(&str, &str)])] = &[
             ("data/sample/1.ans", "3\n"),
             ("data/secret/1.in", "-5 5\n"),
             ("data/secret/1.ans", "0\n"),
-            ("data/secret/2.in", "1000000000000000000 -999999999999999999\n"),
+            (
+                "data/secret/2.in",
+                "1000000000000000000 -999999999999999999\n",
+            ),
             ("data/secret/2.ans", "1\n"),
             ("data/secret/3.in", "123456789 987654321\n"),
             ("data/secret/3.ans", "1111111110\n"),
@@ -71,7 +80,9 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         .store
         .create_user(NewUser {
             username: "admin".into(),
-            password_hash: hash_password(password.clone()).await.map_err(|e| anyhow::anyhow!(e.message))?,
+            password_hash: hash_password(password.clone())
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message))?,
             role: Role::Admin,
         })
         .await?;

@@ -94,7 +94,9 @@ impl IntoResponse for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Conflict(what) => Self::new(StatusCode::CONFLICT, format!("{what} already exists")),
+            StoreError::Conflict(what) => {
+                Self::new(StatusCode::CONFLICT, format!("{what} already exists"))
+            }
             StoreError::NotFound(what) => Self::not_found(format!("{what} not found")),
             StoreError::Database(m) => Self::internal(m),
         }
@@ -120,7 +122,9 @@ impl From<SubmitError> for ApiError {
                 message,
                 retry_after: Some(after),
             },
-            SubmitError::UnknownProblem(_) | SubmitError::UnknownContest(_) => Self::not_found(message),
+            SubmitError::UnknownProblem(_) | SubmitError::UnknownContest(_) => {
+                Self::not_found(message)
+            }
             SubmitError::Refused(codehub_engine::actors::contest::Refusal::OutsideWindow(_)) => {
                 Self::forbidden(message)
             }

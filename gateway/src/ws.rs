@@ -67,7 +67,9 @@ fn parse_channel(name: &str) -> Option<Target> {
     let id = |s: &str| s.parse::<i64>().ok();
     match parts.as_slice() {
         ["contest", c, "scoreboard"] => Some(Target::Scoreboard(ContestId(id(c)?), View::Public)),
-        ["contest", c, "scoreboard", "jury"] => Some(Target::Scoreboard(ContestId(id(c)?), View::Jury)),
+        ["contest", c, "scoreboard", "jury"] => {
+            Some(Target::Scoreboard(ContestId(id(c)?), View::Jury))
+        }
         ["user", u, "submissions"] => Some(Target::User(UserId(id(u)?))),
         ["submission", s] => Some(Target::Submission(SubmissionId(id(s)?))),
         _ => None,
@@ -137,13 +139,16 @@ impl Connection {
 
     /// Checks the caller may read `name`.
     async fn authorize(&self, name: &str) -> Result<Target, ApiError> {
-        let target = parse_channel(name).ok_or_else(|| ApiError::bad_request(format!("unknown channel `{name}`")))?;
+        let target = parse_channel(name)
+            .ok_or_else(|| ApiError::bad_request(format!("unknown channel `{name}`")))?;
         let jury = self.caller.as_ref().is_some_and(|c| c.role.is_jury());
         let me = self.caller.as_ref().map(|c| c.id);
         match &target {
             Target::Scoreboard(c, view) => {
                 if *view == View::Jury && !jury {
-                    return Err(ApiError::forbidden("the jury scoreboard needs a jury token"));
+                    return Err(ApiError::forbidden(
+                        "the jury scoreboard needs a jury token",
+                    ));
                 }
                 if self.state.store.contest(*c).await?.is_none() {
                     return Err(ApiError::not_found(format!("unknown contest {c}")));
@@ -151,7 +156,9 @@ impl Connection {
             }
             Target::User(u) => {
                 if !(jury || me == Some(*u)) {
-                    return Err(ApiError::forbidden("only this user or the jury may follow these submissions"));
+                    return Err(ApiError::forbidden(
+                        "only this user or the jury may follow these submissions",
+                    ));
                 }
             }
             Target::Submission(s) => {
@@ -165,7 +172,11 @@ impl Connection {
     }
 
     /// A fresh snapshot of a channel and its sequence number.
-    async fn snapshot(&self, name: &str, target: &Target) -> Result<(u64, serde_json::Value), ApiError> {
+    async fn snapshot(
+        &self,
+        name: &str,
+        target: &Target,
+    ) -> Result<(u64, serde_json::Value), ApiError> {
         match target {
             Target::Scoreboard(c, view) => {
                 let s = self.state.engine.scoreboard(*c, *view).await?;
@@ -174,7 +185,10 @@ impl Connection {
             Target::User(u) => {
                 let seq = self.last_seq(name).await?;
                 let subs = self.state.store.user_submissions(*u, None).await?;
-                let role = self.caller.as_ref().map_or(codehub_engine::model::Role::Spectator, |c| c.role);
+                let role = self
+                    .caller
+                    .as_ref()
+                    .map_or(codehub_engine::model::Role::Spectator, |c| c.role);
                 let views: Vec<_> = subs
                     .iter()
                     .take(50)
@@ -188,8 +202,16 @@ impl Connection {
             }
             Target::Submission(s) => {
                 let seq = self.last_seq(name).await?;
-                let sub = self.state.store.submission(*s).await?.ok_or_else(|| ApiError::not_found("submission gone"))?;
-                let role = self.caller.as_ref().map_or(codehub_engine::model::Role::Spectator, |c| c.role);
+                let sub = self
+                    .state
+                    .store
+                    .submission(*s)
+                    .await?
+                    .ok_or_else(|| ApiError::not_found("submission gone"))?;
+                let role = self
+                    .caller
+                    .as_ref()
+                    .map_or(codehub_engine::model::Role::Spectator, |c| c.role);
                 let mut view = crate::routes::views::SubmissionView::new(&sub, role);
                 view.files = None;
                 Ok((seq, serde_json::to_value(view).map_err(ApiError::internal)?))
@@ -198,12 +220,21 @@ impl Connection {
     }
 
     async fn last_seq(&self, name: &str) -> Result<u64, ApiError> {
-        ractor::call_t!(self.state.engine.hub(), HubMsg::LastSeq, 10_000, name.to_owned())
-            .map_err(|e| ApiError::new(axum::http::StatusCode::SERVICE_UNAVAILABLE, e.to_string()))
+        ractor::call_t!(
+            self.state.engine.hub(),
+            HubMsg::LastSeq,
+            10_000,
+            name.to_owned()
+        )
+        .map_err(|e| ApiError::new(axum::http::StatusCode::SERVICE_UNAVAILABLE, e.to_string()))
     }
 
     /// Subscribes and returns what to send now.
-    async fn subscribe(&mut self, name: String, since: Option<u64>) -> Result<Vec<Message>, ApiError> {
+    async fn subscribe(
+        &mut self,
+        name: String,
+        since: Option<u64>,
+    ) -> Result<Vec<Message>, ApiError> {
         let target = self.authorize(&name).await?;
         let (id, subscriber, channel) = (self.id, self.subscriber.clone(), name.clone());
         let backlog = self
@@ -211,7 +242,13 @@ impl Connection {
             .engine
             .hub()
             .call(
-                |reply| HubMsg::Subscribe { channel, conn: id, subscriber, since, reply },
+                |reply| HubMsg::Subscribe {
+                    channel,
+                    conn: id,
+                    subscriber,
+                    since,
+                    reply,
+                },
                 Some(std::time::Duration::from_secs(10)),
             )
             .await
@@ -220,7 +257,12 @@ impl Connection {
                 ractor::rpc::CallResult::Success(b) => Some(b),
                 _ => None,
             })
-            .ok_or_else(|| ApiError::new(axum::http::StatusCode::SERVICE_UNAVAILABLE, "hub unavailable"))?;
+            .ok_or_else(|| {
+                ApiError::new(
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    "hub unavailable",
+                )
+            })?;
         match (since, backlog) {
             (Some(since), Some(backlog)) => {
                 let last = backlog.last().map_or(since, |m| m.seq);
@@ -250,7 +292,10 @@ impl Connection {
             },
             Command::Unsubscribe { channel } => {
                 self.channels.remove(&channel);
-                let _ = self.state.engine.hub().send_message(HubMsg::Unsubscribe { channel, conn: self.id });
+                let _ = self.state.engine.hub().send_message(HubMsg::Unsubscribe {
+                    channel,
+                    conn: self.id,
+                });
                 Vec::new()
             }
         }
@@ -300,12 +345,20 @@ impl Connection {
             };
             for m in outgoing {
                 if sink.send(m).await.is_err() {
-                    let _ = conn.state.engine.hub().send_message(HubMsg::Disconnect(conn.id));
+                    let _ = conn
+                        .state
+                        .engine
+                        .hub()
+                        .send_message(HubMsg::Disconnect(conn.id));
                     return;
                 }
             }
         }
-        let _ = conn.state.engine.hub().send_message(HubMsg::Disconnect(conn.id));
+        let _ = conn
+            .state
+            .engine
+            .hub()
+            .send_message(HubMsg::Disconnect(conn.id));
     }
 }
 

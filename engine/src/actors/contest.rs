@@ -189,10 +189,10 @@ impl Actor for ContestActor {
                 let _ = state.leaderboard.send_message(LeaderboardMsg::Submitted(s));
             }
             ContestMsg::Judged(s) => {
-                if let Some(fault) = &self.faults.contest_actor {
-                    if fault(s.id) {
-                        panic!("injected fault: contest actor, submission {}", s.id);
-                    }
+                if let Some(fault) = &self.faults.contest_actor
+                    && fault(s.id)
+                {
+                    panic!("injected fault: contest actor, submission {}", s.id);
                 }
                 let _ = state.leaderboard.send_message(LeaderboardMsg::Judged(s));
             }
@@ -227,11 +227,11 @@ impl Actor for ContestActor {
         state: &mut ContestActorState,
     ) -> Result<(), ActorProcessingErr> {
         // The leaderboard failed: rebuild it from the store.
-        if let SupervisionEvent::ActorFailed(cell, err) = event {
-            if cell.get_id() == state.leaderboard.get_id() {
-                tracing::warn!(contest_id = %state.contest.id, error = %err, "leaderboard failed; rebuilding");
-                state.leaderboard = self.start_leaderboard(&myself, &state.contest).await?;
-            }
+        if let SupervisionEvent::ActorFailed(cell, err) = event
+            && cell.get_id() == state.leaderboard.get_id()
+        {
+            tracing::warn!(contest_id = %state.contest.id, error = %err, "leaderboard failed; rebuilding");
+            state.leaderboard = self.start_leaderboard(&myself, &state.contest).await?;
         }
         Ok(())
     }

@@ -138,10 +138,10 @@ impl HubState {
         }
         channel.ring.push_back(out.clone());
         for sub in channel.subscribers.values() {
-            if let Err(mpsc::error::TrySendError::Full(_)) = sub.tx.try_send(out.clone()) {
-                if !sub.lagged.swap(true, Ordering::AcqRel) {
-                    sub.wake.notify_one();
-                }
+            if let Err(mpsc::error::TrySendError::Full(_)) = sub.tx.try_send(out.clone())
+                && !sub.lagged.swap(true, Ordering::AcqRel)
+            {
+                sub.wake.notify_one();
             }
         }
     }

@@ -252,10 +252,10 @@ impl Actor for JudgeActor {
         match msg {
             JudgeMsg::Run(job) => {
                 let id = job.job.submission_id;
-                if let Some(fault) = &self.ctx.faults.judge_actor {
-                    if fault(id) {
-                        panic!("injected fault: judge actor, submission {id}");
-                    }
+                if let Some(fault) = &self.ctx.faults.judge_actor
+                    && fault(id)
+                {
+                    panic!("injected fault: judge actor, submission {id}");
                 }
                 self.ctx.store.mark_judging(id).await?;
                 let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<JudgeProgress>();
@@ -314,17 +314,17 @@ impl Actor for JudgeActor {
                                     "memory_kib": judgement.memory_kib,
                                 }),
                             );
-                            if let Some(contest) = job.contest_id {
-                                if let Some(sub) = self.ctx.store.submission(id).await? {
-                                    let actor = ractor::call_t!(
-                                        self.ctx.contests,
-                                        ContestSupMsg::Get,
-                                        10_000,
-                                        contest
-                                    )?;
-                                    if let Ok(actor) = actor {
-                                        let _ = actor.send_message(ContestMsg::Judged(sub));
-                                    }
+                            if let Some(contest) = job.contest_id
+                                && let Some(sub) = self.ctx.store.submission(id).await?
+                            {
+                                let actor = ractor::call_t!(
+                                    self.ctx.contests,
+                                    ContestSupMsg::Get,
+                                    10_000,
+                                    contest
+                                )?;
+                                if let Ok(actor) = actor {
+                                    let _ = actor.send_message(ContestMsg::Judged(sub));
                                 }
                             }
                         }

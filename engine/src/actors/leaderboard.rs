@@ -114,16 +114,14 @@ pub fn build_board(
         };
         board.add_team(s.user_id);
         board.submitted(s.user_id, problem, s.id, s.submitted_at - contest.start_at);
-        if s.status == SubmissionStatus::Done {
-            if let Some(j) = judged_of(contest, s) {
-                board.judged(&j);
-            }
+        if s.status == SubmissionStatus::Done
+            && let Some(j) = judged_of(contest, s)
+        {
+            board.judged(&j);
         }
     }
-    if contest.freeze_at.is_some()
-        && !contest.is_frozen(now)
-        && now >= contest.freeze_at.unwrap_or(i64::MAX)
-    {
+    let unfrozen = contest.unfrozen || contest.unfreeze_at.is_some_and(|u| now >= u);
+    if contest.freeze_at.is_some() && unfrozen {
         board.unfreeze();
     }
     board
@@ -154,7 +152,7 @@ impl LeaderboardState {
                 channel,
                 seq: Some(seq),
                 kind: "delta",
-                data: serde_json::json!({ "frozen": self.board.is_frozen(), "rows": rows }),
+                data: serde_json::json!({ "frozen": self.contest.is_frozen(now_ms()), "rows": rows }),
             }));
         }
     }
@@ -216,7 +214,7 @@ impl Actor for LeaderboardActor {
                 let snapshot = ScoreboardSnapshot {
                     contest_id: state.contest.id,
                     view,
-                    frozen: state.board.is_frozen(),
+                    frozen: state.contest.is_frozen(now_ms()),
                     problems: state
                         .contest
                         .problems

@@ -65,7 +65,11 @@ fn secret(args: &ServeArgs) -> anyhow::Result<Vec<u8>> {
 
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
     std::io::Write::write_all(&mut f, bytes)?;
     f.sync_all()
 }
@@ -84,11 +88,17 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("cannot create data dir {}", args.data_dir.display()))?;
     let data_dir = args.data_dir.canonicalize()?;
-    let url = args
-        .database_url
-        .clone()
-        .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data_dir.join("codehub.db").display()));
-    let store = Arc::new(SqlStore::connect(&url).await.with_context(|| "cannot open the database")?);
+    let url = args.database_url.clone().unwrap_or_else(|| {
+        format!(
+            "sqlite://{}?mode=rwc",
+            data_dir.join("codehub.db").display()
+        )
+    });
+    let store = Arc::new(
+        SqlStore::connect(&url)
+            .await
+            .with_context(|| "cannot open the database")?,
+    );
     let blobs = Arc::new(LocalBlobs::new(data_dir.join("blobs"))?);
     let judge = Arc::new(SandboxedJudge::new(args.sandbox.judge()?, blobs.clone()));
     let languages = Arc::new(judge.inner().languages().clone());
@@ -106,7 +116,11 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         store: store.clone(),
         blobs,
         languages,
-        keys: AuthKeys::new(&secret(&args)?, Duration::from_secs(args.access_ttl), Duration::from_secs(30 * 24 * 3600)),
+        keys: AuthKeys::new(
+            &secret(&args)?,
+            Duration::from_secs(args.access_ttl),
+            Duration::from_secs(30 * 24 * 3600),
+        ),
         next_conn: AtomicU64::new(1),
     }));
     if args.demo || codehub_engine::ports::store::Store::count_users(&*store).await? == 0 {

@@ -40,7 +40,9 @@ pub struct Session {
 
 fn validate(c: &Credentials) -> Result<(), ApiError> {
     let name_ok = (3..=32).contains(&c.username.len())
-        && c.username.chars().all(|ch| ch.is_ascii_alphanumeric() || "_-.".contains(ch));
+        && c.username
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || "_-.".contains(ch));
     if !name_ok {
         return Err(ApiError::unprocessable(
             "username must be 3-32 characters of letters, digits, `_`, `-` or `.`",
@@ -55,7 +57,10 @@ fn validate(c: &Credentials) -> Result<(), ApiError> {
 /// Registers a contestant and logs them in.
 #[utoipa::path(post, path = "/api/auth/register", request_body = Credentials,
     responses((status = 201, body = Session), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn register(State(state): State<AppState>, ApiJson(c): ApiJson<Credentials>) -> ApiResult<(StatusCode, ApiJson<Session>)> {
+pub async fn register(
+    State(state): State<AppState>,
+    ApiJson(c): ApiJson<Credentials>,
+) -> ApiResult<(StatusCode, ApiJson<Session>)> {
     validate(&c)?;
     let password_hash = hash_password(c.password).await?;
     let user = state
@@ -67,27 +72,48 @@ pub async fn register(State(state): State<AppState>, ApiJson(c): ApiJson<Credent
         })
         .await?;
     let tokens = issue_tokens(&state, &user).await?;
-    Ok((StatusCode::CREATED, ApiJson(Session { user: (&user).into(), tokens })))
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(Session {
+            user: (&user).into(),
+            tokens,
+        }),
+    ))
 }
 
 /// Logs in.
 #[utoipa::path(post, path = "/api/auth/login", request_body = Credentials,
     responses((status = 200, body = Session), (status = 401, body = crate::error::ErrorBody)))]
-pub async fn login(State(state): State<AppState>, ApiJson(c): ApiJson<Credentials>) -> ApiResult<ApiJson<Session>> {
+pub async fn login(
+    State(state): State<AppState>,
+    ApiJson(c): ApiJson<Credentials>,
+) -> ApiResult<ApiJson<Session>> {
     let wrong = || ApiError::unauthorized("wrong username or password");
-    let user = state.store.user_by_name(&c.username).await?.ok_or_else(wrong)?;
+    let user = state
+        .store
+        .user_by_name(&c.username)
+        .await?
+        .ok_or_else(wrong)?;
     if !verify_password(c.password, user.password_hash.clone()).await {
         return Err(wrong());
     }
     let tokens = issue_tokens(&state, &user).await?;
-    Ok(ApiJson(Session { user: (&user).into(), tokens }))
+    Ok(ApiJson(Session {
+        user: (&user).into(),
+        tokens,
+    }))
 }
 
 /// Exchanges a refresh token for a new pair (the old one stops working).
 #[utoipa::path(post, path = "/api/auth/refresh", request_body = RefreshRequest,
     responses((status = 200, body = TokenPair), (status = 401, body = crate::error::ErrorBody)))]
-pub async fn refresh(State(state): State<AppState>, ApiJson(r): ApiJson<RefreshRequest>) -> ApiResult<ApiJson<TokenPair>> {
-    crate::auth::refresh(&state, &r.refresh_token).await.map(ApiJson)
+pub async fn refresh(
+    State(state): State<AppState>,
+    ApiJson(r): ApiJson<RefreshRequest>,
+) -> ApiResult<ApiJson<TokenPair>> {
+    crate::auth::refresh(&state, &r.refresh_token)
+        .await
+        .map(ApiJson)
 }
 
 /// The current user.

@@ -79,8 +79,16 @@ pub struct ViewQuery {
 }
 
 async fn validate(state: &AppState, c: &Contest) -> Result<(), ApiError> {
-    if c.slug.is_empty() || c.slug.len() > 64 || !c.slug.chars().all(|ch| ch.is_ascii_alphanumeric() || "-_".contains(ch)) {
-        return Err(ApiError::unprocessable("slug must be 1-64 letters, digits, `-` or `_`"));
+    if c.slug.is_empty()
+        || c.slug.len() > 64
+        || !c
+            .slug
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || "-_".contains(ch))
+    {
+        return Err(ApiError::unprocessable(
+            "slug must be 1-64 letters, digits, `-` or `_`",
+        ));
     }
     if c.name.trim().is_empty() {
         return Err(ApiError::unprocessable("name must not be empty"));
@@ -88,15 +96,19 @@ async fn validate(state: &AppState, c: &Contest) -> Result<(), ApiError> {
     if c.end_at <= c.start_at {
         return Err(ApiError::unprocessable("end_at must be after start_at"));
     }
-    if let Some(f) = c.freeze_at {
-        if f < c.start_at || f > c.end_at {
-            return Err(ApiError::unprocessable("freeze_at must be between start_at and end_at"));
-        }
+    if let Some(f) = c.freeze_at
+        && (f < c.start_at || f > c.end_at)
+    {
+        return Err(ApiError::unprocessable(
+            "freeze_at must be between start_at and end_at",
+        ));
     }
-    if let Some(u) = c.unfreeze_at {
-        if u < c.end_at {
-            return Err(ApiError::unprocessable("unfreeze_at must not be before end_at"));
-        }
+    if let Some(u) = c.unfreeze_at
+        && u < c.end_at
+    {
+        return Err(ApiError::unprocessable(
+            "unfreeze_at must not be before end_at",
+        ));
     }
     if !(0..=1000).contains(&c.penalty_minutes) {
         return Err(ApiError::unprocessable("penalty_minutes must be 0-1000"));
@@ -104,10 +116,16 @@ async fn validate(state: &AppState, c: &Contest) -> Result<(), ApiError> {
     let mut labels = HashSet::new();
     for p in &c.problems {
         if p.label.is_empty() || p.label.len() > 8 || !labels.insert(p.label.clone()) {
-            return Err(ApiError::unprocessable(format!("problem labels must be unique, 1-8 characters (`{}`)", p.label)));
+            return Err(ApiError::unprocessable(format!(
+                "problem labels must be unique, 1-8 characters (`{}`)",
+                p.label
+            )));
         }
         if state.store.problem(p.problem_id).await?.is_none() {
-            return Err(ApiError::unprocessable(format!("unknown problem {}", p.problem_id)));
+            return Err(ApiError::unprocessable(format!(
+                "unknown problem {}",
+                p.problem_id
+            )));
         }
     }
     Ok(())
@@ -117,13 +135,18 @@ fn parse_kind(kind: Option<&str>) -> Result<ContestKind, ApiError> {
     match kind.unwrap_or("icpc") {
         "icpc" => Ok(ContestKind::Icpc),
         "ioi" => Ok(ContestKind::Ioi),
-        other => Err(ApiError::unprocessable(format!("unknown contest kind `{other}` (icpc or ioi)"))),
+        other => Err(ApiError::unprocessable(format!(
+            "unknown contest kind `{other}` (icpc or ioi)"
+        ))),
     }
 }
 
 fn problems(list: &[ContestProblemView]) -> Vec<ContestProblem> {
     list.iter()
-        .map(|p| ContestProblem { problem_id: ProblemId(p.problem_id), label: p.label.clone() })
+        .map(|p| ContestProblem {
+            problem_id: ProblemId(p.problem_id),
+            label: p.label.clone(),
+        })
         .collect()
 }
 
@@ -138,19 +161,34 @@ async fn load(state: &AppState, id: i64) -> Result<Contest, ApiError> {
 /// Every contest.
 #[utoipa::path(get, path = "/api/contests", responses((status = 200, body = Vec<ContestView>)))]
 pub async fn list(State(state): State<AppState>) -> ApiResult<ApiJson<Vec<ContestView>>> {
-    Ok(ApiJson(state.store.contests().await?.iter().map(ContestView::from).collect()))
+    Ok(ApiJson(
+        state
+            .store
+            .contests()
+            .await?
+            .iter()
+            .map(ContestView::from)
+            .collect(),
+    ))
 }
 
 /// One contest.
 #[utoipa::path(get, path = "/api/contests/{id}", params(("id" = i64, Path)), responses((status = 200, body = ContestView), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn get_one(State(state): State<AppState>, ApiPath(id): ApiPath<i64>) -> ApiResult<ApiJson<ContestView>> {
+pub async fn get_one(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<ApiJson<ContestView>> {
     Ok(ApiJson((&load(&state, id).await?).into()))
 }
 
 /// Creates a contest (admin).
 #[utoipa::path(post, path = "/api/contests", request_body = NewContest, security(("bearer" = [])),
     responses((status = 201, body = ContestView), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn create(State(state): State<AppState>, caller: Caller, ApiJson(n): ApiJson<NewContest>) -> ApiResult<(StatusCode, ApiJson<ContestView>)> {
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(n): ApiJson<NewContest>,
+) -> ApiResult<(StatusCode, ApiJson<ContestView>)> {
     caller.require(Role::Admin)?;
     let contest = Contest {
         id: ContestId(0),
@@ -173,16 +211,35 @@ pub async fn create(State(state): State<AppState>, caller: Caller, ApiJson(n): A
 /// Updates a contest (admin).
 #[utoipa::path(patch, path = "/api/contests/{id}", params(("id" = i64, Path)), request_body = ContestPatch, security(("bearer" = [])),
     responses((status = 200, body = ContestView), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn update(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(p): ApiJson<ContestPatch>) -> ApiResult<ApiJson<ContestView>> {
+pub async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(p): ApiJson<ContestPatch>,
+) -> ApiResult<ApiJson<ContestView>> {
     caller.require(Role::Admin)?;
     let mut c = load(&state, id).await?;
-    if let Some(v) = p.name { c.name = v; }
-    if let Some(v) = p.start_at { c.start_at = v; }
-    if let Some(v) = p.end_at { c.end_at = v; }
-    if let Some(v) = p.freeze_at { c.freeze_at = v; }
-    if let Some(v) = p.unfreeze_at { c.unfreeze_at = v; }
-    if let Some(v) = p.penalty_minutes { c.penalty_minutes = v; }
-    if let Some(v) = p.problems { c.problems = problems(&v); }
+    if let Some(v) = p.name {
+        c.name = v;
+    }
+    if let Some(v) = p.start_at {
+        c.start_at = v;
+    }
+    if let Some(v) = p.end_at {
+        c.end_at = v;
+    }
+    if let Some(v) = p.freeze_at {
+        c.freeze_at = v;
+    }
+    if let Some(v) = p.unfreeze_at {
+        c.unfreeze_at = v;
+    }
+    if let Some(v) = p.penalty_minutes {
+        c.penalty_minutes = v;
+    }
+    if let Some(v) = p.problems {
+        c.problems = problems(&v);
+    }
     validate(&state, &c).await?;
     state.store.update_contest(&c).await?;
     state.engine.contest_updated(c.id).await?;
@@ -192,17 +249,28 @@ pub async fn update(State(state): State<AppState>, caller: Caller, ApiPath(id): 
 /// Registers the caller as a participant.
 #[utoipa::path(post, path = "/api/contests/{id}/register", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn register(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
+pub async fn register(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<StatusCode> {
     caller.require(Role::Contestant)?;
     load(&state, id).await?;
-    state.engine.add_participant(ContestId(id), caller.id).await?;
+    state
+        .engine
+        .add_participant(ContestId(id), caller.id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Unfreezes the public scoreboard now (jury).
 #[utoipa::path(post, path = "/api/contests/{id}/unfreeze", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn unfreeze(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
+pub async fn unfreeze(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<StatusCode> {
     caller.require(Role::Jury)?;
     load(&state, id).await?;
     state.engine.unfreeze(ContestId(id)).await?;
@@ -212,17 +280,30 @@ pub async fn unfreeze(State(state): State<AppState>, caller: Caller, ApiPath(id)
 /// The scoreboard: public (frozen view; no login needed) or `?view=jury` (jury, live).
 #[utoipa::path(get, path = "/api/contests/{id}/scoreboard", params(("id" = i64, Path), ("view" = Option<String>, Query)),
     responses((status = 200, description = "snapshot: {contest_id, view, frozen, problems, seq, rows}"), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn scoreboard(State(state): State<AppState>, caller: MaybeCaller, ApiPath(id): ApiPath<i64>, ApiQuery(q): ApiQuery<ViewQuery>) -> ApiResult<axum::Json<serde_json::Value>> {
+pub async fn scoreboard(
+    State(state): State<AppState>,
+    caller: MaybeCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<ViewQuery>,
+) -> ApiResult<axum::Json<serde_json::Value>> {
     let view = match q.view.as_deref() {
         None | Some("public") => View::Public,
         Some("jury") => {
-            let caller = caller.0.ok_or_else(|| ApiError::unauthorized("the jury view needs a jury token"))?;
+            let caller = caller
+                .0
+                .ok_or_else(|| ApiError::unauthorized("the jury view needs a jury token"))?;
             caller.require(Role::Jury)?;
             View::Jury
         }
-        Some(other) => return Err(ApiError::bad_request(format!("unknown view `{other}` (public or jury)"))),
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "unknown view `{other}` (public or jury)"
+            )));
+        }
     };
     load(&state, id).await?;
     let snapshot = state.engine.scoreboard(ContestId(id), view).await?;
-    Ok(axum::Json(serde_json::to_value(snapshot).map_err(ApiError::internal)?))
+    Ok(axum::Json(
+        serde_json::to_value(snapshot).map_err(ApiError::internal)?,
+    ))
 }

@@ -90,23 +90,36 @@ pub struct ProgressView {
 
 /// The caller's personal progress list over practice problems.
 #[utoipa::path(get, path = "/api/practice/progress", security(("bearer" = [])), responses((status = 200, body = Vec<ProgressView>)))]
-pub async fn progress(State(state): State<AppState>, caller: Caller) -> ApiResult<ApiJson<Vec<ProgressView>>> {
+pub async fn progress(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<ApiJson<Vec<ProgressView>>> {
     let problems = state.store.problems().await?;
     let mine = state.store.user_submissions(caller.id, None).await?;
     let mut by_problem: BTreeMap<i64, ProgressView> = problems
         .iter()
         .filter(|p| p.practice)
-        .map(|p| (p.id.0, ProgressView { problem_id: p.id.0, solved: false, attempts: 0, best_score: None }))
+        .map(|p| {
+            (
+                p.id.0,
+                ProgressView {
+                    problem_id: p.id.0,
+                    solved: false,
+                    attempts: 0,
+                    best_score: None,
+                },
+            )
+        })
         .collect();
     for s in &mine {
         if let Some(entry) = by_problem.get_mut(&s.problem_id.0) {
             entry.attempts += 1;
-            if s.status == SubmissionStatus::Done {
-                if let Some(j) = &s.judgement {
-                    entry.solved |= j.verdict == Verdict::Accepted;
-                    if let Some(score) = j.score {
-                        entry.best_score = Some(entry.best_score.map_or(score, |b: f64| b.max(score)));
-                    }
+            if s.status == SubmissionStatus::Done
+                && let Some(j) = &s.judgement
+            {
+                entry.solved |= j.verdict == Verdict::Accepted;
+                if let Some(score) = j.score {
+                    entry.best_score = Some(entry.best_score.map_or(score, |b: f64| b.max(score)));
                 }
             }
         }

@@ -38,7 +38,9 @@ impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
         let status = match &r {
             JsonRejection::JsonDataError(_) => axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            JsonRejection::MissingJsonContentType(_) => axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            JsonRejection::MissingJsonContentType(_) => {
+                axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
             _ => r.status(),
         };
         ApiError::new(status, r.body_text())
@@ -88,7 +90,12 @@ impl utoipa::Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
         );
     }
 }
@@ -107,13 +114,26 @@ pub fn router() -> Router<AppState> {
         .route("/api/queue", get(misc::queue))
         .route("/api/practice/progress", get(misc::progress))
         .route("/api/contests", get(contests::list).post(contests::create))
-        .route("/api/contests/{id}", get(contests::get_one).patch(contests::update))
+        .route(
+            "/api/contests/{id}",
+            get(contests::get_one).patch(contests::update),
+        )
         .route("/api/contests/{id}/register", post(contests::register))
         .route("/api/contests/{id}/unfreeze", post(contests::unfreeze))
         .route("/api/contests/{id}/scoreboard", get(contests::scoreboard))
-        .route("/api/problems", get(problems::list).post(problems::import).layer(axum::extract::DefaultBodyLimit::max(problems::MAX_PACKAGE_BYTES)))
+        .route(
+            "/api/problems",
+            get(problems::list)
+                .post(problems::import)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    problems::MAX_PACKAGE_BYTES,
+                )),
+        )
         .route("/api/problems/{id}", get(problems::get_one))
-        .route("/api/submissions", get(submissions::list).post(submissions::create))
+        .route(
+            "/api/submissions",
+            get(submissions::list).post(submissions::create),
+        )
         .route("/api/submissions/{id}", get(submissions::get_one))
         .route("/api/submissions/{id}/rejudge", post(submissions::rejudge))
         .fallback(|| async { ApiError::not_found("no such route") })

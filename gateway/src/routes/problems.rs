@@ -13,6 +13,9 @@ use codehub_judge::package::Problem as Package;
 use serde::Deserialize;
 use std::collections::HashSet;
 
+/// A loaded package with its statement and samples.
+type Loaded = (Package, String, Vec<(String, String)>);
+
 /// Largest package zip accepted.
 pub const MAX_PACKAGE_BYTES: usize = 256 << 20;
 /// Largest sample shown with a statement.
@@ -48,20 +51,37 @@ async fn visible(state: &AppState, caller: &MaybeCaller) -> Result<HashSet<Probl
 
 /// The problems the caller may see.
 #[utoipa::path(get, path = "/api/problems", responses((status = 200, body = Vec<ProblemView>)))]
-pub async fn list(State(state): State<AppState>, caller: MaybeCaller) -> ApiResult<ApiJson<Vec<ProblemView>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    caller: MaybeCaller,
+) -> ApiResult<ApiJson<Vec<ProblemView>>> {
     let ids = visible(&state, &caller).await?;
     let problems = state.store.problems().await?;
-    Ok(ApiJson(problems.iter().filter(|p| ids.contains(&p.id)).map(|p| ProblemView::new(p, false)).collect()))
+    Ok(ApiJson(
+        problems
+            .iter()
+            .filter(|p| ids.contains(&p.id))
+            .map(|p| ProblemView::new(p, false))
+            .collect(),
+    ))
 }
 
 /// A problem with its statement and samples.
 #[utoipa::path(get, path = "/api/problems/{id}", params(("id" = i64, Path)), responses((status = 200, body = ProblemView), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn get_one(State(state): State<AppState>, caller: MaybeCaller, ApiPath(id): ApiPath<i64>) -> ApiResult<ApiJson<ProblemView>> {
+pub async fn get_one(
+    State(state): State<AppState>,
+    caller: MaybeCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<ApiJson<ProblemView>> {
     let missing = || ApiError::not_found(format!("unknown problem {id}"));
     if !visible(&state, &caller).await?.contains(&ProblemId(id)) {
         return Err(missing());
     }
-    let p = state.store.problem(ProblemId(id)).await?.ok_or_else(missing)?;
+    let p = state
+        .store
+        .problem(ProblemId(id))
+        .await?
+        .ok_or_else(missing)?;
     Ok(ApiJson(ProblemView::new(&p, true)))
 }
 
@@ -87,10 +107,24 @@ fn statement_of(root: &std::path::Path) -> String {
 #[utoipa::path(post, path = "/api/problems", params(("slug" = Option<String>, Query), ("practice" = Option<bool>, Query)),
     request_body(content = Vec<u8>, content_type = "application/zip"), security(("bearer" = [])),
     responses((status = 201, body = ProblemView), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn import(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<ImportQuery>, body: Bytes) -> ApiResult<(StatusCode, ApiJson<ProblemView>)> {
+pub async fn import(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ImportQuery>,
+    body: Bytes,
+) -> ApiResult<(StatusCode, ApiJson<ProblemView>)> {
     caller.require(Role::Admin)?;
-    let problem = import_package(&state, body.to_vec(), q.slug.clone(), q.practice.unwrap_or(false)).await?;
-    Ok((StatusCode::CREATED, ApiJson(ProblemView::new(&problem, true))))
+    let problem = import_package(
+        &state,
+        body.to_vec(),
+        q.slug.clone(),
+        q.practice.unwrap_or(false),
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(ProblemView::new(&problem, true)),
+    ))
 }
 
 /// Validates a package zip, stores it as a blob and records the problem.
@@ -98,17 +132,35 @@ pub async fn import(State(state): State<AppState>, caller: Caller, ApiQuery(q): 
 /// # Errors
 /// 400 for an empty body, 422 with the package error (file and problem named), 409 for a
 /// taken slug.
-pub async fn import_package(state: &AppState, bytes: Vec<u8>, slug: Option<String>, practice: bool) -> Result<Problem, ApiError> {
+pub async fn import_package(
+    state: &AppState,
+    bytes: Vec<u8>,
+    slug: Option<String>,
+    practice: bool,
+) -> Result<Problem, ApiError> {
     if bytes.is_empty() {
-        return Err(ApiError::bad_request("the request body must be a problem package zip"));
+        return Err(ApiError::bad_request(
+            "the request body must be a problem package zip",
+        ));
     }
     let slug = slug.unwrap_or_default();
-    if !slug.is_empty() && (slug.len() > 64 || !slug.chars().all(|c| c.is_ascii_alphanumeric() || "-_".contains(c))) {
-        return Err(ApiError::unprocessable("slug must be 1-64 letters, digits, `-` or `_`"));
+    if !slug.is_empty()
+        && (slug.len() > 64
+            || !slug
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_".contains(c)))
+    {
+        return Err(ApiError::unprocessable(
+            "slug must be 1-64 letters, digits, `-` or `_`",
+        ));
     }
-    let file_name = if slug.is_empty() { "problem".to_owned() } else { slug.clone() };
+    let file_name = if slug.is_empty() {
+        "problem".to_owned()
+    } else {
+        slug.clone()
+    };
     let zip_bytes = bytes.clone();
-    let loaded = tokio::task::spawn_blocking(move || -> Result<(Package, String, Vec<(String, String)>), String> {
+    let loaded = tokio::task::spawn_blocking(move || -> Result<Loaded, String> {
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
         let zip_path = dir.path().join(format!("{file_name}.zip"));
         std::fs::write(&zip_path, &zip_bytes).map_err(|e| e.to_string())?;
@@ -128,7 +180,12 @@ pub async fn import_package(state: &AppState, bytes: Vec<u8>, slug: Option<Strin
     let (package, statement, samples) = loaded;
     let hash = state.blobs.put(bytes).await.map_err(ApiError::internal)?;
     let slug = if slug.is_empty() {
-        package.name.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect::<String>()
+        package
+            .name
+            .to_lowercase()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect::<String>()
     } else {
         slug
     };
