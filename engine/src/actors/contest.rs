@@ -84,6 +84,7 @@ impl ContestActor {
         &self,
         myself: &ActorRef<ContestMsg>,
         contest: &Contest,
+        announce: bool,
     ) -> Result<ActorRef<LeaderboardMsg>, ActorProcessingErr> {
         let name = format!("leaderboard/{}", contest.id);
         // A leaderboard left by a crashed predecessor must not publish beside ours.
@@ -101,7 +102,7 @@ impl ContestActor {
             hub: self.hub.clone(),
         };
         let (lb, _) =
-            Actor::spawn_linked(Some(name), actor, contest.clone(), myself.get_cell()).await?;
+            Actor::spawn_linked(Some(name), actor, (contest.clone(), announce), myself.get_cell()).await?;
         Ok(lb)
     }
 
@@ -137,7 +138,7 @@ impl Actor for ContestActor {
             .contest(id)
             .await?
             .ok_or_else(|| format!("contest {id} not found"))?;
-        let leaderboard = self.start_leaderboard(&myself, &contest).await?;
+        let leaderboard = self.start_leaderboard(&myself, &contest, true).await?;
         let unfreeze_timer = Self::schedule_unfreeze(&myself, &contest);
         tracing::debug!(contest_id = %id, "contest actor started");
         Ok(ContestActorState {
@@ -202,7 +203,7 @@ impl Actor for ContestActor {
                     if let Some(t) = state.unfreeze_timer.take() {
                         t.abort();
                     }
-                    state.leaderboard = self.start_leaderboard(&myself, &contest).await?;
+                    state.leaderboard = self.start_leaderboard(&myself, &contest, true).await?;
                     state.unfreeze_timer = Self::schedule_unfreeze(&myself, &contest);
                     state.contest = contest;
                 }
@@ -231,7 +232,7 @@ impl Actor for ContestActor {
             && cell.get_id() == state.leaderboard.get_id()
         {
             tracing::warn!(contest_id = %state.contest.id, error = %err, "leaderboard failed; rebuilding");
-            state.leaderboard = self.start_leaderboard(&myself, &state.contest).await?;
+            state.leaderboard = self.start_leaderboard(&myself, &state.contest, true).await?;
         }
         Ok(())
     }

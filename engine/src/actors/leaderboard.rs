@@ -128,6 +128,25 @@ pub fn build_board(
 }
 
 impl LeaderboardState {
+    /// The board of `view`; with `advance`, under the channel's next sequence number.
+    fn snapshot(&mut self, view: View, advance: bool) -> ScoreboardSnapshot {
+        let seq = match view {
+            View::Public => &mut self.public_seq,
+            View::Jury => &mut self.jury_seq,
+        };
+        if advance {
+            *seq += 1;
+        }
+        ScoreboardSnapshot {
+            contest_id: self.contest.id,
+            view,
+            frozen: self.contest.is_frozen(now_ms()),
+            problems: self.contest.problems.iter().map(|p| p.label.clone()).collect(),
+            seq: *seq,
+            rows: self.board.rows(view),
+        }
+    }
+
     fn publish(&mut self, hub: &ActorRef<HubMsg>, changes: Changes) {
         let id = self.contest.id;
         for (view, teams) in [(View::Public, changes.public), (View::Jury, changes.jury)] {
@@ -161,12 +180,14 @@ impl LeaderboardState {
 impl Actor for LeaderboardActor {
     type Msg = LeaderboardMsg;
     type State = LeaderboardState;
-    type Arguments = Contest;
+    /// The contest, and whether to announce the rebuilt board to subscribers (after a
+    /// configuration change or unfreeze: a full snapshot goes out in-stream).
+    type Arguments = (Contest, bool);
 
     async fn pre_start(
         &self,
         _myself: ActorRef<LeaderboardMsg>,
-        contest: Contest,
+        (contest, announce): (Contest, bool),
     ) -> Result<LeaderboardState, ActorProcessingErr> {
         let teams = self.store.participants(contest.id).await?;
         let submissions = self.store.contest_submissions(contest.id).await?;
@@ -174,12 +195,28 @@ impl Actor for LeaderboardActor {
         let public_seq =
             ractor::call_t!(self.hub, HubMsg::LastSeq, 5000, public_channel(contest.id))?;
         let jury_seq = ractor::call_t!(self.hub, HubMsg::LastSeq, 5000, jury_channel(contest.id))?;
-        Ok(LeaderboardState {
+        let mut state = LeaderboardState {
             contest,
             board,
             public_seq,
             jury_seq,
-        })
+        };
+        if announce {
+            for view in [View::Public, View::Jury] {
+                let snapshot = state.snapshot(view, true);
+                let channel = match view {
+                    View::Public => public_channel(state.contest.id),
+                    View::Jury => jury_channel(state.contest.id),
+                };
+                let _ = self.hub.send_message(HubMsg::Publish(Publication {
+                    channel,
+                    seq: Some(snapshot.seq),
+                    kind: "snapshot",
+                    data: serde_json::to_value(&snapshot)?,
+                }));
+            }
+        }
+        Ok(state)
     }
 
     async fn handle(
@@ -211,23 +248,7 @@ impl Actor for LeaderboardActor {
             },
             LeaderboardMsg::Unfreeze => state.board.unfreeze(),
             LeaderboardMsg::Snapshot(view, reply) => {
-                let snapshot = ScoreboardSnapshot {
-                    contest_id: state.contest.id,
-                    view,
-                    frozen: state.contest.is_frozen(now_ms()),
-                    problems: state
-                        .contest
-                        .problems
-                        .iter()
-                        .map(|p| p.label.clone())
-                        .collect(),
-                    seq: match view {
-                        View::Public => state.public_seq,
-                        View::Jury => state.jury_seq,
-                    },
-                    rows: state.board.rows(view),
-                };
-                let _ = reply.send(snapshot);
+                let _ = reply.send(state.snapshot(view, false));
                 return Ok(());
             }
         };

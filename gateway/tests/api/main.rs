@@ -1,0 +1,9 @@
+//! The HTTP API and WebSocket channels end to end, against a real `codehub serve`
+//! process (SQLite in a temp dir, native sandbox), over real sockets.
+
+mod auth;
+mod contests;
+mod durability;
+mod helpers;
+mod live;
+mod submissions;
