@@ -52,6 +52,8 @@ pub enum ContestMsg {
 
 /// The actor (configuration only).
 pub struct ContestActor {
+    /// Prefix of registered actor names, unique per engine in this process.
+    pub scope: String,
     /// Source of truth.
     pub store: Arc<dyn Store>,
     /// Fan-out.
@@ -86,7 +88,7 @@ impl ContestActor {
         contest: &Contest,
         announce: bool,
     ) -> Result<ActorRef<LeaderboardMsg>, ActorProcessingErr> {
-        let name = format!("leaderboard/{}", contest.id);
+        let name = format!("{}/leaderboard/{}", self.scope, contest.id);
         // A leaderboard left by a crashed predecessor must not publish beside ours.
         if let Some(old) = ractor::registry::where_is(name.clone()) {
             old.kill();
@@ -101,8 +103,13 @@ impl ContestActor {
             store: self.store.clone(),
             hub: self.hub.clone(),
         };
-        let (lb, _) =
-            Actor::spawn_linked(Some(name), actor, (contest.clone(), announce), myself.get_cell()).await?;
+        let (lb, _) = Actor::spawn_linked(
+            Some(name),
+            actor,
+            (contest.clone(), announce),
+            myself.get_cell(),
+        )
+        .await?;
         Ok(lb)
     }
 
@@ -232,7 +239,9 @@ impl Actor for ContestActor {
             && cell.get_id() == state.leaderboard.get_id()
         {
             tracing::warn!(contest_id = %state.contest.id, error = %err, "leaderboard failed; rebuilding");
-            state.leaderboard = self.start_leaderboard(&myself, &state.contest, true).await?;
+            state.leaderboard = self
+                .start_leaderboard(&myself, &state.contest, true)
+                .await?;
         }
         Ok(())
     }
@@ -250,6 +259,8 @@ pub enum ContestSupMsg {
 
 /// Starts ContestActors on demand and restarts them when they fail.
 pub struct ContestSupervisor {
+    /// Prefix of registered actor names, unique per engine in this process.
+    pub scope: String,
     /// Passed to each ContestActor.
     pub store: Arc<dyn Store>,
     /// Passed to each ContestActor.
@@ -272,14 +283,20 @@ impl ContestSupervisor {
         id: ContestId,
     ) -> Result<ActorRef<ContestMsg>, String> {
         let actor = ContestActor {
+            scope: self.scope.clone(),
             store: self.store.clone(),
             hub: self.hub.clone(),
             faults: self.faults.clone(),
         };
-        Actor::spawn_linked(Some(format!("contest/{id}")), actor, id, myself.get_cell())
-            .await
-            .map(|(a, _)| a)
-            .map_err(|e| e.to_string())
+        Actor::spawn_linked(
+            Some(format!("{}/contest/{id}", self.scope)),
+            actor,
+            id,
+            myself.get_cell(),
+        )
+        .await
+        .map(|(a, _)| a)
+        .map_err(|e| e.to_string())
     }
 }
 
@@ -338,7 +355,9 @@ impl Actor for ContestSupervisor {
                     state.actors.remove(&id);
                     // Let the old name go before the new actor takes it.
                     for _ in 0..100 {
-                        if ractor::registry::where_is(format!("contest/{id}")).is_none() {
+                        if ractor::registry::where_is(format!("{}/contest/{id}", self.scope))
+                            .is_none()
+                        {
                             break;
                         }
                         tokio::time::sleep(Duration::from_millis(5)).await;

@@ -141,7 +141,12 @@ impl LeaderboardState {
             contest_id: self.contest.id,
             view,
             frozen: self.contest.is_frozen(now_ms()),
-            problems: self.contest.problems.iter().map(|p| p.label.clone()).collect(),
+            problems: self
+                .contest
+                .problems
+                .iter()
+                .map(|p| p.label.clone())
+                .collect(),
             seq: *seq,
             rows: self.board.rows(view),
         }

@@ -31,6 +31,9 @@ use ractor::{Actor, ActorRef};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// Numbers engines in this process, so their registered actor names never collide.
+static NEXT_ENGINE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// A fault-injection hook: returns `true` to make the actor panic on that submission.
 pub type FaultHook = Arc<dyn Fn(SubmissionId) -> bool + Send + Sync>;
 
@@ -110,6 +113,10 @@ impl Engine {
         let (contests, _) = Actor::spawn(
             None,
             ContestSupervisor {
+                scope: format!(
+                    "engine{}",
+                    NEXT_ENGINE.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                ),
                 store: store.clone(),
                 hub: hub.clone(),
                 faults: config.faults.clone(),

@@ -6,24 +6,42 @@ use serde_json::json;
 #[tokio::test]
 async fn register_login_me_and_refresh_rotation() {
     let app = spawn_app();
-    let (status, body) = app.post("/api/auth/register", None, json!({"username": "alice", "password": "correct horse"})).await;
+    let (status, body) = app
+        .post(
+            "/api/auth/register",
+            None,
+            json!({"username": "alice", "password": "correct horse"}),
+        )
+        .await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["user"]["role"], "contestant");
     assert!(body.get("password_hash").is_none() && body["user"].get("password_hash").is_none());
 
-    let (status, login) = app.post("/api/auth/login", None, json!({"username": "alice", "password": "correct horse"})).await;
+    let (status, login) = app
+        .post(
+            "/api/auth/login",
+            None,
+            json!({"username": "alice", "password": "correct horse"}),
+        )
+        .await;
     assert_eq!(status, 200);
     let access = login["access_token"].as_str().unwrap();
     let (status, me) = app.get("/api/me", Some(access)).await;
     assert_eq!((status, me["username"].as_str()), (200, Some("alice")));
 
     let refresh = login["refresh_token"].as_str().unwrap();
-    let (status, pair) = app.post("/api/auth/refresh", None, json!({"refresh_token": refresh})).await;
+    let (status, pair) = app
+        .post("/api/auth/refresh", None, json!({"refresh_token": refresh}))
+        .await;
     assert_eq!(status, 200, "{pair}");
-    let (status, me) = app.get("/api/me", Some(pair["access_token"].as_str().unwrap())).await;
+    let (status, me) = app
+        .get("/api/me", Some(pair["access_token"].as_str().unwrap()))
+        .await;
     assert_eq!((status, me["username"].as_str()), (200, Some("alice")));
     // The old refresh token was rotated out.
-    let (status, err) = app.post("/api/auth/refresh", None, json!({"refresh_token": refresh})).await;
+    let (status, err) = app
+        .post("/api/auth/refresh", None, json!({"refresh_token": refresh}))
+        .await;
     assert_eq!(status, 401);
     assert_eq!(err["code"], 401);
     assert!(err["message"].as_str().unwrap().contains("refresh token"));
@@ -37,15 +55,37 @@ async fn bad_auth_requests_get_json_errors_with_the_right_status() {
         let client = app.client.clone();
         let url = format!("{}/api/auth/register", app.base);
         async move {
-            let r = client.post(url).header("content-type", ctype).body(body).send().await.unwrap();
+            let r = client
+                .post(url)
+                .header("content-type", ctype)
+                .body(body)
+                .send()
+                .await
+                .unwrap();
             let status = r.status().as_u16();
             (status, r.json::<serde_json::Value>().await.unwrap())
         }
     };
     let cases = [
-        (raw("{\"username\": \"x\",", "application/json").await, 400, "parse"),
-        (raw("{\"username\": \"carol\"}", "application/json").await, 422, "password"),
-        (raw("{\"username\": \"carol\", \"password\": \"x\"}", "text/plain").await, 415, "Content-Type"),
+        (
+            raw("{\"username\": \"x\",", "application/json").await,
+            400,
+            "parse",
+        ),
+        (
+            raw("{\"username\": \"carol\"}", "application/json").await,
+            422,
+            "password",
+        ),
+        (
+            raw(
+                "{\"username\": \"carol\", \"password\": \"x\"}",
+                "text/plain",
+            )
+            .await,
+            415,
+            "Content-Type",
+        ),
     ];
     for ((status, body), expected, needle) in cases {
         assert_eq!(status, expected, "{body}");
@@ -53,33 +93,79 @@ async fn bad_auth_requests_get_json_errors_with_the_right_status() {
         assert!(body["message"].as_str().unwrap().contains(needle), "{body}");
     }
     let checks = [
-        (json!({"username": "bob", "password": "correct horse"}), 409, "already exists"),
-        (json!({"username": "b", "password": "correct horse"}), 422, "username"),
-        (json!({"username": "carol", "password": "short"}), 422, "password"),
-        (json!({"username": "bad name!", "password": "correct horse"}), 422, "username"),
+        (
+            json!({"username": "bob", "password": "correct horse"}),
+            409,
+            "already exists",
+        ),
+        (
+            json!({"username": "b", "password": "correct horse"}),
+            422,
+            "username",
+        ),
+        (
+            json!({"username": "carol", "password": "short"}),
+            422,
+            "password",
+        ),
+        (
+            json!({"username": "bad name!", "password": "correct horse"}),
+            422,
+            "username",
+        ),
     ];
     for (body, expected, needle) in checks {
         let (status, resp) = app.post("/api/auth/register", None, body).await;
         assert_eq!(status, expected, "{resp}");
         assert!(resp["message"].as_str().unwrap().contains(needle), "{resp}");
     }
-    let (status, resp) = app.post("/api/auth/login", None, json!({"username": "bob", "password": "wrong password"})).await;
-    assert_eq!((status, resp["message"].as_str()), (401, Some("wrong username or password")));
-    let (status, resp) = app.post("/api/auth/login", None, json!({"username": "nobody", "password": "wrong password"})).await;
-    assert_eq!((status, resp["message"].as_str()), (401, Some("wrong username or password")));
+    let (status, resp) = app
+        .post(
+            "/api/auth/login",
+            None,
+            json!({"username": "bob", "password": "wrong password"}),
+        )
+        .await;
+    assert_eq!(
+        (status, resp["message"].as_str()),
+        (401, Some("wrong username or password"))
+    );
+    let (status, resp) = app
+        .post(
+            "/api/auth/login",
+            None,
+            json!({"username": "nobody", "password": "wrong password"}),
+        )
+        .await;
+    assert_eq!(
+        (status, resp["message"].as_str()),
+        (401, Some("wrong username or password"))
+    );
 
     let (status, resp) = app.get("/api/me", None).await;
-    assert_eq!((status, resp["message"].as_str()), (401, Some("missing bearer token")));
+    assert_eq!(
+        (status, resp["message"].as_str()),
+        (401, Some("missing bearer token"))
+    );
     let (status, resp) = app.get("/api/me", Some("not.a.token")).await;
-    assert_eq!((status, resp["message"].as_str()), (401, Some("invalid or expired access token")));
+    assert_eq!(
+        (status, resp["message"].as_str()),
+        (401, Some("invalid or expired access token"))
+    );
 }
 
 #[tokio::test]
 async fn expired_access_tokens_are_refused() {
-    let app = spawn_app_with(Options { access_ttl: 1, ..Options::default() });
+    let app = spawn_app_with(Options {
+        access_ttl: 1,
+        ..Options::default()
+    });
     let (token, _) = app.register("dave").await;
     assert_eq!(app.get("/api/me", Some(&token)).await.0, 200);
     tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
     let (status, resp) = app.get("/api/me", Some(&token)).await;
-    assert_eq!((status, resp["message"].as_str()), (401, Some("invalid or expired access token")));
+    assert_eq!(
+        (status, resp["message"].as_str()),
+        (401, Some("invalid or expired access token"))
+    );
 }

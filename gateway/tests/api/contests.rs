@@ -1,6 +1,6 @@
 //! Contests and problems: admin operations, roles, validation, OpenAPI.
 
-use super::helpers::{now_ms, spawn_app, zip_dir, problems_dir};
+use super::helpers::{now_ms, problems_dir, spawn_app, zip_dir};
 use serde_json::json;
 
 #[tokio::test]
@@ -10,16 +10,38 @@ async fn admin_creates_updates_and_lists_contests_others_cannot() {
     let (contestant, _) = app.register("eve").await;
     let hello = app.import(&admin, "hello").await;
 
-    let id = app.contest(&admin, "spring", &[hello], json!({"kind": "ioi"})).await;
+    let id = app
+        .contest(&admin, "spring", &[hello], json!({"kind": "ioi"}))
+        .await;
     let (status, c) = app.get(&format!("/api/contests/{id}"), None).await;
     assert_eq!(status, 200);
-    assert_eq!((c["kind"].as_str(), c["state"].as_str()), (Some("ioi"), Some("running")));
+    assert_eq!(
+        (c["kind"].as_str(), c["state"].as_str()),
+        (Some("ioi"), Some("running"))
+    );
 
     let patch = json!({"name": "Spring Cup", "freeze_at": now_ms() - 1000});
-    let (status, c) = app.request(reqwest::Method::PATCH, &format!("/api/contests/{id}"), Some(&admin), Some(patch.clone())).await;
+    let (status, c) = app
+        .request(
+            reqwest::Method::PATCH,
+            &format!("/api/contests/{id}"),
+            Some(&admin),
+            Some(patch.clone()),
+        )
+        .await;
     assert_eq!(status, 200, "{c}");
-    assert_eq!((c["name"].as_str(), c["state"].as_str()), (Some("Spring Cup"), Some("frozen")));
-    let (status, _) = app.request(reqwest::Method::PATCH, &format!("/api/contests/{id}"), Some(&contestant), Some(patch)).await;
+    assert_eq!(
+        (c["name"].as_str(), c["state"].as_str()),
+        (Some("Spring Cup"), Some("frozen"))
+    );
+    let (status, _) = app
+        .request(
+            reqwest::Method::PATCH,
+            &format!("/api/contests/{id}"),
+            Some(&contestant),
+            Some(patch),
+        )
+        .await;
     assert_eq!(status, 403);
 
     let (status, list) = app.get("/api/contests", None).await;
@@ -28,7 +50,10 @@ async fn admin_creates_updates_and_lists_contests_others_cannot() {
 
     let body = json!({"slug": "x", "name": "X", "start_at": now_ms(), "end_at": now_ms() + 1000, "problems": []});
     let (status, resp) = app.post("/api/contests", Some(&contestant), body).await;
-    assert_eq!((status, resp["message"].as_str()), (403, Some("this needs the admin role")));
+    assert_eq!(
+        (status, resp["message"].as_str()),
+        (403, Some("this needs the admin role"))
+    );
 }
 
 #[tokio::test]
@@ -37,25 +62,63 @@ async fn invalid_contests_and_paths_are_rejected_with_reasons() {
     let admin = app.admin().await;
     let now = now_ms();
     let cases = [
-        (json!({"slug": "a", "name": "A", "start_at": now, "end_at": now - 1, "problems": []}), 422, "end_at must be after start_at"),
-        (json!({"slug": "a", "name": "A", "start_at": now, "end_at": now + 10, "problems": [{"problem_id": 999, "label": "A"}]}), 422, "unknown problem 999"),
-        (json!({"slug": "a", "name": "A", "kind": "chess", "start_at": now, "end_at": now + 10, "problems": []}), 422, "unknown contest kind"),
-        (json!({"slug": "a b", "name": "A", "start_at": now, "end_at": now + 10, "problems": []}), 422, "slug"),
-        (json!({"slug": "a", "name": "A", "start_at": now, "end_at": now + 10, "freeze_at": now + 20, "problems": []}), 422, "freeze_at"),
-        (json!({"slug": "a", "name": "A", "start_at": now, "end_at": now + 10, "bogus": 1, "problems": []}), 422, "bogus"),
-        (json!({"slug": "a", "name": "A", "start_at": now}), 422, "end_at"),
-        (json!({"slug": "demo", "name": "A", "start_at": now, "end_at": now + 10, "problems": []}), 409, "demo"),
+        (
+            json!({"slug": "a", "name": "A", "start_at": now, "end_at": now - 1, "problems": []}),
+            422,
+            "end_at must be after start_at",
+        ),
+        (
+            json!({"slug": "a", "name": "A", "start_at": now, "end_at": now + 10, "problems": [{"problem_id": 999, "label": "A"}]}),
+            422,
+            "unknown problem 999",
+        ),
+        (
+            json!({"slug": "a", "name": "A", "kind": "chess", "start_at": now, "end_at": now + 10, "problems": []}),
+            422,
+            "unknown contest kind",
+        ),
+        (
+            json!({"slug": "a b", "name": "A", "start_at": now, "end_at": now + 10, "problems": []}),
+            422,
+            "slug",
+        ),
+        (
+            json!({"slug": "a", "name": "A", "start_at": now, "end_at": now + 10, "freeze_at": now + 20, "problems": []}),
+            422,
+            "freeze_at",
+        ),
+        (
+            json!({"slug": "a", "name": "A", "start_at": now, "end_at": now + 10, "bogus": 1, "problems": []}),
+            422,
+            "bogus",
+        ),
+        (
+            json!({"slug": "a", "name": "A", "start_at": now}),
+            422,
+            "end_at",
+        ),
+        (
+            json!({"slug": "demo", "name": "A", "start_at": now, "end_at": now + 10, "problems": []}),
+            409,
+            "demo",
+        ),
     ];
     for (body, status, needle) in cases {
         let (got, resp) = app.post("/api/contests", Some(&admin), body.clone()).await;
         assert_eq!(got, status, "{body} → {resp}");
         assert_eq!(resp["code"], status);
-        assert!(resp["message"].as_str().unwrap().contains(needle), "{body} → {resp}");
+        assert!(
+            resp["message"].as_str().unwrap().contains(needle),
+            "{body} → {resp}"
+        );
     }
     let (status, resp) = app.get("/api/contests/abc", None).await;
     assert_eq!(status, 400, "{resp}");
     let (status, resp) = app.get("/api/contests/424242", None).await;
-    assert_eq!((status, resp["message"].as_str()), (404, Some("unknown contest 424242")));
+    assert_eq!(
+        (status, resp["message"].as_str()),
+        (404, Some("unknown contest 424242"))
+    );
     let (status, resp) = app.get("/api/nothing-here", None).await;
     assert_eq!((status, resp["code"].as_i64()), (404, Some(404)));
 }
@@ -68,22 +131,45 @@ async fn problem_import_validates_packages_and_hides_test_data() {
         let client = app.client.clone();
         let url = format!("{}/api/problems?slug=broken", app.base);
         async move {
-            let r = client.post(url).bearer_auth(token).header("content-type", "application/zip").body(bytes).send().await.unwrap();
-            (r.status().as_u16(), r.json::<serde_json::Value>().await.unwrap())
+            let r = client
+                .post(url)
+                .bearer_auth(token)
+                .header("content-type", "application/zip")
+                .body(bytes)
+                .send()
+                .await
+                .unwrap();
+            (
+                r.status().as_u16(),
+                r.json::<serde_json::Value>().await.unwrap(),
+            )
         }
     };
     let (status, resp) = post_zip(b"not a zip".to_vec(), admin.clone()).await;
     assert_eq!(status, 422, "{resp}");
-    assert!(resp["message"].as_str().unwrap().contains("not a valid zip"));
+    assert!(
+        resp["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a valid zip")
+    );
     // A package whose test lacks its answer file: the error names the file.
     let tmp = tempfile::tempdir().unwrap();
     let copy = tmp.path().join("hello");
-    std::process::Command::new("cp").arg("-r").arg(problems_dir().join("hello")).arg(&copy).status().unwrap();
+    std::process::Command::new("cp")
+        .arg("-r")
+        .arg(problems_dir().join("hello"))
+        .arg(&copy)
+        .status()
+        .unwrap();
     std::fs::remove_file(copy.join("data/secret/1.ans")).unwrap();
     let (status, resp) = post_zip(zip_dir(&copy), admin.clone()).await;
     assert_eq!(status, 422);
     let msg = resp["message"].as_str().unwrap();
-    assert!(msg.contains("data/secret/1.in") && msg.contains("1.ans"), "{msg}");
+    assert!(
+        msg.contains("data/secret/1.in") && msg.contains("1.ans"),
+        "{msg}"
+    );
     let (contestant, _) = app.register("mallory").await;
     let (status, _) = post_zip(zip_dir(&problems_dir().join("hello")), contestant).await;
     assert_eq!(status, 403);
@@ -96,7 +182,12 @@ async fn problem_import_validates_packages_and_hides_test_data() {
     assert_eq!(samples.len(), 2, "only samples are shown");
     let text = p.to_string();
     let secret = std::fs::read_to_string(problems_dir().join("floats/data/secret/01.ans")).unwrap();
-    assert!(!text.contains(secret.trim()) || samples.iter().any(|s| s["output"].as_str().unwrap().contains(secret.trim())));
+    assert!(
+        !text.contains(secret.trim())
+            || samples
+                .iter()
+                .any(|s| s["output"].as_str().unwrap().contains(secret.trim()))
+    );
 }
 
 #[tokio::test]
@@ -105,7 +196,14 @@ async fn openapi_document_describes_the_api() {
     let (status, doc) = app.get("/api/openapi.json", None).await;
     assert_eq!(status, 200);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    for path in ["/api/auth/register", "/api/auth/login", "/api/contests", "/api/contests/{id}/scoreboard", "/api/submissions", "/api/problems"] {
+    for path in [
+        "/api/auth/register",
+        "/api/auth/login",
+        "/api/contests",
+        "/api/contests/{id}/scoreboard",
+        "/api/submissions",
+        "/api/problems",
+    ] {
         assert!(doc["paths"].get(path).is_some(), "{path} missing");
     }
     assert!(doc["components"]["schemas"].get("ErrorBody").is_some());

@@ -73,7 +73,12 @@ pub fn spawn_app_with(opts: Options) -> TestApp {
         .args(["serve", "--listen", "127.0.0.1:0", "--parallel", "2"])
         .arg("--data-dir")
         .arg(&data_dir)
-        .args(["--rate-burst", &opts.rate_burst.to_string(), "--rate-refill", "30"])
+        .args([
+            "--rate-burst",
+            &opts.rate_burst.to_string(),
+            "--rate-refill",
+            "30",
+        ])
         .args(["--access-ttl", &opts.access_ttl.to_string()])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
@@ -124,7 +129,8 @@ pub fn zip_dir(dir: &Path) -> Vec<u8> {
                 stack.push(p);
             } else {
                 let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-                w.start_file(rel, zip::write::SimpleFileOptions::default()).unwrap();
+                w.start_file(rel, zip::write::SimpleFileOptions::default())
+                    .unwrap();
                 std::io::Write::write_all(&mut w, &std::fs::read(&p).unwrap()).unwrap();
             }
         }
@@ -139,12 +145,21 @@ pub fn problems_dir() -> PathBuf {
 
 /// Milliseconds since the epoch.
 pub fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
 }
 
 impl TestApp {
     /// `METHOD path` with an optional token and JSON body: (status, JSON body or null).
-    pub async fn request(&self, method: reqwest::Method, path: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
+    pub async fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
         let mut req = self.client.request(method, format!("{}{path}", self.base));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -165,20 +180,39 @@ impl TestApp {
 
     /// POST JSON.
     pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (u16, Value) {
-        self.request(reqwest::Method::POST, path, token, Some(body)).await
+        self.request(reqwest::Method::POST, path, token, Some(body))
+            .await
     }
 
     /// Registers a contestant: (access token, user id).
     pub async fn register(&self, name: &str) -> (String, i64) {
-        let (status, body) = self.post("/api/auth/register", None, json!({"username": name, "password": "correct horse"})).await;
+        let (status, body) = self
+            .post(
+                "/api/auth/register",
+                None,
+                json!({"username": name, "password": "correct horse"}),
+            )
+            .await;
         assert_eq!(status, 201, "{body}");
-        (body["access_token"].as_str().unwrap().to_owned(), body["user"]["id"].as_i64().unwrap())
+        (
+            body["access_token"].as_str().unwrap().to_owned(),
+            body["user"]["id"].as_i64().unwrap(),
+        )
     }
 
     /// Logs the demo admin in.
     pub async fn admin(&self) -> String {
-        let pw = self.admin_password.clone().expect("first start prints the admin password");
-        let (status, body) = self.post("/api/auth/login", None, json!({"username": "admin", "password": pw})).await;
+        let pw = self
+            .admin_password
+            .clone()
+            .expect("first start prints the admin password");
+        let (status, body) = self
+            .post(
+                "/api/auth/login",
+                None,
+                json!({"username": "admin", "password": pw}),
+            )
+            .await;
         assert_eq!(status, 200, "{body}");
         body["access_token"].as_str().unwrap().to_owned()
     }
@@ -187,7 +221,10 @@ impl TestApp {
     pub async fn import(&self, admin: &str, name: &str) -> i64 {
         let resp = self
             .client
-            .post(format!("{}/api/problems?slug=t-{name}&practice=true", self.base))
+            .post(format!(
+                "{}/api/problems?slug=t-{name}&practice=true",
+                self.base
+            ))
             .bearer_auth(admin)
             .header("content-type", "application/zip")
             .body(zip_dir(&problems_dir().join(name)))
@@ -218,8 +255,16 @@ impl TestApp {
     }
 
     /// Submits one file: (status, body).
-    pub async fn submit(&self, token: &str, contest: Option<i64>, problem: i64, file: &str, contents: &str) -> (u16, Value) {
-        let mut body = json!({"problem_id": problem, "files": [{"name": file, "contents": contents}]});
+    pub async fn submit(
+        &self,
+        token: &str,
+        contest: Option<i64>,
+        problem: i64,
+        file: &str,
+        contents: &str,
+    ) -> (u16, Value) {
+        let mut body =
+            json!({"problem_id": problem, "files": [{"name": file, "contents": contents}]});
         if let Some(c) = contest {
             body["contest_id"] = json!(c);
         }
@@ -230,12 +275,17 @@ impl TestApp {
     pub async fn wait_judged(&self, token: &str, id: i64) -> Value {
         let deadline = Instant::now() + Duration::from_secs(120);
         loop {
-            let (status, body) = self.get(&format!("/api/submissions/{id}"), Some(token)).await;
+            let (status, body) = self
+                .get(&format!("/api/submissions/{id}"), Some(token))
+                .await;
             assert_eq!(status, 200, "{body}");
             if body["status"] == "done" {
                 return body;
             }
-            assert!(Instant::now() < deadline, "submission {id} not judged in time: {body}");
+            assert!(
+                Instant::now() < deadline,
+                "submission {id} not judged in time: {body}"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -246,20 +296,27 @@ impl TestApp {
             Some(t) => format!("{}/ws?token={t}", self.base.replace("http://", "ws://")),
             None => format!("{}/ws", self.base.replace("http://", "ws://")),
         };
-        let (stream, _) = tokio_tungstenite::connect_async(url).await.expect("ws connect");
+        let (stream, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .expect("ws connect");
         Ws { stream }
     }
 }
 
 /// A WebSocket client.
 pub struct Ws {
-    stream: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    stream: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
 }
 
 impl Ws {
     /// Sends a command.
     pub async fn send(&mut self, cmd: Value) {
-        self.stream.send(Message::Text(cmd.to_string().into())).await.unwrap();
+        self.stream
+            .send(Message::Text(cmd.to_string().into()))
+            .await
+            .unwrap();
     }
 
     /// Subscribes.
@@ -274,7 +331,10 @@ impl Ws {
     /// The next message (JSON), or `None` after `timeout`.
     pub async fn next(&mut self, timeout: Duration) -> Option<Value> {
         loop {
-            let msg = tokio::time::timeout(timeout, self.stream.next()).await.ok()??.ok()?;
+            let msg = tokio::time::timeout(timeout, self.stream.next())
+                .await
+                .ok()??
+                .ok()?;
             if let Message::Text(t) = msg {
                 return serde_json::from_str(t.as_str()).ok();
             }
@@ -282,7 +342,11 @@ impl Ws {
     }
 
     /// Reads messages until one satisfies `pred`; returns all read (the last one matches).
-    pub async fn until(&mut self, timeout: Duration, mut pred: impl FnMut(&Value) -> bool) -> Vec<Value> {
+    pub async fn until(
+        &mut self,
+        timeout: Duration,
+        mut pred: impl FnMut(&Value) -> bool,
+    ) -> Vec<Value> {
         let deadline = Instant::now() + timeout;
         let mut seen = Vec::new();
         loop {

@@ -13,34 +13,99 @@ async fn refused_submissions_say_why() {
     let floats = app.import(&admin, "floats").await;
     let running = app.contest(&admin, "now", &[hello], json!({})).await;
     let later = app
-        .contest(&admin, "later", &[hello], json!({"start_at": now_ms() + 3_600_000, "end_at": now_ms() + 7_200_000}))
+        .contest(
+            &admin,
+            "later",
+            &[hello],
+            json!({"start_at": now_ms() + 3_600_000, "end_at": now_ms() + 7_200_000}),
+        )
         .await;
     let over = app
-        .contest(&admin, "over", &[hello], json!({"start_at": now_ms() - 7_200_000, "end_at": now_ms() - 3_600_000}))
+        .contest(
+            &admin,
+            "over",
+            &[hello],
+            json!({"start_at": now_ms() - 7_200_000, "end_at": now_ms() - 3_600_000}),
+        )
         .await;
     let (token, _) = app.register("frank").await;
 
     let big = "x".repeat(129 << 10);
     let cases: Vec<(serde_json::Value, u16, &str)> = vec![
-        (json!({"problem_id": hello, "contest_id": running, "language": "cobol", "files": [{"name": "a.cob", "contents": "x"}]}), 422, "unknown language `cobol`"),
-        (json!({"problem_id": hello, "contest_id": running, "files": [{"name": "notes.txt", "contents": "x"}]}), 422, "cannot tell the language"),
-        (json!({"problem_id": 4242, "contest_id": running, "files": [{"name": "a.c", "contents": HELLO_C}]}), 404, "unknown problem 4242"),
-        (json!({"problem_id": floats, "contest_id": running, "files": [{"name": "a.c", "contents": HELLO_C}]}), 422, "not part of this contest"),
-        (json!({"problem_id": hello, "contest_id": 999, "files": [{"name": "a.c", "contents": HELLO_C}]}), 404, "unknown contest 999"),
-        (json!({"problem_id": hello, "contest_id": later, "files": [{"name": "a.c", "contents": HELLO_C}]}), 403, "the contest is scheduled"),
-        (json!({"problem_id": hello, "contest_id": over, "files": [{"name": "a.c", "contents": HELLO_C}]}), 403, "the contest is ended"),
-        (json!({"problem_id": hello, "contest_id": running, "files": [{"name": "a.c", "contents": big}]}), 413, "at most 131072 bytes"),
-        (json!({"problem_id": hello, "contest_id": running, "files": []}), 422, "at least one"),
-        (json!({"problem_id": hello, "contest_id": running}), 422, "files"),
-        (json!({"contest_id": running, "files": [{"name": "a.c", "contents": HELLO_C}]}), 422, "problem_id"),
+        (
+            json!({"problem_id": hello, "contest_id": running, "language": "cobol", "files": [{"name": "a.cob", "contents": "x"}]}),
+            422,
+            "unknown language `cobol`",
+        ),
+        (
+            json!({"problem_id": hello, "contest_id": running, "files": [{"name": "notes.txt", "contents": "x"}]}),
+            422,
+            "cannot tell the language",
+        ),
+        (
+            json!({"problem_id": 4242, "contest_id": running, "files": [{"name": "a.c", "contents": HELLO_C}]}),
+            404,
+            "unknown problem 4242",
+        ),
+        (
+            json!({"problem_id": floats, "contest_id": running, "files": [{"name": "a.c", "contents": HELLO_C}]}),
+            422,
+            "not part of this contest",
+        ),
+        (
+            json!({"problem_id": hello, "contest_id": 999, "files": [{"name": "a.c", "contents": HELLO_C}]}),
+            404,
+            "unknown contest 999",
+        ),
+        (
+            json!({"problem_id": hello, "contest_id": later, "files": [{"name": "a.c", "contents": HELLO_C}]}),
+            403,
+            "the contest is scheduled",
+        ),
+        (
+            json!({"problem_id": hello, "contest_id": over, "files": [{"name": "a.c", "contents": HELLO_C}]}),
+            403,
+            "the contest is ended",
+        ),
+        (
+            json!({"problem_id": hello, "contest_id": running, "files": [{"name": "a.c", "contents": big}]}),
+            413,
+            "at most 131072 bytes",
+        ),
+        (
+            json!({"problem_id": hello, "contest_id": running, "files": []}),
+            422,
+            "at least one",
+        ),
+        (
+            json!({"problem_id": hello, "contest_id": running}),
+            422,
+            "files",
+        ),
+        (
+            json!({"contest_id": running, "files": [{"name": "a.c", "contents": HELLO_C}]}),
+            422,
+            "problem_id",
+        ),
     ];
     for (body, status, needle) in cases {
-        let (got, resp) = app.post("/api/submissions", Some(&token), body.clone()).await;
+        let (got, resp) = app
+            .post("/api/submissions", Some(&token), body.clone())
+            .await;
         assert_eq!(got, status, "{body} → {resp}");
         assert_eq!(resp["code"], status);
-        assert!(resp["message"].as_str().unwrap_or("").contains(needle), "{needle}: {resp}");
+        assert!(
+            resp["message"].as_str().unwrap_or("").contains(needle),
+            "{needle}: {resp}"
+        );
     }
-    let (status, _) = app.post("/api/submissions", None, json!({"problem_id": hello, "files": []})).await;
+    let (status, _) = app
+        .post(
+            "/api/submissions",
+            None,
+            json!({"problem_id": hello, "files": []}),
+        )
+        .await;
     assert_eq!(status, 401);
 
     // A problem not open for practice cannot be submitted outside a contest.
@@ -64,20 +129,36 @@ async fn contestants_see_only_their_own_submissions() {
     let id = s["id"].as_i64().unwrap();
     let judged = app.wait_judged(&alice, id).await;
     assert_eq!(judged["verdict"], "AC");
-    assert!(judged["tests"].as_array().unwrap().iter().all(|t| t["name"].as_str().unwrap().starts_with("sample/")), "contestants see sample results only: {judged}");
+    assert!(
+        judged["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["name"].as_str().unwrap().starts_with("sample/")),
+        "contestants see sample results only: {judged}"
+    );
     assert_eq!(judged["tests_run"], 2);
     let (status, _) = app.get(&format!("/api/submissions/{id}"), Some(&bob)).await;
     assert_eq!(status, 404);
     let (status, list) = app.get("/api/submissions", Some(&bob)).await;
     assert_eq!((status, list.as_array().unwrap().len()), (200, 0));
-    let (status, jury_view) = app.get(&format!("/api/submissions/{id}"), Some(&admin)).await;
+    let (status, jury_view) = app
+        .get(&format!("/api/submissions/{id}"), Some(&admin))
+        .await;
     assert_eq!(status, 200);
-    assert_eq!(jury_view["tests"].as_array().unwrap().len(), 2, "the jury sees every test");
+    assert_eq!(
+        jury_view["tests"].as_array().unwrap().len(),
+        2,
+        "the jury sees every test"
+    );
 }
 
 #[tokio::test]
 async fn the_rate_limit_answers_429_with_retry_after() {
-    let app = spawn_app_with(Options { rate_burst: 2, ..Options::default() });
+    let app = spawn_app_with(Options {
+        rate_burst: 2,
+        ..Options::default()
+    });
     let admin = app.admin().await;
     let hello = app.import(&admin, "hello").await;
     let (token, _) = app.register("grace").await;
@@ -93,8 +174,17 @@ async fn the_rate_limit_answers_429_with_retry_after() {
         .await
         .unwrap();
     assert_eq!(resp.status().as_u16(), 429);
-    let retry: u64 = resp.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let retry: u64 = resp.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=30).contains(&retry), "{retry}");
     let body: serde_json::Value = resp.json().await.unwrap();
-    assert!(body["message"].as_str().unwrap().contains("too many submissions"));
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("too many submissions")
+    );
 }
