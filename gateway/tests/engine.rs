@@ -210,12 +210,11 @@ async fn a_crashed_contest_actor_restores_its_scoreboard_from_the_store() {
     assert_eq!(wait_judged(&s.store, sub.id).await, Verdict::Accepted);
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        if calls.load(Ordering::SeqCst) >= 1 {
-            if let Ok(board) = s.engine.scoreboard(s.contest, View::Jury).await {
-                if board.rows.iter().any(|r| r.team == s.user && r.solved == 1) {
-                    break;
-                }
-            }
+        if calls.load(Ordering::SeqCst) >= 1
+            && let Ok(board) = s.engine.scoreboard(s.contest, View::Jury).await
+            && board.rows.iter().any(|r| r.team == s.user && r.solved == 1)
+        {
+            break;
         }
         assert!(
             Instant::now() < deadline,
