@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use tokio::sync::Mutex;
 use tokio_tungstenite::tungstenite::Message;
 
 fn now_ms() -> i64 {
@@ -31,6 +31,35 @@ fn raise_fd_limit() {
         lim.rlim_cur = lim.rlim_max;
         libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
     }
+}
+
+/// CPU time (user + system) of a process, ms.
+fn cpu_ms(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    let ticks: f64 = fields
+        .get(11)
+        .and_then(|u| u.parse::<f64>().ok())
+        .unwrap_or(0.0)
+        + fields
+            .get(12)
+            .and_then(|s| s.parse::<f64>().ok())
+            .unwrap_or(0.0);
+    // SAFETY: sysconf is always safe to call.
+    ticks * 1000.0 / unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64
+}
+
+fn number_after(text: &str, key: &str) -> i64 {
+    let start = text.find(key).map_or(0, |i| i + key.len());
+    text[start..]
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .fold(0, |n, d| n * 10 + i64::from(d - b'0'))
 }
 
 fn percentile(sorted: &[i64], p: f64) -> i64 {
@@ -65,18 +94,16 @@ async fn main() {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let (mut password, base) = (
-        String::new(),
-        loop {
-            let line = lines.next().unwrap().unwrap();
-            if let Some(rest) = line.strip_prefix("demo: admin account `admin`, password `") {
-                password = rest.split('`').next().unwrap().to_owned();
-            }
-            if let Some(a) = line.strip_prefix("codehub: listening on ") {
-                break a.trim().to_owned();
-            }
-        },
-    );
+    let mut password = String::new();
+    let base = loop {
+        let line = lines.next().unwrap().unwrap();
+        if let Some(rest) = line.strip_prefix("demo: admin account `admin`, password `") {
+            password = rest.split('`').next().unwrap().to_owned();
+        }
+        if let Some(a) = line.strip_prefix("codehub: listening on ") {
+            break a.trim().to_owned();
+        }
+    };
     let client = reqwest::Client::new();
     let post = |path: &str, token: Option<&str>, body: Value| {
         let mut r = client.post(format!("{base}{path}")).json(&body);
@@ -129,14 +156,15 @@ async fn main() {
             while let Some(Ok(m)) = ws.next().await {
                 let Message::Text(t) = m else { continue };
                 let now = now_ms();
-                let v: Value = serde_json::from_str(t.as_str()).unwrap();
-                if v["type"] == "snapshot" && !got_snapshot {
+                // Cheap field extraction: the client must not be the bottleneck it measures.
+                let text = t.as_str();
+                if !got_snapshot && text.contains("\"type\":\"snapshot\"") {
                     got_snapshot = true;
                     let _ = ready.send(()).await;
-                } else if v["type"] == "delta" {
-                    lat.lock()
-                        .await
-                        .push((v["seq"].as_u64().unwrap(), now - v["ts"].as_i64().unwrap()));
+                } else if text.contains("\"type\":\"delta\"") {
+                    let seq = number_after(text, "\"seq\":");
+                    let ts = number_after(text, "\"ts\":");
+                    lat.lock().unwrap().push((seq as u64, now - ts));
                 }
             }
         }));
@@ -149,6 +177,8 @@ async fn main() {
     let server_rss_idle = rss_kib(child.id());
 
     // One submission: a "submitted" delta, then a "judged" delta.
+    let cpu_before = cpu_ms(child.id());
+    let client_cpu_before = cpu_ms(std::process::id());
     let sub = client
         .post(format!("{base}/api/submissions"))
         .bearer_auth(&token)
@@ -159,13 +189,15 @@ async fn main() {
     assert_eq!(sub.status().as_u16(), 202);
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let count = latencies.lock().await.len();
+        let count = latencies.lock().unwrap().len();
         if count >= 2 * n || Instant::now() > deadline {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let lat = latencies.lock().await.clone();
+    let lat = latencies.lock().unwrap().clone();
+    let server_cpu_ms = cpu_ms(child.id()) - cpu_before;
+    let client_cpu_ms = cpu_ms(std::process::id()) - client_cpu_before;
     let mut by_seq: std::collections::BTreeMap<u64, Vec<i64>> = Default::default();
     for (seq, l) in lat {
         by_seq.entry(seq).or_default().push(l);
@@ -193,7 +225,17 @@ async fn main() {
             v.last().unwrap()
         );
     }
+    println!();
+    println!(
+        "server CPU during the submission (compile + run + 2 deltas × {n}): {server_cpu_ms:.0} ms = {:.1} µs per delivered message (upper bound: includes judging)",
+        server_cpu_ms * 1000.0 / (2 * n) as f64
+    );
+    println!(
+        "client (this process, {n} sockets) CPU meanwhile: {client_cpu_ms:.0} ms — server and clients share the machine's {} cores",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
     let _ = child.kill();
+    let _ = child.wait();
     for t in tasks {
         t.abort();
     }

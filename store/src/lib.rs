@@ -352,6 +352,19 @@ impl Store for SqlStore {
             .map_err(db)
     }
 
+    async fn set_role(&self, id: UserId, role: Role) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
+            .bind(role.as_str())
+            .bind(id.0)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("user {id}")));
+        }
+        Ok(())
+    }
+
     async fn put_refresh_token(
         &self,
         token_hash: &str,

@@ -203,6 +203,14 @@ async fn exercise(store: &SqlStore) -> Snapshot {
         "a conflict writes nothing"
     );
     assert_eq!(store.user(UserId(dave.0 + 1000)).await.unwrap(), None);
+    let before = store.user(carol).await.unwrap().unwrap().role;
+    store.set_role(carol, Role::Jury).await.unwrap();
+    assert_eq!(store.user(carol).await.unwrap().unwrap().role, Role::Jury);
+    store.set_role(carol, before).await.unwrap();
+    assert!(matches!(
+        store.set_role(UserId(dave.0 + 1000), Role::Jury).await,
+        Err(StoreError::NotFound(_))
+    ));
     assert_eq!(store.user_by_name("nobody").await.unwrap(), None);
     assert_eq!(
         store.user_by_name("BOB").await.unwrap(),

@@ -81,6 +81,8 @@ pub trait Store: Send + Sync + 'static {
     async fn user_by_name(&self, username: &str) -> Result<Option<User>, StoreError>;
     /// Number of users.
     async fn count_users(&self) -> Result<i64, StoreError>;
+    /// Changes a user's role. [`StoreError::NotFound`] if absent.
+    async fn set_role(&self, id: UserId, role: Role) -> Result<(), StoreError>;
 
     /// Stores a refresh token hash.
     async fn put_refresh_token(

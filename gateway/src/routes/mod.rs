@@ -6,6 +6,7 @@ mod contests;
 mod misc;
 pub mod problems;
 mod submissions;
+mod users;
 pub mod views;
 
 pub use problems::import_package;
@@ -75,6 +76,7 @@ impl<T: serde::Serialize> axum::response::IntoResponse for ApiJson<T> {
         contests::unfreeze, contests::scoreboard,
         problems::list, problems::get_one, problems::import,
         submissions::create, submissions::list, submissions::get_one, submissions::rejudge,
+        users::set_role,
         misc::healthz, misc::languages, misc::queue, misc::progress,
     ),
     components(schemas(crate::error::ErrorBody, crate::auth::TokenPair)),
@@ -136,5 +138,6 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/submissions/{id}", get(submissions::get_one))
         .route("/api/submissions/{id}/rejudge", post(submissions::rejudge))
+        .route("/api/users/{id}", axum::routing::patch(users::set_role))
         .fallback(|| async { ApiError::not_found("no such route") })
 }

@@ -169,3 +169,58 @@ async fn expired_access_tokens_are_refused() {
         (401, Some("invalid or expired access token"))
     );
 }
+
+#[tokio::test]
+async fn admins_assign_roles_and_roles_gate_the_jury_view() {
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let (token, id) = app.register("judge").await;
+    let (status, _) = app
+        .get("/api/contests/1/scoreboard?view=jury", Some(&token))
+        .await;
+    assert_eq!(status, 403);
+    let patch = |token: String, body: serde_json::Value| {
+        let app = &app;
+        async move {
+            app.request(
+                reqwest::Method::PATCH,
+                &format!("/api/users/{id}"),
+                Some(&token),
+                Some(body),
+            )
+            .await
+        }
+    };
+    assert_eq!(patch(token.clone(), json!({"role": "admin"})).await.0, 403);
+    let (status, resp) = patch(admin.clone(), json!({"role": "wizard"})).await;
+    assert_eq!(
+        (
+            status,
+            resp["message"].as_str().unwrap().contains("unknown role")
+        ),
+        (422, true)
+    );
+    let (status, resp) = patch(admin.clone(), json!({"role": "jury"})).await;
+    assert_eq!((status, resp["role"].as_str()), (200, Some("jury")));
+    let (_, login) = app
+        .post(
+            "/api/auth/login",
+            None,
+            json!({"username": "judge", "password": "correct horse"}),
+        )
+        .await;
+    let jury = login["access_token"].as_str().unwrap();
+    let (status, board) = app
+        .get("/api/contests/1/scoreboard?view=jury", Some(jury))
+        .await;
+    assert_eq!((status, board["view"].as_str()), (200, Some("jury")));
+    let (status, _) = app
+        .request(
+            reqwest::Method::PATCH,
+            "/api/users/9999",
+            Some(&admin),
+            Some(json!({"role": "jury"})),
+        )
+        .await;
+    assert_eq!(status, 404);
+}

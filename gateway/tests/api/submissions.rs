@@ -188,3 +188,44 @@ async fn the_rate_limit_answers_429_with_retry_after() {
             .contains("too many submissions")
     );
 }
+
+#[tokio::test]
+async fn learners_practise_outside_contests_and_see_their_progress() {
+    let app = spawn_app();
+    let (token, _) = app.register("learner").await;
+    let (status, problems) = app.get("/api/problems", None).await;
+    assert_eq!(status, 200);
+    let practice: Vec<i64> = problems
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["practice"] == true)
+        .map(|p| p["id"].as_i64().unwrap())
+        .collect();
+    assert!(
+        practice.len() >= 2,
+        "the demo opens its problems for practice: {problems}"
+    );
+    let (status, s) = app.submit(&token, None, practice[0], "a.c", HELLO_C).await;
+    assert_eq!(status, 202, "{s}");
+    let judged = app.wait_judged(&token, s["id"].as_i64().unwrap()).await;
+    assert_eq!(judged["verdict"], "AC");
+    let (status, progress) = app.get("/api/practice/progress", Some(&token)).await;
+    assert_eq!(status, 200);
+    let rows = progress.as_array().unwrap();
+    let row = |id: i64| rows.iter().find(|r| r["problem_id"] == id).unwrap();
+    assert_eq!(
+        (
+            row(practice[0])["solved"].as_bool(),
+            row(practice[0])["attempts"].as_i64()
+        ),
+        (Some(true), Some(1))
+    );
+    assert_eq!(
+        (
+            row(practice[1])["solved"].as_bool(),
+            row(practice[1])["attempts"].as_i64()
+        ),
+        (Some(false), Some(0))
+    );
+}
