@@ -13,6 +13,7 @@
 //! Backends: [`native`] (Linux namespaces + cgroup v1, the embedded default).
 
 pub mod native;
+pub(crate) mod process;
 
 use std::future::Future;
 use std::os::fd::OwnedFd;

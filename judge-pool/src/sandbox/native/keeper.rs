@@ -20,7 +20,8 @@
 //! If the judge goes away, B sees its socket close and exits; the kernel then kills every
 //! process in the pid namespace.
 
-use super::protocol::{Channel, KeeperConfig, Killed, Message, RunReport, RunRequest, SANDBOX_UID};
+use super::protocol::{Channel, KeeperConfig, Message, RunReport, RunRequest, SANDBOX_UID};
+use crate::sandbox::process::{self, Accounting, ChildSetup};
 use std::ffi::CString;
 use std::fs;
 use std::io;
@@ -28,7 +29,6 @@ use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 /// Runs the keeper on the socket at descriptor 0 and exits. Call it first thing in `main`
 /// of a single-threaded process.
@@ -173,7 +173,7 @@ fn init(chan: &Channel, config: &KeeperConfig, cg: &CgroupFds) -> io::Result<()>
                 let report = match run(chan, &req, &fds, cg) {
                     Ok(report) => report,
                     Err(e) => {
-                        kill_all_and_reap();
+                        process::kill_all_and_reap();
                         return Err(e);
                     }
                 };
@@ -387,229 +387,16 @@ fn build_root(config: &KeeperConfig) -> io::Result<()> {
     Ok(())
 }
 
-/// Reads a decimal counter (or the `key value` line of a stat file) through a descriptor.
-fn read_counter(fd: &OwnedFd, key: Option<&str>) -> u64 {
-    let mut buf = [0u8; 4096];
-    // SAFETY: valid descriptor and buffer.
-    let n = unsafe { libc::pread(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len(), 0) };
-    if n <= 0 {
-        return 0;
-    }
-    let text = String::from_utf8_lossy(&buf[..n as usize]);
-    match key {
-        None => text.trim().parse().unwrap_or(0),
-        Some(key) => text
-            .lines()
-            .filter_map(|l| l.split_once(' '))
-            .find(|(k, _)| *k == key)
-            .and_then(|(_, v)| v.trim().parse().ok())
-            .unwrap_or(0),
-    }
-}
-
-fn write_fd(fd: RawFd, bytes: &[u8]) -> isize {
-    // SAFETY: valid buffer.
-    unsafe { libc::pwrite(fd, bytes.as_ptr().cast(), bytes.len(), 0) }
-}
-
-/// Finds `program` in the `PATH` of `env` (inside the sandbox root).
-fn resolve_program(program: &str, env: &[(String, String)]) -> PathBuf {
-    if program.contains('/') {
-        return PathBuf::from(program);
-    }
-    let path = env
-        .iter()
-        .find(|(k, _)| k == "PATH")
-        .map_or("/usr/bin:/bin", |(_, v)| v.as_str());
-    for dir in path.split(':').filter(|d| !d.is_empty()) {
-        let candidate = Path::new(dir).join(program);
-        if candidate.is_file() {
-            return candidate;
-        }
-    }
-    PathBuf::from(program)
-}
-
-/// Kills every process of the namespace but init, then reaps them all.
-fn kill_all_and_reap() {
-    // SAFETY: plain syscalls; from pid 1, kill(-1) reaches every other process of the
-    // namespace and nothing outside it.
-    unsafe {
-        libc::kill(-1, libc::SIGKILL);
-        while libc::waitpid(-1, std::ptr::null_mut(), libc::__WALL) > 0 {}
-    }
-}
-
-fn set_rlimit(resource: libc::__rlimit_resource_t, soft: u64, hard: u64) {
-    let lim = libc::rlimit {
-        rlim_cur: soft,
-        rlim_max: hard,
-    };
-    // SAFETY: valid struct.
-    unsafe { libc::setrlimit(resource, &lim) };
-}
-
 fn run(chan: &Channel, req: &RunRequest, fds: &[OwnedFd], cg: &CgroupFds) -> io::Result<RunReport> {
-    if fds.len() != 3 || req.argv.is_empty() {
-        return Err(io::Error::other("run needs argv and three descriptors"));
-    }
-    let program = c_path(&resolve_program(&req.argv[0], &req.env))?;
-    let argv: Vec<CString> = req
-        .argv
-        .iter()
-        .map(|a| CString::new(a.as_bytes()))
-        .collect::<Result<_, _>>()
-        .map_err(io::Error::other)?;
-    let envp: Vec<CString> = req
-        .env
-        .iter()
-        .map(|(k, v)| CString::new(format!("{k}={v}")))
-        .collect::<Result<_, _>>()
-        .map_err(io::Error::other)?;
-    let mut argv_ptrs: Vec<*const libc::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
-    argv_ptrs.push(std::ptr::null());
-    let mut envp_ptrs: Vec<*const libc::c_char> = envp.iter().map(|a| a.as_ptr()).collect();
-    envp_ptrs.push(std::ptr::null());
-    let io_fds: Vec<RawFd> = fds.iter().map(|f| f.as_raw_fd()).collect();
-    let procs_fds: Vec<RawFd> = cg.procs.iter().map(|f| f.as_raw_fd()).collect();
-    let cpu_secs = req.cpu_ns.div_ceil(1_000_000_000) + 1;
-    let (err_read, err_write) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?;
-
-    write_fd(cg.memory_peak.as_raw_fd(), b"0");
-    let oom_before = read_counter(&cg.oom_control, Some("oom_kill"));
-    let cpu_before = read_counter(&cg.cpu_usage, None);
-    let start = Instant::now();
-
-    // SAFETY: this process is single-threaded; the child only makes syscalls on memory
-    // prepared above, then execs or exits.
-    let child = unsafe { libc::fork() };
-    if child < 0 {
-        return Err(err("fork run")(io::Error::last_os_error()));
-    }
-    if child == 0 {
-        // SAFETY: async-signal-safe syscalls only, on prepared data.
-        unsafe {
-            libc::setsid();
-            // Move the descriptors out of the way of 0..=2 before placing them.
-            let mut high = [0; 3];
-            for (i, fd) in io_fds.iter().enumerate() {
-                high[i] = libc::fcntl(*fd, libc::F_DUPFD_CLOEXEC, 10);
-            }
-            for (i, fd) in high.iter().enumerate() {
-                libc::dup2(*fd, i as RawFd);
-            }
-            for fd in &procs_fds {
-                if libc::pwrite(*fd, b"0".as_ptr().cast(), 1, 0) < 0 {
-                    let e = *libc::__errno_location();
-                    libc::write(err_write.as_raw_fd(), (&e as *const i32).cast(), 4);
-                    libc::_exit(126);
-                }
-            }
-            set_rlimit(libc::RLIMIT_CPU, cpu_secs, cpu_secs + 1);
-            set_rlimit(libc::RLIMIT_FSIZE, req.file_size, req.file_size);
-            set_rlimit(libc::RLIMIT_STACK, req.stack, req.stack);
-            if let Some(a) = req.address_space {
-                set_rlimit(libc::RLIMIT_AS, a, a);
-            }
-            set_rlimit(libc::RLIMIT_NOFILE, req.open_files, req.open_files);
-            set_rlimit(libc::RLIMIT_NPROC, req.processes, req.processes);
-            set_rlimit(libc::RLIMIT_CORE, 0, 0);
-            set_rlimit(libc::RLIMIT_MEMLOCK, 0, 0);
-            set_rlimit(libc::RLIMIT_MSGQUEUE, 0, 0);
-            libc::setgroups(0, std::ptr::null());
-            if libc::setresgid(SANDBOX_UID, SANDBOX_UID, SANDBOX_UID) != 0
-                || libc::setresuid(SANDBOX_UID, SANDBOX_UID, SANDBOX_UID) != 0
-            {
-                let e = *libc::__errno_location();
-                libc::write(err_write.as_raw_fd(), (&e as *const i32).cast(), 4);
-                libc::_exit(126);
-            }
-            libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong);
-            // Every descriptor above stderr closes on exec.
-            libc::syscall(
-                libc::SYS_close_range,
-                3u32,
-                u32::MAX,
-                libc::CLOSE_RANGE_CLOEXEC,
-            );
-            libc::chdir(c"/work".as_ptr());
-            libc::execve(program.as_ptr(), argv_ptrs.as_ptr(), envp_ptrs.as_ptr());
-            let e = *libc::__errno_location();
-            libc::write(err_write.as_raw_fd(), (&e as *const i32).cast(), 4);
-            libc::_exit(127);
-        }
-    }
-    drop(err_write);
-
-    // SAFETY: plain syscall on our own child.
-    let pidfd = unsafe { libc::syscall(libc::SYS_pidfd_open, child, 0) } as RawFd;
-    let wall_limit = Duration::from_nanos(req.wall_ns);
-    let mut killed = None;
-    loop {
-        let elapsed = start.elapsed();
-        if elapsed >= wall_limit {
-            killed = Some(Killed::WallTime);
-            break;
-        }
-        if read_counter(&cg.cpu_usage, None).saturating_sub(cpu_before) > req.cpu_ns {
-            killed = Some(Killed::CpuTime);
-            break;
-        }
-        let timeout = (wall_limit - elapsed).min(Duration::from_millis(10));
-        let mut pfds = [
-            libc::pollfd {
-                fd: pidfd,
-                events: libc::POLLIN,
-                revents: 0,
-            },
-            libc::pollfd {
-                fd: chan.raw(),
-                events: libc::POLLRDHUP,
-                revents: 0,
-            },
-        ];
-        // SAFETY: valid pollfd array.
-        let n = unsafe { libc::poll(pfds.as_mut_ptr(), 2, timeout.as_millis().max(1) as i32) };
-        if n > 0 && pfds[0].revents != 0 {
-            break;
-        }
-        if n > 0 && pfds[1].revents & (libc::POLLHUP | libc::POLLRDHUP | libc::POLLERR) != 0 {
-            // The judge is gone: take everything down with us.
-            kill_all_and_reap();
-            std::process::exit(0);
-        }
-    }
-    if killed.is_some() {
-        // SAFETY: plain syscall.
-        unsafe { libc::kill(-1, libc::SIGKILL) };
-    }
-    let mut status = 0;
-    // SAFETY: zeroed rusage is a valid out-parameter.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: valid out-pointers; `child` is ours.
-    unsafe { libc::wait4(child, &mut status, libc::__WALL, &mut usage) };
-    let wall = start.elapsed();
-    kill_all_and_reap();
-    // SAFETY: closing our own descriptor.
-    unsafe { libc::close(pidfd) };
-
-    let mut errno = [0u8; 4];
-    let exec_error = match nix::unistd::read(err_read.as_raw_fd(), &mut errno) {
-        Ok(4) => Some(io::Error::from_raw_os_error(i32::from_ne_bytes(errno)).to_string()),
-        _ => None,
+    let procs: Vec<RawFd> = cg.procs.iter().map(|f| f.as_raw_fd()).collect();
+    let setup = ChildSetup {
+        join_cgroups: &procs,
+        drop_to: Some(SANDBOX_UID),
     };
-    let oom_kills = read_counter(&cg.oom_control, Some("oom_kill")).saturating_sub(oom_before);
-    let cpu_ns = read_counter(&cg.cpu_usage, None).saturating_sub(cpu_before);
-    Ok(RunReport {
-        exit_code: libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status)),
-        signal: libc::WIFSIGNALED(status).then(|| libc::WTERMSIG(status)),
-        killed,
-        cpu_ns,
-        wall_ns: wall.as_nanos() as u64,
-        max_rss_kib: usage.ru_maxrss.max(0) as u64,
-        cgroup_peak_bytes: read_counter(&cg.memory_peak, None),
-        oom_kills,
-        exec_error,
-    })
+    let acct = Accounting {
+        cpu_usage: Some(&cg.cpu_usage),
+        memory_peak: Some(&cg.memory_peak),
+        oom_control: Some(&cg.oom_control),
+    };
+    process::run(chan.raw(), req, fds, &setup, &acct)
 }

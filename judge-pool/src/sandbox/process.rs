@@ -1,0 +1,329 @@
+//! Running one program under limits, from a process that is pid 1 of its namespace: the
+//! native keeper and the Docker runner share this.
+//!
+//! The child (forked from a single-threaded parent) moves its stdin/stdout/stderr into
+//! place, optionally joins cgroups and drops to an unprivileged uid, sets rlimits,
+//! `no_new_privs`, marks every other descriptor close-on-exec and `execve`s. The parent
+//! enforces wall and CPU time, then kills every other process of the namespace and reaps
+//! them before it reports: a run never outlives itself.
+
+use super::native::protocol::{Killed, RunReport, RunRequest};
+use std::ffi::CString;
+use std::io;
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// What the child does besides rlimits before `execve`.
+pub struct ChildSetup<'a> {
+    /// `cgroup.procs` descriptors to write "0" to (join the run's cgroups).
+    pub join_cgroups: &'a [RawFd],
+    /// Drop to this uid and gid (with no supplementary groups), if set.
+    pub drop_to: Option<u32>,
+}
+
+/// Where usage is read from.
+pub struct Accounting<'a> {
+    /// `cpuacct.usage` of the run's cgroup (else: rusage of reaped children).
+    pub cpu_usage: Option<&'a OwnedFd>,
+    /// `memory.max_usage_in_bytes`, reset before each run when writable.
+    pub memory_peak: Option<&'a OwnedFd>,
+    /// `memory.oom_control` (its `oom_kill` counter).
+    pub oom_control: Option<&'a OwnedFd>,
+}
+
+/// Reads a decimal counter (or the `key value` line of a stat file) through a descriptor.
+pub(crate) fn read_counter(fd: &OwnedFd, key: Option<&str>) -> u64 {
+    let mut buf = [0u8; 4096];
+    // SAFETY: valid descriptor and buffer.
+    let n = unsafe { libc::pread(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len(), 0) };
+    if n <= 0 {
+        return 0;
+    }
+    let text = String::from_utf8_lossy(&buf[..n as usize]);
+    match key {
+        None => text.trim().parse().unwrap_or(0),
+        Some(key) => text
+            .lines()
+            .filter_map(|l| l.split_once(' '))
+            .find(|(k, _)| *k == key)
+            .and_then(|(_, v)| v.trim().parse().ok())
+            .unwrap_or(0),
+    }
+}
+
+fn write_fd(fd: RawFd, bytes: &[u8]) -> isize {
+    // SAFETY: valid buffer.
+    unsafe { libc::pwrite(fd, bytes.as_ptr().cast(), bytes.len(), 0) }
+}
+
+/// Finds `program` in the `PATH` of `env` (inside the sandbox root).
+fn resolve_program(program: &str, env: &[(String, String)]) -> PathBuf {
+    if program.contains('/') {
+        return PathBuf::from(program);
+    }
+    let path = env
+        .iter()
+        .find(|(k, _)| k == "PATH")
+        .map_or("/usr/bin:/bin", |(_, v)| v.as_str());
+    for dir in path.split(':').filter(|d| !d.is_empty()) {
+        let candidate = Path::new(dir).join(program);
+        if candidate.is_file() {
+            return candidate;
+        }
+    }
+    PathBuf::from(program)
+}
+
+/// Kills every process of the namespace but init, then reaps them all.
+pub(crate) fn kill_all_and_reap() {
+    // SAFETY: plain syscalls; from pid 1, kill(-1) reaches every other process of the
+    // namespace and nothing outside it.
+    unsafe {
+        libc::kill(-1, libc::SIGKILL);
+        while libc::waitpid(-1, std::ptr::null_mut(), libc::__WALL) > 0 {}
+    }
+}
+
+fn set_rlimit(resource: libc::__rlimit_resource_t, soft: u64, hard: u64) {
+    let lim = libc::rlimit {
+        rlim_cur: soft,
+        rlim_max: hard,
+    };
+    // SAFETY: valid struct.
+    unsafe { libc::setrlimit(resource, &lim) };
+}
+
+/// Runs `req` with `fds` as stdin, stdout and stderr; `hangup` is watched for the
+/// controller going away (then everything is killed and the process exits).
+///
+/// # Errors
+/// If the program cannot be prepared or forked (not if it fails: that is in the report).
+pub fn run(
+    hangup: RawFd,
+    req: &RunRequest,
+    fds: &[OwnedFd],
+    setup: &ChildSetup,
+    acct: &Accounting,
+) -> io::Result<RunReport> {
+    if fds.len() != 3 || req.argv.is_empty() {
+        return Err(io::Error::other("run needs argv and three descriptors"));
+    }
+    let program = c_path(&resolve_program(&req.argv[0], &req.env))?;
+    let argv: Vec<CString> = req
+        .argv
+        .iter()
+        .map(|a| CString::new(a.as_bytes()))
+        .collect::<Result<_, _>>()
+        .map_err(io::Error::other)?;
+    let envp: Vec<CString> = req
+        .env
+        .iter()
+        .map(|(k, v)| CString::new(format!("{k}={v}")))
+        .collect::<Result<_, _>>()
+        .map_err(io::Error::other)?;
+    let mut argv_ptrs: Vec<*const libc::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
+    argv_ptrs.push(std::ptr::null());
+    let mut envp_ptrs: Vec<*const libc::c_char> = envp.iter().map(|a| a.as_ptr()).collect();
+    envp_ptrs.push(std::ptr::null());
+    let io_fds: Vec<RawFd> = fds.iter().map(|f| f.as_raw_fd()).collect();
+    let procs_fds: &[RawFd] = setup.join_cgroups;
+    let drop_to = setup.drop_to;
+    let cpu_secs = req.cpu_ns.div_ceil(1_000_000_000) + 1;
+    let (err_read, err_write) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?;
+
+    if let Some(peak) = acct.memory_peak {
+        write_fd(peak.as_raw_fd(), b"0");
+    }
+    let oom = |acct: &Accounting| {
+        acct.oom_control
+            .map_or(0, |f| read_counter(f, Some("oom_kill")))
+    };
+    let cpu = |acct: &Accounting| match acct.cpu_usage {
+        Some(f) => read_counter(f, None),
+        None => children_cpu_ns(),
+    };
+    let oom_before = oom(acct);
+    let cpu_before = cpu(acct);
+    let start = Instant::now();
+
+    // SAFETY: this process is single-threaded; the child only makes syscalls on memory
+    // prepared above, then execs or exits.
+    let child = unsafe { libc::fork() };
+    if child < 0 {
+        return Err(err("fork run")(io::Error::last_os_error()));
+    }
+    if child == 0 {
+        // SAFETY: async-signal-safe syscalls only, on prepared data.
+        unsafe {
+            libc::setsid();
+            // Move the descriptors out of the way of 0..=2 before placing them.
+            let mut high = [0; 3];
+            for (i, fd) in io_fds.iter().enumerate() {
+                high[i] = libc::fcntl(*fd, libc::F_DUPFD_CLOEXEC, 10);
+            }
+            for (i, fd) in high.iter().enumerate() {
+                libc::dup2(*fd, i as RawFd);
+            }
+            for fd in procs_fds {
+                if libc::pwrite(*fd, b"0".as_ptr().cast(), 1, 0) < 0 {
+                    let e = *libc::__errno_location();
+                    libc::write(err_write.as_raw_fd(), (&e as *const i32).cast(), 4);
+                    libc::_exit(126);
+                }
+            }
+            set_rlimit(libc::RLIMIT_CPU, cpu_secs, cpu_secs + 1);
+            set_rlimit(libc::RLIMIT_FSIZE, req.file_size, req.file_size);
+            set_rlimit(libc::RLIMIT_STACK, req.stack, req.stack);
+            if let Some(a) = req.address_space {
+                set_rlimit(libc::RLIMIT_AS, a, a);
+            }
+            set_rlimit(libc::RLIMIT_NOFILE, req.open_files, req.open_files);
+            set_rlimit(libc::RLIMIT_NPROC, req.processes, req.processes);
+            set_rlimit(libc::RLIMIT_CORE, 0, 0);
+            set_rlimit(libc::RLIMIT_MEMLOCK, 0, 0);
+            set_rlimit(libc::RLIMIT_MSGQUEUE, 0, 0);
+            if let Some(uid) = drop_to {
+                libc::setgroups(0, std::ptr::null());
+                if libc::setresgid(uid, uid, uid) != 0 || libc::setresuid(uid, uid, uid) != 0 {
+                    let e = *libc::__errno_location();
+                    libc::write(err_write.as_raw_fd(), (&e as *const i32).cast(), 4);
+                    libc::_exit(126);
+                }
+            }
+            libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong);
+            // Every descriptor above stderr closes on exec.
+            libc::syscall(
+                libc::SYS_close_range,
+                3u32,
+                u32::MAX,
+                libc::CLOSE_RANGE_CLOEXEC,
+            );
+            libc::chdir(c"/work".as_ptr());
+            libc::execve(program.as_ptr(), argv_ptrs.as_ptr(), envp_ptrs.as_ptr());
+            let e = *libc::__errno_location();
+            libc::write(err_write.as_raw_fd(), (&e as *const i32).cast(), 4);
+            libc::_exit(127);
+        }
+    }
+    drop(err_write);
+
+    // SAFETY: plain syscall on our own child.
+    let pidfd = unsafe { libc::syscall(libc::SYS_pidfd_open, child, 0) } as RawFd;
+    let wall_limit = Duration::from_nanos(req.wall_ns);
+    let mut killed = None;
+    loop {
+        let elapsed = start.elapsed();
+        if elapsed >= wall_limit {
+            killed = Some(Killed::WallTime);
+            break;
+        }
+        if running_cpu_ns(acct, child, cpu_before) > req.cpu_ns {
+            killed = Some(Killed::CpuTime);
+            break;
+        }
+        let timeout = (wall_limit - elapsed).min(Duration::from_millis(10));
+        let mut pfds = [
+            libc::pollfd {
+                fd: pidfd,
+                events: libc::POLLIN,
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: hangup,
+                events: libc::POLLRDHUP,
+                revents: 0,
+            },
+        ];
+        // SAFETY: valid pollfd array.
+        let n = unsafe { libc::poll(pfds.as_mut_ptr(), 2, timeout.as_millis().max(1) as i32) };
+        if n > 0 && pfds[0].revents != 0 {
+            break;
+        }
+        if n > 0 && pfds[1].revents & (libc::POLLHUP | libc::POLLRDHUP | libc::POLLERR) != 0 {
+            // The judge is gone: take everything down with us.
+            kill_all_and_reap();
+            std::process::exit(0);
+        }
+    }
+    if killed.is_some() {
+        // SAFETY: plain syscall.
+        unsafe { libc::kill(-1, libc::SIGKILL) };
+    }
+    let mut status = 0;
+    // SAFETY: zeroed rusage is a valid out-parameter.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: valid out-pointers; `child` is ours.
+    unsafe { libc::wait4(child, &mut status, libc::__WALL, &mut usage) };
+    let wall = start.elapsed();
+    kill_all_and_reap();
+    // SAFETY: closing our own descriptor.
+    unsafe { libc::close(pidfd) };
+
+    let mut errno = [0u8; 4];
+    let exec_error = match nix::unistd::read(err_read.as_raw_fd(), &mut errno) {
+        Ok(4) => Some(io::Error::from_raw_os_error(i32::from_ne_bytes(errno)).to_string()),
+        _ => None,
+    };
+    let oom_kills = oom(acct).saturating_sub(oom_before);
+    let cpu_ns = cpu(acct).saturating_sub(cpu_before);
+    Ok(RunReport {
+        exit_code: libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status)),
+        signal: libc::WIFSIGNALED(status).then(|| libc::WTERMSIG(status)),
+        killed,
+        cpu_ns,
+        wall_ns: wall.as_nanos() as u64,
+        max_rss_kib: usage.ru_maxrss.max(0) as u64,
+        cgroup_peak_bytes: acct.memory_peak.map_or(0, |f| read_counter(f, None)),
+        oom_kills,
+        exec_error,
+    })
+}
+
+/// CPU time of every reaped child of this process, ns.
+fn children_cpu_ns() -> u64 {
+    // SAFETY: zeroed rusage is a valid out-parameter.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: valid out-pointer.
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut u) };
+    let tv = |t: libc::timeval| t.tv_sec as u64 * 1_000_000_000 + t.tv_usec as u64 * 1000;
+    tv(u.ru_utime) + tv(u.ru_stime)
+}
+
+/// CPU used so far by the run: from the cgroup when there is one, else from the main
+/// process's own counters (all its threads) in `/proc`.
+fn running_cpu_ns(acct: &Accounting, child: libc::pid_t, before: u64) -> u64 {
+    if let Some(f) = acct.cpu_usage {
+        return read_counter(f, None).saturating_sub(before);
+    }
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{child}/stat")) else {
+        return 0;
+    };
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    let ticks: u64 = fields
+        .get(11)
+        .and_then(|u| u.parse::<u64>().ok())
+        .unwrap_or(0)
+        + fields
+            .get(12)
+            .and_then(|s| s.parse::<u64>().ok())
+            .unwrap_or(0);
+    // SAFETY: sysconf is always safe.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    ticks * (1_000_000_000 / hz)
+}
+
+fn err(context: &str) -> impl FnOnce(io::Error) -> io::Error + '_ {
+    move |e| io::Error::new(e.kind(), format!("{context}: {e}"))
+}
+
+fn c_path(p: &Path) -> io::Result<CString> {
+    CString::new(p.as_os_str().as_bytes()).map_err(io::Error::other)
+}
