@@ -190,7 +190,7 @@ impl<S: Sandbox> Judge<S> {
                 )
             })?,
         };
-        if !lang.available_on_host() {
+        if self.submissions.uses_host_toolchains() && !lang.available_on_host() {
             return Err(JudgeError::LanguageUnavailable(lang.id.clone()));
         }
         let size: u64 = files.iter().map(|f| f.contents.len() as u64).sum();

@@ -1,13 +1,16 @@
 //! `codehub judge`: judge source files on a problem package.
 
-use super::SandboxArgs;
+use super::{Backend, SandboxArgs};
 use anyhow::Context;
 use codehub_engine::Verdict;
 use codehub_judge::judge::JudgeOptions;
+use codehub_judge::judge::{Judge, JudgeReport};
 use codehub_judge::language::SourceFile;
 use codehub_judge::package::Problem;
+use codehub_judge::sandbox::Sandbox;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Arguments of `codehub judge`.
 #[derive(Debug, clap::Args)]
@@ -45,14 +48,35 @@ pub async fn run(args: JudgeArgs) -> anyhow::Result<ExitCode> {
             .into_owned();
         files.push(SourceFile { name, contents });
     }
-    let judge = args.sandbox.judge()?;
     let options = JudgeOptions {
         run_all_tests: args.all_tests,
         progress: None,
     };
-    let report = judge
-        .judge(&problem, &files, args.language.as_deref(), &options)
-        .await?;
+    let (backend, languages) = args.sandbox.backend().await?;
+    let languages = Arc::new(languages);
+    let language = args.language.as_deref();
+    let report = match backend {
+        Backend::Native(s, v) => {
+            judge_with(
+                Judge::new(s, v, languages),
+                &problem,
+                &files,
+                language,
+                &options,
+            )
+            .await?
+        }
+        Backend::Docker(s, v) => {
+            judge_with(
+                Judge::new(s, v, languages),
+                &problem,
+                &files,
+                language,
+                &options,
+            )
+            .await?
+        }
+    };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
@@ -88,4 +112,14 @@ pub async fn run(args: JudgeArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+async fn judge_with<S: Sandbox>(
+    judge: Judge<S>,
+    problem: &Problem,
+    files: &[SourceFile],
+    language: Option<&str>,
+    options: &JudgeOptions,
+) -> anyhow::Result<JudgeReport> {
+    Ok(judge.judge(problem, files, language, options).await?)
 }

@@ -1,6 +1,7 @@
 //! `codehub languages`: the language table with the versions found in the sandbox.
 
-use super::SandboxArgs;
+use super::{Backend, SandboxArgs};
+use codehub_judge::language::{Language, LanguageTable};
 use codehub_judge::sandbox::{Environment, RunSpec, Sandbox};
 use serde::Serialize;
 use std::process::ExitCode;
@@ -26,35 +27,11 @@ struct Row {
 
 /// Runs `codehub languages`.
 pub async fn run(args: LanguagesArgs) -> anyhow::Result<ExitCode> {
-    let table = args.sandbox.language_table()?;
-    let sandbox = args.sandbox.native(&table)?;
-    let mut rows = Vec::new();
-    for lang in table.iter() {
-        let available = lang.available_on_host();
-        let version = if available {
-            let env = sandbox.acquire().await?;
-            let mut spec = RunSpec::new(lang.version.clone());
-            spec.limits.cpu_time = std::time::Duration::from_secs(10);
-            spec.limits.wall_time = std::time::Duration::from_secs(20);
-            spec.limits.memory_bytes = 1 << 30;
-            spec.limits.processes = 128;
-            let r = env.run(spec).await?;
-            let text = [r.stdout, r.stderr].concat();
-            String::from_utf8_lossy(&text)
-                .lines()
-                .find(|l| !l.trim().is_empty())
-                .map(|l| l.trim().to_owned())
-        } else {
-            None
-        };
-        rows.push(Row {
-            id: lang.id.clone(),
-            name: lang.name.clone(),
-            extensions: lang.extensions.clone(),
-            available: available && version.is_some(),
-            version,
-        });
-    }
+    let (backend, table) = args.sandbox.backend().await?;
+    let rows = match backend {
+        Backend::Native(s, _) => rows(&s, &table).await?,
+        Backend::Docker(s, _) => rows(&s, &table).await?,
+    };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&rows)?);
     } else {
@@ -73,4 +50,46 @@ pub async fn run(args: LanguagesArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Each language with the version its toolchain reports inside `sandbox`.
+async fn rows<S: Sandbox>(sandbox: &S, table: &LanguageTable) -> anyhow::Result<Vec<Row>> {
+    let mut rows = Vec::new();
+    for lang in table.iter() {
+        let version = version(sandbox, lang).await?;
+        rows.push(Row {
+            id: lang.id.clone(),
+            name: lang.name.clone(),
+            extensions: lang.extensions.clone(),
+            available: version.is_some(),
+            version,
+        });
+    }
+    Ok(rows)
+}
+
+/// The first line the version command prints in the sandbox, if the toolchain is there.
+async fn version<S: Sandbox>(sandbox: &S, lang: &Language) -> anyhow::Result<Option<String>> {
+    let env = sandbox.acquire().await?;
+    let mut spec = RunSpec::new(lang.version.clone());
+    spec.limits.cpu_time = std::time::Duration::from_secs(10);
+    spec.limits.wall_time = std::time::Duration::from_secs(20);
+    spec.limits.memory_bytes = 1 << 30;
+    spec.limits.processes = 128;
+    let r = match env.run(spec).await {
+        Ok(r) => r,
+        // The program does not exist in this sandbox: the language is unavailable.
+        Err(codehub_judge::sandbox::SandboxError::Protocol(m)) if m.contains("cannot start") => {
+            return Ok(None);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if !r.status.success() {
+        return Ok(None);
+    }
+    let text = [r.stdout, r.stderr].concat();
+    Ok(String::from_utf8_lossy(&text)
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .map(|l| l.trim().to_owned()))
 }

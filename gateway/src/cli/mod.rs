@@ -7,15 +7,16 @@ mod verify;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
-use codehub_judge::judge::Judge;
 use codehub_judge::language::LanguageTable;
+use codehub_judge::sandbox::docker::{DockerConfig, DockerSandbox};
 use codehub_judge::sandbox::native::{KeeperCommand, NativeConfig, NativeSandbox};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 /// The hidden first argument that turns `codehub` into a sandbox keeper.
 pub const KEEPER_ARG: &str = "__sandbox-keeper";
+/// The hidden first argument that turns `codehub` into a Docker sandbox runner.
+pub const RUNNER_ARG: &str = "__sandbox-runner";
 
 /// CodeHub: a real-time programming-contest engine.
 #[derive(Debug, Parser)]
@@ -42,6 +43,16 @@ enum Command {
 pub enum SandboxKind {
     /// Linux namespaces + cgroups on this host (needs root).
     Native,
+    /// Hardened Docker containers (needs the Docker daemon and the judge runtime image).
+    Docker,
+}
+
+/// The sandboxes a judge uses: one pool for submissions, one for validators.
+pub enum Backend {
+    /// Native pools.
+    Native(NativeSandbox, NativeSandbox),
+    /// Docker pools.
+    Docker(DockerSandbox, DockerSandbox),
 }
 
 /// Options shared by every command that runs code.
@@ -90,16 +101,28 @@ impl SandboxArgs {
         Ok(NativeSandbox::new(config)?)
     }
 
-    /// Builds the judge.
-    pub(crate) fn judge(&self) -> anyhow::Result<Judge<NativeSandbox>> {
+    /// Builds a Docker sandbox pool running this binary as the in-container runner.
+    async fn docker(&self) -> anyhow::Result<DockerSandbox> {
+        let runner = KeeperCommand {
+            program: std::env::current_exe().context("cannot find the codehub executable")?,
+            args: vec![RUNNER_ARG.to_owned()],
+        };
+        let mut config = DockerConfig::new(runner);
+        config.max_containers = self.parallelism();
+        config.pool_size = self.parallelism();
+        Ok(DockerSandbox::new(config).await?)
+    }
+
+    /// Builds the sandboxes of the chosen backend (and the language table).
+    pub(crate) async fn backend(&self) -> anyhow::Result<(Backend, LanguageTable)> {
         let languages = self.language_table()?;
-        match self.sandbox {
+        let backend = match self.sandbox {
             SandboxKind::Native => {
-                let submissions = self.native(&languages)?;
-                let validators = self.native(&languages)?;
-                Ok(Judge::new(submissions, validators, Arc::new(languages)))
+                Backend::Native(self.native(&languages)?, self.native(&languages)?)
             }
-        }
+            SandboxKind::Docker => Backend::Docker(self.docker().await?, self.docker().await?),
+        };
+        Ok((backend, languages))
     }
 }
 

@@ -1,12 +1,14 @@
 //! `codehub serve`: the contest server on embedded defaults (SQLite in the data dir,
 //! in-process fan-out, native sandbox, local blobs), or PostgreSQL with `DATABASE_URL`.
 
-use super::SandboxArgs;
+use super::{Backend, SandboxArgs};
 use crate::app::{AppInner, AppState, router};
 use crate::auth::AuthKeys;
 use crate::blobs::LocalBlobs;
 use anyhow::Context;
 use codehub_engine::actors::{Engine, EngineConfig};
+use codehub_engine::ports::judging::JudgeService;
+use codehub_judge::judge::Judge;
 use codehub_judge::service::SandboxedJudge;
 use codehub_store::SqlStore;
 use rand::RngCore;
@@ -116,8 +118,18 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| "cannot open the database")?,
     );
     let blobs = Arc::new(LocalBlobs::new(data_dir.join("blobs"))?);
-    let judge = Arc::new(SandboxedJudge::new(args.sandbox.judge()?, blobs.clone()));
-    let languages = Arc::new(judge.inner().languages().clone());
+    let (backend, languages) = args.sandbox.backend().await?;
+    let languages = Arc::new(languages);
+    let judge: Arc<dyn JudgeService> = match backend {
+        Backend::Native(s, v) => Arc::new(SandboxedJudge::new(
+            Judge::new(s, v, languages.clone()),
+            blobs.clone(),
+        )),
+        Backend::Docker(s, v) => Arc::new(SandboxedJudge::new(
+            Judge::new(s, v, languages.clone()),
+            blobs.clone(),
+        )),
+    };
     let config = EngineConfig {
         judges: args.sandbox.parallelism(),
         rate: codehub_engine::actors::user::RateLimit {

@@ -1,10 +1,12 @@
 //! `codehub verify-problem`: check a package's own submissions get their verdicts.
 
-use super::SandboxArgs;
+use super::{Backend, SandboxArgs};
+use codehub_judge::judge::Judge;
 use codehub_judge::package::Problem;
 use codehub_judge::verify::verify_problem;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Arguments of `codehub verify-problem`.
 #[derive(Debug, clap::Args)]
@@ -23,8 +25,17 @@ pub struct VerifyArgs {
 /// 1 on any mismatch, 2 on an error.
 pub async fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let problem = Problem::load(&args.problem)?;
-    let judge = args.sandbox.judge()?;
-    let report = verify_problem(&judge, &problem, args.sandbox.parallelism()).await?;
+    let (backend, languages) = args.sandbox.backend().await?;
+    let languages = Arc::new(languages);
+    let parallel = args.sandbox.parallelism();
+    let report = match backend {
+        Backend::Native(s, v) => {
+            verify_problem(&Judge::new(s, v, languages), &problem, parallel).await?
+        }
+        Backend::Docker(s, v) => {
+            verify_problem(&Judge::new(s, v, languages), &problem, parallel).await?
+        }
+    };
     let mismatches = report.mismatches().count();
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);

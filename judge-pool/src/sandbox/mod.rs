@@ -10,8 +10,10 @@
 //! watching and hoping. A [`RunResult`] reports what the kernel measured and which limit,
 //! if any, stopped the program; turning that into a verdict is the judge's job.
 //!
-//! Backends: [`native`] (Linux namespaces + cgroup v1, the embedded default).
+//! Backends: [`native`] (Linux namespaces + cgroup v1, the embedded default) and
+//! [`docker`] (hardened containers through bollard, for production).
 
+pub mod docker;
 pub mod native;
 pub(crate) mod process;
 
@@ -221,6 +223,12 @@ pub trait Sandbox: Send + Sync + 'static {
 
     /// A short name of the backend (`native`, `docker`).
     fn backend(&self) -> &'static str;
+
+    /// Whether programs run from this host's file system (so a toolchain missing on the
+    /// host is missing in the sandbox); `false` for image-based backends.
+    fn uses_host_toolchains(&self) -> bool {
+        true
+    }
 
     /// Takes a fresh environment, waiting while all are busy.
     ///

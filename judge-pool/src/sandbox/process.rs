@@ -327,3 +327,31 @@ fn err(context: &str) -> impl FnOnce(io::Error) -> io::Error + '_ {
 fn c_path(p: &Path) -> io::Result<CString> {
     CString::new(p.as_os_str().as_bytes()).map_err(io::Error::other)
 }
+
+/// How a reported run ended, and the limit that stopped it: the same reading for every
+/// backend.
+pub(crate) fn outcome(
+    report: &RunReport,
+    limits: &super::RunLimits,
+    stdout_truncated: bool,
+) -> (super::ExitStatus, Option<super::LimitHit>, Duration) {
+    use super::{ExitStatus, LimitHit};
+    let status = match (report.exit_code, report.signal) {
+        (Some(code), _) => ExitStatus::Exited(code),
+        (None, Some(sig)) => ExitStatus::Signaled(sig),
+        (None, None) => ExitStatus::Signaled(libc::SIGKILL),
+    };
+    let cpu_time = Duration::from_nanos(report.cpu_ns);
+    let limit_hit = match report.killed {
+        Some(Killed::CpuTime) => Some(LimitHit::CpuTime),
+        Some(Killed::WallTime) => Some(LimitHit::WallTime),
+        None if report.oom_kills > 0 => Some(LimitHit::Memory),
+        None if status == ExitStatus::Signaled(libc::SIGXCPU) => Some(LimitHit::CpuTime),
+        None if status == ExitStatus::Signaled(libc::SIGXFSZ) || stdout_truncated => {
+            Some(LimitHit::Output)
+        }
+        None if cpu_time > limits.cpu_time => Some(LimitHit::CpuTime),
+        None => None,
+    };
+    (status, limit_hit, cpu_time)
+}

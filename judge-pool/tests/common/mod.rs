@@ -26,3 +26,29 @@ pub fn native_sandbox(slots: usize) -> NativeSandbox {
 pub fn problems_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/problems")
 }
+
+/// A Docker sandbox, or `None` (with a note) when Docker is not usable here. With
+/// `CODEHUB_REQUIRE_DOCKER=1` (set by `scripts/test` when `docker info` works) a missing
+/// Docker fails the test instead.
+pub async fn docker_sandbox(
+    containers: usize,
+) -> Option<codehub_judge::sandbox::docker::DockerSandbox> {
+    use codehub_judge::sandbox::docker::{DockerConfig, DockerSandbox};
+    let runner = KeeperCommand {
+        program: PathBuf::from(env!("CARGO_BIN_EXE_codehub-sandbox-keeper")),
+        args: vec!["--runner".into()],
+    };
+    let mut config = DockerConfig::new(runner);
+    config.max_containers = containers;
+    config.pool_size = containers;
+    match DockerSandbox::new(config).await {
+        Ok(s) => Some(s),
+        Err(e) if std::env::var("CODEHUB_REQUIRE_DOCKER").is_ok_and(|v| v == "1") => {
+            panic!("docker is required here: {e}")
+        }
+        Err(e) => {
+            eprintln!("docker: SKIPPED ({e})");
+            None
+        }
+    }
+}

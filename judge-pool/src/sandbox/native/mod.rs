@@ -21,8 +21,7 @@ pub mod protocol;
 use self::cgroup::SlotCgroup;
 use self::protocol::{Channel, KeeperConfig, Message, RunRequest, SANDBOX_UID};
 use super::{
-    Environment, ExitStatus, LimitHit, RunResult, RunSpec, Sandbox, SandboxError, Stdin, Stdout,
-    check_relative,
+    Environment, RunResult, RunSpec, Sandbox, SandboxError, Stdin, Stdout, check_relative,
 };
 use nix::sys::socket::{AddressFamily, SockFlag, SockType, setsockopt, socketpair, sockopt};
 use nix::sys::time::TimeVal;
@@ -437,23 +436,8 @@ impl Slot {
             None => (Vec::new(), false),
         };
         let (stderr, stderr_truncated) = read_capture(&stderr_capture, limits.stderr_bytes)?;
-        let status = match (report.exit_code, report.signal) {
-            (Some(code), _) => ExitStatus::Exited(code),
-            (None, Some(sig)) => ExitStatus::Signaled(sig),
-            (None, None) => ExitStatus::Signaled(libc::SIGKILL),
-        };
-        let cpu_time = Duration::from_nanos(report.cpu_ns);
-        let limit_hit = match report.killed {
-            Some(protocol::Killed::CpuTime) => Some(LimitHit::CpuTime),
-            Some(protocol::Killed::WallTime) => Some(LimitHit::WallTime),
-            None if report.oom_kills > 0 => Some(LimitHit::Memory),
-            None if status == ExitStatus::Signaled(libc::SIGXCPU) => Some(LimitHit::CpuTime),
-            None if status == ExitStatus::Signaled(libc::SIGXFSZ) || stdout_truncated => {
-                Some(LimitHit::Output)
-            }
-            None if cpu_time > limits.cpu_time => Some(LimitHit::CpuTime),
-            None => None,
-        };
+        let (status, limit_hit, cpu_time) =
+            crate::sandbox::process::outcome(&report, &limits, stdout_truncated);
         Ok(RunResult {
             status,
             limit_hit,

@@ -1,0 +1,194 @@
+//! The runner: pid 1 of a judge container. It serves [`Request`]s arriving on its stdin
+//! (the container's attached stdin) and answers on its stdout, running programs with
+//! [`process::run`], so a run inside a warm container costs one fork + exec, and its
+//! accounting (CPU from the container's `cpuacct`, peak RSS from `wait4`, OOM kills from
+//! `memory.oom_control`) covers the run only, never the container's start-up.
+//!
+//! The runner itself is unprivileged (the container's non-root user, no capabilities),
+//! non-dumpable, and exits when its stdin closes; Docker then stops the container.
+
+use super::wire::{Request, Response, read_frame, write_frame};
+use crate::sandbox::check_relative;
+use crate::sandbox::process::{self, Accounting, ChildSetup};
+use std::fs;
+use std::io::{self, BufReader, Read, Seek, Write};
+use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+const WORK: &str = "/work";
+const TMP: &str = "/tmp";
+
+/// Serves requests until stdin closes, then exits.
+pub fn runner_main() -> ! {
+    // SAFETY: plain prctl: no ptrace or /proc peeking at the runner by the programs.
+    unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0) };
+    let open = |p: &str| fs::File::open(p).ok().map(OwnedFd::from);
+    let cpu = open("/sys/fs/cgroup/cpuacct/cpuacct.usage")
+        .or_else(|| open("/sys/fs/cgroup/cpuacct,cpu/cpuacct.usage"));
+    let oom = open("/sys/fs/cgroup/memory/memory.oom_control");
+    let acct = Accounting {
+        cpu_usage: cpu.as_ref(),
+        memory_peak: None,
+        oom_control: oom.as_ref(),
+    };
+    let mut input = BufReader::new(io::stdin().lock());
+    // SAFETY: fd 1 is our stdout; wrapping it avoids Rust's line buffering.
+    let mut output = std::mem::ManuallyDrop::new(unsafe { fs::File::from_raw_fd(1) });
+    loop {
+        let (req, payload): (Request, Vec<u8>) = match read_frame(&mut input) {
+            Ok(Some(frame)) => frame,
+            Ok(None) => std::process::exit(0),
+            Err(e) => {
+                eprintln!("codehub runner: {e}");
+                std::process::exit(1);
+            }
+        };
+        let (resp, data) = match handle(req, payload, &acct) {
+            Ok(answer) => answer,
+            Err(e) => (Response::failed(e.to_string()), Vec::new()),
+        };
+        if write_frame(&mut *output, &resp, &data).is_err() {
+            std::process::exit(1);
+        }
+    }
+}
+
+fn work_path(rel: &str) -> io::Result<PathBuf> {
+    check_relative(rel).map_err(|e| io::Error::other(e.to_string()))?;
+    Ok(Path::new(WORK).join(rel))
+}
+
+fn empty_dir(dir: &Path) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            fs::remove_dir_all(entry.path())?;
+        } else {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+fn memfd(name: &str) -> io::Result<fs::File> {
+    let name = std::ffi::CString::new(name).expect("no nul");
+    nix::sys::memfd::memfd_create(&name, nix::sys::memfd::MemFdCreateFlag::MFD_CLOEXEC)
+        .map(fs::File::from)
+        .map_err(io::Error::from)
+}
+
+fn read_capped(f: &mut fs::File, max: u64) -> io::Result<(Vec<u8>, u64)> {
+    let total = f.metadata()?.len();
+    f.rewind()?;
+    let mut buf = Vec::new();
+    f.take(max).read_to_end(&mut buf)?;
+    Ok((buf, total))
+}
+
+fn handle(req: Request, payload: Vec<u8>, acct: &Accounting) -> io::Result<(Response, Vec<u8>)> {
+    match req {
+        Request::Put { path, executable } => {
+            let p = work_path(&path)?;
+            if let Some(parent) = p.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            let _ = fs::remove_file(&p);
+            fs::write(&p, &payload)?;
+            let mode = if executable { 0o755 } else { 0o644 };
+            fs::set_permissions(&p, fs::Permissions::from_mode(mode))?;
+            Ok((Response::ok(), Vec::new()))
+        }
+        Request::Get { path, max } => {
+            let p = work_path(&path)?;
+            let mut f = fs::File::open(&p)?;
+            if !f.metadata()?.is_file() {
+                return Err(io::Error::other(format!("{path} is not a regular file")));
+            }
+            let mut buf = Vec::new();
+            (&mut f).take(max).read_to_end(&mut buf)?;
+            Ok((Response::ok(), buf))
+        }
+        Request::List => {
+            let mut files = Vec::new();
+            let mut stack = vec![PathBuf::from(WORK)];
+            while let Some(dir) = stack.pop() {
+                for entry in fs::read_dir(&dir)? {
+                    let entry = entry?;
+                    let ft = entry.file_type()?;
+                    if ft.is_dir() {
+                        stack.push(entry.path());
+                    } else if ft.is_file() {
+                        let rel = entry
+                            .path()
+                            .strip_prefix(WORK)
+                            .map(Path::to_owned)
+                            .unwrap_or_default();
+                        files.push(rel.to_string_lossy().into_owned());
+                    }
+                }
+            }
+            files.sort();
+            Ok((
+                Response {
+                    files,
+                    ..Response::ok()
+                },
+                Vec::new(),
+            ))
+        }
+        Request::Mkdir { path } => {
+            let p = work_path(&path)?;
+            if let Ok(meta) = fs::symlink_metadata(&p) {
+                if meta.is_dir() {
+                    fs::remove_dir_all(&p)?;
+                } else {
+                    fs::remove_file(&p)?;
+                }
+            }
+            fs::create_dir_all(&p)?;
+            Ok((Response::ok(), Vec::new()))
+        }
+        Request::Clear => {
+            empty_dir(Path::new(WORK))?;
+            empty_dir(Path::new(TMP))?;
+            Ok((Response::ok(), Vec::new()))
+        }
+        Request::Run {
+            req,
+            output_bytes,
+            stderr_bytes,
+        } => {
+            let mut stdin = memfd("stdin")?;
+            stdin.write_all(&payload)?;
+            stdin.rewind()?;
+            let mut stdout = memfd("stdout")?;
+            let mut stderr = memfd("stderr")?;
+            let fds = [
+                OwnedFd::from(stdin),
+                OwnedFd::from(stdout.try_clone()?),
+                OwnedFd::from(stderr.try_clone()?),
+            ];
+            let setup = ChildSetup {
+                join_cgroups: &[],
+                drop_to: None,
+            };
+            let report = process::run(0, &req, &fds, &setup, acct)?;
+            drop(fds);
+            let (mut out, stdout_total) = read_capped(&mut stdout, output_bytes)?;
+            let (err, stderr_total) = read_capped(&mut stderr, stderr_bytes)?;
+            let stdout_len = out.len() as u64;
+            out.extend_from_slice(&err);
+            Ok((
+                Response {
+                    report: Some(report),
+                    stdout_len,
+                    stdout_total,
+                    stderr_total,
+                    ..Response::ok()
+                },
+                out,
+            ))
+        }
+    }
+}

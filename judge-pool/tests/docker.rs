@@ -1,0 +1,121 @@
+//! The Docker sandbox on a real engine: hardening, limits, accounting, cleanup.
+
+mod common;
+
+use codehub_judge::sandbox::{Environment, ExitStatus, LimitHit, RunSpec, Sandbox};
+use std::time::Duration;
+
+fn sh(script: &str) -> RunSpec {
+    RunSpec::new(vec!["/bin/sh".into(), "-c".into(), script.into()])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn containers_are_hardened_and_isolated() {
+    let Some(sandbox) = common::docker_sandbox(1).await else {
+        return;
+    };
+    let env = sandbox.acquire().await.unwrap();
+    let r = env
+        .run(sh(
+            "id -u; hostname; pwd; cat /proc/self/status | grep CapEff; \
+                 touch /usr/x 2>/dev/null && echo USR; touch /x 2>/dev/null && echo ROOT; \
+                 cat /etc/shadow 2>/dev/null && echo SHADOW; ls /sys/class/net; env | sort",
+        ))
+        .await
+        .unwrap();
+    let out = String::from_utf8_lossy(&r.stdout);
+    assert_eq!(
+        r.status,
+        ExitStatus::Exited(0),
+        "{out} {}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "62001");
+    assert_eq!(lines[1], "codehub");
+    assert_eq!(lines[2], "/work");
+    assert!(
+        lines[3].ends_with("0000000000000000"),
+        "no capabilities: {}",
+        lines[3]
+    );
+    assert!(
+        !out.contains("USR") && !out.contains("ROOT") && !out.contains("SHADOW"),
+        "{out}"
+    );
+    assert!(
+        out.lines().any(|l| l == "lo") && !out.contains("eth0"),
+        "no network: {out}"
+    );
+    assert!(
+        !out.contains("CODEHUB") && !out.contains("CARGO"),
+        "no host environment: {out}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_limits_and_accounting_work_in_containers() {
+    let Some(sandbox) = common::docker_sandbox(1).await else {
+        return;
+    };
+    let env = sandbox.acquire().await.unwrap();
+    env.write_file("d/in.txt", b"hello\n", false).await.unwrap();
+    let r = env
+        .run(sh("cat d/in.txt; echo made > d/out.txt"))
+        .await
+        .unwrap();
+    assert_eq!(r.stdout, b"hello\n");
+    assert_eq!(env.read_file("d/out.txt", 100).await.unwrap(), b"made\n");
+    assert_eq!(env.list_files().await.unwrap(), ["d/in.txt", "d/out.txt"]);
+
+    let mut spin = sh("while :; do :; done");
+    spin.limits.cpu_time = Duration::from_millis(300);
+    let r = env.run(spin).await.unwrap();
+    assert_eq!(r.limit_hit, Some(LimitHit::CpuTime));
+    assert!(
+        r.cpu_time >= Duration::from_millis(300) && r.cpu_time < Duration::from_secs(2),
+        "{:?}",
+        r.cpu_time
+    );
+
+    let mut sleeper = sh("sleep 10");
+    sleeper.limits.wall_time = Duration::from_millis(300);
+    assert_eq!(
+        env.run(sleeper).await.unwrap().limit_hit,
+        Some(LimitHit::WallTime)
+    );
+
+    let mut flood = sh("yes");
+    flood.limits.output_bytes = 1 << 20;
+    let r = env.run(flood).await.unwrap();
+    assert_eq!(
+        (r.limit_hit, r.stdout.len()),
+        (Some(LimitHit::Output), 1 << 20)
+    );
+
+    let mut hog = RunSpec::new(vec![
+        "python3".into(),
+        "-c".into(),
+        "x = bytearray(512 << 20)\nfor i in range(0, len(x), 4096): x[i] = 1".into(),
+    ]);
+    hog.limits.memory_bytes = 64 << 20;
+    hog.limits.cpu_time = Duration::from_secs(5);
+    hog.limits.wall_time = Duration::from_secs(10);
+    let r = env.run(hog).await.unwrap();
+    assert_eq!(r.limit_hit, Some(LimitHit::Memory), "{r:?}");
+
+    let r = env
+        .run(sh("(setsid sleep 100 &); sleep 100 & echo started"))
+        .await
+        .unwrap();
+    assert_eq!(r.stdout, b"started\n");
+    let r = env.run(sh("ls /proc | grep -c '^[0-9]'")).await.unwrap();
+    assert!(
+        String::from_utf8_lossy(&r.stdout)
+            .trim()
+            .parse::<u32>()
+            .unwrap()
+            <= 4,
+        "nothing survives a run"
+    );
+}
