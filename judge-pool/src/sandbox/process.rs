@@ -23,6 +23,18 @@ pub struct ChildSetup<'a> {
     pub drop_to: Option<u32>,
 }
 
+/// Extra descriptors the supervising loop serves while the program runs (the Docker
+/// runner relays an interactive program's stdin and stdout through them).
+pub trait Relay {
+    /// Descriptors to poll, with the events of interest.
+    fn interest(&self) -> Vec<libc::pollfd>;
+    /// Handles the polled descriptors (those in `interest`, with `revents` filled in).
+    ///
+    /// # Errors
+    /// A broken relay ends the run as a sandbox failure.
+    fn ready(&mut self, polled: &[libc::pollfd]) -> io::Result<()>;
+}
+
 /// Where usage is read from.
 pub struct Accounting<'a> {
     /// `cpuacct.usage` of the run's cgroup (else: rusage of reaped children).
@@ -106,6 +118,7 @@ pub fn run(
     fds: &[OwnedFd],
     setup: &ChildSetup,
     acct: &Accounting,
+    mut relay: Option<&mut dyn Relay>,
 ) -> io::Result<RunReport> {
     if fds.len() != 3 || req.argv.is_empty() {
         return Err(io::Error::other("run needs argv and three descriptors"));
@@ -225,7 +238,7 @@ pub fn run(
             break;
         }
         let timeout = (wall_limit - elapsed).min(Duration::from_millis(10));
-        let mut pfds = [
+        let mut pfds = vec![
             libc::pollfd {
                 fd: pidfd,
                 events: libc::POLLIN,
@@ -237,8 +250,27 @@ pub fn run(
                 revents: 0,
             },
         ];
+        if let Some(r) = relay.as_deref() {
+            pfds.extend(r.interest());
+        }
         // SAFETY: valid pollfd array.
-        let n = unsafe { libc::poll(pfds.as_mut_ptr(), 2, timeout.as_millis().max(1) as i32) };
+        let n = unsafe {
+            libc::poll(
+                pfds.as_mut_ptr(),
+                pfds.len() as libc::nfds_t,
+                timeout.as_millis().max(1) as i32,
+            )
+        };
+        if n > 0 {
+            if let Some(r) = relay.as_deref_mut() {
+                if let Err(e) = r.ready(&pfds[2..]) {
+                    // SAFETY: plain syscall; the run cannot go on without its relay.
+                    unsafe { libc::kill(-1, libc::SIGKILL) };
+                    kill_all_and_reap();
+                    return Err(e);
+                }
+            }
+        }
         if n > 0 && pfds[0].revents != 0 {
             break;
         }

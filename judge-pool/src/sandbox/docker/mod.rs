@@ -555,6 +555,75 @@ impl Drop for DockerEnv {
 
 const FILE_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// Runs an interactive program: bytes from `from_judge` go to its stdin, its stdout goes
+/// to `to_judge`, live, until the runner's final answer.
+async fn relay(
+    conn: &mut Conn,
+    request: Request,
+    from_judge: std::os::fd::OwnedFd,
+    to_judge: std::os::fd::OwnedFd,
+) -> Result<(Response, Vec<u8>), SandboxError> {
+    use tokio::io::AsyncReadExt;
+    use tokio::net::unix::pipe;
+    let pipe_err = |e| SandboxError::io("interactive pipe", e);
+    let mut from_judge = pipe::Receiver::from_owned_fd(from_judge).map_err(pipe_err)?;
+    let mut to_judge = Some(pipe::Sender::from_owned_fd(to_judge).map_err(pipe_err)?);
+    let Conn {
+        input,
+        output,
+        decoder,
+    } = conn;
+    let write_err = |e| SandboxError::io("write to the runner", e);
+    input
+        .write_all(&wire::encode(&request, &[]))
+        .await
+        .map_err(write_err)?;
+    input.flush().await.map_err(write_err)?;
+    let mut buf = vec![0u8; 64 << 10];
+    let mut input_open = true;
+    loop {
+        while let Some((resp, data)) = decoder
+            .next::<Response>()
+            .map_err(|e| SandboxError::io("runner frame", e))?
+        {
+            if !resp.chunk {
+                if let Some(e) = &resp.error {
+                    return Err(SandboxError::Protocol(format!("runner: {e}")));
+                }
+                return Ok((resp, data));
+            }
+            if let Some(w) = to_judge.as_mut()
+                && w.write_all(&data).await.is_err()
+            {
+                // The other side stopped reading: later output has nowhere to go.
+                to_judge = None;
+            }
+        }
+        tokio::select! {
+            n = from_judge.read(&mut buf), if input_open => {
+                let frame = match n {
+                    Ok(0) | Err(_) => {
+                        input_open = false;
+                        wire::encode(&Request::Eof, &[])
+                    }
+                    Ok(n) => wire::encode(&Request::Data, &buf[..n]),
+                };
+                input.write_all(&frame).await.map_err(write_err)?;
+                input.flush().await.map_err(write_err)?;
+            }
+            item = output.next() => match item {
+                Some(Ok(LogOutput::StdOut { message })) => decoder.push(&message),
+                Some(Ok(LogOutput::StdErr { message })) => {
+                    tracing::warn!(runner = %String::from_utf8_lossy(&message).trim(), "docker runner says");
+                }
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return Err(unavailable(e)),
+                None => return Err(SandboxError::Protocol("docker runner connection closed".into())),
+            },
+        }
+    }
+}
+
 impl Environment for DockerEnv {
     async fn write_file(
         &self,
@@ -608,22 +677,23 @@ impl Environment for DockerEnv {
 
     async fn run(&self, spec: RunSpec) -> Result<RunResult, SandboxError> {
         let limits = spec.limits.clone();
-        let input = match spec.stdin {
-            Stdin::Null => Vec::new(),
-            Stdin::File(p) => tokio::fs::read(&p)
-                .await
-                .map_err(|e| SandboxError::io(format!("read {}", p.display()), e))?,
-            Stdin::Pipe(_) => {
+        let (input, interactive) = match (spec.stdin, spec.stdout) {
+            (Stdin::Pipe(from_judge), Stdout::Pipe(to_judge)) => {
+                (Vec::new(), Some((from_judge, to_judge)))
+            }
+            (Stdin::Pipe(_), _) | (_, Stdout::Pipe(_)) => {
                 return Err(SandboxError::Unavailable(
-                    "the docker sandbox does not connect programs by pipes (interactive problems need the native sandbox)".into(),
+                    "the docker sandbox pipes stdin and stdout together (interactive runs) or not at all".into(),
                 ));
             }
+            (Stdin::Null, _) => (Vec::new(), None),
+            (Stdin::File(p), _) => {
+                let data = tokio::fs::read(&p)
+                    .await
+                    .map_err(|e| SandboxError::io(format!("read {}", p.display()), e))?;
+                (data, None)
+            }
         };
-        if matches!(spec.stdout, Stdout::Pipe(_)) {
-            return Err(SandboxError::Unavailable(
-                "the docker sandbox does not connect programs by pipes (interactive problems need the native sandbox)".into(),
-            ));
-        }
         // The container's memory limit is the run's (plus the runner's own slack).
         let c = self.container();
         if c.memory.load(Ordering::Relaxed) != limits.memory_bytes {
@@ -655,14 +725,29 @@ impl Environment for DockerEnv {
             // container's processes of the same uid on the host.
             processes: 1 << 16,
         };
-        let request = Request::Run {
-            req,
-            output_bytes: limits.output_bytes,
-            stderr_bytes: limits.stderr_bytes,
+        let timeout = limits.wall_time + Duration::from_secs(30);
+        let (resp, data) = match interactive {
+            None => {
+                let request = Request::Run {
+                    req,
+                    output_bytes: limits.output_bytes,
+                    stderr_bytes: limits.stderr_bytes,
+                };
+                self.call(&request, &input, timeout).await?
+            }
+            Some((from_judge, to_judge)) => {
+                let request = Request::RunInteractive {
+                    req,
+                    stderr_bytes: limits.stderr_bytes,
+                };
+                let mut conn = self.container().conn.lock().await;
+                tokio::time::timeout(timeout, relay(&mut conn, request, from_judge, to_judge))
+                    .await
+                    .map_err(|_| {
+                        SandboxError::Protocol("docker runner connection timed out".into())
+                    })??
+            }
         };
-        let (resp, data) = self
-            .call(&request, &input, limits.wall_time + Duration::from_secs(30))
-            .await?;
         let report = resp
             .report
             .ok_or_else(|| SandboxError::Protocol("run without a report".into()))?;

@@ -7,11 +7,14 @@
 //! The runner itself is unprivileged (the container's non-root user, no capabilities),
 //! non-dumpable, and exits when its stdin closes; Docker then stops the container.
 
-use super::wire::{Request, Response, read_frame, write_frame};
+use super::wire::{Decoder, Request, Response, encode, read_frame, write_frame};
 use crate::sandbox::check_relative;
+use crate::sandbox::native::protocol::RunRequest;
 use crate::sandbox::process::{self, Accounting, ChildSetup};
 use std::fs;
+use std::io::BufRead;
 use std::io::{self, BufReader, Read, Seek, Write};
+use std::os::fd::{AsRawFd, RawFd};
 use std::os::fd::{FromRawFd, OwnedFd};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -44,7 +47,13 @@ pub fn runner_main() -> ! {
                 std::process::exit(1);
             }
         };
-        let (resp, data) = match handle(req, payload, &acct) {
+        let answer = match req {
+            Request::RunInteractive { req, stderr_bytes } => {
+                interactive(&mut input, &mut output, &req, stderr_bytes, &acct)
+            }
+            req => handle(req, payload, &acct),
+        };
+        let (resp, data) = match answer {
             Ok(answer) => answer,
             Err(e) => (Response::failed(e.to_string()), Vec::new()),
         };
@@ -154,6 +163,9 @@ fn handle(req: Request, payload: Vec<u8>, acct: &Accounting) -> io::Result<(Resp
             empty_dir(Path::new(TMP))?;
             Ok((Response::ok(), Vec::new()))
         }
+        Request::RunInteractive { .. } | Request::Data | Request::Eof => Err(io::Error::other(
+            "interactive input outside an interactive run",
+        )),
         Request::Run {
             req,
             output_bytes,
@@ -173,7 +185,7 @@ fn handle(req: Request, payload: Vec<u8>, acct: &Accounting) -> io::Result<(Resp
                 join_cgroups: &[],
                 drop_to: None,
             };
-            let report = process::run(0, &req, &fds, &setup, acct)?;
+            let report = process::run(0, &req, &fds, &setup, acct, None)?;
             drop(fds);
             let (mut out, stdout_total) = read_capped(&mut stdout, output_bytes)?;
             let (err, stderr_total) = read_capped(&mut stderr, stderr_bytes)?;
@@ -191,4 +203,192 @@ fn handle(req: Request, payload: Vec<u8>, acct: &Accounting) -> io::Result<(Resp
             ))
         }
     }
+}
+
+/// Relays an interactive program's stdin and stdout between pipes and the runner's own
+/// stdin/stdout, inside the supervising loop.
+struct Relay<'a> {
+    /// Frames from the judge (input data, end of input).
+    decoder: Decoder,
+    /// Write end of the program's stdin; `None` once closed.
+    to_program: Option<fs::File>,
+    /// Input not yet accepted by the program.
+    pending: Vec<u8>,
+    /// The judge sent the end of the input.
+    input_done: bool,
+    /// Read end of the program's stdout.
+    from_program: fs::File,
+    /// The runner's stdout.
+    out: &'a mut fs::File,
+}
+
+fn set_nonblocking(fd: RawFd) {
+    // SAFETY: plain fcntl on our own descriptor.
+    unsafe {
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK);
+    }
+}
+
+impl Relay<'_> {
+    fn pump_input(&mut self) {
+        let Some(to) = self.to_program.as_mut() else {
+            self.pending.clear();
+            return;
+        };
+        while !self.pending.is_empty() {
+            match to.write(&self.pending) {
+                Ok(n) => {
+                    self.pending.drain(..n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                Err(_) => {
+                    // The program closed its input: what it did not read is dropped.
+                    self.pending.clear();
+                    self.to_program = None;
+                    return;
+                }
+            }
+        }
+        if self.input_done {
+            self.to_program = None;
+        }
+    }
+
+    fn forward_output(&mut self) -> io::Result<bool> {
+        let mut buf = [0u8; 64 << 10];
+        match self.from_program.read(&mut buf) {
+            Ok(0) => Ok(false),
+            Ok(n) => {
+                let chunk = Response {
+                    chunk: true,
+                    ..Response::ok()
+                };
+                self.out.write_all(&encode(&chunk, &buf[..n]))?;
+                self.out.flush()?;
+                Ok(true)
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+impl process::Relay for Relay<'_> {
+    fn interest(&self) -> Vec<libc::pollfd> {
+        let mut fds = vec![libc::pollfd {
+            fd: self.from_program.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        }];
+        if !self.input_done {
+            fds.push(libc::pollfd {
+                fd: 0,
+                events: libc::POLLIN,
+                revents: 0,
+            });
+        }
+        if let (Some(to), false) = (&self.to_program, self.pending.is_empty()) {
+            fds.push(libc::pollfd {
+                fd: to.as_raw_fd(),
+                events: libc::POLLOUT,
+                revents: 0,
+            });
+        }
+        fds
+    }
+
+    fn ready(&mut self, polled: &[libc::pollfd]) -> io::Result<()> {
+        for p in polled.iter().filter(|p| p.revents != 0) {
+            if p.fd == 0 {
+                let mut buf = [0u8; 64 << 10];
+                // SAFETY: valid buffer; poll said fd 0 is readable, so this does not block.
+                let n = unsafe { libc::read(0, buf.as_mut_ptr().cast(), buf.len()) };
+                if n <= 0 {
+                    return Err(io::Error::other("the judge closed the interactive input"));
+                }
+                self.decoder.push(&buf[..n as usize]);
+                while let Some((req, payload)) = self.decoder.next::<Request>()? {
+                    match req {
+                        Request::Data => self.pending.extend_from_slice(&payload),
+                        Request::Eof => self.input_done = true,
+                        _ => {
+                            return Err(io::Error::other(
+                                "unexpected request during an interactive run",
+                            ));
+                        }
+                    }
+                }
+            } else if p.fd == self.from_program.as_raw_fd() {
+                while self.forward_output()? {}
+            }
+        }
+        self.pump_input();
+        Ok(())
+    }
+}
+
+fn pipe() -> io::Result<(fs::File, fs::File)> {
+    let (r, w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?;
+    Ok((fs::File::from(r), fs::File::from(w)))
+}
+
+fn interactive(
+    input: &mut BufReader<io::StdinLock<'static>>,
+    out: &mut fs::File,
+    req: &RunRequest,
+    stderr_bytes: u64,
+    acct: &Accounting,
+) -> io::Result<(Response, Vec<u8>)> {
+    let (stdin_r, stdin_w) = pipe()?;
+    let (stdout_r, stdout_w) = pipe()?;
+    set_nonblocking(stdin_w.as_raw_fd());
+    set_nonblocking(stdout_r.as_raw_fd());
+    let mut stderr = memfd("stderr")?;
+    let mut relay = Relay {
+        decoder: Decoder::default(),
+        to_program: Some(stdin_w),
+        pending: Vec::new(),
+        input_done: false,
+        from_program: stdout_r,
+        out,
+    };
+    // Frames the judge sent right after the request may already be buffered.
+    let buffered = input.buffer().to_vec();
+    input.consume(buffered.len());
+    relay.decoder.push(&buffered);
+    while let Some((req, payload)) = relay.decoder.next::<Request>()? {
+        match req {
+            Request::Data => relay.pending.extend_from_slice(&payload),
+            Request::Eof => relay.input_done = true,
+            _ => {
+                return Err(io::Error::other(
+                    "unexpected request during an interactive run",
+                ));
+            }
+        }
+    }
+    let fds = [
+        OwnedFd::from(stdin_r),
+        OwnedFd::from(stdout_w),
+        OwnedFd::from(stderr.try_clone()?),
+    ];
+    let setup = ChildSetup {
+        join_cgroups: &[],
+        drop_to: None,
+    };
+    let report = process::run(0, req, &fds, &setup, acct, Some(&mut relay))?;
+    drop(fds);
+    // Everything the program wrote before it ended.
+    set_nonblocking(relay.from_program.as_raw_fd());
+    while relay.forward_output()? {}
+    let (err, stderr_total) = read_capped(&mut stderr, stderr_bytes)?;
+    Ok((
+        Response {
+            report: Some(report),
+            stderr_total,
+            ..Response::ok()
+        },
+        err,
+    ))
 }

@@ -38,6 +38,19 @@ pub enum Request {
     },
     /// Empty `/work` and `/tmp`.
     Clear,
+    /// Run a program whose stdin and stdout are relayed live: the judge sends [`Request::Data`]
+    /// and [`Request::Eof`] for its input; the runner answers with chunk responses of its
+    /// output, then the final response (payload: stderr).
+    RunInteractive {
+        /// What to run.
+        req: RunRequest,
+        /// Bytes of stderr returned.
+        stderr_bytes: u64,
+    },
+    /// Input for a running interactive program (the payload).
+    Data,
+    /// The interactive program's input ends.
+    Eof,
     /// Run a program; the payload is its stdin.
     Run {
         /// What to run.
@@ -54,6 +67,9 @@ pub enum Request {
 pub struct Response {
     /// Set when the request failed.
     pub error: Option<String>,
+    /// A chunk of an interactive program's output (the payload), not the final answer.
+    #[serde(default)]
+    pub chunk: bool,
     /// Files (`list`).
     #[serde(default)]
     pub files: Vec<String>,
@@ -75,6 +91,7 @@ impl Response {
     pub fn ok() -> Self {
         Response {
             error: None,
+            chunk: false,
             files: Vec::new(),
             report: None,
             stdout_len: 0,

@@ -398,5 +398,5 @@ fn run(chan: &Channel, req: &RunRequest, fds: &[OwnedFd], cg: &CgroupFds) -> io:
         memory_peak: Some(&cg.memory_peak),
         oom_control: Some(&cg.oom_control),
     };
-    process::run(chan.raw(), req, fds, &setup, &acct)
+    process::run(chan.raw(), req, fds, &setup, &acct, None)
 }
