@@ -16,6 +16,18 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// The suites run one at a time: side by side on two cores, wall-clock limits would
+/// fire on programs that are merely starved.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// A secret in the judge's environment that must never reach a sandbox.
+static CANARY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let canary = format!("CODEHUB_CANARY_{}", std::process::id());
+    // SAFETY: set once, before any sandbox starts; the tests only read it afterwards.
+    unsafe { std::env::set_var("CODEHUB_CANARY_SECRET", &canary) };
+    canary
+});
+
 #[derive(Deserialize)]
 struct Manifest {
     case: Vec<Case>,
@@ -36,8 +48,13 @@ struct Case {
 }
 
 /// Host uid the native sandbox maps its programs to (see `NativeConfig::host_uid_base`).
-fn sandbox_host_uid() -> u32 {
+fn native_host_uid() -> u32 {
     codehub_judge::sandbox::native::NativeConfig::new(common::keeper()).host_uid_base + 1
+}
+
+/// Host uid of programs in Docker containers (see `DockerConfig::uid`).
+fn docker_host_uid() -> u32 {
+    codehub_judge::sandbox::docker::DockerConfig::new(common::keeper()).uid
 }
 
 /// Processes on the host owned by `uid`.
@@ -53,8 +70,9 @@ fn processes_of(uid: u32) -> Vec<String> {
             .and_then(|l| l.split_whitespace().nth(1))
             .and_then(|u| u.parse::<u32>().ok())
             == Some(uid);
-        if owned {
-            let name = status.lines().next().unwrap_or_default().to_owned();
+        let name = status.lines().next().unwrap_or_default().to_owned();
+        // A warm container's pid 1 is the (trusted) runner, waiting for its next job.
+        if owned && name != "Name:\trunner" {
             out.push(format!("{} {name}", entry.file_name().to_string_lossy()));
         }
     }
@@ -62,10 +80,44 @@ fn processes_of(uid: u32) -> Vec<String> {
 }
 
 #[test]
-fn hostile_submissions_are_contained() {
-    let canary = format!("CODEHUB_CANARY_{}", std::process::id());
-    // SAFETY: set before any other thread of this test binary exists (one test here).
-    unsafe { std::env::set_var("CODEHUB_CANARY_SECRET", &canary) };
+fn hostile_submissions_are_contained_by_the_native_sandbox() {
+    let _one_at_a_time = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let _ = &*CANARY;
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let judge = runtime.block_on(async {
+        Judge::new(
+            common::native_sandbox(1),
+            common::native_sandbox(1),
+            Arc::new(LanguageTable::builtin()),
+        )
+    });
+    contain(&runtime, &judge, native_host_uid());
+}
+
+#[test]
+fn hostile_submissions_are_contained_by_the_docker_sandbox() {
+    let _one_at_a_time = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let _ = &*CANARY;
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sandboxes = runtime.block_on(async {
+        Some((
+            common::docker_sandbox(1).await?,
+            common::docker_sandbox(1).await?,
+        ))
+    });
+    let Some((submissions, validators)) = sandboxes else {
+        return;
+    };
+    let judge = Judge::new(submissions, validators, Arc::new(LanguageTable::builtin()));
+    contain(&runtime, &judge, docker_host_uid());
+}
+
+fn contain<S: codehub_judge::sandbox::Sandbox>(
+    runtime: &tokio::runtime::Runtime,
+    judge: &Judge<S>,
+    uid: u32,
+) {
+    let canary = CANARY.clone();
     let shadow_root_line = std::fs::read_to_string("/etc/shadow")
         .ok()
         .and_then(|s| s.lines().next().map(str::to_owned))
@@ -74,14 +126,6 @@ fn hostile_submissions_are_contained() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/adversarial");
     let manifest: Manifest =
         toml::from_str(&std::fs::read_to_string(dir.join("cases.toml")).unwrap()).unwrap();
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let languages = LanguageTable::builtin();
-    let judge = Judge::new(
-        common::native_sandbox(1),
-        common::native_sandbox(1),
-        Arc::new(languages),
-    );
-    let uid = sandbox_host_uid();
     let mut failures = Vec::new();
     for case in &manifest.case {
         let mut problem = Problem::load(&common::problems_dir().join(&case.problem)).unwrap();

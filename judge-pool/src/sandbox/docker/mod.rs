@@ -342,6 +342,8 @@ async fn start_container(pool: &Pool) -> Result<Container, SandboxError> {
     let memory = 256u64 << 20;
     let host_config = HostConfig {
         network_mode: Some("none".into()),
+        // A private IPC namespace and no /dev/shm.
+        ipc_mode: Some("none".into()),
         readonly_rootfs: Some(true),
         tmpfs: Some(HashMap::from([
             (
