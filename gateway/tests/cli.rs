@@ -175,3 +175,143 @@ fn a_language_with_a_missing_toolchain_is_unavailable_not_a_crash() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not available"));
 }
+
+/// Whether this machine runs Docker (`scripts/test` sets `CODEHUB_REQUIRE_DOCKER=1` then).
+fn docker_here() -> bool {
+    let works = Command::new("docker")
+        .arg("info")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !works {
+        assert!(
+            std::env::var("CODEHUB_REQUIRE_DOCKER").as_deref() != Ok("1"),
+            "docker is required here"
+        );
+        eprintln!("docker: SKIPPED (no docker daemon)");
+    }
+    works
+}
+
+fn containers_of(pid: u32) -> Vec<(String, String)> {
+    let out = Command::new("docker")
+        .args([
+            "ps",
+            "-a",
+            "--filter",
+            &format!("label=codehub.owner.pid={pid}"),
+            "--format",
+            "{{.ID}} {{.State}}",
+        ])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_once(' ').map(|(a, b)| (a.to_owned(), b.to_owned())))
+        .collect()
+}
+
+#[test]
+fn judge_on_docker_gives_the_native_verdicts() {
+    if !docker_here() {
+        return;
+    }
+    let hello = problems().join("hello");
+    for (file, verdict) in [
+        ("accepted/hello.cpp", "AC"),
+        ("wrong_answer/comma.c", "WA"),
+        ("time_limit_exceeded/spin.py", "TLE"),
+    ] {
+        let src = path(hello.join("submissions").join(file));
+        for backend in ["native", "docker"] {
+            let out = codehub(&[
+                "judge",
+                "--sandbox",
+                backend,
+                "--problem",
+                &path(hello.clone()),
+                "--json",
+                &src,
+            ]);
+            let json: serde_json::Value =
+                serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+                    panic!("{backend} {file}: {}", String::from_utf8_lossy(&out.stderr))
+                });
+            assert_eq!(json["verdict"], verdict, "{backend} {file}");
+        }
+    }
+}
+
+#[test]
+fn containers_of_a_killed_judge_stop_and_are_removed_on_the_next_start() {
+    if !docker_here() {
+        return;
+    }
+    let hello = problems().join("hello");
+    let src = path(hello.join("submissions/time_limit_exceeded/spin.c"));
+    let mut judge = Command::new(env!("CARGO_BIN_EXE_codehub"))
+        .args([
+            "judge",
+            "--sandbox",
+            "docker",
+            "--problem",
+            &path(hello),
+            &src,
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = judge.id();
+    // Wait until it is judging in a container, then kill -9 the judge.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while containers_of(pid)
+        .iter()
+        .filter(|(_, s)| s == "running")
+        .count()
+        < 2
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no container appeared"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    judge.kill().unwrap();
+    judge.wait().unwrap();
+    // Its runners lose their connection and exit: nothing keeps running.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while containers_of(pid).iter().any(|(_, s)| s == "running") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "containers still running: {:?}",
+            containers_of(pid)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    // The next judge start removes what is left.
+    let out = codehub(&["languages", "--sandbox", "docker"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(containers_of(pid), Vec::<(String, String)>::new());
+}
+
+#[test]
+fn an_unreachable_docker_daemon_is_a_clear_error() {
+    let hello = path(problems().join("hello"));
+    let src = path(problems().join("hello/submissions/accepted/hello.c"));
+    let out = Command::new(env!("CARGO_BIN_EXE_codehub"))
+        .args(["judge", "--sandbox", "docker", "--problem", &hello, &src])
+        .env("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("docker") && stderr.contains("does not answer"),
+        "{stderr}"
+    );
+}

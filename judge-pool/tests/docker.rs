@@ -119,3 +119,48 @@ async fn files_limits_and_accounting_work_in_containers() {
         "nothing survives a run"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_package_gets_the_same_verdicts_on_docker_as_native() {
+    use codehub_judge::judge::Judge;
+    use codehub_judge::language::LanguageTable;
+    use codehub_judge::package::Problem;
+    use codehub_judge::verify::verify_problem;
+    use std::sync::Arc;
+    let Some(docker) = common::docker_sandbox(2).await else {
+        return;
+    };
+    let Some(docker_validators) = common::docker_sandbox(2).await else {
+        return;
+    };
+    let languages = Arc::new(LanguageTable::builtin());
+    let on_docker = Judge::new(docker, docker_validators, languages.clone());
+    let on_native = Judge::new(
+        common::native_sandbox(2),
+        common::native_sandbox(2),
+        languages,
+    );
+    let mut names: Vec<_> = std::fs::read_dir(common::problems_dir())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut differences = Vec::new();
+    for name in &names {
+        let problem = Problem::load(&common::problems_dir().join(name)).unwrap();
+        let docker = verify_problem(&on_docker, &problem, 2).await.unwrap();
+        let native = verify_problem(&on_native, &problem, 2).await.unwrap();
+        for (d, n) in docker.submissions.iter().zip(&native.submissions) {
+            assert_eq!(d.submission, n.submission);
+            if d.got != n.got || !d.matches() {
+                differences.push(format!(
+                    "{name}/{}: docker {:?} native {:?} expected {} ({:?})",
+                    d.submission, d.got, n.got, d.expected, d.error
+                ));
+            }
+        }
+    }
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
+}

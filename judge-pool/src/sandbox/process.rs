@@ -261,15 +261,14 @@ pub fn run(
                 timeout.as_millis().max(1) as i32,
             )
         };
-        if n > 0 {
-            if let Some(r) = relay.as_deref_mut() {
-                if let Err(e) = r.ready(&pfds[2..]) {
-                    // SAFETY: plain syscall; the run cannot go on without its relay.
-                    unsafe { libc::kill(-1, libc::SIGKILL) };
-                    kill_all_and_reap();
-                    return Err(e);
-                }
-            }
+        if n > 0
+            && let Some(r) = relay.as_deref_mut()
+            && let Err(e) = r.ready(&pfds[2..])
+        {
+            // SAFETY: plain syscall; the run cannot go on without its relay.
+            unsafe { libc::kill(-1, libc::SIGKILL) };
+            kill_all_and_reap();
+            return Err(e);
         }
         if n > 0 && pfds[0].revents != 0 {
             break;

@@ -151,7 +151,7 @@ impl Conn {
             loop {
                 if let Some(frame) = self
                     .decoder
-                    .next::<Response>()
+                    .next_frame::<Response>()
                     .map_err(|e| SandboxError::io("runner frame", e))?
                 {
                     return Ok(frame);
@@ -189,7 +189,8 @@ impl DockerSandbox {
     /// [`SandboxError::Unavailable`] when the daemon does not answer or the runtime image
     /// is missing (it says how to build it).
     pub async fn new(config: DockerConfig) -> Result<Self, SandboxError> {
-        let docker = Docker::connect_with_local_defaults().map_err(unavailable)?;
+        let docker = Docker::connect_with_local_defaults()
+            .map_err(|e| unavailable(format!("the daemon does not answer ({e})")))?;
         docker
             .ping()
             .await
@@ -546,10 +547,10 @@ impl DockerEnv {
 
 impl Drop for DockerEnv {
     fn drop(&mut self) {
-        if let Some(c) = self.container.take() {
-            if tokio::runtime::Handle::try_current().is_ok() {
-                remove_container(self.pool.docker.clone(), c.id);
-            }
+        if let Some(c) = self.container.take()
+            && tokio::runtime::Handle::try_current().is_ok()
+        {
+            remove_container(self.pool.docker.clone(), c.id);
         }
         self.pool.refill.notify_one();
     }
@@ -585,7 +586,7 @@ async fn relay(
     let mut input_open = true;
     loop {
         while let Some((resp, data)) = decoder
-            .next::<Response>()
+            .next_frame::<Response>()
             .map_err(|e| SandboxError::io("runner frame", e))?
         {
             if !resp.chunk {

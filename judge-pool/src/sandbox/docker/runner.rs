@@ -387,7 +387,7 @@ impl process::Relay for Relay<'_> {
                     return Err(io::Error::other("the judge closed the interactive input"));
                 }
                 self.decoder.push(&buf[..n as usize]);
-                while let Some((req, payload)) = self.decoder.next::<Request>()? {
+                while let Some((req, payload)) = self.decoder.next_frame::<Request>()? {
                     match req {
                         Request::Data => self.pending.extend_from_slice(&payload),
                         Request::Eof => self.input_done = true,
@@ -436,7 +436,7 @@ fn interactive(
     let buffered = input.buffer().to_vec();
     input.consume(buffered.len());
     relay.decoder.push(&buffered);
-    while let Some((req, payload)) = relay.decoder.next::<Request>()? {
+    while let Some((req, payload)) = relay.decoder.next_frame::<Request>()? {
         match req {
             Request::Data => relay.pending.extend_from_slice(&payload),
             Request::Eof => relay.input_done = true,

@@ -169,7 +169,7 @@ impl Decoder {
     ///
     /// # Errors
     /// On an oversized or malformed frame.
-    pub fn next<T: for<'de> Deserialize<'de>>(&mut self) -> io::Result<Option<(T, Vec<u8>)>> {
+    pub fn next_frame<T: for<'de> Deserialize<'de>>(&mut self) -> io::Result<Option<(T, Vec<u8>)>> {
         let b = &self.buf;
         if b.len() < 4 {
             return Ok(None);
@@ -222,9 +222,9 @@ mod tests {
         for chunk in two.chunks(3) {
             d.push(chunk);
         }
-        assert!(d.next::<Request>().unwrap().is_some());
-        assert!(d.next::<Request>().unwrap().is_some());
-        assert!(d.next::<Request>().unwrap().is_none());
+        assert!(d.next_frame::<Request>().unwrap().is_some());
+        assert!(d.next_frame::<Request>().unwrap().is_some());
+        assert!(d.next_frame::<Request>().unwrap().is_none());
         assert!(read_frame::<Request>(&mut &[][..]).unwrap().is_none());
     }
 }
