@@ -23,6 +23,56 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// Cold container start, warm acquisition and per-run times of the Docker backend, if
+/// Docker runs here.
+async fn docker_figures(program: &[u8], runs: usize) -> Option<(Vec<Duration>, Vec<Duration>, Vec<Duration>)> {
+    use codehub_judge::sandbox::docker::{DockerConfig, DockerSandbox};
+    let runner = KeeperCommand {
+        program: PathBuf::from(env!("CARGO_BIN_EXE_codehub-sandbox-keeper")),
+        args: vec!["--runner".into()],
+    };
+    let mut config = DockerConfig::new(runner);
+    config.pool_size = 2;
+    config.max_containers = 2;
+    let sb = match DockerSandbox::new(config).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("docker: skipped ({e})");
+            return None;
+        }
+    };
+    let mut cold = Vec::new();
+    for _ in 0..20 {
+        cold.push(Duration::from_secs_f64(sb.cold_container_ms().await.ok()? / 1000.0));
+    }
+    let mut warm = Vec::new();
+    for _ in 0..30 {
+        sb.wait_warm().await;
+        let t = Instant::now();
+        let env = sb.acquire().await.ok()?;
+        warm.push(t.elapsed());
+        drop(env);
+    }
+    sb.wait_warm().await;
+    let env = sb.acquire().await.ok()?;
+    env.write_file("t", program, true).await.ok()?;
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let r = env.run(RunSpec::new(vec!["./t".into()])).await.ok()?;
+        times.push(t.elapsed());
+        assert!(r.status.success());
+    }
+    cold.sort();
+    warm.sort();
+    times.sort();
+    Some((cold, warm, times))
+}
+
 fn us(d: Duration) -> f64 {
     d.as_secs_f64() * 1e6
 }
@@ -110,6 +160,8 @@ fn main() {
         (times, throughput)
     });
 
+    let docker = rt.block_on(docker_figures(&program, runs.min(500)));
+
     bare.sort();
     let mut sandboxed = sandboxed;
     sandboxed.sort();
@@ -135,6 +187,19 @@ fn main() {
         us(percentile(&sandboxed, 0.5)) - us(percentile(&bare, 0.5)),
         us(percentile(&sandboxed, 0.99)) - us(percentile(&bare, 0.99))
     );
+    if let Some((cold, warm, docker_runs)) = docker {
+        let native_median = us(percentile(&sandboxed, 0.5));
+        println!();
+        println!("Docker backend ({} runs in one warm container):", docker_runs.len());
+        println!();
+        println!("| measure | median | p99 |");
+        println!("|---|---|---|");
+        println!("| cold container (create + start + attach) | {:.1} ms | {:.1} ms |", ms(percentile(&cold, 0.5)), ms(percentile(&cold, 0.99)));
+        println!("| warm-pool acquisition | {:.3} ms | {:.3} ms |", ms(percentile(&warm, 0.5)), ms(percentile(&warm, 0.99)));
+        println!("| trivial run in a warm container | {:.0} µs | {:.0} µs |", us(percentile(&docker_runs, 0.5)), us(percentile(&docker_runs, 0.99)));
+        println!("| per-run overhead vs native sandboxed run | {:.0} µs | |", us(percentile(&docker_runs, 0.5)) - native_median);
+        println!("| per-run overhead vs bare fork+exec | {:.0} µs | |", us(percentile(&docker_runs, 0.5)) - us(percentile(&bare, 0.5)));
+    }
     println!();
     println!("| concurrent slots | sandboxed runs/s |");
     println!("|---|---|");
