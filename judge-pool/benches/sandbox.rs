@@ -29,7 +29,10 @@ fn ms(d: Duration) -> f64 {
 
 /// Cold container start, warm acquisition and per-run times of the Docker backend, if
 /// Docker runs here.
-async fn docker_figures(program: &[u8], runs: usize) -> Option<(Vec<Duration>, Vec<Duration>, Vec<Duration>)> {
+async fn docker_figures(
+    program: &[u8],
+    runs: usize,
+) -> Option<(Vec<Duration>, Vec<Duration>, Vec<Duration>)> {
     use codehub_judge::sandbox::docker::{DockerConfig, DockerSandbox};
     let runner = KeeperCommand {
         program: PathBuf::from(env!("CARGO_BIN_EXE_codehub-sandbox-keeper")),
@@ -47,7 +50,9 @@ async fn docker_figures(program: &[u8], runs: usize) -> Option<(Vec<Duration>, V
     };
     let mut cold = Vec::new();
     for _ in 0..20 {
-        cold.push(Duration::from_secs_f64(sb.cold_container_ms().await.ok()? / 1000.0));
+        cold.push(Duration::from_secs_f64(
+            sb.cold_container_ms().await.ok()? / 1000.0,
+        ));
     }
     let mut warm = Vec::new();
     for _ in 0..30 {
@@ -190,15 +195,36 @@ fn main() {
     if let Some((cold, warm, docker_runs)) = docker {
         let native_median = us(percentile(&sandboxed, 0.5));
         println!();
-        println!("Docker backend ({} runs in one warm container):", docker_runs.len());
+        println!(
+            "Docker backend ({} runs in one warm container):",
+            docker_runs.len()
+        );
         println!();
         println!("| measure | median | p99 |");
         println!("|---|---|---|");
-        println!("| cold container (create + start + attach) | {:.1} ms | {:.1} ms |", ms(percentile(&cold, 0.5)), ms(percentile(&cold, 0.99)));
-        println!("| warm-pool acquisition | {:.3} ms | {:.3} ms |", ms(percentile(&warm, 0.5)), ms(percentile(&warm, 0.99)));
-        println!("| trivial run in a warm container | {:.0} µs | {:.0} µs |", us(percentile(&docker_runs, 0.5)), us(percentile(&docker_runs, 0.99)));
-        println!("| per-run overhead vs native sandboxed run | {:.0} µs | |", us(percentile(&docker_runs, 0.5)) - native_median);
-        println!("| per-run overhead vs bare fork+exec | {:.0} µs | |", us(percentile(&docker_runs, 0.5)) - us(percentile(&bare, 0.5)));
+        println!(
+            "| cold container (create + start + attach) | {:.1} ms | {:.1} ms |",
+            ms(percentile(&cold, 0.5)),
+            ms(percentile(&cold, 0.99))
+        );
+        println!(
+            "| warm-pool acquisition | {:.3} ms | {:.3} ms |",
+            ms(percentile(&warm, 0.5)),
+            ms(percentile(&warm, 0.99))
+        );
+        println!(
+            "| trivial run in a warm container | {:.0} µs | {:.0} µs |",
+            us(percentile(&docker_runs, 0.5)),
+            us(percentile(&docker_runs, 0.99))
+        );
+        println!(
+            "| per-run overhead vs native sandboxed run | {:.0} µs | |",
+            us(percentile(&docker_runs, 0.5)) - native_median
+        );
+        println!(
+            "| per-run overhead vs bare fork+exec | {:.0} µs | |",
+            us(percentile(&docker_runs, 0.5)) - us(percentile(&bare, 0.5))
+        );
     }
     println!();
     println!("| concurrent slots | sandboxed runs/s |");

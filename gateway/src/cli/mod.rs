@@ -67,6 +67,9 @@ pub struct SandboxArgs {
     /// Sandboxes running at once (default: one per CPU).
     #[arg(long)]
     parallel: Option<usize>,
+    /// Docker: containers kept started ahead of demand (default: --parallel).
+    #[arg(long)]
+    pool_size: Option<usize>,
 }
 
 impl SandboxArgs {
@@ -109,7 +112,7 @@ impl SandboxArgs {
         };
         let mut config = DockerConfig::new(runner);
         config.max_containers = self.parallelism();
-        config.pool_size = self.parallelism();
+        config.pool_size = self.pool_size.unwrap_or_else(|| self.parallelism());
         Ok(DockerSandbox::new(config).await?)
     }
 
