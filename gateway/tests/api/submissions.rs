@@ -229,3 +229,56 @@ async fn learners_practise_outside_contests_and_see_their_progress() {
         (Some(false), Some(0))
     );
 }
+
+#[tokio::test]
+async fn the_jury_rejudges_a_submission_and_it_is_judged_again() {
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let hello = app.import(&admin, "hello").await;
+    let c = app.contest(&admin, "rejudge", &[hello], json!({})).await;
+    let (token, user) = app.register("rita").await;
+    let (_, s) = app.submit(&token, Some(c), hello, "a.c", HELLO_C).await;
+    let id = s["id"].as_i64().unwrap();
+    let first = app.wait_judged(&token, id).await;
+    assert_eq!(first["verdict"], "AC");
+    let (status, _) = app
+        .post(
+            &format!("/api/submissions/{id}/rejudge"),
+            Some(&token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 403, "contestants cannot rejudge");
+    let (status, _) = app
+        .post(
+            &format!("/api/submissions/{id}/rejudge"),
+            Some(&admin),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 202);
+    let (status, _) = app
+        .post("/api/submissions/99999/rejudge", Some(&admin), json!({}))
+        .await;
+    assert_eq!(status, 404);
+    let again = app.wait_judged(&token, id).await;
+    assert_eq!(again["verdict"], "AC");
+    let (_, board) = app
+        .get(
+            &format!("/api/contests/{c}/scoreboard?view=jury"),
+            Some(&admin),
+        )
+        .await;
+    let row = board["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["team"] == user)
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (row["solved"].as_i64(), row["cells"][0]["attempts"].as_i64()),
+        (Some(1), Some(1)),
+        "counted once: {row}"
+    );
+}
