@@ -359,14 +359,52 @@ fn c_path(p: &Path) -> io::Result<CString> {
     CString::new(p.as_os_str().as_bytes()).map_err(io::Error::other)
 }
 
-/// How a reported run ended, and the limit that stopped it: the same reading for every
-/// backend.
-pub(crate) fn outcome(
-    report: &RunReport,
+/// The request for a run of `argv` under `limits`, with `processes` as `RLIMIT_NPROC`.
+pub(crate) fn request(
+    argv: Vec<String>,
+    env: Vec<(String, String)>,
     limits: &super::RunLimits,
-    stdout_truncated: bool,
-) -> (super::ExitStatus, Option<super::LimitHit>, Duration) {
+    processes: u64,
+) -> RunRequest {
+    RunRequest {
+        argv,
+        env,
+        cpu_ns: limits.cpu_time.as_nanos() as u64,
+        wall_ns: limits.wall_time.as_nanos() as u64,
+        // One byte over the output limit tells "exactly at the limit" from "over it".
+        file_size: limits.file_size_bytes.max(limits.output_bytes + 1),
+        stack: limits.stack_bytes,
+        address_space: limits.address_space_bytes,
+        open_files: u64::from(limits.open_files),
+        processes,
+    }
+}
+
+/// Captured output of a run: the bytes kept and whether more was written.
+pub(crate) struct Captured {
+    /// Bytes kept.
+    pub bytes: Vec<u8>,
+    /// Whether the program wrote more than was kept.
+    pub truncated: bool,
+}
+
+/// Reads a report the same way for every backend: how the run ended, the limit that
+/// stopped it, what it used.
+///
+/// # Errors
+/// [`super::SandboxError::Protocol`] if the program could not be started at all.
+pub(crate) fn result(
+    report: RunReport,
+    limits: &super::RunLimits,
+    stdout: Captured,
+    stderr: Captured,
+) -> Result<super::RunResult, super::SandboxError> {
     use super::{ExitStatus, LimitHit};
+    if let Some(e) = report.exec_error {
+        return Err(super::SandboxError::Protocol(format!(
+            "cannot start the program: {e}"
+        )));
+    }
     let status = match (report.exit_code, report.signal) {
         (Some(code), _) => ExitStatus::Exited(code),
         (None, Some(sig)) => ExitStatus::Signaled(sig),
@@ -378,11 +416,21 @@ pub(crate) fn outcome(
         Some(Killed::WallTime) => Some(LimitHit::WallTime),
         None if report.oom_kills > 0 => Some(LimitHit::Memory),
         None if status == ExitStatus::Signaled(libc::SIGXCPU) => Some(LimitHit::CpuTime),
-        None if status == ExitStatus::Signaled(libc::SIGXFSZ) || stdout_truncated => {
+        None if status == ExitStatus::Signaled(libc::SIGXFSZ) || stdout.truncated => {
             Some(LimitHit::Output)
         }
         None if cpu_time > limits.cpu_time => Some(LimitHit::CpuTime),
         None => None,
     };
-    (status, limit_hit, cpu_time)
+    Ok(super::RunResult {
+        status,
+        limit_hit,
+        cpu_time,
+        wall_time: Duration::from_nanos(report.wall_ns),
+        peak_memory_bytes: report.max_rss_kib * 1024,
+        stdout: stdout.bytes,
+        stdout_truncated: stdout.truncated,
+        stderr: stderr.bytes,
+        stderr_truncated: stderr.truncated,
+    })
 }

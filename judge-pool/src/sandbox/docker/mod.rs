@@ -17,7 +17,7 @@ pub mod runner;
 pub mod wire;
 
 use super::native::KeeperCommand;
-use super::native::protocol::RunRequest;
+use super::process::{self, Captured};
 use super::{
     Environment, RunResult, RunSpec, Sandbox, SandboxError, Stdin, Stdout, check_relative,
 };
@@ -715,19 +715,9 @@ impl Environment for DockerEnv {
                 .map_err(unavailable)?;
             c.memory.store(limits.memory_bytes, Ordering::Relaxed);
         }
-        let req = RunRequest {
-            argv: spec.argv,
-            env: spec.env,
-            cpu_ns: limits.cpu_time.as_nanos() as u64,
-            wall_ns: limits.wall_time.as_nanos() as u64,
-            file_size: limits.file_size_bytes.max(limits.output_bytes + 1),
-            stack: limits.stack_bytes,
-            address_space: limits.address_space_bytes,
-            open_files: u64::from(limits.open_files),
-            // The container's pids limit bounds processes; RLIMIT_NPROC would count every
-            // container's processes of the same uid on the host.
-            processes: 1 << 16,
-        };
+        // The container's pids limit bounds processes; RLIMIT_NPROC would count every
+        // container's processes of the same uid on the host.
+        let req = process::request(spec.argv, spec.env, &limits, 1 << 16);
         let timeout = limits.wall_time + Duration::from_secs(30);
         let (resp, data) = match interactive {
             None => {
@@ -754,27 +744,19 @@ impl Environment for DockerEnv {
         let report = resp
             .report
             .ok_or_else(|| SandboxError::Protocol("run without a report".into()))?;
-        if let Some(e) = report.exec_error {
-            return Err(SandboxError::Protocol(format!(
-                "cannot start the program: {e}"
-            )));
-        }
         let split = (resp.stdout_len as usize).min(data.len());
         let (stdout, stderr) = (data[..split].to_vec(), data[split..].to_vec());
-        let stdout_truncated = resp.stdout_total > limits.output_bytes;
-        let stderr_truncated = resp.stderr_total > limits.stderr_bytes;
-        let (status, limit_hit, cpu_time) =
-            super::process::outcome(&report, &limits, stdout_truncated);
-        Ok(RunResult {
-            status,
-            limit_hit,
-            cpu_time,
-            wall_time: Duration::from_nanos(report.wall_ns),
-            peak_memory_bytes: report.max_rss_kib * 1024,
-            stdout,
-            stdout_truncated,
-            stderr,
-            stderr_truncated,
-        })
+        process::result(
+            report,
+            &limits,
+            Captured {
+                bytes: stdout,
+                truncated: resp.stdout_total > limits.output_bytes,
+            },
+            Captured {
+                bytes: stderr,
+                truncated: resp.stderr_total > limits.stderr_bytes,
+            },
+        )
     }
 }

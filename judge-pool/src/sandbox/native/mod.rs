@@ -19,10 +19,11 @@ pub mod keeper;
 pub mod protocol;
 
 use self::cgroup::SlotCgroup;
-use self::protocol::{Channel, KeeperConfig, Message, RunRequest, SANDBOX_UID};
+use self::protocol::{Channel, KeeperConfig, Message, SANDBOX_UID};
 use super::{
     Environment, RunResult, RunSpec, Sandbox, SandboxError, Stdin, Stdout, check_relative,
 };
+use crate::sandbox::process::{self, Captured};
 use nix::sys::socket::{AddressFamily, SockFlag, SockType, setsockopt, socketpair, sockopt};
 use nix::sys::time::TimeVal;
 use std::fs;
@@ -388,17 +389,8 @@ impl Slot {
             Stdout::Pipe(fd) => (fd, None),
         };
         let stderr_capture = memfd("stderr")?;
-        let req = RunRequest {
-            argv: spec.argv,
-            env: spec.env,
-            cpu_ns: limits.cpu_time.as_nanos() as u64,
-            wall_ns: limits.wall_time.as_nanos() as u64,
-            file_size: limits.file_size_bytes.max(limits.output_bytes + 1),
-            stack: limits.stack_bytes,
-            address_space: limits.address_space_bytes,
-            open_files: u64::from(limits.open_files),
-            processes: u64::from(limits.processes),
-        };
+        let processes = u64::from(limits.processes);
+        let req = process::request(spec.argv, spec.env, &limits, processes);
         let fds = [
             stdin.as_raw_fd(),
             stdout.as_raw_fd(),
@@ -426,29 +418,23 @@ impl Slot {
                 return Err(e);
             }
         };
-        if let Some(e) = report.exec_error {
-            return Err(SandboxError::Protocol(format!(
-                "cannot start the program: {e}"
-            )));
-        }
         let (stdout, stdout_truncated) = match &stdout_capture {
             Some(m) => read_capture(m, limits.output_bytes)?,
             None => (Vec::new(), false),
         };
         let (stderr, stderr_truncated) = read_capture(&stderr_capture, limits.stderr_bytes)?;
-        let (status, limit_hit, cpu_time) =
-            crate::sandbox::process::outcome(&report, &limits, stdout_truncated);
-        Ok(RunResult {
-            status,
-            limit_hit,
-            cpu_time,
-            wall_time: Duration::from_nanos(report.wall_ns),
-            peak_memory_bytes: report.max_rss_kib * 1024,
-            stdout,
-            stdout_truncated,
-            stderr,
-            stderr_truncated,
-        })
+        process::result(
+            report,
+            &limits,
+            Captured {
+                bytes: stdout,
+                truncated: stdout_truncated,
+            },
+            Captured {
+                bytes: stderr,
+                truncated: stderr_truncated,
+            },
+        )
     }
 
     /// Empties `/work` and `/tmp` for the next submission.
