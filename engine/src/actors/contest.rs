@@ -48,6 +48,8 @@ pub enum ContestMsg {
     Unfreeze,
     /// A scoreboard snapshot.
     Snapshot(View, RpcReplyPort<ScoreboardSnapshot>),
+    /// A synthetic judged result for load tests (live board only, never stored).
+    Inject(crate::scoring::Judged),
 }
 
 /// The actor (configuration only).
@@ -215,6 +217,9 @@ impl Actor for ContestActor {
                     state.contest = contest;
                 }
                 let _ = reply.send(());
+            }
+            ContestMsg::Inject(j) => {
+                let _ = state.leaderboard.send_message(LeaderboardMsg::Inject(j));
             }
             ContestMsg::Unfreeze => {
                 let _ = state.leaderboard.send_message(LeaderboardMsg::Unfreeze);

@@ -51,6 +51,8 @@ pub enum LeaderboardMsg {
     Judged(Submission),
     /// Publish the final public board.
     Unfreeze,
+    /// A synthetic judged result for load tests: changes the live board only.
+    Inject(Judged),
     /// The current board.
     Snapshot(View, RpcReplyPort<ScoreboardSnapshot>),
 }
@@ -252,6 +254,7 @@ impl Actor for LeaderboardActor {
                 None => return Ok(()),
             },
             LeaderboardMsg::Unfreeze => state.board.unfreeze(),
+            LeaderboardMsg::Inject(j) => state.board.judged(&j),
             LeaderboardMsg::Snapshot(view, reply) => {
                 let _ = reply.send(state.snapshot(view, false));
                 return Ok(());

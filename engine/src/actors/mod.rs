@@ -31,6 +31,9 @@ use ractor::{Actor, ActorRef};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// Ids of synthetic (injected) submissions count down from -1: never a stored id.
+static NEXT_SYNTHETIC: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(1);
+
 /// Numbers engines in this process, so their registered actor names never collide.
 static NEXT_ENGINE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
@@ -294,6 +297,35 @@ impl Engine {
         }
         self.enqueue(&s).await?;
         Ok(true)
+    }
+
+    /// Applies a synthetic judged result to a contest's live scoreboard, so spectator
+    /// fan-out can be load-tested without compiling anything. Nothing is stored: a restart
+    /// or reload of the contest drops injected results. Callers must restrict it to admins.
+    ///
+    /// # Errors
+    /// Unknown contest or an unresponsive actor.
+    pub async fn inject(
+        &self,
+        contest: ContestId,
+        team: UserId,
+        problem: usize,
+        verdict: crate::Verdict,
+        at_ms: i64,
+    ) -> Result<(), EngineError> {
+        let actor = self.contest_actor(contest).await?;
+        let id = SubmissionId(-NEXT_SYNTHETIC.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        let judged = crate::scoring::Judged {
+            id,
+            team,
+            problem,
+            at: at_ms,
+            verdict,
+            score: 0.0,
+        };
+        actor
+            .send_message(ContestMsg::Inject(judged))
+            .map_err(unavailable)
     }
 
     /// Judge queue statistics.

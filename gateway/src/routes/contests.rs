@@ -71,6 +71,20 @@ mod double_option {
     }
 }
 
+/// A synthetic result for load tests.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Injection {
+    /// Team (user) id; need not be a registered user.
+    pub team: i64,
+    /// Problem index in the contest (0 = A).
+    pub problem: usize,
+    /// Verdict code (`AC`, `WA`, …).
+    pub verdict: String,
+    /// Contest time of the synthetic submission, ms.
+    pub at_ms: i64,
+}
+
 /// `?view=public|jury`.
 #[derive(Debug, Deserialize)]
 pub struct ViewQuery {
@@ -306,4 +320,43 @@ pub async fn scoreboard(
     Ok(axum::Json(
         serde_json::to_value(snapshot).map_err(ApiError::internal)?,
     ))
+}
+
+/// Load testing only (admin): applies a synthetic judged result to the live scoreboard so
+/// spectator fan-out can be measured without compiling. Nothing is stored; a restart or a
+/// contest update drops injected results.
+#[utoipa::path(post, path = "/api/contests/{id}/inject", params(("id" = i64, Path)), request_body = Injection, security(("bearer" = [])),
+    responses((status = 202), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn inject(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(i): ApiJson<Injection>,
+) -> ApiResult<StatusCode> {
+    caller.require(Role::Admin)?;
+    let contest = load(&state, id).await?;
+    if i.problem >= contest.problems.len() {
+        return Err(ApiError::unprocessable(format!(
+            "problem index {} is out of range (the contest has {})",
+            i.problem,
+            contest.problems.len()
+        )));
+    }
+    let verdict: codehub_engine::Verdict =
+        i.verdict
+            .parse()
+            .map_err(|e: codehub_engine::verdict::UnknownVerdict| {
+                ApiError::unprocessable(e.to_string())
+            })?;
+    state
+        .engine
+        .inject(
+            ContestId(id),
+            codehub_engine::model::UserId(i.team),
+            i.problem,
+            verdict,
+            i.at_ms.max(0),
+        )
+        .await?;
+    Ok(StatusCode::ACCEPTED)
 }

@@ -279,3 +279,46 @@ async fn freeze_hides_results_from_the_public_until_unfrozen() {
         .await;
     assert!(!m.is_empty());
 }
+
+#[tokio::test]
+async fn admins_inject_synthetic_results_for_load_tests_only() {
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let (contestant, _) = app.register("carol").await;
+    let mut spectator = app.ws(None).await;
+    spectator.subscribe("contest/1/scoreboard", None).await;
+    let snapshot = spectator.next(Duration::from_secs(10)).await.unwrap();
+    let seq = snapshot["seq"].as_u64().unwrap();
+    let body = json!({"team": 1_000_001, "problem": 1, "verdict": "AC", "at_ms": 90_000});
+    let (status, _) = app
+        .post("/api/contests/1/inject", Some(&contestant), body.clone())
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = app.post("/api/contests/1/inject", Some(&admin), body).await;
+    assert_eq!(status, 202);
+    let deltas = spectator
+        .until(Duration::from_secs(10), |m| {
+            m["type"] == "delta" && m["data"]["rows"][0]["solved"] == 1
+        })
+        .await;
+    let last = deltas.last().unwrap();
+    assert_eq!(last["data"]["rows"][0]["team"], 1_000_001);
+    assert!(last["seq"].as_u64().unwrap() > seq);
+    for (bad, needle) in [
+        (
+            json!({"team": 1, "problem": 9, "verdict": "AC", "at_ms": 0}),
+            "out of range",
+        ),
+        (
+            json!({"team": 1, "problem": 0, "verdict": "OK", "at_ms": 0}),
+            "unknown verdict",
+        ),
+    ] {
+        let (status, resp) = app.post("/api/contests/1/inject", Some(&admin), bad).await;
+        assert_eq!(status, 422);
+        assert!(resp["message"].as_str().unwrap().contains(needle), "{resp}");
+    }
+    // Nothing was stored: the jury's stored submissions are untouched.
+    let (_, subs) = app.get("/api/submissions", Some(&admin)).await;
+    assert_eq!(subs.as_array().unwrap().len(), 0);
+}
