@@ -1,0 +1,158 @@
+//! The server side of a run: an admin session on a CodeHub server (started locally if
+//! asked), the injection of scoreboard deltas, and the channel's final `seq`.
+
+use anyhow::{Context, bail};
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+/// A CodeHub server started for the run (killed on drop).
+pub struct LocalServer {
+    /// Its process.
+    pub child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// The demo admin's password.
+    pub admin_password: String,
+    /// Keeps the data dir alive.
+    _data: tempfile::TempDir,
+}
+
+impl LocalServer {
+    /// Starts `codehub serve` on a free loopback port with a fresh data dir.
+    ///
+    /// # Errors
+    /// If the binary does not start or does not say where it listens.
+    pub fn start(codehub: &Path) -> anyhow::Result<LocalServer> {
+        let data = tempfile::tempdir()?;
+        let mut child = Command::new(codehub)
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(data.path())
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("cannot start {}", codehub.display()))?;
+        let mut lines = BufReader::new(child.stdout.take().context("no stdout")?).lines();
+        let mut password = String::new();
+        loop {
+            let Some(line) = lines.next() else {
+                bail!("{} exited before it listened", codehub.display());
+            };
+            let line = line?;
+            if let Some(rest) = line.strip_prefix("demo: admin account `admin`, password `") {
+                password = rest.split('`').next().unwrap_or_default().to_owned();
+            }
+            if let Some(url) = line.strip_prefix("codehub: listening on ") {
+                return Ok(LocalServer {
+                    child,
+                    url: url.trim().to_owned(),
+                    admin_password: password,
+                    _data: data,
+                });
+            }
+        }
+    }
+
+    /// Resident memory of the server, KiB.
+    pub fn rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        status
+            .lines()
+            .find(|l| l.starts_with("VmRSS:"))?
+            .split_whitespace()
+            .nth(1)?
+            .parse()
+            .ok()
+    }
+}
+
+impl Drop for LocalServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An admin session on a server.
+pub struct Admin {
+    client: reqwest::Client,
+    url: String,
+    token: String,
+}
+
+impl Admin {
+    /// Logs in as `admin`.
+    ///
+    /// # Errors
+    /// Connection failures and a refused login (with the server's message).
+    pub async fn login(url: &str, password: &str) -> anyhow::Result<Admin> {
+        let client = reqwest::Client::new();
+        let resp = client
+            .post(format!("{url}/api/auth/login"))
+            .json(&json!({"username": "admin", "password": password}))
+            .send()
+            .await
+            .with_context(|| format!("cannot reach {url}"))?;
+        let status = resp.status();
+        let body: Value = resp.json().await.unwrap_or(Value::Null);
+        if !status.is_success() {
+            bail!("admin login refused ({status}): {}", body["message"]);
+        }
+        let token = body["access_token"]
+            .as_str()
+            .context("no access token")?
+            .to_owned();
+        Ok(Admin {
+            client,
+            url: url.to_owned(),
+            token,
+        })
+    }
+
+    /// Makes one scoreboard delta: a synthetic result for a synthetic team.
+    ///
+    /// # Errors
+    /// A refused injection.
+    pub async fn inject(
+        &self,
+        contest: i64,
+        team: i64,
+        problem: usize,
+        verdict: &str,
+        at_ms: i64,
+    ) -> anyhow::Result<()> {
+        let resp = self
+            .client
+            .post(format!("{}/api/contests/{contest}/inject", self.url))
+            .bearer_auth(&self.token)
+            .json(&json!({"team": team, "problem": problem, "verdict": verdict, "at_ms": at_ms}))
+            .send()
+            .await?;
+        if !resp.status().is_success() {
+            let status = resp.status();
+            let body: Value = resp.json().await.unwrap_or(Value::Null);
+            bail!("injection refused ({status}): {}", body["message"]);
+        }
+        Ok(())
+    }
+
+    /// The public scoreboard's current `seq` and problem count.
+    ///
+    /// # Errors
+    /// Unknown contest, connection failures.
+    pub async fn board(&self, contest: i64) -> anyhow::Result<(u64, usize)> {
+        let body: Value = self
+            .client
+            .get(format!("{}/api/contests/{contest}/scoreboard", self.url))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let seq = body["seq"]
+            .as_u64()
+            .with_context(|| format!("no scoreboard: {body}"))?;
+        let problems = body["problems"].as_array().map_or(0, Vec::len);
+        Ok((seq, problems))
+    }
+}

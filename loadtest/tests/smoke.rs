@@ -1,0 +1,125 @@
+//! Short runs of each scenario against a local `codehub serve`: the harness connects,
+//! measures, and writes a well-formed report with nothing missed.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn loadtest() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_codehub-loadtest"))
+}
+
+/// The `codehub` binary of the same build (built by `cargo test --workspace`).
+fn codehub() -> PathBuf {
+    let path = loadtest().with_file_name("codehub");
+    assert!(
+        path.exists(),
+        "{} is missing: build the workspace (cargo test --workspace)",
+        path.display()
+    );
+    path
+}
+
+#[test]
+fn a_short_spectators_run_reports_every_delta() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let plot = dir.path().join("latency.svg");
+    let out = Command::new(loadtest())
+        .args([
+            "spectators",
+            "--local",
+            "--connections",
+            "60",
+            "--duration",
+            "3s",
+            "--rate",
+            "3",
+            "--processes",
+            "2",
+        ])
+        .arg("--codehub")
+        .arg(codehub())
+        .arg("--report")
+        .arg(&report)
+        .arg("--plot")
+        .arg(&plot)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(r["connections_established"], 60);
+    assert_eq!(r["deltas_missed"], 0);
+    assert_eq!(r["deltas_out_of_order"], 0);
+    let published = r["deltas_published"].as_u64().unwrap();
+    assert!(published >= 8, "{r}");
+    assert_eq!(
+        r["messages_delivered"].as_u64().unwrap(),
+        60 * published,
+        "{r}"
+    );
+    for key in ["p50", "p90", "p99", "p999", "max"] {
+        assert!(r["latency_ms"][key].as_u64().is_some(), "{key} in {r}");
+    }
+    assert!(std::fs::read_to_string(&plot).unwrap().contains("<svg"));
+}
+
+#[test]
+fn a_short_ramp_finds_the_largest_size_within_the_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("ramp.json");
+    let out = Command::new(loadtest())
+        .args([
+            "ramp",
+            "--local",
+            "--start",
+            "20",
+            "--step",
+            "20",
+            "--max",
+            "40",
+            "--duration",
+            "2s",
+            "--rate",
+            "2",
+            "--bound-ms",
+            "30000",
+        ])
+        .arg("--codehub")
+        .arg(codehub())
+        .arg("--report")
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(r["largest_connections_within_bound"], 40, "{r}");
+    assert_eq!(r["steps"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn bad_arguments_get_a_readable_error() {
+    let out = Command::new(loadtest())
+        .args(["spectators", "--connections", "5", "--duration", "1s"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--url"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = Command::new(loadtest())
+        .args(["spectators", "--local", "--duration", "5h"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown unit"));
+}
