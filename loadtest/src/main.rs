@@ -291,12 +291,17 @@ async fn run_spectators(
         ProgressStyle::with_template("{msg:>12} [{bar:40}] {pos}/{len} s").expect("template"),
     );
     bar.set_message("measuring");
+    let cpu_before = p.local.as_ref().and_then(LocalServer::cpu_us);
     let start = Instant::now();
     let interval = Duration::from_secs_f64(1.0 / rate);
     let mut published = 0u64;
     while start.elapsed() < duration {
         let team = 1_000_000 + (published % 1000) as i64;
-        let verdict = if published.is_multiple_of(3) { "WA" } else { "AC" };
+        let verdict = if published.is_multiple_of(3) {
+            "WA"
+        } else {
+            "AC"
+        };
         p.admin
             .inject(
                 t.contest,
@@ -316,6 +321,7 @@ async fn run_spectators(
     bar.finish_and_clear();
     let measured = start.elapsed();
     tokio::time::sleep(Duration::from_secs(2)).await;
+    let cpu_after = p.local.as_ref().and_then(LocalServer::cpu_us);
     let (final_seq, _) = p.admin.board(t.contest).await?;
     let mut reports: Vec<WorkerReport> = Vec::new();
     for (w, r) in workers.iter_mut().zip(readers.iter_mut()) {
@@ -356,6 +362,9 @@ async fn run_spectators(
         server_rss_per_connection_kib: rss.zip(rss_before).map(|(after, before)| {
             after.saturating_sub(before) as f64 / total.established.max(1) as f64
         }),
+        server_cpu_us_per_message: cpu_before
+            .zip(cpu_after)
+            .map(|(b, a)| (a - b) / total.delivered.max(1) as f64),
         ok,
     };
     Ok(report)

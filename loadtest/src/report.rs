@@ -116,6 +116,9 @@ pub struct RunReport {
     /// Growth of a local server's resident memory per established connection, KiB.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server_rss_per_connection_kib: Option<f64>,
+    /// CPU time a local server spent per delivered message during the measured phase, µs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_cpu_us_per_message: Option<f64>,
     /// Whether the run passed (everything connected, nothing missed or out of order).
     pub ok: bool,
 }
