@@ -38,6 +38,8 @@ enum Cmd {
     Spectators(Spectators),
     /// Raise the number of spectators until the p99 passes a bound.
     Ramp(Ramp),
+    /// Contestants submit a realistic mix while spectators watch.
+    Contest(ContestArgs),
     /// (internal) One worker process's share of spectators.
     #[command(hide = true)]
     Worker(WorkerArgs),
@@ -114,6 +116,30 @@ struct Ramp {
 }
 
 #[derive(Args)]
+struct ContestArgs {
+    #[command(flatten)]
+    target: Target,
+    /// Contestants submitting (registered for the run).
+    #[arg(long, default_value_t = 10)]
+    contestants: usize,
+    /// Spectators watching the scoreboard.
+    #[arg(long, default_value_t = 100)]
+    spectators: usize,
+    /// Submissions per second, all contestants together.
+    #[arg(long, default_value_t = 1.0)]
+    rate: f64,
+    /// Length of the submitting phase.
+    #[arg(long, default_value = "30s", value_parser = parse_duration)]
+    duration: Duration,
+    /// The problem submitted to (default: the contest's first; it must be `Hello World!`).
+    #[arg(long)]
+    problem: Option<i64>,
+    /// Where to write the JSON report.
+    #[arg(long)]
+    report: Option<PathBuf>,
+}
+
+#[derive(Args)]
 struct WorkerArgs {
     #[arg(long = "url")]
     urls: Vec<String>,
@@ -141,6 +167,7 @@ fn main() -> ExitCode {
         match cli.command {
             Cmd::Spectators(s) => spectators_cmd(s).await,
             Cmd::Ramp(r) => ramp_cmd(r).await,
+            Cmd::Contest(c) => contest_cmd(c).await,
             Cmd::Worker(w) => worker_cmd(w).await,
         }
     });
@@ -223,6 +250,96 @@ async fn prepare(t: &Target) -> anyhow::Result<Prepared> {
     })
 }
 
+/// The worker processes holding a run's spectators.
+struct Fleet {
+    children: Vec<std::process::Child>,
+    readers: Vec<BufReader<std::process::ChildStdout>>,
+}
+
+impl Fleet {
+    /// Starts workers (one per 8,000 connections unless `--processes`) and waits until
+    /// they are connected.
+    fn spawn(p: &Prepared, t: &Target, connections: usize) -> anyhow::Result<Fleet> {
+        let processes = t
+            .processes
+            .unwrap_or(connections.div_ceil(8000))
+            .max(1)
+            .min(connections.max(1));
+        let exe = std::env::current_exe()?;
+        let mut children = Vec::new();
+        for k in 0..processes {
+            let share = connections / processes + usize::from(k < connections % processes);
+            let mut cmd = Command::new(&exe);
+            cmd.arg("worker")
+                .args([
+                    "--contest",
+                    &t.contest.to_string(),
+                    "--connections",
+                    &share.to_string(),
+                ])
+                .args(["--source", &(2 + (k * 50) % 200).to_string()]);
+            for u in &p.urls {
+                cmd.args(["--url", u]);
+            }
+            children.push(cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).spawn()?);
+        }
+        let bar = ProgressBar::new(connections as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{msg:>12} [{bar:40}] {pos}/{len}").expect("template"),
+        );
+        bar.set_message("connecting");
+        let mut readers = Vec::new();
+        for w in &mut children {
+            let mut r = BufReader::new(w.stdout.take().context("worker stdout")?);
+            let line = tokio::task::block_in_place(|| {
+                let mut line = String::new();
+                r.read_line(&mut line).map(|_| line)
+            })?;
+            let ready: u64 = line
+                .trim()
+                .strip_prefix("ready ")
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            bar.inc(ready);
+            readers.push(r);
+        }
+        bar.finish_and_clear();
+        Ok(Fleet { children, readers })
+    }
+
+    fn processes(&self) -> usize {
+        self.children.len()
+    }
+
+    /// Tells the workers the channel's final `seq` and collects their reports.
+    fn finish(mut self, final_seq: u64) -> anyhow::Result<Vec<WorkerReport>> {
+        let mut reports = Vec::new();
+        for (w, r) in self.children.iter_mut().zip(self.readers.iter_mut()) {
+            let mut stdin = w.stdin.take().context("worker stdin")?;
+            writeln!(stdin, "end {final_seq}")?;
+            drop(stdin);
+            let line = tokio::task::block_in_place(|| {
+                let mut line = String::new();
+                r.read_line(&mut line).map(|_| line)
+            })?;
+            reports.push(
+                serde_json::from_str(line.trim())
+                    .with_context(|| format!("worker report: {line}"))?,
+            );
+        }
+        Ok(reports)
+    }
+}
+
+impl Drop for Fleet {
+    fn drop(&mut self) {
+        for w in &mut self.children {
+            let _ = w.kill();
+            let _ = w.wait();
+        }
+    }
+}
+
 /// One spectators run against prepared servers.
 async fn run_spectators(
     p: &Prepared,
@@ -238,54 +355,9 @@ async fn run_spectators(
     if problems == 0 {
         bail!("contest {} has no problems to score", t.contest);
     }
-    let processes = t
-        .processes
-        .unwrap_or(connections.div_ceil(8000))
-        .max(1)
-        .min(connections.max(1));
     let rss_before = p.local.as_ref().and_then(LocalServer::rss_kib);
-    let exe = std::env::current_exe()?;
-    let mut workers = Vec::new();
-    for k in 0..processes {
-        let share = connections / processes + usize::from(k < connections % processes);
-        let mut cmd = Command::new(&exe);
-        cmd.arg("worker")
-            .args([
-                "--contest",
-                &t.contest.to_string(),
-                "--connections",
-                &share.to_string(),
-            ])
-            .args(["--source", &(2 + (k * 50) % 200).to_string()]);
-        for u in &p.urls {
-            cmd.args(["--url", u]);
-        }
-        let child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).spawn()?;
-        workers.push(child);
-    }
-    let bar = ProgressBar::new(connections as u64);
-    bar.set_style(
-        ProgressStyle::with_template("{msg:>12} [{bar:40}] {pos}/{len}").expect("template"),
-    );
-    bar.set_message("connecting");
-    let mut readers = Vec::new();
-    for w in &mut workers {
-        let mut r = BufReader::new(w.stdout.take().context("worker stdout")?);
-        let line = tokio::task::block_in_place(|| {
-            let mut line = String::new();
-            r.read_line(&mut line).map(|_| line)
-        })?;
-        let ready: u64 = line
-            .trim()
-            .strip_prefix("ready ")
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0);
-        bar.inc(ready);
-        readers.push(r);
-    }
-    bar.finish_and_clear();
-
-    // The measured phase: deltas at the given rate.
+    let fleet = Fleet::spawn(p, t, connections)?;
+    let processes = fleet.processes();
     let bar = ProgressBar::new(duration.as_secs().max(1));
     bar.set_style(
         ProgressStyle::with_template("{msg:>12} [{bar:40}] {pos}/{len} s").expect("template"),
@@ -323,21 +395,7 @@ async fn run_spectators(
     tokio::time::sleep(Duration::from_secs(2)).await;
     let cpu_after = p.local.as_ref().and_then(LocalServer::cpu_us);
     let (final_seq, _) = p.admin.board(t.contest).await?;
-    let mut reports: Vec<WorkerReport> = Vec::new();
-    for (w, r) in workers.iter_mut().zip(readers.iter_mut()) {
-        let mut stdin = w.stdin.take().context("worker stdin")?;
-        writeln!(stdin, "end {final_seq}")?;
-        drop(stdin);
-        let line = tokio::task::block_in_place(|| {
-            let mut line = String::new();
-            r.read_line(&mut line).map(|_| line)
-        })?;
-        reports.push(
-            serde_json::from_str(line.trim()).with_context(|| format!("worker report: {line}"))?,
-        );
-        let _ = w.kill();
-        let _ = w.wait();
-    }
+    let reports = fleet.finish(final_seq)?;
     let (total, histogram) = merge(&reports).map_err(anyhow::Error::msg)?;
     let rss = p.local.as_ref().and_then(LocalServer::rss_kib);
     let ok = total.established == total.attempted
@@ -478,4 +536,213 @@ async fn ramp_cmd(r: Ramp) -> anyhow::Result<ExitCode> {
         std::fs::write(path, serde_json::to_string_pretty(&out)?)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The mix of the `contest` scenario: (language file, source, expected verdict), by weight.
+const MIX: &[(&str, &str, &str)] = &[
+    (
+        "a.cpp",
+        "#include <cstdio>\nint main() { std::puts(\"Hello World!\"); }\n",
+        "AC",
+    ),
+    ("a.py", "print('Hello World!')\n", "AC"),
+    (
+        "Main.java",
+        "public class Main { public static void main(String[] a) { System.out.println(\"Hello World!\"); } }\n",
+        "AC",
+    ),
+    (
+        "a.cpp",
+        "#include <cstdio>\nint main() { std::puts(\"Hello World!\"); }\n",
+        "AC",
+    ),
+    ("a.py", "print('Hello, there')\n", "WA"),
+    (
+        "Main.java",
+        "public class Main { public static void main(String[] a) { System.out.println(\"Hello\"); } }\n",
+        "WA",
+    ),
+    ("a.py", "while True:\n    pass\n", "TLE"),
+    ("a.cpp", "int main( {\n", "CE"),
+];
+
+async fn contest_cmd(c: ContestArgs) -> anyhow::Result<ExitCode> {
+    use serde_json::{Value, json};
+    raise_fd_limit();
+    if !(c.rate.is_finite() && c.rate > 0.0) || c.contestants == 0 {
+        bail!("--rate must be positive and --contestants at least 1");
+    }
+    let p = prepare(&c.target).await?;
+    let client = p.admin.client().clone();
+    let url = p.admin.url().to_owned();
+    let contest: Value = client
+        .get(format!("{url}/api/contests/{}", c.target.contest))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let problem = match c.problem {
+        Some(id) => id,
+        None => contest["problems"][0]["problem_id"]
+            .as_i64()
+            .context("the contest has no problem")?,
+    };
+    let mut tokens = Vec::new();
+    for i in 0..c.contestants {
+        let name = format!("lt{}x{i}", std::process::id());
+        let body: Value = client
+            .post(format!("{url}/api/auth/register"))
+            .json(&json!({"username": name, "password": "load test password"}))
+            .send()
+            .await?
+            .json()
+            .await?;
+        tokens.push(
+            body["access_token"]
+                .as_str()
+                .with_context(|| format!("register: {body}"))?
+                .to_owned(),
+        );
+    }
+    let fleet = Fleet::spawn(&p, &c.target, c.spectators.max(1))?;
+    // Verdicts are noticed as they come (every 100 ms), not after the submitting phase.
+    let seen: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<i64, (Instant, String)>>> =
+        Default::default();
+    let poller = {
+        let (client, url, tokens, seen) =
+            (client.clone(), url.clone(), tokens.clone(), seen.clone());
+        let contest_id = c.target.contest;
+        tokio::spawn(async move {
+            loop {
+                for token in &tokens {
+                    let Ok(resp) = client
+                        .get(format!("{url}/api/submissions?contest_id={contest_id}"))
+                        .bearer_auth(token)
+                        .send()
+                        .await
+                    else {
+                        continue;
+                    };
+                    let Ok(list) = resp.json::<Value>().await else {
+                        continue;
+                    };
+                    let now = Instant::now();
+                    let mut seen = seen.lock().expect("verdicts lock");
+                    for s in list.as_array().into_iter().flatten() {
+                        if s["status"] == "done" {
+                            let id = s["id"].as_i64().unwrap_or(0);
+                            seen.entry(id).or_insert_with(|| {
+                                (now, s["verdict"].as_str().unwrap_or("").to_owned())
+                            });
+                        }
+                    }
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        })
+    };
+    let mut post = codehub_loadtest::report::histogram();
+    let mut pending: Vec<(i64, usize, Instant, &str)> = Vec::new();
+    let mut refused = 0u64;
+    let start = Instant::now();
+    let interval = Duration::from_secs_f64(1.0 / c.rate);
+    let mut k = 0usize;
+    while start.elapsed() < c.duration {
+        let (file, source, expected) = MIX[k % MIX.len()];
+        let who = k % tokens.len();
+        let t = Instant::now();
+        let resp = client
+            .post(format!("{url}/api/submissions"))
+            .bearer_auth(&tokens[who])
+            .json(&json!({"contest_id": c.target.contest, "problem_id": problem, "files": [{"name": file, "contents": source}]}))
+            .send()
+            .await?;
+        let _ = post.record(
+            (t.elapsed().as_millis() as u64).clamp(1, codehub_loadtest::report::MAX_LATENCY_MS),
+        );
+        if resp.status().as_u16() == 202 {
+            let body: Value = resp.json().await?;
+            pending.push((
+                body["id"].as_i64().context("submission id")?,
+                who,
+                t,
+                expected,
+            ));
+        } else {
+            refused += 1;
+        }
+        k += 1;
+        if let Some(wait) = (interval * k as u32).checked_sub(start.elapsed()) {
+            tokio::time::sleep(wait).await;
+        }
+    }
+    let submitting = start.elapsed();
+    // Wait for every verdict.
+    let mut verdict_latency = codehub_loadtest::report::histogram();
+    let mut wrong = 0u64;
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while Instant::now() < deadline {
+        let all = {
+            let seen = seen.lock().expect("verdicts lock");
+            pending.iter().all(|(id, ..)| seen.contains_key(id))
+        };
+        if all {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    poller.abort();
+    {
+        let seen = seen.lock().expect("verdicts lock");
+        pending.retain(|(id, _, at, expected)| match seen.get(id) {
+            Some((done, v)) => {
+                let ms = done.saturating_duration_since(*at).as_millis() as u64;
+                let _ =
+                    verdict_latency.record(ms.clamp(1, codehub_loadtest::report::MAX_LATENCY_MS));
+                if v != expected {
+                    wrong += 1;
+                }
+                false
+            }
+            None => true,
+        });
+    }
+    let judging = start.elapsed();
+    let (final_seq, _) = p.admin.board(c.target.contest).await?;
+    let reports = fleet.finish(final_seq)?;
+    let (spectators, delivery) = merge(&reports).map_err(anyhow::Error::msg)?;
+    let judged = verdict_latency.len();
+    let ok = pending.is_empty()
+        && refused == 0
+        && wrong == 0
+        && spectators.missed == 0
+        && spectators.out_of_order == 0;
+    let out = json!({
+        "scenario": "contest",
+        "urls": p.urls,
+        "contestants": c.contestants,
+        "submissions": k,
+        "submissions_refused": refused,
+        "submissions_per_s": k as f64 / submitting.as_secs_f64(),
+        "post_latency_ms": Latency::of(&post),
+        "submit_to_verdict_ms": Latency::of(&verdict_latency),
+        "judged": judged,
+        "unexpected_verdicts": wrong,
+        "not_judged": pending.len(),
+        "judge_throughput_per_s": judged as f64 / judging.as_secs_f64(),
+        "connections_established": spectators.established,
+        "deltas_missed": spectators.missed,
+        "deltas_out_of_order": spectators.out_of_order,
+        "latency_ms": Latency::of(&delivery),
+        "ok": ok,
+    });
+    eprintln!("{}", serde_json::to_string_pretty(&out)?);
+    if let Some(path) = &c.report {
+        std::fs::write(path, serde_json::to_string_pretty(&out)?)?;
+    }
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

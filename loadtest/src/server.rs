@@ -27,7 +27,15 @@ impl LocalServer {
     pub fn start(codehub: &Path) -> anyhow::Result<LocalServer> {
         let data = tempfile::tempdir()?;
         let mut child = Command::new(codehub)
-            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            // Load, not the per-user rate limit, is what a local run measures.
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--rate-burst",
+                "1000000",
+                "--data-dir",
+            ])
             .arg(data.path())
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
@@ -145,6 +153,16 @@ impl Admin {
             bail!("injection refused ({status}): {}", body["message"]);
         }
         Ok(())
+    }
+
+    /// The client (for requests as other users).
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// The server URL.
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     /// The public scoreboard's current `seq` and problem count.

@@ -123,3 +123,47 @@ fn bad_arguments_get_a_readable_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown unit"));
 }
+
+#[test]
+fn a_short_contest_run_judges_every_submission_as_expected() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("contest.json");
+    let out = Command::new(loadtest())
+        .args([
+            "contest",
+            "--local",
+            "--contestants",
+            "3",
+            "--spectators",
+            "20",
+            "--rate",
+            "2",
+            "--duration",
+            "4s",
+        ])
+        .arg("--codehub")
+        .arg(codehub())
+        .arg("--report")
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(r["ok"], true, "{r}");
+    assert!(r["submissions"].as_u64().unwrap() >= 6, "{r}");
+    assert_eq!(r["judged"], r["submissions"]);
+    assert_eq!(
+        (
+            r["unexpected_verdicts"].as_u64(),
+            r["deltas_missed"].as_u64()
+        ),
+        (Some(0), Some(0))
+    );
+    for key in ["post_latency_ms", "submit_to_verdict_ms", "latency_ms"] {
+        assert!(r[key]["p99"].as_u64().is_some(), "{key}: {r}");
+    }
+}
