@@ -94,7 +94,7 @@ pub async fn upgrade(
     // the defaults (128 KiB read buffer) would cost ~140 KiB per idle connection.
     ws.max_message_size(MAX_CLIENT_MESSAGE)
         .max_frame_size(MAX_CLIENT_MESSAGE)
-        .read_buffer_size(4 << 10)
+        .read_buffer_size(1 << 10)
         .write_buffer_size(0)
         .on_upgrade(move |socket| Connection::run(Connection::new(state, caller), socket))
 }
