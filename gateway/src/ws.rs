@@ -20,7 +20,6 @@ use axum::extract::State;
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::response::{IntoResponse, Response};
 use codehub_engine::actors::hub::{HubMsg, Outgoing, Subscriber, encode};
-use codehub_engine::actors::judge_pool::{submission_channel, user_channel};
 use codehub_engine::model::{ContestId, SubmissionId, UserId};
 use codehub_engine::scoring::View;
 use futures::{SinkExt, StreamExt};
@@ -364,9 +363,4 @@ impl Connection {
             .hub()
             .send_message(HubMsg::Disconnect(conn.id));
     }
-}
-
-/// Re-exports for the channel names used by clients.
-pub fn channel_names(user: UserId, submission: SubmissionId) -> (String, String) {
-    (user_channel(user), submission_channel(submission))
 }

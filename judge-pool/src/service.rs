@@ -32,11 +32,6 @@ impl<S: Sandbox> SandboxedJudge<S> {
         }
     }
 
-    /// The wrapped judge.
-    pub fn inner(&self) -> &Judge<S> {
-        &self.judge
-    }
-
     async fn problem(&self, hash: &str) -> Result<Arc<Problem>, JudgeFailure> {
         let mut cache = self.problems.lock().await;
         if let Some(p) = cache.get(hash) {

@@ -147,33 +147,6 @@ impl NativeSandbox {
             }),
         })
     }
-
-    /// Builds `n` slots ahead of demand (at most `max_slots`).
-    ///
-    /// # Errors
-    /// The first slot that fails to start.
-    pub async fn warm_up(&self, n: usize) -> Result<(), SandboxError> {
-        let mut envs = Vec::new();
-        for _ in 0..n.min(self.inner.config.max_slots) {
-            envs.push(self.acquire().await?);
-        }
-        drop(envs);
-        // Give the releases (which run on the blocking pool) a moment to land.
-        for _ in 0..100 {
-            if self.inner.idle.lock().expect("pool lock").len()
-                >= n.min(self.inner.config.max_slots)
-            {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-        Ok(())
-    }
-
-    /// Slots currently idle in the pool.
-    pub fn idle_slots(&self) -> usize {
-        self.inner.idle.lock().expect("pool lock").len()
-    }
 }
 
 fn remove_stale_slot_dirs(runtime_dir: &Path) {
