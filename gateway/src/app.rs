@@ -38,9 +38,11 @@ impl Deref for AppState {
     }
 }
 
-/// The whole router: `/api`, `/ws`, `/healthz`.
+/// The whole router: `/api`, `/ws`, `/healthz`, the UI; responses gzip-compressed when
+/// the client accepts it.
 pub fn router(state: AppState) -> axum::Router {
     routes::router()
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

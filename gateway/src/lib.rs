@@ -10,6 +10,8 @@
 //! - [`error`]: the `{code, message}` error type.
 //! - [`blobs`]: the local blob store.
 //! - [`demo`]: demo data.
+//! - [`web`]: the embedded browser UI.
+//! - [`statement`]: Markdown + LaTeX statements to HTML.
 
 pub mod app;
 pub mod auth;
@@ -18,5 +20,7 @@ pub mod cli;
 pub mod demo;
 pub mod error;
 pub mod routes;
+pub mod statement;
 pub mod telemetry;
+pub mod web;
 pub mod ws;

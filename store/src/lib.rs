@@ -568,6 +568,24 @@ impl Store for SqlStore {
         Ok(ids.into_iter().map(UserId).collect())
     }
 
+    async fn participant_names(
+        &self,
+        contest: ContestId,
+    ) -> Result<Vec<(UserId, String)>, StoreError> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT p.user_id, u.username FROM participants p JOIN users u ON u.id = p.user_id \
+             WHERE p.contest_id = $1 ORDER BY p.user_id",
+        )
+        .bind(contest.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name)| (UserId(id), name))
+            .collect())
+    }
+
     async fn create_submission(&self, submission: NewSubmission) -> Result<Submission, StoreError> {
         let status = SubmissionStatus::Queued;
         let id: i64 = sqlx::query_scalar(

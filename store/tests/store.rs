@@ -408,6 +408,16 @@ async fn exercise(store: &SqlStore) -> Snapshot {
         "by user id, once each"
     );
     assert_eq!(store.participants(tie.id).await.unwrap(), vec![alice]);
+    assert_eq!(
+        store.participant_names(late.id).await.unwrap(),
+        vec![
+            (bob, "bob".to_owned()),
+            (carol, "carol".to_owned()),
+            (dave, "dave".to_owned())
+        ],
+        "names joined, by user id"
+    );
+    assert_eq!(store.participant_names(early.id).await.unwrap(), vec![]);
     assert_eq!(store.participants(early.id).await.unwrap(), vec![]);
     assert_not_found(store.add_participant(ghost.id, bob).await);
     assert_not_found(store.add_participant(late.id, UserId(dave.0 + 1000)).await);

@@ -118,6 +118,11 @@ pub trait Store: Send + Sync + 'static {
     async fn add_participant(&self, contest: ContestId, user: UserId) -> Result<(), StoreError>;
     /// Participants of a contest, by user id.
     async fn participants(&self, contest: ContestId) -> Result<Vec<UserId>, StoreError>;
+    /// Participants of a contest with their user names, by user id.
+    async fn participant_names(
+        &self,
+        contest: ContestId,
+    ) -> Result<Vec<(UserId, String)>, StoreError>;
 
     /// Stores a new submission as queued; durable on return.
     async fn create_submission(&self, submission: NewSubmission) -> Result<Submission, StoreError>;

@@ -172,6 +172,32 @@ async fn load(state: &AppState, id: i64) -> Result<Contest, ApiError> {
         .ok_or_else(|| ApiError::not_found(format!("unknown contest {id}")))
 }
 
+/// A team on a scoreboard.
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct TeamView {
+    /// User id (the `team` of scoreboard rows).
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+}
+
+/// The contest's teams, for scoreboard names (public).
+#[utoipa::path(get, path = "/api/contests/{id}/teams", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<TeamView>), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn teams(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<ApiJson<Vec<TeamView>>> {
+    load(&state, id).await?;
+    let names = state.store.participant_names(ContestId(id)).await?;
+    Ok(ApiJson(
+        names
+            .into_iter()
+            .map(|(id, name)| TeamView { id: id.0, name })
+            .collect(),
+    ))
+}
+
 /// Every contest.
 #[utoipa::path(get, path = "/api/contests", responses((status = 200, body = Vec<ContestView>)))]
 pub async fn list(State(state): State<AppState>) -> ApiResult<ApiJson<Vec<ContestView>>> {

@@ -73,7 +73,7 @@ impl<T: serde::Serialize> axum::response::IntoResponse for ApiJson<T> {
     paths(
         auth::register, auth::login, auth::refresh, auth::me,
         contests::list, contests::get_one, contests::create, contests::update, contests::register,
-        contests::unfreeze, contests::scoreboard, contests::inject,
+        contests::unfreeze, contests::scoreboard, contests::teams, contests::inject,
         problems::list, problems::get_one, problems::import,
         submissions::create, submissions::list, submissions::get_one, submissions::rejudge,
         users::set_role,
@@ -123,6 +123,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/contests/{id}/register", post(contests::register))
         .route("/api/contests/{id}/unfreeze", post(contests::unfreeze))
         .route("/api/contests/{id}/scoreboard", get(contests::scoreboard))
+        .route("/api/contests/{id}/teams", get(contests::teams))
         .route("/api/contests/{id}/inject", post(contests::inject))
         .route(
             "/api/problems",
@@ -140,5 +141,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/submissions/{id}", get(submissions::get_one))
         .route("/api/submissions/{id}/rejudge", post(submissions::rejudge))
         .route("/api/users/{id}", axum::routing::patch(users::set_role))
-        .fallback(|| async { ApiError::not_found("no such route") })
+        .route("/assets/{*path}", get(crate::web::asset))
+        .fallback(crate::web::fallback)
 }

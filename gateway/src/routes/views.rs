@@ -142,6 +142,9 @@ pub struct ProblemView {
     /// Statement (Markdown + LaTeX); omitted in lists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement: Option<String>,
+    /// The statement rendered to HTML (math as MathML, raw HTML escaped); omitted in lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement_html: Option<String>,
     /// Samples; omitted in lists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub samples: Option<Vec<SampleView>>,
@@ -159,6 +162,7 @@ impl ProblemView {
             code_limit_bytes: p.code_limit_bytes,
             practice: p.practice,
             statement: full.then(|| p.statement.clone()),
+            statement_html: full.then(|| crate::statement::to_html(&p.statement)),
             samples: full.then(|| {
                 p.samples
                     .iter()
