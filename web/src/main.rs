@@ -1,9 +1,5 @@
-//! The browser entry point.
-use sycamore::prelude::*;
+//! The browser entry point (`wasm32-unknown-unknown`).
 
 fn main() {
-    sycamore::render(|| {
-        let count = create_signal(0);
-        view! { button(on:click=move |_| count.set(count.get() + 1)) { (count.get()) } }
-    });
+    codehub_web::start();
 }

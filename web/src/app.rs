@@ -1,0 +1,170 @@
+//! The application shell: shared context, routes, header and navigation, theme.
+
+use crate::api::{self, Api};
+use crate::pages;
+use sycamore::prelude::*;
+use sycamore_router::{HistoryIntegration, Route, Router};
+
+/// What every page can reach (`use_context::<Ctx>()`).
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    /// The API client and session.
+    pub api: Api,
+    /// The clock, ticking every second (`Date.now()` ms).
+    pub now: ReadSignal<i64>,
+}
+
+/// The pages.
+#[derive(Route, Clone, Debug, PartialEq)]
+pub enum AppRoute {
+    /// Contest list.
+    #[to("/")]
+    Home,
+    /// A contest's home.
+    #[to("/contests/<id>")]
+    Contest {
+        /// Contest id.
+        id: i64,
+    },
+    /// A problem inside a contest.
+    #[to("/contests/<id>/problems/<problem>")]
+    ContestProblem {
+        /// Contest id.
+        id: i64,
+        /// Problem id.
+        problem: i64,
+    },
+    /// The live scoreboard.
+    #[to("/contests/<id>/scoreboard")]
+    Scoreboard {
+        /// Contest id.
+        id: i64,
+    },
+    /// My submissions in a contest.
+    #[to("/contests/<id>/submissions")]
+    Submissions {
+        /// Contest id.
+        id: i64,
+    },
+    /// The practice archive.
+    #[to("/practice")]
+    Practice,
+    /// My practice submissions.
+    #[to("/practice/submissions")]
+    PracticeSubmissions,
+    /// A practice problem.
+    #[to("/practice/<problem>")]
+    PracticeProblem {
+        /// Problem id.
+        problem: i64,
+    },
+    /// Admin and jury.
+    #[to("/admin")]
+    Admin,
+    /// Sign in.
+    #[to("/login")]
+    Login,
+    /// Create an account.
+    #[to("/register")]
+    Register,
+    /// Anything else.
+    #[not_found]
+    NotFound,
+}
+
+const THEME_KEY: &str = "codehub.theme";
+
+fn apply_theme(theme: &str) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("data-theme", theme);
+    }
+}
+
+fn system_prefers_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+/// The whole application.
+#[component]
+pub fn App() -> View {
+    let api = Api::new();
+    let now = create_signal(js_sys::Date::now() as i64);
+    gloo_timers::callback::Interval::new(1000, move || now.set(js_sys::Date::now() as i64))
+        .forget();
+    provide_context(Ctx { api, now: *now });
+    let theme = create_signal(api::stored(THEME_KEY).unwrap_or_else(|| {
+        if system_prefers_dark() {
+            "dark".into()
+        } else {
+            "light".into()
+        }
+    }));
+    create_effect(move || apply_theme(&theme.get_clone()));
+    let toggle_theme = move |_| {
+        let next = if theme.get_clone() == "dark" {
+            "light"
+        } else {
+            "dark"
+        };
+        api::store(THEME_KEY, Some(next));
+        theme.set(next.to_owned());
+    };
+    view! {
+        Router(
+            integration=HistoryIntegration::new(),
+            view=move |route: ReadSignal<AppRoute>| view! {
+                a(class="skip-link", href="#main") { "Skip to content" }
+                header(class="topbar") {
+                    a(class="brand", href="/") { "CodeHub" }
+                    nav(aria-label="Main") {
+                        a(href="/") { "Contests" }
+                        a(href="/practice") { "Practice" }
+                        (if api.user().is_some_and(|u| u.is_jury()) {
+                            view! { a(href="/admin") { "Admin" } }
+                        } else {
+                            view! {}
+                        })
+                    }
+                    div(class="spacer")
+                    button(class="ghost", on:click=toggle_theme, aria-label="Toggle dark and light theme",
+                        title="Theme") {
+                        (if theme.get_clone() == "dark" { "☀ Light" } else { "☾ Dark" })
+                    }
+                    (match api.user() {
+                        Some(u) => view! {
+                            span(class="who", data-testid="whoami") { (u.username.clone()) " · " (u.role.clone()) }
+                            button(class="ghost", on:click=move |_| api.logout()) { "Sign out" }
+                        },
+                        None => view! {
+                            a(class="button ghost", href="/login") { "Sign in" }
+                            a(class="button", href="/register") { "Register" }
+                        },
+                    })
+                }
+                main(id="main", tabindex="-1") {
+                    (match route.get_clone() {
+                        AppRoute::Home => view! { pages::contests::ContestList() },
+                        AppRoute::Contest { id } => view! { pages::contests::ContestHome(id=id) },
+                        AppRoute::ContestProblem { id, problem } => view! { pages::problem::ProblemPage(contest=id, problem=problem) },
+                        AppRoute::Scoreboard { id } => view! { pages::scoreboard::ScoreboardPage(id=id) },
+                        AppRoute::Submissions { id } => view! { pages::submissions::SubmissionsPage(contest=id) },
+                        AppRoute::Practice => view! { pages::practice::PracticePage() },
+                        AppRoute::PracticeProblem { problem } => view! { pages::problem::ProblemPage(problem=problem) },
+                        AppRoute::PracticeSubmissions => view! { pages::submissions::SubmissionsPage() },
+                        AppRoute::Admin => view! { pages::admin::AdminPage() },
+                        AppRoute::Login => view! { pages::auth::AuthPage(register=false) },
+                        AppRoute::Register => view! { pages::auth::AuthPage(register=true) },
+                        AppRoute::NotFound => view! {
+                            section(class="card") { h1 { "Not found" } p { "No such page. " a(href="/") { "Back to the contests" } } }
+                        },
+                    })
+                }
+            },
+        )
+    }
+}

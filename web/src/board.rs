@@ -1,0 +1,249 @@
+//! The live scoreboard's state: a snapshot kept in rank order while deltas arrive.
+//!
+//! A delta carries only the rows that changed (with their new rank); the other rows'
+//! ranks shift implicitly. The board re-sorts with the server's order — ICPC: solved
+//! (more first), penalty, last solve minute; IOI: total score — then team id, and
+//! recomputes shared ranks, so every row's rank matches what the server would send.
+
+use crate::wire::{Delta, Row, Snapshot};
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// Scoring family, as it decides the order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Solved, then penalty, then last solve.
+    Icpc,
+    /// Total score.
+    Ioi,
+}
+
+impl Kind {
+    /// From the contest's `kind` field.
+    pub fn parse(kind: &str) -> Kind {
+        if kind == "ioi" { Kind::Ioi } else { Kind::Icpc }
+    }
+}
+
+/// A scoreboard in rank order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Board {
+    kind: Kind,
+    /// Problem labels.
+    pub problems: Vec<String>,
+    /// Whether the (public) board is frozen.
+    pub frozen: bool,
+    /// The last applied sequence number.
+    pub seq: u64,
+    rows: Vec<Row>,
+    position: HashMap<i64, usize>,
+}
+
+fn last_solve(row: &Row) -> i64 {
+    row.cells
+        .iter()
+        .filter(|c| c.solved)
+        .filter_map(|c| c.solved_at_min)
+        .max()
+        .unwrap_or(0)
+}
+
+fn points(score: f64) -> f64 {
+    if score.is_finite() && score > 0.0 {
+        score
+    } else {
+        0.0
+    }
+}
+
+/// How two rows compare, ignoring the team (equal = tied, sharing a rank).
+fn tie(kind: Kind, a: &Row, b: &Row) -> Ordering {
+    match kind {
+        Kind::Icpc => b
+            .solved
+            .cmp(&a.solved)
+            .then(a.penalty.cmp(&b.penalty))
+            .then(last_solve(a).cmp(&last_solve(b))),
+        Kind::Ioi => points(b.score).total_cmp(&points(a.score)),
+    }
+}
+
+impl Board {
+    /// A board from a snapshot.
+    pub fn new(kind: Kind, snapshot: Snapshot) -> Board {
+        let mut board = Board {
+            kind,
+            problems: snapshot.problems,
+            frozen: snapshot.frozen,
+            seq: snapshot.seq,
+            rows: snapshot.rows,
+            position: HashMap::new(),
+        };
+        board.reorder();
+        board
+    }
+
+    /// Applies a delta with sequence number `seq`; returns the teams whose row changed.
+    pub fn apply(&mut self, seq: u64, delta: Delta) -> Vec<i64> {
+        self.seq = seq;
+        self.frozen = delta.frozen;
+        let mut changed = Vec::with_capacity(delta.rows.len());
+        for row in delta.rows {
+            changed.push(row.team);
+            match self.position.get(&row.team) {
+                Some(&i) => self.rows[i] = row,
+                None => {
+                    self.position.insert(row.team, self.rows.len());
+                    self.rows.push(row);
+                }
+            }
+        }
+        self.reorder();
+        changed
+    }
+
+    fn reorder(&mut self) {
+        let kind = self.kind;
+        self.rows
+            .sort_by(|a, b| tie(kind, a, b).then(a.team.cmp(&b.team)));
+        let mut rank = 0;
+        for i in 0..self.rows.len() {
+            if i == 0 || tie(kind, &self.rows[i - 1], &self.rows[i]) != Ordering::Equal {
+                rank = i + 1;
+            }
+            self.rows[i].rank = rank;
+        }
+        self.position = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.team, i))
+            .collect();
+    }
+
+    /// The scoring family.
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// Rows in rank order.
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    /// `team`'s row.
+    pub fn row(&self, team: i64) -> Option<&Row> {
+        self.position.get(&team).map(|&i| &self.rows[i])
+    }
+
+    /// `team`'s 0-based place in the order.
+    pub fn position(&self, team: i64) -> Option<usize> {
+        self.position.get(&team).copied()
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
+/// The rows to render for a scroll position: those in view plus `overscan` on each side.
+pub fn window(
+    rows: usize,
+    scroll_top: f64,
+    height: f64,
+    row_height: f64,
+    overscan: usize,
+) -> Range<usize> {
+    if rows == 0 || row_height <= 0.0 {
+        return 0..0;
+    }
+    let first = (scroll_top.max(0.0) / row_height).floor() as usize;
+    let last = ((scroll_top.max(0.0) + height.max(0.0)) / row_height).ceil() as usize;
+    let start = first.saturating_sub(overscan).min(rows);
+    let end = (last + overscan).min(rows);
+    start..end.max(start)
+}
+
+/// What an ICPC cell shows: tries and solve minute (`3 / 41`), or `?` pending.
+pub fn icpc_cell_text(cell: &crate::wire::Cell) -> String {
+    match (cell.solved, cell.attempts, cell.pending) {
+        (true, a, _) => format!("{a} / {}", cell.solved_at_min.unwrap_or(0)),
+        (false, 0, 0) => String::new(),
+        (false, a, 0) => format!("{a}"),
+        (false, a, p) => format!("{a} + {p}?"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::Cell;
+
+    fn cell(solved_at: Option<i64>, attempts: u32, pending: u32) -> Cell {
+        Cell {
+            attempts,
+            pending,
+            solved: solved_at.is_some(),
+            solved_at_min: solved_at,
+            first_to_solve: false,
+            score: 0.0,
+        }
+    }
+
+    fn row(team: i64, solved: u32, penalty: i64, cells: Vec<Cell>) -> Row {
+        Row {
+            team,
+            rank: 0,
+            solved,
+            penalty,
+            score: 0.0,
+            cells,
+        }
+    }
+
+    #[test]
+    fn window_covers_the_view_plus_overscan() {
+        assert_eq!(window(2000, 0.0, 700.0, 35.0, 5), 0..25);
+        assert_eq!(window(2000, 3500.0, 700.0, 35.0, 5), 95..125);
+        assert_eq!(window(10, 3500.0, 700.0, 35.0, 5), 10..10);
+        assert_eq!(window(0, 0.0, 700.0, 35.0, 5), 0..0);
+        assert_eq!(window(2000, 69_300.0, 700.0, 35.0, 5), 1975..2000);
+    }
+
+    #[test]
+    fn icpc_cells_read_like_a_board() {
+        assert_eq!(icpc_cell_text(&cell(Some(41), 3, 0)), "3 / 41");
+        assert_eq!(icpc_cell_text(&cell(None, 2, 0)), "2");
+        assert_eq!(icpc_cell_text(&cell(None, 1, 2)), "1 + 2?");
+        assert_eq!(icpc_cell_text(&cell(None, 0, 0)), "");
+    }
+
+    #[test]
+    fn ties_share_ranks_and_last_solve_breaks_ties() {
+        let snap = Snapshot {
+            contest_id: 1,
+            frozen: false,
+            problems: vec!["A".into(), "B".into()],
+            seq: 3,
+            rows: vec![
+                row(7, 1, 20, vec![cell(Some(20), 1, 0), cell(None, 0, 0)]),
+                row(5, 1, 20, vec![cell(None, 0, 0), cell(Some(20), 1, 0)]),
+                row(9, 1, 20, vec![cell(Some(10), 1, 0), cell(None, 1, 0)]),
+                row(2, 0, 0, vec![cell(None, 0, 0), cell(None, 0, 0)]),
+            ],
+        };
+        let board = Board::new(Kind::Icpc, snap);
+        let order: Vec<(i64, usize)> = board.rows().iter().map(|r| (r.team, r.rank)).collect();
+        // 9 solved at minute 10 (with 10 min of penalty from B? no: penalty equal, last
+        // solve 10 < 20); 5 and 7 tie and share rank 2, ordered by team id.
+        assert_eq!(order, vec![(9, 1), (5, 2), (7, 2), (2, 4)]);
+        assert_eq!(board.position(7), Some(2));
+    }
+}

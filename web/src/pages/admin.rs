@@ -1,0 +1,411 @@
+//! Admin and jury: judge queue, contests (create, edit, freeze, unfreeze), problem
+//! package import, rejudge.
+
+use super::{Load, fetch};
+use crate::api::Body;
+use crate::app::Ctx;
+use crate::wire::{Contest, ContestProblem, Problem, Queue};
+use gloo_net::http::Method;
+use sycamore::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// ms since the epoch → the `datetime-local` input's local `YYYY-MM-DDTHH:MM`.
+fn to_local_input(ms: i64) -> String {
+    let d = js_sys::Date::new(&(ms as f64).into());
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    )
+}
+
+/// A `datetime-local` value (local time) → ms since the epoch.
+fn from_local_input(s: &str) -> Option<i64> {
+    if s.trim().is_empty() {
+        return None;
+    }
+    let t = js_sys::Date::new(&s.into()).get_time();
+    t.is_finite().then_some(t as i64)
+}
+
+/// `A=1, B=2` → contest problems.
+pub fn parse_problems(s: &str) -> Result<Vec<ContestProblem>, String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(|item| {
+            let (label, id) = item
+                .split_once('=')
+                .ok_or_else(|| format!("`{item}`: write LABEL=problem id, e.g. A=1"))?;
+            let problem_id = id
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| format!("`{item}`: `{}` is not a problem id", id.trim()))?;
+            Ok(ContestProblem {
+                problem_id,
+                label: label.trim().to_owned(),
+            })
+        })
+        .collect()
+}
+
+/// Contest problems → `A=1, B=2`.
+pub fn format_problems(ps: &[ContestProblem]) -> String {
+    ps.iter()
+        .map(|p| format!("{}={}", p.label, p.problem_id))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The page.
+#[component]
+pub fn AdminPage() -> View {
+    let ctx = use_context::<Ctx>();
+    if !ctx.api.user().is_some_and(|u| u.is_jury()) {
+        return view! { section(class="card") { h1 { "Admin" } p { "This page is for the jury. " a(href="/login") { "Sign in" } } } };
+    }
+    view! {
+        h1 { "Admin" }
+        div(class="grid wide") {
+            QueuePanel()
+            ContestPanel()
+            ImportPanel()
+            RejudgePanel()
+        }
+    }
+}
+
+#[component]
+fn QueuePanel() -> View {
+    let ctx = use_context::<Ctx>();
+    let queue = create_signal(None::<Result<Queue, String>>);
+    let poll = move || {
+        sycamore::futures::spawn_local_scoped(async move {
+            queue.set(Some(
+                ctx.api
+                    .get::<Queue>("/api/queue")
+                    .await
+                    .map_err(|e| e.to_string()),
+            ));
+        });
+    };
+    poll();
+    let interval = gloo_timers::callback::Interval::new(2000, poll);
+    on_cleanup(move || drop(interval));
+    view! {
+        section(class="card", aria-live="polite") {
+            h2 { "Judge queue" }
+            (match queue.get_clone() {
+                None => view! { p(class="muted") { "Loading…" } },
+                Some(Err(e)) => view! { p(class="error") { (e) } },
+                Some(Ok(q)) => view! {
+                    dl(class="stats", data-testid="queue") {
+                        dt { "Waiting" } dd { (q.queued) }
+                        dt { "Judging" } dd { (q.judging) }
+                        dt { "Judges" } dd { (q.judges) }
+                    }
+                },
+            })
+        }
+    }
+}
+
+#[component]
+fn ContestPanel() -> View {
+    let ctx = use_context::<Ctx>();
+    let contests = fetch::<Vec<Contest>>(ctx.api, "/api/contests".into());
+    let selected = create_signal(String::new());
+    let slug = create_signal(String::new());
+    let name = create_signal(String::new());
+    let kind = create_signal("icpc".to_owned());
+    let start = create_signal(to_local_input(js_sys::Date::now() as i64));
+    let end = create_signal(to_local_input(js_sys::Date::now() as i64 + 5 * 3600 * 1000));
+    let freeze = create_signal(String::new());
+    let penalty = create_signal("20".to_owned());
+    let problems = create_signal(String::new());
+    let message = create_signal(None::<String>);
+    let reload = move || {
+        sycamore::futures::spawn_local_scoped(async move {
+            if let Ok(list) = ctx.api.get::<Vec<Contest>>("/api/contests").await {
+                contests.set(Load::Ready(list));
+            }
+        });
+    };
+    // Selecting a contest fills the form for editing.
+    create_effect(move || {
+        let id = selected.get_clone().parse::<i64>().ok();
+        let chosen = contests.with(|l| {
+            l.ready()
+                .and_then(|l| l.iter().find(|c| Some(c.id) == id).cloned())
+        });
+        if let Some(c) = chosen {
+            slug.set(c.slug.clone());
+            name.set(c.name.clone());
+            kind.set(c.kind.clone());
+            start.set(to_local_input(c.start_at));
+            end.set(to_local_input(c.end_at));
+            freeze.set(c.freeze_at.map(to_local_input).unwrap_or_default());
+            penalty.set(c.penalty_minutes.to_string());
+            problems.set(format_problems(&c.problems));
+        }
+    });
+    let save = move |e: web_sys::SubmitEvent| {
+        e.prevent_default();
+        let parsed = parse_problems(&problems.get_clone());
+        let (Some(start_at), Some(end_at)) = (
+            from_local_input(&start.get_clone()),
+            from_local_input(&end.get_clone()),
+        ) else {
+            message.set(Some("Start and end are required.".into()));
+            return;
+        };
+        let problems = match parsed {
+            Ok(p) => p,
+            Err(e) => {
+                message.set(Some(e));
+                return;
+            }
+        };
+        let Ok(penalty) = penalty.get_clone().trim().parse::<i64>() else {
+            message.set(Some("Penalty must be a whole number of minutes.".into()));
+            return;
+        };
+        let freeze_at = from_local_input(&freeze.get_clone());
+        let id = selected.get_clone().parse::<i64>().ok();
+        sycamore::futures::spawn_local_scoped(async move {
+            let result = match id {
+                Some(id) => {
+                    let body = serde_json::json!({
+                        "name": name.get_clone(), "start_at": start_at, "end_at": end_at,
+                        "freeze_at": freeze_at, "penalty_minutes": penalty, "problems": problems,
+                    });
+                    ctx.api
+                        .patch::<serde_json::Value>(&format!("/api/contests/{id}"), body)
+                        .await
+                        .map(|_| format!("Contest {id} saved."))
+                }
+                None => {
+                    let body = serde_json::json!({
+                        "slug": slug.get_clone(), "name": name.get_clone(), "kind": kind.get_clone(),
+                        "start_at": start_at, "end_at": end_at, "freeze_at": freeze_at,
+                        "penalty_minutes": penalty, "problems": problems,
+                    });
+                    ctx.api
+                        .post::<Contest>("/api/contests", body)
+                        .await
+                        .map(|c| format!("Contest {} created.", c.id))
+                }
+            };
+            message.set(Some(result.unwrap_or_else(|e| e.to_string())));
+            reload();
+        });
+    };
+    let freeze_now = move |_| {
+        let Ok(id) = selected.get_clone().parse::<i64>() else {
+            return;
+        };
+        sycamore::futures::spawn_local_scoped(async move {
+            let body = serde_json::json!({ "freeze_at": js_sys::Date::now() as i64 });
+            let r = ctx
+                .api
+                .patch::<serde_json::Value>(&format!("/api/contests/{id}"), body)
+                .await;
+            message.set(Some(
+                r.map(|_| "Frozen now.".to_owned())
+                    .unwrap_or_else(|e| e.to_string()),
+            ));
+            reload();
+        });
+    };
+    let unfreeze = move |_| {
+        let Ok(id) = selected.get_clone().parse::<i64>() else {
+            return;
+        };
+        sycamore::futures::spawn_local_scoped(async move {
+            let r = ctx
+                .api
+                .call(
+                    Method::POST,
+                    &format!("/api/contests/{id}/unfreeze"),
+                    Body::Empty,
+                )
+                .await;
+            message.set(Some(
+                r.map(|_| "Unfrozen: the final board is public.".to_owned())
+                    .unwrap_or_else(|e| e.to_string()),
+            ));
+            reload();
+        });
+    };
+    let editing = move || !selected.get_clone().is_empty();
+    view! {
+        section(class="card") {
+            h2 { "Contests" }
+            form(class="stack", on:submit=save) {
+                label(r#for="contest-pick") { "Contest" }
+                select(id="contest-pick", bind:value=selected, data-testid="contest-pick") {
+                    option(value="") { "New contest…" }
+                    (contests.with(|l| l.ready().cloned().unwrap_or_default()).into_iter().map(|c| {
+                        let label = format!("#{} {}", c.id, c.name);
+                        view! { option(value=c.id.to_string()) { (label) } }
+                    }).collect::<Vec<View>>())
+                }
+                label(r#for="c-slug") { "Short name" }
+                input(id="c-slug", bind:value=slug, disabled=editing(), required=true)
+                label(r#for="c-name") { "Name" }
+                input(id="c-name", bind:value=name, required=true)
+                label(r#for="c-kind") { "Rules" }
+                select(id="c-kind", bind:value=kind, disabled=editing()) {
+                    option(value="icpc") { "ICPC" }
+                    option(value="ioi") { "IOI" }
+                }
+                label(r#for="c-start") { "Start" }
+                input(id="c-start", r#type="datetime-local", bind:value=start, required=true)
+                label(r#for="c-end") { "End" }
+                input(id="c-end", r#type="datetime-local", bind:value=end, required=true)
+                label(r#for="c-freeze") { "Freeze (optional)" }
+                input(id="c-freeze", r#type="datetime-local", bind:value=freeze)
+                label(r#for="c-penalty") { "Penalty minutes" }
+                input(id="c-penalty", r#type="number", min="0", bind:value=penalty)
+                label(r#for="c-problems") { "Problems (LABEL=id, …)" }
+                input(id="c-problems", bind:value=problems, placeholder="A=1, B=2")
+                div(class="row") {
+                    button(r#type="submit") { (if editing() { "Save" } else { "Create" }) }
+                    (if editing() {
+                        view! {
+                            button(r#type="button", class="ghost", on:click=freeze_now) { "Freeze now" }
+                            button(r#type="button", class="ghost", on:click=unfreeze, data-testid="unfreeze") { "Unfreeze" }
+                        }
+                    } else { view! {} })
+                }
+                (super::error_line(message))
+            }
+        }
+    }
+}
+
+#[component]
+fn ImportPanel() -> View {
+    let ctx = use_context::<Ctx>();
+    let problems = fetch::<Vec<Problem>>(ctx.api, "/api/problems".into());
+    let slug = create_signal(String::new());
+    let practice = create_signal(false);
+    let file = create_signal(None::<web_sys::File>);
+    let message = create_signal(None::<String>);
+    let busy = create_signal(false);
+    let on_file = move |e: web_sys::Event| {
+        let f = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|i| i.files())
+            .and_then(|f| f.get(0));
+        file.set(f);
+    };
+    let import = move |e: web_sys::SubmitEvent| {
+        e.prevent_default();
+        let Some(f) = file.get_clone() else {
+            message.set(Some("Choose a package .zip first.".into()));
+            return;
+        };
+        busy.set(true);
+        sycamore::futures::spawn_local_scoped(async move {
+            let bytes = match wasm_bindgen_futures::JsFuture::from(f.array_buffer()).await {
+                Ok(buf) => js_sys::Uint8Array::new(&buf).to_vec(),
+                Err(_) => {
+                    message.set(Some("Cannot read the file.".into()));
+                    busy.set(false);
+                    return;
+                }
+            };
+            let mut path = format!("/api/problems?practice={}", practice.get());
+            let s = slug.get_clone();
+            if !s.trim().is_empty() {
+                path.push_str(&format!("&slug={}", js_sys::encode_uri_component(s.trim())));
+            }
+            let r = ctx
+                .api
+                .send(Method::POST, &path, Body::Bytes(bytes, "application/zip"))
+                .await;
+            let text = match r {
+                Ok(res) if res.ok() => match res.json::<Problem>().await {
+                    Ok(p) => format!("Imported problem {} “{}”.", p.id, p.name),
+                    Err(e) => e.to_string(),
+                },
+                Ok(res) => res
+                    .json::<crate::wire::ErrorBody>()
+                    .await
+                    .map(|b| b.message)
+                    .unwrap_or_else(|_| res.status_text()),
+                Err(e) => e.to_string(),
+            };
+            message.set(Some(text));
+            busy.set(false);
+            if let Ok(list) = ctx.api.get::<Vec<Problem>>("/api/problems").await {
+                problems.set(Load::Ready(list));
+            }
+        });
+    };
+    view! {
+        section(class="card") {
+            h2 { "Import a problem package" }
+            form(class="stack", on:submit=import) {
+                label(r#for="pkg") { "Package (.zip, Kattis format)" }
+                input(id="pkg", r#type="file", accept=".zip,application/zip", on:change=on_file)
+                label(r#for="pkg-slug") { "Short name (optional)" }
+                input(id="pkg-slug", bind:value=slug)
+                label(class="check") { input(r#type="checkbox", bind:checked=practice) " Open for practice" }
+                button(r#type="submit", disabled=busy.get()) { (if busy.get() { "Importing…" } else { "Import" }) }
+                (super::error_line(message))
+            }
+            h3 { "Problems" }
+            ul(class="plain") {
+                (problems.with(|l| l.ready().cloned().unwrap_or_default()).into_iter().map(|p| {
+                    let line = format!("#{} {} ({}){}", p.id, p.name, p.slug, if p.practice { " · practice" } else { "" });
+                    view! { li { (line) } }
+                }).collect::<Vec<View>>())
+            }
+        }
+    }
+}
+
+#[component]
+fn RejudgePanel() -> View {
+    let ctx = use_context::<Ctx>();
+    let id = create_signal(String::new());
+    let message = create_signal(None::<String>);
+    let rejudge = move |e: web_sys::SubmitEvent| {
+        e.prevent_default();
+        let Ok(n) = id.get_clone().trim().parse::<i64>() else {
+            message.set(Some("Give a submission id.".into()));
+            return;
+        };
+        sycamore::futures::spawn_local_scoped(async move {
+            let r = ctx
+                .api
+                .call(
+                    Method::POST,
+                    &format!("/api/submissions/{n}/rejudge"),
+                    Body::Empty,
+                )
+                .await;
+            message.set(Some(
+                r.map(|_| format!("Submission {n} queued for rejudging."))
+                    .unwrap_or_else(|e| e.to_string()),
+            ));
+        });
+    };
+    view! {
+        section(class="card") {
+            h2 { "Rejudge" }
+            form(class="row", on:submit=rejudge) {
+                label(r#for="rj") { "Submission id" }
+                input(id="rj", r#type="number", min="1", bind:value=id)
+                button(r#type="submit") { "Rejudge" }
+            }
+            (super::error_line(message))
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! The contest list and a contest's home (countdown, state, problems, registration).
+
+use super::{Load, fetch, pending};
+use crate::app::Ctx;
+use crate::format;
+use crate::wire::{Contest, Problem};
+use gloo_net::http::Method;
+use sycamore::prelude::*;
+
+/// The live state of a contest, given the server's clock skew.
+fn live_state(c: &Contest, now: i64) -> &'static str {
+    format::state_at(
+        now,
+        c.start_at,
+        c.end_at,
+        c.freeze_at,
+        c.unfreeze_at,
+        c.unfrozen,
+    )
+}
+
+/// The state badge.
+pub fn state_badge(state: &'static str) -> View {
+    let class = format!("state state-{state}");
+    view! { span(class=class, data-testid="contest-state") { (state) } }
+}
+
+/// `Date.now()` corrected by the offset between the server's and the browser's clocks.
+fn server_now(ctx: Ctx, c: &Contest, loaded_at: i64) -> i64 {
+    ctx.now.get() + (c.server_time - loaded_at)
+}
+
+/// Every contest.
+#[component]
+pub fn ContestList() -> View {
+    let ctx = use_context::<Ctx>();
+    let loaded_at = js_sys::Date::now() as i64;
+    let contests = fetch::<Vec<Contest>>(ctx.api, "/api/contests".into());
+    view! {
+        section {
+            h1 { "Contests" }
+            (pending(&contests.get_clone()))
+            (match contests.get_clone() {
+                Load::Ready(list) if list.is_empty() => view! { p(class="muted") { "No contests yet." } },
+                Load::Ready(list) => {
+                    let cards: Vec<View> = list.into_iter().map(|c| {
+                        let home = format!("/contests/{}", c.id);
+                        let board = format!("/contests/{}/scoreboard", c.id);
+                        let name = c.name.clone();
+                        let kind = c.kind.to_uppercase();
+                        let c2 = c.clone();
+                        view! {
+                            article(class="card contest-card", data-testid="contest-card") {
+                                h2 { a(href=home) { (name) } }
+                                p {
+                                    (state_badge(live_state(&c2, server_now(ctx, &c2, loaded_at))))
+                                    " " span(class="muted") { (kind) }
+                                }
+                                p(class="countdown") {
+                                    (format::countdown(live_state(&c, server_now(ctx, &c, loaded_at)), server_now(ctx, &c, loaded_at), c.start_at, c.end_at, c.freeze_at))
+                                }
+                                p { a(href=board) { "Scoreboard →" } }
+                            }
+                        }
+                    }).collect();
+                    view! { div(class="grid") { (cards) } }
+                }
+                _ => view! {},
+            })
+        }
+    }
+}
+
+/// A contest's home page.
+#[component(inline_props)]
+pub fn ContestHome(id: i64) -> View {
+    let ctx = use_context::<Ctx>();
+    let loaded_at = js_sys::Date::now() as i64;
+    let contest = fetch::<Contest>(ctx.api, format!("/api/contests/{id}"));
+    let problems = fetch::<Vec<Problem>>(ctx.api, "/api/problems".into());
+    let message = create_signal(None::<String>);
+    let register = move |_| {
+        sycamore::futures::spawn_local_scoped(async move {
+            let path = format!("/api/contests/{id}/register");
+            message.set(Some(
+                match ctx
+                    .api
+                    .call(Method::POST, &path, crate::api::Body::Empty)
+                    .await
+                {
+                    Ok(()) => "You are registered.".to_owned(),
+                    Err(e) => e.to_string(),
+                },
+            ));
+        });
+    };
+    view! {
+        (pending(&contest.get_clone()))
+        (match contest.get_clone() {
+            Load::Ready(c) => {
+                let name = c.name.clone();
+                let c_state = c.clone();
+                let c_count = c.clone();
+                let rows: Vec<View> = c.problems.iter().map(|p| {
+                    let href = format!("/contests/{id}/problems/{}", p.problem_id);
+                    let label = p.label.clone();
+                    let pid = p.problem_id;
+                    view! {
+                        tr {
+                            td { strong { (label) } }
+                            td { a(href=href, data-testid="problem-link") {
+                                (problems.with(|ps| ps.ready().and_then(|ps| ps.iter().find(|x| x.id == pid)).map(|x| x.name.clone()).unwrap_or_else(|| format!("Problem {pid}"))))
+                            } }
+                            td(class="muted") {
+                                (problems.with(|ps| ps.ready().and_then(|ps| ps.iter().find(|x| x.id == pid)).map(|x| format!("{} · {}", format::ms(x.time_limit_ms), format::kib(x.memory_limit_kib))).unwrap_or_default()))
+                            }
+                        }
+                    }
+                }).collect();
+                let table = if rows.is_empty() {
+                    view! { p(class="muted") { "The problems appear when the contest starts." } }
+                } else {
+                    view! {
+                        table(class="table") {
+                            thead { tr { th(scope="col") { "" } th(scope="col") { "Problem" } th(scope="col") { "Limits" } } }
+                            tbody { (rows) }
+                        }
+                    }
+                };
+                let board = format!("/contests/{id}/scoreboard");
+                let mine = format!("/contests/{id}/submissions");
+                let kind = c.kind.to_uppercase();
+                view! {
+                    section(class="card") {
+                        h1 { (name) }
+                        p {
+                            (state_badge(live_state(&c_state, server_now(ctx, &c_state, loaded_at))))
+                            " " span(class="muted") { (kind) " · penalty " (c.penalty_minutes) " min" }
+                        }
+                        p(class="countdown", aria-live="polite") {
+                            (format::countdown(live_state(&c_count, server_now(ctx, &c_count, loaded_at)), server_now(ctx, &c_count, loaded_at), c_count.start_at, c_count.end_at, c_count.freeze_at))
+                        }
+                        p(class="actions") {
+                            a(class="button", href=board) { "Scoreboard" }
+                            (if ctx.api.user().is_some() {
+                                let mine = mine.clone();
+                                view! {
+                                    a(class="button ghost", href=mine) { "My submissions" }
+                                    button(class="ghost", on:click=register) { "Register" }
+                                }
+                            } else {
+                                view! { a(class="button ghost", href="/login") { "Sign in to compete" } }
+                            })
+                        }
+                        (super::error_line(message))
+                    }
+                    section(class="card") {
+                        h2 { "Problems" }
+                        (table)
+                    }
+                }
+            }
+            _ => view! {},
+        })
+    }
+}

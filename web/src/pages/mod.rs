@@ -1,0 +1,70 @@
+//! One module per page.
+
+pub mod admin;
+pub mod auth;
+pub mod contests;
+pub mod practice;
+pub mod problem;
+pub mod scoreboard;
+pub mod submissions;
+
+use crate::api::{Api, Error};
+use serde::de::DeserializeOwned;
+use sycamore::prelude::*;
+
+/// Something fetched.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Load<T> {
+    /// Waiting for the answer.
+    Loading,
+    /// Here.
+    Ready(T),
+    /// Failed, with the message to show.
+    Failed(String),
+}
+
+impl<T> Load<T> {
+    /// The value, if here.
+    pub fn ready(&self) -> Option<&T> {
+        match self {
+            Load::Ready(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// A signal filled by `GET path` (once, in the current scope).
+pub fn fetch<T: DeserializeOwned + 'static>(api: Api, path: String) -> Signal<Load<T>> {
+    let value = create_signal(Load::Loading);
+    sycamore::futures::spawn_local_scoped(async move {
+        value.set(match api.get::<T>(&path).await {
+            Ok(v) => Load::Ready(v),
+            Err(e) => Load::Failed(e.to_string()),
+        });
+    });
+    value
+}
+
+/// The standard rendering of a load state: a spinner line or an error box.
+pub fn pending<T>(state: &Load<T>) -> View {
+    match state {
+        Load::Loading => view! { p(class="muted", role="status") { "Loading…" } },
+        Load::Failed(msg) => {
+            let msg = msg.clone();
+            view! { p(class="error", role="alert") { (msg) } }
+        }
+        Load::Ready(_) => view! {},
+    }
+}
+
+/// An error line for an optional message (e.g. a form's last error).
+pub fn error_line(message: Signal<Option<String>>) -> View {
+    view! {
+        (message.get_clone().map(|m| view! { p(class="error", role="alert") { (m) } }).unwrap_or_default())
+    }
+}
+
+/// The message of an API error.
+pub fn describe(e: Error) -> Option<String> {
+    Some(e.to_string())
+}

@@ -1,0 +1,315 @@
+//! A problem: statement (server-rendered HTML with MathML), limits, samples with copy
+//! buttons, the editor with a remembered language and file upload, submission with the
+//! live verdict underneath.
+
+use super::{Load, fetch, pending};
+use crate::app::Ctx;
+use crate::components::editor::Editor;
+use crate::components::verdict::verdict_badge;
+use crate::format;
+use crate::highlight::language_for_file;
+use crate::live;
+use crate::wire::{Language, NewSubmission, Problem, SourceFile, Status, Submission};
+use sycamore::prelude::*;
+use wasm_bindgen::JsCast;
+
+const LANGUAGE_KEY: &str = "codehub.language";
+
+fn copy_to_clipboard(text: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+}
+
+/// A problem page, in a contest or in practice.
+#[component(inline_props)]
+pub fn ProblemPage(contest: Option<i64>, problem: i64) -> View {
+    let ctx = use_context::<Ctx>();
+    let data = fetch::<Problem>(ctx.api, format!("/api/problems/{problem}"));
+    let languages = fetch::<Vec<Language>>(ctx.api, "/api/languages".into());
+    let code = create_signal(String::new());
+    let language = create_signal(crate::api::stored(LANGUAGE_KEY).unwrap_or_else(|| "cpp".into()));
+    create_effect(move || crate::api::store(LANGUAGE_KEY, Some(&language.get_clone())));
+    let file_name = create_signal(None::<String>);
+    let error = create_signal(None::<String>);
+    let submitted = create_signal(None::<i64>);
+    let busy = create_signal(false);
+
+    let on_file = move |e: web_sys::Event| {
+        let Some(input) = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        let name = file.name();
+        let exts: Vec<(String, Vec<String>)> = languages.with(|l| {
+            l.ready()
+                .map(|l| {
+                    l.iter()
+                        .map(|x| (x.id.clone(), x.extensions.clone()))
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        if let Some(id) = language_for_file(&name, &exts) {
+            language.set(id.to_owned());
+        }
+        file_name.set(Some(name));
+        sycamore::futures::spawn_local_scoped(async move {
+            if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                code.set(text.as_string().unwrap_or_default());
+            }
+        });
+    };
+
+    let submit = move |e: web_sys::SubmitEvent| {
+        e.prevent_default();
+        if busy.get() {
+            return;
+        }
+        let source = code.get_clone();
+        if source.trim().is_empty() {
+            error.set(Some("Write or upload a solution first.".into()));
+            return;
+        }
+        let lang = language.get_clone();
+        let ext = languages.with(|l| {
+            l.ready()
+                .and_then(|l| l.iter().find(|x| x.id == lang))
+                .and_then(|x| x.extensions.first().cloned())
+        });
+        let name = file_name
+            .get_clone()
+            .unwrap_or_else(|| format!("main.{}", ext.unwrap_or_else(|| "txt".into())));
+        let body = NewSubmission {
+            problem_id: problem,
+            contest_id: contest,
+            language: Some(lang),
+            files: vec![SourceFile {
+                name,
+                contents: source,
+            }],
+        };
+        busy.set(true);
+        error.set(None);
+        sycamore::futures::spawn_local_scoped(async move {
+            let json = serde_json::to_value(&body).unwrap_or_default();
+            match ctx.api.post::<Submission>("/api/submissions", json).await {
+                Ok(s) => submitted.set(Some(s.id)),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+
+    let back = match contest {
+        Some(c) => (format!("/contests/{c}"), "← Contest"),
+        None => ("/practice".to_owned(), "← Practice"),
+    };
+    let mine = match contest {
+        Some(c) => format!("/contests/{c}/submissions"),
+        None => "/practice/submissions".to_owned(),
+    };
+    view! {
+        p { a(href=back.0) { (back.1) } }
+        (pending(&data.get_clone()))
+        (match data.get_clone() {
+            Load::Ready(p) => statement(p),
+            _ => view! {},
+        })
+        (if ctx.api.user().is_none() {
+            view! { section(class="card") { p { a(href="/login") { "Sign in" } " to submit a solution." } } }
+        } else {
+            let mine = mine.clone();
+            view! {
+                section(class="card") {
+                    h2 { "Submit" }
+                    form(on:submit=submit, class="submit-form") {
+                        div(class="row") {
+                            label(r#for="language") { "Language" }
+                            select(id="language", bind:value=language, data-testid="language") {
+                                (languages.with(|l| l.ready().cloned().unwrap_or_default()).into_iter().map(|l| {
+                                    let id = l.id.clone();
+                                    let label = if l.available { l.name.clone() } else { format!("{} (unavailable)", l.name) };
+                                    view! { option(value=id, disabled=!l.available) { (label) } }
+                                }).collect::<Vec<View>>())
+                            }
+                            label(class="file") {
+                                "Upload a file "
+                                input(r#type="file", on:change=on_file, data-testid="upload")
+                            }
+                        }
+                        Editor(code=code, language=*language)
+                        div(class="row") {
+                            button(r#type="submit", disabled=busy.get(), data-testid="submit") {
+                                (if busy.get() { "Submitting…" } else { "Submit" })
+                            }
+                            a(href=mine) { "My submissions" }
+                        }
+                        (super::error_line(error))
+                    }
+                    (submitted.get().map(|id| view! { LiveVerdict(id=id) }).unwrap_or_default())
+                }
+            }
+        })
+    }
+}
+
+fn statement(p: Problem) -> View {
+    let name = p.name.clone();
+    let limits = format!(
+        "Time {} · memory {} · code {}",
+        format::ms(p.time_limit_ms),
+        format::kib(p.memory_limit_kib),
+        format::kib(p.code_limit_bytes / 1024)
+    );
+    let html = p.statement_html.clone().unwrap_or_default();
+    let samples: Vec<View> = p
+        .samples
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let (input, output) = (s.input.clone(), s.output.clone());
+            let (copy_in, copy_out) = (s.input, s.output);
+            view! {
+                div(class="sample") {
+                    div {
+                        div(class="sample-head") {
+                            span { "Sample input " (i + 1) }
+                            button(class="ghost small", on:click=move |_| copy_to_clipboard(&copy_in),
+                                aria-label=format!("Copy sample input {}", i + 1)) { "Copy" }
+                        }
+                        pre { (input) }
+                    }
+                    div {
+                        div(class="sample-head") {
+                            span { "Sample output " (i + 1) }
+                            button(class="ghost small", on:click=move |_| copy_to_clipboard(&copy_out),
+                                aria-label=format!("Copy sample output {}", i + 1)) { "Copy" }
+                        }
+                        pre { (output) }
+                    }
+                }
+            }
+        })
+        .collect();
+    let samples = if samples.is_empty() {
+        view! {}
+    } else {
+        view! { h2 { "Samples" } (samples) }
+    };
+    view! {
+        article(class="card statement") {
+            h1(data-testid="problem-title") { (name) }
+            p(class="muted") { (limits) }
+            div(class="statement-body", dangerously_set_inner_html=html)
+            (samples)
+        }
+    }
+}
+
+/// One submission's live progress: queued → compiling → test i/n → verdict, then its
+/// compiler output and sample results.
+#[component(inline_props)]
+pub fn LiveVerdict(id: i64) -> View {
+    let ctx = use_context::<Ctx>();
+    let status = create_signal(format::status_line("queued", None, None, None));
+    let verdict = create_signal(None::<String>);
+    let detail = create_signal(None::<Submission>);
+    let load_detail = move || {
+        sycamore::futures::spawn_local_scoped(async move {
+            if let Ok(s) = ctx
+                .api
+                .get::<Submission>(&format!("/api/submissions/{id}"))
+                .await
+            {
+                detail.set(Some(s));
+            }
+        });
+    };
+    let link = live::subscribe(ctx.api, format!("submission/{id}"), move |msg| {
+        match msg.kind.as_str() {
+            "snapshot" => {
+                if let Ok(s) = serde_json::from_value::<Submission>(msg.data) {
+                    status.set(s.status.clone());
+                    if s.verdict.is_some() {
+                        verdict.set(s.verdict.clone());
+                        load_detail();
+                    }
+                }
+            }
+            "status" | "verdict" => {
+                if let Ok(s) = serde_json::from_value::<Status>(msg.data) {
+                    status.set(format::status_line(
+                        &s.state,
+                        s.test,
+                        s.total,
+                        s.verdict.as_deref(),
+                    ));
+                    if s.verdict.is_some() {
+                        verdict.set(s.verdict);
+                        load_detail();
+                    }
+                }
+            }
+            _ => {}
+        }
+    });
+    view! {
+        div(class="live-verdict", aria-live="polite", data-testid="live-verdict") {
+            p {
+                "Submission #" (id) ": "
+                (verdict_badge(verdict.get_clone(), status.get_clone()))
+                " " span(class="muted", data-testid="live-status") { (status.get_clone()) }
+                (if link.get() == live::Link::Live { view! {} } else { view! { span(class="muted") { " (connecting…)" } } })
+            }
+            (detail.get_clone().map(submission_detail).unwrap_or_default())
+        }
+    }
+}
+
+/// Compiler output and per-test results of a judged submission.
+pub fn submission_detail(s: Submission) -> View {
+    let compile = s.compile_output.clone().filter(|o| !o.trim().is_empty());
+    let tests: Vec<View> = s
+        .tests
+        .iter()
+        .map(|t| {
+            let (name, v) = (t.name.clone(), t.verdict.clone());
+            let (time, mem) = (format::ms(t.time_ms), format::kib(t.memory_kib));
+            let badge = verdict_badge(Some(v), String::new());
+            view! { tr { td { (name) } td { (badge) } td { (time) } td { (mem) } } }
+        })
+        .collect();
+    let tests = if tests.is_empty() {
+        view! {}
+    } else {
+        view! {
+            table(class="table compact") {
+                thead { tr { th(scope="col") { "Test" } th(scope="col") { "Verdict" } th(scope="col") { "Time" } th(scope="col") { "Memory" } } }
+                tbody { (tests) }
+            }
+        }
+    };
+    let summary = format!(
+        "{} test(s) run · slowest {} · peak {}",
+        s.tests_run,
+        format::ms(s.time_ms.unwrap_or(0)),
+        format::kib(s.memory_kib.unwrap_or(0))
+    );
+    view! {
+        div(class="detail") {
+            p(class="muted") { (summary) }
+            (if let Some(out) = compile.clone() {
+                view! { details(open=true) { summary { "Compiler output" } pre(class="compile-output", data-testid="compile-output") { (out) } } }
+            } else { view! {} })
+            (tests)
+        }
+    }
+}

@@ -1,0 +1,333 @@
+//! The live scoreboard: a snapshot then deltas over `/ws`, kept in order by
+//! [`Board`](crate::board::Board). Only the rows in view are in the DOM (windowed), each
+//! keyed by team and placed with a CSS transform, so a rank change slides the row to its
+//! new place. Frozen boards show pending cells and a banner; a team can be followed.
+//! Spectators need no login; the jury can switch to the live jury board.
+
+use crate::app::Ctx;
+use crate::board::{self, Board, Kind};
+use crate::format;
+use crate::live::{self, Link};
+use crate::wire::{Contest, Delta, Row, Snapshot, Team};
+use std::collections::HashMap;
+use sycamore::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Row height in px (the CSS uses the same).
+pub const ROW_HEIGHT: f64 = 36.0;
+const OVERSCAN: usize = 6;
+
+fn follow_key(contest: i64) -> String {
+    format!("codehub.follow.{contest}")
+}
+
+/// Counters the browser benchmark reads (`window.codehubStats`).
+fn record_delta(apply_ms: f64) {
+    let Some(w) = web_sys::window() else { return };
+    let stats = js_sys::Reflect::get(&w, &"codehubStats".into())
+        .ok()
+        .filter(|v| v.is_object())
+        .unwrap_or_else(|| {
+            let o = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&w, &"codehubStats".into(), &o);
+            o.into()
+        });
+    let get = |k: &str| {
+        js_sys::Reflect::get(&stats, &k.into())
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0)
+    };
+    let _ = js_sys::Reflect::set(&stats, &"deltas".into(), &(get("deltas") + 1.0).into());
+    let _ = js_sys::Reflect::set(
+        &stats,
+        &"applyMs".into(),
+        &(get("applyMs") + apply_ms).into(),
+    );
+    let worst = get("applyMaxMs").max(apply_ms);
+    let _ = js_sys::Reflect::set(&stats, &"applyMaxMs".into(), &worst.into());
+}
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// The page.
+#[component(inline_props)]
+pub fn ScoreboardPage(id: i64) -> View {
+    let ctx = use_context::<Ctx>();
+    let contest = super::fetch::<Contest>(ctx.api, format!("/api/contests/{id}"));
+    let names = create_signal(HashMap::<i64, String>::new());
+    let load_names = move || {
+        sycamore::futures::spawn_local_scoped(async move {
+            if let Ok(teams) = ctx
+                .api
+                .get::<Vec<Team>>(&format!("/api/contests/{id}/teams"))
+                .await
+            {
+                names.set(teams.into_iter().map(|t| (t.id, t.name)).collect());
+            }
+        });
+    };
+    load_names();
+    let jury = create_signal(false);
+    let board = create_signal(None::<Board>);
+    let link = create_signal(Link::Connecting);
+    let error = create_signal(None::<String>);
+    let follow =
+        create_signal(crate::api::stored(&follow_key(id)).and_then(|s| s.parse::<i64>().ok()));
+    create_effect(move || {
+        let value = follow.get().map(|t| t.to_string());
+        crate::api::store(&follow_key(id), value.as_deref());
+    });
+    let scroll_top = create_signal(0.0);
+    let viewport_height = create_signal(600.0);
+    let viewport = create_node_ref();
+    let first_render = create_signal(true);
+
+    // (Re)subscribe whenever the board kind is known or the view changes.
+    create_effect(move || {
+        let kind = contest.with(|c| c.ready().map(|c| Kind::parse(&c.kind)));
+        let Some(kind) = kind else { return };
+        let channel = if jury.get() {
+            format!("contest/{id}/scoreboard/jury")
+        } else {
+            format!("contest/{id}/scoreboard")
+        };
+        board.set(None);
+        let state = live::subscribe(ctx.api, channel, move |msg| match msg.kind.as_str() {
+            "snapshot" => match serde_json::from_value::<Snapshot>(msg.data) {
+                Ok(s) => {
+                    board.set(Some(Board::new(kind, s)));
+                    if first_render.get_untracked() {
+                        first_render.set(false);
+                        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+                            let _ = p.mark("scoreboard-rendered");
+                        }
+                    }
+                }
+                Err(e) => error.set(Some(format!("bad snapshot: {e}"))),
+            },
+            "delta" => {
+                let Ok(d) = serde_json::from_value::<Delta>(msg.data) else {
+                    return;
+                };
+                let seq = msg.seq.unwrap_or(0);
+                let started = now_ms();
+                let mut unknown = false;
+                board.update(|b| {
+                    if let Some(b) = b {
+                        unknown = d.rows.iter().any(|r| b.row(r.team).is_none());
+                        b.apply(seq, d);
+                    }
+                });
+                if unknown && names.with_untracked(|n| n.len() < 5000) {
+                    load_names();
+                }
+                record_delta(now_ms() - started);
+            }
+            "error" => error.set(msg.message),
+            _ => {}
+        });
+        create_effect(move || link.set(state.get()));
+    });
+
+    // Keep a followed team in view.
+    create_effect(move || {
+        let Some(team) = follow.get() else { return };
+        let Some(pos) = board.with(|b| b.as_ref().and_then(|b| b.position(team))) else {
+            return;
+        };
+        let Some(node) = viewport.try_get() else {
+            return;
+        };
+        let el: web_sys::Element = node.unchecked_into();
+        let top = pos as f64 * ROW_HEIGHT;
+        let (view_top, height) = (el.scroll_top() as f64, el.client_height() as f64);
+        if top < view_top || top + ROW_HEIGHT > view_top + height {
+            el.set_scroll_top((top - height / 2.0).max(0.0) as i32);
+        }
+    });
+
+    let visible = create_memo(move || {
+        board.with(|b| {
+            let Some(b) = b else { return Vec::new() };
+            let range = board::window(
+                b.len(),
+                scroll_top.get(),
+                viewport_height.get(),
+                ROW_HEIGHT,
+                OVERSCAN,
+            );
+            b.rows()[range].iter().map(|r| r.team).collect::<Vec<i64>>()
+        })
+    });
+    let on_scroll = move |_| {
+        if let Some(node) = viewport.try_get() {
+            let el: web_sys::Element = node.unchecked_into();
+            scroll_top.set(el.scroll_top() as f64);
+            viewport_height.set(el.client_height() as f64);
+        }
+    };
+    on_mount(move || {
+        if let Some(node) = viewport.try_get() {
+            let el: web_sys::Element = node.unchecked_into();
+            viewport_height.set(el.client_height() as f64);
+        }
+    });
+
+    let is_jury = ctx.api.user().is_some_and(|u| u.is_jury());
+    let total_height =
+        move || board.with(|b| b.as_ref().map_or(0, |b| b.len())) as f64 * ROW_HEIGHT;
+    let problems =
+        move || board.with(|b| b.as_ref().map(|b| b.problems.clone()).unwrap_or_default());
+    let kind = move || board.with(|b| b.as_ref().map_or(Kind::Icpc, |b| b.kind()));
+    let frozen = move || !jury.get() && board.with(|b| b.as_ref().is_some_and(|b| b.frozen));
+    let columns = move || {
+        let n = problems().len();
+        format!("--problems: {n}")
+    };
+
+    view! {
+        section(class="scoreboard") {
+            div(class="sb-title") {
+                h1 { (contest.with(|c| c.ready().map(|c| c.name.clone()).unwrap_or_else(|| "Scoreboard".into()))) }
+                span(class=move || format!("link-dot link-{:?}", link.get()).to_lowercase(), title="Live connection",
+                    data-testid="link-state") {
+                    (match link.get() { Link::Live => "live", Link::Connecting => "connecting", Link::Reconnecting => "reconnecting" })
+                }
+                (contest.with(|c| c.ready().map(|c| {
+                    let line = format::countdown(
+                        format::state_at(ctx.now.get(), c.start_at, c.end_at, c.freeze_at, c.unfreeze_at, c.unfrozen),
+                        ctx.now.get(), c.start_at, c.end_at, c.freeze_at);
+                    view! { span(class="countdown") { (line) } }
+                })).unwrap_or_default())
+            }
+            div(class="sb-controls") {
+                label(r#for="follow") { "Follow" }
+                select(id="follow", data-testid="follow",
+                    on:change=move |e: web_sys::Event| {
+                        let v = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()).map(|s| s.value()).unwrap_or_default();
+                        follow.set(v.parse::<i64>().ok());
+                    }) {
+                    option(value="") { "nobody" }
+                    (names.with(|n| {
+                        let mut list: Vec<(i64, String)> = n.iter().map(|(k, v)| (*k, v.clone())).collect();
+                        list.sort_by(|a, b| a.1.cmp(&b.1));
+                        list.into_iter().map(|(team, name)| {
+                            let selected = follow.get_untracked() == Some(team);
+                            view! { option(value=team.to_string(), selected=selected) { (name) } }
+                        }).collect::<Vec<View>>()
+                    }))
+                }
+                (if is_jury {
+                    view! {
+                        label(class="check") {
+                            input(r#type="checkbox", bind:checked=jury, data-testid="jury-toggle")
+                            " Jury view (live, unfrozen)"
+                        }
+                    }
+                } else { view! {} })
+                span(class="muted") { (board.with(|b| b.as_ref().map(|b| format!("{} teams", b.len())).unwrap_or_default())) }
+            }
+            (if frozen() {
+                view! { div(class="frozen-banner", role="status", data-testid="frozen-banner") {
+                    "The scoreboard is frozen: results of later submissions show as pending until the jury unfreezes it."
+                } }
+            } else { view! {} })
+            (super::error_line(error))
+            div(class="sb-table", role="table", aria-label="Scoreboard", style=columns) {
+                div(class="sb-row sb-head", role="row") {
+                    span(class="c-rank", role="columnheader") { "#" }
+                    span(class="c-team", role="columnheader") { "Team" }
+                    span(class="c-total", role="columnheader") { (if kind() == Kind::Ioi { "Score" } else { "Solved" }) }
+                    span(class="c-pen", role="columnheader") { (if kind() == Kind::Ioi { "" } else { "Time" }) }
+                    (problems().into_iter().map(|p| view! { span(class="c-cell", role="columnheader") { (p) } }).collect::<Vec<View>>())
+                }
+                div(class="sb-viewport", r#ref=viewport, on:scroll=on_scroll, tabindex="0", data-testid="sb-viewport") {
+                    div(class="sb-body", role="rowgroup", style=move || format!("height: {}px", total_height())) {
+                        Keyed(
+                            list=visible,
+                            key=|team| *team,
+                            view=move |team| view! { ScoreRow(team=team, board=*board, names=*names, follow=*follow) },
+                        )
+                    }
+                }
+            }
+            (if board.with(|b| b.as_ref().is_some_and(|b| b.is_empty())) {
+                view! { p(class="muted") { "No teams yet." } }
+            } else { view! {} })
+        }
+    }
+}
+
+/// One team's row, placed at its rank.
+#[component(inline_props)]
+fn ScoreRow(
+    team: i64,
+    board: ReadSignal<Option<Board>>,
+    names: ReadSignal<HashMap<i64, String>>,
+    follow: ReadSignal<Option<i64>>,
+) -> View {
+    let row = create_memo(move || board.with(|b| b.as_ref().and_then(|b| b.row(team).cloned())));
+    let position =
+        create_memo(move || board.with(|b| b.as_ref().and_then(|b| b.position(team)).unwrap_or(0)));
+    let kind = board.with_untracked(|b| b.as_ref().map_or(Kind::Icpc, |b| b.kind()));
+    let class = move || {
+        if follow.get() == Some(team) {
+            "sb-row followed"
+        } else {
+            "sb-row"
+        }
+    };
+    view! {
+        div(class=class, role="row", data-team=team.to_string(), data-testid="sb-row",
+            style=move || format!("transform: translateY({}px)", position.get() as f64 * ROW_HEIGHT)) {
+            (row.get_clone().map(|r| row_cells(kind, &r, names.with(|n| n.get(&team).cloned()))).unwrap_or_default())
+        }
+    }
+}
+
+/// The cells of a row (also used by the server-side rendering test).
+pub fn row_cells(kind: Kind, r: &Row, name: Option<String>) -> View {
+    let name = name.unwrap_or_else(|| format!("team {}", r.team));
+    let (total, penalty) = match kind {
+        Kind::Icpc => (r.solved.to_string(), r.penalty.to_string()),
+        Kind::Ioi => (format!("{:.0}", r.score), String::new()),
+    };
+    let cells: Vec<View> = r
+        .cells
+        .iter()
+        .map(|c| {
+            let class = if c.first_to_solve {
+                "c-cell first"
+            } else if c.solved {
+                "c-cell solved"
+            } else if c.pending > 0 {
+                "c-cell pending"
+            } else if c.attempts > 0 {
+                "c-cell failed"
+            } else {
+                "c-cell"
+            };
+            let text = match kind {
+                Kind::Icpc => board::icpc_cell_text(c),
+                Kind::Ioi if c.attempts == 0 && c.pending == 0 => String::new(),
+                Kind::Ioi if c.pending > 0 => format!("{:.0} ?", c.score),
+                Kind::Ioi => format!("{:.0}", c.score),
+            };
+            view! { span(class=class, role="cell") { (text) } }
+        })
+        .collect();
+    let rank = r.rank.to_string();
+    let title = name.clone();
+    view! {
+        span(class="c-rank", role="cell", data-testid="sb-rank") { (rank) }
+        span(class="c-team", role="cell", title=title) { (name) }
+        span(class="c-total", role="cell", data-testid="sb-total") { (total) }
+        span(class="c-pen", role="cell") { (penalty) }
+        (cells)
+    }
+}
