@@ -168,6 +168,11 @@ fn string_len(s: &str, quote: &str) -> usize {
 
 /// `code` in `language` as HTML.
 pub fn highlight(language: &str, code: &str) -> String {
+    let language = if language.starts_with("python") {
+        "python"
+    } else {
+        language
+    };
     let python = language == "python";
     let keywords = keywords(language);
     let mut out = String::with_capacity(code.len() * 2);
@@ -309,9 +314,12 @@ mod tests {
             html.contains("<span class=\"tok-com\">// done</span>"),
             "{html}"
         );
-        let py = highlight("python", "x = 'a#b'  # note");
+        let py = highlight("python3", "x = 'a#b'  # note");
         assert!(py.contains("<span class=\"tok-str\">'a#b'</span>"), "{py}");
         assert!(py.contains("<span class=\"tok-com\"># note</span>"), "{py}");
+        assert!(
+            highlight("python3", "import sys").starts_with("<span class=\"tok-kw\">import</span>")
+        );
         let rs = highlight("rust", "fn f<'a>() -> char { 'x' }");
         assert!(rs.contains("<span class=\"tok-str\">'x'</span>"), "{rs}");
         assert!(!rs.contains("<span class=\"tok-str\">'a"), "{rs}");

@@ -29,6 +29,8 @@ struct Inner {
     closed: Cell<bool>,
     backoff_ms: Cell<i32>,
     link: Signal<Link>,
+    /// The scope that subscribed: callbacks run in it, so they may spawn scoped tasks.
+    scope: NodeHandle,
     on_message: Box<dyn Fn(WsMessage)>,
     handlers: RefCell<Vec<Box<dyn std::any::Any>>>,
 }
@@ -49,6 +51,7 @@ pub fn subscribe(
         closed: Cell::new(false),
         backoff_ms: Cell::new(250),
         link,
+        scope: use_current_scope(),
         on_message: Box::new(on_message),
         handlers: RefCell::new(Vec::new()),
     });
@@ -124,7 +127,7 @@ fn connect(weak: Weak<Inner>) {
                 if let Some(seq) = msg.seq {
                     inner.last_seq.set(Some(seq));
                 }
-                (inner.on_message)(msg);
+                inner.scope.run_in(|| (inner.on_message)(msg));
             });
         let w = Rc::downgrade(&inner);
         let on_close = Closure::<dyn FnMut()>::new(move || {

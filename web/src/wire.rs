@@ -50,7 +50,8 @@ pub struct Tokens {
 pub struct Session {
     /// Who.
     pub user: User,
-    /// Their tokens.
+    /// Their tokens (flattened into the object).
+    #[serde(flatten)]
     pub tokens: Tokens,
 }
 

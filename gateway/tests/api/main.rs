@@ -2,6 +2,8 @@
 //! process (SQLite in a temp dir, native sandbox), over real sockets.
 
 mod auth;
+mod browser;
+mod browser_support;
 mod contests;
 mod durability;
 mod helpers;

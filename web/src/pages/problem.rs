@@ -131,11 +131,16 @@ pub fn ProblemPage(contest: Option<i64>, problem: i64) -> View {
                     form(on:submit=submit, class="submit-form") {
                         div(class="row") {
                             label(r#for="language") { "Language" }
-                            select(id="language", bind:value=language, data-testid="language") {
+                            select(id="language", data-testid="language", on:change=move |e: web_sys::Event| {
+                                if let Some(s) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
+                                    language.set(s.value());
+                                }
+                            }) {
                                 (languages.with(|l| l.ready().cloned().unwrap_or_default()).into_iter().map(|l| {
                                     let id = l.id.clone();
+                                    let selected = language.get_clone_untracked() == l.id;
                                     let label = if l.available { l.name.clone() } else { format!("{} (unavailable)", l.name) };
-                                    view! { option(value=id, disabled=!l.available) { (label) } }
+                                    view! { option(value=id, disabled=!l.available, selected=selected) { (label) } }
                                 }).collect::<Vec<View>>())
                             }
                             label(class="file") {

@@ -198,12 +198,14 @@ pub fn ScoreboardPage(id: i64) -> View {
                     data-testid="link-state") {
                     (match link.get() { Link::Live => "live", Link::Connecting => "connecting", Link::Reconnecting => "reconnecting" })
                 }
-                (contest.with(|c| c.ready().map(|c| {
-                    let line = format::countdown(
-                        format::state_at(ctx.now.get(), c.start_at, c.end_at, c.freeze_at, c.unfreeze_at, c.unfrozen),
-                        ctx.now.get(), c.start_at, c.end_at, c.freeze_at);
-                    view! { span(class="countdown") { (line) } }
-                })).unwrap_or_default())
+                span(class="countdown") {
+                    ({
+                        let now = ctx.now.get();
+                        contest.with(|c| c.ready().map(|c| format::countdown(
+                            format::state_at(now, c.start_at, c.end_at, c.freeze_at, c.unfreeze_at, c.unfrozen),
+                            now, c.start_at, c.end_at, c.freeze_at))).unwrap_or_default()
+                    })
+                }
             }
             div(class="sb-controls") {
                 label(r#for="follow") { "Follow" }
@@ -213,14 +215,15 @@ pub fn ScoreboardPage(id: i64) -> View {
                         follow.set(v.parse::<i64>().ok());
                     }) {
                     option(value="") { "nobody" }
-                    (names.with(|n| {
-                        let mut list: Vec<(i64, String)> = n.iter().map(|(k, v)| (*k, v.clone())).collect();
+                    ({
+                        // Views are never built inside `with` (it holds the signal graph).
+                        let mut list: Vec<(i64, String)> = names.with(|n| n.iter().map(|(k, v)| (*k, v.clone())).collect());
                         list.sort_by(|a, b| a.1.cmp(&b.1));
                         list.into_iter().map(|(team, name)| {
                             let selected = follow.get_untracked() == Some(team);
                             view! { option(value=team.to_string(), selected=selected) { (name) } }
                         }).collect::<Vec<View>>()
-                    }))
+                    })
                 }
                 (if is_jury {
                     view! {
