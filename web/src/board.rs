@@ -85,24 +85,56 @@ impl Board {
     }
 
     /// Applies a delta with sequence number `seq`; returns the teams whose row changed.
+    ///
+    /// Each changed row is moved to its place by binary search, and ranks and positions
+    /// are recomputed only where they can have changed (from the first moved place until
+    /// ranks agree again past the last), so a delta costs O(moved span), not a full sort.
     pub fn apply(&mut self, seq: u64, delta: Delta) -> Vec<i64> {
         self.seq = seq;
         self.frozen = delta.frozen;
+        let kind = self.kind;
         let mut changed = Vec::with_capacity(delta.rows.len());
+        let (mut lo, mut hi) = (usize::MAX, 0);
         for row in delta.rows {
             changed.push(row.team);
-            match self.position.get(&row.team) {
-                Some(&i) => self.rows[i] = row,
-                None => {
-                    self.position.insert(row.team, self.rows.len());
-                    self.rows.push(row);
-                }
+            let old = self.position.get(&row.team).copied();
+            if let Some(old) = old {
+                self.rows.remove(old);
             }
+            let at = self.rows.partition_point(|r| {
+                tie(kind, r, &row).then(r.team.cmp(&row.team)) == Ordering::Less
+            });
+            self.rows.insert(at, row);
+            // Only the rows between the old and the new place moved (a new team shifts
+            // everything after its place).
+            let (from, to) = match old {
+                Some(old) => (old.min(at), old.max(at)),
+                None => (at, self.rows.len() - 1),
+            };
+            for i in from..=to {
+                self.position.insert(self.rows[i].team, i);
+            }
+            lo = lo.min(from);
+            hi = hi.max(to);
         }
-        self.reorder();
+        if lo == usize::MAX {
+            return changed;
+        }
+        for i in lo..self.rows.len() {
+            let rank = if i == 0 || tie(kind, &self.rows[i - 1], &self.rows[i]) != Ordering::Equal {
+                i + 1
+            } else {
+                self.rows[i - 1].rank
+            };
+            if i > hi + 1 && self.rows[i].rank == rank {
+                break;
+            }
+            self.rows[i].rank = rank;
+        }
         changed
     }
 
+    /// Sorts everything and recomputes all ranks and positions (after a snapshot).
     fn reorder(&mut self) {
         let kind = self.kind;
         self.rows

@@ -61,6 +61,11 @@ impl Driver {
         }
     }
 
+    /// The WebDriver endpoint.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
     /// A new headless browser session with a `width`×`height` window.
     pub async fn session(&self, width: u32, height: u32) -> Client {
         let mut caps = serde_json::Map::new();

@@ -21,6 +21,21 @@ fn follow_key(contest: i64) -> String {
     format!("codehub.follow.{contest}")
 }
 
+/// Adds `value` to the counter `key` of `window.codehubStats` (read by the benchmark).
+fn record_stat(key: &str, value: f64) {
+    let Some(w) = web_sys::window() else { return };
+    let Ok(stats) = js_sys::Reflect::get(&w, &"codehubStats".into()) else {
+        return;
+    };
+    if stats.is_object() {
+        let old = js_sys::Reflect::get(&stats, &key.into())
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0);
+        let _ = js_sys::Reflect::set(&stats, &key.into(), &(old + value).into());
+    }
+}
+
 /// Counters the browser benchmark reads (`window.codehubStats`).
 fn record_delta(apply_ms: f64) {
     let Some(w) = web_sys::window() else { return };
@@ -117,12 +132,16 @@ pub fn ScoreboardPage(id: i64) -> View {
                 let seq = msg.seq.unwrap_or(0);
                 let started = now_ms();
                 let mut unknown = false;
+                let mut apply_ms = 0.0;
                 board.update(|b| {
                     if let Some(b) = b {
                         unknown = d.rows.iter().any(|r| b.row(r.team).is_none());
+                        let t = now_ms();
                         b.apply(seq, d);
+                        apply_ms = now_ms() - t;
                     }
                 });
+                record_stat("boardMs", apply_ms);
                 if unknown && names.with_untracked(|n| n.len() < 5000) {
                     load_names();
                 }
@@ -151,7 +170,9 @@ pub fn ScoreboardPage(id: i64) -> View {
         }
     });
 
-    let visible = create_memo(move || {
+    // The teams in view, in team order: rows are placed by transform, so their DOM order
+    // need not follow the ranks, and a stable order means a rank change moves no nodes.
+    let visible = create_selector(move || {
         board.with(|b| {
             let Some(b) = b else { return Vec::new() };
             let range = board::window(
@@ -161,7 +182,9 @@ pub fn ScoreboardPage(id: i64) -> View {
                 ROW_HEIGHT,
                 OVERSCAN,
             );
-            b.rows()[range].iter().map(|r| r.team).collect::<Vec<i64>>()
+            let mut teams: Vec<i64> = b.rows()[range].iter().map(|r| r.team).collect();
+            teams.sort_unstable();
+            teams
         })
     });
     let on_scroll = move |_| {
@@ -179,12 +202,22 @@ pub fn ScoreboardPage(id: i64) -> View {
     });
 
     let is_jury = ctx.api.user().is_some_and(|u| u.is_jury());
-    let total_height =
-        move || board.with(|b| b.as_ref().map_or(0, |b| b.len())) as f64 * ROW_HEIGHT;
-    let problems =
-        move || board.with(|b| b.as_ref().map(|b| b.problems.clone()).unwrap_or_default());
-    let kind = move || board.with(|b| b.as_ref().map_or(Kind::Icpc, |b| b.kind()));
-    let frozen = move || !jury.get() && board.with(|b| b.as_ref().is_some_and(|b| b.frozen));
+    // Selectors (memos that compare): a delta re-runs them, but what depends on them
+    // re-renders only when the value changed.
+    let team_count = create_selector(move || board.with(|b| b.as_ref().map_or(0, |b| b.len())));
+    let total_height = move || team_count.get() as f64 * ROW_HEIGHT;
+    let problem_list = create_selector(move || {
+        board.with(|b| b.as_ref().map(|b| b.problems.clone()).unwrap_or_default())
+    });
+    let problems = move || problem_list.get_clone();
+    let board_kind =
+        create_selector(move || board.with(|b| b.as_ref().map_or(Kind::Icpc, |b| b.kind())));
+    let kind = move || board_kind.get();
+    let frozen_now = create_selector(move || {
+        !jury.get() && board.with(|b| b.as_ref().is_some_and(|b| b.frozen))
+    });
+    let frozen = move || frozen_now.get();
+    let loaded = create_selector(move || board.with(|b| b.is_some()));
     let columns = move || {
         let n = problems().len();
         format!("--problems: {n}")
@@ -233,7 +266,7 @@ pub fn ScoreboardPage(id: i64) -> View {
                         }
                     }
                 } else { view! {} })
-                span(class="muted") { (board.with(|b| b.as_ref().map(|b| format!("{} teams", b.len())).unwrap_or_default())) }
+                span(class="muted") { (if loaded.get() { format!("{} teams", team_count.get()) } else { String::new() }) }
             }
             (if frozen() {
                 view! { div(class="frozen-banner", role="status", data-testid="frozen-banner") {
@@ -259,7 +292,7 @@ pub fn ScoreboardPage(id: i64) -> View {
                     }
                 }
             }
-            (if board.with(|b| b.as_ref().is_some_and(|b| b.is_empty())) {
+            (if loaded.get() && team_count.get() == 0 {
                 view! { p(class="muted") { "No teams yet." } }
             } else { view! {} })
         }
@@ -274,9 +307,22 @@ fn ScoreRow(
     names: ReadSignal<HashMap<i64, String>>,
     follow: ReadSignal<Option<i64>>,
 ) -> View {
-    let row = create_memo(move || board.with(|b| b.as_ref().and_then(|b| b.row(team).cloned())));
-    let position =
-        create_memo(move || board.with(|b| b.as_ref().and_then(|b| b.position(team)).unwrap_or(0)));
+    // The rank is its own memo: when a team moves, the rows it passes change rank only,
+    // and only that text node is touched.
+    let rank = create_selector(move || {
+        board.with(|b| b.as_ref().and_then(|b| b.row(team)).map_or(0, |r| r.rank))
+    });
+    let row = create_selector(move || {
+        board.with(|b| {
+            b.as_ref().and_then(|b| b.row(team)).map(|r| Row {
+                rank: 0,
+                ..r.clone()
+            })
+        })
+    });
+    let position = create_selector(move || {
+        board.with(|b| b.as_ref().and_then(|b| b.position(team)).unwrap_or(0))
+    });
     let kind = board.with_untracked(|b| b.as_ref().map_or(Kind::Icpc, |b| b.kind()));
     let class = move || {
         if follow.get() == Some(team) {
@@ -288,12 +334,13 @@ fn ScoreRow(
     view! {
         div(class=class, role="row", data-team=team.to_string(), data-testid="sb-row",
             style=move || format!("transform: translateY({}px)", position.get() as f64 * ROW_HEIGHT)) {
+            span(class="c-rank", role="cell", data-testid="sb-rank") { (rank.get()) }
             (row.get_clone().map(|r| row_cells(kind, &r, names.with(|n| n.get(&team).cloned()))).unwrap_or_default())
         }
     }
 }
 
-/// The cells of a row (also used by the server-side rendering test).
+/// The cells of a row after the rank: team, totals, one per problem.
 pub fn row_cells(kind: Kind, r: &Row, name: Option<String>) -> View {
     let name = name.unwrap_or_else(|| format!("team {}", r.team));
     let (total, penalty) = match kind {
@@ -324,10 +371,8 @@ pub fn row_cells(kind: Kind, r: &Row, name: Option<String>) -> View {
             view! { span(class=class, role="cell") { (text) } }
         })
         .collect();
-    let rank = r.rank.to_string();
     let title = name.clone();
     view! {
-        span(class="c-rank", role="cell", data-testid="sb-rank") { (rank) }
         span(class="c-team", role="cell", title=title) { (name) }
         span(class="c-total", role="cell", data-testid="sb-total") { (total) }
         span(class="c-pen", role="cell") { (penalty) }
