@@ -70,7 +70,7 @@ fn print_profile(profile: &Value) {
         total += hits;
     }
     let mut top: Vec<_> = by_name.into_iter().collect();
-    top.sort_by(|a, b| b.1.cmp(&a.1));
+    top.sort_by_key(|t| std::cmp::Reverse(t.1));
     eprintln!("profile: {total} samples");
     for (name, hits) in top.into_iter().take(25) {
         eprintln!("{:6.1}%  {name}", hits as f64 * 100.0 / total.max(1) as f64);
@@ -199,7 +199,7 @@ async fn main() {
         x ^= x << 17;
         let team = 1000 + (x % teams as u64) as i64;
         let problem = ((x >> 20) % 2) as usize;
-        let verdict = if (x >> 30) % 3 == 0 { "AC" } else { "WA" };
+        let verdict = if (x >> 30).is_multiple_of(3) { "AC" } else { "WA" };
         let at = 60_000 + (started.elapsed().as_millis() as i64) * 100;
         inject(team, problem, verdict, at).await.unwrap();
         sent += 1;

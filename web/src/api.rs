@@ -101,7 +101,9 @@ pub struct Api {
 }
 
 impl Api {
-    /// The client, with the session restored from `localStorage`.
+    /// The client, with the session restored from `localStorage` (creates signals in the
+    /// current reactive scope, so it is not a `Default`).
+    #[allow(clippy::new_without_default)]
     pub fn new() -> Api {
         let saved = stored(SESSION_KEY).and_then(|s| serde_json::from_str(&s).ok());
         let auth = create_signal::<Option<Auth>>(saved);
@@ -184,13 +186,13 @@ impl Api {
         let result = self
             .raw(Method::POST, "/api/auth/refresh", &Body::Json(body), None)
             .await;
-        match result {
-            Ok(res) => match decode::<Tokens>(res).await {
+        // A network error keeps the session (offline: try again later).
+        if let Ok(res) = result {
+            match decode::<Tokens>(res).await {
                 Ok(tokens) => self.auth.set(Some(Auth::new(auth.user, tokens))),
                 Err(e) if e.status == 401 => self.auth.set(None),
                 Err(_) => {}
-            },
-            Err(_) => {} // offline: keep the session, try again later
+            }
         }
         self.refreshing.set(false);
     }
