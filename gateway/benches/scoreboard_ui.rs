@@ -199,7 +199,11 @@ async fn main() {
         x ^= x << 17;
         let team = 1000 + (x % teams as u64) as i64;
         let problem = ((x >> 20) % 2) as usize;
-        let verdict = if (x >> 30).is_multiple_of(3) { "AC" } else { "WA" };
+        let verdict = if (x >> 30).is_multiple_of(3) {
+            "AC"
+        } else {
+            "WA"
+        };
         let at = 60_000 + (started.elapsed().as_millis() as i64) * 100;
         inject(team, problem, verdict, at).await.unwrap();
         sent += 1;

@@ -24,6 +24,10 @@ pub struct AppInner {
     pub keys: AuthKeys,
     /// Next WebSocket connection id.
     pub next_conn: AtomicU64,
+    /// The judge workers' shared secret (cluster mode).
+    pub worker_token: Option<String>,
+    /// Redis (cluster mode).
+    pub redis: Option<fred::prelude::Client>,
 }
 
 /// Cheap-to-clone handle to [`AppInner`].

@@ -67,6 +67,11 @@ impl ApiError {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, message)
     }
 
+    /// 503: a dependency does not answer.
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, message)
+    }
+
     /// 500, logged with its cause.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error.message = %cause, "internal error");

@@ -9,6 +9,7 @@
 //! - [`auth`]: passwords, tokens, extractors.
 //! - [`error`]: the `{code, message}` error type.
 //! - [`blobs`]: the local blob store.
+//! - [`cluster`]: the Redis judge queue and judge workers.
 //! - [`demo`]: demo data.
 //! - [`web`]: the embedded browser UI.
 //! - [`statement`]: Markdown + LaTeX statements to HTML.
@@ -17,6 +18,7 @@ pub mod app;
 pub mod auth;
 pub mod blobs;
 pub mod cli;
+pub mod cluster;
 pub mod demo;
 pub mod error;
 pub mod routes;

@@ -22,7 +22,7 @@ pub struct JudgeJob {
 }
 
 /// A judging step, for live verdict streams.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum JudgeProgress {
     /// Compiling.

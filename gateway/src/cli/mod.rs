@@ -4,6 +4,7 @@ mod judge;
 mod languages;
 mod serve;
 mod verify;
+mod worker;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -36,6 +37,8 @@ enum Command {
     Languages(languages::LanguagesArgs),
     /// Run the contest server (HTTP API, WebSocket live updates, judging).
     Serve(serve::ServeArgs),
+    /// Judge jobs from the cluster's Redis queue (see `serve --remote-judges`).
+    JudgeWorker(worker::WorkerArgs),
 }
 
 /// Which sandbox runs untrusted code.
@@ -148,6 +151,7 @@ pub fn main() -> ExitCode {
             Command::VerifyProblem(args) => verify::run(args).await,
             Command::Languages(args) => languages::run(args).await,
             Command::Serve(args) => serve::run(args).await,
+            Command::JudgeWorker(args) => worker::run(args).await,
         }
     });
     match result {

@@ -46,8 +46,35 @@ pub struct ServeArgs {
     /// Seconds to earn one more submission.
     #[arg(long, default_value_t = 6.0)]
     rate_refill: f64,
+    /// Redis for cluster mode (`redis://host:port`): the judge queue and readiness.
+    #[arg(long, env = "REDIS_URL")]
+    redis_url: Option<String>,
+    /// This node's id in the cluster (default: host name and pid).
+    #[arg(long, env = "CODEHUB_NODE_ID")]
+    node_id: Option<String>,
+    /// Judge on `codehub judge-worker` processes through Redis instead of in this process.
+    #[arg(
+        long,
+        env = "CODEHUB_REMOTE_JUDGES",
+        requires = "redis_url",
+        requires = "worker_token"
+    )]
+    remote_judges: bool,
+    /// Shared secret of the judge workers (they fetch packages with it).
+    #[arg(long, env = "CODEHUB_WORKER_TOKEN", hide_env_values = true)]
+    worker_token: Option<String>,
     #[command(flatten)]
     sandbox: SandboxArgs,
+}
+
+/// This node's cluster id.
+fn node_id(args: &ServeArgs) -> String {
+    args.node_id.clone().unwrap_or_else(|| {
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .map(|h| h.trim().to_owned())
+            .unwrap_or_else(|_| "node".into());
+        format!("{host}-{}", std::process::id())
+    })
 }
 
 fn secret(args: &ServeArgs) -> anyhow::Result<Vec<u8>> {
@@ -120,18 +147,32 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let blobs = Arc::new(LocalBlobs::new(data_dir.join("blobs"))?);
     let (backend, languages) = args.sandbox.backend().await?;
     let languages = Arc::new(languages);
-    let judge: Arc<dyn JudgeService> = match backend {
-        Backend::Native(s, v) => Arc::new(SandboxedJudge::new(
+    let redis = match &args.redis_url {
+        Some(url) => Some(crate::cluster::connect(url).await?),
+        None => None,
+    };
+    let judge: Arc<dyn JudgeService> = match (&args.redis_url, backend) {
+        (Some(url), _) if args.remote_judges => {
+            let node = node_id(&args);
+            println!("codehub: judging through Redis as node `{node}`");
+            crate::cluster::queue::RedisJudge::start(url, &node).await?
+        }
+        (_, Backend::Native(s, v)) => Arc::new(SandboxedJudge::new(
             Judge::new(s, v, languages.clone()),
             blobs.clone(),
         )),
-        Backend::Docker(s, v) => Arc::new(SandboxedJudge::new(
+        (_, Backend::Docker(s, v)) => Arc::new(SandboxedJudge::new(
             Judge::new(s, v, languages.clone()),
             blobs.clone(),
         )),
     };
     let config = EngineConfig {
-        judges: args.sandbox.parallelism(),
+        // Remote judges: jobs in flight at once (the workers bound the real parallelism).
+        judges: if args.remote_judges {
+            64
+        } else {
+            args.sandbox.parallelism()
+        },
         rate: codehub_engine::actors::user::RateLimit {
             burst: args.rate_burst.max(1),
             refill_seconds: args.rate_refill.max(0.001),
@@ -150,6 +191,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             Duration::from_secs(30 * 24 * 3600),
         ),
         next_conn: AtomicU64::new(1),
+        worker_token: args.worker_token.clone(),
+        redis,
     }));
     if args.demo || codehub_engine::ports::store::Store::count_users(&*store).await? == 0 {
         crate::demo::seed(&state).await?;

@@ -3,11 +3,12 @@
 use super::ApiJson;
 use crate::app::AppState;
 use crate::auth::Caller;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use axum::extract::State;
 use codehub_engine::Verdict;
 use codehub_engine::model::{Role, SubmissionStatus};
 use serde::Serialize;
+use sha2::Digest;
 use std::collections::BTreeMap;
 use utoipa::{OpenApi, ToSchema};
 
@@ -15,6 +16,57 @@ use utoipa::{OpenApi, ToSchema};
 #[utoipa::path(get, path = "/healthz", responses((status = 200, description = "serving")))]
 pub async fn healthz() -> &'static str {
     "ok"
+}
+
+/// Readiness: 200 when the store (and Redis, in cluster mode) answer, else 503 with
+/// what does not, so a load balancer sends traffic only to nodes that can serve it.
+#[utoipa::path(get, path = "/readyz", responses((status = 200, description = "ready"), (status = 503, body = crate::error::ErrorBody)))]
+pub async fn readyz(State(state): State<AppState>) -> ApiResult<&'static str> {
+    state
+        .store
+        .count_users()
+        .await
+        .map_err(|e| ApiError::unavailable(format!("the store does not answer: {e}")))?;
+    if let Some(redis) = &state.redis {
+        use fred::prelude::ClientLike;
+        let pong: Result<String, _> = redis.ping(None).await;
+        pong.map_err(|e| ApiError::unavailable(format!("Redis does not answer: {e}")))?;
+    }
+    Ok("ready")
+}
+
+/// A problem package by content hash, for judge workers (bearer: the worker token).
+pub async fn blob(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    axum::extract::Path(hash): axum::extract::Path<String>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let Some(expected) = state.worker_token.as_deref() else {
+        return Err(ApiError::not_found(
+            "no judge workers are configured on this node",
+        ));
+    };
+    let given = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    // Compare digests so the time taken does not depend on where the strings differ.
+    if sha2::Sha256::digest(given.as_bytes()) != sha2::Sha256::digest(expected.as_bytes()) {
+        return Err(ApiError::unauthorized("a judge worker token is needed"));
+    }
+    let path = state
+        .blobs
+        .local_path(&hash)
+        .await
+        .map_err(|e| ApiError::not_found(e.to_string()))?;
+    let bytes = tokio::fs::read(&path).await.map_err(ApiError::internal)?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/zip")],
+        bytes,
+    )
+        .into_response())
 }
 
 /// The OpenAPI document.

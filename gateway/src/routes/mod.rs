@@ -77,7 +77,7 @@ impl<T: serde::Serialize> axum::response::IntoResponse for ApiJson<T> {
         problems::list, problems::get_one, problems::import,
         submissions::create, submissions::list, submissions::get_one, submissions::rejudge,
         users::set_role,
-        misc::healthz, misc::languages, misc::queue, misc::progress,
+        misc::healthz, misc::readyz, misc::languages, misc::queue, misc::progress,
     ),
     components(schemas(crate::error::ErrorBody, crate::auth::TokenPair)),
     modifiers(&BearerAuth)
@@ -106,6 +106,8 @@ impl utoipa::Modify for BearerAuth {
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(misc::healthz))
+        .route("/readyz", get(misc::readyz))
+        .route("/api/internal/blobs/{hash}", get(misc::blob))
         .route("/ws", get(crate::ws::upgrade))
         .route("/api/openapi.json", get(misc::openapi))
         .route("/api/auth/register", post(auth::register))

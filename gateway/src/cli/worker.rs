@@ -1,0 +1,70 @@
+//! `codehub judge-worker`: judges jobs from the Redis queue with this host's sandbox,
+//! fetching problem packages from a `codehub serve` node by content hash.
+
+use super::{Backend, SandboxArgs};
+use crate::cluster::blobs::HttpBlobs;
+use crate::cluster::worker::{self, WorkerConfig};
+use anyhow::Context;
+use codehub_engine::ports::judging::JudgeService;
+use codehub_judge::judge::Judge;
+use codehub_judge::service::SandboxedJudge;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Arguments of `codehub judge-worker`.
+#[derive(Debug, clap::Args)]
+pub struct WorkerArgs {
+    /// Redis holding the job queue (`redis://host:port`).
+    #[arg(long, env = "REDIS_URL")]
+    redis: String,
+    /// A `codehub serve` node to fetch problem packages from (`http://host:port`).
+    #[arg(long, env = "CODEHUB_GATEWAY_URL")]
+    gateway: String,
+    /// The shared secret the nodes were started with (`--worker-token`).
+    #[arg(long, env = "CODEHUB_WORKER_TOKEN", hide_env_values = true)]
+    token: String,
+    /// Where fetched packages are cached.
+    #[arg(long, env = "CODEHUB_CACHE_DIR", default_value = "./worker-cache")]
+    cache_dir: PathBuf,
+    /// This worker's name in the consumer group (default: host name and pid).
+    #[arg(long, env = "CODEHUB_WORKER_ID")]
+    id: Option<String>,
+    /// Seconds a job may go unrenewed before another worker takes it over.
+    #[arg(long, default_value_t = 30.0)]
+    claim_timeout: f64,
+    #[command(flatten)]
+    sandbox: SandboxArgs,
+}
+
+/// Runs a worker until killed.
+pub async fn run(args: WorkerArgs) -> anyhow::Result<ExitCode> {
+    crate::telemetry::init();
+    if !(args.claim_timeout.is_finite() && args.claim_timeout >= 1.0) {
+        anyhow::bail!("--claim-timeout must be at least 1 second");
+    }
+    let blobs = Arc::new(
+        HttpBlobs::new(&args.gateway, &args.token, args.cache_dir.clone())
+            .with_context(|| format!("cannot create the cache dir {}", args.cache_dir.display()))?,
+    );
+    let (backend, languages) = args.sandbox.backend().await?;
+    let languages = Arc::new(languages);
+    let judge: Arc<dyn JudgeService> = match backend {
+        Backend::Native(s, v) => Arc::new(SandboxedJudge::new(Judge::new(s, v, languages), blobs)),
+        Backend::Docker(s, v) => Arc::new(SandboxedJudge::new(Judge::new(s, v, languages), blobs)),
+    };
+    let name = args.id.unwrap_or_else(|| {
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .map(|h| h.trim().to_owned())
+            .unwrap_or_else(|_| "worker".into());
+        format!("{host}-{}", std::process::id())
+    });
+    let config = WorkerConfig {
+        name,
+        parallel: args.sandbox.parallelism(),
+        claim_idle: Duration::from_secs_f64(args.claim_timeout),
+    };
+    worker::run(&args.redis, config, judge).await?;
+    Ok(ExitCode::SUCCESS)
+}

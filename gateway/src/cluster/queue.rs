@@ -1,0 +1,139 @@
+//! The node side of the Redis judge queue.
+
+use super::wire::{FIELD, JOBS, Job, Reply, replies};
+use async_trait::async_trait;
+use codehub_engine::model::Judgement;
+use codehub_engine::ports::judging::{JudgeFailure, JudgeJob, JudgeProgress, JudgeService};
+use fred::prelude::*;
+use fred::types::streams::XReadResponse;
+use rand::RngCore;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{mpsc::UnboundedSender, oneshot};
+
+struct Waiter {
+    progress: UnboundedSender<JudgeProgress>,
+    done: oneshot::Sender<Result<Judgement, JudgeFailure>>,
+}
+
+type Waiting = Arc<Mutex<HashMap<String, Waiter>>>;
+
+/// Judges through `codehub judge-worker` processes: a job goes on the shared stream, the
+/// progress and the judgement come back on this node's reply stream.
+pub struct RedisJudge {
+    client: Client,
+    reply_to: String,
+    waiting: Waiting,
+}
+
+impl RedisJudge {
+    /// Connects (two clients: commands, and the blocking reader of replies) and starts
+    /// reading this node's reply stream.
+    pub async fn start(url: &str, node: &str) -> anyhow::Result<Arc<RedisJudge>> {
+        let client = super::connect(url).await?;
+        let reader = super::connect(url).await?;
+        let judge = Arc::new(RedisJudge {
+            client,
+            reply_to: replies(node),
+            waiting: Arc::new(Mutex::new(HashMap::new())),
+        });
+        tokio::spawn(read_replies(
+            reader,
+            judge.reply_to.clone(),
+            judge.waiting.clone(),
+        ));
+        Ok(judge)
+    }
+}
+
+/// Reads the reply stream from "now" on, dispatching to the waiting jobs. Replies for
+/// attempts nobody waits for (a job judged twice after a worker died) are dropped.
+async fn read_replies(reader: Client, stream: String, waiting: Waiting) {
+    let mut last = "$".to_owned();
+    loop {
+        let read: Result<XReadResponse<String, String, String, String>, _> = reader
+            .xread_map(Some(100), Some(5_000), stream.clone(), last.clone())
+            .await;
+        let entries = match read {
+            Ok(mut map) => map.remove(&stream).unwrap_or_default(),
+            Err(e) => {
+                tracing::warn!("reading judge replies: {e}");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                continue;
+            }
+        };
+        for (id, fields) in entries {
+            last = id;
+            let Some(reply) = fields
+                .get(FIELD)
+                .and_then(|m| serde_json::from_str::<Reply>(m).ok())
+            else {
+                continue;
+            };
+            let mut waiting = waiting.lock().expect("not poisoned");
+            match reply {
+                Reply::Progress { attempt, progress } => {
+                    if let (Some(w), Ok(p)) =
+                        (waiting.get(&attempt), serde_json::from_value(progress))
+                    {
+                        let _ = w.progress.send(p);
+                    }
+                }
+                Reply::Done {
+                    attempt,
+                    judgement,
+                    worker,
+                } => {
+                    if let Some(w) = waiting.remove(&attempt) {
+                        tracing::debug!(%worker, "judged remotely");
+                        let _ = w.done.send(Ok(judgement));
+                    }
+                }
+                Reply::Failed { attempt, message } => {
+                    if let Some(w) = waiting.remove(&attempt) {
+                        let _ = w.done.send(Err(JudgeFailure(message)));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl JudgeService for RedisJudge {
+    async fn judge(
+        &self,
+        job: JudgeJob,
+        progress: UnboundedSender<JudgeProgress>,
+    ) -> Result<Judgement, JudgeFailure> {
+        let mut raw = [0u8; 12];
+        rand::rng().fill_bytes(&mut raw);
+        let attempt = hex::encode(raw);
+        let message = Job {
+            submission_id: job.submission_id.0,
+            attempt: attempt.clone(),
+            package_hash: job.package_hash,
+            language: job.language,
+            files: job.files,
+            run_all_tests: job.run_all_tests,
+            reply_to: self.reply_to.clone(),
+        };
+        let json = serde_json::to_string(&message).map_err(|e| JudgeFailure(e.to_string()))?;
+        let (done, rx) = oneshot::channel();
+        self.waiting
+            .lock()
+            .expect("not poisoned")
+            .insert(attempt.clone(), Waiter { progress, done });
+        let queued: Result<String, _> = self
+            .client
+            .xadd(JOBS, false, None, "*", vec![(super::wire::FIELD, json)])
+            .await;
+        if let Err(e) = queued {
+            self.waiting.lock().expect("not poisoned").remove(&attempt);
+            return Err(JudgeFailure(format!("cannot queue the job in Redis: {e}")));
+        }
+        rx.await
+            .unwrap_or_else(|_| Err(JudgeFailure("the reply reader stopped".into())))
+    }
+}

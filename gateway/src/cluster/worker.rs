@@ -1,0 +1,216 @@
+//! The worker side of the Redis judge queue (`codehub judge-worker`).
+//!
+//! Each job is read through the consumer group (`XREADGROUP … >`); while it is judged the
+//! worker re-claims it every third of the claim timeout (`XCLAIM` with min-idle 0), so its
+//! idle time stays low. A worker that dies stops doing that: once its job has been idle
+//! for the claim timeout another worker takes it (`XAUTOCLAIM`) and judges it again. The
+//! reply names the attempt, and the node stores a judgement once (`finish_submission` is
+//! idempotent), so the scoreboard counts it once.
+
+use super::wire::{FIELD, GROUP, JOBS, Job, REPLY_CAP, Reply};
+use codehub_engine::model::SubmissionId;
+use codehub_engine::ports::judging::{JudgeJob, JudgeProgress, JudgeService};
+use fred::prelude::*;
+use fred::types::streams::{XCapKind, XCapTrim, XReadResponse, XReadValue};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How a worker runs.
+#[derive(Debug, Clone)]
+pub struct WorkerConfig {
+    /// This worker's consumer name (unique per process).
+    pub name: String,
+    /// Jobs judged at once.
+    pub parallel: usize,
+    /// A job idle this long (its worker stopped renewing it) is taken over.
+    pub claim_idle: Duration,
+}
+
+/// Trims reply streams to about [`REPLY_CAP`] entries.
+fn cap() -> (XCapKind, XCapTrim, i64) {
+    (XCapKind::MaxLen, XCapTrim::AlmostExact, REPLY_CAP as i64)
+}
+
+async fn reply(client: &Client, to: &str, reply: &Reply) {
+    let Ok(json) = serde_json::to_string(reply) else {
+        return;
+    };
+    let sent: Result<String, _> = client
+        .xadd(to, false, cap(), "*", vec![(FIELD, json)])
+        .await;
+    if let Err(e) = sent {
+        tracing::warn!("replying to {to}: {e}");
+    }
+}
+
+/// Creates the consumer group (and the stream) unless it exists.
+pub async fn ensure_group(client: &Client) -> anyhow::Result<()> {
+    let created: Result<(), Error> = client.xgroup_create(JOBS, GROUP, "0", true).await;
+    match created {
+        Err(e) if !e.details().contains("BUSYGROUP") => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+/// Entries as read from the stream: (id, fields).
+type Entries = Vec<XReadValue<String, String, String>>;
+
+/// One job to judge: its stream entry id and the job (`None`: unreadable, acknowledged).
+type Entry = (String, Option<Job>);
+
+fn parse(entries: Entries) -> Vec<Entry> {
+    entries
+        .into_iter()
+        .map(|(id, fields): (String, HashMap<String, String>)| {
+            let job = fields.get(FIELD).and_then(|m| serde_json::from_str(m).ok());
+            (id, job)
+        })
+        .collect()
+}
+
+/// Runs a worker until the process stops: takes over stale jobs first, then new ones.
+pub async fn run(
+    url: &str,
+    config: WorkerConfig,
+    judge: Arc<dyn JudgeService>,
+) -> anyhow::Result<()> {
+    let client = super::connect(url).await?;
+    let blocking = super::connect(url).await?;
+    ensure_group(&client).await?;
+    let slots = Arc::new(tokio::sync::Semaphore::new(config.parallel.max(1)));
+    println!("judge-worker: {} ready", config.name);
+    loop {
+        let permit = slots.clone().acquire_owned().await.expect("never closed");
+        let claimed: Result<(String, Entries), _> = client
+            .xautoclaim_values(
+                JOBS,
+                GROUP,
+                config.name.as_str(),
+                config.claim_idle.as_millis() as u64,
+                "0-0",
+                Some(1),
+                false,
+            )
+            .await;
+        let mut entries = match claimed {
+            Ok((_, e)) => parse(e),
+            Err(e) => {
+                tracing::warn!("claiming stale jobs: {e}");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        if entries.is_empty() {
+            let read: Result<XReadResponse<String, String, String, String>, _> = blocking
+                .xreadgroup_map(
+                    GROUP,
+                    config.name.as_str(),
+                    Some(1),
+                    Some(2_000),
+                    false,
+                    JOBS,
+                    ">",
+                )
+                .await;
+            match read {
+                Ok(mut map) => entries = parse(map.remove(JOBS).unwrap_or_default()),
+                Err(e) => {
+                    tracing::warn!("reading jobs: {e}");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            }
+        }
+        let Some((id, job)) = entries.pop() else {
+            continue;
+        };
+        let Some(job) = job else {
+            let _: Result<i64, _> = client.xack(JOBS, GROUP, id.as_str()).await;
+            continue;
+        };
+        let (client, judge, config) = (client.clone(), judge.clone(), config.clone());
+        tokio::spawn(async move {
+            handle(&client, &config, judge, id, job).await;
+            drop(permit);
+        });
+    }
+}
+
+async fn handle(
+    client: &Client,
+    config: &WorkerConfig,
+    judge: Arc<dyn JudgeService>,
+    id: String,
+    job: Job,
+) {
+    tracing::info!(submission = job.submission_id, entry = %id, "judging");
+    // Keep the claim fresh while judging.
+    let renew = {
+        let (client, id, name) = (client.clone(), id.clone(), config.name.clone());
+        let every = config.claim_idle / 3;
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                let _: Result<fred::types::Value, _> = client
+                    .xclaim(
+                        JOBS,
+                        GROUP,
+                        name.as_str(),
+                        0,
+                        id.as_str(),
+                        None,
+                        None,
+                        None,
+                        false,
+                        true,
+                    )
+                    .await;
+            }
+        })
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<JudgeProgress>();
+    let forward = {
+        let (client, to, attempt) = (client.clone(), job.reply_to.clone(), job.attempt.clone());
+        tokio::spawn(async move {
+            while let Some(p) = rx.recv().await {
+                let progress = serde_json::to_value(&p).unwrap_or_default();
+                reply(
+                    &client,
+                    &to,
+                    &Reply::Progress {
+                        attempt: attempt.clone(),
+                        progress,
+                    },
+                )
+                .await;
+            }
+        })
+    };
+    let judge_job = JudgeJob {
+        submission_id: SubmissionId(job.submission_id),
+        package_hash: job.package_hash.clone(),
+        language: job.language.clone(),
+        files: job.files.clone(),
+        run_all_tests: job.run_all_tests,
+    };
+    let result = judge.judge(judge_job, tx).await;
+    let _ = forward.await;
+    let message = match result {
+        Ok(judgement) => Reply::Done {
+            attempt: job.attempt.clone(),
+            judgement,
+            worker: config.name.clone(),
+        },
+        Err(e) => Reply::Failed {
+            attempt: job.attempt.clone(),
+            message: e.to_string(),
+        },
+    };
+    reply(client, &job.reply_to, &message).await;
+    renew.abort();
+    let acked: Result<i64, _> = client.xack(JOBS, GROUP, id.as_str()).await;
+    if let Err(e) = acked {
+        tracing::warn!("acknowledging {id}: {e}");
+    }
+}
