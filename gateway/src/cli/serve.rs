@@ -69,12 +69,9 @@ pub struct ServeArgs {
 
 /// This node's cluster id.
 fn node_id(args: &ServeArgs) -> String {
-    args.node_id.clone().unwrap_or_else(|| {
-        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-            .map(|h| h.trim().to_owned())
-            .unwrap_or_else(|_| "node".into());
-        format!("{host}-{}", std::process::id())
-    })
+    args.node_id
+        .clone()
+        .unwrap_or_else(|| crate::cluster::default_member_name("node"))
 }
 
 fn secret(args: &ServeArgs) -> anyhow::Result<Vec<u8>> {

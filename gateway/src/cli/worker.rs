@@ -54,12 +54,9 @@ pub async fn run(args: WorkerArgs) -> anyhow::Result<ExitCode> {
         Backend::Native(s, v) => Arc::new(SandboxedJudge::new(Judge::new(s, v, languages), blobs)),
         Backend::Docker(s, v) => Arc::new(SandboxedJudge::new(Judge::new(s, v, languages), blobs)),
     };
-    let name = args.id.unwrap_or_else(|| {
-        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-            .map(|h| h.trim().to_owned())
-            .unwrap_or_else(|_| "worker".into());
-        format!("{host}-{}", std::process::id())
-    });
+    let name = args
+        .id
+        .unwrap_or_else(|| crate::cluster::default_member_name("worker"));
     let config = WorkerConfig {
         name,
         parallel: args.sandbox.parallelism(),

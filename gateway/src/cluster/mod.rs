@@ -30,3 +30,12 @@ pub async fn connect(url: &str) -> anyhow::Result<Client> {
         .with_context(|| format!("cannot reach Redis at {url}"))?;
     Ok(client)
 }
+
+/// A member name for this process: the host name and the pid (`fallback` when the host
+/// name cannot be read).
+pub fn default_member_name(fallback: &str) -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_else(|_| fallback.to_owned());
+    format!("{host}-{}", std::process::id())
+}

@@ -8,7 +8,7 @@ pub mod problem;
 pub mod scoreboard;
 pub mod submissions;
 
-use crate::api::{Api, Error};
+use crate::api::Api;
 use serde::de::DeserializeOwned;
 use sycamore::prelude::*;
 
@@ -62,9 +62,4 @@ pub fn error_line(message: Signal<Option<String>>) -> View {
     view! {
         (message.get_clone().map(|m| view! { p(class="error", role="alert") { (m) } }).unwrap_or_default())
     }
-}
-
-/// The message of an API error.
-pub fn describe(e: Error) -> Option<String> {
-    Some(e.to_string())
 }

@@ -21,46 +21,34 @@ fn follow_key(contest: i64) -> String {
     format!("codehub.follow.{contest}")
 }
 
-/// Adds `value` to the counter `key` of `window.codehubStats` (read by the benchmark).
-fn record_stat(key: &str, value: f64) {
-    let Some(w) = web_sys::window() else { return };
-    let Ok(stats) = js_sys::Reflect::get(&w, &"codehubStats".into()) else {
-        return;
-    };
-    if stats.is_object() {
-        let old = js_sys::Reflect::get(&stats, &key.into())
-            .ok()
-            .and_then(|v| v.as_f64())
-            .unwrap_or(0.0);
-        let _ = js_sys::Reflect::set(&stats, &key.into(), &(old + value).into());
-    }
-}
-
-/// Counters the browser benchmark reads (`window.codehubStats`).
-fn record_delta(apply_ms: f64) {
-    let Some(w) = web_sys::window() else { return };
-    let stats = js_sys::Reflect::get(&w, &"codehubStats".into())
+/// `window.codehubStats`, if the benchmark installed it.
+fn stats() -> Option<wasm_bindgen::JsValue> {
+    let w = web_sys::window()?;
+    js_sys::Reflect::get(&w, &"codehubStats".into())
         .ok()
         .filter(|v| v.is_object())
-        .unwrap_or_else(|| {
-            let o = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&w, &"codehubStats".into(), &o);
-            o.into()
-        });
-    let get = |k: &str| {
-        js_sys::Reflect::get(&stats, &k.into())
-            .ok()
-            .and_then(|v| v.as_f64())
-            .unwrap_or(0.0)
-    };
-    let _ = js_sys::Reflect::set(&stats, &"deltas".into(), &(get("deltas") + 1.0).into());
-    let _ = js_sys::Reflect::set(
-        &stats,
-        &"applyMs".into(),
-        &(get("applyMs") + apply_ms).into(),
-    );
-    let worst = get("applyMaxMs").max(apply_ms);
-    let _ = js_sys::Reflect::set(&stats, &"applyMaxMs".into(), &worst.into());
+}
+
+/// Updates the counter `key` of `window.codehubStats` with `f(old, value)`.
+fn update_stat(key: &str, value: f64, f: fn(f64, f64) -> f64) {
+    let Some(stats) = stats() else { return };
+    let old = js_sys::Reflect::get(&stats, &key.into())
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0);
+    let _ = js_sys::Reflect::set(&stats, &key.into(), &f(old, value).into());
+}
+
+/// Adds `value` to the counter `key` (read by the browser benchmark).
+fn record_stat(key: &str, value: f64) {
+    update_stat(key, value, |a, b| a + b);
+}
+
+/// Counts a delta and the main-thread time it took.
+fn record_delta(apply_ms: f64) {
+    record_stat("deltas", 1.0);
+    record_stat("applyMs", apply_ms);
+    update_stat("applyMaxMs", apply_ms, f64::max);
 }
 
 fn now_ms() -> f64 {
