@@ -28,6 +28,8 @@ pub struct AppInner {
     pub worker_token: Option<String>,
     /// Redis (cluster mode).
     pub redis: Option<fred::prelude::Client>,
+    /// Cross-node fan-out (cluster mode): which channels this node's clients watch.
+    pub relay: Option<Arc<crate::cluster::relay::Relay>>,
 }
 
 /// Cheap-to-clone handle to [`AppInner`].

@@ -104,6 +104,7 @@ impl From<StoreError> for ApiError {
             }
             StoreError::NotFound(what) => Self::not_found(format!("{what} not found")),
             StoreError::Database(m) => Self::internal(m),
+            StoreError::Fenced(m) => Self::new(StatusCode::CONFLICT, m),
         }
     }
 }

@@ -232,13 +232,38 @@ impl Connection {
         .map_err(|e| ApiError::new(axum::http::StatusCode::SERVICE_UNAVAILABLE, e.to_string()))
     }
 
-    /// Subscribes and returns what to send now.
+    /// Subscribes and returns what to send now. In a cluster the node subscribes to the
+    /// channel on Redis first, so nothing published after the snapshot is missed.
     async fn subscribe(
         &mut self,
         name: String,
         since: Option<u64>,
     ) -> Result<Vec<Message>, ApiError> {
         let target = self.authorize(&name).await?;
+        let relay = self.state.relay.clone();
+        let fresh = !self.channels.contains_key(&name);
+        if fresh && let Some(relay) = &relay {
+            relay
+                .watch(&name)
+                .await
+                .map_err(|e| ApiError::unavailable(format!("cluster fan-out: {e}")))?;
+        }
+        let result = self.subscribe_watched(name.clone(), since, target).await;
+        if fresh
+            && !self.channels.contains_key(&name)
+            && let Some(relay) = &relay
+        {
+            relay.unwatch(&name).await;
+        }
+        result
+    }
+
+    async fn subscribe_watched(
+        &mut self,
+        name: String,
+        since: Option<u64>,
+        target: Target,
+    ) -> Result<Vec<Message>, ApiError> {
         let (id, subscriber, channel) = (self.id, self.subscriber.clone(), name.clone());
         let backlog = self
             .state
@@ -294,12 +319,30 @@ impl Connection {
                 Err(e) => vec![error_message(e.status.as_u16(), &e.message)],
             },
             Command::Unsubscribe { channel } => {
-                self.channels.remove(&channel);
+                if self.channels.remove(&channel).is_some()
+                    && let Some(relay) = &self.state.relay
+                {
+                    relay.unwatch(&channel).await;
+                }
                 let _ = self.state.engine.hub().send_message(HubMsg::Unsubscribe {
                     channel,
                     conn: self.id,
                 });
                 Vec::new()
+            }
+        }
+    }
+
+    /// Tells the Hub (and the cluster relay) the connection is gone.
+    async fn close(self) {
+        let _ = self
+            .state
+            .engine
+            .hub()
+            .send_message(HubMsg::Disconnect(self.id));
+        if let Some(relay) = &self.state.relay {
+            for name in self.channels.keys() {
+                relay.unwatch(name).await;
             }
         }
     }
@@ -348,19 +391,11 @@ impl Connection {
             };
             for m in outgoing {
                 if sink.send(m).await.is_err() {
-                    let _ = conn
-                        .state
-                        .engine
-                        .hub()
-                        .send_message(HubMsg::Disconnect(conn.id));
+                    conn.close().await;
                     return;
                 }
             }
         }
-        let _ = conn
-            .state
-            .engine
-            .hub()
-            .send_message(HubMsg::Disconnect(conn.id));
+        conn.close().await;
     }
 }

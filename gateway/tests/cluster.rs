@@ -5,213 +5,25 @@
 //! Each test uses its own Redis database number, so tests running at once never share
 //! streams.
 
-use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::Receiver;
+#[path = "support/cluster.rs"]
+mod support;
+
+use codehub_engine::ports::store::Store;
+use codehub_engine::scoring::View;
+use serde_json::Value;
+use std::process::Command;
 use std::time::{Duration, Instant};
+use support::*;
 
-const TOKEN: &str = "worker-secret-for-tests";
-
-fn redis_url(db: u8) -> Option<String> {
-    match std::env::var("CODEHUB_TEST_REDIS_URL") {
-        Ok(url) => Some(format!("{}/{db}", url.trim_end_matches('/'))),
-        Err(_) => {
-            eprintln!("redis: SKIPPED (set CODEHUB_TEST_REDIS_URL; scripts/test does)");
-            None
-        }
-    }
-}
-
-/// A child process killed on drop, with its stdout lines on a channel.
-struct Proc {
-    child: Child,
-    lines: Receiver<String>,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Proc {
-    fn spawn(args: &[&str], dir_flag: &str) -> Proc {
-        let dir = tempfile::tempdir().unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_codehub"))
-            .args(args)
-            .arg(dir_flag)
-            .arg(dir.path())
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start codehub");
-        let out = child.stdout.take().unwrap();
-        let (tx, lines) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Proc {
-            child,
-            lines,
-            _dir: dir,
-        }
-    }
-
-    /// Waits for a line starting with `prefix`; returns the rest.
-    fn line(&self, prefix: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let line = self
-                .lines
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                .unwrap_or_else(|_| panic!("no `{prefix}` line"));
-            if let Some(rest) = line.strip_prefix(prefix) {
-                return rest.to_owned();
-            }
-        }
-    }
-}
-
-struct Node {
-    proc: Proc,
-    base: String,
-    http: reqwest::Client,
-}
-
-fn node(redis: &str) -> Node {
-    let proc = Proc::spawn(
-        &[
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--redis-url",
-            redis,
-            "--remote-judges",
-            "--worker-token",
-            TOKEN,
-            "--node-id",
-            "node-a",
-            "--rate-burst",
-            "50",
-        ],
-        "--data-dir",
-    );
-    let base = proc.line("codehub: listening on ").trim().to_owned();
-    Node {
-        proc,
-        base,
-        http: reqwest::Client::new(),
-    }
-}
-
-fn worker(redis: &str, gateway: &str, id: &str) -> Proc {
-    let w = Proc::spawn(
-        &[
-            "judge-worker",
-            "--redis",
-            redis,
-            "--gateway",
-            gateway,
-            "--token",
-            TOKEN,
-            "--id",
-            id,
-            "--claim-timeout",
-            "3",
-            "--parallel",
-            "1",
-        ],
-        "--cache-dir",
-    );
-    w.line(&format!("judge-worker: {id} ready"));
-    w
-}
-
-impl Node {
-    async fn call(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> (u16, Value) {
-        let mut req = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let res = req.send().await.unwrap();
-        let status = res.status().as_u16();
-        let text = res.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
-    }
-
-    async fn register(&self, name: &str) -> String {
-        let (s, v) = self
-            .call(
-                reqwest::Method::POST,
-                "/api/auth/register",
-                None,
-                Some(json!({"username": name, "password": "correct horse battery"})),
-            )
-            .await;
-        assert_eq!(s, 201, "{v}");
-        v["access_token"].as_str().unwrap().to_owned()
-    }
-
-    async fn submit(&self, token: &str, code: &str) -> i64 {
-        let (_, contest) = self
-            .call(reqwest::Method::GET, "/api/contests/1", None, None)
-            .await;
-        let problem = contest["problems"][1]["problem_id"].as_i64().unwrap();
-        let body = json!({"contest_id": 1, "problem_id": problem, "language": "python3",
-                          "files": [{"name": "a.py", "contents": code}]});
-        let (s, v) = self
-            .call(
-                reqwest::Method::POST,
-                "/api/submissions",
-                Some(token),
-                Some(body),
-            )
-            .await;
-        assert_eq!(s, 202, "{v}");
-        v["id"].as_i64().unwrap()
-    }
-
-    async fn wait_status(&self, token: &str, id: i64, want: &str) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(90);
-        loop {
-            let (_, v) = self
-                .call(
-                    reqwest::Method::GET,
-                    &format!("/api/submissions/{id}"),
-                    Some(token),
-                    None,
-                )
-                .await;
-            if v["status"] == want {
-                return v;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "submission {id} never reached `{want}`: {v}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
+/// One node on SQLite with a private data dir.
+fn single_node(redis: &str) -> Node {
+    node(NodeSpec {
+        redis,
+        id: "node-a",
+        database: None,
+        data_dir: None,
+        lease_ms: 3_000,
+    })
 }
 
 /// Waits until `consumer` holds an unacknowledged job (it is judging it).
@@ -230,7 +42,6 @@ async fn wait_pending(redis: &str, consumer: &str) {
     }
 }
 
-const AC: &str = "a, b = map(int, input().split())\nprint(a + b)\n";
 /// Correct, but each test keeps the CPU busy for 0.6 s (time limit 1 s): ~2.5 s in all.
 const SLOW_AC: &str = "import time\nt = time.time()\nwhile time.time() - t < 0.6:\n    pass\na, b = map(int, input().split())\nprint(a + b)\n";
 
@@ -238,10 +49,8 @@ const SLOW_AC: &str = "import time\nt = time.time()\nwhile time.time() - t < 0.6
 async fn remote_workers_judge_and_a_killed_workers_job_is_taken_over() {
     let Some(redis) = redis_url(1) else { return };
     // A fresh database for this test.
-    let _ = Command::new("redis-cli")
-        .args(["-u", &redis, "flushdb"])
-        .output();
-    let node = node(&redis);
+    flush(&redis);
+    let node = single_node(&redis);
     let first = worker(&redis, &node.base, "worker-a");
 
     // Judged remotely, end to end.
@@ -256,8 +65,7 @@ async fn remote_workers_judge_and_a_killed_workers_job_is_taken_over() {
     node.wait_status(&bob, slow, "judging").await;
     wait_pending(&redis, "worker-a").await;
     let mut first = first;
-    first.child.kill().unwrap(); // SIGKILL
-    first.child.wait().unwrap();
+    first.kill9();
     let taken_at = Instant::now();
     let _second = worker(&redis, &node.base, "worker-b");
     let done = node.wait_status(&bob, slow, "done").await;
@@ -302,7 +110,7 @@ async fn remote_workers_judge_and_a_killed_workers_job_is_taken_over() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readiness_and_the_package_endpoint_for_workers() {
     let Some(redis) = redis_url(2) else { return };
-    let node = node(&redis);
+    let node = single_node(&redis);
     let res = node
         .http
         .get(format!("{}/readyz", node.base))
@@ -339,4 +147,151 @@ async fn readiness_and_the_package_endpoint_for_workers() {
         )
         .await;
     assert_eq!(s, 404, "{v}");
+}
+
+/// The public board recomputed from what PostgreSQL holds, by team, without ranks.
+async fn recompute(database: &str) -> std::collections::BTreeMap<i64, Value> {
+    let store = codehub_store::SqlStore::connect(database).await.unwrap();
+    let contest = store
+        .contest(codehub_engine::model::ContestId(1))
+        .await
+        .unwrap()
+        .unwrap();
+    let teams = store.participants(contest.id).await.unwrap();
+    let subs = store.contest_submissions(contest.id).await.unwrap();
+    let board = codehub_engine::actors::leaderboard::build_board(
+        &contest,
+        &teams,
+        &subs,
+        codehub_engine::model::now_ms(),
+    );
+    let rows = serde_json::json!({ "rows": board.rows(View::Public) });
+    store.close().await;
+    rows_by_team(&rows)
+}
+
+/// Which node (`node-a`, …) holds contest 1's lease.
+fn owner(redis: &str) -> String {
+    let value = redis_cli(redis, &["get", "codehub:lease:contest:1"]);
+    value.split('/').next().unwrap_or_default().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_nodes_share_a_contest_and_survive_the_owner_being_killed() {
+    let Some(redis) = redis_url(3) else { return };
+    let Some((admin, database)) = postgres_database("cluster") else {
+        return;
+    };
+    flush(&redis);
+    let data = tempfile::tempdir().unwrap();
+    let spec = |id| NodeSpec {
+        redis: &redis,
+        id,
+        database: Some(&database),
+        data_dir: Some(data.path()),
+        lease_ms: 2_000,
+    };
+    // The first node creates the schema and the demo; then the others join.
+    let mut a = node(spec("node-a"));
+    let b = node(spec("node-b"));
+    let c = node(spec("node-c"));
+    let _w1 = worker(&redis, &c.base, "worker-1");
+    let _w2 = worker(&redis, &c.base, "worker-2");
+
+    // The first spectator makes node A the contest's owner; one spectator per node.
+    let on_a = Spectator::new(&a.base).await;
+    on_a.ready().await;
+    assert_eq!(owner(&redis), "node-a");
+    let on_b = Spectator::new(&b.base).await;
+    let on_c = Spectator::new(&c.base).await;
+    on_b.ready().await;
+    on_c.ready().await;
+
+    // Submissions through every node; the owner judges them all through the workers.
+    let nodes = [&a, &b, &c];
+    let mut users = Vec::new();
+    let mut ids = Vec::new();
+    for (i, n) in nodes.iter().enumerate() {
+        let token = n.register(&format!("team{i}")).await;
+        ids.push((i, n.submit(&token, WA).await, token.clone()));
+        ids.push((i, n.submit(&token, AC).await, token.clone()));
+        users.push(token);
+    }
+    for (i, id, token) in &ids {
+        nodes[*i].wait_status(token, *id, "done").await;
+    }
+    let want = recompute(&database).await;
+    assert_eq!(want.len(), 3, "{want:?}");
+    for row in want.values() {
+        assert_eq!(row["solved"], 1, "{row}");
+        assert_eq!(row["cells"][1]["attempts"], 2, "{row}");
+    }
+    converge(&[&on_a, &on_b, &on_c], &want, "before the failover").await;
+    for n in nodes {
+        assert_eq!(rows_by_team(&n.board().await), want, "{}", n.base);
+    }
+
+    // kill -9 the owner while a submission is on its way.
+    let late = b.submit(&users[1], AC).await;
+    a.proc.kill9();
+    let killed = Instant::now();
+    // Acknowledged while nobody owns the contest: queued in its inbox, not lost.
+    let orphan = c.submit(&users[2], WA).await;
+    let deadline = killed + Duration::from_secs(10);
+    loop {
+        let now_owner = owner(&redis);
+        if now_owner == "node-b" || now_owner == "node-c" {
+            break;
+        }
+        assert!(Instant::now() < deadline, "nobody took over within 10 s");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Spectators on the surviving nodes hear from the new owner (its snapshot).
+    let mut first_from_new_owner = None;
+    while first_from_new_owner.is_none() {
+        first_from_new_owner = on_b
+            .seen
+            .lock()
+            .unwrap()
+            .snapshots
+            .iter()
+            .find(|(at, seq)| *at > killed && *seq >> 32 >= 2)
+            .map(|(at, _)| at.duration_since(killed));
+        assert!(
+            Instant::now() < deadline,
+            "no message from a new owner within 10 s"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    eprintln!(
+        "failover: kill -9 → first message from the new owner on another node: {:?}",
+        first_from_new_owner.unwrap()
+    );
+
+    b.wait_status(&users[1], late, "done").await;
+    c.wait_status(&users[2], orphan, "done").await;
+    let want = recompute(&database).await;
+    converge(&[&on_b, &on_c], &want, "after the failover").await;
+    for n in [&b, &c] {
+        assert_eq!(rows_by_team(&n.board().await), want, "{}", n.base);
+    }
+
+    // A spectator moves from node B to node C with `since`: nothing missed, nothing twice.
+    let since = on_b.seen.lock().unwrap().seq;
+    let moved = on_b.seen.clone();
+    drop(on_b);
+    let extra = c.register("team-late").await;
+    let extra_id = b.submit(&extra, AC).await;
+    let on_c_again = Spectator::follow(&c.base, moved, Some(since)).await;
+    c.wait_status(&extra, extra_id, "done").await;
+    let want = recompute(&database).await;
+    assert_eq!(want.len(), 4);
+    converge(&[&on_c_again, &on_c], &want, "after moving with since").await;
+
+    for (name, s) in [("on_a", &on_a), ("on_c", &on_c), ("moved", &on_c_again)] {
+        let seen = s.seen.lock().unwrap();
+        assert!(seen.violations.is_empty(), "{name}: {:?}", seen.violations);
+    }
+    drop((b, c));
+    drop_database(&admin, &database);
 }

@@ -4,6 +4,10 @@
 //! A ContestActor that panics is restarted by the ContestSupervisor; its `pre_start`
 //! reloads the contest from the store and rebuilds the leaderboard, so a restart loses
 //! nothing the store has.
+//!
+//! In a cluster ([`Cluster`]) a ContestActor is the *owner* (it runs the leaderboard) or a
+//! *follower*: it checks submissions against the stored configuration and forwards what
+//! the owner must know as [`ContestEvent`]s; its snapshots come from the owner.
 
 use super::Faults;
 use super::hub::HubMsg;
@@ -11,6 +15,7 @@ use super::leaderboard::{LeaderboardActor, LeaderboardMsg, ScoreboardSnapshot};
 use crate::model::{
     Contest, ContestId, ContestState, Millis, ProblemId, Submission, UserId, now_ms,
 };
+use crate::ports::cluster::{Cluster, ContestEvent, Role, seq_floor};
 use crate::ports::store::Store;
 use crate::scoring::View;
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
@@ -50,6 +55,8 @@ pub enum ContestMsg {
     Snapshot(View, RpcReplyPort<ScoreboardSnapshot>),
     /// A synthetic judged result for load tests (live board only, never stored).
     Inject(crate::scoring::Judged),
+    /// This node's role for the contest.
+    Role(RpcReplyPort<Role>),
 }
 
 /// The actor (configuration only).
@@ -62,14 +69,18 @@ pub struct ContestActor {
     pub hub: ActorRef<HubMsg>,
     /// Fault injection (tests).
     pub faults: Faults,
+    /// The cluster, if this node is part of one.
+    pub cluster: Option<Arc<dyn Cluster>>,
 }
 
 /// A contest's live state.
 pub struct ContestActorState {
     /// The configuration, as stored.
     contest: Contest,
-    /// The contest's leaderboard (a linked child).
-    leaderboard: ActorRef<LeaderboardMsg>,
+    /// Owner or follower.
+    role: Role,
+    /// The contest's leaderboard (a linked child; owners only).
+    leaderboard: Option<ActorRef<LeaderboardMsg>>,
     /// Fires the automatic unfreeze.
     unfreeze_timer: Option<tokio::task::JoinHandle<()>>,
 }
@@ -89,6 +100,7 @@ impl ContestActor {
         myself: &ActorRef<ContestMsg>,
         contest: &Contest,
         announce: bool,
+        seq_floor: u64,
     ) -> Result<ActorRef<LeaderboardMsg>, ActorProcessingErr> {
         let name = format!("{}/leaderboard/{}", self.scope, contest.id);
         // A leaderboard left by a crashed predecessor must not publish beside ours.
@@ -108,7 +120,7 @@ impl ContestActor {
         let (lb, _) = Actor::spawn_linked(
             Some(name),
             actor,
-            (contest.clone(), announce),
+            (contest.clone(), announce, seq_floor),
             myself.get_cell(),
         )
         .await?;
@@ -130,6 +142,61 @@ impl ContestActor {
             let _ = me.send_message(ContestMsg::Unfreeze);
         }))
     }
+
+    /// Starts the owner's leaderboard and unfreeze timer (nothing for a follower).
+    async fn start_owner_parts(
+        &self,
+        myself: &ActorRef<ContestMsg>,
+        state: &mut ContestActorState,
+    ) -> Result<(), ActorProcessingErr> {
+        if let Role::Owner { fence } = state.role {
+            state.leaderboard = Some(
+                self.start_leaderboard(myself, &state.contest, true, seq_floor(fence))
+                    .await?,
+            );
+            state.unfreeze_timer = Self::schedule_unfreeze(myself, &state.contest);
+        }
+        Ok(())
+    }
+
+    /// Forwards an event to the owner (a follower's job). Awaited, so the owner sees a
+    /// follower's events in the order the follower got them.
+    async fn forward(&self, contest: ContestId, event: ContestEvent) {
+        if let Some(cluster) = &self.cluster
+            && let Err(e) = cluster.forward(contest, event).await
+        {
+            tracing::warn!(contest_id = %contest, error = %e, "cannot forward to the contest's owner; it resynchronises from the store");
+        }
+    }
+
+    /// A follower's answer to a message the owner would handle itself.
+    async fn handle_as_follower(&self, msg: ContestMsg, state: &ContestActorState) {
+        let id = state.contest.id;
+        match msg {
+            ContestMsg::AddTeam(team) => self.forward(id, ContestEvent::AddTeam { team }).await,
+            ContestMsg::Submitted(s) => {
+                self.forward(id, ContestEvent::Submitted { id: s.id }).await
+            }
+            ContestMsg::Judged(s) => self.forward(id, ContestEvent::Judged { id: s.id }).await,
+            ContestMsg::Inject(judged) => self.forward(id, ContestEvent::Inject { judged }).await,
+            ContestMsg::Snapshot(view, reply) => {
+                if let Some(cluster) = self.cluster.clone() {
+                    tokio::spawn(async move {
+                        match cluster.snapshot(id, view).await {
+                            Ok(s) => {
+                                let _ = reply.send(s);
+                            }
+                            Err(e) => {
+                                tracing::warn!(contest_id = %id, error = %e, "no snapshot from the owner")
+                            }
+                        }
+                    });
+                }
+            }
+            // The owner runs the unfreeze timer; the rest is answered in `handle`.
+            _ => {}
+        }
+    }
 }
 
 impl Actor for ContestActor {
@@ -147,14 +214,19 @@ impl Actor for ContestActor {
             .contest(id)
             .await?
             .ok_or_else(|| format!("contest {id} not found"))?;
-        let leaderboard = self.start_leaderboard(&myself, &contest, true).await?;
-        let unfreeze_timer = Self::schedule_unfreeze(&myself, &contest);
-        tracing::debug!(contest_id = %id, "contest actor started");
-        Ok(ContestActorState {
+        let role = match &self.cluster {
+            None => Role::Owner { fence: 0 },
+            Some(cluster) => cluster.claim(id).await?,
+        };
+        let mut state = ContestActorState {
             contest,
-            leaderboard,
-            unfreeze_timer,
-        })
+            role,
+            leaderboard: None,
+            unfreeze_timer: None,
+        };
+        self.start_owner_parts(&myself, &mut state).await?;
+        tracing::debug!(contest_id = %id, ?role, "contest actor started");
+        Ok(state)
     }
 
     async fn post_stop(
@@ -165,7 +237,9 @@ impl Actor for ContestActor {
         if let Some(t) = state.unfreeze_timer.take() {
             t.abort();
         }
-        state.leaderboard.stop(None);
+        if let Some(lb) = &state.leaderboard {
+            lb.stop(None);
+        }
         Ok(())
     }
 
@@ -179,6 +253,9 @@ impl Actor for ContestActor {
             ContestMsg::Info(reply) => {
                 let _ = reply.send(state.contest.clone());
             }
+            ContestMsg::Role(reply) => {
+                let _ = reply.send(state.role);
+            }
             ContestMsg::CheckSubmit(problem, at, reply) => {
                 let c = &state.contest;
                 let verdict = if c.problem_index(problem).is_none() {
@@ -190,13 +267,21 @@ impl Actor for ContestActor {
                 };
                 let _ = reply.send(verdict);
             }
-            ContestMsg::AddTeam(team) => {
-                let _ = state
-                    .leaderboard
-                    .send_message(LeaderboardMsg::AddTeam(team));
-            }
-            ContestMsg::Submitted(s) => {
-                let _ = state.leaderboard.send_message(LeaderboardMsg::Submitted(s));
+            ContestMsg::Reload(reply) => {
+                if let Some(contest) = self.store.contest(state.contest.id).await? {
+                    if let Some(lb) = state.leaderboard.take() {
+                        lb.stop(None);
+                    }
+                    if let Some(t) = state.unfreeze_timer.take() {
+                        t.abort();
+                    }
+                    state.contest = contest;
+                    self.start_owner_parts(&myself, state).await?;
+                    if state.role == Role::Follower {
+                        self.forward(state.contest.id, ContestEvent::Reload).await;
+                    }
+                }
+                let _ = reply.send(());
             }
             ContestMsg::Judged(s) => {
                 if let Some(fault) = &self.faults.contest_actor
@@ -204,31 +289,35 @@ impl Actor for ContestActor {
                 {
                     panic!("injected fault: contest actor, submission {}", s.id);
                 }
-                let _ = state.leaderboard.send_message(LeaderboardMsg::Judged(s));
-            }
-            ContestMsg::Reload(reply) => {
-                if let Some(contest) = self.store.contest(state.contest.id).await? {
-                    state.leaderboard.stop(None);
-                    if let Some(t) = state.unfreeze_timer.take() {
-                        t.abort();
+                match &state.leaderboard {
+                    Some(lb) => {
+                        let _ = lb.send_message(LeaderboardMsg::Judged(s));
                     }
-                    state.leaderboard = self.start_leaderboard(&myself, &contest, true).await?;
-                    state.unfreeze_timer = Self::schedule_unfreeze(&myself, &contest);
-                    state.contest = contest;
+                    None => self.handle_as_follower(ContestMsg::Judged(s), state).await,
                 }
-                let _ = reply.send(());
             }
-            ContestMsg::Inject(j) => {
-                let _ = state.leaderboard.send_message(LeaderboardMsg::Inject(j));
-            }
-            ContestMsg::Unfreeze => {
-                let _ = state.leaderboard.send_message(LeaderboardMsg::Unfreeze);
-            }
-            ContestMsg::Snapshot(view, reply) => {
-                let snapshot =
-                    ractor::call_t!(state.leaderboard, LeaderboardMsg::Snapshot, 10_000, view)?;
-                let _ = reply.send(snapshot);
-            }
+            msg => match &state.leaderboard {
+                None => self.handle_as_follower(msg, state).await,
+                Some(lb) => match msg {
+                    ContestMsg::AddTeam(team) => {
+                        let _ = lb.send_message(LeaderboardMsg::AddTeam(team));
+                    }
+                    ContestMsg::Submitted(s) => {
+                        let _ = lb.send_message(LeaderboardMsg::Submitted(s));
+                    }
+                    ContestMsg::Inject(j) => {
+                        let _ = lb.send_message(LeaderboardMsg::Inject(j));
+                    }
+                    ContestMsg::Unfreeze => {
+                        let _ = lb.send_message(LeaderboardMsg::Unfreeze);
+                    }
+                    ContestMsg::Snapshot(view, reply) => {
+                        let snapshot = ractor::call_t!(lb, LeaderboardMsg::Snapshot, 10_000, view)?;
+                        let _ = reply.send(snapshot);
+                    }
+                    _ => unreachable!("answered above"),
+                },
+            },
         }
         Ok(())
     }
@@ -241,12 +330,20 @@ impl Actor for ContestActor {
     ) -> Result<(), ActorProcessingErr> {
         // The leaderboard failed: rebuild it from the store.
         if let SupervisionEvent::ActorFailed(cell, err) = event
-            && cell.get_id() == state.leaderboard.get_id()
+            && state
+                .leaderboard
+                .as_ref()
+                .is_some_and(|lb| cell.get_id() == lb.get_id())
         {
             tracing::warn!(contest_id = %state.contest.id, error = %err, "leaderboard failed; rebuilding");
-            state.leaderboard = self
-                .start_leaderboard(&myself, &state.contest, true)
-                .await?;
+            let floor = match state.role {
+                Role::Owner { fence } => seq_floor(fence),
+                Role::Follower => 0,
+            };
+            state.leaderboard = Some(
+                self.start_leaderboard(&myself, &state.contest, true, floor)
+                    .await?,
+            );
         }
         Ok(())
     }
@@ -260,6 +357,9 @@ pub enum ContestSupMsg {
         ContestId,
         RpcReplyPort<Result<ActorRef<ContestMsg>, String>>,
     ),
+    /// Stop the contest's actor and start it again, so it claims its role anew (the
+    /// cluster changed the owner).
+    Restart(ContestId, RpcReplyPort<()>),
 }
 
 /// Starts ContestActors on demand and restarts them when they fail.
@@ -272,6 +372,8 @@ pub struct ContestSupervisor {
     pub hub: ActorRef<HubMsg>,
     /// Passed to each ContestActor.
     pub faults: Faults,
+    /// Passed to each ContestActor.
+    pub cluster: Option<Arc<dyn Cluster>>,
 }
 
 /// Live contest actors.
@@ -282,6 +384,16 @@ pub struct ContestSupState {
 }
 
 impl ContestSupervisor {
+    /// Lets a stopped actor's registered name go before a new actor takes it.
+    async fn wait_for_name(&self, id: ContestId) {
+        for _ in 0..200 {
+            if ractor::registry::where_is(format!("{}/contest/{id}", self.scope)).is_none() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
     async fn spawn(
         &self,
         myself: &ActorRef<ContestSupMsg>,
@@ -292,6 +404,7 @@ impl ContestSupervisor {
             store: self.store.clone(),
             hub: self.hub.clone(),
             faults: self.faults.clone(),
+            cluster: self.cluster.clone(),
         };
         Actor::spawn_linked(
             Some(format!("{}/contest/{id}", self.scope)),
@@ -338,6 +451,21 @@ impl Actor for ContestSupervisor {
                 };
                 let _ = reply.send(result);
             }
+            ContestSupMsg::Restart(id, reply) => {
+                if let Some(old) = state.actors.remove(&id) {
+                    old.stop(None);
+                    self.wait_for_name(id).await;
+                }
+                match self.spawn(&myself, id).await {
+                    Ok(a) => {
+                        state.actors.insert(id, a);
+                    }
+                    Err(e) => {
+                        tracing::warn!(contest_id = %id, error = %e, "contest actor restart failed")
+                    }
+                }
+                let _ = reply.send(());
+            }
         }
         Ok(())
     }
@@ -358,15 +486,7 @@ impl Actor for ContestSupervisor {
                 if let Some(id) = failed {
                     tracing::warn!(contest_id = %id, error = %err, "contest actor failed; restarting");
                     state.actors.remove(&id);
-                    // Let the old name go before the new actor takes it.
-                    for _ in 0..100 {
-                        if ractor::registry::where_is(format!("{}/contest/{id}", self.scope))
-                            .is_none()
-                        {
-                            break;
-                        }
-                        tokio::time::sleep(Duration::from_millis(5)).await;
-                    }
+                    self.wait_for_name(id).await;
                     if let Ok(a) = self.spawn(&myself, id).await {
                         state.actors.insert(id, a);
                     }

@@ -6,6 +6,11 @@
 //! every subscriber with `try_send`. The Hub never waits for a subscriber: a full queue
 //! marks that connection lagged, and the connection replaces its backlog with one fresh
 //! snapshot.
+//!
+//! In cluster mode the Hub has a *bridge*: publications leave the node (to Redis) instead
+//! of being delivered, and come back to every node, this one included, as
+//! [`HubMsg::Relay`] with their cluster-wide `seq`; so every node delivers the same
+//! messages in the same order.
 
 use crate::model::now_ms;
 use bytes::Bytes;
@@ -56,11 +61,18 @@ pub struct Publication {
     pub data: serde_json::Value,
 }
 
+/// Where a bridged Hub sends its publications (cluster mode).
+pub type Bridge = mpsc::UnboundedSender<Publication>;
+
 /// Messages of the Hub.
 #[derive(Debug)]
 pub enum HubMsg {
     /// Publish to a channel.
     Publish(Publication),
+    /// A message of the cluster (bridged Hubs): delivered if newer than what the channel has.
+    Relay(Outgoing),
+    /// Every subscriber resynchronises by snapshot (after the cluster link was down).
+    ResyncAll,
     /// Subscribe a connection; replies with the messages after `since` if the ring still
     /// holds all of them (`None`: the caller must send a snapshot).
     Subscribe {
@@ -88,14 +100,20 @@ pub enum HubMsg {
     LastSeq(String, RpcReplyPort<u64>),
 }
 
-/// The Hub actor.
-pub struct Hub;
+/// The Hub actor: local delivery, or with a bridge, delivery of what the cluster relays.
+#[derive(Default)]
+pub struct Hub {
+    /// Cluster mode: publications go here instead of to local subscribers.
+    pub bridge: Option<Bridge>,
+}
 
 /// One channel's state.
 #[derive(Default)]
 struct Channel {
-    /// Last sequence number used.
+    /// Last sequence number delivered.
     seq: u64,
+    /// Last sequence number this node published (bridged Hubs; delivered later by relay).
+    published: u64,
     /// Recent messages, oldest first, for `since` resumption.
     ring: VecDeque<Outgoing>,
     /// Local subscribers.
@@ -113,26 +131,39 @@ pub struct HubState {
 
 /// Serialises a channel message (the wire format of `/ws`).
 pub fn encode(channel: &str, seq: u64, kind: &str, data: &serde_json::Value) -> Bytes {
-    let msg = serde_json::json!({
-        "channel": channel,
-        "seq": seq,
-        "type": kind,
-        "ts": now_ms(),
-        "data": data,
-    });
-    Bytes::from(serde_json::to_vec(&msg).expect("JSON values serialise"))
+    let data = serde_json::to_string(data).expect("JSON values serialise");
+    encode_raw(channel, seq, kind, now_ms(), &data)
+}
+
+/// Serialises a channel message whose `data` is already JSON text.
+pub fn encode_raw(channel: &str, seq: u64, kind: &str, ts: i64, data_json: &str) -> Bytes {
+    let channel = serde_json::to_string(channel).expect("strings serialise");
+    let kind = serde_json::to_string(kind).expect("strings serialise");
+    Bytes::from(format!(
+        r#"{{"channel":{channel},"seq":{seq},"type":{kind},"ts":{ts},"data":{data_json}}}"#
+    ))
 }
 
 impl HubState {
     fn publish(&mut self, p: Publication) {
         let channel = self.channels.entry(p.channel.clone()).or_default();
         let seq = p.seq.unwrap_or(channel.seq + 1);
-        channel.seq = channel.seq.max(seq);
         let out = Outgoing {
             channel: Arc::from(p.channel.as_str()),
             seq,
             bytes: encode(&p.channel, seq, p.kind, &p.data),
         };
+        self.deliver(out);
+    }
+
+    /// Keeps `out` in its channel's ring and offers it to the channel's subscribers,
+    /// unless the channel already has that `seq`.
+    fn deliver(&mut self, out: Outgoing) {
+        let channel = self.channels.entry(out.channel.to_string()).or_default();
+        if out.seq <= channel.seq {
+            return;
+        }
+        channel.seq = out.seq;
         if channel.ring.len() == RING_CAPACITY {
             channel.ring.pop_front();
         }
@@ -208,7 +239,26 @@ impl Actor for Hub {
         state: &mut HubState,
     ) -> Result<(), ActorProcessingErr> {
         match msg {
-            HubMsg::Publish(p) => state.publish(p),
+            HubMsg::Publish(p) => match &self.bridge {
+                None => state.publish(p),
+                Some(bridge) => {
+                    if let Some(seq) = p.seq {
+                        let c = state.channels.entry(p.channel.clone()).or_default();
+                        c.published = c.published.max(seq);
+                    }
+                    let _ = bridge.send(p);
+                }
+            },
+            HubMsg::Relay(out) => state.deliver(out),
+            HubMsg::ResyncAll => {
+                for c in state.channels.values() {
+                    for sub in c.subscribers.values() {
+                        if !sub.lagged.swap(true, Ordering::AcqRel) {
+                            sub.wake.notify_one();
+                        }
+                    }
+                }
+            }
             HubMsg::Subscribe {
                 channel,
                 conn,
@@ -228,7 +278,11 @@ impl Actor for Hub {
                 }
             }
             HubMsg::LastSeq(name, reply) => {
-                let _ = reply.send(state.channels.get(&name).map_or(0, |c| c.seq));
+                let last = state
+                    .channels
+                    .get(&name)
+                    .map_or(0, |c| c.seq.max(c.published));
+                let _ = reply.send(last);
             }
         }
         Ok(())

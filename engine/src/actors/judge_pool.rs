@@ -12,7 +12,7 @@ use super::contest::{ContestMsg, ContestSupMsg};
 use super::hub::{HubMsg, Publication};
 use crate::model::{ContestId, Judgement, SubmissionId, UserId, now_ms};
 use crate::ports::judging::{JudgeJob, JudgeProgress, JudgeService};
-use crate::ports::store::Store;
+use crate::ports::store::{Store, StoreError};
 use ractor::{Actor, ActorId, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
 use serde::Serialize;
 use std::collections::{HashMap, VecDeque};
@@ -31,6 +31,9 @@ pub struct QueuedJob {
     pub user_id: UserId,
     /// Contest, if any.
     pub contest_id: Option<ContestId>,
+    /// The contest owner's fencing token (cluster mode): the judgement is stored only if
+    /// this node still owns the contest.
+    pub fence: Option<u64>,
 }
 
 /// The channel of one submission's verdict stream.
@@ -172,7 +175,16 @@ impl Actor for JudgePool {
         state: &mut PoolState,
     ) -> Result<(), ActorProcessingErr> {
         match msg {
-            PoolMsg::Enqueue(job) => state.queue.push_back(job),
+            PoolMsg::Enqueue(job) => {
+                // Already queued or being judged here: once is enough (the cluster may
+                // announce a submission again after a takeover or a resynchronisation).
+                let id = job.job.submission_id;
+                let known = state.queue.iter().any(|j| j.job.submission_id == id)
+                    || state.busy.values().any(|(_, j)| j.job.submission_id == id);
+                if !known {
+                    state.queue.push_back(job);
+                }
+            }
             PoolMsg::Idle(id) => {
                 if let Some((judge, _)) = state.busy.remove(&id) {
                     state.idle.push(judge);
@@ -286,7 +298,23 @@ impl Actor for JudgeActor {
                 let id = job.job.submission_id;
                 match result {
                     Ok(judgement) => {
-                        let recorded = self.ctx.store.finish_submission(id, &judgement).await?;
+                        let recorded = match (job.contest_id, job.fence) {
+                            (Some(contest), Some(fence)) => {
+                                match self
+                                    .ctx
+                                    .store
+                                    .finish_submission_fenced(id, &judgement, contest, fence)
+                                    .await
+                                {
+                                    Err(StoreError::Fenced(e)) => {
+                                        tracing::warn!(submission_id = %id, error = %e, "judgement not stored: this node no longer owns the contest");
+                                        false
+                                    }
+                                    other => other?,
+                                }
+                            }
+                            _ => self.ctx.store.finish_submission(id, &judgement).await?,
+                        };
                         if recorded {
                             let _ = self
                                 .ctx

@@ -24,7 +24,7 @@ pub fn jury_channel(id: ContestId) -> String {
 }
 
 /// A full scoreboard, as sent on subscribe.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ScoreboardSnapshot {
     /// Contest id.
     pub contest_id: ContestId,
@@ -187,14 +187,15 @@ impl LeaderboardState {
 impl Actor for LeaderboardActor {
     type Msg = LeaderboardMsg;
     type State = LeaderboardState;
-    /// The contest, and whether to announce the rebuilt board to subscribers (after a
-    /// configuration change or unfreeze: a full snapshot goes out in-stream).
-    type Arguments = (Contest, bool);
+    /// The contest, whether to announce the rebuilt board to subscribers (after a
+    /// configuration change or unfreeze: a full snapshot goes out in-stream), and the
+    /// lowest `seq` to continue from (a new cluster owner's floor; 0 on one node).
+    type Arguments = (Contest, bool, u64);
 
     async fn pre_start(
         &self,
         _myself: ActorRef<LeaderboardMsg>,
-        (contest, announce): (Contest, bool),
+        (contest, announce, floor): (Contest, bool, u64),
     ) -> Result<LeaderboardState, ActorProcessingErr> {
         let teams = self.store.participants(contest.id).await?;
         let submissions = self.store.contest_submissions(contest.id).await?;
@@ -205,8 +206,8 @@ impl Actor for LeaderboardActor {
         let mut state = LeaderboardState {
             contest,
             board,
-            public_seq,
-            jury_seq,
+            public_seq: public_seq.max(floor),
+            jury_seq: jury_seq.max(floor),
         };
         if announce {
             for view in [View::Public, View::Jury] {

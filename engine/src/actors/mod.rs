@@ -19,11 +19,12 @@ pub mod leaderboard;
 pub mod user;
 
 use self::contest::{ContestMsg, ContestSupMsg, ContestSupervisor};
-use self::hub::{Hub, HubMsg};
+use self::hub::{Bridge, Hub, HubMsg};
 use self::judge_pool::{JudgeContext, JudgePool, PoolMsg, PoolStats, QueuedJob};
 use self::leaderboard::ScoreboardSnapshot;
 use self::user::{RateLimit, SubmitError, SubmitRequest, UserContext, UserSupMsg, UserSupervisor};
-use crate::model::{ContestId, ContestKind, Submission, SubmissionId, UserId};
+use crate::model::{ContestId, ContestKind, Submission, SubmissionId, SubmissionStatus, UserId};
+use crate::ports::cluster::{Cluster, ContestEvent, Role};
 use crate::ports::judging::{JudgeJob, JudgeService};
 use crate::ports::store::{Store, StoreError};
 use crate::scoring::View;
@@ -60,6 +61,17 @@ pub struct EngineConfig {
     pub user_idle: Duration,
     /// Fault injection (tests only).
     pub faults: Faults,
+    /// Cluster mode: shared contests and a bridged Hub (`None`: this node is alone).
+    pub cluster: Option<ClusterHooks>,
+}
+
+/// What the engine needs to run as one node of a cluster.
+#[derive(Clone)]
+pub struct ClusterHooks {
+    /// Contest ownership and forwarding.
+    pub cluster: Arc<dyn Cluster>,
+    /// Where the Hub sends publications (they come back as relays).
+    pub bridge: Bridge,
 }
 
 impl Default for EngineConfig {
@@ -69,6 +81,7 @@ impl Default for EngineConfig {
             rate: RateLimit::default(),
             user_idle: Duration::from_secs(300),
             faults: Faults::default(),
+            cluster: None,
         }
     }
 }
@@ -99,6 +112,7 @@ pub struct Engine {
     contests: ActorRef<ContestSupMsg>,
     users: ActorRef<UserSupMsg>,
     pool: ActorRef<PoolMsg>,
+    clustered: bool,
 }
 
 impl Engine {
@@ -112,7 +126,13 @@ impl Engine {
         judge: Arc<dyn JudgeService>,
         config: EngineConfig,
     ) -> Result<Engine, EngineError> {
-        let (hub, _) = Actor::spawn(None, Hub, ()).await.map_err(unavailable)?;
+        let hub_actor = Hub {
+            bridge: config.cluster.as_ref().map(|c| c.bridge.clone()),
+        };
+        let (hub, _) = Actor::spawn(None, hub_actor, ())
+            .await
+            .map_err(unavailable)?;
+        let cluster = config.cluster.as_ref().map(|c| c.cluster.clone());
         let (contests, _) = Actor::spawn(
             None,
             ContestSupervisor {
@@ -123,6 +143,7 @@ impl Engine {
                 store: store.clone(),
                 hub: hub.clone(),
                 faults: config.faults.clone(),
+                cluster: cluster.clone(),
             },
             (),
         )
@@ -154,6 +175,7 @@ impl Engine {
                     pool: pool.clone(),
                     rate: config.rate,
                     idle: config.user_idle,
+                    clustered: cluster.is_some(),
                     faults: config.faults.clone(),
                 },
             },
@@ -167,25 +189,57 @@ impl Engine {
             contests,
             users,
             pool,
+            clustered: cluster.is_some(),
         };
         engine.requeue_unfinished().await?;
         Ok(engine)
     }
 
+    /// Requeues unfinished submissions; in a cluster only practice ones (a contest's are
+    /// requeued by its owner when it takes the contest: [`Engine::requeue_contest`]).
     async fn requeue_unfinished(&self) -> Result<(), EngineError> {
         for s in self.store.unfinished_submissions().await? {
-            self.enqueue(&s).await?;
+            if !(self.clustered && s.contest_id.is_some()) {
+                self.enqueue(&s).await?;
+            }
         }
         Ok(())
     }
 
+    /// Requeues a contest's unfinished submissions (a new owner does this when it takes
+    /// the contest; jobs already queued here are not queued twice).
+    ///
+    /// # Errors
+    /// Store failure or an unresponsive actor.
+    pub async fn requeue_contest(&self, contest: ContestId) -> Result<(), EngineError> {
+        for s in self.store.unfinished_submissions().await? {
+            if s.contest_id == Some(contest) {
+                self.enqueue(&s).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Queues a submission for judging here if this node owns its contest (or it has
+    /// none); otherwise tells the contest's owner, which judges it.
     async fn enqueue(&self, s: &Submission) -> Result<(), EngineError> {
         let Some(problem) = self.store.problem(s.problem_id).await? else {
             return Ok(());
         };
-        let run_all_tests = match s.contest_id {
-            Some(c) => self.contest(c).await?.kind == ContestKind::Ioi,
-            None => true,
+        let (run_all_tests, fence) = match s.contest_id {
+            Some(c) => {
+                let actor = self.contest_actor(c).await?;
+                let contest =
+                    ractor::call_t!(actor, ContestMsg::Info, 10_000).map_err(unavailable)?;
+                match ractor::call_t!(actor, ContestMsg::Role, 10_000).map_err(unavailable)? {
+                    Role::Owner { fence } => (contest.kind == ContestKind::Ioi, Some(fence)),
+                    Role::Follower => {
+                        let _ = actor.send_message(ContestMsg::Submitted(s.clone()));
+                        return Ok(());
+                    }
+                }
+            }
+            None => (true, None),
         };
         let _ = self.pool.send_message(PoolMsg::Enqueue(QueuedJob {
             job: JudgeJob {
@@ -197,8 +251,65 @@ impl Engine {
             },
             user_id: s.user_id,
             contest_id: s.contest_id,
+            fence: fence.filter(|_| self.clustered),
         }));
         Ok(())
+    }
+
+    /// Applies an event a follower forwarded to this node, the contest's owner.
+    ///
+    /// # Errors
+    /// Store failure, unknown contest or an unresponsive actor.
+    pub async fn apply(&self, contest: ContestId, event: ContestEvent) -> Result<(), EngineError> {
+        let actor = self.contest_actor(contest).await?;
+        match event {
+            ContestEvent::Submitted { id } => {
+                if let Some(s) = self.store.submission(id).await?
+                    && s.contest_id == Some(contest)
+                {
+                    let _ = actor.send_message(ContestMsg::Submitted(s.clone()));
+                    if s.status != SubmissionStatus::Done {
+                        self.enqueue(&s).await?;
+                    }
+                }
+            }
+            ContestEvent::Judged { id } => {
+                if let Some(s) = self.store.submission(id).await?
+                    && s.contest_id == Some(contest)
+                    && s.status == SubmissionStatus::Done
+                {
+                    let _ = actor.send_message(ContestMsg::Judged(s));
+                }
+            }
+            ContestEvent::AddTeam { team } => {
+                let _ = actor.send_message(ContestMsg::AddTeam(team));
+            }
+            ContestEvent::Reload => {
+                ractor::call_t!(actor, ContestMsg::Reload, 30_000).map_err(unavailable)?;
+            }
+            ContestEvent::Inject { judged } => {
+                let _ = actor.send_message(ContestMsg::Inject(judged));
+            }
+        }
+        Ok(())
+    }
+
+    /// Restarts a contest's actor so it claims its role again (the cluster saw the owner
+    /// change: this node took the lease or lost it).
+    ///
+    /// # Errors
+    /// If the supervisor does not answer.
+    pub async fn reassign(&self, contest: ContestId) -> Result<(), EngineError> {
+        ractor::call_t!(self.contests, ContestSupMsg::Restart, 30_000, contest).map_err(unavailable)
+    }
+
+    /// This node's role for a contest.
+    ///
+    /// # Errors
+    /// Unknown contest or an unresponsive actor.
+    pub async fn role(&self, contest: ContestId) -> Result<Role, EngineError> {
+        let actor = self.contest_actor(contest).await?;
+        ractor::call_t!(actor, ContestMsg::Role, 10_000).map_err(unavailable)
     }
 
     /// The store.

@@ -8,6 +8,7 @@ use super::hub::HubMsg;
 use super::judge_pool::{PoolMsg, QueuedJob, publish_status};
 use crate::model::ContestKind;
 use crate::model::{ContestId, ProblemId, Submission, SubmittedFile, UserId, now_ms};
+use crate::ports::cluster::Role;
 use crate::ports::judging::JudgeJob;
 use crate::ports::store::{NewSubmission, Store, StoreError};
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
@@ -107,6 +108,8 @@ pub struct UserContext {
     pub rate: RateLimit,
     /// Idle time before passivation.
     pub idle: Duration,
+    /// Cluster mode (jobs carry the owner's fencing token).
+    pub clustered: bool,
     /// Fault injection (tests).
     pub faults: Faults,
 }
@@ -166,7 +169,7 @@ impl UserActor {
             });
         }
         let now = now_ms();
-        let (contest_actor, run_all_tests) = match req.contest_id {
+        let (contest_actor, run_all_tests, role) = match req.contest_id {
             Some(cid) => {
                 let actor = ractor::call_t!(self.ctx.contests, ContestSupMsg::Get, 10_000, cid)
                     .map_err(|e| SubmitError::Unavailable(e.to_string()))?
@@ -175,9 +178,11 @@ impl UserActor {
                     .map_err(|e| SubmitError::Unavailable(e.to_string()))??;
                 let contest = ractor::call_t!(actor, ContestMsg::Info, 10_000)
                     .map_err(|e| SubmitError::Unavailable(e.to_string()))?;
-                (Some(actor), contest.kind == ContestKind::Ioi)
+                let role = ractor::call_t!(actor, ContestMsg::Role, 10_000)
+                    .map_err(|e| SubmitError::Unavailable(e.to_string()))?;
+                (Some(actor), contest.kind == ContestKind::Ioi, role)
             }
-            None if problem.practice => (None, true),
+            None if problem.practice => (None, true, Role::Owner { fence: 0 }),
             None => return Err(SubmitError::NotPractice(req.problem_id)),
         };
         let submission = store
@@ -198,8 +203,12 @@ impl UserActor {
             serde_json::json!({ "state": "queued" }),
         );
         if let Some(actor) = contest_actor {
+            // A follower forwards this to the contest's owner, which judges it.
             let _ = actor.send_message(ContestMsg::Submitted(submission.clone()));
         }
+        let Role::Owner { fence } = role else {
+            return Ok(submission);
+        };
         let _ = self.ctx.pool.send_message(PoolMsg::Enqueue(QueuedJob {
             job: JudgeJob {
                 submission_id: submission.id,
@@ -210,6 +219,7 @@ impl UserActor {
             },
             user_id: user,
             contest_id: req.contest_id,
+            fence: (self.ctx.clustered && req.contest_id.is_some()).then_some(fence),
         }));
         Ok(submission)
     }

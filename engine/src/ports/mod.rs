@@ -2,5 +2,6 @@
 //! stores, blob directories, sandboxed judges) implement them elsewhere.
 
 pub mod blobs;
+pub mod cluster;
 pub mod judging;
 pub mod store;

@@ -26,6 +26,9 @@ pub enum StoreError {
     /// The database failed.
     #[error("database error: {0}")]
     Database(String),
+    /// A write of a contest's owner carried an outdated fencing token.
+    #[error("fenced off: {0}")]
+    Fenced(String),
 }
 
 /// A user to create.
@@ -135,6 +138,17 @@ pub trait Store: Send + Sync + 'static {
         id: SubmissionId,
         judgement: &Judgement,
     ) -> Result<bool, StoreError>;
+    /// [`Store::finish_submission`] for the owner of `contest` holding fencing token
+    /// `fence`: [`StoreError::Fenced`] (and nothing written) if a later owner exists.
+    async fn finish_submission_fenced(
+        &self,
+        id: SubmissionId,
+        judgement: &Judgement,
+        contest: ContestId,
+        fence: u64,
+    ) -> Result<bool, StoreError>;
+    /// Takes the next fencing token of `contest` (1, 2, 3, …: larger for every new owner).
+    async fn advance_fence(&self, contest: ContestId) -> Result<u64, StoreError>;
     /// Puts a submission back in the queue and clears its judgement (rejudge).
     async fn requeue_submission(&self, id: SubmissionId) -> Result<(), StoreError>;
     /// A submission by id.

@@ -5,8 +5,10 @@ use super::{Backend, SandboxArgs};
 use crate::app::{AppInner, AppState, router};
 use crate::auth::AuthKeys;
 use crate::blobs::LocalBlobs;
+use crate::cluster::contests::{ClusterPort, RedisCluster};
+use crate::cluster::relay::Relay;
 use anyhow::Context;
-use codehub_engine::actors::{Engine, EngineConfig};
+use codehub_engine::actors::{ClusterHooks, Engine, EngineConfig};
 use codehub_engine::ports::judging::JudgeService;
 use codehub_judge::judge::Judge;
 use codehub_judge::service::SandboxedJudge;
@@ -60,6 +62,10 @@ pub struct ServeArgs {
         requires = "worker_token"
     )]
     remote_judges: bool,
+    /// Milliseconds a contest owner's lease lasts without renewal (cluster mode): the
+    /// longest a contest waits for a new owner after its owner died.
+    #[arg(long, env = "CODEHUB_LEASE_MS", default_value_t = 3_000)]
+    lease_ms: u64,
     /// Shared secret of the judge workers (they fetch packages with it).
     #[arg(long, env = "CODEHUB_WORKER_TOKEN", hide_env_values = true)]
     worker_token: Option<String>,
@@ -144,13 +150,25 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let blobs = Arc::new(LocalBlobs::new(data_dir.join("blobs"))?);
     let (backend, languages) = args.sandbox.backend().await?;
     let languages = Arc::new(languages);
+    let node = node_id(&args);
     let redis = match &args.redis_url {
         Some(url) => Some(crate::cluster::connect(url).await?),
         None => None,
     };
+    let cluster = match &args.redis_url {
+        Some(url) => Some(
+            RedisCluster::connect(
+                url,
+                &node,
+                store.clone(),
+                Duration::from_millis(args.lease_ms),
+            )
+            .await?,
+        ),
+        None => None,
+    };
     let judge: Arc<dyn JudgeService> = match (&args.redis_url, backend) {
         (Some(url), _) if args.remote_judges => {
-            let node = node_id(&args);
             println!("codehub: judging through Redis as node `{node}`");
             crate::cluster::queue::RedisJudge::start(url, &node).await?
         }
@@ -174,9 +192,28 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             burst: args.rate_burst.max(1),
             refill_seconds: args.rate_refill.max(0.001),
         },
+        cluster: None,
         ..EngineConfig::default()
     };
+    let mut config = config;
+    if let (Some(cluster), Some(redis)) = (&cluster, &redis) {
+        let (bridge, published) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(crate::cluster::relay::publish(redis.clone(), published));
+        config.cluster = Some(ClusterHooks {
+            cluster: Arc::new(ClusterPort(cluster.clone())),
+            bridge,
+        });
+    }
     let engine = Engine::start(store.clone(), judge, config).await?;
+    let relay = match (&cluster, &args.redis_url) {
+        (Some(cluster), Some(url)) => {
+            let relay = Relay::start(url, engine.hub().clone(), cluster.clone()).await?;
+            cluster.run(engine.clone());
+            println!("codehub: cluster member `{}`", cluster.member());
+            Some(relay)
+        }
+        _ => None,
+    };
     let state = AppState(Arc::new(AppInner {
         engine: engine.clone(),
         store: store.clone(),
@@ -190,6 +227,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         next_conn: AtomicU64::new(1),
         worker_token: args.worker_token.clone(),
         redis,
+        relay,
     }));
     if args.demo || codehub_engine::ports::store::Store::count_users(&*store).await? == 0 {
         crate::demo::seed(&state).await?;
@@ -201,6 +239,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    if let Some(cluster) = &cluster {
+        cluster.release_all().await;
+    }
     engine.shutdown();
     Ok(ExitCode::SUCCESS)
 }

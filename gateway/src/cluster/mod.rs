@@ -1,5 +1,5 @@
-//! Cluster mode on Redis: the judge queue shared by `codehub serve` nodes and
-//! `codehub judge-worker` processes.
+//! Cluster mode on Redis: several `codehub serve` nodes sharing contests and live
+//! channels, and the judge queue shared with `codehub judge-worker` processes.
 //!
 //! - [`wire`]: stream names and the job / reply messages.
 //! - [`queue`]: the node side, a [`JudgeService`](codehub_engine::ports::judging::JudgeService)
@@ -7,9 +7,14 @@
 //! - [`worker`]: the worker side: a consumer group member that judges jobs, keeps its
 //!   claim alive while judging and takes over jobs of workers that died.
 //! - [`blobs`]: problem packages fetched from a node by content hash, cached locally.
+//! - [`contests`]: contest ownership (leases, fencing tokens, inboxes, takeover): the
+//!   engine's [`Cluster`](codehub_engine::ports::cluster::Cluster) port.
+//! - [`relay`]: cross-node fan-out of the Hub's channels over pub/sub.
 
 pub mod blobs;
+pub mod contests;
 pub mod queue;
+pub mod relay;
 pub mod wire;
 pub mod worker;
 
@@ -38,4 +43,18 @@ pub fn default_member_name(fallback: &str) -> String {
         .map(|h| h.trim().to_owned())
         .unwrap_or_else(|_| fallback.to_owned());
     format!("{host}-{}", std::process::id())
+}
+
+/// One stream entry: its id and fields.
+pub type StreamEntry = (String, std::collections::HashMap<String, String>);
+
+/// Entries of one stream from an `XREAD`/`XREADGROUP` answer. A blocking read that timed
+/// out answers nil, which is no entries.
+pub fn stream_entries(answer: fred::types::Value, stream: &str) -> Result<Vec<StreamEntry>, Error> {
+    if answer.is_null() {
+        return Ok(Vec::new());
+    }
+    let mut map: fred::types::streams::XReadResponse<String, String, String, String> =
+        answer.into_xread_response()?;
+    Ok(map.remove(stream).unwrap_or_default())
 }

@@ -5,7 +5,6 @@ use async_trait::async_trait;
 use codehub_engine::model::Judgement;
 use codehub_engine::ports::judging::{JudgeFailure, JudgeJob, JudgeProgress, JudgeService};
 use fred::prelude::*;
-use fred::types::streams::XReadResponse;
 use rand::RngCore;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -43,6 +42,31 @@ impl RedisJudge {
             judge.reply_to.clone(),
             judge.waiting.clone(),
         ));
+        // After a reconnect the queue may be gone (a restarted Redis without persistence):
+        // every job in flight fails, and the engine queues it again.
+        let mut reconnects = judge.client.reconnect_rx();
+        let waiting = judge.waiting.clone();
+        tokio::spawn(async move {
+            while reconnects.recv().await.is_ok() {
+                let lost: Vec<Waiter> = waiting
+                    .lock()
+                    .expect("not poisoned")
+                    .drain()
+                    .map(|(_, w)| w)
+                    .collect();
+                if !lost.is_empty() {
+                    tracing::warn!(
+                        jobs = lost.len(),
+                        "Redis reconnected: requeueing jobs in flight"
+                    );
+                }
+                for w in lost {
+                    let _ = w.done.send(Err(JudgeFailure(
+                        "the Redis connection was lost while the job was queued".into(),
+                    )));
+                }
+            }
+        });
         Ok(judge)
     }
 }
@@ -52,11 +76,11 @@ impl RedisJudge {
 async fn read_replies(reader: Client, stream: String, waiting: Waiting) {
     let mut last = "$".to_owned();
     loop {
-        let read: Result<XReadResponse<String, String, String, String>, _> = reader
-            .xread_map(Some(100), Some(5_000), stream.clone(), last.clone())
+        let read: Result<fred::types::Value, _> = reader
+            .xread(Some(100), Some(5_000), stream.clone(), last.clone())
             .await;
-        let entries = match read {
-            Ok(mut map) => map.remove(&stream).unwrap_or_default(),
+        let entries = match read.and_then(|v| super::stream_entries(v, &stream)) {
+            Ok(entries) => entries,
             Err(e) => {
                 tracing::warn!("reading judge replies: {e}");
                 tokio::time::sleep(Duration::from_millis(500)).await;

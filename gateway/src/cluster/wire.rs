@@ -17,6 +17,68 @@ pub fn replies(node: &str) -> String {
     format!("codehub:replies:{node}")
 }
 
+/// The set of contests that have (or had) an owner: every node watches their leases.
+pub const CONTESTS: &str = "codehub:contests";
+/// Entries kept per contest inbox (approximate trim).
+pub const INBOX_CAP: u64 = 10_000;
+
+/// The lease of a contest's owner (value: the owner's member name; expires unless renewed).
+pub fn lease(contest: i64) -> String {
+    format!("codehub:lease:contest:{contest}")
+}
+
+/// The stream of events and snapshot requests for a contest's owner.
+pub fn inbox(contest: i64) -> String {
+    format!("codehub:contest:{contest}:inbox")
+}
+
+/// The pub/sub channel of a Hub channel.
+pub fn hub_channel(channel: &str) -> String {
+    format!("{HUB_PREFIX}{channel}")
+}
+
+/// Prefix of the pub/sub channels that carry Hub channels.
+pub const HUB_PREFIX: &str = "codehub:ch:";
+
+/// The sequence counter of a Hub channel whose publishers do not own its `seq`.
+pub fn seq_counter(channel: &str) -> String {
+    format!("codehub:seq:{channel}")
+}
+
+/// The pub/sub channel on which a node gets answers to its snapshot requests.
+pub fn rpc_replies(member: &str) -> String {
+    format!("codehub:rpc:{member}")
+}
+
+/// An entry of a contest's inbox (JSON in [`FIELD`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum InboxEntry {
+    /// Something the owner must apply.
+    Event {
+        /// The event.
+        event: codehub_engine::ports::cluster::ContestEvent,
+    },
+    /// A follower wants a scoreboard snapshot.
+    Snapshot {
+        /// Request id (the follower's).
+        request: u64,
+        /// Pub/sub channel for the answer.
+        reply_to: String,
+        /// Which board.
+        view: codehub_engine::scoring::View,
+    },
+}
+
+/// The answer to [`InboxEntry::Snapshot`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SnapshotReply {
+    /// The request.
+    pub request: u64,
+    /// The snapshot, or why there is none.
+    pub snapshot: Result<codehub_engine::actors::leaderboard::ScoreboardSnapshot, String>,
+}
+
 /// A job on [`JOBS`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Job {

@@ -11,7 +11,7 @@ use super::wire::{FIELD, GROUP, JOBS, Job, REPLY_CAP, Reply};
 use codehub_engine::model::SubmissionId;
 use codehub_engine::ports::judging::{JudgeJob, JudgeProgress, JudgeService};
 use fred::prelude::*;
-use fred::types::streams::{XCapKind, XCapTrim, XReadResponse, XReadValue};
+use fred::types::streams::{XCapKind, XCapTrim, XReadValue};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -98,12 +98,14 @@ pub async fn run(
             Err(e) => {
                 tracing::warn!("claiming stale jobs: {e}");
                 tokio::time::sleep(Duration::from_secs(1)).await;
+                // A restarted Redis has lost the group: make it again.
+                let _ = ensure_group(&client).await;
                 continue;
             }
         };
         if entries.is_empty() {
-            let read: Result<XReadResponse<String, String, String, String>, _> = blocking
-                .xreadgroup_map(
+            let read: Result<fred::types::Value, _> = blocking
+                .xreadgroup(
                     GROUP,
                     config.name.as_str(),
                     Some(1),
@@ -113,8 +115,8 @@ pub async fn run(
                     ">",
                 )
                 .await;
-            match read {
-                Ok(mut map) => entries = parse(map.remove(JOBS).unwrap_or_default()),
+            match read.and_then(|v| super::stream_entries(v, JOBS)) {
+                Ok(e) => entries = parse(e),
                 Err(e) => {
                     tracing::warn!("reading jobs: {e}");
                     tokio::time::sleep(Duration::from_secs(1)).await;

@@ -1,0 +1,454 @@
+//! Contest ownership across nodes: the engine's [`Cluster`] port on Redis and PostgreSQL.
+//!
+//! - A contest's owner holds its **lease** (`SET NX PX`, renewed every third of its life
+//!   by a script that checks the value is still ours) and a **fencing token** from the
+//!   store (`Store::advance_fence`, larger for every new owner; the owner's judgements are
+//!   stored only with the latest token).
+//! - Followers put events and snapshot requests on the contest's **inbox** stream; the
+//!   owner reads it in order and answers snapshot requests on the asker's pub/sub channel.
+//! - Every node **watches** the leases of all known contests: a lease that expired (its
+//!   owner died) is taken by the first node to see it, which rebuilds the board from the
+//!   store, requeues the unfinished submissions and reads the inbox from where it stood
+//!   before the rebuild (replayed events are idempotent).
+
+use super::wire::{
+    CONTESTS, FIELD, INBOX_CAP, InboxEntry, SnapshotReply, inbox, lease, rpc_replies,
+};
+use async_trait::async_trait;
+use codehub_engine::actors::Engine;
+use codehub_engine::actors::leaderboard::ScoreboardSnapshot;
+use codehub_engine::model::ContestId;
+use codehub_engine::ports::cluster::{Cluster, ClusterError, ContestEvent, Role};
+use codehub_engine::ports::store::Store;
+use codehub_engine::scoring::View;
+use fred::prelude::*;
+use fred::types::streams::{XCapKind, XCapTrim};
+use fred::types::{Expiration, SetOptions};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+use tokio::sync::oneshot;
+
+/// Renews a lease if it is still ours.
+const RENEW: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then \
+    return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
+/// Deletes a lease if it is still ours.
+const RELEASE: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then \
+    return redis.call('DEL', KEYS[1]) else return 0 end";
+/// How long a follower waits for the owner's snapshot (a takeover may be under way).
+const SNAPSHOT_TIMEOUT: Duration = Duration::from_secs(20);
+
+fn cluster_err(e: impl std::fmt::Display) -> ClusterError {
+    ClusterError(e.to_string())
+}
+
+type Pending = Mutex<HashMap<u64, oneshot::Sender<Result<ScoreboardSnapshot, String>>>>;
+
+/// Contest ownership on Redis (leases, inboxes) with fencing tokens from the store.
+pub struct RedisCluster {
+    url: String,
+    client: Client,
+    /// This process's lease value: node id and a random instance tag.
+    member: String,
+    store: Arc<dyn Store>,
+    engine: OnceLock<Engine>,
+    /// Contests this node owns, with their fencing tokens.
+    held: Mutex<HashMap<ContestId, u64>>,
+    /// Snapshot requests waiting for the owner's answer.
+    pending: Pending,
+    next_request: AtomicU64,
+    lease_ms: u64,
+}
+
+impl RedisCluster {
+    /// Connects; call [`RedisCluster::run`] once the engine exists.
+    pub async fn connect(
+        url: &str,
+        node: &str,
+        store: Arc<dyn Store>,
+        lease: Duration,
+    ) -> anyhow::Result<Arc<RedisCluster>> {
+        let client = super::connect(url).await?;
+        let mut raw = [0u8; 4];
+        rand::RngCore::fill_bytes(&mut rand::rng(), &mut raw);
+        Ok(Arc::new(RedisCluster {
+            url: url.to_owned(),
+            client,
+            member: format!("{node}/{}", hex::encode(raw)),
+            store,
+            engine: OnceLock::new(),
+            held: Mutex::new(HashMap::new()),
+            pending: Mutex::new(HashMap::new()),
+            next_request: AtomicU64::new(1),
+            lease_ms: lease.as_millis().max(300) as u64,
+        }))
+    }
+
+    /// This process's member name (lease value, reply channel).
+    pub fn member(&self) -> &str {
+        &self.member
+    }
+
+    /// The pub/sub channel of this node's snapshot answers.
+    pub fn reply_channel(&self) -> String {
+        rpc_replies(&self.member)
+    }
+
+    /// Starts renewing leases and watching for contests without an owner.
+    pub fn run(self: &Arc<Self>, engine: Engine) {
+        let _ = self.engine.set(engine);
+        tokio::spawn(self.clone().renew_loop());
+        tokio::spawn(self.clone().watch_loop());
+    }
+
+    /// Contests this node owns now.
+    pub fn owned(&self) -> Vec<ContestId> {
+        self.held
+            .lock()
+            .expect("not poisoned")
+            .keys()
+            .copied()
+            .collect()
+    }
+
+    fn fence(&self, contest: ContestId) -> Option<u64> {
+        self.held
+            .lock()
+            .expect("not poisoned")
+            .get(&contest)
+            .copied()
+    }
+
+    async fn engine(&self) -> Engine {
+        loop {
+            if let Some(e) = self.engine.get() {
+                return e.clone();
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// Takes the contest's lease if nobody holds it; returns the new fencing token.
+    async fn try_acquire(
+        self: &Arc<Self>,
+        contest: ContestId,
+    ) -> Result<Option<u64>, ClusterError> {
+        let key = inbox(contest.0);
+        // Where the inbox stands before the board is rebuilt: everything after it is read.
+        let last: Vec<(String, HashMap<String, String>)> = self
+            .client
+            .xrevrange_values(key.as_str(), "+", "-", Some(1))
+            .await
+            .map_err(cluster_err)?;
+        let from = last
+            .first()
+            .map_or_else(|| "0-0".to_owned(), |(id, _)| id.clone());
+        let taken: Option<String> = self
+            .client
+            .set(
+                lease(contest.0),
+                self.member.as_str(),
+                Some(Expiration::PX(self.lease_ms as i64)),
+                Some(SetOptions::NX),
+                false,
+            )
+            .await
+            .map_err(cluster_err)?;
+        if taken.is_none() {
+            return Ok(None);
+        }
+        let fence = match self.store.advance_fence(contest).await {
+            Ok(f) => f,
+            Err(e) => {
+                self.release(contest).await;
+                return Err(cluster_err(e));
+            }
+        };
+        self.held
+            .lock()
+            .expect("not poisoned")
+            .insert(contest, fence);
+        let _: Result<i64, _> = self.client.sadd(CONTESTS, contest.0).await;
+        tracing::info!(contest_id = %contest, fence, member = %self.member, "took the contest's lease");
+        tokio::spawn(self.clone().own(contest, from));
+        Ok(Some(fence))
+    }
+
+    async fn release(&self, contest: ContestId) {
+        let _: Result<i64, _> = self
+            .client
+            .eval(RELEASE, vec![lease(contest.0)], vec![self.member.clone()])
+            .await;
+    }
+
+    /// Gives up every lease (graceful shutdown: another node takes over at once).
+    pub async fn release_all(&self) {
+        let owned: Vec<ContestId> = self
+            .held
+            .lock()
+            .expect("not poisoned")
+            .drain()
+            .map(|(c, _)| c)
+            .collect();
+        for c in owned {
+            self.release(c).await;
+        }
+    }
+
+    /// The owner's work for one contest while it holds the lease: requeue the unfinished
+    /// submissions, then apply the inbox in order.
+    async fn own(self: Arc<Self>, contest: ContestId, mut from: String) {
+        let engine = self.engine().await;
+        if let Err(e) = engine.requeue_contest(contest).await {
+            tracing::warn!(contest_id = %contest, error = %e, "requeueing after takeover");
+        }
+        let reader = match super::connect(&self.url).await {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::error!(contest_id = %contest, error = %e, "no inbox reader; giving the contest up");
+                self.lose(contest).await;
+                return;
+            }
+        };
+        let key = inbox(contest.0);
+        while self.fence(contest).is_some() {
+            let read: Result<fred::types::Value, _> = reader
+                .xread(Some(100), Some(1_000), key.as_str(), from.as_str())
+                .await;
+            let entries = match read.and_then(|v| super::stream_entries(v, &key)) {
+                Ok(entries) => entries,
+                Err(e) => {
+                    tracing::warn!(contest_id = %contest, error = %e, "reading the inbox");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                    continue;
+                }
+            };
+            for (id, fields) in entries {
+                from = id;
+                match fields
+                    .get(FIELD)
+                    .map(|m| serde_json::from_str::<InboxEntry>(m))
+                {
+                    Some(Ok(entry)) => self.handle(&engine, contest, entry).await,
+                    _ => tracing::warn!(contest_id = %contest, "unreadable inbox entry skipped"),
+                }
+            }
+        }
+        let _ = reader.quit().await;
+    }
+
+    async fn handle(&self, engine: &Engine, contest: ContestId, entry: InboxEntry) {
+        match entry {
+            InboxEntry::Event { event } => {
+                if let Err(e) = engine.apply(contest, event).await {
+                    tracing::warn!(contest_id = %contest, error = %e, "applying a forwarded event");
+                }
+            }
+            InboxEntry::Snapshot {
+                request,
+                reply_to,
+                view,
+            } => {
+                let snapshot = engine
+                    .scoreboard(contest, view)
+                    .await
+                    .map_err(|e| e.to_string());
+                let reply = SnapshotReply { request, snapshot };
+                if let Ok(json) = serde_json::to_string(&reply) {
+                    let _: Result<i64, _> = self.client.publish(reply_to, json).await;
+                }
+            }
+        }
+    }
+
+    /// Stops acting as the contest's owner; its actor restarts as a follower.
+    async fn lose(&self, contest: ContestId) {
+        if self
+            .held
+            .lock()
+            .expect("not poisoned")
+            .remove(&contest)
+            .is_none()
+        {
+            return;
+        }
+        tracing::warn!(contest_id = %contest, "lost the contest's lease");
+        if let Some(engine) = self.engine.get()
+            && let Err(e) = engine.reassign(contest).await
+        {
+            tracing::warn!(contest_id = %contest, error = %e, "restarting as follower");
+        }
+    }
+
+    async fn renew_loop(self: Arc<Self>) {
+        let period = Duration::from_millis(self.lease_ms / 3);
+        let mut renewed: HashMap<ContestId, Instant> = HashMap::new();
+        loop {
+            tokio::time::sleep(period).await;
+            let held: Vec<ContestId> = self.owned();
+            renewed.retain(|c, _| held.contains(c));
+            for c in held {
+                let last = *renewed.entry(c).or_insert_with(Instant::now);
+                let r: Result<i64, _> = self
+                    .client
+                    .eval(
+                        RENEW,
+                        vec![lease(c.0)],
+                        vec![self.member.clone(), self.lease_ms.to_string()],
+                    )
+                    .await;
+                match r {
+                    Ok(1) => {
+                        renewed.insert(c, Instant::now());
+                    }
+                    Ok(_) => self.lose(c).await,
+                    // Unreachable Redis: the lease runs out there too, so stop owning.
+                    Err(e) if last.elapsed() >= Duration::from_millis(self.lease_ms) => {
+                        tracing::warn!(contest_id = %c, error = %e, "cannot renew the lease");
+                        self.lose(c).await;
+                    }
+                    Err(_) => {}
+                }
+            }
+        }
+    }
+
+    /// Takes over contests whose lease has expired (their owner died).
+    async fn watch_loop(self: Arc<Self>) {
+        let period = Duration::from_millis((self.lease_ms / 4).clamp(100, 1_000));
+        loop {
+            tokio::time::sleep(period).await;
+            let known: Result<Vec<i64>, _> = self.client.smembers(CONTESTS).await;
+            let Ok(known) = known else { continue };
+            for c in known.into_iter().map(ContestId) {
+                if self.fence(c).is_some() {
+                    continue;
+                }
+                let exists: Result<i64, _> = self.client.exists(lease(c.0)).await;
+                if exists != Ok(0) {
+                    continue;
+                }
+                match self.try_acquire(c).await {
+                    Ok(Some(_)) => {
+                        let engine = self.engine().await;
+                        if let Err(e) = engine.reassign(c).await {
+                            tracing::warn!(contest_id = %c, error = %e, "starting as owner");
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!(contest_id = %c, error = %e, "taking over"),
+                }
+            }
+        }
+    }
+
+    /// Resynchronises what this node owns from the store (after Redis came back: events
+    /// forwarded meanwhile may be lost).
+    pub async fn resync_owned(&self) {
+        let engine = self.engine().await;
+        for c in self.owned() {
+            if let Err(e) = engine.contest_updated(c).await {
+                tracing::warn!(contest_id = %c, error = %e, "reloading after reconnect");
+            }
+            if let Err(e) = engine.requeue_contest(c).await {
+                tracing::warn!(contest_id = %c, error = %e, "requeueing after reconnect");
+            }
+        }
+    }
+
+    /// An answer to one of this node's snapshot requests (from the relay's subscriber).
+    pub fn deliver_reply(&self, payload: &str) {
+        let Ok(reply) = serde_json::from_str::<SnapshotReply>(payload) else {
+            tracing::warn!("unreadable snapshot answer");
+            return;
+        };
+        if let Some(tx) = self
+            .pending
+            .lock()
+            .expect("not poisoned")
+            .remove(&reply.request)
+        {
+            let _ = tx.send(reply.snapshot);
+        }
+    }
+
+    async fn push(&self, contest: ContestId, entry: &InboxEntry) -> Result<(), ClusterError> {
+        let json = serde_json::to_string(entry).map_err(cluster_err)?;
+        let _: String = self
+            .client
+            .xadd(
+                inbox(contest.0),
+                false,
+                (XCapKind::MaxLen, XCapTrim::AlmostExact, INBOX_CAP as i64),
+                "*",
+                vec![(FIELD, json)],
+            )
+            .await
+            .map_err(cluster_err)?;
+        Ok(())
+    }
+}
+
+/// The engine's handle on [`RedisCluster`].
+pub struct ClusterPort(pub Arc<RedisCluster>);
+
+#[async_trait]
+impl Cluster for ClusterPort {
+    async fn claim(&self, contest: ContestId) -> Result<Role, ClusterError> {
+        if let Some(fence) = self.0.fence(contest) {
+            return Ok(Role::Owner { fence });
+        }
+        Ok(match self.0.try_acquire(contest).await? {
+            Some(fence) => Role::Owner { fence },
+            None => Role::Follower,
+        })
+    }
+
+    async fn forward(&self, contest: ContestId, event: ContestEvent) -> Result<(), ClusterError> {
+        self.0.push(contest, &InboxEntry::Event { event }).await
+    }
+
+    async fn snapshot(
+        &self,
+        contest: ContestId,
+        view: View,
+    ) -> Result<ScoreboardSnapshot, ClusterError> {
+        let request = self.0.next_request.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = oneshot::channel();
+        self.0
+            .pending
+            .lock()
+            .expect("not poisoned")
+            .insert(request, tx);
+        let entry = InboxEntry::Snapshot {
+            request,
+            reply_to: self.0.reply_channel(),
+            view,
+        };
+        let answer = match self.0.push(contest, &entry).await {
+            Ok(()) => tokio::time::timeout(SNAPSHOT_TIMEOUT, rx).await,
+            Err(e) => {
+                self.0
+                    .pending
+                    .lock()
+                    .expect("not poisoned")
+                    .remove(&request);
+                return Err(e);
+            }
+        };
+        self.0
+            .pending
+            .lock()
+            .expect("not poisoned")
+            .remove(&request);
+        match answer {
+            Ok(Ok(Ok(s))) => Ok(s),
+            Ok(Ok(Err(e))) => Err(ClusterError(format!("the owner failed: {e}"))),
+            _ => Err(ClusterError(format!(
+                "no answer from contest {contest}'s owner within {}s",
+                SNAPSHOT_TIMEOUT.as_secs()
+            ))),
+        }
+    }
+}

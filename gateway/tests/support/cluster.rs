@@ -1,0 +1,498 @@
+//! Real processes for cluster tests and benchmarks: `codehub serve` nodes and
+//! `codehub judge-worker`s on loopback, a private PostgreSQL database, Redis databases,
+//! and WebSocket spectators that check what they receive.
+#![allow(dead_code)]
+
+use futures::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::Receiver;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio_tungstenite::tungstenite::Message;
+
+/// The judge workers' shared secret in tests.
+pub const TOKEN: &str = "worker-secret-for-tests";
+/// The token-signing secret every node of a test cluster shares.
+pub const JWT_SECRET: &str = "jwt-secret-shared-by-the-test-cluster";
+
+/// `CODEHUB_TEST_REDIS_URL` with database `db`, or `None` (and the SKIPPED marker).
+pub fn redis_url(db: u8) -> Option<String> {
+    match std::env::var("CODEHUB_TEST_REDIS_URL") {
+        Ok(url) => Some(format!("{}/{db}", url.trim_end_matches('/'))),
+        Err(_) => {
+            eprintln!("redis: SKIPPED (set CODEHUB_TEST_REDIS_URL; scripts/test does)");
+            None
+        }
+    }
+}
+
+/// Empties a Redis database.
+pub fn flush(redis: &str) {
+    let out = Command::new("redis-cli")
+        .args(["-u", redis, "flushdb"])
+        .output()
+        .expect("redis-cli");
+    assert!(out.status.success(), "flushdb failed");
+}
+
+/// `redis-cli -u <redis> <args…>`, trimmed stdout.
+pub fn redis_cli(redis: &str, args: &[&str]) -> String {
+    let out = Command::new("redis-cli")
+        .arg("-u")
+        .arg(redis)
+        .args(args)
+        .output()
+        .expect("redis-cli");
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// A fresh PostgreSQL database (`CODEHUB_TEST_POSTGRES_URL` is the admin URL), or `None`
+/// (and the SKIPPED marker). Dropped with [`drop_database`].
+pub fn postgres_database(name: &str) -> Option<(String, String)> {
+    let Ok(admin) = std::env::var("CODEHUB_TEST_POSTGRES_URL") else {
+        eprintln!("postgres: SKIPPED (set CODEHUB_TEST_POSTGRES_URL; scripts/test does)");
+        return None;
+    };
+    let database = format!("codehub_{name}_{}", std::process::id());
+    let out = Command::new("psql")
+        .args([&admin, "-qc", &format!("CREATE DATABASE {database}")])
+        .output()
+        .expect("psql");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (base, query) = admin
+        .split_once('?')
+        .map_or((admin.as_str(), ""), |(b, q)| (b, q));
+    let cut = base
+        .rfind('/')
+        .filter(|&i| i > "postgres://".len())
+        .unwrap_or(base.len());
+    let mut url = format!("{}/{database}", &base[..cut]);
+    if !query.is_empty() {
+        url = format!("{url}?{query}");
+    }
+    Some((admin, url))
+}
+
+/// Drops a database made by [`postgres_database`].
+pub fn drop_database(admin: &str, url: &str) {
+    let database = url.rsplit('/').next().unwrap().split('?').next().unwrap();
+    let _ = Command::new("psql")
+        .args([
+            admin,
+            "-qc",
+            &format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"),
+        ])
+        .output();
+}
+
+/// A child process killed on drop, with its stdout lines on a channel.
+pub struct Proc {
+    pub child: Child,
+    lines: Receiver<String>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Proc {
+    /// Starts `codehub <args>`; with `dir_flag`, a private temporary directory follows it.
+    pub fn spawn(args: &[&str], dir_flag: Option<&str>) -> Proc {
+        let dir = dir_flag.map(|_| tempfile::tempdir().unwrap());
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_codehub"));
+        cmd.args(args);
+        if let (Some(flag), Some(dir)) = (dir_flag, &dir) {
+            cmd.arg(flag).arg(dir.path());
+        }
+        let mut child = cmd
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start codehub");
+        let out = child.stdout.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Proc {
+            child,
+            lines,
+            _dir: dir,
+        }
+    }
+
+    /// Waits for a line starting with `prefix`; returns the rest.
+    pub fn line(&self, prefix: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let line = self
+                .lines
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .unwrap_or_else(|_| panic!("no `{prefix}` line"));
+            if let Some(rest) = line.strip_prefix(prefix) {
+                return rest.to_owned();
+            }
+        }
+    }
+
+    /// SIGKILL, and reap.
+    pub fn kill9(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+/// A `codehub serve` process and an HTTP client for it.
+pub struct Node {
+    pub proc: Proc,
+    pub base: String,
+    pub http: reqwest::Client,
+}
+
+/// How to start a node.
+pub struct NodeSpec<'a> {
+    pub redis: &'a str,
+    pub id: &'a str,
+    /// `None`: SQLite in a private data dir.
+    pub database: Option<&'a str>,
+    /// Shared data dir (blobs, so any node serves packages); `None`: a private one.
+    pub data_dir: Option<&'a Path>,
+    pub lease_ms: u64,
+}
+
+/// Starts a node judging through Redis and waits until it listens.
+pub fn node(spec: NodeSpec<'_>) -> Node {
+    let lease = spec.lease_ms.to_string();
+    let mut args = vec![
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--redis-url",
+        spec.redis,
+        "--remote-judges",
+        "--worker-token",
+        TOKEN,
+        "--jwt-secret",
+        JWT_SECRET,
+        "--node-id",
+        spec.id,
+        "--rate-burst",
+        "100",
+        "--lease-ms",
+        &lease,
+    ];
+    if let Some(db) = spec.database {
+        args.extend(["--database-url", db]);
+    }
+    let data_dir = spec.data_dir.map(|d| d.to_str().unwrap().to_owned());
+    if let Some(d) = &data_dir {
+        args.extend(["--data-dir", d.as_str()]);
+    }
+    let proc = Proc::spawn(&args, data_dir.is_none().then_some("--data-dir"));
+    let base = proc.line("codehub: listening on ").trim().to_owned();
+    Node {
+        proc,
+        base,
+        http: reqwest::Client::new(),
+    }
+}
+
+/// Starts a judge worker fetching packages from `gateway` and waits until it is ready.
+pub fn worker(redis: &str, gateway: &str, id: &str) -> Proc {
+    let w = Proc::spawn(
+        &[
+            "judge-worker",
+            "--redis",
+            redis,
+            "--gateway",
+            gateway,
+            "--token",
+            TOKEN,
+            "--id",
+            id,
+            "--claim-timeout",
+            "3",
+            "--parallel",
+            "1",
+        ],
+        Some("--cache-dir"),
+    );
+    w.line(&format!("judge-worker: {id} ready"));
+    w
+}
+
+impl Node {
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    pub async fn register(&self, name: &str) -> String {
+        let (s, v) = self
+            .call(
+                reqwest::Method::POST,
+                "/api/auth/register",
+                None,
+                Some(json!({"username": name, "password": "correct horse battery"})),
+            )
+            .await;
+        assert_eq!(s, 201, "{v}");
+        v["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// Submits to problem `index` of contest 1; returns the submission id.
+    pub async fn submit_to(&self, token: &str, index: usize, code: &str) -> i64 {
+        let (_, contest) = self
+            .call(reqwest::Method::GET, "/api/contests/1", None, None)
+            .await;
+        let problem = contest["problems"][index]["problem_id"].as_i64().unwrap();
+        let body = json!({"contest_id": 1, "problem_id": problem, "language": "python3",
+                          "files": [{"name": "a.py", "contents": code}]});
+        let (s, v) = self
+            .call(
+                reqwest::Method::POST,
+                "/api/submissions",
+                Some(token),
+                Some(body),
+            )
+            .await;
+        assert_eq!(s, 202, "{v}");
+        v["id"].as_i64().unwrap()
+    }
+
+    /// Submits to problem B (a + b) of contest 1.
+    pub async fn submit(&self, token: &str, code: &str) -> i64 {
+        self.submit_to(token, 1, code).await
+    }
+
+    pub async fn wait_status(&self, token: &str, id: i64, want: &str) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let (_, v) = self
+                .call(
+                    reqwest::Method::GET,
+                    &format!("/api/submissions/{id}"),
+                    Some(token),
+                    None,
+                )
+                .await;
+            if v["status"] == want {
+                return v;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "submission {id} never reached `{want}`: {v}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The public scoreboard over HTTP.
+    pub async fn board(&self) -> Value {
+        let (s, v) = self
+            .call(
+                reqwest::Method::GET,
+                "/api/contests/1/scoreboard",
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+        v
+    }
+}
+
+/// A correct a + b.
+pub const AC: &str = "a, b = map(int, input().split())\nprint(a + b)\n";
+/// A wrong a + b.
+pub const WA: &str = "a, b = map(int, input().split())\nprint(a - b)\n";
+
+/// What a spectator saw on one channel.
+#[derive(Debug, Default)]
+pub struct Seen {
+    /// Last `seq`.
+    pub seq: u64,
+    /// Rows by team (without ranks: deltas carry only the rows that changed).
+    pub rows: BTreeMap<i64, Value>,
+    /// Snapshots received: (when, seq).
+    pub snapshots: Vec<(Instant, u64)>,
+    /// Deltas received: (when, seq, server timestamp ms).
+    pub deltas: Vec<(Instant, u64, i64)>,
+    /// Broken promises: gaps, repeats, errors.
+    pub violations: Vec<String>,
+    /// Every message: (seq, type).
+    pub log: Vec<(u64, String)>,
+}
+
+impl Seen {
+    fn apply(&mut self, msg: &Value) {
+        let now = Instant::now();
+        if msg["type"] == "error" {
+            self.violations.push(format!("error: {msg}"));
+            return;
+        }
+        let seq = msg["seq"].as_u64().unwrap_or(0);
+        let kind = msg["type"].as_str().unwrap_or("");
+        self.log.push((seq, kind.to_owned()));
+        // Within one owner (same high 32 bits) numbers are consecutive; a new owner's
+        // first message is a snapshot.
+        let same_epoch = seq >> 32 == self.seq >> 32;
+        if seq <= self.seq {
+            self.violations
+                .push(format!("seq {seq} after {} ({kind})", self.seq));
+            return;
+        }
+        if kind == "delta" && self.seq != 0 && !(same_epoch && seq == self.seq + 1) {
+            self.violations.push(format!(
+                "gap: delta {seq} after {} in {:?}",
+                self.seq, self.log
+            ));
+        }
+        self.seq = seq;
+        let rows = msg["data"]["rows"].as_array().cloned().unwrap_or_default();
+        match kind {
+            "snapshot" => {
+                self.snapshots.push((now, seq));
+                self.rows.clear();
+                self.insert(rows);
+            }
+            "delta" => {
+                self.deltas
+                    .push((now, seq, msg["ts"].as_i64().unwrap_or_default()));
+                self.insert(rows);
+            }
+            other => self.violations.push(format!("unexpected type {other}")),
+        }
+    }
+
+    fn insert(&mut self, rows: Vec<Value>) {
+        for mut row in rows {
+            let team = row["team"].as_i64().unwrap();
+            row.as_object_mut().unwrap().remove("rank");
+            self.rows.insert(team, row);
+        }
+    }
+}
+
+/// Rows of a scoreboard JSON by team, without ranks.
+pub fn rows_by_team(board: &Value) -> BTreeMap<i64, Value> {
+    board["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            r.as_object_mut().unwrap().remove("rank");
+            (r["team"].as_i64().unwrap(), r)
+        })
+        .collect()
+}
+
+/// A WebSocket client following `contest/1/scoreboard` on one node.
+pub struct Spectator {
+    pub seen: Arc<Mutex<Seen>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Spectator {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Spectator {
+    /// Connects to `base` (an `http://` URL), subscribes (from `since` if given) and keeps
+    /// applying what arrives to `seen`.
+    pub async fn follow(base: &str, seen: Arc<Mutex<Seen>>, since: Option<u64>) -> Spectator {
+        let url = format!("{}/ws", base.replace("http://", "ws://"));
+        let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+        let mut cmd = json!({"op": "subscribe", "channel": "contest/1/scoreboard"});
+        if let Some(s) = since {
+            cmd["since"] = json!(s);
+        }
+        ws.send(Message::Text(cmd.to_string().into()))
+            .await
+            .unwrap();
+        let into = seen.clone();
+        let task = tokio::spawn(async move {
+            while let Some(Ok(m)) = ws.next().await {
+                if let Message::Text(t) = m
+                    && let Ok(v) = serde_json::from_str::<Value>(&t)
+                {
+                    into.lock().unwrap().apply(&v);
+                }
+            }
+        });
+        Spectator { seen, task }
+    }
+
+    /// Connects with an empty view.
+    pub async fn new(base: &str) -> Spectator {
+        Self::follow(base, Arc::new(Mutex::new(Seen::default())), None).await
+    }
+
+    /// Waits until the spectator has had its first snapshot.
+    pub async fn ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while self.seen.lock().unwrap().snapshots.is_empty() {
+            assert!(Instant::now() < deadline, "no snapshot");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+/// Waits until every spectator's rows equal `want`.
+pub async fn converge(spectators: &[&Spectator], want: &BTreeMap<i64, Value>, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let all = spectators
+            .iter()
+            .all(|s| &s.seen.lock().unwrap().rows == want);
+        if all {
+            return;
+        }
+        if Instant::now() > deadline {
+            for (i, s) in spectators.iter().enumerate() {
+                let seen = s.seen.lock().unwrap();
+                eprintln!("spectator {i}: seq {} rows {:?}", seen.seq, seen.rows);
+            }
+            panic!("{what}: spectators never converged on {want:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
