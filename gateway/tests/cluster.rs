@@ -295,3 +295,74 @@ async fn three_nodes_share_a_contest_and_survive_the_owner_being_killed() {
     drop((b, c));
     drop_database(&admin, &database);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_redis_loses_nothing_judged_and_the_nodes_resynchronise() {
+    let Some(mut redis) = PrivateRedis::start() else {
+        return;
+    };
+    let Some((admin, database)) = postgres_database("redis_restart") else {
+        return;
+    };
+    let url = redis.url();
+    let data = tempfile::tempdir().unwrap();
+    let spec = |id| NodeSpec {
+        redis: &url,
+        id,
+        database: Some(&database),
+        data_dir: Some(data.path()),
+        lease_ms: 2_000,
+    };
+    let a = node(spec("node-a"));
+    let b = node(spec("node-b"));
+    let _w = worker(&url, &a.base, "worker-1");
+    let on_a = Spectator::new(&a.base).await;
+    on_a.ready().await;
+    let on_b = Spectator::new(&b.base).await;
+    on_b.ready().await;
+
+    let alice = a.register("alice").await;
+    let bob = b.register("bob").await;
+    let first = a.submit(&alice, AC).await;
+    let second = b.submit(&bob, WA).await;
+    let judged_first = a.wait_status(&alice, first, "done").await;
+    let judged_second = b.wait_status(&bob, second, "done").await;
+
+    // A job in flight when Redis dies (and comes back empty).
+    let slow = b.submit(&bob, SLOW_AC).await;
+    b.wait_status(&bob, slow, "judging").await;
+    redis.restart();
+    let after = a.submit(&alice, WA).await;
+    let later = b.submit(&bob, AC).await;
+    for (n, token, id) in [(&b, &bob, slow), (&a, &alice, after), (&b, &bob, later)] {
+        n.wait_status(token, id, "done").await;
+    }
+    // Nothing judged before the restart changed.
+    let (_, again) = a
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/submissions/{first}"),
+            Some(&alice),
+            None,
+        )
+        .await;
+    assert_eq!(again, judged_first);
+    let (_, again) = b
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/submissions/{second}"),
+            Some(&bob),
+            None,
+        )
+        .await;
+    assert_eq!(again, judged_second);
+
+    let want = recompute(&database).await;
+    assert_eq!(want.len(), 2, "{want:?}");
+    converge(&[&on_a, &on_b], &want, "after the Redis restart").await;
+    for n in [&a, &b] {
+        assert_eq!(rows_by_team(&n.board().await), want, "{}", n.base);
+    }
+    drop((a, b));
+    drop_database(&admin, &database);
+}

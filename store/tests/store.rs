@@ -535,6 +535,42 @@ async fn exercise(store: &SqlStore) -> Snapshot {
         store.submission(s1.id).await.unwrap().unwrap().judgement,
         Some(second.clone())
     );
+    // Fencing tokens: only the latest owner of a contest stores judgements.
+    let mut in_contest = None;
+    for s in [&s1, &s2, &s3, &s4, &s5] {
+        let stored = store.submission(s.id).await.unwrap().unwrap();
+        if let (Some(c), SubmissionStatus::Queued) = (stored.contest_id, stored.status) {
+            in_contest = Some((stored.id, c));
+            break;
+        }
+    }
+    let (fenced, fc) = in_contest.expect("a queued contest submission");
+    let old = store.advance_fence(fc).await.unwrap();
+    let new = store.advance_fence(fc).await.unwrap();
+    assert_eq!(new, old + 1, "tokens grow by one");
+    let stale = store
+        .finish_submission_fenced(fenced, &second, fc, old)
+        .await;
+    assert!(matches!(stale, Err(StoreError::Fenced(_))), "{stale:?}");
+    assert_eq!(
+        store.submission(fenced).await.unwrap().unwrap().status,
+        SubmissionStatus::Queued,
+        "a stale owner writes nothing"
+    );
+    assert!(
+        store
+            .finish_submission_fenced(fenced, &second, fc, new)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .finish_submission_fenced(fenced, &first, fc, new)
+            .await
+            .unwrap(),
+        "still idempotent"
+    );
+    store.requeue_submission(fenced).await.unwrap();
     store.mark_judging(s3.id).await.unwrap();
     let missing = SubmissionId(s5.id.0 + 1000);
     assert_not_found(store.mark_judging(missing).await);

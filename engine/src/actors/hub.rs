@@ -370,6 +370,55 @@ mod tests {
         assert!(hub.subscribe("c".into(), 1, a, Some(10_000)).is_none());
     }
 
+    #[tokio::test]
+    async fn a_bridged_hub_delivers_only_what_the_cluster_relays_once_in_order() {
+        let (bridge, mut out) = mpsc::unbounded_channel();
+        let (hub, _) = Actor::spawn(
+            None,
+            Hub {
+                bridge: Some(bridge),
+            },
+            (),
+        )
+        .await
+        .unwrap();
+        let (a, mut ra) = subscriber(8);
+        let backlog = ractor::call!(hub, |reply| HubMsg::Subscribe {
+            channel: "c".into(),
+            conn: 1,
+            subscriber: a,
+            since: None,
+            reply,
+        })
+        .unwrap();
+        assert!(backlog.is_none());
+        hub.send_message(HubMsg::Publish(Publication {
+            channel: "c".into(),
+            seq: Some(7),
+            kind: "delta",
+            data: serde_json::json!({}),
+        }))
+        .unwrap();
+        let sent = out.recv().await.unwrap();
+        assert_eq!((sent.channel.as_str(), sent.seq), ("c", Some(7)));
+        // Not delivered locally, but counted: a rebuilt board continues after it.
+        assert_eq!(ractor::call!(hub, HubMsg::LastSeq, "c".into()).unwrap(), 7);
+        assert!(ra.try_recv().is_err());
+        let relayed = |seq| Outgoing {
+            channel: Arc::from("c"),
+            seq,
+            bytes: Bytes::from(format!("m{seq}")),
+        };
+        for seq in [7, 7, 6, 8] {
+            hub.send_message(HubMsg::Relay(relayed(seq))).unwrap();
+        }
+        let last = ractor::call!(hub, HubMsg::LastSeq, "c".into()).unwrap();
+        assert_eq!(last, 8);
+        let got: Vec<u64> = std::iter::from_fn(|| ra.try_recv().ok().map(|m| m.seq)).collect();
+        assert_eq!(got, vec![7, 8], "duplicates and older messages dropped");
+        hub.stop(None);
+    }
+
     #[test]
     fn disconnect_forgets_the_connection_everywhere() {
         let mut hub = HubState::default();

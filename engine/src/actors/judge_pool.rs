@@ -11,6 +11,7 @@ use super::Faults;
 use super::contest::{ContestMsg, ContestSupMsg};
 use super::hub::{HubMsg, Publication};
 use crate::model::{ContestId, Judgement, SubmissionId, UserId, now_ms};
+use crate::ports::cluster::Role;
 use crate::ports::judging::{JudgeJob, JudgeProgress, JudgeService};
 use crate::ports::store::{Store, StoreError};
 use ractor::{Actor, ActorId, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
@@ -181,7 +182,10 @@ impl Actor for JudgePool {
                 let id = job.job.submission_id;
                 let known = state.queue.iter().any(|j| j.job.submission_id == id)
                     || state.busy.values().any(|(_, j)| j.job.submission_id == id);
-                if !known {
+                if let Some(queued) = state.queue.iter_mut().find(|j| j.job.submission_id == id) {
+                    // The newest owner's token wins.
+                    queued.fence = job.fence;
+                } else if !known {
                     state.queue.push_back(job);
                 }
             }
@@ -246,6 +250,47 @@ pub struct JudgeActor {
     pub pool: ActorRef<PoolMsg>,
 }
 
+impl JudgeActor {
+    /// Stores a judgement; in a cluster, under the contest owner's fencing token. A token
+    /// gone stale because this node took the contest again (a newer token) is replaced;
+    /// if another node owns the contest now, nothing is stored (that owner judges it).
+    async fn record(
+        &self,
+        job: &QueuedJob,
+        judgement: &Judgement,
+    ) -> Result<bool, ActorProcessingErr> {
+        let id = job.job.submission_id;
+        let (Some(contest), Some(mut fence)) = (job.contest_id, job.fence) else {
+            return Ok(self.ctx.store.finish_submission(id, judgement).await?);
+        };
+        loop {
+            match self
+                .ctx
+                .store
+                .finish_submission_fenced(id, judgement, contest, fence)
+                .await
+            {
+                Err(StoreError::Fenced(e)) => {
+                    let actor =
+                        ractor::call_t!(self.ctx.contests, ContestSupMsg::Get, 10_000, contest)?;
+                    let role = match actor {
+                        Ok(a) => Some(ractor::call_t!(a, ContestMsg::Role, 10_000)?),
+                        Err(_) => None,
+                    };
+                    match role {
+                        Some(Role::Owner { fence: now }) if now != fence => fence = now,
+                        _ => {
+                            tracing::warn!(submission_id = %id, error = %e, "judgement not stored: another node owns the contest now");
+                            return Ok(false);
+                        }
+                    }
+                }
+                other => return Ok(other?),
+            }
+        }
+    }
+}
+
 impl Actor for JudgeActor {
     type Msg = JudgeMsg;
     type State = ();
@@ -298,23 +343,7 @@ impl Actor for JudgeActor {
                 let id = job.job.submission_id;
                 match result {
                     Ok(judgement) => {
-                        let recorded = match (job.contest_id, job.fence) {
-                            (Some(contest), Some(fence)) => {
-                                match self
-                                    .ctx
-                                    .store
-                                    .finish_submission_fenced(id, &judgement, contest, fence)
-                                    .await
-                                {
-                                    Err(StoreError::Fenced(e)) => {
-                                        tracing::warn!(submission_id = %id, error = %e, "judgement not stored: this node no longer owns the contest");
-                                        false
-                                    }
-                                    other => other?,
-                                }
-                            }
-                            _ => self.ctx.store.finish_submission(id, &judgement).await?,
-                        };
+                        let recorded = self.record(&job, &judgement).await?;
                         if recorded {
                             let _ = self
                                 .ctx

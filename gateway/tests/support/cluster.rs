@@ -496,3 +496,63 @@ pub async fn converge(spectators: &[&Spectator], want: &BTreeMap<i64, Value>, wh
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// A private `redis-server` on a free loopback port, without persistence (so a restart
+/// loses everything, the hardest case). Killed on drop.
+pub struct PrivateRedis {
+    pub port: u16,
+    child: Child,
+}
+
+impl PrivateRedis {
+    /// Starts one, or `None` (and the SKIPPED marker) without `redis-server`.
+    pub fn start() -> Option<PrivateRedis> {
+        if std::env::var("CODEHUB_TEST_REDIS_URL").is_err() {
+            eprintln!("redis: SKIPPED (set CODEHUB_TEST_REDIS_URL; scripts/test does)");
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        Some(PrivateRedis {
+            port,
+            child: Self::spawn(port),
+        })
+    }
+
+    fn spawn(port: u16) -> Child {
+        let child = Command::new("redis-server")
+            .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("redis-server");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "redis-server did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        child
+    }
+
+    /// Its URL.
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// SIGKILL and start again on the same port: every key is gone.
+    pub fn restart(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.child = Self::spawn(self.port);
+    }
+}
+
+impl Drop for PrivateRedis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
