@@ -97,6 +97,8 @@ pub fn drop_database(admin: &str, url: &str) {
 pub struct Proc {
     pub child: Child,
     lines: Receiver<String>,
+    /// Lines read so far.
+    history: Mutex<Vec<String>>,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -134,22 +136,34 @@ impl Proc {
         Proc {
             child,
             lines,
+            history: Mutex::new(Vec::new()),
             _dir: dir,
         }
     }
 
-    /// Waits for a line starting with `prefix`; returns the rest.
+    /// Waits for a line starting with `prefix` (or finds one read before); returns the rest.
     pub fn line(&self, prefix: &str) -> String {
+        let mut history = self.history.lock().unwrap();
+        if let Some(rest) = history.iter().find_map(|l| l.strip_prefix(prefix)) {
+            return rest.to_owned();
+        }
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             let line = self
                 .lines
                 .recv_timeout(deadline.saturating_duration_since(Instant::now()))
                 .unwrap_or_else(|_| panic!("no `{prefix}` line"));
+            history.push(line.clone());
             if let Some(rest) = line.strip_prefix(prefix) {
                 return rest.to_owned();
             }
         }
+    }
+
+    /// The demo admin's password, as the first node printed it.
+    pub fn admin_password(&self) -> String {
+        let rest = self.line("demo: admin account `admin`, password `");
+        rest.split('`').next().unwrap().to_owned()
     }
 
     /// SIGKILL, and reap.
@@ -260,6 +274,20 @@ impl Node {
             status,
             serde_json::from_str(&text).unwrap_or(Value::String(text)),
         )
+    }
+
+    /// Logs in; returns the access token.
+    pub async fn login(&self, name: &str, password: &str) -> String {
+        let (s, v) = self
+            .call(
+                reqwest::Method::POST,
+                "/api/auth/login",
+                None,
+                Some(json!({"username": name, "password": password})),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+        v["access_token"].as_str().unwrap().to_owned()
     }
 
     pub async fn register(&self, name: &str) -> String {
