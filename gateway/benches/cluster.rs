@@ -72,6 +72,7 @@ async fn main() {
         database: Some(&database),
         data_dir: Some(data.path()),
         lease_ms: 2_000,
+        rate_burst: 100,
     };
     let names = [
         "node-a", "node-b", "node-c", "node-d", "node-e", "node-f", "node-g",
@@ -150,15 +151,17 @@ async fn main() {
         let watcher = &spectators[(index + 1) % nodes.len()];
         let deadline = killed + Duration::from_secs(30);
         let took = loop {
-            let seen = watcher.seen.lock().unwrap();
-            if let Some((at, _)) = seen
+            let new_owner = watcher
+                .seen
+                .lock()
+                .unwrap()
                 .snapshots
                 .iter()
                 .find(|(at, seq)| *at > killed && seq >> 32 > epoch)
-            {
-                break at.duration_since(killed);
+                .map(|(at, _)| at.duration_since(killed));
+            if let Some(took) = new_owner {
+                break took;
             }
-            drop(seen);
             assert!(Instant::now() < deadline, "no new owner within 30 s");
             tokio::time::sleep(Duration::from_millis(5)).await;
         };

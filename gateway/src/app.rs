@@ -30,6 +30,8 @@ pub struct AppInner {
     pub redis: Option<fred::prelude::Client>,
     /// Cross-node fan-out (cluster mode): which channels this node's clients watch.
     pub relay: Option<Arc<crate::cluster::relay::Relay>>,
+    /// Submission rate limits shared by all nodes (cluster mode).
+    pub shared_limit: Option<crate::cluster::limits::SharedRateLimit>,
 }
 
 /// Cheap-to-clone handle to [`AppInner`].

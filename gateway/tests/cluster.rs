@@ -23,6 +23,7 @@ fn single_node(redis: &str) -> Node {
         database: None,
         data_dir: None,
         lease_ms: 3_000,
+        rate_burst: 100,
     })
 }
 
@@ -190,6 +191,7 @@ async fn three_nodes_share_a_contest_and_survive_the_owner_being_killed() {
         database: Some(&database),
         data_dir: Some(data.path()),
         lease_ms: 2_000,
+        rate_burst: 100,
     };
     // The first node creates the schema and the demo; then the others join.
     let mut a = node(spec("node-a"));
@@ -312,6 +314,7 @@ async fn a_restarted_redis_loses_nothing_judged_and_the_nodes_resynchronise() {
         database: Some(&database),
         data_dir: Some(data.path()),
         lease_ms: 2_000,
+        rate_burst: 100,
     };
     let a = node(spec("node-a"));
     let b = node(spec("node-b"));
@@ -363,6 +366,59 @@ async fn a_restarted_redis_loses_nothing_judged_and_the_nodes_resynchronise() {
     for n in [&a, &b] {
         assert_eq!(rows_by_team(&n.board().await), want, "{}", n.base);
     }
+    drop((a, b));
+    drop_database(&admin, &database);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_submission_rate_limit_is_shared_by_all_nodes() {
+    let Some(redis) = redis_url(4) else { return };
+    let Some((admin, database)) = postgres_database("rate") else {
+        return;
+    };
+    flush(&redis);
+    let data = tempfile::tempdir().unwrap();
+    let spec = |id| NodeSpec {
+        redis: &redis,
+        id,
+        database: Some(&database),
+        data_dir: Some(data.path()),
+        lease_ms: 2_000,
+        rate_burst: 2,
+    };
+    let a = node(spec("node-a"));
+    let b = node(spec("node-b"));
+    let alice = a.register("alice").await;
+    a.submit(&alice, AC).await;
+    b.submit(&alice, AC).await;
+    // The third, on either node, waits for the bucket (one more per minute).
+    let (_, contest) = a
+        .call(reqwest::Method::GET, "/api/contests/1", None, None)
+        .await;
+    let problem = contest["problems"][1]["problem_id"].as_i64().unwrap();
+    let res = a
+        .http
+        .post(format!("{}/api/submissions", a.base))
+        .bearer_auth(&alice)
+        .json(
+            &serde_json::json!({"contest_id": 1, "problem_id": problem, "language": "python3",
+                                  "files": [{"name": "a.py", "contents": AC}]}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429);
+    let wait: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait), "Retry-After {wait}");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["code"], 429, "{body}");
+    // Someone else is not limited by alice's bucket.
+    let bob = b.register("bob").await;
+    b.submit(&bob, AC).await;
     drop((a, b));
     drop_database(&admin, &database);
 }

@@ -6,6 +6,7 @@ use crate::app::{AppInner, AppState, router};
 use crate::auth::AuthKeys;
 use crate::blobs::LocalBlobs;
 use crate::cluster::contests::{ClusterPort, RedisCluster};
+use crate::cluster::limits::SharedRateLimit;
 use crate::cluster::relay::Relay;
 use anyhow::Context;
 use codehub_engine::actors::{ClusterHooks, Engine, EngineConfig};
@@ -198,7 +199,11 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let mut config = config;
     if let (Some(cluster), Some(redis)) = (&cluster, &redis) {
         let (bridge, published) = tokio::sync::mpsc::unbounded_channel();
-        tokio::spawn(crate::cluster::relay::publish(redis.clone(), published));
+        tokio::spawn(crate::cluster::relay::publish(
+            redis.clone(),
+            cluster.names().clone(),
+            published,
+        ));
         config.cluster = Some(ClusterHooks {
             cluster: Arc::new(ClusterPort(cluster.clone())),
             bridge,
@@ -226,6 +231,13 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         ),
         next_conn: AtomicU64::new(1),
         worker_token: args.worker_token.clone(),
+        shared_limit: redis.as_ref().map(|r| {
+            SharedRateLimit::new(
+                r.clone(),
+                args.rate_burst,
+                Duration::from_secs_f64(args.rate_refill.max(0.001)),
+            )
+        }),
         redis,
         relay,
     }));

@@ -12,7 +12,7 @@
 //!   before the rebuild (replayed events are idempotent).
 
 use super::wire::{
-    CONTESTS, FIELD, INBOX_CAP, InboxEntry, SnapshotReply, inbox, lease, rpc_replies,
+    CONTESTS, FIELD, INBOX_CAP, InboxEntry, PubSubNames, SnapshotReply, inbox, lease,
 };
 use async_trait::async_trait;
 use codehub_engine::actors::Engine;
@@ -59,6 +59,7 @@ pub struct RedisCluster {
     pending: Pending,
     next_request: AtomicU64,
     lease_ms: u64,
+    names: PubSubNames,
 }
 
 impl RedisCluster {
@@ -82,6 +83,7 @@ impl RedisCluster {
             pending: Mutex::new(HashMap::new()),
             next_request: AtomicU64::new(1),
             lease_ms: lease.as_millis().max(300) as u64,
+            names: PubSubNames::for_url(url)?,
         }))
     }
 
@@ -92,7 +94,12 @@ impl RedisCluster {
 
     /// The pub/sub channel of this node's snapshot answers.
     pub fn reply_channel(&self) -> String {
-        rpc_replies(&self.member)
+        self.names.rpc_replies(&self.member)
+    }
+
+    /// Pub/sub channel names of this cluster.
+    pub fn names(&self) -> &PubSubNames {
+        &self.names
     }
 
     /// Starts renewing leases and watching for contests without an owner.

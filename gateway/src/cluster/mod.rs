@@ -10,9 +10,11 @@
 //! - [`contests`]: contest ownership (leases, fencing tokens, inboxes, takeover): the
 //!   engine's [`Cluster`](codehub_engine::ports::cluster::Cluster) port.
 //! - [`relay`]: cross-node fan-out of the Hub's channels over pub/sub.
+//! - [`limits`]: submission rate limits shared by all nodes.
 
 pub mod blobs;
 pub mod contests;
+pub mod limits;
 pub mod queue;
 pub mod relay;
 pub mod wire;

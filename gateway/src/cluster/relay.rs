@@ -1,7 +1,7 @@
 //! Cross-node fan-out: the bridged Hub's publications go to Redis pub/sub, and each node
 //! subscribes to the channels its own clients use and relays what arrives to its Hub.
 //!
-//! A message on `codehub:ch:<channel>` is `"<seq> <type> <ts> <data JSON>"`. Publishers
+//! A message on `codehub:<db>:ch:<channel>` is `"<seq> <type> <ts> <data JSON>"`. Publishers
 //! that own a channel's `seq` (a contest's owner for its scoreboards) send theirs; for
 //! the other channels (verdict streams, which several nodes may publish on) a script
 //! takes the next number from `codehub:seq:<channel>` and publishes in one step, so every
@@ -9,7 +9,7 @@
 //! ([`encode_raw`]) and its Hub shares them between its subscribers.
 
 use super::contests::RedisCluster;
-use super::wire::{HUB_PREFIX, hub_channel, seq_counter};
+use super::wire::{PubSubNames, seq_counter};
 use codehub_engine::actors::hub::{HubMsg, Outgoing, Publication, encode_raw};
 use codehub_engine::model::now_ms;
 use fred::clients::SubscriberClient;
@@ -24,7 +24,7 @@ const NUMBER_AND_PUBLISH: &str = "local s = redis.call('INCR', KEYS[1]) \
     redis.call('PUBLISH', KEYS[2], s .. ' ' .. ARGV[1]) return s";
 
 /// Sends the bridged Hub's publications to Redis, in order.
-pub async fn publish(client: Client, mut rx: UnboundedReceiver<Publication>) {
+pub async fn publish(client: Client, names: PubSubNames, mut rx: UnboundedReceiver<Publication>) {
     while let Some(p) = rx.recv().await {
         let data = match serde_json::to_string(&p.data) {
             Ok(d) => d,
@@ -36,13 +36,13 @@ pub async fn publish(client: Client, mut rx: UnboundedReceiver<Publication>) {
         let body = format!("{} {} {}", p.kind, now_ms(), data);
         let sent: Result<(), Error> = match p.seq {
             Some(seq) => client
-                .publish::<i64, _, _>(hub_channel(&p.channel), format!("{seq} {body}"))
+                .publish::<i64, _, _>(names.hub_channel(&p.channel), format!("{seq} {body}"))
                 .await
                 .map(|_| ()),
             None => client
                 .eval::<i64, _, _, _>(
                     NUMBER_AND_PUBLISH,
-                    vec![seq_counter(&p.channel), hub_channel(&p.channel)],
+                    vec![seq_counter(&p.channel), names.hub_channel(&p.channel)],
                     vec![body],
                 )
                 .await
@@ -71,6 +71,7 @@ pub fn parse(channel: &str, payload: &str) -> Option<Outgoing> {
 /// This node's pub/sub side: which Hub channels its clients watch.
 pub struct Relay {
     subscriber: SubscriberClient,
+    names: PubSubNames,
     /// Local watchers per Hub channel.
     watchers: tokio::sync::Mutex<HashMap<String, usize>>,
 }
@@ -94,6 +95,8 @@ impl Relay {
         subscriber.subscribe(cluster.reply_channel()).await?;
         let mut messages = subscriber.message_rx();
         let replies = cluster.reply_channel();
+        let names = cluster.names().clone();
+        let relay_names = names.clone();
         let relay_hub = hub.clone();
         let relay_cluster = cluster.clone();
         tokio::spawn(async move {
@@ -105,7 +108,7 @@ impl Relay {
                         };
                         if *m.channel == *replies {
                             relay_cluster.deliver_reply(&payload);
-                        } else if let Some(channel) = m.channel.strip_prefix(HUB_PREFIX)
+                        } else if let Some(channel) = relay_names.hub_channel_of(&m.channel)
                             && let Some(out) = parse(channel, &payload)
                         {
                             let _ = relay_hub.send_message(HubMsg::Relay(out));
@@ -129,6 +132,7 @@ impl Relay {
         });
         Ok(Arc::new(Relay {
             subscriber,
+            names,
             watchers: tokio::sync::Mutex::new(HashMap::new()),
         }))
     }
@@ -141,7 +145,9 @@ impl Relay {
         let mut watchers = self.watchers.lock().await;
         let n = watchers.entry(channel.to_owned()).or_default();
         if *n == 0 {
-            self.subscriber.subscribe(hub_channel(channel)).await?;
+            self.subscriber
+                .subscribe(self.names.hub_channel(channel))
+                .await?;
         }
         *n += 1;
         Ok(())
@@ -154,7 +160,10 @@ impl Relay {
             *n -= 1;
             if *n == 0 {
                 watchers.remove(channel);
-                let _ = self.subscriber.unsubscribe(hub_channel(channel)).await;
+                let _ = self
+                    .subscriber
+                    .unsubscribe(self.names.hub_channel(channel))
+                    .await;
             }
         }
     }
@@ -163,6 +172,23 @@ impl Relay {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pub_sub_names_carry_the_database() {
+        let one = PubSubNames::for_url("redis://127.0.0.1:6379/1").unwrap();
+        let zero = PubSubNames::for_url("redis://127.0.0.1:6379").unwrap();
+        assert_eq!(
+            one.hub_channel("contest/1/scoreboard"),
+            "codehub:1:ch:contest/1/scoreboard"
+        );
+        assert_ne!(one.hub_channel("x"), zero.hub_channel("x"));
+        assert_eq!(
+            one.hub_channel_of(&one.hub_channel("user/3/submissions")),
+            Some("user/3/submissions")
+        );
+        assert_eq!(zero.hub_channel_of(&one.hub_channel("x")), None);
+        assert_eq!(one.hub_channel_of(&one.rpc_replies("n")), None);
+    }
 
     #[test]
     fn a_relayed_message_becomes_the_client_wire_format() {

@@ -32,22 +32,44 @@ pub fn inbox(contest: i64) -> String {
     format!("codehub:contest:{contest}:inbox")
 }
 
-/// The pub/sub channel of a Hub channel.
-pub fn hub_channel(channel: &str) -> String {
-    format!("{HUB_PREFIX}{channel}")
+/// Pub/sub channel names. Redis pub/sub ignores database numbers, so the names carry the
+/// database: clusters sharing one Redis server on different databases never hear each
+/// other.
+#[derive(Debug, Clone)]
+pub struct PubSubNames {
+    prefix: String,
 }
 
-/// Prefix of the pub/sub channels that carry Hub channels.
-pub const HUB_PREFIX: &str = "codehub:ch:";
+impl PubSubNames {
+    /// Names for the database of `url` (0 if it names none).
+    pub fn for_url(url: &str) -> anyhow::Result<PubSubNames> {
+        let db = fred::types::config::Config::from_url(url)?
+            .database
+            .unwrap_or(0);
+        Ok(PubSubNames {
+            prefix: format!("codehub:{db}:"),
+        })
+    }
+
+    /// The pub/sub channel of a Hub channel.
+    pub fn hub_channel(&self, channel: &str) -> String {
+        format!("{}ch:{channel}", self.prefix)
+    }
+
+    /// The Hub channel a pub/sub channel carries, if it carries one.
+    pub fn hub_channel_of<'a>(&self, name: &'a str) -> Option<&'a str> {
+        name.strip_prefix(&self.prefix)?.strip_prefix("ch:")
+    }
+
+    /// The pub/sub channel on which a node gets answers to its snapshot requests.
+    pub fn rpc_replies(&self, member: &str) -> String {
+        format!("{}rpc:{member}", self.prefix)
+    }
+}
 
 /// The sequence counter of a Hub channel whose publishers do not own its `seq`.
 pub fn seq_counter(channel: &str) -> String {
     format!("codehub:seq:{channel}")
-}
-
-/// The pub/sub channel on which a node gets answers to its snapshot requests.
-pub fn rpc_replies(member: &str) -> String {
-    format!("codehub:rpc:{member}")
 }
 
 /// An entry of a contest's inbox (JSON in [`FIELD`]).

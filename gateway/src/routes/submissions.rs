@@ -7,7 +7,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use axum::extract::State;
 use axum::http::StatusCode;
-use codehub_engine::actors::user::SubmitRequest;
+use codehub_engine::actors::user::{SubmitError, SubmitRequest};
 use codehub_engine::model::{ContestId, ProblemId, Role, SubmissionId, SubmittedFile};
 use codehub_judge::language::SourceFile;
 use serde::Deserialize;
@@ -80,6 +80,11 @@ pub async fn create(
             "language `{}` is not available on this judge",
             language.id
         )));
+    }
+    if let Some(limit) = &state.shared_limit
+        && let Err(wait) = limit.take(caller.id).await
+    {
+        return Err(SubmitError::RateLimited(wait).into());
     }
     if let Some(c) = n.contest_id
         && caller.role == Role::Contestant

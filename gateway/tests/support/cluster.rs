@@ -189,11 +189,14 @@ pub struct NodeSpec<'a> {
     /// Shared data dir (blobs, so any node serves packages); `None`: a private one.
     pub data_dir: Option<&'a Path>,
     pub lease_ms: u64,
+    /// Submissions a user may make at once (one more per minute).
+    pub rate_burst: u32,
 }
 
 /// Starts a node judging through Redis and waits until it listens.
 pub fn node(spec: NodeSpec<'_>) -> Node {
     let lease = spec.lease_ms.to_string();
+    let burst = spec.rate_burst.to_string();
     let mut args = vec![
         "serve",
         "--listen",
@@ -208,7 +211,9 @@ pub fn node(spec: NodeSpec<'_>) -> Node {
         "--node-id",
         spec.id,
         "--rate-burst",
-        "100",
+        &burst,
+        "--rate-refill",
+        "60",
         "--lease-ms",
         &lease,
     ];
