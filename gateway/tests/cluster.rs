@@ -197,8 +197,10 @@ async fn three_nodes_share_a_contest_and_survive_the_owner_being_killed() {
     let mut a = node(spec("node-a"));
     let b = node(spec("node-b"));
     let c = node(spec("node-c"));
-    let _w1 = worker(&redis, &c.base, "worker-1");
-    let _w2 = worker(&redis, &c.base, "worker-2");
+    // Workers fetch packages from the owner first: after it dies, from another node.
+    let gateways = format!("{},{}", a.base, c.base);
+    let _w1 = worker(&redis, &gateways, "worker-1");
+    let _w2 = worker(&redis, &gateways, "worker-2");
 
     // The first spectator makes node A the contest's owner; one spectator per node.
     let on_a = Spectator::new(&a.base).await;
@@ -237,8 +239,9 @@ async fn three_nodes_share_a_contest_and_survive_the_owner_being_killed() {
     let late = b.submit(&users[1], AC).await;
     a.proc.kill9();
     let killed = Instant::now();
-    // Acknowledged while nobody owns the contest: queued in its inbox, not lost.
-    let orphan = c.submit(&users[2], WA).await;
+    // Acknowledged while nobody owns the contest: queued in its inbox, not lost. (Problem
+    // A: the workers fetch its package now, from node C since node A is gone.)
+    let orphan = c.submit_to(&users[2], 0, "print('Hello World!')\n").await;
     let deadline = killed + Duration::from_secs(10);
     loop {
         let now_owner = owner(&redis);
@@ -271,7 +274,8 @@ async fn three_nodes_share_a_contest_and_survive_the_owner_being_killed() {
     );
 
     b.wait_status(&users[1], late, "done").await;
-    c.wait_status(&users[2], orphan, "done").await;
+    let orphan = c.wait_status(&users[2], orphan, "done").await;
+    assert_eq!(orphan["verdict"], "AC", "{orphan}");
     let want = recompute(&database).await;
     converge(&[&on_b, &on_c], &want, "after the failover").await;
     for n in [&b, &c] {

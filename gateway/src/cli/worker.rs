@@ -19,7 +19,8 @@ pub struct WorkerArgs {
     /// Redis holding the job queue (`redis://host:port`).
     #[arg(long, env = "REDIS_URL")]
     redis: String,
-    /// A `codehub serve` node to fetch problem packages from (`http://host:port`).
+    /// `codehub serve` nodes to fetch problem packages from (`http://host:port`, several
+    /// comma-separated: tried in turn, so one node down costs nothing).
     #[arg(long, env = "CODEHUB_GATEWAY_URL")]
     gateway: String,
     /// The shared secret the nodes were started with (`--worker-token`).

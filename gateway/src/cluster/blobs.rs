@@ -7,24 +7,48 @@ use codehub_engine::ports::blobs::{BlobError, BlobStore};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
-/// A read-only blob store backed by a node over HTTP, with a local cache.
+/// A read-only blob store backed by nodes over HTTP (tried in turn), with a local cache.
 pub struct HttpBlobs {
-    base: String,
+    bases: Vec<String>,
     token: String,
     cache: PathBuf,
     http: reqwest::Client,
 }
 
 impl HttpBlobs {
-    /// Blobs from the node at `base` (`http://host:port`), cached in `cache`.
-    pub fn new(base: &str, token: &str, cache: PathBuf) -> std::io::Result<HttpBlobs> {
+    /// Blobs from the nodes at `bases` (`http://host:port`, comma-separated: the first that
+    /// answers serves), cached in `cache`.
+    pub fn new(bases: &str, token: &str, cache: PathBuf) -> std::io::Result<HttpBlobs> {
         std::fs::create_dir_all(&cache)?;
         Ok(HttpBlobs {
-            base: base.trim_end_matches('/').to_owned(),
+            bases: bases
+                .split(',')
+                .map(|b| b.trim().trim_end_matches('/').to_owned())
+                .filter(|b| !b.is_empty())
+                .collect(),
             token: token.to_owned(),
             cache,
             http: reqwest::Client::new(),
         })
+    }
+}
+
+impl HttpBlobs {
+    async fn fetch(&self, base: &str, hash: &str) -> Result<bytes::Bytes, String> {
+        let url = format!("{base}/api/internal/blobs/{hash}");
+        let res = self
+            .http
+            .get(&url)
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(|e| format!("fetching {url}: {e}"))?;
+        if !res.status().is_success() {
+            return Err(format!("fetching {url}: HTTP {}", res.status()));
+        }
+        res.bytes()
+            .await
+            .map_err(|e| format!("fetching {url}: {e}"))
     }
 }
 
@@ -46,21 +70,20 @@ impl BlobStore for HttpBlobs {
         if path.exists() {
             return Ok(path);
         }
-        let url = format!("{}/api/internal/blobs/{hash}", self.base);
-        let res = self
-            .http
-            .get(&url)
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .map_err(|e| BlobError(format!("fetching {url}: {e}")))?;
-        if !res.status().is_success() {
-            return Err(BlobError(format!("fetching {url}: HTTP {}", res.status())));
+        let mut failures = Vec::new();
+        let mut fetched = None;
+        for base in &self.bases {
+            match self.fetch(base, hash).await {
+                Ok(bytes) => {
+                    fetched = Some(bytes);
+                    break;
+                }
+                Err(e) => failures.push(e),
+            }
         }
-        let bytes = res
-            .bytes()
-            .await
-            .map_err(|e| BlobError(format!("fetching {url}: {e}")))?;
+        let Some(bytes) = fetched else {
+            return Err(BlobError(failures.join("; ")));
+        };
         let got = hex::encode(Sha256::digest(&bytes));
         if got != hash {
             return Err(BlobError(format!("blob {hash} arrived with hash {got}")));
