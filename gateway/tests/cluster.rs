@@ -426,3 +426,82 @@ async fn the_submission_rate_limit_is_shared_by_all_nodes() {
     drop((a, b));
     drop_database(&admin, &database);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_owner_cut_off_from_redis_gives_the_contest_up_and_rejoins_as_follower() {
+    let Some(redis) = redis_url(6) else { return };
+    let Some((admin, database)) = postgres_database("partition") else {
+        return;
+    };
+    flush(&redis);
+    // Node A reaches Redis through a proxy that can cut it off.
+    let authority = redis
+        .trim_start_matches("redis://")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let proxy = Proxy::start(authority).await;
+    let through_proxy = format!("redis://127.0.0.1:{}/6", proxy.port);
+    let data = tempfile::tempdir().unwrap();
+    let a = node(NodeSpec {
+        redis: &through_proxy,
+        id: "node-a",
+        database: Some(&database),
+        data_dir: Some(data.path()),
+        lease_ms: 2_000,
+        rate_burst: 100,
+    });
+    let b = node(NodeSpec {
+        redis: &redis,
+        id: "node-b",
+        database: Some(&database),
+        data_dir: Some(data.path()),
+        lease_ms: 2_000,
+        rate_burst: 100,
+    });
+    let _w = worker(&redis, &b.base, "worker-1");
+    let on_a = Spectator::new(&a.base).await;
+    on_a.ready().await;
+    assert_eq!(owner(&redis), "node-a");
+    let on_b = Spectator::new(&b.base).await;
+    on_b.ready().await;
+    let alice = a.register("alice").await;
+    let first = a.submit(&alice, WA).await;
+    a.wait_status(&alice, first, "done").await;
+
+    proxy.partition();
+    let cut = Instant::now();
+    // Node B takes the contest once A's lease runs out; A tells its load balancer.
+    while owner(&redis) != "node-b" {
+        assert!(cut.elapsed() < Duration::from_secs(10), "B never took over");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let ready = a
+        .http
+        .get(format!("{}/readyz", a.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 503);
+    let bob = b.register("bob").await;
+    let second = b.submit(&bob, AC).await;
+    b.wait_status(&bob, second, "done").await;
+
+    // Healed: A follows B, and its spectator catches up.
+    proxy.heal();
+    let third = a.submit(&alice, AC).await;
+    a.wait_status(&alice, third, "done").await;
+    assert_eq!(owner(&redis), "node-b");
+    let want = recompute(&database).await;
+    assert_eq!(want.len(), 2, "{want:?}");
+    converge(&[&on_a, &on_b], &want, "after the partition healed").await;
+    for n in [&a, &b] {
+        assert_eq!(rows_by_team(&n.board().await), want, "{}", n.base);
+    }
+    let seen = on_b.seen.lock().unwrap();
+    assert!(seen.violations.is_empty(), "{:?}", seen.violations);
+    drop(seen);
+    drop((a, b));
+    drop_database(&admin, &database);
+}

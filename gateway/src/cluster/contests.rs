@@ -297,14 +297,18 @@ impl RedisCluster {
             renewed.retain(|c, _| held.contains(c));
             for c in held {
                 let last = *renewed.entry(c).or_insert_with(Instant::now);
-                let r: Result<i64, _> = self
-                    .client
-                    .eval(
+                // Bounded: a renewal that would come back after the lease ran out is useless.
+                let r: Result<i64, String> = tokio::time::timeout(
+                    period,
+                    self.client.eval(
                         RENEW,
                         vec![lease(c.0)],
                         vec![self.member.clone(), self.lease_ms.to_string()],
-                    )
-                    .await;
+                    ),
+                )
+                .await
+                .map_err(|_| "no answer in time".to_owned())
+                .and_then(|r| r.map_err(|e| e.to_string()));
                 match r {
                     Ok(1) => {
                         renewed.insert(c, Instant::now());

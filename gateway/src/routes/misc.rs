@@ -22,15 +22,26 @@ pub async fn healthz() -> &'static str {
 /// what does not, so a load balancer sends traffic only to nodes that can serve it.
 #[utoipa::path(get, path = "/readyz", responses((status = 200, description = "ready"), (status = 503, body = crate::error::ErrorBody)))]
 pub async fn readyz(State(state): State<AppState>) -> ApiResult<&'static str> {
-    state
-        .store
-        .count_users()
-        .await
-        .map_err(|e| ApiError::unavailable(format!("the store does not answer: {e}")))?;
+    // A probe must answer quickly: a dependency slower than this counts as down.
+    const PROBE: std::time::Duration = std::time::Duration::from_secs(2);
+    let store = tokio::time::timeout(PROBE, state.store.count_users()).await;
+    match store {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => {
+            return Err(ApiError::unavailable(format!(
+                "the store does not answer: {e}"
+            )));
+        }
+        Err(_) => return Err(ApiError::unavailable("the store does not answer in time")),
+    }
     if let Some(redis) = &state.redis {
         use fred::prelude::ClientLike;
-        let pong: Result<String, _> = redis.ping(None).await;
-        pong.map_err(|e| ApiError::unavailable(format!("Redis does not answer: {e}")))?;
+        let pong = tokio::time::timeout(PROBE, redis.ping::<String>(None)).await;
+        match pong {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => return Err(ApiError::unavailable(format!("Redis does not answer: {e}"))),
+            Err(_) => return Err(ApiError::unavailable("Redis does not answer in time")),
+        }
     }
     Ok("ready")
 }

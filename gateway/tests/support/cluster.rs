@@ -589,3 +589,66 @@ impl Drop for PrivateRedis {
         let _ = self.child.wait();
     }
 }
+
+/// A TCP proxy on loopback that can cut its traffic: a network partition between one
+/// process and a server (the process keeps running, its connections die, new ones are
+/// refused until [`Proxy::heal`]).
+pub struct Proxy {
+    pub port: u16,
+    blocked: Arc<std::sync::atomic::AtomicBool>,
+    links: Arc<Mutex<Vec<tokio::task::AbortHandle>>>,
+    accept: tokio::task::JoinHandle<()>,
+}
+
+impl Proxy {
+    /// Forwards a fresh loopback port to `target` (`host:port`).
+    pub async fn start(target: String) -> Proxy {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let blocked = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let links: Arc<Mutex<Vec<tokio::task::AbortHandle>>> = Arc::default();
+        let (b, l) = (blocked.clone(), links.clone());
+        let accept = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if b.load(std::sync::atomic::Ordering::SeqCst) {
+                    continue; // dropped: refused
+                }
+                let target = target.clone();
+                let link = tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                l.lock().unwrap().push(link.abort_handle());
+            }
+        });
+        Proxy {
+            port,
+            blocked,
+            links,
+            accept,
+        }
+    }
+
+    /// Cuts every connection and refuses new ones.
+    pub fn partition(&self) {
+        self.blocked
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        for link in self.links.lock().unwrap().drain(..) {
+            link.abort();
+        }
+    }
+
+    /// Lets connections through again.
+    pub fn heal(&self) {
+        self.blocked
+            .store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        self.accept.abort();
+        self.partition();
+    }
+}
