@@ -505,3 +505,114 @@ async fn an_owner_cut_off_from_redis_gives_the_contest_up_and_rejoins_as_followe
     drop((a, b));
     drop_database(&admin, &database);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn containers_on_a_private_network_survive_a_partitioned_node() {
+    const RUNTIME: &str = "codehub/judge-runtime:1";
+    let Some(redis) = redis_url(7) else { return };
+    let Some((admin, database)) = postgres_database("containers") else {
+        return;
+    };
+    if !docker_ready(RUNTIME) {
+        drop_database(&admin, &database);
+        return;
+    }
+    flush(&redis);
+    let cluster = DockerCluster::new(RUNTIME);
+    // The containers reach the host's PostgreSQL and Redis through proxies listening on
+    // the network's gateway address.
+    let authority = |url: &str| {
+        let rest = url.split("://").nth(1).unwrap();
+        let rest = rest.rsplit('@').next().unwrap();
+        rest.split(['/', '?']).next().unwrap().to_owned()
+    };
+    let pg = Proxy::start_on(&cluster.gateway, authority(&database)).await;
+    let rd = Proxy::start_on(&cluster.gateway, authority(&redis)).await;
+    let db_name = database
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap();
+    let db_url = format!(
+        "postgres://postgres@{}:{}/{db_name}",
+        cluster.gateway, pg.port
+    );
+    let redis_in = format!("redis://{}:{}/7", cluster.gateway, rd.port);
+    let args = [
+        "--database-url",
+        db_url.as_str(),
+        "--redis-url",
+        redis_in.as_str(),
+        "--remote-judges",
+        "--worker-token",
+        TOKEN,
+        "--jwt-secret",
+        JWT_SECRET,
+        "--lease-ms",
+        "2000",
+        "--rate-burst",
+        "100",
+    ];
+    let data = tempfile::tempdir().unwrap();
+    let (a_name, a) = cluster.node("node-a", data.path(), &args).await;
+    let (_, b) = cluster.node("node-b", data.path(), &args).await;
+    let (_, c) = cluster.node("node-c", data.path(), &args).await;
+    let (a, b, c) = (Api::new(a), Api::new(b), Api::new(c));
+    let gateways = format!("{},{}", b.base, c.base);
+    let _w1 = worker(&redis, &gateways, "worker-1");
+    let _w2 = worker(&redis, &gateways, "worker-2");
+
+    let on_a = Spectator::new(&a.base).await;
+    on_a.ready().await;
+    assert_eq!(owner(&redis), "node-a");
+    let on_b = Spectator::new(&b.base).await;
+    let on_c = Spectator::new(&c.base).await;
+    on_b.ready().await;
+    on_c.ready().await;
+    let alice = b.register("alice").await;
+    let bob = c.register("bob").await;
+    let s1 = b.submit(&alice, WA).await;
+    let s2 = c.submit(&bob, AC).await;
+    b.wait_status(&alice, s1, "done").await;
+    c.wait_status(&bob, s2, "done").await;
+    let want = recompute(&database).await;
+    converge(
+        &[&on_a, &on_b, &on_c],
+        &want,
+        "containers, before the partition",
+    )
+    .await;
+
+    // Cut node A (the owner) off the network: B or C takes the contest over.
+    docker(&["network", "disconnect", &cluster.network, &a_name]);
+    let cut = Instant::now();
+    while !["node-b", "node-c"].contains(&owner(&redis).as_str()) {
+        assert!(cut.elapsed() < Duration::from_secs(10), "nobody took over");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    eprintln!(
+        "containers: partitioned owner replaced after {:?}",
+        cut.elapsed()
+    );
+    let s3 = b.submit(&alice, AC).await;
+    b.wait_status(&alice, s3, "done").await;
+    let want = recompute(&database).await;
+    assert_eq!(want.len(), 2);
+    converge(&[&on_b, &on_c], &want, "containers, after the partition").await;
+    for n in [&b, &c] {
+        assert_eq!(rows_by_team(&n.board().await), want, "{}", n.base);
+    }
+    for (name, s) in [("on_b", &on_b), ("on_c", &on_c)] {
+        let seen = s.seen.lock().unwrap();
+        assert!(seen.violations.is_empty(), "{name}: {:?}", seen.violations);
+    }
+    // Healed: A is back, as a follower.
+    docker(&["network", "connect", &cluster.network, &a_name]);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_ne!(owner(&redis), "node-a");
+    drop((a, b, c));
+    drop(cluster);
+    drop_database(&admin, &database);
+}

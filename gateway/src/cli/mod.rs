@@ -77,7 +77,7 @@ pub struct SandboxArgs {
 
 impl SandboxArgs {
     /// Loads the language table.
-    fn language_table(&self) -> anyhow::Result<LanguageTable> {
+    pub(crate) fn language_table(&self) -> anyhow::Result<LanguageTable> {
         match &self.languages {
             None => Ok(LanguageTable::builtin()),
             Some(path) => {

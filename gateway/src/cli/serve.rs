@@ -149,7 +149,13 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| "cannot open the database")?,
     );
     let blobs = Arc::new(LocalBlobs::new(data_dir.join("blobs"))?);
-    let (backend, languages) = args.sandbox.backend().await?;
+    // A node judging remotely needs no sandbox (nor root, nor cgroups): only the table.
+    let (backend, languages) = if args.remote_judges {
+        (None, args.sandbox.language_table()?)
+    } else {
+        let (b, l) = args.sandbox.backend().await?;
+        (Some(b), l)
+    };
     let languages = Arc::new(languages);
     let node = node_id(&args);
     let redis = match &args.redis_url {
@@ -169,15 +175,16 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let judge: Arc<dyn JudgeService> = match (&args.redis_url, backend) {
-        (Some(url), _) if args.remote_judges => {
+        (Some(url), None) => {
             println!("codehub: judging through Redis as node `{node}`");
             crate::cluster::queue::RedisJudge::start(url, &node).await?
         }
-        (_, Backend::Native(s, v)) => Arc::new(SandboxedJudge::new(
+        (None, None) => anyhow::bail!("--remote-judges needs --redis-url"),
+        (_, Some(Backend::Native(s, v))) => Arc::new(SandboxedJudge::new(
             Judge::new(s, v, languages.clone()),
             blobs.clone(),
         )),
-        (_, Backend::Docker(s, v)) => Arc::new(SandboxedJudge::new(
+        (_, Some(Backend::Docker(s, v))) => Arc::new(SandboxedJudge::new(
             Judge::new(s, v, languages.clone()),
             blobs.clone(),
         )),

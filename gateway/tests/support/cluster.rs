@@ -173,11 +173,34 @@ impl Proc {
     }
 }
 
+/// An HTTP client for one node.
+pub struct Api {
+    pub base: String,
+    pub http: reqwest::Client,
+}
+
+impl Api {
+    /// A client for the node at `base`.
+    pub fn new(base: String) -> Api {
+        Api {
+            base,
+            http: reqwest::Client::new(),
+        }
+    }
+}
+
 /// A `codehub serve` process and an HTTP client for it.
 pub struct Node {
     pub proc: Proc,
-    pub base: String,
-    pub http: reqwest::Client,
+    pub api: Api,
+}
+
+impl std::ops::Deref for Node {
+    type Target = Api;
+
+    fn deref(&self) -> &Api {
+        &self.api
+    }
 }
 
 /// How to start a node.
@@ -228,8 +251,7 @@ pub fn node(spec: NodeSpec<'_>) -> Node {
     let base = proc.line("codehub: listening on ").trim().to_owned();
     Node {
         proc,
-        base,
-        http: reqwest::Client::new(),
+        api: Api::new(base),
     }
 }
 
@@ -257,7 +279,7 @@ pub fn worker(redis: &str, gateway: &str, id: &str) -> Proc {
     w
 }
 
-impl Node {
+impl Api {
     pub async fn call(
         &self,
         method: reqwest::Method,
@@ -603,7 +625,12 @@ pub struct Proxy {
 impl Proxy {
     /// Forwards a fresh loopback port to `target` (`host:port`).
     pub async fn start(target: String) -> Proxy {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::start_on("127.0.0.1", target).await
+    }
+
+    /// Forwards a fresh port on address `bind` to `target` (`host:port`).
+    pub async fn start_on(bind: &str, target: String) -> Proxy {
+        let listener = tokio::net::TcpListener::bind((bind, 0)).await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let blocked = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let links: Arc<Mutex<Vec<tokio::task::AbortHandle>>> = Arc::default();
@@ -650,5 +677,156 @@ impl Drop for Proxy {
     fn drop(&mut self) {
         self.accept.abort();
         self.partition();
+    }
+}
+
+/// `docker <args…>`: trimmed stdout, or a panic with stderr.
+pub fn docker(args: &[&str]) -> String {
+    let out = Command::new("docker").args(args).output().expect("docker");
+    assert!(
+        out.status.success(),
+        "docker {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// Whether a Docker engine answers and has the judge runtime image (`docker: SKIPPED`
+/// otherwise; scripts/test makes that a failure where Docker runs).
+pub fn docker_ready(runtime: &str) -> bool {
+    let ok = Command::new("docker")
+        .args(["image", "inspect", runtime])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!(
+            "docker: SKIPPED (no Docker engine or no {runtime} image; scripts/test builds it)"
+        );
+    }
+    ok
+}
+
+/// A private Docker network, CodeHub node containers on it, and the test image; removed
+/// on drop.
+pub struct DockerCluster {
+    pub network: String,
+    /// The host's address on the network (where the containers reach PostgreSQL and Redis).
+    pub gateway: String,
+    pub image: String,
+    containers: Mutex<Vec<String>>,
+}
+
+impl DockerCluster {
+    /// Builds the image (this test binary's `codehub` on the judge runtime) and creates
+    /// the network.
+    pub fn new(runtime: &str) -> DockerCluster {
+        let tag = format!("codehub-test-{}", std::process::id());
+        let context = tempfile::tempdir().unwrap();
+        std::fs::copy(
+            env!("CARGO_BIN_EXE_codehub"),
+            context.path().join("codehub"),
+        )
+        .unwrap();
+        std::fs::write(
+            context.path().join("Dockerfile"),
+            format!(
+                "FROM {runtime}\nCOPY codehub /usr/local/bin/codehub\nENTRYPOINT [\"/usr/local/bin/codehub\"]\n"
+            ),
+        )
+        .unwrap();
+        let image = format!("codehub/codehub:{tag}");
+        docker(&[
+            "build",
+            "-q",
+            "-t",
+            &image,
+            context.path().to_str().unwrap(),
+        ]);
+        docker(&["network", "create", &tag]);
+        let gateway = docker(&[
+            "network",
+            "inspect",
+            "-f",
+            "{{(index .IPAM.Config 0).Gateway}}",
+            &tag,
+        ]);
+        DockerCluster {
+            network: tag,
+            gateway,
+            image,
+            containers: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Starts a node container (`serve` + `args`) with the data dir `data` mounted at
+    /// `/data`; returns its name and the host URL of its published port, once it is ready.
+    pub async fn node(&self, id: &str, data: &Path, args: &[&str]) -> (String, String) {
+        let name = format!("{}-{id}", self.network);
+        let volume = format!("{}:/data", data.display());
+        let mut run = vec![
+            "run",
+            "-d",
+            "--name",
+            &name,
+            "--network",
+            &self.network,
+            "-v",
+            &volume,
+            "-p",
+            "127.0.0.1::8080",
+            &self.image,
+            "serve",
+            "--listen",
+            "0.0.0.0:8080",
+            "--data-dir",
+            "/data",
+            "--node-id",
+            id,
+        ];
+        run.extend_from_slice(args);
+        docker(&run);
+        self.containers.lock().unwrap().push(name.clone());
+        let port = docker(&["port", &name, "8080/tcp"]);
+        let base = format!("http://{}", port.lines().next().unwrap());
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let ready = reqwest::get(format!("{base}/readyz")).await;
+            if ready.is_ok_and(|r| r.status() == 200) {
+                return (name, base);
+            }
+            if Instant::now() > deadline {
+                eprintln!("{}", self.logs(&name));
+                panic!("container {name} never became ready");
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// A container's output.
+    pub fn logs(&self, name: &str) -> String {
+        let out = Command::new("docker")
+            .args(["logs", name])
+            .output()
+            .unwrap();
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    }
+}
+
+impl Drop for DockerCluster {
+    fn drop(&mut self) {
+        for c in self.containers.lock().unwrap().drain(..) {
+            let _ = Command::new("docker").args(["rm", "-f", &c]).output();
+        }
+        let _ = Command::new("docker")
+            .args(["network", "rm", &self.network])
+            .output();
+        let _ = Command::new("docker")
+            .args(["rmi", "-f", &self.image])
+            .output();
     }
 }
