@@ -235,10 +235,19 @@ async fn three_nodes_share_a_contest_and_survive_the_owner_being_killed() {
         assert_eq!(rows_by_team(&n.board().await), want, "{}", n.base);
     }
 
+    // The owner keeps a hot copy of its boards in Redis.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while redis_cli(&redis, &["exists", "codehub:board:1:public"]) != "1" {
+        assert!(Instant::now() < deadline, "no hot copy");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
     // kill -9 the owner while a submission is on its way.
     let late = b.submit(&users[1], AC).await;
     a.proc.kill9();
     let killed = Instant::now();
+    // A spectator arriving while nobody owns the contest still gets a board.
+    let newcomer = Spectator::new(&c.base).await;
     // Acknowledged while nobody owns the contest: queued in its inbox, not lost. (Problem
     // A: the workers fetch its package now, from node C since node A is gone.)
     let orphan = c.submit_to(&users[2], 0, "print('Hello World!')\n").await;
@@ -277,7 +286,8 @@ async fn three_nodes_share_a_contest_and_survive_the_owner_being_killed() {
     let orphan = c.wait_status(&users[2], orphan, "done").await;
     assert_eq!(orphan["verdict"], "AC", "{orphan}");
     let want = recompute(&database).await;
-    converge(&[&on_b, &on_c], &want, "after the failover").await;
+    newcomer.ready().await;
+    converge(&[&on_b, &on_c, &newcomer], &want, "after the failover").await;
     for n in [&b, &c] {
         assert_eq!(rows_by_team(&n.board().await), want, "{}", n.base);
     }

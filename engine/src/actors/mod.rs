@@ -355,8 +355,19 @@ impl Engine {
         id: ContestId,
         view: View,
     ) -> Result<ScoreboardSnapshot, EngineError> {
-        let actor = self.contest_actor(id).await?;
-        ractor::call_t!(actor, ContestMsg::Snapshot, 30_000, view).map_err(unavailable)
+        // The contest's actor may be restarting (a cluster takeover): ask the new one.
+        let mut attempts = 0;
+        loop {
+            let actor = self.contest_actor(id).await?;
+            match ractor::call_t!(actor, ContestMsg::Snapshot, 30_000, view) {
+                Ok(s) => return Ok(s),
+                Err(ractor::RactorErr::Messaging(_)) if attempts < 3 => {
+                    attempts += 1;
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                Err(e) => return Err(unavailable(e)),
+            }
+        }
     }
 
     /// Tells the contest its configuration changed in the store.

@@ -8,16 +8,20 @@
 //!   owner reads it in order and answers snapshot requests on the asker's pub/sub channel.
 //! - Every node **watches** the leases of all known contests: a lease that expired (its
 //!   owner died) is taken by the first node to see it, which rebuilds the board from the
-//!   store, requeues the unfinished submissions and reads the inbox from where it stood
-//!   before the rebuild (replayed events are idempotent).
+//!   store, requeues the unfinished submissions and reads the inbox from a little before
+//!   the takeover (replayed events are idempotent; pending snapshot requests get answers).
+//! - PostgreSQL is the source of truth a new owner rebuilds from; Redis holds a **hot
+//!   copy** of each owned board (refreshed every second when it changed), which followers
+//!   serve while a contest has no owner.
 
 use super::wire::{
     CONTESTS, FIELD, INBOX_CAP, InboxEntry, PubSubNames, SnapshotReply, inbox, lease,
 };
 use async_trait::async_trait;
 use codehub_engine::actors::Engine;
-use codehub_engine::actors::leaderboard::ScoreboardSnapshot;
-use codehub_engine::model::ContestId;
+use codehub_engine::actors::hub::HubMsg;
+use codehub_engine::actors::leaderboard::{ScoreboardSnapshot, jury_channel, public_channel};
+use codehub_engine::model::{ContestId, now_ms};
 use codehub_engine::ports::cluster::{Cluster, ClusterError, ContestEvent, Role};
 use codehub_engine::ports::store::Store;
 use codehub_engine::scoring::View;
@@ -38,6 +42,21 @@ const RELEASE: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then \
     return redis.call('DEL', KEYS[1]) else return 0 end";
 /// How long a follower waits for the owner's snapshot (a takeover may be under way).
 const SNAPSHOT_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long a follower waits for the owner before it looks for an orphaned hot copy.
+const HOT_COPY_AFTER: Duration = Duration::from_secs(1);
+/// How often an owner refreshes the hot copies of its boards (when they changed).
+const HOT_COPY_EVERY: Duration = Duration::from_secs(1);
+/// How long a hot copy outlives its last refresh.
+const HOT_COPY_TTL_MS: i64 = 10 * 60_000;
+
+/// The Redis key of a contest board's hot copy.
+fn hot_copy(contest: ContestId, view: View) -> String {
+    let view = match view {
+        View::Public => "public",
+        View::Jury => "jury",
+    };
+    format!("codehub:board:{}:{view}", contest.0)
+}
 
 fn cluster_err(e: impl std::fmt::Display) -> ClusterError {
     ClusterError(e.to_string())
@@ -107,6 +126,65 @@ impl RedisCluster {
         let _ = self.engine.set(engine);
         tokio::spawn(self.clone().renew_loop());
         tokio::spawn(self.clone().watch_loop());
+        tokio::spawn(self.clone().hot_copy_loop());
+    }
+
+    /// Keeps a copy of each owned board in Redis (written when its `seq` moved), for
+    /// followers while a contest has no owner.
+    async fn hot_copy_loop(self: Arc<Self>) {
+        let mut written: HashMap<(ContestId, View), u64> = HashMap::new();
+        loop {
+            tokio::time::sleep(HOT_COPY_EVERY).await;
+            let engine = self.engine().await;
+            let owned = self.owned();
+            written.retain(|(c, _), _| owned.contains(c));
+            for c in owned {
+                for view in [View::Public, View::Jury] {
+                    let channel = match view {
+                        View::Public => public_channel(c),
+                        View::Jury => jury_channel(c),
+                    };
+                    let seq = ractor::call_t!(engine.hub(), HubMsg::LastSeq, 5_000, channel);
+                    let Ok(seq) = seq else { continue };
+                    if written.get(&(c, view)) == Some(&seq) {
+                        continue;
+                    }
+                    let Ok(snapshot) = engine.scoreboard(c, view).await else {
+                        continue;
+                    };
+                    let Ok(json) = serde_json::to_string(&snapshot) else {
+                        continue;
+                    };
+                    let set: Result<(), Error> = self
+                        .client
+                        .set(
+                            hot_copy(c, view),
+                            json,
+                            Some(Expiration::PX(HOT_COPY_TTL_MS)),
+                            None,
+                            false,
+                        )
+                        .await;
+                    if set.is_ok() {
+                        written.insert((c, view), snapshot.seq);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The hot copy of a board whose contest has no owner right now.
+    async fn hot_copy_if_orphaned(
+        &self,
+        contest: ContestId,
+        view: View,
+    ) -> Option<ScoreboardSnapshot> {
+        let owned: Result<i64, Error> = self.client.exists(lease(contest.0)).await;
+        if owned != Ok(0) {
+            return None;
+        }
+        let copy: Option<String> = self.client.get(hot_copy(contest, view)).await.ok()?;
+        serde_json::from_str(&copy?).ok()
     }
 
     /// Contests this node owns now.
@@ -141,16 +219,14 @@ impl RedisCluster {
         self: &Arc<Self>,
         contest: ContestId,
     ) -> Result<Option<u64>, ClusterError> {
-        let key = inbox(contest.0);
-        // Where the inbox stands before the board is rebuilt: everything after it is read.
-        let last: Vec<(String, HashMap<String, String>)> = self
-            .client
-            .xrevrange_values(key.as_str(), "+", "-", Some(1))
-            .await
-            .map_err(cluster_err)?;
-        let from = last
-            .first()
-            .map_or_else(|| "0-0".to_owned(), |(id, _)| id.clone());
+        // Where to read the inbox from: before the board is rebuilt, and far enough back
+        // that snapshot requests made while nobody owned the contest (the old owner's last
+        // moments, the takeover) are still answered. Replayed events are idempotent, and
+        // older ones are in the store already (followers store before they forward).
+        let from = format!(
+            "{}-0",
+            (now_ms() - SNAPSHOT_TIMEOUT.as_millis() as i64).max(0)
+        );
         let taken: Option<String> = self
             .client
             .set(
@@ -437,8 +513,27 @@ impl Cluster for ClusterPort {
             reply_to: self.0.reply_channel(),
             view,
         };
+        let mut rx = rx;
         let answer = match self.0.push(contest, &entry).await {
-            Ok(()) => tokio::time::timeout(SNAPSHOT_TIMEOUT, rx).await,
+            Ok(()) => {
+                let started = tokio::time::Instant::now();
+                loop {
+                    match tokio::time::timeout(HOT_COPY_AFTER, &mut rx).await {
+                        Ok(answer) => break Ok(answer),
+                        Err(elapsed) => {
+                            // No owner (it died; the takeover is under way): the hot copy
+                            // is the latest board, and nothing newer can be published
+                            // until the new owner announces its own snapshot.
+                            if let Some(copy) = self.0.hot_copy_if_orphaned(contest, view).await {
+                                break Ok(Ok(Ok(copy)));
+                            }
+                            if started.elapsed() >= SNAPSHOT_TIMEOUT {
+                                break Err(elapsed);
+                            }
+                        }
+                    }
+                }
+            }
             Err(e) => {
                 self.0
                     .pending

@@ -525,7 +525,11 @@ impl Spectator {
     pub async fn ready(&self) {
         let deadline = Instant::now() + Duration::from_secs(30);
         while self.seen.lock().unwrap().snapshots.is_empty() {
-            assert!(Instant::now() < deadline, "no snapshot");
+            assert!(
+                Instant::now() < deadline,
+                "no snapshot: {:?}",
+                self.seen.lock().unwrap().violations
+            );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
