@@ -224,6 +224,34 @@ async fn three_nodes_share_a_contest_and_survive_the_owner_being_killed() {
     for (i, id, token) in &ids {
         nodes[*i].wait_status(token, *id, "done").await;
     }
+    // A verdict stream on a node that does not own the contest: the owner (A) judges, and
+    // node C relays its status messages to its own client, in one order.
+    let (_, me) = c
+        .call(reqwest::Method::GET, "/api/me", Some(&users[2]), None)
+        .await;
+    let channel = format!("user/{}/submissions", me["id"]);
+    let stream = Listener::start(&c.base, &users[2], &channel).await;
+    stream
+        .wait_for("a snapshot", |m| m["type"] == "snapshot")
+        .await;
+    let watched = c.submit(&users[2], WA).await;
+    let verdict = stream
+        .wait_for("the verdict", |m| {
+            m["type"] == "verdict" && m["data"]["submission_id"] == watched
+        })
+        .await;
+    assert_eq!(verdict["data"]["verdict"], "WA", "{verdict}");
+    let seqs: Vec<u64> = stream
+        .messages
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|m| m["type"] != "snapshot")
+        .map(|m| m["seq"].as_u64().unwrap())
+        .collect();
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "{seqs:?}");
+    assert!(seqs.len() >= 2, "queued and the verdict at least: {seqs:?}");
+    c.wait_status(&users[2], watched, "done").await;
     let want = recompute(&database).await;
     assert_eq!(want.len(), 3, "{want:?}");
     for row in want.values() {

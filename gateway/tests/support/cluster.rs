@@ -834,3 +834,55 @@ impl Drop for DockerCluster {
             .output();
     }
 }
+
+/// Every message of one channel on one node's `/ws` (with `token`, for private channels).
+pub struct Listener {
+    pub messages: Arc<Mutex<Vec<Value>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Listener {
+    /// Subscribes to `channel` on the node at `base`.
+    pub async fn start(base: &str, token: &str, channel: &str) -> Listener {
+        let url = format!("{}/ws?token={token}", base.replace("http://", "ws://"));
+        let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+        let cmd = json!({"op": "subscribe", "channel": channel});
+        ws.send(Message::Text(cmd.to_string().into()))
+            .await
+            .unwrap();
+        let messages: Arc<Mutex<Vec<Value>>> = Arc::default();
+        let into = messages.clone();
+        let task = tokio::spawn(async move {
+            while let Some(Ok(m)) = ws.next().await {
+                if let Message::Text(t) = m
+                    && let Ok(v) = serde_json::from_str::<Value>(&t)
+                {
+                    into.lock().unwrap().push(v);
+                }
+            }
+        });
+        Listener { messages, task }
+    }
+
+    /// Waits for a message satisfying `pred`.
+    pub async fn wait_for(&self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Some(m) = self.messages.lock().unwrap().iter().find(|m| pred(m)) {
+                return m.clone();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "never got {what}: {:?}",
+                self.messages.lock().unwrap()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
