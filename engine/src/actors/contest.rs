@@ -213,7 +213,7 @@ impl Actor for ContestActor {
             .store
             .contest(id)
             .await?
-            .ok_or_else(|| format!("contest {id} not found"))?;
+            .ok_or_else(|| format!("{MISSING}: {id}"))?;
         let role = match &self.cluster {
             None => Role::Owner { fence: 0 },
             Some(cluster) => cluster.claim(id).await?,
@@ -348,6 +348,15 @@ impl Actor for ContestActor {
         Ok(())
     }
 }
+
+/// Whether a contest actor failed to start because the contest does not exist (rather
+/// than because the store or the cluster did not answer).
+pub fn is_missing_contest(start_error: &str) -> bool {
+    start_error.contains(MISSING)
+}
+
+/// Marker of a start failure for a contest that is not in the store.
+const MISSING: &str = "no such contest";
 
 /// Messages of the ContestSupervisor.
 #[derive(Debug)]

@@ -338,7 +338,13 @@ impl Engine {
     async fn contest_actor(&self, id: ContestId) -> Result<ActorRef<ContestMsg>, EngineError> {
         ractor::call_t!(self.contests, ContestSupMsg::Get, 10_000, id)
             .map_err(unavailable)?
-            .map_err(|_| EngineError::UnknownContest(id))
+            .map_err(|e| {
+                if contest::is_missing_contest(&e) {
+                    EngineError::UnknownContest(id)
+                } else {
+                    EngineError::Unavailable(e)
+                }
+            })
     }
 
     async fn contest(&self, id: ContestId) -> Result<crate::model::Contest, EngineError> {

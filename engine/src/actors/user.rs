@@ -173,7 +173,13 @@ impl UserActor {
             Some(cid) => {
                 let actor = ractor::call_t!(self.ctx.contests, ContestSupMsg::Get, 10_000, cid)
                     .map_err(|e| SubmitError::Unavailable(e.to_string()))?
-                    .map_err(|_| SubmitError::UnknownContest(cid))?;
+                    .map_err(|e| {
+                        if super::contest::is_missing_contest(&e) {
+                            SubmitError::UnknownContest(cid)
+                        } else {
+                            SubmitError::Unavailable(e)
+                        }
+                    })?;
                 ractor::call_t!(actor, ContestMsg::CheckSubmit, 10_000, req.problem_id, now)
                     .map_err(|e| SubmitError::Unavailable(e.to_string()))??;
                 let contest = ractor::call_t!(actor, ContestMsg::Info, 10_000)
