@@ -47,11 +47,6 @@ async fn delta_after(spectator: &Spectator, count: usize) -> Instant {
     }
 }
 
-fn owner(redis: &str) -> String {
-    let value = redis_cli(redis, &["get", "codehub:lease:contest:1"]);
-    value.split('/').next().unwrap_or_default().to_owned()
-}
-
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let args: Vec<usize> = std::env::args()
@@ -66,14 +61,7 @@ async fn main() {
     };
     flush(&redis);
     let data = tempfile::tempdir().unwrap();
-    let spec = |id: &'static str| NodeSpec {
-        redis: &redis,
-        id,
-        database: Some(&database),
-        data_dir: Some(data.path()),
-        lease_ms: 2_000,
-        rate_burst: 100,
-    };
+    let spec = |id: &'static str| NodeSpec::shared(&redis, id, &database, data.path());
     let names = [
         "node-a", "node-b", "node-c", "node-d", "node-e", "node-f", "node-g",
     ];

@@ -171,12 +171,6 @@ async fn recompute(database: &str) -> std::collections::BTreeMap<i64, Value> {
     rows_by_team(&rows)
 }
 
-/// Which node (`node-a`, …) holds contest 1's lease.
-fn owner(redis: &str) -> String {
-    let value = redis_cli(redis, &["get", "codehub:lease:contest:1"]);
-    value.split('/').next().unwrap_or_default().to_owned()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_nodes_share_a_contest_and_survive_the_owner_being_killed() {
     let Some(redis) = redis_url(3) else { return };
@@ -185,14 +179,7 @@ async fn three_nodes_share_a_contest_and_survive_the_owner_being_killed() {
     };
     flush(&redis);
     let data = tempfile::tempdir().unwrap();
-    let spec = |id| NodeSpec {
-        redis: &redis,
-        id,
-        database: Some(&database),
-        data_dir: Some(data.path()),
-        lease_ms: 2_000,
-        rate_burst: 100,
-    };
+    let spec = |id| NodeSpec::shared(&redis, id, &database, data.path());
     // The first node creates the schema and the demo; then the others join.
     let mut a = node(spec("node-a"));
     let b = node(spec("node-b"));
@@ -350,14 +337,7 @@ async fn a_restarted_redis_loses_nothing_judged_and_the_nodes_resynchronise() {
     };
     let url = redis.url();
     let data = tempfile::tempdir().unwrap();
-    let spec = |id| NodeSpec {
-        redis: &url,
-        id,
-        database: Some(&database),
-        data_dir: Some(data.path()),
-        lease_ms: 2_000,
-        rate_burst: 100,
-    };
+    let spec = |id| NodeSpec::shared(&url, id, &database, data.path());
     let a = node(spec("node-a"));
     let b = node(spec("node-b"));
     let _w = worker(&url, &a.base, "worker-1");
@@ -421,12 +401,8 @@ async fn the_submission_rate_limit_is_shared_by_all_nodes() {
     flush(&redis);
     let data = tempfile::tempdir().unwrap();
     let spec = |id| NodeSpec {
-        redis: &redis,
-        id,
-        database: Some(&database),
-        data_dir: Some(data.path()),
-        lease_ms: 2_000,
         rate_burst: 2,
+        ..NodeSpec::shared(&redis, id, &database, data.path())
     };
     let a = node(spec("node-a"));
     let b = node(spec("node-b"));
@@ -482,22 +458,13 @@ async fn an_owner_cut_off_from_redis_gives_the_contest_up_and_rejoins_as_followe
     let proxy = Proxy::start(authority).await;
     let through_proxy = format!("redis://127.0.0.1:{}/6", proxy.port);
     let data = tempfile::tempdir().unwrap();
-    let a = node(NodeSpec {
-        redis: &through_proxy,
-        id: "node-a",
-        database: Some(&database),
-        data_dir: Some(data.path()),
-        lease_ms: 2_000,
-        rate_burst: 100,
-    });
-    let b = node(NodeSpec {
-        redis: &redis,
-        id: "node-b",
-        database: Some(&database),
-        data_dir: Some(data.path()),
-        lease_ms: 2_000,
-        rate_burst: 100,
-    });
+    let a = node(NodeSpec::shared(
+        &through_proxy,
+        "node-a",
+        &database,
+        data.path(),
+    ));
+    let b = node(NodeSpec::shared(&redis, "node-b", &database, data.path()));
     let _w = worker(&redis, &b.base, "worker-1");
     let on_a = Spectator::new(&a.base).await;
     on_a.ready().await;

@@ -216,6 +216,26 @@ pub struct NodeSpec<'a> {
     pub rate_burst: u32,
 }
 
+impl<'a> NodeSpec<'a> {
+    /// A node of a test cluster: shared PostgreSQL database and data dir, 2 s leases.
+    pub fn shared(redis: &'a str, id: &'a str, database: &'a str, data_dir: &'a Path) -> Self {
+        NodeSpec {
+            redis,
+            id,
+            database: Some(database),
+            data_dir: Some(data_dir),
+            lease_ms: 2_000,
+            rate_burst: 100,
+        }
+    }
+}
+
+/// Which node (`node-a`, …) holds contest 1's lease.
+pub fn owner(redis: &str) -> String {
+    let value = redis_cli(redis, &["get", "codehub:lease:contest:1"]);
+    value.split('/').next().unwrap_or_default().to_owned()
+}
+
 /// Starts a node judging through Redis and waits until it listens.
 pub fn node(spec: NodeSpec<'_>) -> Node {
     let lease = spec.lease_ms.to_string();
