@@ -190,13 +190,12 @@ async fn three_nodes_share_a_contest_and_survive_the_owner_being_killed() {
     let _w2 = worker(&redis, &gateways, "worker-2");
 
     // The first spectator makes node A the contest's owner; one spectator per node.
-    let on_a = Spectator::new(&a.base).await;
-    on_a.ready().await;
+    let [on_a, on_b, on_c]: [Spectator; 3] = spectators(&[&a.base, &b.base, &c.base])
+        .await
+        .try_into()
+        .ok()
+        .unwrap();
     assert_eq!(owner(&redis), "node-a");
-    let on_b = Spectator::new(&b.base).await;
-    let on_c = Spectator::new(&c.base).await;
-    on_b.ready().await;
-    on_c.ready().await;
 
     // Submissions through every node; the owner judges them all through the workers.
     let nodes = [&a, &b, &c];
@@ -569,13 +568,12 @@ async fn containers_on_a_private_network_survive_a_partitioned_node() {
     let _w1 = worker(&redis, &gateways, "worker-1");
     let _w2 = worker(&redis, &gateways, "worker-2");
 
-    let on_a = Spectator::new(&a.base).await;
-    on_a.ready().await;
+    let [on_a, on_b, on_c]: [Spectator; 3] = spectators(&[&a.base, &b.base, &c.base])
+        .await
+        .try_into()
+        .ok()
+        .unwrap();
     assert_eq!(owner(&redis), "node-a");
-    let on_b = Spectator::new(&b.base).await;
-    let on_c = Spectator::new(&c.base).await;
-    on_b.ready().await;
-    on_c.ready().await;
     let alice = b.register("alice").await;
     let bob = c.register("bob").await;
     let s1 = b.submit(&alice, WA).await;

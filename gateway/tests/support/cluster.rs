@@ -555,6 +555,18 @@ impl Spectator {
     }
 }
 
+/// One spectator per node, in order, each with its first snapshot before the next
+/// connects (so the first node's spectator is the one that makes it the contest's owner).
+pub async fn spectators(bases: &[&str]) -> Vec<Spectator> {
+    let mut all = Vec::new();
+    for base in bases {
+        let s = Spectator::new(base).await;
+        s.ready().await;
+        all.push(s);
+    }
+    all
+}
+
 /// Waits until every spectator's rows equal `want`.
 pub async fn converge(spectators: &[&Spectator], want: &BTreeMap<i64, Value>, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
