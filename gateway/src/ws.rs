@@ -258,15 +258,15 @@ impl Connection {
         result
     }
 
-    async fn subscribe_watched(
-        &mut self,
-        name: String,
+    /// Registers this connection for `name` in the Hub; with `since`, returns the ring's
+    /// messages after it if the ring still holds all of them.
+    async fn hub_subscribe(
+        &self,
+        name: &str,
         since: Option<u64>,
-        target: Target,
-    ) -> Result<Vec<Message>, ApiError> {
-        let (id, subscriber, channel) = (self.id, self.subscriber.clone(), name.clone());
-        let backlog = self
-            .state
+    ) -> Result<Option<Vec<Outgoing>>, ApiError> {
+        let (id, subscriber, channel) = (self.id, self.subscriber.clone(), name.to_owned());
+        self.state
             .engine
             .hub()
             .call(
@@ -290,22 +290,42 @@ impl Connection {
                     axum::http::StatusCode::SERVICE_UNAVAILABLE,
                     "hub unavailable",
                 )
-            })?;
-        match (since, backlog) {
+            })
+    }
+
+    async fn subscribe_watched(
+        &mut self,
+        name: String,
+        since: Option<u64>,
+        target: Target,
+    ) -> Result<Vec<Message>, ApiError> {
+        match (since, self.hub_subscribe(&name, since).await?) {
             (Some(since), Some(backlog)) => {
                 let last = backlog.last().map_or(since, |m| m.seq);
                 self.channels.insert(name, last);
                 Ok(backlog.into_iter().filter_map(|m| text(m.bytes)).collect())
             }
-            _ => self.resync(name, &target).await.map(|m| vec![m]),
+            _ => self.resync(name, &target).await,
         }
     }
 
-    async fn resync(&mut self, name: String, target: &Target) -> Result<Message, ApiError> {
+    /// A fresh snapshot, then whatever the Hub's ring already holds after it: in a cluster
+    /// the snapshot may be a little older than what this node has relayed (it comes from
+    /// the owner, possibly shared by several subscribers), and those messages would
+    /// otherwise be missed.
+    async fn resync(&mut self, name: String, target: &Target) -> Result<Vec<Message>, ApiError> {
         let (seq, data) = self.snapshot(&name, target).await?;
         let bytes = encode(&name, seq, "snapshot", &data);
-        self.channels.insert(name, seq);
-        text(bytes).ok_or_else(|| ApiError::internal("snapshot is not UTF-8"))
+        let mut out = vec![text(bytes).ok_or_else(|| ApiError::internal("snapshot is not UTF-8"))?];
+        let mut last = seq;
+        if let Some(after) = self.hub_subscribe(&name, Some(seq)).await? {
+            for m in after {
+                last = m.seq;
+                out.extend(text(m.bytes));
+            }
+        }
+        self.channels.insert(name, last);
+        Ok(out)
     }
 
     async fn command(&mut self, raw: &str) -> Vec<Message> {
@@ -381,7 +401,7 @@ impl Connection {
                     for name in names {
                         if let Some(target) = parse_channel(&name) {
                             match conn.resync(name, &target).await {
-                                Ok(m) => msgs.push(m),
+                                Ok(m) => msgs.extend(m),
                                 Err(e) => msgs.push(error_message(e.status.as_u16(), &e.message)),
                             }
                         }

@@ -53,7 +53,7 @@ pub enum ContestEvent {
 }
 
 /// Why the cluster could not do something.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("cluster: {0}")]
 pub struct ClusterError(pub String);
 

@@ -62,7 +62,10 @@ fn cluster_err(e: impl std::fmt::Display) -> ClusterError {
     ClusterError(e.to_string())
 }
 
-type Pending = Mutex<HashMap<u64, oneshot::Sender<Result<ScoreboardSnapshot, String>>>>;
+type Answer = oneshot::Sender<Result<ScoreboardSnapshot, String>>;
+type Pending = Mutex<HashMap<u64, Answer>>;
+/// Snapshot requests in flight per board, and who else waits for the same answer.
+type InFlight = Mutex<HashMap<(ContestId, View), Vec<Answer>>>;
 
 /// Contest ownership on Redis (leases, inboxes) with fencing tokens from the store.
 pub struct RedisCluster {
@@ -76,6 +79,9 @@ pub struct RedisCluster {
     held: Mutex<HashMap<ContestId, u64>>,
     /// Snapshot requests waiting for the owner's answer.
     pending: Pending,
+    /// One request per board at a time: a thousand spectators arriving together (or
+    /// resyncing after a reconnect) cost the owner one snapshot, not a thousand.
+    in_flight: InFlight,
     next_request: AtomicU64,
     lease_ms: u64,
     names: PubSubNames,
@@ -100,6 +106,7 @@ impl RedisCluster {
             engine: OnceLock::new(),
             held: Mutex::new(HashMap::new()),
             pending: Mutex::new(HashMap::new()),
+            in_flight: Mutex::new(HashMap::new()),
             next_request: AtomicU64::new(1),
             lease_ms: lease.as_millis().max(300) as u64,
             names: PubSubNames::for_url(url)?,
@@ -460,6 +467,61 @@ impl RedisCluster {
         }
     }
 
+    /// Asks the contest's owner for a snapshot through its inbox (or, while the contest
+    /// has no owner, takes the hot copy).
+    async fn ask_owner(
+        &self,
+        contest: ContestId,
+        view: View,
+    ) -> Result<ScoreboardSnapshot, ClusterError> {
+        let request = self.next_request.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = oneshot::channel();
+        self.pending
+            .lock()
+            .expect("not poisoned")
+            .insert(request, tx);
+        let entry = InboxEntry::Snapshot {
+            request,
+            reply_to: self.reply_channel(),
+            view,
+        };
+        let mut rx = rx;
+        let answer = match self.push(contest, &entry).await {
+            Ok(()) => {
+                let started = tokio::time::Instant::now();
+                loop {
+                    match tokio::time::timeout(HOT_COPY_AFTER, &mut rx).await {
+                        Ok(answer) => break Ok(answer),
+                        Err(elapsed) => {
+                            // No owner (it died; the takeover is under way): the hot copy
+                            // is the latest board, and nothing newer can be published
+                            // until the new owner announces its own snapshot.
+                            if let Some(copy) = self.hot_copy_if_orphaned(contest, view).await {
+                                break Ok(Ok(Ok(copy)));
+                            }
+                            if started.elapsed() >= SNAPSHOT_TIMEOUT {
+                                break Err(elapsed);
+                            }
+                        }
+                    }
+                }
+            }
+            Err(e) => {
+                self.pending.lock().expect("not poisoned").remove(&request);
+                return Err(e);
+            }
+        };
+        self.pending.lock().expect("not poisoned").remove(&request);
+        match answer {
+            Ok(Ok(Ok(s))) => Ok(s),
+            Ok(Ok(Err(e))) => Err(ClusterError(format!("the owner failed: {e}"))),
+            _ => Err(ClusterError(format!(
+                "no answer from contest {contest}'s owner within {}s",
+                SNAPSHOT_TIMEOUT.as_secs()
+            ))),
+        }
+    }
+
     async fn push(&self, contest: ContestId, entry: &InboxEntry) -> Result<(), ClusterError> {
         let json = serde_json::to_string(entry).map_err(cluster_err)?;
         let _: String = self
@@ -501,60 +563,40 @@ impl Cluster for ClusterPort {
         contest: ContestId,
         view: View,
     ) -> Result<ScoreboardSnapshot, ClusterError> {
-        let request = self.0.next_request.fetch_add(1, Ordering::Relaxed);
-        let (tx, rx) = oneshot::channel();
-        self.0
-            .pending
-            .lock()
-            .expect("not poisoned")
-            .insert(request, tx);
-        let entry = InboxEntry::Snapshot {
-            request,
-            reply_to: self.0.reply_channel(),
-            view,
-        };
-        let mut rx = rx;
-        let answer = match self.0.push(contest, &entry).await {
-            Ok(()) => {
-                let started = tokio::time::Instant::now();
-                loop {
-                    match tokio::time::timeout(HOT_COPY_AFTER, &mut rx).await {
-                        Ok(answer) => break Ok(answer),
-                        Err(elapsed) => {
-                            // No owner (it died; the takeover is under way): the hot copy
-                            // is the latest board, and nothing newer can be published
-                            // until the new owner announces its own snapshot.
-                            if let Some(copy) = self.0.hot_copy_if_orphaned(contest, view).await {
-                                break Ok(Ok(Ok(copy)));
-                            }
-                            if started.elapsed() >= SNAPSHOT_TIMEOUT {
-                                break Err(elapsed);
-                            }
-                        }
-                    }
+        let key = (contest, view);
+        let waiting = {
+            let mut in_flight = self.0.in_flight.lock().expect("not poisoned");
+            match in_flight.get_mut(&key) {
+                Some(others) => {
+                    let (tx, rx) = oneshot::channel();
+                    others.push(tx);
+                    Some(rx)
+                }
+                None => {
+                    in_flight.insert(key, Vec::new());
+                    None
                 }
             }
-            Err(e) => {
-                self.0
-                    .pending
-                    .lock()
-                    .expect("not poisoned")
-                    .remove(&request);
-                return Err(e);
-            }
         };
-        self.0
-            .pending
+        if let Some(rx) = waiting {
+            return match rx.await {
+                Ok(answer) => answer.map_err(ClusterError),
+                Err(_) => Err(ClusterError(
+                    "the shared snapshot request was dropped".into(),
+                )),
+            };
+        }
+        let answer = self.0.ask_owner(contest, view).await;
+        let others = self
+            .0
+            .in_flight
             .lock()
             .expect("not poisoned")
-            .remove(&request);
-        match answer {
-            Ok(Ok(Ok(s))) => Ok(s),
-            Ok(Ok(Err(e))) => Err(ClusterError(format!("the owner failed: {e}"))),
-            _ => Err(ClusterError(format!(
-                "no answer from contest {contest}'s owner within {}s",
-                SNAPSHOT_TIMEOUT.as_secs()
-            ))),
+            .remove(&key)
+            .unwrap_or_default();
+        for tx in others {
+            let _ = tx.send(answer.clone().map_err(|e| e.0.clone()));
         }
+        answer
     }
 }
