@@ -32,8 +32,18 @@ use ractor::{Actor, ActorRef};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Ids of synthetic (injected) submissions count down from -1: never a stored id.
-static NEXT_SYNTHETIC: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(1);
+/// Ids of synthetic (injected) submissions are negative: never a stored id. Each process
+/// starts at a random point, so nodes of a cluster injecting into one board never reuse
+/// each other's ids.
+static NEXT_SYNTHETIC: std::sync::LazyLock<std::sync::atomic::AtomicI64> =
+    std::sync::LazyLock::new(|| {
+        use std::hash::{BuildHasher, Hasher};
+        let random = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
+        // 2^40 starting points, 2^22 injections each before they could meet.
+        std::sync::atomic::AtomicI64::new(1 + ((random >> 24) as i64) * (1 << 22))
+    });
 
 /// Numbers engines in this process, so their registered actor names never collide.
 static NEXT_ENGINE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
