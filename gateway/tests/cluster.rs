@@ -503,9 +503,22 @@ async fn an_owner_cut_off_from_redis_gives_the_contest_up_and_rejoins_as_followe
     for n in [&a, &b] {
         assert_eq!(rows_by_team(&n.board().await), want, "{}", n.base);
     }
-    let seen = on_b.seen.lock().unwrap();
-    assert!(seen.violations.is_empty(), "{:?}", seen.violations);
-    drop(seen);
+    {
+        let seen = on_b.seen.lock().unwrap();
+        assert!(seen.violations.is_empty(), "{:?}", seen.violations);
+    }
+
+    // Cut off again, now a follower: A still accepts submissions (they are in
+    // PostgreSQL), cannot forward them for longer than its Redis command timeout, and the
+    // owner catches up from the store.
+    proxy.partition();
+    let stranded = a.submit(&bob, WA).await;
+    tokio::time::sleep(Duration::from_secs(11)).await;
+    proxy.heal();
+    let done = b.wait_status(&bob, stranded, "done").await;
+    assert_eq!(done["verdict"], "WA", "{done}");
+    let want = recompute(&database).await;
+    converge(&[&on_a, &on_b], &want, "after the second partition").await;
     drop((a, b));
     drop_database(&admin, &database);
 }

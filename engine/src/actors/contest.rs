@@ -22,6 +22,7 @@ use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::mpsc;
 
 /// Why a contest refuses a submission.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -81,6 +82,8 @@ pub struct ContestActorState {
     role: Role,
     /// The contest's leaderboard (a linked child; owners only).
     leaderboard: Option<ActorRef<LeaderboardMsg>>,
+    /// Events for the owner (followers in a cluster only).
+    outbox: Option<mpsc::UnboundedSender<ContestEvent>>,
     /// Fires the automatic unfreeze.
     unfreeze_timer: Option<tokio::task::JoinHandle<()>>,
 }
@@ -159,13 +162,26 @@ impl ContestActor {
         Ok(())
     }
 
-    /// Forwards an event to the owner (a follower's job). Awaited, so the owner sees a
-    /// follower's events in the order the follower got them.
-    async fn forward(&self, contest: ContestId, event: ContestEvent) {
-        if let Some(cluster) = &self.cluster
-            && let Err(e) = cluster.forward(contest, event).await
-        {
-            tracing::warn!(contest_id = %contest, error = %e, "cannot forward to the contest's owner; it resynchronises from the store");
+    /// A follower's outbox: one task forwards its events to the owner in order, so the
+    /// actor never waits on the cluster (a slow or unreachable Redis delays forwards, not
+    /// the submissions this node accepts).
+    fn outbox(&self, contest: ContestId) -> Option<mpsc::UnboundedSender<ContestEvent>> {
+        let cluster = self.cluster.clone()?;
+        let (tx, mut rx) = mpsc::unbounded_channel::<ContestEvent>();
+        tokio::spawn(async move {
+            while let Some(event) = rx.recv().await {
+                if let Err(e) = cluster.forward(contest, event).await {
+                    tracing::warn!(contest_id = %contest, error = %e, "cannot forward to the contest's owner; it resynchronises from the store");
+                }
+            }
+        });
+        Some(tx)
+    }
+
+    /// Queues an event for the owner (a follower's job), in the order the follower got it.
+    fn forward(state: &ContestActorState, event: ContestEvent) {
+        if let Some(outbox) = &state.outbox {
+            let _ = outbox.send(event);
         }
     }
 
@@ -173,12 +189,10 @@ impl ContestActor {
     async fn handle_as_follower(&self, msg: ContestMsg, state: &ContestActorState) {
         let id = state.contest.id;
         match msg {
-            ContestMsg::AddTeam(team) => self.forward(id, ContestEvent::AddTeam { team }).await,
-            ContestMsg::Submitted(s) => {
-                self.forward(id, ContestEvent::Submitted { id: s.id }).await
-            }
-            ContestMsg::Judged(s) => self.forward(id, ContestEvent::Judged { id: s.id }).await,
-            ContestMsg::Inject(judged) => self.forward(id, ContestEvent::Inject { judged }).await,
+            ContestMsg::AddTeam(team) => Self::forward(state, ContestEvent::AddTeam { team }),
+            ContestMsg::Submitted(s) => Self::forward(state, ContestEvent::Submitted { id: s.id }),
+            ContestMsg::Judged(s) => Self::forward(state, ContestEvent::Judged { id: s.id }),
+            ContestMsg::Inject(judged) => Self::forward(state, ContestEvent::Inject { judged }),
             ContestMsg::Snapshot(view, reply) => {
                 if let Some(cluster) = self.cluster.clone() {
                     tokio::spawn(async move {
@@ -218,10 +232,15 @@ impl Actor for ContestActor {
             None => Role::Owner { fence: 0 },
             Some(cluster) => cluster.claim(id).await?,
         };
+        let outbox = match role {
+            Role::Follower => self.outbox(id),
+            Role::Owner { .. } => None,
+        };
         let mut state = ContestActorState {
             contest,
             role,
             leaderboard: None,
+            outbox,
             unfreeze_timer: None,
         };
         self.start_owner_parts(&myself, &mut state).await?;
@@ -278,7 +297,7 @@ impl Actor for ContestActor {
                     state.contest = contest;
                     self.start_owner_parts(&myself, state).await?;
                     if state.role == Role::Follower {
-                        self.forward(state.contest.id, ContestEvent::Reload).await;
+                        Self::forward(state, ContestEvent::Reload);
                     }
                 }
                 let _ = reply.send(());

@@ -216,14 +216,18 @@ impl Engine {
         Ok(())
     }
 
-    /// Requeues a contest's unfinished submissions (a new owner does this when it takes
-    /// the contest; jobs already queued here are not queued twice).
+    /// Requeues a contest's unfinished submissions (an owner does this when it takes the
+    /// contest, and now and then to catch submissions whose forward was lost; jobs queued
+    /// or being judged here are not queued twice).
     ///
     /// # Errors
     /// Store failure or an unresponsive actor.
     pub async fn requeue_contest(&self, contest: ContestId) -> Result<(), EngineError> {
+        let actor = self.contest_actor(contest).await?;
         for s in self.store.unfinished_submissions().await? {
             if s.contest_id == Some(contest) {
+                // Pending on the board too (a known submission changes nothing there).
+                let _ = actor.send_message(ContestMsg::Submitted(s.clone()));
                 self.enqueue(&s).await?;
             }
         }

@@ -46,6 +46,8 @@ const SNAPSHOT_TIMEOUT: Duration = Duration::from_secs(20);
 const HOT_COPY_AFTER: Duration = Duration::from_secs(1);
 /// How often an owner refreshes the hot copies of its boards (when they changed).
 const HOT_COPY_EVERY: Duration = Duration::from_secs(1);
+/// How often an owner requeues unfinished submissions it may not have heard of.
+const RECONCILE_EVERY: Duration = Duration::from_secs(10);
 /// How long a hot copy outlives its last refresh.
 const HOT_COPY_TTL_MS: i64 = 10 * 60_000;
 
@@ -134,6 +136,22 @@ impl RedisCluster {
         tokio::spawn(self.clone().renew_loop());
         tokio::spawn(self.clone().watch_loop());
         tokio::spawn(self.clone().hot_copy_loop());
+        tokio::spawn(self.clone().reconcile_loop());
+    }
+
+    /// Now and then an owner requeues its contests' unfinished submissions from the store:
+    /// a follower that stored a submission but could not forward it (Redis unreachable
+    /// longer than its command timeout) is caught up within this period.
+    async fn reconcile_loop(self: Arc<Self>) {
+        loop {
+            tokio::time::sleep(RECONCILE_EVERY).await;
+            let engine = self.engine().await;
+            for c in self.owned() {
+                if let Err(e) = engine.requeue_contest(c).await {
+                    tracing::warn!(contest_id = %c, error = %e, "reconciling with the store");
+                }
+            }
+        }
     }
 
     /// Keeps a copy of each owned board in Redis (written when its `seq` moved), for
@@ -548,7 +566,13 @@ impl Cluster for ClusterPort {
         if let Some(fence) = self.0.fence(contest) {
             return Ok(Role::Owner { fence });
         }
-        Ok(match self.0.try_acquire(contest).await? {
+        // Bounded: a node cut off from Redis must not hold its contests' actors for the
+        // client's whole command timeout (a lease not recorded here simply expires).
+        let limit = Duration::from_millis(self.0.lease_ms);
+        let acquired = tokio::time::timeout(limit, self.0.try_acquire(contest))
+            .await
+            .map_err(|_| ClusterError("Redis did not answer in time".into()))??;
+        Ok(match acquired {
             Some(fence) => Role::Owner { fence },
             None => Role::Follower,
         })

@@ -25,6 +25,9 @@ redis.call('PEXPIRE', KEYS[1], math.ceil(burst * per) + 1000)
 return 0
 ";
 
+/// How long a submission waits for the shared bucket before the node's own decides.
+const ANSWER_WITHIN: Duration = Duration::from_secs(1);
+
 /// The shared bucket parameters and the Redis client.
 #[derive(Clone)]
 pub struct SharedRateLimit {
@@ -46,14 +49,17 @@ impl SharedRateLimit {
     /// Takes one submission from `user`'s bucket: `Err(wait)` when it is empty. If Redis
     /// does not answer, the submission is let through (the node's own bucket still holds).
     pub async fn take(&self, user: UserId) -> Result<(), Duration> {
-        let waited: Result<i64, Error> = self
-            .client
-            .eval(
+        let waited = tokio::time::timeout(
+            ANSWER_WITHIN,
+            self.client.eval::<i64, _, _, _>(
                 TAKE,
                 vec![format!("codehub:rate:{}", user.0)],
                 vec![self.burst.to_string(), self.per_token_ms.to_string()],
-            )
-            .await;
+            ),
+        )
+        .await
+        .map_err(|_| "no answer in time".to_owned())
+        .and_then(|r| r.map_err(|e| e.to_string()));
         match waited {
             Ok(0) => Ok(()),
             Ok(ms) => Err(Duration::from_millis(ms.max(1) as u64)),
