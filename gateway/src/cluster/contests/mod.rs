@@ -14,22 +14,22 @@
 //!   copy** of each owned board (refreshed every second when it changed), which followers
 //!   serve while a contest has no owner.
 
-use super::wire::{
-    CONTESTS, FIELD, INBOX_CAP, InboxEntry, PubSubNames, SnapshotReply, inbox, lease,
-};
+mod hot_copy;
+mod inbox;
+
+use self::inbox::{InFlight, Pending, SNAPSHOT_TIMEOUT};
+use super::wire::{CONTESTS, InboxEntry, PubSubNames, lease};
 use async_trait::async_trait;
 use codehub_engine::actors::Engine;
-use codehub_engine::actors::hub::HubMsg;
-use codehub_engine::actors::leaderboard::{ScoreboardSnapshot, jury_channel, public_channel};
+use codehub_engine::actors::leaderboard::ScoreboardSnapshot;
 use codehub_engine::model::{ContestId, now_ms};
 use codehub_engine::ports::cluster::{Cluster, ClusterError, ContestEvent, Role};
 use codehub_engine::ports::store::Store;
 use codehub_engine::scoring::View;
 use fred::prelude::*;
-use fred::types::streams::{XCapKind, XCapTrim};
 use fred::types::{Expiration, SetOptions};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
@@ -40,34 +40,12 @@ const RENEW: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then \
 /// Deletes a lease if it is still ours.
 const RELEASE: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then \
     return redis.call('DEL', KEYS[1]) else return 0 end";
-/// How long a follower waits for the owner's snapshot (a takeover may be under way).
-const SNAPSHOT_TIMEOUT: Duration = Duration::from_secs(20);
-/// How long a follower waits for the owner before it looks for an orphaned hot copy.
-const HOT_COPY_AFTER: Duration = Duration::from_secs(1);
-/// How often an owner refreshes the hot copies of its boards (when they changed).
-const HOT_COPY_EVERY: Duration = Duration::from_secs(1);
 /// How often an owner requeues unfinished submissions it may not have heard of.
 const RECONCILE_EVERY: Duration = Duration::from_secs(10);
-/// How long a hot copy outlives its last refresh.
-const HOT_COPY_TTL_MS: i64 = 10 * 60_000;
-
-/// The Redis key of a contest board's hot copy.
-fn hot_copy(contest: ContestId, view: View) -> String {
-    let view = match view {
-        View::Public => "public",
-        View::Jury => "jury",
-    };
-    format!("codehub:board:{}:{view}", contest.0)
-}
 
 fn cluster_err(e: impl std::fmt::Display) -> ClusterError {
     ClusterError(e.to_string())
 }
-
-type Answer = oneshot::Sender<Result<ScoreboardSnapshot, String>>;
-type Pending = Mutex<HashMap<u64, Answer>>;
-/// Snapshot requests in flight per board, and who else waits for the same answer.
-type InFlight = Mutex<HashMap<(ContestId, View), Vec<Answer>>>;
 
 /// Contest ownership on Redis (leases, inboxes) with fencing tokens from the store.
 pub struct RedisCluster {
@@ -152,64 +130,6 @@ impl RedisCluster {
                 }
             }
         }
-    }
-
-    /// Keeps a copy of each owned board in Redis (written when its `seq` moved), for
-    /// followers while a contest has no owner.
-    async fn hot_copy_loop(self: Arc<Self>) {
-        let mut written: HashMap<(ContestId, View), u64> = HashMap::new();
-        loop {
-            tokio::time::sleep(HOT_COPY_EVERY).await;
-            let engine = self.engine().await;
-            let owned = self.owned();
-            written.retain(|(c, _), _| owned.contains(c));
-            for c in owned {
-                for view in [View::Public, View::Jury] {
-                    let channel = match view {
-                        View::Public => public_channel(c),
-                        View::Jury => jury_channel(c),
-                    };
-                    let seq = ractor::call_t!(engine.hub(), HubMsg::LastSeq, 5_000, channel);
-                    let Ok(seq) = seq else { continue };
-                    if written.get(&(c, view)) == Some(&seq) {
-                        continue;
-                    }
-                    let Ok(snapshot) = engine.scoreboard(c, view).await else {
-                        continue;
-                    };
-                    let Ok(json) = serde_json::to_string(&snapshot) else {
-                        continue;
-                    };
-                    let set: Result<(), Error> = self
-                        .client
-                        .set(
-                            hot_copy(c, view),
-                            json,
-                            Some(Expiration::PX(HOT_COPY_TTL_MS)),
-                            None,
-                            false,
-                        )
-                        .await;
-                    if set.is_ok() {
-                        written.insert((c, view), snapshot.seq);
-                    }
-                }
-            }
-        }
-    }
-
-    /// The hot copy of a board whose contest has no owner right now.
-    async fn hot_copy_if_orphaned(
-        &self,
-        contest: ContestId,
-        view: View,
-    ) -> Option<ScoreboardSnapshot> {
-        let owned: Result<i64, Error> = self.client.exists(lease(contest.0)).await;
-        if owned != Ok(0) {
-            return None;
-        }
-        let copy: Option<String> = self.client.get(hot_copy(contest, view)).await.ok()?;
-        serde_json::from_str(&copy?).ok()
     }
 
     /// Contests this node owns now.
@@ -301,72 +221,6 @@ impl RedisCluster {
             .collect();
         for c in owned {
             self.release(c).await;
-        }
-    }
-
-    /// The owner's work for one contest while it holds the lease: requeue the unfinished
-    /// submissions, then apply the inbox in order.
-    async fn own(self: Arc<Self>, contest: ContestId, mut from: String) {
-        let engine = self.engine().await;
-        if let Err(e) = engine.requeue_contest(contest).await {
-            tracing::warn!(contest_id = %contest, error = %e, "requeueing after takeover");
-        }
-        let reader = match super::connect(&self.url).await {
-            Ok(r) => r,
-            Err(e) => {
-                tracing::error!(contest_id = %contest, error = %e, "no inbox reader; giving the contest up");
-                self.lose(contest).await;
-                return;
-            }
-        };
-        let key = inbox(contest.0);
-        while self.fence(contest).is_some() {
-            let read: Result<fred::types::Value, _> = reader
-                .xread(Some(100), Some(1_000), key.as_str(), from.as_str())
-                .await;
-            let entries = match read.and_then(|v| super::stream_entries(v, &key)) {
-                Ok(entries) => entries,
-                Err(e) => {
-                    tracing::warn!(contest_id = %contest, error = %e, "reading the inbox");
-                    tokio::time::sleep(Duration::from_millis(500)).await;
-                    continue;
-                }
-            };
-            for (id, fields) in entries {
-                from = id;
-                match fields
-                    .get(FIELD)
-                    .map(|m| serde_json::from_str::<InboxEntry>(m))
-                {
-                    Some(Ok(entry)) => self.handle(&engine, contest, entry).await,
-                    _ => tracing::warn!(contest_id = %contest, "unreadable inbox entry skipped"),
-                }
-            }
-        }
-        let _ = reader.quit().await;
-    }
-
-    async fn handle(&self, engine: &Engine, contest: ContestId, entry: InboxEntry) {
-        match entry {
-            InboxEntry::Event { event } => {
-                if let Err(e) = engine.apply(contest, event).await {
-                    tracing::warn!(contest_id = %contest, error = %e, "applying a forwarded event");
-                }
-            }
-            InboxEntry::Snapshot {
-                request,
-                reply_to,
-                view,
-            } => {
-                let snapshot = engine
-                    .scoreboard(contest, view)
-                    .await
-                    .map_err(|e| e.to_string());
-                let reply = SnapshotReply { request, snapshot };
-                if let Ok(json) = serde_json::to_string(&reply) {
-                    let _: Result<i64, _> = self.client.publish(reply_to, json).await;
-                }
-            }
         }
     }
 
@@ -467,93 +321,6 @@ impl RedisCluster {
                 tracing::warn!(contest_id = %c, error = %e, "requeueing after reconnect");
             }
         }
-    }
-
-    /// An answer to one of this node's snapshot requests (from the relay's subscriber).
-    pub fn deliver_reply(&self, payload: &str) {
-        let Ok(reply) = serde_json::from_str::<SnapshotReply>(payload) else {
-            tracing::warn!("unreadable snapshot answer");
-            return;
-        };
-        if let Some(tx) = self
-            .pending
-            .lock()
-            .expect("not poisoned")
-            .remove(&reply.request)
-        {
-            let _ = tx.send(reply.snapshot);
-        }
-    }
-
-    /// Asks the contest's owner for a snapshot through its inbox (or, while the contest
-    /// has no owner, takes the hot copy).
-    async fn ask_owner(
-        &self,
-        contest: ContestId,
-        view: View,
-    ) -> Result<ScoreboardSnapshot, ClusterError> {
-        let request = self.next_request.fetch_add(1, Ordering::Relaxed);
-        let (tx, rx) = oneshot::channel();
-        self.pending
-            .lock()
-            .expect("not poisoned")
-            .insert(request, tx);
-        let entry = InboxEntry::Snapshot {
-            request,
-            reply_to: self.reply_channel(),
-            view,
-        };
-        let mut rx = rx;
-        let answer = match self.push(contest, &entry).await {
-            Ok(()) => {
-                let started = tokio::time::Instant::now();
-                loop {
-                    match tokio::time::timeout(HOT_COPY_AFTER, &mut rx).await {
-                        Ok(answer) => break Ok(answer),
-                        Err(elapsed) => {
-                            // No owner (it died; the takeover is under way): the hot copy
-                            // is the latest board, and nothing newer can be published
-                            // until the new owner announces its own snapshot.
-                            if let Some(copy) = self.hot_copy_if_orphaned(contest, view).await {
-                                break Ok(Ok(Ok(copy)));
-                            }
-                            if started.elapsed() >= SNAPSHOT_TIMEOUT {
-                                break Err(elapsed);
-                            }
-                        }
-                    }
-                }
-            }
-            Err(e) => {
-                self.pending.lock().expect("not poisoned").remove(&request);
-                return Err(e);
-            }
-        };
-        self.pending.lock().expect("not poisoned").remove(&request);
-        match answer {
-            Ok(Ok(Ok(s))) => Ok(s),
-            Ok(Ok(Err(e))) => Err(ClusterError(format!("the owner failed: {e}"))),
-            _ => Err(ClusterError(format!(
-                "no answer from contest {contest}'s owner within {}s",
-                SNAPSHOT_TIMEOUT.as_secs()
-            ))),
-        }
-    }
-
-    async fn push(&self, contest: ContestId, entry: &InboxEntry) -> Result<(), ClusterError> {
-        let json = serde_json::to_string(entry).map_err(cluster_err)?;
-        let _: String = self
-            .client
-            .xadd(
-                inbox(contest.0),
-                false,
-                (XCapKind::MaxLen, XCapTrim::AlmostExact, INBOX_CAP as i64),
-                "*",
-                vec![(FIELD, json)],
-            )
-            .await
-            .map_err(cluster_err)?;
-        Ok(())
     }
 }
 
