@@ -87,14 +87,7 @@ async fn remote_workers_judge_and_a_killed_workers_job_is_taken_over() {
         .find(|t| t["name"] == "bob")
         .unwrap()["id"]
         .clone();
-    let (_, board) = node
-        .call(
-            reqwest::Method::GET,
-            "/api/contests/1/scoreboard",
-            None,
-            None,
-        )
-        .await;
+    let board = node.board().await;
     let row = board["rows"]
         .as_array()
         .unwrap()
@@ -190,11 +183,7 @@ async fn three_nodes_share_a_contest_and_survive_the_owner_being_killed() {
     let _w2 = worker(&redis, &gateways, "worker-2");
 
     // The first spectator makes node A the contest's owner; one spectator per node.
-    let [on_a, on_b, on_c]: [Spectator; 3] = spectators(&[&a.base, &b.base, &c.base])
-        .await
-        .try_into()
-        .ok()
-        .unwrap();
+    let [on_a, on_b, on_c] = spectators([&a.base, &b.base, &c.base]).await;
     assert_eq!(owner(&redis), "node-a");
 
     // Submissions through every node; the owner judges them all through the workers.
@@ -581,11 +570,7 @@ async fn containers_on_a_private_network_survive_a_partitioned_node() {
     let _w1 = worker(&redis, &gateways, "worker-1");
     let _w2 = worker(&redis, &gateways, "worker-2");
 
-    let [on_a, on_b, on_c]: [Spectator; 3] = spectators(&[&a.base, &b.base, &c.base])
-        .await
-        .try_into()
-        .ok()
-        .unwrap();
+    let [on_a, on_b, on_c] = spectators([&a.base, &b.base, &c.base]).await;
     assert_eq!(owner(&redis), "node-a");
     let alice = b.register("alice").await;
     let bob = c.register("bob").await;

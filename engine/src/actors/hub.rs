@@ -146,8 +146,8 @@ pub fn encode_raw(channel: &str, seq: u64, kind: &str, ts: i64, data_json: &str)
 
 impl HubState {
     fn publish(&mut self, p: Publication) {
-        let channel = self.channels.entry(p.channel.clone()).or_default();
-        let seq = p.seq.unwrap_or(channel.seq + 1);
+        let last = self.channels.get(&p.channel).map_or(0, |c| c.seq);
+        let seq = p.seq.unwrap_or(last + 1);
         let out = Outgoing {
             channel: Arc::from(p.channel.as_str()),
             seq,
@@ -159,7 +159,12 @@ impl HubState {
     /// Keeps `out` in its channel's ring and offers it to the channel's subscribers,
     /// unless the channel already has that `seq`.
     fn deliver(&mut self, out: Outgoing) {
-        let channel = self.channels.entry(out.channel.to_string()).or_default();
+        // Looked up by `&str` first: no allocation per message on a known channel.
+        if !self.channels.contains_key(&*out.channel) {
+            self.channels
+                .insert(out.channel.to_string(), Channel::default());
+        }
+        let channel = self.channels.get_mut(&*out.channel).expect("just ensured");
         if out.seq <= channel.seq {
             return;
         }

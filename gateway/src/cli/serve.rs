@@ -162,17 +162,15 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         Some(url) => Some(crate::cluster::connect(url).await?),
         None => None,
     };
-    let cluster = match &args.redis_url {
-        Some(url) => Some(
-            RedisCluster::connect(
-                url,
-                &node,
-                store.clone(),
-                Duration::from_millis(args.lease_ms),
-            )
-            .await?,
-        ),
-        None => None,
+    let cluster = match (&args.redis_url, &redis) {
+        (Some(url), Some(client)) => Some(RedisCluster::new(
+            client.clone(),
+            url,
+            &node,
+            store.clone(),
+            Duration::from_millis(args.lease_ms),
+        )?),
+        _ => None,
     };
     let judge: Arc<dyn JudgeService> = match (&args.redis_url, backend) {
         (Some(url), None) => {

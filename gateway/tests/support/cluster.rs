@@ -557,14 +557,14 @@ impl Spectator {
 
 /// One spectator per node, in order, each with its first snapshot before the next
 /// connects (so the first node's spectator is the one that makes it the contest's owner).
-pub async fn spectators(bases: &[&str]) -> Vec<Spectator> {
+pub async fn spectators<const N: usize>(bases: [&str; N]) -> [Spectator; N] {
     let mut all = Vec::new();
     for base in bases {
         let s = Spectator::new(base).await;
         s.ready().await;
         all.push(s);
     }
-    all
+    all.try_into().ok().expect("one per base")
 }
 
 /// Waits until every spectator's rows equal `want`.

@@ -68,14 +68,15 @@ pub struct RedisCluster {
 }
 
 impl RedisCluster {
-    /// Connects; call [`RedisCluster::run`] once the engine exists.
-    pub async fn connect(
+    /// On the node's Redis client (`url` is for the blocking readers it opens); call
+    /// [`RedisCluster::run`] once the engine exists.
+    pub fn new(
+        client: Client,
         url: &str,
         node: &str,
         store: Arc<dyn Store>,
         lease: Duration,
     ) -> anyhow::Result<Arc<RedisCluster>> {
-        let client = super::connect(url).await?;
         let mut raw = [0u8; 4];
         rand::RngCore::fill_bytes(&mut rand::rng(), &mut raw);
         Ok(Arc::new(RedisCluster {
