@@ -10,12 +10,14 @@
 //! watching and hoping. A [`RunResult`] reports what the kernel measured and which limit,
 //! if any, stopped the program; turning that into a verdict is the judge's job.
 //!
-//! Backends: [`native`] (Linux namespaces + cgroup v1, the embedded default) and
+//! Backends: [`native`] (Linux namespaces + cgroup v1 or v2 + seccomp, as root or not; the
+//! embedded default) and
 //! [`docker`] (hardened containers through bollard, for production).
 
 pub mod docker;
 pub mod native;
 pub(crate) mod process;
+pub mod seccomp;
 
 use std::future::Future;
 use std::os::fd::OwnedFd;

@@ -19,8 +19,14 @@ use std::time::{Duration, Instant};
 pub struct ChildSetup<'a> {
     /// `cgroup.procs` descriptors to write "0" to (join the run's cgroups).
     pub join_cgroups: &'a [RawFd],
+    /// The run cgroup's directory (v2): the child is created in it with
+    /// `clone3(CLONE_INTO_CGROUP)`, so it never runs a moment outside its limits; on
+    /// kernels without it (before 5.7) it joins through `join_cgroups` instead.
+    pub into_cgroup: Option<RawFd>,
     /// Drop to this uid and gid (with no supplementary groups), if set.
     pub drop_to: Option<u32>,
+    /// Seccomp filters installed right before `execve`.
+    pub seccomp: Option<&'a super::seccomp::Filters>,
 }
 
 /// Extra descriptors the supervising loop serves while the program runs (the Docker
@@ -37,12 +43,99 @@ pub trait Relay {
 
 /// Where usage is read from.
 pub struct Accounting<'a> {
-    /// `cpuacct.usage` of the run's cgroup (else: rusage of reaped children).
+    /// `cpuacct.usage` (ns) or, with `cpu_stat`, `cpu.stat` (`usage_usec`) of the run's
+    /// cgroup (else: rusage of reaped children).
     pub cpu_usage: Option<&'a OwnedFd>,
-    /// `memory.max_usage_in_bytes`, reset before each run when writable.
+    /// Whether `cpu_usage` is a v2 `cpu.stat`.
+    pub cpu_stat: bool,
+    /// `memory.max_usage_in_bytes` or `memory.peak`, reset before each run when writable.
     pub memory_peak: Option<&'a OwnedFd>,
-    /// `memory.oom_control` (its `oom_kill` counter).
-    pub oom_control: Option<&'a OwnedFd>,
+    /// `memory.oom_control` or `memory.events` (their `oom_kill` counter).
+    pub oom_events: Option<&'a OwnedFd>,
+    /// `cgroup.kill` (v2, kernel ≥ 5.14): ends whatever a killed run left.
+    pub kill: Option<&'a OwnedFd>,
+}
+
+impl Accounting<'_> {
+    /// CPU time of the cgroup so far (or of reaped children), ns.
+    fn cpu_ns(&self) -> u64 {
+        match self.cpu_usage {
+            Some(f) if self.cpu_stat => read_counter(f, Some("usage_usec")) * 1000,
+            Some(f) => read_counter(f, None),
+            None => children_cpu_ns(),
+        }
+    }
+
+    /// OOM kills so far.
+    fn oom_kills(&self) -> u64 {
+        self.oom_events
+            .map_or(0, |f| read_counter(f, Some("oom_kill")))
+    }
+}
+
+/// `struct clone_args` of `clone3(2)` (the fields up to `cgroup`, kernel 5.7).
+#[repr(C)]
+#[derive(Default)]
+struct CloneArgs {
+    flags: u64,
+    pidfd: u64,
+    child_tid: u64,
+    parent_tid: u64,
+    exit_signal: u64,
+    stack: u64,
+    stack_size: u64,
+    tls: u64,
+    set_tid: u64,
+    set_tid_size: u64,
+    cgroup: u64,
+}
+const CLONE_INTO_CGROUP: u64 = 0x2_0000_0000;
+
+/// Set once `clone3(CLONE_INTO_CGROUP)` proved missing: later runs fork directly.
+static NO_CLONE3: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Forks (the calling process must be single-threaded), into `cgroup` when given and the
+/// kernel can. Returns the child's pid (0 in the child), whether it was created in the
+/// cgroup, and a pidfd when the kernel gave one.
+fn fork_into(cgroup: Option<RawFd>) -> io::Result<(libc::pid_t, bool, Option<RawFd>)> {
+    use std::sync::atomic::Ordering;
+    if let Some(cgroup) = cgroup
+        && !NO_CLONE3.load(Ordering::Relaxed)
+    {
+        let mut pidfd: RawFd = -1;
+        let args = CloneArgs {
+            flags: CLONE_INTO_CGROUP | libc::CLONE_PIDFD as u64,
+            pidfd: (&mut pidfd as *mut RawFd) as u64,
+            exit_signal: libc::SIGCHLD as u64,
+            cgroup: cgroup as u64,
+            ..CloneArgs::default()
+        };
+        // SAFETY: like fork(2) (no CLONE_VM): the child gets a copy of this
+        // single-threaded process and only makes system calls before execve.
+        let ret = unsafe {
+            libc::syscall(
+                libc::SYS_clone3,
+                &args as *const CloneArgs,
+                std::mem::size_of::<CloneArgs>(),
+            )
+        };
+        if ret >= 0 {
+            let pid = ret as libc::pid_t;
+            return Ok((pid, true, (pid > 0).then_some(pidfd)));
+        }
+        let e = io::Error::last_os_error();
+        if matches!(
+            e.raw_os_error(),
+            Some(libc::ENOSYS | libc::E2BIG | libc::EINVAL)
+        ) {
+            NO_CLONE3.store(true, Ordering::Relaxed);
+        }
+    }
+    // SAFETY: the caller is single-threaded; the child only makes system calls.
+    match unsafe { libc::fork() } {
+        -1 => Err(err("fork run")(io::Error::last_os_error())),
+        pid => Ok((pid, false, None)),
+    }
 }
 
 /// Reads a decimal counter (or the `key value` line of a stat file) through a descriptor.
@@ -143,30 +236,19 @@ pub fn run(
     let io_fds: Vec<RawFd> = fds.iter().map(|f| f.as_raw_fd()).collect();
     let procs_fds: &[RawFd] = setup.join_cgroups;
     let drop_to = setup.drop_to;
+    let seccomp = setup.seccomp;
     let cpu_secs = req.cpu_ns.div_ceil(1_000_000_000) + 1;
     let (err_read, err_write) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?;
 
     if let Some(peak) = acct.memory_peak {
         write_fd(peak.as_raw_fd(), b"0");
     }
-    let oom = |acct: &Accounting| {
-        acct.oom_control
-            .map_or(0, |f| read_counter(f, Some("oom_kill")))
-    };
-    let cpu = |acct: &Accounting| match acct.cpu_usage {
-        Some(f) => read_counter(f, None),
-        None => children_cpu_ns(),
-    };
-    let oom_before = oom(acct);
-    let cpu_before = cpu(acct);
+    let oom_before = acct.oom_kills();
+    let cpu_before = acct.cpu_ns();
     let start = Instant::now();
 
-    // SAFETY: this process is single-threaded; the child only makes syscalls on memory
-    // prepared above, then execs or exits.
-    let child = unsafe { libc::fork() };
-    if child < 0 {
-        return Err(err("fork run")(io::Error::last_os_error()));
-    }
+    // The child only makes syscalls on memory prepared above, then execs or exits.
+    let (child, in_cgroup, child_pidfd) = fork_into(setup.into_cgroup)?;
     if child == 0 {
         // SAFETY: async-signal-safe syscalls only, on prepared data.
         unsafe {
@@ -179,7 +261,7 @@ pub fn run(
             for (i, fd) in high.iter().enumerate() {
                 libc::dup2(*fd, i as RawFd);
             }
-            for fd in procs_fds {
+            for fd in procs_fds.iter().filter(|_| !in_cgroup) {
                 if libc::pwrite(*fd, b"0".as_ptr().cast(), 1, 0) < 0 {
                     let e = *libc::__errno_location();
                     libc::write(err_write.as_raw_fd(), (&e as *const i32).cast(), 4);
@@ -205,8 +287,22 @@ pub fn run(
                     libc::_exit(126);
                 }
             }
+            // No capabilities left (an unprivileged keeper's runs would otherwise keep
+            // those it holds in its own user namespace until execve).
+            let header = CapHeader {
+                version: 0x2008_0522,
+                pid: 0,
+            };
+            let none = [CapData::default(), CapData::default()];
+            libc::syscall(libc::SYS_capset, &header as *const CapHeader, none.as_ptr());
             libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
             libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong);
+            if let Some(filters) = seccomp
+                && let Err(e) = filters.apply()
+            {
+                libc::write(err_write.as_raw_fd(), (&e as *const i32).cast(), 4);
+                libc::_exit(126);
+            }
             // Every descriptor above stderr closes on exec.
             libc::syscall(
                 libc::SYS_close_range,
@@ -224,7 +320,8 @@ pub fn run(
     drop(err_write);
 
     // SAFETY: plain syscall on our own child.
-    let pidfd = unsafe { libc::syscall(libc::SYS_pidfd_open, child, 0) } as RawFd;
+    let pidfd = child_pidfd
+        .unwrap_or_else(|| unsafe { libc::syscall(libc::SYS_pidfd_open, child, 0) } as RawFd);
     let wall_limit = Duration::from_nanos(req.wall_ns);
     let mut killed = None;
     loop {
@@ -280,6 +377,9 @@ pub fn run(
         }
     }
     if killed.is_some() {
+        if let Some(kill) = acct.kill {
+            write_fd(kill.as_raw_fd(), b"1");
+        }
         // SAFETY: plain syscall.
         unsafe { libc::kill(-1, libc::SIGKILL) };
     }
@@ -298,8 +398,8 @@ pub fn run(
         Ok(4) => Some(io::Error::from_raw_os_error(i32::from_ne_bytes(errno)).to_string()),
         _ => None,
     };
-    let oom_kills = oom(acct).saturating_sub(oom_before);
-    let cpu_ns = cpu(acct).saturating_sub(cpu_before);
+    let oom_kills = acct.oom_kills().saturating_sub(oom_before);
+    let cpu_ns = acct.cpu_ns().saturating_sub(cpu_before);
     Ok(RunReport {
         exit_code: libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status)),
         signal: libc::WIFSIGNALED(status).then(|| libc::WTERMSIG(status)),
@@ -326,8 +426,8 @@ fn children_cpu_ns() -> u64 {
 /// CPU used so far by the run: from the cgroup when there is one, else from the main
 /// process's own counters (all its threads) in `/proc`.
 fn running_cpu_ns(acct: &Accounting, child: libc::pid_t, before: u64) -> u64 {
-    if let Some(f) = acct.cpu_usage {
-        return read_counter(f, None).saturating_sub(before);
+    if acct.cpu_usage.is_some() {
+        return acct.cpu_ns().saturating_sub(before);
     }
     let Ok(stat) = std::fs::read_to_string(format!("/proc/{child}/stat")) else {
         return 0;
@@ -349,6 +449,22 @@ fn running_cpu_ns(acct: &Accounting, child: libc::pid_t, before: u64) -> u64 {
     // SAFETY: sysconf is always safe.
     let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
     ticks * (1_000_000_000 / hz)
+}
+
+/// `struct __user_cap_header_struct`.
+#[repr(C)]
+struct CapHeader {
+    version: u32,
+    pid: libc::c_int,
+}
+
+/// `struct __user_cap_data_struct`.
+#[repr(C)]
+#[derive(Default, Clone, Copy)]
+struct CapData {
+    effective: u32,
+    permitted: u32,
+    inheritable: u32,
 }
 
 fn err(context: &str) -> impl FnOnce(io::Error) -> io::Error + '_ {
@@ -415,6 +531,11 @@ pub(crate) fn result(
         Some(Killed::CpuTime) => Some(LimitHit::CpuTime),
         Some(Killed::WallTime) => Some(LimitHit::WallTime),
         None if report.oom_kills > 0 => Some(LimitHit::Memory),
+        // The same bound on every backend: a container's limit carries the runner's own
+        // slack, so its kernel may let a program a little past the problem's limit.
+        None if report.max_rss_kib.saturating_mul(1024) > limits.memory_bytes => {
+            Some(LimitHit::Memory)
+        }
         None if status == ExitStatus::Signaled(libc::SIGXCPU) => Some(LimitHit::CpuTime),
         None if status == ExitStatus::Signaled(libc::SIGXFSZ) || stdout.truncated => {
             Some(LimitHit::Output)

@@ -32,8 +32,10 @@ pub fn runner_main() -> ! {
     let oom = open("/sys/fs/cgroup/memory/memory.oom_control");
     let acct = Accounting {
         cpu_usage: cpu.as_ref(),
+        cpu_stat: false,
         memory_peak: None,
-        oom_control: oom.as_ref(),
+        oom_events: oom.as_ref(),
+        kill: None,
     };
     let mut input = BufReader::new(io::stdin().lock());
     // SAFETY: fd 1 is our stdout; wrapping it avoids Rust's line buffering.
@@ -262,7 +264,9 @@ fn handle(req: Request, payload: Vec<u8>, acct: &Accounting) -> io::Result<(Resp
             ];
             let setup = ChildSetup {
                 join_cgroups: &[],
+                into_cgroup: None,
                 drop_to: None,
+                seccomp: None,
             };
             let report = process::run(0, &req, &fds, &setup, acct, None)?;
             drop(fds);
@@ -454,7 +458,9 @@ fn interactive(
     ];
     let setup = ChildSetup {
         join_cgroups: &[],
+        into_cgroup: None,
         drop_to: None,
+        seccomp: None,
     };
     let report = process::run(0, req, &fds, &setup, acct, Some(&mut relay))?;
     drop(fds);

@@ -7,13 +7,17 @@
 //!
 //! 1. The keeper (process A, started by the judge, single-threaded) reads its setup, calls
 //!    `unshare` for new user, mount, pid, net, ipc and uts namespaces, and lets the judge
-//!    write its id maps: keeper root → an unprivileged host uid, [`SANDBOX_UID`] → another.
+//!    write its id maps: keeper root → an unprivileged host uid, [`SANDBOX_UID`] → another
+//!    (a judge without root may map only its own uid: it becomes [`SANDBOX_UID`], and the
+//!    keeper runs as that id too).
 //! 2. A forks B, pid 1 of the new pid namespace. B builds the root: a tmpfs with read-only
 //!    binds of the toolchain paths, a fresh `/proc`, a few `/dev` nodes, tmpfs `/work` and
 //!    `/tmp`; then `pivot_root`, and the old root is detached. B never holds host
 //!    privileges: its uid 0 maps to an unprivileged host uid.
-//! 3. For each run request B forks C, which joins the run's cgroups, sets its rlimits,
-//!    drops to [`SANDBOX_UID`] with no capabilities and `no_new_privs`, and `execve`s.
+//! 3. For each run request B creates C in the run's cgroup (`clone3(CLONE_INTO_CGROUP)` on
+//!    v2; on v1, or kernels before 5.7, C joins it before `execve`), which sets its
+//!    rlimits, drops to [`SANDBOX_UID`] with no capabilities, `no_new_privs` and the
+//!    [seccomp filter](crate::sandbox::seccomp), and `execve`s.
 //!    B enforces wall and CPU time, then kills every process left in the namespace
 //!    (`kill(-1)` from pid 1) and reaps them before it reports: a run never outlives itself.
 //!
@@ -66,10 +70,13 @@ fn cvt(ret: libc::c_int, context: &str) -> io::Result<libc::c_int> {
 /// The cgroup descriptors the judge passes in (opened by the host, so writes through them
 /// carry the host's permission).
 struct CgroupFds {
+    unified: bool,
     procs: Vec<OwnedFd>,
     cpu_usage: OwnedFd,
     memory_peak: OwnedFd,
-    oom_control: OwnedFd,
+    oom_events: OwnedFd,
+    dir: Option<OwnedFd>,
+    kill: Option<OwnedFd>,
 }
 
 fn keeper(chan: &Channel) -> io::Result<()> {
@@ -77,17 +84,23 @@ fn keeper(chan: &Channel) -> io::Result<()> {
         Some((Message::Setup(config), fds)) => (config, fds),
         other => return Err(io::Error::other(format!("expected setup, got {other:?}"))),
     };
-    if fds.len() != config.cgroup_procs + 3 {
+    let layout = config.cgroup;
+    if fds.len() != layout.count() {
         return Err(io::Error::other("wrong number of cgroup descriptors"));
     }
     let mut fds = fds.into_iter();
-    let procs = fds.by_ref().take(config.cgroup_procs).collect();
+    let procs = fds.by_ref().take(layout.procs).collect();
     let cg = CgroupFds {
+        unified: layout.unified,
         procs,
         cpu_usage: fds.next().expect("counted"),
         memory_peak: fds.next().expect("counted"),
-        oom_control: fds.next().expect("counted"),
+        oom_events: fds.next().expect("counted"),
+        dir: if layout.dir { fds.next() } else { None },
+        kill: if layout.kill { fds.next() } else { None },
     };
+    // Compiled before the first fork, so each run only installs it.
+    let seccomp = crate::sandbox::seccomp::filters().map_err(io::Error::other)?;
 
     let flags = libc::CLONE_NEWUSER
         | libc::CLONE_NEWNS
@@ -98,17 +111,20 @@ fn keeper(chan: &Channel) -> io::Result<()> {
     // SAFETY: plain syscall.
     cvt(unsafe { libc::unshare(flags) }, "unshare namespaces")?;
     chan.send(&Message::Unshared, &[])?;
-    match chan.recv()? {
-        Some((Message::Mapped, _)) => {}
+    let mapping = match chan.recv()? {
+        Some((Message::Mapped(mapping), _)) => mapping,
         other => return Err(io::Error::other(format!("expected mapped, got {other:?}"))),
-    }
-    // Become the namespace's root, which the judge mapped to an unprivileged host uid:
-    // from here on this process holds no host privilege at all.
+    };
+    // Take the id the judge mapped for us (an unprivileged host uid): from here on this
+    // process holds no host privilege at all.
+    let id = mapping.keeper_id;
     // SAFETY: plain syscalls.
     unsafe {
-        cvt(libc::setgroups(0, std::ptr::null()), "setgroups")?;
-        cvt(libc::setresgid(0, 0, 0), "setresgid")?;
-        cvt(libc::setresuid(0, 0, 0), "setresuid")?;
+        if mapping.setgroups {
+            cvt(libc::setgroups(0, std::ptr::null()), "setgroups")?;
+        }
+        cvt(libc::setresgid(id, id, id), "setresgid")?;
+        cvt(libc::setresuid(id, id, id), "setresuid")?;
     }
 
     let (go_read, go_write) = nix::unistd::pipe()?;
@@ -120,7 +136,7 @@ fn keeper(chan: &Channel) -> io::Result<()> {
             let mut byte = [0u8; 1];
             let _ = nix::unistd::read(go_read.as_raw_fd(), &mut byte);
             drop(go_read);
-            let code = match init(chan, &config, &cg) {
+            let code = match init(chan, &config, &cg, seccomp) {
                 Ok(()) => 0,
                 Err(e) => {
                     let _ = chan.send(
@@ -156,7 +172,12 @@ fn keeper(chan: &Channel) -> io::Result<()> {
 }
 
 /// Pid 1 of the sandbox: builds the root, then serves runs until the socket closes.
-fn init(chan: &Channel, config: &KeeperConfig, cg: &CgroupFds) -> io::Result<()> {
+fn init(
+    chan: &Channel,
+    config: &KeeperConfig,
+    cg: &CgroupFds,
+    seccomp: &crate::sandbox::seccomp::Filters,
+) -> io::Result<()> {
     // SAFETY: plain prctl; the keeper parent is single-threaded, so the death signal is
     // tied to its lifetime.
     unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong) };
@@ -170,7 +191,7 @@ fn init(chan: &Channel, config: &KeeperConfig, cg: &CgroupFds) -> io::Result<()>
         };
         match msg {
             Message::Run(req) => {
-                let report = match run(chan, &req, &fds, cg) {
+                let report = match run(chan, &req, &fds, cg, seccomp) {
                     Ok(report) => report,
                     Err(e) => {
                         process::kill_all_and_reap();
@@ -387,16 +408,26 @@ fn build_root(config: &KeeperConfig) -> io::Result<()> {
     Ok(())
 }
 
-fn run(chan: &Channel, req: &RunRequest, fds: &[OwnedFd], cg: &CgroupFds) -> io::Result<RunReport> {
+fn run(
+    chan: &Channel,
+    req: &RunRequest,
+    fds: &[OwnedFd],
+    cg: &CgroupFds,
+    seccomp: &crate::sandbox::seccomp::Filters,
+) -> io::Result<RunReport> {
     let procs: Vec<RawFd> = cg.procs.iter().map(|f| f.as_raw_fd()).collect();
     let setup = ChildSetup {
         join_cgroups: &procs,
+        into_cgroup: cg.dir.as_ref().map(|d| d.as_raw_fd()),
         drop_to: Some(SANDBOX_UID),
+        seccomp: Some(seccomp),
     };
     let acct = Accounting {
         cpu_usage: Some(&cg.cpu_usage),
+        cpu_stat: cg.unified,
         memory_peak: Some(&cg.memory_peak),
-        oom_control: Some(&cg.oom_control),
+        oom_events: Some(&cg.oom_events),
+        kill: cg.kill.as_ref(),
     };
     process::run(chan.raw(), req, fds, &setup, &acct, None)
 }

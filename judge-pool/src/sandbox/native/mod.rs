@@ -1,5 +1,6 @@
 //! The native Linux sandbox: namespaces, a read-only root view, tmpfs work space, cgroup
-//! v1 limits and rlimits, with a warm pool of pre-built sandboxes ("slots").
+//! (v1 or v2) limits, rlimits and a seccomp filter, with a warm pool of pre-built
+//! sandboxes ("slots").
 //!
 //! Each slot is a [`keeper`] process living inside its own user, pid, net, mount, ipc and
 //! uts namespaces; a run costs one `fork` + `execve` inside it, not a new set of
@@ -11,15 +12,22 @@
 //! `openat2(RESOLVE_IN_ROOT)`, so a symlink planted by a program cannot point the judge at
 //! a host file.
 //!
-//! Requirements: root (to create cgroups and write id maps) and the cgroup v1 `memory`,
-//! `pids` and `cpuacct` controllers. Otherwise [`NativeSandbox::new`] says what is missing.
+//! Requirements: either root with the cgroup v1 `memory`, `pids` and `cpuacct` controllers
+//! or cgroup v2; or, without root, cgroup v2 with a delegated subtree and unprivileged
+//! user namespaces (see [`cgroup::v2`]). Otherwise [`NativeSandbox::new`] says what is
+//! missing and the ways out.
+//!
+//! Without root the judge may map only its own uid into a keeper's user namespace: the
+//! programs then run as that uid (seen inside as [`SANDBOX_UID`]) with no capabilities,
+//! `no_new_privs` and the seccomp filter, in their own pid namespace, so they can reach
+//! no process of the host; the keeper's init is non-dumpable, so they cannot trace it.
 
-mod cgroup;
+pub mod cgroup;
 pub mod keeper;
 pub mod protocol;
 
-use self::cgroup::SlotCgroup;
-use self::protocol::{Channel, KeeperConfig, Message, SANDBOX_UID};
+use self::cgroup::{HostCgroups, SlotCgroup};
+use self::protocol::{Channel, IdMapping, KeeperConfig, Message, SANDBOX_UID};
 use super::{
     Environment, RunResult, RunSpec, Sandbox, SandboxError, Stdin, Stdout, check_relative,
 };
@@ -56,7 +64,7 @@ pub struct NativeConfig {
     /// Host directory for the slots' mount points (nothing is written in it but empty
     /// directories).
     pub runtime_dir: PathBuf,
-    /// Where the cgroup v1 controllers are mounted.
+    /// Where the cgroup hierarchy is mounted (v1 controllers or cgroup2).
     pub cgroup_root: PathBuf,
     /// Host paths shown read-only inside (toolchains and what they need).
     pub readonly_paths: Vec<PathBuf>,
@@ -66,8 +74,9 @@ pub struct NativeConfig {
     pub work_bytes: u64,
     /// Size of each slot's `/tmp`.
     pub tmp_bytes: u64,
-    /// Host uid (and gid) of the keeper; the programs run as the next one. Neither needs
-    /// to exist in `/etc/passwd`; neither should own anything on the host.
+    /// As root: host uid (and gid) of the keeper; the programs run as the next one.
+    /// Neither needs to exist in `/etc/passwd`; neither should own anything on the host.
+    /// Without root, both are the judge's own uid (the only one it may map).
     pub host_uid_base: u32,
 }
 
@@ -88,12 +97,18 @@ pub const DEFAULT_READONLY_PATHS: &[&str] = &[
 ];
 
 impl NativeConfig {
-    /// Defaults: slots under the system temp dir, one slot per CPU, 256 MiB `/work`,
-    /// 64 MiB `/tmp`.
+    /// Defaults: slots under the system temp dir (one directory per uid), one slot per
+    /// CPU, 256 MiB `/work`, 64 MiB `/tmp`.
     pub fn new(keeper: KeeperCommand) -> Self {
+        let uid = nix::unistd::geteuid();
+        let runtime = if uid.is_root() {
+            "codehub-sandbox".to_owned()
+        } else {
+            format!("codehub-sandbox-{uid}")
+        };
         NativeConfig {
             keeper,
-            runtime_dir: std::env::temp_dir().join("codehub-sandbox"),
+            runtime_dir: std::env::temp_dir().join(runtime),
             cgroup_root: PathBuf::from("/sys/fs/cgroup"),
             readonly_paths: DEFAULT_READONLY_PATHS.iter().map(PathBuf::from).collect(),
             max_slots: std::thread::available_parallelism().map_or(2, |n| n.get()),
@@ -115,37 +130,118 @@ pub struct NativeSandbox {
 
 struct Pool {
     config: NativeConfig,
+    /// Where the slots' cgroups go.
+    cgroups: HostCgroups,
+    /// Who the keepers and programs are on the host.
+    ids: HostIds,
     /// Idle, wiped slots ready for the next environment.
     idle: Mutex<Vec<Slot>>,
     /// One permit per slot that may exist; an environment holds one for its life.
     permits: Arc<Semaphore>,
 }
 
+/// Host ids of a pool's keepers and programs.
+#[derive(Debug, Clone, Copy)]
+struct HostIds {
+    /// The keeper's host uid (and gid).
+    keeper: (u32, u32),
+    /// The programs' host uid (and gid).
+    sandbox: (u32, u32),
+    /// Whether the judge is root (maps two ids; otherwise only its own).
+    privileged: bool,
+}
+
+impl HostIds {
+    fn of(config: &NativeConfig) -> HostIds {
+        if nix::unistd::geteuid().is_root() {
+            let base = config.host_uid_base;
+            HostIds {
+                keeper: (base, base),
+                sandbox: (base + 1, base + 1),
+                privileged: true,
+            }
+        } else {
+            let me = (
+                nix::unistd::geteuid().as_raw(),
+                nix::unistd::getegid().as_raw(),
+            );
+            HostIds {
+                keeper: me,
+                sandbox: me,
+                privileged: false,
+            }
+        }
+    }
+}
+
 impl NativeSandbox {
-    /// Checks the host can run native sandboxes and prepares the runtime directory.
+    /// Checks the host can run native sandboxes (cgroups, namespaces), prepares the
+    /// runtime directory and starts one slot, so a host that cannot run them fails here
+    /// with the reason, not at the first submission.
     ///
     /// # Errors
-    /// [`SandboxError::Unavailable`] without root or cgroup v1 controllers.
+    /// [`SandboxError::Unavailable`] with what is missing and the ways out.
     pub fn new(config: NativeConfig) -> Result<Self, SandboxError> {
-        if !nix::unistd::geteuid().is_root() {
-            return Err(SandboxError::Unavailable(
-                "the native sandbox must run as root (it creates cgroups and maps users)".into(),
-            ));
-        }
-        cgroup::check_available(&config.cgroup_root)?;
-        cgroup::remove_stale(&config.cgroup_root);
+        let cgroups = HostCgroups::prepare(&config.cgroup_root)?;
+        let ids = HostIds::of(&config);
         remove_stale_slot_dirs(&config.runtime_dir);
         fs::create_dir_all(&config.runtime_dir)
             .map_err(|e| SandboxError::io("create sandbox runtime dir", e))?;
         let _ = fs::set_permissions(&config.runtime_dir, fs::Permissions::from_mode(0o755));
         let permits = Arc::new(Semaphore::new(config.max_slots.max(1)));
-        Ok(NativeSandbox {
-            inner: Arc::new(Pool {
-                config,
-                idle: Mutex::new(Vec::new()),
-                permits,
-            }),
-        })
+        tracing::debug!(
+            cgroup = cgroups.version(),
+            rootless = !ids.privileged,
+            "native sandbox"
+        );
+        let pool = Arc::new(Pool {
+            config,
+            cgroups,
+            ids,
+            idle: Mutex::new(Vec::new()),
+            permits,
+        });
+        let id = NEXT_SLOT_ID.fetch_add(1, Ordering::Relaxed);
+        let first = Slot::spawn(&pool, id).map_err(explain_unavailable)?;
+        pool.idle.lock().expect("pool lock").push(first);
+        Ok(NativeSandbox { inner: pool })
+    }
+
+    /// `"v1"` or `"v2"`: the cgroup hierarchy in use.
+    pub fn cgroup_version(&self) -> &'static str {
+        self.inner.cgroups.version()
+    }
+
+    /// Whether the sandbox runs without root (one mapped uid, a delegated cgroup).
+    pub fn rootless(&self) -> bool {
+        !self.inner.ids.privileged
+    }
+}
+
+/// Turns a failure to start the first slot into the reason and the way out.
+fn explain_unavailable(e: SandboxError) -> SandboxError {
+    let text = e.to_string();
+    if text.contains("unshare namespaces") {
+        let mut hint = String::from("the native sandbox cannot create user namespaces here: ");
+        let read = |p: &str| fs::read_to_string(p).ok().map(|s| s.trim().to_owned());
+        if read("/proc/sys/kernel/apparmor_restrict_unprivileged_userns").as_deref() == Some("1") {
+            hint.push_str(
+                "AppArmor restricts unprivileged user namespaces (Ubuntu 24.04 and later);                  install deploy/apparmor/codehub (see its header) or run as root",
+            );
+        } else if read("/proc/sys/kernel/unprivileged_userns_clone").as_deref() == Some("0") {
+            hint.push_str(
+                "enable them with `sysctl kernel.unprivileged_userns_clone=1`, or run as root",
+            );
+        } else if read("/proc/sys/user/max_user_namespaces").as_deref() == Some("0") {
+            hint.push_str("`user.max_user_namespaces` is 0; raise it with sysctl, or run as root");
+        } else {
+            hint.push_str("run as root, or use `--sandbox docker`");
+        }
+        return SandboxError::Unavailable(format!("{hint} ({text})"));
+    }
+    match e {
+        SandboxError::Unavailable(_) => e,
+        other => SandboxError::Unavailable(format!("cannot start a sandbox here: {other}")),
     }
 }
 
@@ -188,7 +284,7 @@ impl Sandbox for NativeSandbox {
             None => {
                 let pool = self.inner.clone();
                 let id = NEXT_SLOT_ID.fetch_add(1, Ordering::Relaxed);
-                tokio::task::spawn_blocking(move || Slot::spawn(&pool.config, id))
+                tokio::task::spawn_blocking(move || Slot::spawn(&pool, id))
                     .await
                     .map_err(|e| SandboxError::Protocol(format!("slot start panicked: {e}")))??
             }
@@ -243,7 +339,8 @@ fn expect(chan: &Channel, what: &str) -> Result<(Message, Vec<OwnedFd>), Sandbox
 }
 
 impl Slot {
-    fn spawn(config: &NativeConfig, id: usize) -> Result<Slot, SandboxError> {
+    fn spawn(pool: &Pool, id: usize) -> Result<Slot, SandboxError> {
+        let config = &pool.config;
         let name = format!("{}-{id}", std::process::id());
         let dir = config.runtime_dir.join(&name);
         let root_dir = dir.join("root");
@@ -251,7 +348,7 @@ impl Slot {
         for d in [&dir, &root_dir] {
             let _ = fs::set_permissions(d, fs::Permissions::from_mode(0o755));
         }
-        let cgroup = SlotCgroup::create(&config.cgroup_root, &name)?;
+        let cgroup = pool.cgroups.create_slot(&name, pool.ids.keeper.0)?;
         let kfds = cgroup.keeper_fds()?;
 
         let (ours, theirs) = socketpair(
@@ -279,32 +376,43 @@ impl Slot {
             keeper: Some(keeper),
         };
         set_recv_timeout(&chan, Duration::from_secs(30));
+        let pid = slot.keeper.as_ref().expect("set").id();
+        // Before it does anything: everything the keeper starts lives in the slot's cgroup.
+        cgroup.adopt_keeper(pid)?;
 
         let setup = KeeperConfig {
             root_dir,
             readonly_paths: config.readonly_paths.clone(),
             work_bytes: config.work_bytes,
             tmp_bytes: config.tmp_bytes,
-            cgroup_procs: kfds.procs.len(),
+            cgroup: kfds.layout(cgroup.unified()),
         };
-        let mut fds: Vec<RawFd> = kfds.procs.iter().map(|f| f.as_raw_fd()).collect();
-        fds.extend([
-            kfds.cpu_usage.as_raw_fd(),
-            kfds.memory_peak.as_raw_fd(),
-            kfds.oom_control.as_raw_fd(),
-        ]);
-        chan.send(&Message::Setup(setup), &fds)
+        chan.send(&Message::Setup(setup), &kfds.ordered())
             .map_err(|e| SandboxError::io("send sandbox setup", e))?;
         drop(kfds);
         expect(&chan, "namespaces")?;
-        let pid = slot.keeper.as_ref().expect("set").id();
-        let base = config.host_uid_base;
-        let map = format!("0 {base} 1\n{SANDBOX_UID} {} 1\n", base + 1);
-        for file in ["uid_map", "gid_map"] {
-            fs::write(format!("/proc/{pid}/{file}"), &map)
-                .map_err(|e| SandboxError::io(format!("write {file}"), e))?;
-        }
-        chan.send(&Message::Mapped, &[])
+        let ids = pool.ids;
+        let mapping = if ids.privileged {
+            let ((ku, kg), (su, sg)) = (ids.keeper, ids.sandbox);
+            write_id_map(pid, "uid_map", &format!("0 {ku} 1\n{SANDBOX_UID} {su} 1\n"))?;
+            write_id_map(pid, "gid_map", &format!("0 {kg} 1\n{SANDBOX_UID} {sg} 1\n"))?;
+            IdMapping {
+                keeper_id: 0,
+                setgroups: true,
+            }
+        } else {
+            // An unprivileged process may map its own ids only, and must give up
+            // setgroups(2) in the namespace first.
+            let (uid, gid) = ids.sandbox;
+            write_id_map(pid, "setgroups", "deny")?;
+            write_id_map(pid, "uid_map", &format!("{SANDBOX_UID} {uid} 1\n"))?;
+            write_id_map(pid, "gid_map", &format!("{SANDBOX_UID} {gid} 1\n"))?;
+            IdMapping {
+                keeper_id: SANDBOX_UID,
+                setgroups: false,
+            }
+        };
+        chan.send(&Message::Mapped(mapping), &[])
             .map_err(|e| SandboxError::io("send mapped", e))?;
         let init_pid = match expect(&chan, "init pid")? {
             (Message::Init { pid }, _) => pid,
@@ -426,6 +534,11 @@ impl Slot {
     }
 }
 
+fn write_id_map(pid: u32, file: &str, contents: &str) -> Result<(), SandboxError> {
+    fs::write(format!("/proc/{pid}/{file}"), contents)
+        .map_err(|e| SandboxError::io(format!("write {file} of the sandbox keeper"), e))
+}
+
 /// Kills a keeper that did not finish starting.
 struct SlotGuard {
     keeper: Option<Child>,
@@ -528,35 +641,36 @@ fn open_in_root(root: &OwnedFd, path: &str, flags: i32, mode: u32) -> io::Result
     Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
 }
 
-/// Host uid/gid that the sandbox sees as [`SANDBOX_UID`].
-fn sandbox_host_id(config: &NativeConfig) -> u32 {
-    config.host_uid_base + 1
-}
-
-/// Switches this thread's filesystem uid and gid to the sandbox's for its lifetime.
+/// Switches this thread's filesystem uid and gid to the sandbox's for its lifetime (as
+/// root; without root the judge already is the sandbox's host uid).
 ///
 /// The sandbox's tmpfs belongs to its user namespace, where host root is not mapped: the
 /// kernel refuses to create files there as root (`EOVERFLOW`). Files the judge writes are
 /// created as the sandbox user instead, which is also who should own them.
-struct FsIdGuard;
+struct FsIdGuard(bool);
 
 impl FsIdGuard {
-    fn new(id: u32) -> Self {
+    fn new(ids: &HostIds) -> Self {
+        if !ids.privileged {
+            return FsIdGuard(false);
+        }
         // SAFETY: setfsuid/setfsgid change only this thread's filesystem credentials.
         unsafe {
-            libc::setfsgid(id);
-            libc::setfsuid(id);
+            libc::setfsgid(ids.sandbox.1);
+            libc::setfsuid(ids.sandbox.0);
         }
-        FsIdGuard
+        FsIdGuard(true)
     }
 }
 
 impl Drop for FsIdGuard {
     fn drop(&mut self) {
-        // SAFETY: as above; back to root.
-        unsafe {
-            libc::setfsuid(0);
-            libc::setfsgid(0);
+        if self.0 {
+            // SAFETY: as above; back to root.
+            unsafe {
+                libc::setfsuid(0);
+                libc::setfsgid(0);
+            }
         }
     }
 }
@@ -571,21 +685,21 @@ pub struct NativeEnv {
 impl NativeEnv {
     async fn with_slot<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&mut Slot, &NativeConfig) -> Result<T, SandboxError> + Send + 'static,
+        f: impl FnOnce(&mut Slot, &HostIds) -> Result<T, SandboxError> + Send + 'static,
     ) -> Result<T, SandboxError> {
         let slot = self.slot.clone().expect("slot present until drop");
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
             let mut guard = slot.lock().expect("slot lock");
-            f(&mut guard, &pool.config)
+            f(&mut guard, &pool.ids)
         })
         .await
         .map_err(|e| SandboxError::Protocol(format!("sandbox task panicked: {e}")))?
     }
 }
 
-fn make_parents(slot: &Slot, config: &NativeConfig, path: &str) -> Result<(), SandboxError> {
-    let _as_sandbox = FsIdGuard::new(sandbox_host_id(config));
+fn make_parents(slot: &Slot, ids: &HostIds, path: &str) -> Result<(), SandboxError> {
+    let _as_sandbox = FsIdGuard::new(ids);
     let parts: Vec<&str> = path.split('/').collect();
     let mut prefix = String::from("work");
     for part in &parts[..parts.len() - 1] {
@@ -619,9 +733,9 @@ impl Environment for NativeEnv {
         check_relative(path)?;
         let path = path.to_owned();
         let contents = contents.to_vec();
-        self.with_slot(move |slot, config| {
-            make_parents(slot, config, &path)?;
-            let _as_sandbox = FsIdGuard::new(sandbox_host_id(config));
+        self.with_slot(move |slot, ids| {
+            make_parents(slot, ids, &path)?;
+            let _as_sandbox = FsIdGuard::new(ids);
             let mode = if executable { 0o755 } else { 0o644 };
             let fd = open_in_root(
                 &slot.root_fd,
@@ -691,7 +805,7 @@ impl Environment for NativeEnv {
     async fn make_dir(&self, path: &str) -> Result<(), SandboxError> {
         check_relative(path)?;
         let path = path.to_owned();
-        self.with_slot(move |slot, config| {
+        self.with_slot(move |slot, ids| {
             let host = slot.host_path(&format!("work/{path}"));
             if let Ok(meta) = fs::symlink_metadata(&host) {
                 if meta.is_dir() {
@@ -701,7 +815,7 @@ impl Environment for NativeEnv {
                 }
                 .map_err(|e| SandboxError::io(format!("clear {path}"), e))?;
             }
-            make_parents(slot, config, &format!("{path}/x"))?;
+            make_parents(slot, ids, &format!("{path}/x"))?;
             Ok(())
         })
         .await

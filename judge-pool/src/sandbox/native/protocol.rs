@@ -26,9 +26,43 @@ pub struct KeeperConfig {
     pub work_bytes: u64,
     /// Size of the writable `/tmp` tmpfs.
     pub tmp_bytes: u64,
-    /// How many cgroup `cgroup.procs` descriptors come with the setup message (they are
-    /// first; then `cpuacct.usage`, `memory.max_usage_in_bytes`, `memory.oom_control`).
-    pub cgroup_procs: usize,
+    /// The cgroup descriptors that come with the setup message.
+    pub cgroup: CgroupLayout,
+}
+
+/// Which cgroup descriptors come with [`Message::Setup`], in this order: `procs`
+/// `cgroup.procs` files, then CPU usage, memory peak and OOM events, then the run
+/// cgroup's directory if `dir`, then `cgroup.kill` if `kill`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct CgroupLayout {
+    /// The unified (v2) hierarchy: CPU usage is `cpu.stat`'s `usage_usec`, not
+    /// `cpuacct.usage` in nanoseconds.
+    pub unified: bool,
+    /// How many `cgroup.procs` descriptors.
+    pub procs: usize,
+    /// Whether the run cgroup's directory comes (for `clone3(CLONE_INTO_CGROUP)`).
+    pub dir: bool,
+    /// Whether `cgroup.kill` comes.
+    pub kill: bool,
+}
+
+impl CgroupLayout {
+    /// How many descriptors in all.
+    pub fn count(&self) -> usize {
+        self.procs + 3 + usize::from(self.dir) + usize::from(self.kill)
+    }
+}
+
+/// How the judge mapped the keeper's user namespace.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct IdMapping {
+    /// The id the keeper takes inside: 0 when the judge (root) mapped the keeper and
+    /// [`SANDBOX_UID`] to two unprivileged host ids; [`SANDBOX_UID`] when an unprivileged
+    /// judge mapped only its own id (then the keeper holds its capabilities in the
+    /// namespace only until each run drops them).
+    pub keeper_id: u32,
+    /// Whether `setgroups(2)` is allowed (an unprivileged mapping must deny it).
+    pub setgroups: bool,
 }
 
 /// The uid and gid of programs inside the sandbox (mapped to an unprivileged host id).
@@ -100,7 +134,7 @@ pub enum Message {
     /// Keeper → host: namespaces created; the host may write the id maps now.
     Unshared,
     /// Host → keeper: id maps written.
-    Mapped,
+    Mapped(IdMapping),
     /// Keeper → host: host pid of the sandbox's init (whose `/proc/<pid>/root` is the
     /// sandbox root).
     Init {

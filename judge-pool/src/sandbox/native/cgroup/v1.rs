@@ -1,17 +1,19 @@
-//! Per-slot cgroups (v1 hierarchy: `memory`, `pids`, `cpuacct`).
+//! Per-slot cgroups on the v1 hierarchy (`memory`, `pids`, `cpuacct`), root only.
 //!
 //! The host creates one cgroup per sandbox slot in each controller and keeps it for the
 //! slot's life; every run's processes join it before `execve`. The host sets the memory
 //! and pids limits before each run; the keeper reads CPU usage, the memory peak and the
 //! OOM-kill counter through descriptors the host opened (so it needs no host privilege).
 
+use super::{KeeperFds, io};
 use crate::sandbox::SandboxError;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
 
-const CONTROLLERS: [&str; 3] = ["memory", "pids", "cpuacct"];
+/// The controllers a slot needs.
+pub const CONTROLLERS: [&str; 3] = ["memory", "pids", "cpuacct"];
 /// The directory under each controller that holds CodeHub's cgroups.
 const PARENT: &str = "codehub";
 
@@ -23,38 +25,6 @@ pub struct SlotCgroup {
     pids_max: File,
 }
 
-/// Descriptors the keeper needs (see [`super::protocol::KeeperConfig::cgroup_procs`]).
-pub struct KeeperFds {
-    /// `cgroup.procs` of every controller, opened for writing.
-    pub procs: Vec<OwnedFd>,
-    /// `cpuacct.usage`.
-    pub cpu_usage: OwnedFd,
-    /// `memory.max_usage_in_bytes`.
-    pub memory_peak: OwnedFd,
-    /// `memory.oom_control`.
-    pub oom_control: OwnedFd,
-}
-
-fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> SandboxError {
-    let context = context.into();
-    move |e| SandboxError::io(context, e)
-}
-
-/// Checks that the cgroup v1 controllers are mounted and writable.
-pub fn check_available(root: &Path) -> Result<(), SandboxError> {
-    for c in CONTROLLERS {
-        let dir = root.join(c);
-        if !dir.join("cgroup.procs").exists() {
-            return Err(SandboxError::Unavailable(format!(
-                "cgroup v1 controller `{c}` is not mounted at {} (the native sandbox needs \
-                 the memory, pids and cpuacct controllers, and root)",
-                dir.display()
-            )));
-        }
-    }
-    Ok(())
-}
-
 /// Removes CodeHub cgroups left by processes that no longer exist.
 pub fn remove_stale(root: &Path) {
     for c in CONTROLLERS {
@@ -62,13 +32,7 @@ pub fn remove_stale(root: &Path) {
             continue;
         };
         for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let owner_alive = name
-                .split('-')
-                .next()
-                .and_then(|pid| pid.parse::<u32>().ok())
-                .is_some_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
-            if !owner_alive {
+            if super::is_stale_slot(&entry.file_name().to_string_lossy()) {
                 let _ = fs::remove_dir(entry.path());
             }
         }
@@ -119,7 +83,9 @@ impl SlotCgroup {
                 .collect::<Result<_, _>>()?,
             cpu_usage: open(self.dirs[2].join("cpuacct.usage"), false)?,
             memory_peak: open(self.dirs[0].join("memory.max_usage_in_bytes"), true)?,
-            oom_control: open(self.dirs[0].join("memory.oom_control"), false)?,
+            oom_events: open(self.dirs[0].join("memory.oom_control"), false)?,
+            dir: None,
+            kill: None,
         })
     }
 
