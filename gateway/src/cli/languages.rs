@@ -1,4 +1,5 @@
-//! `codehub languages`: the language table with the versions found in the sandbox.
+//! `codehub languages`: the language table with the versions found in the sandbox (or,
+//! where no sandbox can run and none was asked for, those of the host's toolchains).
 
 use super::{Backend, SandboxArgs};
 use codehub_judge::language::{Language, LanguageTable};
@@ -27,10 +28,17 @@ struct Row {
 
 /// Runs `codehub languages`.
 pub async fn run(args: LanguagesArgs) -> anyhow::Result<ExitCode> {
-    let (backend, table) = args.sandbox.backend().await?;
-    let rows = match backend {
-        Backend::Native(s, _) => rows(&s, &table).await?,
-        Backend::Docker(s, _) => rows(&s, &table).await?,
+    let rows = match args.sandbox.backend().await {
+        Ok((Backend::Native(s, _), table)) => rows(&s, &table).await?,
+        Ok((Backend::Docker(s, _), table)) => rows(&s, &table).await?,
+        Err(e) if args.sandbox.sandbox == super::SandboxKind::Auto => {
+            eprintln!(
+                "codehub: no sandbox here, so these are the host's toolchains ({})",
+                format!("{e:#}").lines().next().unwrap_or_default()
+            );
+            host_rows(&args.sandbox.language_table()?).await
+        }
+        Err(e) => return Err(e),
     };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&rows)?);
@@ -66,6 +74,47 @@ async fn rows<S: Sandbox>(sandbox: &S, table: &LanguageTable) -> anyhow::Result<
         });
     }
     Ok(rows)
+}
+
+/// Each language with the version its toolchain reports on the host.
+async fn host_rows(table: &LanguageTable) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for lang in table.iter() {
+        let version = host_version(lang).await;
+        rows.push(Row {
+            id: lang.id.clone(),
+            name: lang.name.clone(),
+            extensions: lang.extensions.clone(),
+            available: version.is_some(),
+            version,
+        });
+    }
+    rows
+}
+
+/// The first line a toolchain's version command prints when run directly on the host (a
+/// fixed, trusted command: no untrusted code), if it is installed.
+pub(crate) async fn host_version(lang: &Language) -> Option<String> {
+    let (program, rest) = lang.version.split_first()?;
+    let run = tokio::process::Command::new(program)
+        .args(rest)
+        .env_clear()
+        .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(std::time::Duration::from_secs(20), run)
+        .await
+        .ok()?
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let text = [out.stdout, out.stderr].concat();
+    String::from_utf8_lossy(&text)
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .map(|l| l.trim().to_owned())
 }
 
 /// The first line the version command prints in the sandbox, if the toolchain is there.

@@ -1,5 +1,6 @@
 //! The `codehub` command line: one module per subcommand.
 
+mod doctor;
 mod judge;
 mod languages;
 mod serve;
@@ -39,12 +40,18 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Judge jobs from the cluster's Redis queue (see `serve --remote-judges`).
     JudgeWorker(worker::WorkerArgs),
+    /// Check this host for judging: cgroups, namespaces, seccomp, timing noise, Docker,
+    /// toolchains; what works, what does not, and the fix.
+    Doctor(doctor::DoctorArgs),
 }
 
 /// Which sandbox runs untrusted code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SandboxKind {
-    /// Linux namespaces + cgroups on this host (needs root).
+    /// Native if this host supports it, else Docker if the daemon answers.
+    Auto,
+    /// Linux namespaces + cgroups (v1 or v2) + seccomp on this host (root, or a
+    /// delegated cgroup v2 subtree).
     Native,
     /// Hardened Docker containers (needs the Docker daemon and the judge runtime image).
     Docker,
@@ -62,8 +69,8 @@ pub enum Backend {
 #[derive(Debug, clap::Args)]
 pub struct SandboxArgs {
     /// Sandbox backend.
-    #[arg(long, value_enum, default_value = "native")]
-    sandbox: SandboxKind,
+    #[arg(long, value_enum, default_value = "auto", env = "CODEHUB_SANDBOX")]
+    pub(crate) sandbox: SandboxKind,
     /// A language table to use instead of the built-in one.
     #[arg(long, env = "CODEHUB_LANGUAGES", value_name = "FILE")]
     languages: Option<PathBuf>,
@@ -96,7 +103,7 @@ impl SandboxArgs {
     }
 
     /// Builds a native sandbox pool for `languages`.
-    fn native(&self, languages: &LanguageTable) -> anyhow::Result<NativeSandbox> {
+    pub(crate) fn native(&self, languages: &LanguageTable) -> anyhow::Result<NativeSandbox> {
         let keeper = KeeperCommand {
             program: std::env::current_exe().context("cannot find the codehub executable")?,
             args: vec![KEEPER_ARG.to_owned()],
@@ -119,16 +126,56 @@ impl SandboxArgs {
         Ok(DockerSandbox::new(config).await?)
     }
 
-    /// Builds the sandboxes of the chosen backend (and the language table).
+    /// Builds the sandboxes of the chosen backend (and the language table); `auto` takes
+    /// the native sandbox where this host supports it, else Docker, else says why neither
+    /// and the ways out.
     pub(crate) async fn backend(&self) -> anyhow::Result<(Backend, LanguageTable)> {
         let languages = self.language_table()?;
-        let backend = match self.sandbox {
-            SandboxKind::Native => {
-                Backend::Native(self.native(&languages)?, self.native(&languages)?)
-            }
-            SandboxKind::Docker => Backend::Docker(self.docker().await?, self.docker().await?),
+        let native = || -> anyhow::Result<Backend> {
+            Ok(Backend::Native(
+                self.native(&languages)?,
+                self.native(&languages)?,
+            ))
         };
+        let backend = match self.sandbox {
+            SandboxKind::Native => native()?,
+            SandboxKind::Docker => Backend::Docker(self.docker().await?, self.docker().await?),
+            SandboxKind::Auto => match native() {
+                Ok(b) => b,
+                Err(native_error) => match self.docker().await {
+                    Ok(d) => {
+                        tracing::info!(
+                            "native sandbox unavailable ({native_error:#}); using Docker"
+                        );
+                        Backend::Docker(d, self.docker().await?)
+                    }
+                    Err(docker_error) => anyhow::bail!(
+                        "no sandbox can run here.\n  native: {native_error:#}\n  docker: \
+                         {docker_error:#}\nWays out: run as root; or run without root in a \
+                         delegated cgroup v2 (`systemd-run --user --scope -p Delegate=yes \
+                         codehub …`, see deploy/systemd/); or start the Docker daemon and \
+                         build the judge image (deploy/judge-runtime/) for `--sandbox docker`. \
+                         `codehub doctor` checks this host."
+                    ),
+                },
+            },
+        };
+        tracing::info!(sandbox = %backend.describe(), "sandbox ready");
         Ok((backend, languages))
+    }
+}
+
+impl Backend {
+    /// The backend in words: `native (cgroup v2, rootless)`, `docker`.
+    pub fn describe(&self) -> String {
+        match self {
+            Backend::Native(s, _) => format!(
+                "native (cgroup {}{})",
+                s.cgroup_version(),
+                if s.rootless() { ", rootless" } else { "" }
+            ),
+            Backend::Docker(..) => "docker".to_owned(),
+        }
     }
 }
 
@@ -152,6 +199,7 @@ pub fn main() -> ExitCode {
             Command::Languages(args) => languages::run(args).await,
             Command::Serve(args) => serve::run(args).await,
             Command::JudgeWorker(args) => worker::run(args).await,
+            Command::Doctor(args) => doctor::run(args).await,
         }
     });
     match result {
