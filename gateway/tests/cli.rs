@@ -315,3 +315,82 @@ fn an_unreachable_docker_daemon_is_a_clear_error() {
         "{stderr}"
     );
 }
+
+/// Runs `codehub` in a private mount namespace where `/sys/fs/cgroup` holds only cgroup2
+/// (on this cgroup v1 host its controllers stay with v1, so the native sandbox cannot run).
+fn codehub_with_only_cgroup2(args: &[&str], docker_host: Option<&str>) -> Output {
+    let mut cmd = Command::new("unshare");
+    cmd.args([
+        "--mount",
+        "--propagation",
+        "private",
+        "sh",
+        "-c",
+        "mount -t cgroup2 none /sys/fs/cgroup && exec \"$@\"",
+        "sh",
+        env!("CARGO_BIN_EXE_codehub"),
+    ])
+    .args(args);
+    if let Some(host) = docker_host {
+        cmd.env("DOCKER_HOST", host);
+    }
+    cmd.output().expect("run unshare")
+}
+
+#[test]
+fn auto_picks_native_here_and_docker_where_cgroups_are_missing() {
+    let hello = path(problems().join("hello"));
+    let src = path(problems().join("hello/submissions/accepted/hello.c"));
+    let judge = ["judge", "--problem", &hello, "--json", &src];
+    // This host: native.
+    let out = codehub(&judge);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("judging in Docker"), "{stderr}");
+    let doctor = codehub(&["doctor", "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&doctor.stdout).unwrap();
+    assert_eq!(report["sandbox"], "native", "{report}");
+
+    // Only cgroup2, Docker unreachable: a clear error naming both and the ways out.
+    let out = codehub_with_only_cgroup2(&judge, Some("unix:///nonexistent/docker.sock"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    for needle in [
+        "no sandbox can run here",
+        "native:",
+        "docker:",
+        "Delegate=yes",
+        "codehub doctor",
+    ] {
+        assert!(stderr.contains(needle), "missing {needle:?} in: {stderr}");
+    }
+    // `languages` needs no sandbox: it falls back to the host's toolchains.
+    let out = codehub_with_only_cgroup2(
+        &["languages", "--json"],
+        Some("unix:///nonexistent/docker.sock"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == "c" && r["available"] == true),
+        "{rows}"
+    );
+
+    // Only cgroup2, Docker answering: Docker.
+    if !docker_here() {
+        return;
+    }
+    let out = codehub_with_only_cgroup2(&judge, None);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("judging in Docker"), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["verdict"], "AC", "{json}");
+}

@@ -144,8 +144,9 @@ impl SandboxArgs {
                 Ok(b) => b,
                 Err(native_error) => match self.docker().await {
                     Ok(d) => {
-                        tracing::info!(
-                            "native sandbox unavailable ({native_error:#}); using Docker"
+                        eprintln!(
+                            "codehub: the native sandbox is unavailable here ({native_error:#}); \
+                             judging in Docker"
                         );
                         Backend::Docker(d, self.docker().await?)
                     }

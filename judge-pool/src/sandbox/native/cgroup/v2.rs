@@ -170,6 +170,14 @@ impl Parent {
                 .map_err(io(format!("enable controllers in {}", own_dir.display())))?;
             own_dir
         } else {
+            let have = controllers(mount);
+            if let Some(missing) = REQUIRED.iter().find(|c| !have.iter().any(|h| h == *c)) {
+                return Err(SandboxError::Unavailable(format!(
+                    "cgroup v2 is mounted at {} but its `{missing}` controller is not \
+                     available (a cgroup v1 hierarchy may hold it)",
+                    mount.display()
+                )));
+            }
             enable_vacating(mount, &wanted)
                 .map_err(io(format!("enable controllers in {}", mount.display())))?;
             let dir = mount.join("codehub");
