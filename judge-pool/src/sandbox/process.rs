@@ -25,6 +25,8 @@ pub struct ChildSetup<'a> {
     pub into_cgroup: Option<RawFd>,
     /// Drop to this uid and gid (with no supplementary groups), if set.
     pub drop_to: Option<u32>,
+    /// Give the run an IPC namespace of its own (System V objects die with it).
+    pub new_ipc_namespace: bool,
     /// Seccomp filters installed right before `execve`.
     pub seccomp: Option<&'a super::seccomp::Filters>,
 }
@@ -236,6 +238,7 @@ pub fn run(
     let io_fds: Vec<RawFd> = fds.iter().map(|f| f.as_raw_fd()).collect();
     let procs_fds: &[RawFd] = setup.join_cgroups;
     let drop_to = setup.drop_to;
+    let new_ipc = setup.new_ipc_namespace;
     let seccomp = setup.seccomp;
     let cpu_secs = req.cpu_ns.div_ceil(1_000_000_000) + 1;
     let (err_read, err_write) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?;
@@ -267,6 +270,11 @@ pub fn run(
                     libc::write(err_write.as_raw_fd(), (&e as *const i32).cast(), 4);
                     libc::_exit(126);
                 }
+            }
+            if new_ipc && libc::unshare(libc::CLONE_NEWIPC) != 0 {
+                let e = *libc::__errno_location();
+                libc::write(err_write.as_raw_fd(), (&e as *const i32).cast(), 4);
+                libc::_exit(126);
             }
             set_rlimit(libc::RLIMIT_CPU, cpu_secs, cpu_secs + 1);
             set_rlimit(libc::RLIMIT_FSIZE, req.file_size, req.file_size);

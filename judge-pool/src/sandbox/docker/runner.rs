@@ -266,6 +266,7 @@ fn handle(req: Request, payload: Vec<u8>, acct: &Accounting) -> io::Result<(Resp
                 join_cgroups: &[],
                 into_cgroup: None,
                 drop_to: None,
+                new_ipc_namespace: false,
                 seccomp: None,
             };
             let report = process::run(0, &req, &fds, &setup, acct, None)?;
@@ -460,6 +461,7 @@ fn interactive(
         join_cgroups: &[],
         into_cgroup: None,
         drop_to: None,
+        new_ipc_namespace: false,
         seccomp: None,
     };
     let report = process::run(0, req, &fds, &setup, acct, Some(&mut relay))?;

@@ -181,17 +181,26 @@ fn init(
     // SAFETY: plain prctl; the keeper parent is single-threaded, so the death signal is
     // tied to its lifetime.
     unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong) };
-    build_root(config)?;
+    let ipc_per_run = build_root(config)?;
     // SAFETY: plain prctl: no core dumps, no ptrace of the keeper by the runs.
     unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0) };
-    chan.send(&Message::Ready, &[])?;
+    // The judge reaches the sandbox's files through this descriptor (not through
+    // /proc/<init>/root, which an unprivileged judge may not open: this process is not
+    // dumpable).
+    let root = nix::fcntl::open(
+        "/",
+        nix::fcntl::OFlag::O_PATH | nix::fcntl::OFlag::O_DIRECTORY | nix::fcntl::OFlag::O_CLOEXEC,
+        nix::sys::stat::Mode::empty(),
+    )?;
+    chan.send(&Message::Ready, &[root.as_raw_fd()])?;
+    let _ = nix::unistd::close(root);
     loop {
         let Some((msg, fds)) = chan.recv()? else {
             return Ok(());
         };
         match msg {
             Message::Run(req) => {
-                let report = match run(chan, &req, &fds, cg, seccomp) {
+                let report = match run(chan, &req, &fds, cg, seccomp, ipc_per_run) {
                     Ok(report) => report,
                     Err(e) => {
                         process::kill_all_and_reap();
@@ -269,7 +278,9 @@ fn bind_readonly(src: &Path, target: &Path) -> io::Result<()> {
     mount(None, target, None, flags, None)
 }
 
-fn build_root(config: &KeeperConfig) -> io::Result<()> {
+/// Builds the sandbox root; returns whether each run needs an IPC namespace of its own
+/// (when this namespace's System V IPC limits cannot be set to zero).
+fn build_root(config: &KeeperConfig) -> io::Result<bool> {
     nix::unistd::sethostname("codehub").map_err(io::Error::from)?;
     mount(
         None,
@@ -320,14 +331,20 @@ fn build_root(config: &KeeperConfig) -> io::Result<()> {
     // Forbid nested user namespaces for everything below this one, and System V IPC
     // objects (they would outlive a run inside the slot's IPC namespace).
     let sys = proc_dir.join("sys");
+    fs::write(sys.join("user/max_user_namespaces"), "0")
+        .map_err(err("set user/max_user_namespaces"))?;
+    // The IPC limits belong to the namespace's root uid, which an unprivileged judge
+    // cannot map: then every run gets a fresh IPC namespace instead (gone with the run).
+    let mut ipc_per_run = false;
     for (file, value) in [
-        ("user/max_user_namespaces", "0"),
         ("kernel/shmmni", "0"),
         ("kernel/msgmni", "0"),
         ("kernel/sem", "0 0 0 0"),
     ] {
-        if let Err(e) = fs::write(sys.join(file), value) {
-            return Err(err(&format!("set {file}"))(e));
+        match fs::write(sys.join(file), value) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::PermissionDenied => ipc_per_run = true,
+            Err(e) => return Err(err(&format!("set {file}"))(e)),
         }
     }
 
@@ -405,7 +422,7 @@ fn build_root(config: &KeeperConfig) -> io::Result<()> {
         libc::MS_REMOUNT | libc::MS_BIND | libc::MS_RDONLY | libc::MS_NOSUID | libc::MS_NODEV,
         None,
     )?;
-    Ok(())
+    Ok(ipc_per_run)
 }
 
 fn run(
@@ -414,12 +431,14 @@ fn run(
     fds: &[OwnedFd],
     cg: &CgroupFds,
     seccomp: &crate::sandbox::seccomp::Filters,
+    new_ipc_namespace: bool,
 ) -> io::Result<RunReport> {
     let procs: Vec<RawFd> = cg.procs.iter().map(|f| f.as_raw_fd()).collect();
     let setup = ChildSetup {
         join_cgroups: &procs,
         into_cgroup: cg.dir.as_ref().map(|d| d.as_raw_fd()),
         drop_to: Some(SANDBOX_UID),
+        new_ipc_namespace,
         seccomp: Some(seccomp),
     };
     let acct = Accounting {

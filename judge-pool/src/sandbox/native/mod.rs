@@ -8,8 +8,8 @@
 //! its `/work` and `/tmp` are wiped (every process of it is already gone) and the slot goes
 //! back to the pool.
 //!
-//! The host reaches a slot's files through `/proc/<init>/root`, always with
-//! `openat2(RESOLVE_IN_ROOT)`, so a symlink planted by a program cannot point the judge at
+//! The host reaches a slot's files through a descriptor of the sandbox root that the
+//! keeper sends when it is ready, always with `openat2(RESOLVE_IN_ROOT)`, so a symlink planted by a program cannot point the judge at
 //! a host file.
 //!
 //! Requirements: either root with the cgroup v1 `memory`, `pids` and `cpuacct` controllers
@@ -301,7 +301,7 @@ impl Sandbox for NativeSandbox {
 struct Slot {
     /// The keeper process the judge started (parent of the sandbox's init).
     keeper: Child,
-    /// Host pid of the sandbox's init; `/proc/<init_pid>/root` is the sandbox root.
+    /// Host pid of the sandbox's init (killing it ends every process of the sandbox).
     init_pid: i32,
     /// The keeper socket.
     chan: Channel,
@@ -422,16 +422,21 @@ impl Slot {
                 )));
             }
         };
-        match expect(&chan, "ready")? {
-            (Message::Ready, _) => {}
+        let root_fd = match expect(&chan, "ready")? {
+            (Message::Ready, fds) if fds.len() == 1 => fds.into_iter().next().expect("one"),
             (other, _) => {
                 return Err(SandboxError::Protocol(format!(
-                    "expected ready, got {other:?}"
+                    "expected ready with the root descriptor, got {other:?}"
                 )));
             }
+        };
+        let is_dir = nix::sys::stat::fstat(root_fd.as_raw_fd())
+            .is_ok_and(|st| st.st_mode & libc::S_IFMT == libc::S_IFDIR);
+        if !is_dir {
+            return Err(SandboxError::Protocol(
+                "the sandbox root is not a directory".into(),
+            ));
         }
-        let root_path = format!("/proc/{init_pid}/root");
-        let root_fd = open_path(&root_path)?;
         Ok(Slot {
             keeper: slot.keeper.take().expect("set"),
             init_pid,
@@ -443,9 +448,12 @@ impl Slot {
         })
     }
 
-    /// The host path of a sandbox directory, through the init's root.
+    /// The host path of a sandbox directory, through the descriptor of the sandbox root.
     fn host_path(&self, inside: &str) -> PathBuf {
-        PathBuf::from(format!("/proc/{}/root/{inside}", self.init_pid))
+        PathBuf::from(format!(
+            "/proc/self/fd/{}/{inside}",
+            self.root_fd.as_raw_fd()
+        ))
     }
 
     fn run(&mut self, spec: RunSpec) -> Result<RunResult, SandboxError> {
@@ -585,25 +593,6 @@ fn read_capture(fd: &OwnedFd, keep: u64) -> Result<(Vec<u8>, bool), SandboxError
     std::os::unix::fs::FileExt::read_exact_at(&file, &mut buf, 0)
         .map_err(|e| SandboxError::io("read capture", e))?;
     Ok((buf, size > keep))
-}
-
-fn open_path(path: &str) -> Result<OwnedFd, SandboxError> {
-    let c = std::ffi::CString::new(path).expect("no nul");
-    // SAFETY: valid C string.
-    let fd = unsafe {
-        libc::open(
-            c.as_ptr(),
-            libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC,
-        )
-    };
-    if fd < 0 {
-        return Err(SandboxError::io(
-            format!("open {path}"),
-            io::Error::last_os_error(),
-        ));
-    }
-    // SAFETY: we own the new descriptor.
-    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
 }
 
 /// `struct open_how` of `openat2(2)`.

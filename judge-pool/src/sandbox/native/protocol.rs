@@ -135,13 +135,13 @@ pub enum Message {
     Unshared,
     /// Host → keeper: id maps written.
     Mapped(IdMapping),
-    /// Keeper → host: host pid of the sandbox's init (whose `/proc/<pid>/root` is the
-    /// sandbox root).
+    /// Keeper → host: host pid of the sandbox's init.
     Init {
         /// Host pid.
         pid: i32,
     },
-    /// Keeper → host: the sandbox is ready for runs.
+    /// Keeper → host: the sandbox is ready for runs; with an `O_PATH` descriptor of the
+    /// sandbox root.
     Ready,
     /// Host → keeper, with stdin, stdout and stderr descriptors.
     Run(RunRequest),
