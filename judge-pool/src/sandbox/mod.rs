@@ -15,6 +15,7 @@
 //! [`docker`] (hardened containers through bollard, for production).
 
 pub mod docker;
+pub(crate) mod fsutil;
 pub mod native;
 pub(crate) mod process;
 pub mod seccomp;

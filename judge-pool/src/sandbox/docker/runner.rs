@@ -70,70 +70,6 @@ fn work_path(rel: &str) -> io::Result<PathBuf> {
     Ok(Path::new(WORK).join(rel))
 }
 
-/// Empties a directory the runner's uid owns, whatever a program left in it: entries made
-/// unreadable (mode 000) are opened up first, and the walk goes by descriptor, so paths far
-/// longer than `PATH_MAX` are no obstacle.
-fn empty_dir(dir: &Path) -> io::Result<()> {
-    use nix::fcntl::{OFlag, openat};
-    use nix::sys::stat::{FchmodatFlags, Mode, fchmodat};
-    use nix::unistd::{UnlinkatFlags, unlinkat};
-    fn empty_at(fd: RawFd) -> io::Result<()> {
-        let mut names = Vec::new();
-        {
-            let dup = nix::unistd::dup(fd)?;
-            let mut d = nix::dir::Dir::from_fd(dup)?;
-            for entry in d.iter() {
-                let entry = entry?;
-                let name = entry.file_name().to_owned();
-                if name.as_bytes() == b"." || name.as_bytes() == b".." {
-                    continue;
-                }
-                let is_dir = match entry.file_type() {
-                    Some(t) => t == nix::dir::Type::Directory,
-                    None => nix::sys::stat::fstatat(
-                        Some(fd),
-                        name.as_c_str(),
-                        nix::fcntl::AtFlags::AT_SYMLINK_NOFOLLOW,
-                    )
-                    .is_ok_and(|st| st.st_mode & libc::S_IFMT == libc::S_IFDIR),
-                };
-                names.push((name, is_dir));
-            }
-        }
-        for (name, is_dir) in names {
-            if is_dir {
-                let _ = fchmodat(
-                    Some(fd),
-                    name.as_c_str(),
-                    Mode::from_bits_truncate(0o700),
-                    FchmodatFlags::NoFollowSymlink,
-                );
-                let sub = openat(
-                    Some(fd),
-                    name.as_c_str(),
-                    OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
-                    Mode::empty(),
-                )?;
-                let result = empty_at(sub);
-                let _ = nix::unistd::close(sub);
-                result?;
-                unlinkat(Some(fd), name.as_c_str(), UnlinkatFlags::RemoveDir)?;
-            } else {
-                unlinkat(Some(fd), name.as_c_str(), UnlinkatFlags::NoRemoveDir)?;
-            }
-        }
-        Ok(())
-    }
-    let fd = nix::fcntl::open(
-        dir,
-        OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
-        Mode::empty(),
-    )?;
-    let result = empty_at(fd);
-    let _ = nix::unistd::close(fd);
-    result
-}
-
 /// Removes the System V IPC objects of this IPC namespace (they would outlive a run).
 fn remove_ipc() {
     for (file, kind) in [("shm", 0), ("msg", 1), ("sem", 2)] {
@@ -239,8 +175,8 @@ fn handle(req: Request, payload: Vec<u8>, acct: &Accounting) -> io::Result<(Resp
             Ok((Response::ok(), Vec::new()))
         }
         Request::Clear => {
-            empty_dir(Path::new(WORK))?;
-            empty_dir(Path::new(TMP))?;
+            crate::sandbox::fsutil::empty_dir(Path::new(WORK))?;
+            crate::sandbox::fsutil::empty_dir(Path::new(TMP))?;
             remove_ipc();
             Ok((Response::ok(), Vec::new()))
         }
