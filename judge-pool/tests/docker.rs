@@ -164,3 +164,63 @@ async fn every_package_gets_the_same_verdicts_on_docker_as_native() {
     }
     assert!(differences.is_empty(), "{}", differences.join("\n"));
 }
+
+/// The limit a program gets is the problem's on both backends (a container's slack for its
+/// runner does not count): a C program that touches an array just over the limit is
+/// stopped for memory, one well under it is not, natively and in Docker alike.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_memory_limit_is_the_same_at_the_boundary_on_both_backends() {
+    let Some(docker) = common::docker_sandbox(1).await else {
+        return;
+    };
+    let native = common::native_sandbox(1);
+    const LIMIT_MIB: u64 = 64;
+    let source = r#"
+#include <stdlib.h>
+#include <string.h>
+int main(int argc, char **argv) {
+    size_t n = (size_t)atol(argv[1]) << 20;
+    char *p = malloc(n);
+    if (!p) return 3;
+    memset(p, 1, n);
+    return p[n - 1] == 1 ? 0 : 4;
+}
+"#;
+    async fn outcome<S: Sandbox>(sandbox: &S, source: &str, mib: u64) -> Option<LimitHit> {
+        let env = sandbox.acquire().await.unwrap();
+        env.write_file("m.c", source.as_bytes(), false)
+            .await
+            .unwrap();
+        let mut cc = RunSpec::new(["gcc", "-O1", "-o", "m", "m.c"].map(String::from).to_vec());
+        cc.limits.memory_bytes = 512 << 20;
+        cc.limits.cpu_time = Duration::from_secs(20);
+        cc.limits.wall_time = Duration::from_secs(40);
+        let c = env.run(cc).await.unwrap();
+        assert!(c.status.success(), "{}", String::from_utf8_lossy(&c.stderr));
+        let mut run = RunSpec::new(vec!["./m".into(), mib.to_string()]);
+        run.limits.memory_bytes = LIMIT_MIB << 20;
+        run.limits.stack_bytes = 8 << 20;
+        run.limits.cpu_time = Duration::from_secs(5);
+        run.limits.wall_time = Duration::from_secs(10);
+        let r = env.run(run).await.unwrap();
+        if r.limit_hit.is_none() {
+            assert_eq!(r.status, ExitStatus::Exited(0), "{mib} MiB");
+        }
+        r.limit_hit
+    }
+    for (mib, want) in [
+        (LIMIT_MIB + 2, Some(LimitHit::Memory)),
+        (LIMIT_MIB - 16, None),
+    ] {
+        assert_eq!(
+            outcome(&native, source, mib).await,
+            want,
+            "native, {mib} MiB"
+        );
+        assert_eq!(
+            outcome(&docker, source, mib).await,
+            want,
+            "docker, {mib} MiB"
+        );
+    }
+}

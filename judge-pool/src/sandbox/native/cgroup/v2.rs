@@ -127,7 +127,8 @@ fn enable_vacating(dir: &Path, wanted: &[&str]) -> std::io::Result<()> {
 
 fn not_delegated(dir: &Path, why: &str) -> SandboxError {
     SandboxError::Unavailable(format!(
-        "cgroup v2: {why} ({}). Without root, the native sandbox needs a delegated cgroup: \
+        "cgroup v2: the cgroup this process runs in ({}) is not delegated to it: {why}. \
+         Without root, the native sandbox needs a delegated cgroup: \
          run it as `systemd-run --user --scope -p Delegate=yes codehub serve` (or a unit with \
          `Delegate=yes`, see deploy/systemd/), or set {CGROUP_ENV} to a cgroup delegated to \
          you; or run as root, or use `--sandbox docker`",
