@@ -97,6 +97,62 @@ fn trivial_program(dir: &std::path::Path) -> Vec<u8> {
     std::fs::read(out).unwrap()
 }
 
+/// What the seccomp filters cost, measured inside forked children: the median time to
+/// install them (once per run, just before `execve`) and the added cost of one system
+/// call once they are installed (every call a program makes runs the filter's BPF).
+fn seccomp_cost(runs: usize) -> (Duration, Duration) {
+    let filters = codehub_judge::sandbox::seccomp::filters().expect("seccomp filter");
+    const CALLS: u32 = 20_000;
+    let mut installs = Vec::new();
+    let mut per_call = Vec::new();
+    for _ in 0..runs.min(200) {
+        let (read, write) = nix::unistd::pipe().unwrap();
+        // SAFETY: the child only makes system calls and reads the clock, then exits.
+        let pid = unsafe { libc::fork() };
+        if pid == 0 {
+            let calls = || {
+                let t = Instant::now();
+                for _ in 0..CALLS {
+                    unsafe { libc::syscall(libc::SYS_getppid) };
+                }
+                t.elapsed().as_nanos() as u64
+            };
+            unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) };
+            let before = calls();
+            let t = Instant::now();
+            let ok = filters.apply().is_ok();
+            let install = t.elapsed().as_nanos() as u64;
+            let after = calls();
+            let out = [install, before, after, u64::from(ok)];
+            unsafe {
+                libc::write(
+                    std::os::fd::AsRawFd::as_raw_fd(&write),
+                    out.as_ptr().cast(),
+                    32,
+                );
+                libc::_exit(0);
+            }
+        }
+        drop(write);
+        let mut buf = [0u8; 32];
+        let mut file = std::fs::File::from(read);
+        std::io::Read::read_exact(&mut file, &mut buf).unwrap();
+        unsafe { libc::waitpid(pid, std::ptr::null_mut(), 0) };
+        let v: Vec<u64> = buf
+            .chunks_exact(8)
+            .map(|c| u64::from_ne_bytes(c.try_into().unwrap()))
+            .collect();
+        assert_eq!(v[3], 1, "filters installed");
+        installs.push(Duration::from_nanos(v[0]));
+        per_call.push(Duration::from_nanos(
+            v[2].saturating_sub(v[1]) / u64::from(CALLS),
+        ));
+    }
+    installs.sort();
+    per_call.sort();
+    (percentile(&installs, 0.5), percentile(&per_call, 0.5))
+}
+
 fn main() {
     let runs: usize = std::env::args()
         .skip(1)
@@ -166,12 +222,14 @@ fn main() {
     });
 
     let docker = rt.block_on(docker_figures(&program, runs.min(500)));
+    let (seccomp_install, seccomp_call) = seccomp_cost(runs);
 
     bare.sort();
     let mut sandboxed = sandboxed;
     sandboxed.sort();
+    let cgroup = sandbox(1).cgroup_version();
     println!(
-        "runs: {runs}, trivial static C program, {} CPUs",
+        "runs: {runs}, trivial static C program, {} CPUs, cgroup {cgroup}",
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     println!();
@@ -226,6 +284,13 @@ fn main() {
             us(percentile(&docker_runs, 0.5)) - us(percentile(&bare, 0.5))
         );
     }
+    println!();
+    println!(
+        "seccomp: installing the filters {:.1} µs per run (median); each system call after \
+         that +{} ns (median of 20,000 getppid calls)",
+        seccomp_install.as_secs_f64() * 1e6,
+        seccomp_call.as_nanos()
+    );
     println!();
     println!("| concurrent slots | sandboxed runs/s |");
     println!("|---|---|");
