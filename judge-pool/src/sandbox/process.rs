@@ -27,7 +27,8 @@ pub struct ChildSetup<'a> {
     pub drop_to: Option<u32>,
     /// Give the run an IPC namespace of its own (System V objects die with it).
     pub new_ipc_namespace: bool,
-    /// Seccomp filters installed right before `execve`.
+    /// Seccomp filters: their per-run part is installed right before `execve` (the
+    /// caller has installed the rest in itself, so the run inherits it).
     pub seccomp: Option<&'a super::seccomp::Filters>,
 }
 
@@ -306,7 +307,7 @@ pub fn run(
             libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
             libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong);
             if let Some(filters) = seccomp
-                && let Err(e) = filters.apply()
+                && let Err(e) = filters.apply_run_part()
             {
                 libc::write(err_write.as_raw_fd(), (&e as *const i32).cast(), 4);
                 libc::_exit(126);

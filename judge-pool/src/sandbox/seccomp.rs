@@ -10,7 +10,14 @@
 //! (`open_by_handle_at`, the classic container escape), `fanotify`, `chroot`, `iopl` /
 //! `ioperm`, and `personality` changes other than the default and the query.
 //!
-//! The filters are compiled once (by [`seccompiler`]) before the keeper forks, so the
+//! Installing a filter costs about a microsecond per BPF instruction (the kernel checks
+//! and JIT-compiles it), so the filter comes in two parts. The keeper's init installs the
+//! large part once, after it has built the sandbox and before the first run: every run
+//! inherits it. Each run adds only the small part, denying the two calls the keeper
+//! itself still needs (`clone3`, to create a run inside its cgroup, and `unshare`, for a
+//! run's own IPC namespace). Filters stack: a call is checked by both.
+//!
+//! The filters are compiled once (by [`seccompiler`]) before the keeper forks, so a run's
 //! child only makes the `seccomp(2)` system call.
 
 use seccompiler::{
@@ -20,9 +27,12 @@ use seccompiler::{
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-/// The compiled filters, in the order they are installed.
+/// The compiled filters.
 pub struct Filters {
-    programs: Vec<BpfProgram>,
+    /// Installed once by the keeper's init (all but `clone3` and `unshare`).
+    keeper: Vec<BpfProgram>,
+    /// Installed by each run before `execve`.
+    run: Vec<BpfProgram>,
 }
 
 /// The namespace flags `clone(2)` may not carry.
@@ -39,7 +49,6 @@ const NAMESPACE_FLAGS: [libc::c_int; 7] = [
 /// System calls denied whatever their arguments.
 fn always_denied() -> Vec<libc::c_long> {
     let mut calls = vec![
-        libc::SYS_unshare,
         libc::SYS_setns,
         libc::SYS_ptrace,
         libc::SYS_process_vm_readv,
@@ -136,8 +145,10 @@ fn compile() -> Result<Filters, String> {
         .map_err(|e| format!("seccomp filter: {e}"))
     };
     let clone3 = BTreeMap::from([(libc::SYS_clone3, Vec::new())]);
+    let unshare = BTreeMap::from([(libc::SYS_unshare, Vec::new())]);
     Ok(Filters {
-        programs: vec![filter(deny, libc::EPERM)?, filter(clone3, libc::ENOSYS)?],
+        keeper: vec![filter(deny, libc::EPERM)?],
+        run: vec![filter(unshare, libc::EPERM)?, filter(clone3, libc::ENOSYS)?],
     })
 }
 
@@ -160,32 +171,54 @@ struct SockFprog {
 const SECCOMP_SET_MODE_FILTER: libc::c_ulong = 1;
 
 impl Filters {
-    /// Installs the filters on the calling thread; `no_new_privs` must be set (or the
-    /// caller hold `CAP_SYS_ADMIN`). Async-signal-safe: one system call per filter, no
-    /// allocation, so it may run between `fork` and `execve`.
+    /// Installs the whole filter (both parts) on the calling thread: what a run of the
+    /// native sandbox is under. `no_new_privs` must be set (or the caller hold
+    /// `CAP_SYS_ADMIN`).
     ///
     /// # Errors
     /// The `errno` of the failed `seccomp(2)` call.
     pub fn apply(&self) -> Result<(), i32> {
-        for program in &self.programs {
-            let prog = SockFprog {
-                len: program.len() as libc::c_ushort,
-                filter: program.as_ptr(),
-            };
-            // SAFETY: `prog` points at a valid BPF program that outlives the call.
-            let ret = unsafe {
-                libc::syscall(
-                    libc::SYS_seccomp,
-                    SECCOMP_SET_MODE_FILTER,
-                    0,
-                    &prog as *const SockFprog,
-                )
-            };
-            if ret != 0 {
-                // SAFETY: reading this thread's errno.
-                return Err(unsafe { *libc::__errno_location() });
-            }
-        }
-        Ok(())
+        self.apply_keeper_part()?;
+        self.apply_run_part()
     }
+
+    /// Installs the large part (everything but `clone3` and `unshare`), once per keeper.
+    ///
+    /// # Errors
+    /// The `errno` of the failed `seccomp(2)` call.
+    pub fn apply_keeper_part(&self) -> Result<(), i32> {
+        install(&self.keeper)
+    }
+
+    /// Installs the small part (`clone3`, `unshare`): once per run, between `fork` and
+    /// `execve`. Async-signal-safe: one system call per program, no allocation.
+    ///
+    /// # Errors
+    /// The `errno` of the failed `seccomp(2)` call.
+    pub fn apply_run_part(&self) -> Result<(), i32> {
+        install(&self.run)
+    }
+}
+
+fn install(programs: &[BpfProgram]) -> Result<(), i32> {
+    for program in programs {
+        let prog = SockFprog {
+            len: program.len() as libc::c_ushort,
+            filter: program.as_ptr(),
+        };
+        // SAFETY: `prog` points at a valid BPF program that outlives the call.
+        let ret = unsafe {
+            libc::syscall(
+                libc::SYS_seccomp,
+                SECCOMP_SET_MODE_FILTER,
+                0,
+                &prog as *const SockFprog,
+            )
+        };
+        if ret != 0 {
+            // SAFETY: reading this thread's errno.
+            return Err(unsafe { *libc::__errno_location() });
+        }
+    }
+    Ok(())
 }

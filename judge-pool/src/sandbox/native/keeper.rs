@@ -184,6 +184,13 @@ fn init(
     let ipc_per_run = build_root(config)?;
     // SAFETY: plain prctl: no core dumps, no ptrace of the keeper by the runs.
     unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0) };
+    // The large part of the seccomp filter, once: every run inherits it (each adds the
+    // small part). From here on this process needs only what a run's start needs.
+    // SAFETY: plain prctl.
+    unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) };
+    seccomp
+        .apply_keeper_part()
+        .map_err(|e| err("install the seccomp filter")(io::Error::from_raw_os_error(e)))?;
     // The judge reaches the sandbox's files through this descriptor (not through
     // /proc/<init>/root, which an unprivileged judge may not open: this process is not
     // dumpable).
