@@ -394,3 +394,21 @@ fn auto_picks_native_here_and_docker_where_cgroups_are_missing() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["verdict"], "AC", "{json}");
 }
+
+#[test]
+fn cpu_pinning_takes_a_list_and_refuses_cpus_this_host_lacks() {
+    let hello = path(problems().join("hello"));
+    let src = path(problems().join("hello/submissions/accepted/hello.c"));
+    let out = codehub(&["judge", "--cpus", "0", "--problem", &hello, "--json", &src]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for bad in ["9999", "1-0", "x"] {
+        let out = codehub(&["judge", "--cpus", bad, "--problem", &hello, &src]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {stderr}");
+        assert!(stderr.contains("--cpus"), "{bad}: {stderr}");
+    }
+}

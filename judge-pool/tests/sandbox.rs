@@ -128,3 +128,28 @@ async fn nothing_survives_a_run() {
             <= 4
     );
 }
+
+/// With `cpus`, each slot's processes are held on one CPU by the kernel (cpuset): the
+/// program sees only that CPU and cannot widen its affinity.
+#[tokio::test]
+async fn slots_are_pinned_to_their_cpu() {
+    let last = std::thread::available_parallelism().map_or(1, |n| n.get()) - 1;
+    let mut config = codehub_judge::sandbox::native::NativeConfig::new(common::keeper());
+    config.max_slots = 1;
+    config.cpus = vec![last];
+    let sandbox = codehub_judge::sandbox::native::NativeSandbox::new(config)
+        .expect("native sandbox with CPU pinning");
+    let env = sandbox.acquire().await.unwrap();
+    // `taskset -p` (util-linux) asks for every CPU; the cpuset keeps the program on one.
+    let r = env
+        .run(sh("grep Cpus_allowed_list /proc/self/status; \
+             taskset -a -p -c 0-1023 $$ >/dev/null 2>&1; grep Cpus_allowed_list /proc/self/status"))
+        .await
+        .unwrap();
+    let out = String::from_utf8_lossy(&r.stdout);
+    let lists: Vec<&str> = out
+        .lines()
+        .map(|l| l.split_whitespace().last().unwrap_or(""))
+        .collect();
+    assert_eq!(lists, vec![last.to_string(), last.to_string()], "{out}");
+}

@@ -80,6 +80,51 @@ pub struct SandboxArgs {
     /// Docker: containers kept started ahead of demand (default: --parallel).
     #[arg(long)]
     pool_size: Option<usize>,
+    /// Native: pin each sandbox slot to one CPU of this list in turn (`0,2-3`), or to the
+    /// CPUs this process may use (`auto`), so timing stays stable under load; default:
+    /// no pinning.
+    #[arg(long, env = "CODEHUB_CPUS", value_name = "LIST|auto", value_parser = parse_cpus)]
+    cpus: Option<CpuList>,
+}
+
+/// CPUs named by `--cpus`.
+#[derive(Debug, Clone)]
+pub struct CpuList(Vec<usize>);
+
+/// Parses `auto` or a list such as `0,2-3`.
+fn parse_cpus(text: &str) -> Result<CpuList, String> {
+    let set = nix::sched::sched_getaffinity(nix::unistd::Pid::from_raw(0))
+        .map_err(|e| format!("cannot read this process's CPUs: {e}"))?;
+    let usable: Vec<usize> = (0..nix::sched::CpuSet::count())
+        .filter(|&c| set.is_set(c).unwrap_or(false))
+        .collect();
+    if text == "auto" {
+        return Ok(CpuList(usable));
+    }
+    let mut cpus = Vec::new();
+    for part in text.split(',').map(str::trim) {
+        let bad = || format!("`{part}` is not a CPU number or range (e.g. `0,2-3` or `auto`)");
+        match part.split_once('-') {
+            Some((a, b)) => {
+                let (a, b): (usize, usize) =
+                    (a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?);
+                if a > b {
+                    return Err(bad());
+                }
+                cpus.extend(a..=b);
+            }
+            None => cpus.push(part.parse().map_err(|_| bad())?),
+        }
+    }
+    if let Some(c) = cpus.iter().find(|c| !usable.contains(c)) {
+        return Err(format!(
+            "CPU {c} is not available to this process (it may use {usable:?})"
+        ));
+    }
+    if cpus.is_empty() {
+        return Err("no CPU given".into());
+    }
+    Ok(CpuList(cpus))
 }
 
 impl SandboxArgs {
@@ -111,6 +156,9 @@ impl SandboxArgs {
         let mut config = NativeConfig::new(keeper);
         config.readonly_paths.extend(languages.readonly_paths());
         config.max_slots = self.parallelism();
+        if let Some(CpuList(cpus)) = &self.cpus {
+            config.cpus = cpus.clone();
+        }
         Ok(NativeSandbox::new(config)?)
     }
 

@@ -70,6 +70,10 @@ pub struct NativeConfig {
     pub readonly_paths: Vec<PathBuf>,
     /// Most slots alive at once (busy + idle): the judge's parallelism.
     pub max_slots: usize,
+    /// CPUs to pin slots to, one CPU per slot in turn (slot `n` on `cpus[n % len]`), so a
+    /// submission's processes stay on their core and timing is stable under load; empty:
+    /// no pinning.
+    pub cpus: Vec<usize>,
     /// Size of each slot's `/work`.
     pub work_bytes: u64,
     /// Size of each slot's `/tmp`.
@@ -112,6 +116,7 @@ impl NativeConfig {
             cgroup_root: PathBuf::from("/sys/fs/cgroup"),
             readonly_paths: DEFAULT_READONLY_PATHS.iter().map(PathBuf::from).collect(),
             max_slots: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            cpus: Vec::new(),
             work_bytes: 256 << 20,
             tmp_bytes: 64 << 20,
             host_uid_base: 61_000,
@@ -348,7 +353,8 @@ impl Slot {
         for d in [&dir, &root_dir] {
             let _ = fs::set_permissions(d, fs::Permissions::from_mode(0o755));
         }
-        let cgroup = pool.cgroups.create_slot(&name, pool.ids.keeper.0)?;
+        let cpu = (!config.cpus.is_empty()).then(|| config.cpus[id % config.cpus.len()]);
+        let cgroup = pool.cgroups.create_slot(&name, pool.ids.keeper.0, cpu)?;
         let kfds = cgroup.keeper_fds()?;
 
         let (ours, theirs) = socketpair(

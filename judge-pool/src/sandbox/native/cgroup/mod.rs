@@ -124,11 +124,18 @@ impl HostCgroups {
 
     /// Creates one slot's cgroups, named `<judge pid>-<slot>`; `keeper_uid` is the host uid
     /// the keeper runs as (on v2 it is given the slot's `cgroup.procs`, so it may move its
-    /// runs there).
-    pub fn create_slot(&self, name: &str, keeper_uid: u32) -> Result<SlotCgroup, SandboxError> {
+    /// runs there). With `cpu`, everything the slot runs stays on that CPU (cpuset).
+    pub fn create_slot(
+        &self,
+        name: &str,
+        keeper_uid: u32,
+        cpu: Option<usize>,
+    ) -> Result<SlotCgroup, SandboxError> {
         match self {
-            HostCgroups::V1(root) => v1::SlotCgroup::create(root, name).map(SlotCgroup::V1),
-            HostCgroups::V2(parent) => parent.create_slot(name, keeper_uid).map(SlotCgroup::V2),
+            HostCgroups::V1(root) => v1::SlotCgroup::create(root, name, cpu).map(SlotCgroup::V1),
+            HostCgroups::V2(parent) => parent
+                .create_slot(name, keeper_uid, cpu)
+                .map(SlotCgroup::V2),
         }
     }
 }

@@ -37,16 +37,56 @@ pub fn remove_stale(root: &Path) {
             }
         }
     }
+    if let Ok(entries) = fs::read_dir(root.join("cpuset").join(PARENT)) {
+        for entry in entries.flatten() {
+            if super::is_stale_slot(&entry.file_name().to_string_lossy()) {
+                let _ = fs::remove_dir(entry.path());
+            }
+        }
+    }
+}
+
+/// Creates `cpuset/codehub/<name>` holding only `cpu` (v1 cpusets need their CPUs and
+/// memory nodes set before a process may join, each within its parent's).
+fn create_cpuset(root: &Path, name: &str, cpu: usize) -> Result<PathBuf, SandboxError> {
+    let top = root.join("cpuset");
+    if !top.join("cgroup.procs").exists() {
+        return Err(SandboxError::Unavailable(
+            "CPU pinning needs the cgroup v1 cpuset controller".into(),
+        ));
+    }
+    let parent = top.join(PARENT);
+    let mems = fs::read_to_string(top.join("cpuset.mems")).map_err(io("read cpuset.mems"))?;
+    if !parent.exists() {
+        fs::create_dir_all(&parent).map_err(io(format!("create {}", parent.display())))?;
+        let cpus = fs::read_to_string(top.join("cpuset.cpus")).map_err(io("read cpuset.cpus"))?;
+        fs::write(parent.join("cpuset.cpus"), cpus.trim()).map_err(io("set cpuset.cpus"))?;
+        fs::write(parent.join("cpuset.mems"), mems.trim()).map_err(io("set cpuset.mems"))?;
+    }
+    let dir = parent.join(name);
+    fs::create_dir_all(&dir).map_err(io(format!("create cgroup {}", dir.display())))?;
+    let set = (|| {
+        fs::write(dir.join("cpuset.cpus"), cpu.to_string())?;
+        fs::write(dir.join("cpuset.mems"), mems.trim())
+    })();
+    if let Err(e) = set {
+        let _ = fs::remove_dir(&dir);
+        return Err(SandboxError::io(format!("pin a slot to CPU {cpu}"), e));
+    }
+    Ok(dir)
 }
 
 impl SlotCgroup {
-    /// Creates the slot's cgroups, named `<judge pid>-<slot>`.
-    pub fn create(root: &Path, name: &str) -> Result<SlotCgroup, SandboxError> {
+    /// Creates the slot's cgroups, named `<judge pid>-<slot>`, pinned to `cpu` if given.
+    pub fn create(root: &Path, name: &str, cpu: Option<usize>) -> Result<SlotCgroup, SandboxError> {
         let mut dirs = Vec::new();
         for c in CONTROLLERS {
             let dir = root.join(c).join(PARENT).join(name);
             fs::create_dir_all(&dir).map_err(io(format!("create cgroup {}", dir.display())))?;
             dirs.push(dir);
+        }
+        if let Some(cpu) = cpu {
+            dirs.push(create_cpuset(root, name, cpu)?);
         }
         let open_w = |p: PathBuf| {
             OpenOptions::new()

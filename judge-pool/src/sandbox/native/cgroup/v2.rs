@@ -204,7 +204,12 @@ impl Parent {
     }
 
     /// Creates `<parent>/<name>/{keeper,run}`.
-    pub fn create_slot(&self, name: &str, keeper_uid: u32) -> Result<SlotCgroup, SandboxError> {
+    pub fn create_slot(
+        &self,
+        name: &str,
+        keeper_uid: u32,
+        cpu: Option<usize>,
+    ) -> Result<SlotCgroup, SandboxError> {
         let slot = self.dir.join(name);
         fs::create_dir(&slot).map_err(io(format!("create cgroup {}", slot.display())))?;
         SlotCgroup {
@@ -213,7 +218,7 @@ impl Parent {
             memory_max: None,
             pids_max: None,
         }
-        .setup(keeper_uid)
+        .setup(keeper_uid, cpu)
     }
 }
 
@@ -249,9 +254,18 @@ pub struct SlotCgroup {
 }
 
 impl SlotCgroup {
-    fn setup(mut self, keeper_uid: u32) -> Result<SlotCgroup, SandboxError> {
+    fn setup(mut self, keeper_uid: u32, cpu: Option<usize>) -> Result<SlotCgroup, SandboxError> {
         enable(&self.slot, &["memory", "pids", "cpu"])
             .map_err(io(format!("enable controllers in {}", self.slot.display())))?;
+        if let Some(cpu) = cpu {
+            // The keeper and every run stay on this CPU (children inherit the set).
+            fs::write(self.slot.join("cpuset.cpus"), cpu.to_string()).map_err(|e| {
+                SandboxError::io(
+                    format!("pin a slot to CPU {cpu} (needs the cpuset controller)"),
+                    e,
+                )
+            })?;
+        }
         for child in ["keeper", "run"] {
             let dir = self.slot.join(child);
             fs::create_dir(&dir).map_err(io(format!("create cgroup {}", dir.display())))?;
