@@ -261,11 +261,21 @@ impl<S: Sandbox> Judge<S> {
 
         // Every test starts from the compiled files alone: nothing a run leaves in the
         // work directory or /tmp reaches the next test.
+        // Where the backend can seal them (the compiled files made read-only to the
+        // programs), a test that left the work directory as sealed needs no restore.
         let compiled = snapshot(&env).await?;
+        let mut seal = None;
         let total = problem.tests.len();
         for (i, test) in problem.tests.iter().enumerate() {
             send(options, Progress::Running { test: i + 1, total });
-            restore(&env, &compiled).await?;
+            let intact = match &seal {
+                Some(s) => env.is_sealed_state(s).await?,
+                None => false,
+            };
+            if !intact {
+                restore(&env, &compiled).await?;
+                seal = env.seal().await?;
+            }
             let validator = venv
                 .as_ref()
                 .map(|(e, a)| (e, a.as_ref().as_ref().expect("checked")));

@@ -153,3 +153,53 @@ async fn slots_are_pinned_to_their_cpu() {
         .collect();
     assert_eq!(lists, vec![last.to_string(), last.to_string()], "{out}");
 }
+
+/// A sealed work directory (root only: without root the programs share the judge's uid and
+/// nothing is sealed) cannot be changed by a program, and anything a program does add,
+/// rename or leave in `/tmp` or on `/work` itself shows in the check.
+#[tokio::test]
+async fn a_sealed_work_directory_shows_every_change() {
+    let sandbox = common::native_sandbox(1);
+    let env = sandbox.acquire().await.unwrap();
+    env.write_file("prog", b"#!/bin/sh\necho hi\n", true)
+        .await
+        .unwrap();
+    env.write_file("lib/data", b"x", false).await.unwrap();
+    let Some(mut seal) = env.seal().await.unwrap() else {
+        assert!(!nix::unistd::geteuid().is_root(), "root seals");
+        return;
+    };
+    assert!(env.is_sealed_state(&seal).await.unwrap(), "fresh seal");
+    // Writing, chmod-ing or adding inside sealed entries fails; the state stays sealed.
+    let r = env
+        .run(sh(
+            "echo x >> prog; chmod 777 prog; echo y > lib/new; echo z >> lib/data; ./prog",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&r.stdout), "hi\n");
+    assert!(env.is_sealed_state(&seal).await.unwrap(), "nothing changed");
+    for change in [
+        "touch new",
+        "mv prog prog2 && cp prog2 prog",
+        "touch /tmp/t",
+        "chmod 700 .",
+        "mkdir d",
+    ] {
+        env.run(sh(change)).await.unwrap();
+        assert!(
+            !env.is_sealed_state(&seal).await.unwrap(),
+            "`{change}` went unseen"
+        );
+        env.clear().await.unwrap();
+        env.write_file("prog", b"#!/bin/sh\necho hi\n", true)
+            .await
+            .unwrap();
+        env.write_file("lib/data", b"x", false).await.unwrap();
+        seal = env.seal().await.unwrap().unwrap();
+        assert!(
+            env.is_sealed_state(&seal).await.unwrap(),
+            "after `{change}`"
+        );
+    }
+}

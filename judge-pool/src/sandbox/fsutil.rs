@@ -84,6 +84,36 @@ pub(crate) fn empty_dir(dir: &Path) -> io::Result<()> {
     result
 }
 
+/// Puts a directory's own mode back to `mode` and removes its extended attributes: a
+/// program that owns its work directory could otherwise keep state in them.
+pub(crate) fn reset_dir_metadata(dir: &Path, mode: u32) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode))?;
+    let c = CString::new(dir.as_os_str().as_encoded_bytes()).map_err(io::Error::other)?;
+    // SAFETY: valid C string; size query first, then a buffer of that size.
+    let size = unsafe { libc::llistxattr(c.as_ptr(), std::ptr::null_mut(), 0) };
+    if size <= 0 {
+        return Ok(()); // none, or not supported by this file system
+    }
+    let mut names = vec![0u8; size as usize];
+    // SAFETY: the buffer holds `size` bytes.
+    let n = unsafe { libc::llistxattr(c.as_ptr(), names.as_mut_ptr().cast(), names.len()) };
+    if n < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    for name in names[..n as usize]
+        .split(|b| *b == 0)
+        .filter(|n| !n.is_empty())
+    {
+        let name = CString::new(name).map_err(io::Error::other)?;
+        // SAFETY: valid C strings.
+        if unsafe { libc::lremovexattr(c.as_ptr(), name.as_ptr()) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -103,6 +103,11 @@ impl Default for RunLimits {
     }
 }
 
+/// The fingerprint of a sealed work directory: every entry's path, inode, mode and owner,
+/// the directory's own included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seal(pub(crate) Vec<(PathBuf, u64, u32, u32)>);
+
 /// Where a run's standard input comes from.
 #[derive(Debug)]
 pub enum Stdin {
@@ -267,6 +272,23 @@ pub trait Environment: Send + Sync + 'static {
 
     /// Empties the work directory and `/tmp` (no process of the environment is running).
     fn clear(&self) -> impl Future<Output = Result<(), SandboxError>> + Send;
+
+    /// Makes what the work directory holds now unchangeable by the programs (they may
+    /// still add files beside it) and returns its fingerprint; `None` where this backend
+    /// cannot, and then every test starts from a fresh copy of the compiled files.
+    fn seal(&self) -> impl Future<Output = Result<Option<Seal>, SandboxError>> + Send {
+        async { Ok(None) }
+    }
+
+    /// Whether the work directory is exactly as `seal` found it and `/tmp` is empty, so
+    /// nothing a run did can reach the next run and nothing needs restoring.
+    fn is_sealed_state(
+        &self,
+        seal: &Seal,
+    ) -> impl Future<Output = Result<bool, SandboxError>> + Send {
+        let _ = seal;
+        async { Ok(false) }
+    }
 
     /// Runs a program; returns when it and every process it started are gone.
     fn run(&self, spec: RunSpec) -> impl Future<Output = Result<RunResult, SandboxError>> + Send;

@@ -29,7 +29,7 @@ pub mod protocol;
 use self::cgroup::{HostCgroups, SlotCgroup};
 use self::protocol::{Channel, IdMapping, KeeperConfig, Message, SANDBOX_UID};
 use super::{
-    Environment, RunResult, RunSpec, Sandbox, SandboxError, Stdin, Stdout, check_relative,
+    Environment, RunResult, RunSpec, Sandbox, SandboxError, Seal, Stdin, Stdout, check_relative,
 };
 use crate::sandbox::process::{self, Captured};
 use nix::sys::socket::{AddressFamily, SockFlag, SockType, setsockopt, socketpair, sockopt};
@@ -536,8 +536,11 @@ impl Slot {
     fn wipe(&self) -> io::Result<()> {
         // By descriptor, opening up what a program made unreadable: without root the judge
         // has no override of file modes.
-        for dir in ["work", "tmp"] {
-            crate::sandbox::fsutil::empty_dir(&self.host_path(dir))?;
+        for (dir, mode) in [("work", 0o755), ("tmp", 0o1777)] {
+            let path = self.host_path(dir);
+            crate::sandbox::fsutil::empty_dir(&path)?;
+            // The programs own /work: what they did to its mode or attributes goes too.
+            crate::sandbox::fsutil::reset_dir_metadata(&path, mode)?;
         }
         Ok(())
     }
@@ -663,6 +666,46 @@ impl Drop for FsIdGuard {
             }
         }
     }
+}
+
+/// Every entry under `dir` (itself included, as the empty path) with its inode, mode and
+/// owner, sorted; symbolic links are not followed.
+fn fingerprint(dir: &Path) -> io::Result<Vec<(PathBuf, u64, u32, u32)>> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = fs::symlink_metadata(dir)?;
+    let mut out = vec![(PathBuf::new(), meta.ino(), meta.mode(), meta.uid())];
+    let mut stack = vec![PathBuf::new()];
+    while let Some(rel) = stack.pop() {
+        for entry in fs::read_dir(dir.join(&rel))? {
+            let entry = entry?;
+            let meta = entry.metadata()?;
+            let path = rel.join(entry.file_name());
+            if meta.is_dir() {
+                stack.push(path.clone());
+            }
+            out.push((path, meta.ino(), meta.mode(), meta.uid()));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Whether `path` carries extended attributes (a program could keep state in those of
+/// the work directory it owns).
+fn has_xattrs(path: &Path) -> io::Result<bool> {
+    let c =
+        std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).map_err(io::Error::other)?;
+    // SAFETY: valid C string; a null buffer of size 0 asks for the size only.
+    let n = unsafe { libc::llistxattr(c.as_ptr(), std::ptr::null_mut(), 0) };
+    if n < 0 {
+        let e = io::Error::last_os_error();
+        return if e.raw_os_error() == Some(libc::ENOTSUP) {
+            Ok(false)
+        } else {
+            Err(e)
+        };
+    }
+    Ok(n > 0)
 }
 
 /// An environment of the native sandbox: one slot, for one submission.
@@ -821,6 +864,59 @@ impl Environment for NativeEnv {
 
     async fn run(&self, spec: RunSpec) -> Result<RunResult, SandboxError> {
         self.with_slot(move |slot, _| slot.run(spec)).await
+    }
+
+    /// As root: the work directory's entries go to the keeper's uid (root inside, which the
+    /// programs are not) without write permission, so a program can neither change nor
+    /// extend them; it can still add, rename or remove entries in `/work`, which the
+    /// fingerprint then shows. Without root the programs share the judge's uid: no seal.
+    async fn seal(&self) -> Result<Option<Seal>, SandboxError> {
+        self.with_slot(|slot, ids| {
+            if !ids.privileged {
+                return Ok(None);
+            }
+            let work = slot.host_path("work");
+            let failed = |e| SandboxError::io("seal the work directory", e);
+            let (uid, gid) = ids.keeper;
+            for (rel, _, mode, _) in fingerprint(&work).map_err(failed)? {
+                if rel.as_os_str().is_empty() {
+                    continue; // /work itself stays the programs' own
+                }
+                let path = work.join(&rel);
+                nix::unistd::fchownat(
+                    None,
+                    &path,
+                    Some(nix::unistd::Uid::from_raw(uid)),
+                    Some(nix::unistd::Gid::from_raw(gid)),
+                    nix::fcntl::AtFlags::AT_SYMLINK_NOFOLLOW,
+                )
+                .map_err(|e| failed(e.into()))?;
+                if mode & libc::S_IFMT != libc::S_IFLNK {
+                    fs::set_permissions(&path, fs::Permissions::from_mode(mode & 0o555))
+                        .map_err(failed)?;
+                }
+            }
+            Ok(Some(Seal(fingerprint(&work).map_err(failed)?)))
+        })
+        .await
+    }
+
+    async fn is_sealed_state(&self, seal: &Seal) -> Result<bool, SandboxError> {
+        let seal = seal.clone();
+        self.with_slot(move |slot, _| {
+            let failed = |e| SandboxError::io("check the work directory", e);
+            let work = slot.host_path("work");
+            let tmp_empty = fs::read_dir(slot.host_path("tmp"))
+                .map_err(failed)?
+                .next()
+                .is_none();
+            // A tree too deep to walk by path (a hostile program's) is simply not intact:
+            // the restore that follows empties it by descriptor.
+            Ok(tmp_empty
+                && !has_xattrs(&work).map_err(failed)?
+                && fingerprint(&work).is_ok_and(|now| now == seal.0))
+        })
+        .await
     }
 }
 
