@@ -60,18 +60,24 @@ pub async fn run(args: LanguagesArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Each language with the version its toolchain reports inside `sandbox`.
-async fn rows<S: Sandbox>(sandbox: &S, table: &LanguageTable) -> anyhow::Result<Vec<Row>> {
-    let mut rows = Vec::new();
-    for lang in table.iter() {
-        let version = version(sandbox, lang).await?;
-        rows.push(Row {
+impl Row {
+    fn new(lang: &Language, version: Option<String>) -> Row {
+        Row {
             id: lang.id.clone(),
             name: lang.name.clone(),
             extensions: lang.extensions.clone(),
             available: version.is_some(),
             version,
-        });
+        }
+    }
+}
+
+/// Each language with the version its toolchain reports inside `sandbox`.
+async fn rows<S: Sandbox>(sandbox: &S, table: &LanguageTable) -> anyhow::Result<Vec<Row>> {
+    let mut rows = Vec::new();
+    for lang in table.iter() {
+        let version = version(sandbox, lang).await?;
+        rows.push(Row::new(lang, version));
     }
     Ok(rows)
 }
@@ -81,13 +87,7 @@ async fn host_rows(table: &LanguageTable) -> Vec<Row> {
     let mut rows = Vec::new();
     for lang in table.iter() {
         let version = host_version(lang).await;
-        rows.push(Row {
-            id: lang.id.clone(),
-            name: lang.name.clone(),
-            extensions: lang.extensions.clone(),
-            available: version.is_some(),
-            version,
-        });
+        rows.push(Row::new(lang, version));
     }
     rows
 }

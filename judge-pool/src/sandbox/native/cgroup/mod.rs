@@ -235,6 +235,16 @@ pub(crate) fn is_stale_slot(name: &str) -> bool {
     !Path::new(&format!("/proc/{pid}")).exists()
 }
 
+/// Opens a cgroup file for the keeper (read, and write if asked).
+pub(crate) fn open_fd(path: &Path, write: bool) -> Result<OwnedFd, SandboxError> {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(write)
+        .open(path)
+        .map(OwnedFd::from)
+        .map_err(io(format!("open {}", path.display())))
+}
+
 pub(crate) fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> SandboxError {
     let context = context.into();
     move |e| SandboxError::io(context, e)

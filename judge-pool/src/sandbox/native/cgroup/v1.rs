@@ -9,7 +9,6 @@ use super::{KeeperFds, io};
 use crate::sandbox::SandboxError;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
-use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
 
 /// The controllers a slot needs.
@@ -107,14 +106,7 @@ impl SlotCgroup {
 
     /// Opens the descriptors handed to the keeper.
     pub fn keeper_fds(&self) -> Result<KeeperFds, SandboxError> {
-        let open = |p: PathBuf, write: bool| -> Result<OwnedFd, SandboxError> {
-            OpenOptions::new()
-                .read(true)
-                .write(write)
-                .open(&p)
-                .map(OwnedFd::from)
-                .map_err(io(format!("open {}", p.display())))
-        };
+        let open = |p: PathBuf, write: bool| super::open_fd(&p, write);
         Ok(KeeperFds {
             procs: self
                 .dirs

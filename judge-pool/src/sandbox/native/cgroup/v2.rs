@@ -304,15 +304,7 @@ impl SlotCgroup {
 
     /// Opens the descriptors handed to the keeper.
     pub fn keeper_fds(&self) -> Result<KeeperFds, SandboxError> {
-        let open = |name: &str, write: bool| -> Result<OwnedFd, SandboxError> {
-            let p = self.run.join(name);
-            OpenOptions::new()
-                .read(true)
-                .write(write)
-                .open(&p)
-                .map(OwnedFd::from)
-                .map_err(io(format!("open {}", p.display())))
-        };
+        let open = |name: &str, write: bool| super::open_fd(&self.run.join(name), write);
         // memory.peak is writable (a per-descriptor reset) from kernel 6.12; before that
         // it is read-only, and absent before 5.19 (then memory.current, read at the end of
         // the run, is all there is: it may miss a peak the run freed before exiting).
