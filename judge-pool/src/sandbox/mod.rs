@@ -18,6 +18,7 @@ pub mod docker;
 pub(crate) mod fsutil;
 pub mod native;
 pub(crate) mod process;
+pub mod request;
 pub mod seccomp;
 
 use std::future::Future;

@@ -7,7 +7,7 @@
 //! enforces wall and CPU time, then kills every other process of the namespace and reaps
 //! them before it reports: a run never outlives itself.
 
-use super::native::protocol::{Killed, RunReport, RunRequest};
+use super::request::{Killed, RunReport, RunRequest};
 use std::ffi::CString;
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};

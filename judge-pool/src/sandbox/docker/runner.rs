@@ -9,8 +9,8 @@
 
 use super::wire::{Decoder, Request, Response, encode, read_frame, write_frame};
 use crate::sandbox::check_relative;
-use crate::sandbox::native::protocol::RunRequest;
 use crate::sandbox::process::{self, Accounting, ChildSetup};
+use crate::sandbox::request::RunRequest;
 use std::fs;
 use std::io::BufRead;
 use std::io::{self, BufReader, Read, Seek, Write};

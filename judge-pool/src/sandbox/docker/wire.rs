@@ -2,7 +2,7 @@
 //! stdin/stdout. A frame is `u32 header length (BE)`, a JSON header, `u32 payload length
 //! (BE)`, the payload bytes (file contents, program input/output).
 
-use crate::sandbox::native::protocol::{RunReport, RunRequest};
+use crate::sandbox::request::{RunReport, RunRequest};
 use serde::{Deserialize, Serialize};
 use std::io::{self, Read, Write};
 

@@ -10,6 +10,8 @@ use std::io::{IoSlice, IoSliceMut};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::path::PathBuf;
 
+pub use crate::sandbox::request::{Killed, RunReport, RunRequest};
+
 /// Largest message either side sends.
 const MAX_MESSAGE: usize = 256 << 10;
 /// Most file descriptors sent with one message.
@@ -67,63 +69,6 @@ pub struct IdMapping {
 
 /// The uid and gid of programs inside the sandbox (mapped to an unprivileged host id).
 pub const SANDBOX_UID: u32 = 1000;
-
-/// One run, as the keeper executes it. Memory and process limits are set on the cgroup by
-/// the host before the request is sent.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RunRequest {
-    /// Program and arguments.
-    pub argv: Vec<String>,
-    /// Complete environment.
-    pub env: Vec<(String, String)>,
-    /// CPU limit in nanoseconds (all processes of the run).
-    pub cpu_ns: u64,
-    /// Wall limit in nanoseconds.
-    pub wall_ns: u64,
-    /// `RLIMIT_FSIZE`.
-    pub file_size: u64,
-    /// `RLIMIT_STACK`.
-    pub stack: u64,
-    /// `RLIMIT_AS`, if any.
-    pub address_space: Option<u64>,
-    /// `RLIMIT_NOFILE`.
-    pub open_files: u64,
-    /// `RLIMIT_NPROC` (the cgroup pids limit is the real bound).
-    pub processes: u64,
-}
-
-/// Why the keeper killed a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Killed {
-    /// CPU time ran out.
-    CpuTime,
-    /// Wall time ran out.
-    WallTime,
-}
-
-/// What the keeper measured for one run.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RunReport {
-    /// `Some(code)` when it exited.
-    pub exit_code: Option<i32>,
-    /// `Some(signal)` when a signal killed it.
-    pub signal: Option<i32>,
-    /// Set when the keeper killed it.
-    pub killed: Option<Killed>,
-    /// CPU time of the run's cgroup, nanoseconds.
-    pub cpu_ns: u64,
-    /// Wall time, nanoseconds.
-    pub wall_ns: u64,
-    /// Peak resident set of the main process and its waited-for children, KiB.
-    pub max_rss_kib: u64,
-    /// Peak charge of the run's memory cgroup, bytes.
-    pub cgroup_peak_bytes: u64,
-    /// Processes the OOM killer killed during the run.
-    pub oom_kills: u64,
-    /// Set when the program could not be started (`execve` failed): errno text.
-    pub exec_error: Option<String>,
-}
 
 /// Every message of the protocol.
 #[derive(Debug, Clone, Serialize, Deserialize)]
