@@ -1,6 +1,6 @@
 //! `codehub judge`: judge source files on a problem package.
 
-use super::{Backend, SandboxArgs};
+use super::{SandboxArgs, with_sandboxes};
 use anyhow::Context;
 use codehub_engine::Verdict;
 use codehub_judge::judge::JudgeOptions;
@@ -55,28 +55,16 @@ pub async fn run(args: JudgeArgs) -> anyhow::Result<ExitCode> {
     let (backend, languages) = args.sandbox.backend().await?;
     let languages = Arc::new(languages);
     let language = args.language.as_deref();
-    let report = match backend {
-        Backend::Native(s, v) => {
-            judge_with(
-                Judge::new(s, v, languages),
-                &problem,
-                &files,
-                language,
-                &options,
-            )
-            .await?
-        }
-        Backend::Docker(s, v) => {
-            judge_with(
-                Judge::new(s, v, languages),
-                &problem,
-                &files,
-                language,
-                &options,
-            )
-            .await?
-        }
-    };
+    let report = with_sandboxes!(backend, |s, v| {
+        judge_with(
+            Judge::new(s, v, languages),
+            &problem,
+            &files,
+            language,
+            &options,
+        )
+        .await?
+    });
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

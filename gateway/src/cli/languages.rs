@@ -1,7 +1,7 @@
 //! `codehub languages`: the language table with the versions found in the sandbox (or,
 //! where no sandbox can run and none was asked for, those of the host's toolchains).
 
-use super::{Backend, SandboxArgs};
+use super::{SandboxArgs, with_sandboxes};
 use codehub_judge::language::{Language, LanguageTable};
 use codehub_judge::sandbox::{Environment, RunSpec, Sandbox};
 use serde::Serialize;
@@ -29,8 +29,7 @@ struct Row {
 /// Runs `codehub languages`.
 pub async fn run(args: LanguagesArgs) -> anyhow::Result<ExitCode> {
     let rows = match args.sandbox.backend().await {
-        Ok((Backend::Native(s, _), table)) => rows(&s, &table).await?,
-        Ok((Backend::Docker(s, _), table)) => rows(&s, &table).await?,
+        Ok((backend, table)) => with_sandboxes!(backend, |s, _v| rows(&s, &table).await?),
         Err(e) if args.sandbox.sandbox == super::SandboxKind::Auto => {
             eprintln!(
                 "codehub: no sandbox here, so these are the host's toolchains ({})",

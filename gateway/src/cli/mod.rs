@@ -57,6 +57,19 @@ pub enum SandboxKind {
     Docker,
 }
 
+/// Evaluates `$body` with `$s` and `$v` bound to a [`Backend`]'s two sandboxes (for
+/// submissions, for validators), whichever backend it is: the one place the backends are
+/// told apart.
+macro_rules! with_sandboxes {
+    ($backend:expr, |$s:ident, $v:ident| $body:expr) => {
+        match $backend {
+            $crate::cli::Backend::Native($s, $v) => $body,
+            $crate::cli::Backend::Docker($s, $v) => $body,
+        }
+    };
+}
+pub(crate) use with_sandboxes;
+
 /// The sandboxes a judge uses: one pool for submissions, one for validators.
 pub enum Backend {
     /// Native pools.

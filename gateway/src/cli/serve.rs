@@ -1,7 +1,7 @@
 //! `codehub serve`: the contest server on embedded defaults (SQLite in the data dir,
 //! in-process fan-out, native sandbox, local blobs), or PostgreSQL with `DATABASE_URL`.
 
-use super::{Backend, SandboxArgs};
+use super::{SandboxArgs, with_sandboxes};
 use crate::app::{AppInner, AppState, router};
 use crate::auth::AuthKeys;
 use crate::blobs::LocalBlobs;
@@ -178,14 +178,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             crate::cluster::queue::RedisJudge::start(url, &node).await?
         }
         (None, None) => anyhow::bail!("--remote-judges needs --redis-url"),
-        (_, Some(Backend::Native(s, v))) => Arc::new(SandboxedJudge::new(
-            Judge::new(s, v, languages.clone()),
-            blobs.clone(),
-        )),
-        (_, Some(Backend::Docker(s, v))) => Arc::new(SandboxedJudge::new(
-            Judge::new(s, v, languages.clone()),
-            blobs.clone(),
-        )),
+        (_, Some(backend)) => with_sandboxes!(backend, |s, v| {
+            Arc::new(SandboxedJudge::new(
+                Judge::new(s, v, languages.clone()),
+                blobs.clone(),
+            ))
+        }),
     };
     let config = EngineConfig {
         // Remote judges: jobs in flight at once (the workers bound the real parallelism).

@@ -1,6 +1,6 @@
 //! `codehub verify-problem`: check a package's own submissions get their verdicts.
 
-use super::{Backend, SandboxArgs};
+use super::{SandboxArgs, with_sandboxes};
 use codehub_judge::judge::Judge;
 use codehub_judge::package::Problem;
 use codehub_judge::verify::verify_problem;
@@ -28,14 +28,9 @@ pub async fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let (backend, languages) = args.sandbox.backend().await?;
     let languages = Arc::new(languages);
     let parallel = args.sandbox.parallelism();
-    let report = match backend {
-        Backend::Native(s, v) => {
-            verify_problem(&Judge::new(s, v, languages), &problem, parallel).await?
-        }
-        Backend::Docker(s, v) => {
-            verify_problem(&Judge::new(s, v, languages), &problem, parallel).await?
-        }
-    };
+    let report = with_sandboxes!(backend, |s, v| {
+        verify_problem(&Judge::new(s, v, languages), &problem, parallel).await?
+    });
     let mismatches = report.mismatches().count();
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);

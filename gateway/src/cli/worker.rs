@@ -1,7 +1,7 @@
 //! `codehub judge-worker`: judges jobs from the Redis queue with this host's sandbox,
 //! fetching problem packages from a `codehub serve` node by content hash.
 
-use super::{Backend, SandboxArgs};
+use super::{SandboxArgs, with_sandboxes};
 use crate::cluster::blobs::HttpBlobs;
 use crate::cluster::worker::{self, WorkerConfig};
 use anyhow::Context;
@@ -51,10 +51,9 @@ pub async fn run(args: WorkerArgs) -> anyhow::Result<ExitCode> {
     );
     let (backend, languages) = args.sandbox.backend().await?;
     let languages = Arc::new(languages);
-    let judge: Arc<dyn JudgeService> = match backend {
-        Backend::Native(s, v) => Arc::new(SandboxedJudge::new(Judge::new(s, v, languages), blobs)),
-        Backend::Docker(s, v) => Arc::new(SandboxedJudge::new(Judge::new(s, v, languages), blobs)),
-    };
+    let judge: Arc<dyn JudgeService> = with_sandboxes!(backend, |s, v| {
+        Arc::new(SandboxedJudge::new(Judge::new(s, v, languages), blobs))
+    });
     let name = args
         .id
         .unwrap_or_else(|| crate::cluster::default_member_name("worker"));
