@@ -29,9 +29,9 @@ pub struct AppInner {
     /// Redis (cluster mode).
     pub redis: Option<fred::prelude::Client>,
     /// Cross-node fan-out (cluster mode): which channels this node's clients watch.
-    pub relay: Option<Arc<crate::cluster::relay::Relay>>,
+    pub relay: Option<Arc<codehub_cluster::relay::Relay>>,
     /// Submission rate limits shared by all nodes (cluster mode).
-    pub shared_limit: Option<crate::cluster::limits::SharedRateLimit>,
+    pub shared_limit: Option<codehub_cluster::limits::SharedRateLimit>,
 }
 
 /// Cheap-to-clone handle to [`AppInner`].

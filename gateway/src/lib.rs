@@ -9,7 +9,7 @@
 //! - [`auth`]: passwords, tokens, extractors.
 //! - [`error`]: the `{code, message}` error type.
 //! - [`blobs`]: the local blob store.
-//! - [`cluster`]: the Redis judge queue and judge workers.
+//! - the Redis adapters (cluster mode) live in the `codehub-cluster` crate.
 //! - [`demo`]: demo data.
 //! - [`web`]: the embedded browser UI.
 //! - [`statement`]: Markdown + LaTeX statements to HTML.
@@ -18,7 +18,6 @@ pub mod app;
 pub mod auth;
 pub mod blobs;
 pub mod cli;
-pub mod cluster;
 pub mod demo;
 pub mod error;
 pub mod routes;

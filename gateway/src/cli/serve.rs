@@ -5,9 +5,9 @@ use super::{SandboxArgs, with_sandboxes};
 use crate::app::{AppInner, AppState, router};
 use crate::auth::AuthKeys;
 use crate::blobs::LocalBlobs;
-use crate::cluster::contests::{ClusterPort, RedisCluster};
-use crate::cluster::limits::SharedRateLimit;
-use crate::cluster::relay::Relay;
+use codehub_cluster::contests::{ClusterPort, RedisCluster};
+use codehub_cluster::limits::SharedRateLimit;
+use codehub_cluster::relay::Relay;
 use anyhow::Context;
 use codehub_engine::actors::{ClusterHooks, Engine, EngineConfig};
 use codehub_engine::ports::judging::JudgeService;
@@ -78,7 +78,7 @@ pub struct ServeArgs {
 fn node_id(args: &ServeArgs) -> String {
     args.node_id
         .clone()
-        .unwrap_or_else(|| crate::cluster::default_member_name("node"))
+        .unwrap_or_else(|| codehub_cluster::default_member_name("node"))
 }
 
 fn secret(args: &ServeArgs) -> anyhow::Result<Vec<u8>> {
@@ -159,7 +159,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let languages = Arc::new(languages);
     let node = node_id(&args);
     let redis = match &args.redis_url {
-        Some(url) => Some(crate::cluster::connect(url).await?),
+        Some(url) => Some(codehub_cluster::connect(url).await?),
         None => None,
     };
     let cluster = match (&args.redis_url, &redis) {
@@ -175,7 +175,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let judge: Arc<dyn JudgeService> = match (&args.redis_url, backend) {
         (Some(url), None) => {
             println!("codehub: judging through Redis as node `{node}`");
-            crate::cluster::queue::RedisJudge::start(url, &node).await?
+            codehub_cluster::queue::RedisJudge::start(url, &node).await?
         }
         (None, None) => anyhow::bail!("--remote-judges needs --redis-url"),
         (_, Some(backend)) => with_sandboxes!(backend, |s, v| {
@@ -202,7 +202,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let mut config = config;
     if let (Some(cluster), Some(redis)) = (&cluster, &redis) {
         let (bridge, published) = tokio::sync::mpsc::unbounded_channel();
-        tokio::spawn(crate::cluster::relay::publish(
+        tokio::spawn(codehub_cluster::relay::publish(
             redis.clone(),
             cluster.names().clone(),
             published,

@@ -2,8 +2,8 @@
 //! fetching problem packages from a `codehub serve` node by content hash.
 
 use super::{SandboxArgs, with_sandboxes};
-use crate::cluster::blobs::HttpBlobs;
-use crate::cluster::worker::{self, WorkerConfig};
+use codehub_cluster::blobs::HttpBlobs;
+use codehub_cluster::worker::{self, WorkerConfig};
 use anyhow::Context;
 use codehub_engine::ports::judging::JudgeService;
 use codehub_judge::judge::Judge;
@@ -56,7 +56,7 @@ pub async fn run(args: WorkerArgs) -> anyhow::Result<ExitCode> {
     });
     let name = args
         .id
-        .unwrap_or_else(|| crate::cluster::default_member_name("worker"));
+        .unwrap_or_else(|| codehub_cluster::default_member_name("worker"));
     let config = WorkerConfig {
         name,
         parallel: args.sandbox.parallelism(),

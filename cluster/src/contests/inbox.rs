@@ -3,7 +3,7 @@
 //! board on a follower).
 
 use super::{RedisCluster, cluster_err};
-use crate::cluster::wire::{FIELD, INBOX_CAP, InboxEntry, SnapshotReply, inbox};
+use crate::wire::{FIELD, INBOX_CAP, InboxEntry, SnapshotReply, inbox};
 use codehub_engine::actors::Engine;
 use codehub_engine::actors::leaderboard::ScoreboardSnapshot;
 use codehub_engine::model::ContestId;
@@ -36,7 +36,7 @@ impl RedisCluster {
         if let Err(e) = engine.requeue_contest(contest).await {
             tracing::warn!(contest_id = %contest, error = %e, "requeueing after takeover");
         }
-        let reader = match crate::cluster::connect(&self.url).await {
+        let reader = match crate::connect(&self.url).await {
             Ok(r) => r,
             Err(e) => {
                 tracing::error!(contest_id = %contest, error = %e, "no inbox reader; giving the contest up");
@@ -49,7 +49,7 @@ impl RedisCluster {
             let read: Result<fred::types::Value, _> = reader
                 .xread(Some(100), Some(1_000), key.as_str(), from.as_str())
                 .await;
-            let entries = match read.and_then(|v| crate::cluster::stream_entries(v, &key)) {
+            let entries = match read.and_then(|v| crate::stream_entries(v, &key)) {
                 Ok(entries) => entries,
                 Err(e) => {
                     tracing::warn!(contest_id = %contest, error = %e, "reading the inbox");

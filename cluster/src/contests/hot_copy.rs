@@ -3,7 +3,7 @@
 //! truth: a new owner rebuilds from it, never from the copy).
 
 use super::RedisCluster;
-use crate::cluster::wire::lease;
+use crate::wire::lease;
 use codehub_engine::actors::hub::HubMsg;
 use codehub_engine::actors::leaderboard::{ScoreboardSnapshot, jury_channel, public_channel};
 use codehub_engine::model::ContestId;
