@@ -1,7 +1,7 @@
-//! Shared state of the HTTP/WebSocket server and the router.
+//! Shared state of the HTTP/WebSocket server (what every handler can reach). The router
+//! is in the `routes` module, which imports this one, never the other way round.
 
 use crate::auth::AuthKeys;
-use crate::routes;
 use codehub_engine::actors::Engine;
 use codehub_engine::ports::blobs::BlobStore;
 use codehub_engine::ports::store::Store;
@@ -38,19 +38,17 @@ pub struct AppInner {
 #[derive(Clone)]
 pub struct AppState(pub Arc<AppInner>);
 
+/// The extractors of [`crate::auth`] need only the token keys.
+impl axum::extract::FromRef<AppState> for AuthKeys {
+    fn from_ref(state: &AppState) -> AuthKeys {
+        state.keys.clone()
+    }
+}
+
 impl Deref for AppState {
     type Target = AppInner;
 
     fn deref(&self) -> &AppInner {
         &self.0
     }
-}
-
-/// The whole router: `/api`, `/ws`, `/healthz`, the UI; responses gzip-compressed when
-/// the client accepts it.
-pub fn router(state: AppState) -> axum::Router {
-    routes::router()
-        .layer(tower_http::compression::CompressionLayer::new())
-        .layer(tower_http::trace::TraceLayer::new_for_http())
-        .with_state(state)
 }

@@ -1,7 +1,6 @@
 //! Authentication: argon2 password hashes, short-lived JWT access tokens, rotating
 //! refresh tokens (stored hashed), and the extractors handlers use.
 
-use crate::app::AppState;
 use crate::error::ApiError;
 use argon2::Argon2;
 use argon2::password_hash::{
@@ -10,7 +9,7 @@ use argon2::password_hash::{
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use codehub_engine::model::{Role, User, UserId, now_ms};
-use codehub_engine::ports::store::RefreshToken;
+use codehub_engine::ports::store::{RefreshToken, Store};
 use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -107,27 +106,30 @@ fn token_hash(token: &str) -> String {
 ///
 /// # Errors
 /// If signing or storing fails.
-pub async fn issue_tokens(state: &AppState, user: &User) -> Result<TokenPair, ApiError> {
+pub async fn issue_tokens(
+    keys: &AuthKeys,
+    store: &dyn Store,
+    user: &User,
+) -> Result<TokenPair, ApiError> {
     let now = (now_ms() / 1000) as u64;
     let claims = Claims {
         sub: user.id.0,
         name: user.username.clone(),
         role: user.role.as_str().to_owned(),
         iat: now,
-        exp: now + state.keys.access_ttl.as_secs(),
+        exp: now + keys.access_ttl.as_secs(),
     };
-    let access_token = jsonwebtoken::encode(&Header::default(), &claims, &state.keys.encoding)
+    let access_token = jsonwebtoken::encode(&Header::default(), &claims, &keys.encoding)
         .map_err(ApiError::internal)?;
     let mut raw = [0u8; 32];
     rand::rng().fill_bytes(&mut raw);
     let refresh_token = hex::encode(raw);
-    state
-        .store
+    store
         .put_refresh_token(
             &token_hash(&refresh_token),
             RefreshToken {
                 user_id: user.id,
-                expires_at: now_ms() + state.keys.refresh_ttl.as_millis() as i64,
+                expires_at: now_ms() + keys.refresh_ttl.as_millis() as i64,
             },
         )
         .await?;
@@ -135,7 +137,7 @@ pub async fn issue_tokens(state: &AppState, user: &User) -> Result<TokenPair, Ap
         access_token,
         refresh_token,
         token_type: "Bearer",
-        expires_in: state.keys.access_ttl.as_secs(),
+        expires_in: keys.access_ttl.as_secs(),
     })
 }
 
@@ -143,22 +145,21 @@ pub async fn issue_tokens(state: &AppState, user: &User) -> Result<TokenPair, Ap
 ///
 /// # Errors
 /// 401 if the token is unknown, used or expired.
-pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<TokenPair, ApiError> {
+pub async fn refresh(
+    keys: &AuthKeys,
+    store: &dyn Store,
+    refresh_token: &str,
+) -> Result<TokenPair, ApiError> {
     let invalid = || ApiError::unauthorized("invalid or expired refresh token");
-    let stored = state
-        .store
+    let stored = store
         .take_refresh_token(&token_hash(refresh_token))
         .await?
         .ok_or_else(invalid)?;
     if stored.expires_at <= now_ms() {
         return Err(invalid());
     }
-    let user = state
-        .store
-        .user(stored.user_id)
-        .await?
-        .ok_or_else(invalid)?;
-    issue_tokens(state, &user).await
+    let user = store.user(stored.user_id).await?.ok_or_else(invalid)?;
+    issue_tokens(keys, store, &user).await
 }
 
 /// The authenticated caller of a request.
@@ -225,14 +226,14 @@ fn bearer(parts: &Parts) -> Result<Option<&str>, ApiError> {
 impl<S> FromRequestParts<S> for Caller
 where
     S: Send + Sync,
-    AppState: FromRef<S>,
+    AuthKeys: FromRef<S>,
 {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let state = AppState::from_ref(state);
+        let keys = AuthKeys::from_ref(state);
         let token = bearer(parts)?.ok_or_else(|| ApiError::unauthorized("missing bearer token"))?;
-        verify_access_token(&state.keys, token)
+        verify_access_token(&keys, token)
     }
 }
 
@@ -243,15 +244,15 @@ pub struct MaybeCaller(pub Option<Caller>);
 impl<S> FromRequestParts<S> for MaybeCaller
 where
     S: Send + Sync,
-    AppState: FromRef<S>,
+    AuthKeys: FromRef<S>,
 {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let state = AppState::from_ref(state);
+        let keys = AuthKeys::from_ref(state);
         match bearer(parts)? {
             None => Ok(MaybeCaller(None)),
-            Some(token) => verify_access_token(&state.keys, token).map(|c| MaybeCaller(Some(c))),
+            Some(token) => verify_access_token(&keys, token).map(|c| MaybeCaller(Some(c))),
         }
     }
 }

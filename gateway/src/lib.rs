@@ -3,8 +3,8 @@
 //!
 //! # Layout
 //! - [`cli`]: argument parsing and one module per subcommand (`serve` wires everything).
-//! - [`app`]: shared state and the router.
-//! - [`routes`]: one module per API resource.
+//! - [`app`]: shared state (imported by the routes, importing none of them).
+//! - [`routes`]: the router and one module per API resource; [`views`]: what they return.
 //! - [`ws`]: WebSocket connections.
 //! - [`auth`]: passwords, tokens, extractors.
 //! - [`error`]: the `{code, message}` error type.
@@ -23,5 +23,6 @@ pub mod error;
 pub mod routes;
 pub mod statement;
 pub mod telemetry;
+pub mod views;
 pub mod web;
 pub mod ws;

@@ -195,7 +195,7 @@ impl Connection {
                 let views: Vec<_> = subs
                     .iter()
                     .take(50)
-                    .map(|s| crate::routes::views::SubmissionView::new(s, role))
+                    .map(|s| crate::views::SubmissionView::new(s, role))
                     .map(|mut v| {
                         v.files = None;
                         v
@@ -215,7 +215,7 @@ impl Connection {
                     .caller
                     .as_ref()
                     .map_or(codehub_engine::model::Role::Spectator, |c| c.role);
-                let mut view = crate::routes::views::SubmissionView::new(&sub, role);
+                let mut view = crate::views::SubmissionView::new(&sub, role);
                 view.files = None;
                 Ok((seq, serde_json::to_value(view).map_err(ApiError::internal)?))
             }

@@ -1,18 +1,10 @@
-//! The application shell: shared context, routes, header and navigation, theme.
+//! The application shell: routes, header and navigation, theme.
 
 use crate::api::{self, Api};
+use crate::ctx::Ctx;
 use crate::pages;
 use sycamore::prelude::*;
 use sycamore_router::{HistoryIntegration, Route, Router};
-
-/// What every page can reach (`use_context::<Ctx>()`).
-#[derive(Clone, Copy)]
-pub struct Ctx {
-    /// The API client and session.
-    pub api: Api,
-    /// The clock, ticking every second (`Date.now()` ms).
-    pub now: ReadSignal<i64>,
-}
 
 /// The pages.
 #[derive(Route, Clone, Debug, PartialEq)]

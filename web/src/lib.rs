@@ -14,7 +14,8 @@
 //! - [`format`]: durations, countdowns, verdict names.
 //! - [`api`]: HTTP client with silent token refresh.
 //! - [`live`]: `/ws` subscriptions with resumption.
-//! - [`app`]: routes, layout, theme; [`pages`]: one module per page;
+//! - [`app`]: routes, layout, theme; [`ctx`]: what every page reads; [`pages`]: one
+//!   module per page;
 //!   [`components`]: shared pieces (editor, scoreboard view).
 
 pub mod api;
@@ -23,6 +24,7 @@ pub mod board;
 // `#[component(inline_props)]` generates prop structs whose fields cannot carry docs.
 #[allow(missing_docs)]
 pub mod components;
+pub mod ctx;
 pub mod format;
 pub mod highlight;
 pub mod live;

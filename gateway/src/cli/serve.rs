@@ -2,13 +2,14 @@
 //! in-process fan-out, native sandbox, local blobs), or PostgreSQL with `DATABASE_URL`.
 
 use super::{SandboxArgs, with_sandboxes};
-use crate::app::{AppInner, AppState, router};
+use crate::app::{AppInner, AppState};
 use crate::auth::AuthKeys;
 use crate::blobs::LocalBlobs;
+use crate::routes::app as router;
+use anyhow::Context;
 use codehub_cluster::contests::{ClusterPort, RedisCluster};
 use codehub_cluster::limits::SharedRateLimit;
 use codehub_cluster::relay::Relay;
-use anyhow::Context;
 use codehub_engine::actors::{ClusterHooks, Engine, EngineConfig};
 use codehub_engine::ports::judging::JudgeService;
 use codehub_judge::judge::Judge;

@@ -2,9 +2,9 @@
 //! fetching problem packages from a `codehub serve` node by content hash.
 
 use super::{SandboxArgs, with_sandboxes};
+use anyhow::Context;
 use codehub_cluster::blobs::HttpBlobs;
 use codehub_cluster::worker::{self, WorkerConfig};
-use anyhow::Context;
 use codehub_engine::ports::judging::JudgeService;
 use codehub_judge::judge::Judge;
 use codehub_judge::service::SandboxedJudge;

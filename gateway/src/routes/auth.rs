@@ -1,10 +1,10 @@
 //! `/api/auth/*` and `/api/me`.
 
 use super::ApiJson;
-use super::views::UserView;
 use crate::app::AppState;
 use crate::auth::{Caller, TokenPair, hash_password, issue_tokens, verify_password};
 use crate::error::{ApiError, ApiResult};
+use crate::views::UserView;
 use axum::extract::State;
 use axum::http::StatusCode;
 use codehub_engine::model::Role;
@@ -71,7 +71,7 @@ pub async fn register(
             role: Role::Contestant,
         })
         .await?;
-    let tokens = issue_tokens(&state, &user).await?;
+    let tokens = issue_tokens(&state.keys, &*state.store, &user).await?;
     Ok((
         StatusCode::CREATED,
         ApiJson(Session {
@@ -97,7 +97,7 @@ pub async fn login(
     if !verify_password(c.password, user.password_hash.clone()).await {
         return Err(wrong());
     }
-    let tokens = issue_tokens(&state, &user).await?;
+    let tokens = issue_tokens(&state.keys, &*state.store, &user).await?;
     Ok(ApiJson(Session {
         user: (&user).into(),
         tokens,
@@ -111,7 +111,7 @@ pub async fn refresh(
     State(state): State<AppState>,
     ApiJson(r): ApiJson<RefreshRequest>,
 ) -> ApiResult<ApiJson<TokenPair>> {
-    crate::auth::refresh(&state, &r.refresh_token)
+    crate::auth::refresh(&state.keys, &*state.store, &r.refresh_token)
         .await
         .map(ApiJson)
 }

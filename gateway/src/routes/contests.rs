@@ -1,11 +1,11 @@
 //! `/api/contests`: list, read, create and update (admin), register, unfreeze (jury),
 //! scoreboard.
 
-use super::views::{ContestProblemView, ContestView};
 use super::{ApiJson, ApiPath, ApiQuery};
 use crate::app::AppState;
 use crate::auth::{Caller, MaybeCaller};
 use crate::error::{ApiError, ApiResult};
+use crate::views::{ContestProblemView, ContestView};
 use axum::extract::State;
 use axum::http::StatusCode;
 use codehub_engine::model::{Contest, ContestId, ContestKind, ContestProblem, ProblemId, Role};

@@ -7,7 +7,6 @@ mod misc;
 pub mod problems;
 mod submissions;
 mod users;
-pub mod views;
 
 pub use problems::import_package;
 
@@ -145,4 +144,13 @@ pub fn router() -> Router<AppState> {
         .route("/api/users/{id}", axum::routing::patch(users::set_role))
         .route("/assets/{*path}", get(crate::web::asset))
         .fallback(crate::web::fallback)
+}
+
+/// The whole application: `/api`, `/ws`, `/healthz`, the UI, with `state`; responses
+/// gzip-compressed when the client accepts it.
+pub fn app(state: AppState) -> axum::Router {
+    router()
+        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
 }

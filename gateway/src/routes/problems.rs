@@ -1,10 +1,10 @@
 //! `/api/problems`: the archive (statements, limits, samples) and package import (admin).
 
-use super::views::ProblemView;
 use super::{ApiJson, ApiPath, ApiQuery};
 use crate::app::AppState;
 use crate::auth::{Caller, MaybeCaller};
 use crate::error::{ApiError, ApiResult};
+use crate::views::ProblemView;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -1,10 +1,10 @@
 //! `/api/submissions`: submit (202 once durable), list and read one's own, rejudge (jury).
 
-use super::views::{FileView, SubmissionView};
 use super::{ApiJson, ApiPath, ApiQuery};
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
+use crate::views::{FileView, SubmissionView};
 use axum::extract::State;
 use axum::http::StatusCode;
 use codehub_engine::actors::user::{SubmitError, SubmitRequest};

@@ -1,10 +1,10 @@
 //! `/api/users/{id}`: role changes (admin).
 
-use super::views::UserView;
 use super::{ApiJson, ApiPath};
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
+use crate::views::UserView;
 use axum::extract::State;
 use codehub_engine::model::{Role, UserId};
 use serde::Deserialize;

@@ -1,6 +1,6 @@
 //! What a run asks for and what it reports: the same for every backend (the native
 //! keeper's socket protocol and the Docker runner's frames both carry these), read by
-//! [`super::process`].
+//! the shared run loop (`sandbox/process.rs`).
 
 use serde::{Deserialize, Serialize};
 

@@ -3,7 +3,7 @@
 
 use super::{Load, fetch};
 use crate::api::Body;
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use crate::wire::{Contest, ContestProblem, Problem, Queue};
 use gloo_net::http::Method;
 use sycamore::prelude::*;

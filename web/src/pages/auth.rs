@@ -1,6 +1,6 @@
 //! Sign in and register.
 
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use sycamore::prelude::*;
 
 /// The sign-in (or, with `register`, account creation) form.

@@ -1,7 +1,7 @@
 //! The contest list and a contest's home (countdown, state, problems, registration).
 
 use super::{Load, fetch, pending};
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use crate::format;
 use crate::wire::{Contest, Problem};
 use gloo_net::http::Method;

@@ -1,7 +1,7 @@
 //! The practice archive, with solved markers for a signed-in learner.
 
 use super::{Load, fetch, pending};
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use crate::format;
 use crate::wire::{Problem, Progress};
 use std::collections::HashMap;

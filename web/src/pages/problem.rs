@@ -3,9 +3,9 @@
 //! live verdict underneath.
 
 use super::{Load, fetch, pending};
-use crate::app::Ctx;
 use crate::components::editor::Editor;
 use crate::components::verdict::verdict_badge;
+use crate::ctx::Ctx;
 use crate::format;
 use crate::highlight::language_for_file;
 use crate::live;

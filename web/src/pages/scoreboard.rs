@@ -4,8 +4,8 @@
 //! new place. Frozen boards show pending cells and a banner; a team can be followed.
 //! Spectators need no login; the jury can switch to the live jury board.
 
-use crate::app::Ctx;
 use crate::board::{self, Board, Kind};
+use crate::ctx::Ctx;
 use crate::format;
 use crate::live::{self, Link};
 use crate::wire::{Contest, Delta, Row, Snapshot, Team};

@@ -2,8 +2,8 @@
 //! `user/{id}/submissions`; a row opens to show compiler output and sample results.
 
 use super::{Load, fetch, pending};
-use crate::app::Ctx;
 use crate::components::verdict::verdict_badge;
+use crate::ctx::Ctx;
 use crate::format;
 use crate::live;
 use crate::pages::problem::submission_detail;

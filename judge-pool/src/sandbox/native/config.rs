@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 /// How to start a keeper: a program (and arguments) whose `main` calls
-/// [`keeper::keeper_main`] (the `codehub-sandbox-keeper` binary, or `codehub
+/// [`super::keeper::keeper_main`] (the `codehub-sandbox-keeper` binary, or `codehub
 /// __sandbox-keeper`).
 #[derive(Debug, Clone)]
 pub struct KeeperCommand {
