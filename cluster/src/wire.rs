@@ -98,7 +98,7 @@ pub struct SnapshotReply {
     /// The request.
     pub request: u64,
     /// The snapshot, or why there is none.
-    pub snapshot: Result<codehub_engine::actors::leaderboard::ScoreboardSnapshot, String>,
+    pub snapshot: Result<codehub_engine::scoring::ScoreboardSnapshot, String>,
 }
 
 /// A job on [`JOBS`].

@@ -5,8 +5,9 @@
 use super::RedisCluster;
 use crate::wire::lease;
 use codehub_engine::actors::hub::HubMsg;
-use codehub_engine::actors::leaderboard::{ScoreboardSnapshot, jury_channel, public_channel};
+use codehub_engine::actors::leaderboard::{jury_channel, public_channel};
 use codehub_engine::model::ContestId;
+use codehub_engine::scoring::ScoreboardSnapshot;
 use codehub_engine::scoring::View;
 use fred::prelude::*;
 use fred::types::Expiration;

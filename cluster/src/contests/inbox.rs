@@ -5,9 +5,9 @@
 use super::{RedisCluster, cluster_err};
 use crate::wire::{FIELD, INBOX_CAP, InboxEntry, SnapshotReply, inbox};
 use codehub_engine::actors::Engine;
-use codehub_engine::actors::leaderboard::ScoreboardSnapshot;
 use codehub_engine::model::ContestId;
 use codehub_engine::ports::cluster::ClusterError;
+use codehub_engine::scoring::ScoreboardSnapshot;
 use codehub_engine::scoring::View;
 use fred::prelude::*;
 use fred::types::streams::{XCapKind, XCapTrim};

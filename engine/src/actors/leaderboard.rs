@@ -8,9 +8,9 @@
 use super::hub::{HubMsg, Publication};
 use crate::model::{Contest, ContestId, Millis, Submission, SubmissionStatus, UserId, now_ms};
 use crate::ports::store::Store;
+pub use crate::scoring::ScoreboardSnapshot;
 use crate::scoring::{Changes, Judged, Row, Rules, Scoreboard, View};
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
-use serde::Serialize;
 use std::sync::Arc;
 
 /// The public scoreboard channel of a contest.
@@ -21,23 +21,6 @@ pub fn public_channel(id: ContestId) -> String {
 /// The jury scoreboard channel of a contest.
 pub fn jury_channel(id: ContestId) -> String {
     format!("contest/{id}/scoreboard/jury")
-}
-
-/// A full scoreboard, as sent on subscribe.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
-pub struct ScoreboardSnapshot {
-    /// Contest id.
-    pub contest_id: ContestId,
-    /// Which board.
-    pub view: View,
-    /// Whether the public board is frozen.
-    pub frozen: bool,
-    /// Problem labels, in column order.
-    pub problems: Vec<String>,
-    /// The channel sequence number this snapshot corresponds to.
-    pub seq: u64,
-    /// Rows in rank order.
-    pub rows: Vec<Row>,
 }
 
 /// Messages of a LeaderboardActor.

@@ -6,9 +6,8 @@
 //! configuration and forwards what the owner must know as [`ContestEvent`]s. The adapter
 //! (Redis leases and streams) lives in the gateway.
 
-use crate::actors::leaderboard::ScoreboardSnapshot;
 use crate::model::{ContestId, SubmissionId, UserId};
-use crate::scoring::{Judged, View};
+use crate::scoring::{Judged, ScoreboardSnapshot, View};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 

@@ -23,6 +23,9 @@ mod icpc;
 mod ioi;
 pub mod naive;
 mod order;
+mod snapshot;
+
+pub use snapshot::ScoreboardSnapshot;
 #[cfg(test)]
 mod tests;
 
