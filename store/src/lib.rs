@@ -10,19 +10,23 @@
 //! Migrations live in `migrations/{sqlite,postgres}/` at the workspace root, are embedded
 //! at compile time and run by [`SqlStore::connect`].
 
+mod rows;
+
 use async_trait::async_trait;
 use codehub_engine::model::{
-    Contest, ContestId, ContestKind, ContestProblem, Judgement, Millis, Problem, ProblemId, Role,
-    Submission, SubmissionId, SubmissionStatus, SubmittedFile, User, UserId, now_ms,
+    Contest, ContestId, Judgement, Millis, Problem, ProblemId, Role, Submission, SubmissionId,
+    SubmissionStatus, User, UserId, now_ms,
 };
 use codehub_engine::ports::store::{
     ContestData, NewProblem, NewSubmission, NewUser, RefreshToken, Store, StoreError,
 };
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
+use rows::{
+    contest_from_row, db, from_json, get, kind_str, problem_from_row, rows, submission_from_row,
+    to_json, user_from_row, write_error,
+};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
-use sqlx::{AnyPool, Executor, Row};
+use sqlx::{AnyPool, Executor};
 use std::str::FromStr;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -158,130 +162,6 @@ fn redact(url: &str) -> String {
         },
         None => url.to_owned(),
     }
-}
-
-/// Any failure as [`StoreError::Database`].
-fn db(e: sqlx::Error) -> StoreError {
-    StoreError::Database(e.to_string())
-}
-
-/// A unique violation as [`StoreError::Conflict`]`(what)`, a foreign-key violation as
-/// [`StoreError::NotFound`]`(missing)`, anything else as [`StoreError::Database`].
-fn write_error(e: sqlx::Error, what: impl FnOnce() -> String, missing: &str) -> StoreError {
-    match e.as_database_error() {
-        Some(d) if d.is_unique_violation() => StoreError::Conflict(what()),
-        Some(d) if d.is_foreign_key_violation() => StoreError::NotFound(missing.to_owned()),
-        _ => db(e),
-    }
-}
-
-fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(|e| StoreError::Database(format!("encoding JSON: {e}")))
-}
-
-fn from_json<T: DeserializeOwned>(text: &str, column: &str) -> Result<T, StoreError> {
-    serde_json::from_str(text)
-        .map_err(|e| StoreError::Database(format!("column `{column}` holds bad JSON: {e}")))
-}
-
-fn get<'r, T>(row: &'r AnyRow, column: &str) -> Result<T, StoreError>
-where
-    T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
-{
-    row.try_get(column).map_err(db)
-}
-
-fn flag(row: &AnyRow, column: &str) -> Result<bool, StoreError> {
-    Ok(get::<i64>(row, column)? != 0)
-}
-
-fn bad_value(column: &str, value: &str) -> StoreError {
-    StoreError::Database(format!("column `{column}` holds unknown value `{value}`"))
-}
-
-fn kind_str(kind: ContestKind) -> &'static str {
-    match kind {
-        ContestKind::Icpc => "icpc",
-        ContestKind::Ioi => "ioi",
-    }
-}
-
-fn parse_kind(s: &str) -> Option<ContestKind> {
-    [ContestKind::Icpc, ContestKind::Ioi]
-        .into_iter()
-        .find(|k| kind_str(*k) == s)
-}
-
-fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
-    let role: String = get(row, "role")?;
-    Ok(User {
-        id: UserId(get(row, "id")?),
-        username: get(row, "username")?,
-        password_hash: get(row, "password_hash")?,
-        role: Role::parse(&role).ok_or_else(|| bad_value("role", &role))?,
-        created_at: get(row, "created_at")?,
-    })
-}
-
-fn problem_from_row(row: &AnyRow) -> Result<Problem, StoreError> {
-    let samples: String = get(row, "samples")?;
-    Ok(Problem {
-        id: ProblemId(get(row, "id")?),
-        slug: get(row, "slug")?,
-        name: get(row, "name")?,
-        package_hash: get(row, "package_hash")?,
-        time_limit_ms: get(row, "time_limit_ms")?,
-        memory_limit_kib: get(row, "memory_limit_kib")?,
-        code_limit_bytes: get(row, "code_limit_bytes")?,
-        statement: get(row, "statement")?,
-        samples: from_json(&samples, "samples")?,
-        practice: flag(row, "practice")?,
-        created_at: get(row, "created_at")?,
-    })
-}
-
-fn contest_from_row(row: &AnyRow) -> Result<Contest, StoreError> {
-    let kind: String = get(row, "kind")?;
-    let problems: String = get(row, "problems")?;
-    Ok(Contest {
-        id: ContestId(get(row, "id")?),
-        slug: get(row, "slug")?,
-        name: get(row, "name")?,
-        kind: parse_kind(&kind).ok_or_else(|| bad_value("kind", &kind))?,
-        start_at: get(row, "start_at")?,
-        end_at: get(row, "end_at")?,
-        freeze_at: get(row, "freeze_at")?,
-        unfreeze_at: get(row, "unfreeze_at")?,
-        unfrozen: flag(row, "unfrozen")?,
-        penalty_minutes: get(row, "penalty_minutes")?,
-        problems: from_json::<Vec<ContestProblem>>(&problems, "problems")?,
-    })
-}
-
-fn submission_from_row(row: &AnyRow) -> Result<Submission, StoreError> {
-    let status: String = get(row, "status")?;
-    let files: String = get(row, "files")?;
-    let judgement: Option<String> = get(row, "judgement")?;
-    Ok(Submission {
-        id: SubmissionId(get(row, "id")?),
-        user_id: UserId(get(row, "user_id")?),
-        contest_id: get::<Option<i64>>(row, "contest_id")?.map(ContestId),
-        problem_id: ProblemId(get(row, "problem_id")?),
-        language: get(row, "language")?,
-        files: from_json::<Vec<SubmittedFile>>(&files, "files")?,
-        submitted_at: get(row, "submitted_at")?,
-        status: SubmissionStatus::parse(&status).ok_or_else(|| bad_value("status", &status))?,
-        judgement: judgement
-            .map(|j| from_json::<Judgement>(&j, "judgement"))
-            .transpose()?,
-    })
-}
-
-fn rows<T>(
-    rows: Vec<AnyRow>,
-    f: fn(&AnyRow) -> Result<T, StoreError>,
-) -> Result<Vec<T>, StoreError> {
-    rows.iter().map(f).collect()
 }
 
 impl SqlStore {
@@ -884,6 +764,7 @@ impl Store for SqlStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sqlx::Row;
 
     /// Every pooled SQLite connection, not just the first, runs with the durability
     /// settings.

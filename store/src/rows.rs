@@ -1,0 +1,140 @@
+//! Row mapping and error translation shared by every query: rows to domain types, JSON
+//! columns, flags, and sqlx errors to [`StoreError`].
+
+use codehub_engine::model::{
+    Contest, ContestId, ContestKind, ContestProblem, Judgement, Problem, ProblemId, Role,
+    Submission, SubmissionId, SubmissionStatus, SubmittedFile, User, UserId,
+};
+use codehub_engine::ports::store::StoreError;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// Any failure as [`StoreError::Database`].
+pub(crate) fn db(e: sqlx::Error) -> StoreError {
+    StoreError::Database(e.to_string())
+}
+
+/// A unique violation as [`StoreError::Conflict`]`(what)`, a foreign-key violation as
+/// [`StoreError::NotFound`]`(missing)`, anything else as [`StoreError::Database`].
+pub(crate) fn write_error(
+    e: sqlx::Error,
+    what: impl FnOnce() -> String,
+    missing: &str,
+) -> StoreError {
+    match e.as_database_error() {
+        Some(d) if d.is_unique_violation() => StoreError::Conflict(what()),
+        Some(d) if d.is_foreign_key_violation() => StoreError::NotFound(missing.to_owned()),
+        _ => db(e),
+    }
+}
+
+pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Database(format!("encoding JSON: {e}")))
+}
+
+pub(crate) fn from_json<T: DeserializeOwned>(text: &str, column: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text)
+        .map_err(|e| StoreError::Database(format!("column `{column}` holds bad JSON: {e}")))
+}
+
+pub(crate) fn get<'r, T>(row: &'r AnyRow, column: &str) -> Result<T, StoreError>
+where
+    T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+{
+    row.try_get(column).map_err(db)
+}
+
+pub(crate) fn flag(row: &AnyRow, column: &str) -> Result<bool, StoreError> {
+    Ok(get::<i64>(row, column)? != 0)
+}
+
+pub(crate) fn bad_value(column: &str, value: &str) -> StoreError {
+    StoreError::Database(format!("column `{column}` holds unknown value `{value}`"))
+}
+
+pub(crate) fn kind_str(kind: ContestKind) -> &'static str {
+    match kind {
+        ContestKind::Icpc => "icpc",
+        ContestKind::Ioi => "ioi",
+    }
+}
+
+pub(crate) fn parse_kind(s: &str) -> Option<ContestKind> {
+    [ContestKind::Icpc, ContestKind::Ioi]
+        .into_iter()
+        .find(|k| kind_str(*k) == s)
+}
+
+pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
+    let role: String = get(row, "role")?;
+    Ok(User {
+        id: UserId(get(row, "id")?),
+        username: get(row, "username")?,
+        password_hash: get(row, "password_hash")?,
+        role: Role::parse(&role).ok_or_else(|| bad_value("role", &role))?,
+        created_at: get(row, "created_at")?,
+    })
+}
+
+pub(crate) fn problem_from_row(row: &AnyRow) -> Result<Problem, StoreError> {
+    let samples: String = get(row, "samples")?;
+    Ok(Problem {
+        id: ProblemId(get(row, "id")?),
+        slug: get(row, "slug")?,
+        name: get(row, "name")?,
+        package_hash: get(row, "package_hash")?,
+        time_limit_ms: get(row, "time_limit_ms")?,
+        memory_limit_kib: get(row, "memory_limit_kib")?,
+        code_limit_bytes: get(row, "code_limit_bytes")?,
+        statement: get(row, "statement")?,
+        samples: from_json(&samples, "samples")?,
+        practice: flag(row, "practice")?,
+        created_at: get(row, "created_at")?,
+    })
+}
+
+pub(crate) fn contest_from_row(row: &AnyRow) -> Result<Contest, StoreError> {
+    let kind: String = get(row, "kind")?;
+    let problems: String = get(row, "problems")?;
+    Ok(Contest {
+        id: ContestId(get(row, "id")?),
+        slug: get(row, "slug")?,
+        name: get(row, "name")?,
+        kind: parse_kind(&kind).ok_or_else(|| bad_value("kind", &kind))?,
+        start_at: get(row, "start_at")?,
+        end_at: get(row, "end_at")?,
+        freeze_at: get(row, "freeze_at")?,
+        unfreeze_at: get(row, "unfreeze_at")?,
+        unfrozen: flag(row, "unfrozen")?,
+        penalty_minutes: get(row, "penalty_minutes")?,
+        problems: from_json::<Vec<ContestProblem>>(&problems, "problems")?,
+    })
+}
+
+pub(crate) fn submission_from_row(row: &AnyRow) -> Result<Submission, StoreError> {
+    let status: String = get(row, "status")?;
+    let files: String = get(row, "files")?;
+    let judgement: Option<String> = get(row, "judgement")?;
+    Ok(Submission {
+        id: SubmissionId(get(row, "id")?),
+        user_id: UserId(get(row, "user_id")?),
+        contest_id: get::<Option<i64>>(row, "contest_id")?.map(ContestId),
+        problem_id: ProblemId(get(row, "problem_id")?),
+        language: get(row, "language")?,
+        files: from_json::<Vec<SubmittedFile>>(&files, "files")?,
+        submitted_at: get(row, "submitted_at")?,
+        status: SubmissionStatus::parse(&status).ok_or_else(|| bad_value("status", &status))?,
+        judgement: judgement
+            .map(|j| from_json::<Judgement>(&j, "judgement"))
+            .transpose()?,
+    })
+}
+
+pub(crate) fn rows<T>(
+    rows: Vec<AnyRow>,
+    f: fn(&AnyRow) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    rows.iter().map(f).collect()
+}
