@@ -6,14 +6,23 @@
 //! nested groups in lexicographic order (each group may carry `testdata.yaml` with a
 //! `score`), `output_validators/<name>/` and `submissions/<expected verdict>/`.
 //! Every error names the problem and the file.
+//!
+//! Files: this one (the types, `Problem::load`, validators and shipped submissions),
+//! `yaml.rs` (`problem.yaml`, `testdata.yaml`, limits), `testdata.rs` (the test-data walk),
+//! `archive.rs` (zip packages).
+
+mod archive;
+mod testdata;
+mod yaml;
 
 use crate::language::SourceFile;
+use archive::{extract_zip, package_root};
 use codehub_engine::Verdict;
-use serde::Deserialize;
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use testdata::read_tests;
+use yaml::{ProblemYaml, read_limits};
 
 /// A problem package that cannot be used, with the problem and file it concerns.
 #[derive(Debug, thiserror::Error)]
@@ -201,43 +210,6 @@ pub struct Problem {
     _extracted: Option<tempfile::TempDir>,
 }
 
-#[derive(Deserialize, Default)]
-struct ProblemYaml {
-    #[serde(default)]
-    name: Option<serde_norway::Value>,
-    #[serde(default)]
-    validation: Option<String>,
-    #[serde(default)]
-    validator_flags: Option<serde_norway::Value>,
-    #[serde(default)]
-    limits: Option<LimitsYaml>,
-}
-
-#[derive(Deserialize, Default)]
-struct LimitsYaml {
-    time_limit: Option<f64>,
-    time_multiplier: Option<f64>,
-    time_safety_margin: Option<f64>,
-    memory: Option<f64>,
-    output: Option<f64>,
-    code: Option<f64>,
-    compilation_time: Option<f64>,
-    compilation_memory: Option<f64>,
-    validation_time: Option<f64>,
-    validation_memory: Option<f64>,
-    validation_output: Option<f64>,
-}
-
-#[derive(Deserialize, Default)]
-struct TestdataYaml {
-    #[serde(default)]
-    score: Option<f64>,
-}
-
-/// Largest total size of an extracted zip package.
-const MAX_ZIP_BYTES: u64 = 2 << 30;
-/// Most entries of a zip package.
-const MAX_ZIP_ENTRIES: usize = 100_000;
 /// Largest source file of a shipped submission or validator.
 const MAX_SOURCE_BYTES: u64 = 4 << 20;
 
@@ -468,140 +440,6 @@ fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(entries)
 }
 
-fn positive(v: Option<f64>, key: &str) -> Result<Option<f64>, (&'static str, String)> {
-    match v {
-        Some(x) if !(x.is_finite() && x > 0.0) => Err((
-            "problem.yaml",
-            format!("limits.{key} must be a positive number, got {x}"),
-        )),
-        other => Ok(other),
-    }
-}
-
-fn read_limits(root: &Path, y: LimitsYaml) -> Result<ProblemLimits, (&'static str, String)> {
-    let mut l = ProblemLimits::default();
-    let mib = |x: f64| (x * (1 << 20) as f64) as u64;
-    let secs = Duration::from_secs_f64;
-    if let Some(t) = positive(y.time_limit, "time_limit")? {
-        l.time_limit = secs(t);
-        l.time_limit_given = true;
-    } else if let Ok(text) = fs::read_to_string(root.join(".timelimit")) {
-        let t: f64 = text
-            .split_whitespace()
-            .next()
-            .and_then(|w| w.parse().ok())
-            .filter(|t: &f64| t.is_finite() && *t > 0.0)
-            .ok_or((
-                ".timelimit",
-                format!("not a positive number of seconds: `{}`", text.trim()),
-            ))?;
-        l.time_limit = secs(t);
-        l.time_limit_given = true;
-    }
-    if let Some(x) = positive(y.time_multiplier, "time_multiplier")? {
-        l.time_multiplier = x;
-    }
-    if let Some(x) = positive(y.time_safety_margin, "time_safety_margin")? {
-        l.time_safety_margin = x;
-    }
-    if let Some(x) = positive(y.memory, "memory")? {
-        l.memory_bytes = mib(x);
-    }
-    if let Some(x) = positive(y.output, "output")? {
-        l.output_bytes = mib(x);
-    }
-    if let Some(x) = positive(y.code, "code")? {
-        l.code_bytes = (x * 1024.0) as u64;
-    }
-    if let Some(x) = positive(y.compilation_time, "compilation_time")? {
-        l.compilation_time = secs(x);
-    }
-    if let Some(x) = positive(y.compilation_memory, "compilation_memory")? {
-        l.compilation_memory_bytes = mib(x);
-    }
-    if let Some(x) = positive(y.validation_time, "validation_time")? {
-        l.validation_time = secs(x);
-    }
-    if let Some(x) = positive(y.validation_memory, "validation_memory")? {
-        l.validation_memory_bytes = mib(x);
-    }
-    if let Some(x) = positive(y.validation_output, "validation_output")? {
-        l.validation_output_bytes = mib(x);
-    }
-    Ok(l)
-}
-
-type TestsAndGroups = (Vec<TestCase>, Vec<TestGroup>);
-
-fn read_tests(root: &Path) -> Result<TestsAndGroups, (String, String)> {
-    let mut tests = Vec::new();
-    let mut groups = Vec::new();
-    for top in ["sample", "secret"] {
-        let dir = root.join("data").join(top);
-        if dir.is_dir() {
-            walk_group(root, &dir, top, top == "sample", &mut tests, &mut groups)?;
-        }
-    }
-    Ok((tests, groups))
-}
-
-fn walk_group(
-    root: &Path,
-    dir: &Path,
-    group: &str,
-    sample: bool,
-    tests: &mut Vec<TestCase>,
-    groups: &mut Vec<TestGroup>,
-) -> Result<(), (String, String)> {
-    let rel = format!("data/{group}");
-    let score = match fs::read_to_string(dir.join("testdata.yaml")) {
-        Ok(text) if !text.trim().is_empty() => {
-            let y: TestdataYaml = serde_norway::from_str(&text)
-                .map_err(|e| (format!("{rel}/testdata.yaml"), e.to_string()))?;
-            y.score
-        }
-        _ => None,
-    };
-    groups.push(TestGroup {
-        name: group.to_owned(),
-        score,
-    });
-    for entry in sorted_entries(dir).map_err(|e| (rel.clone(), e))? {
-        let file_name = entry
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        if entry.is_dir() {
-            walk_group(
-                root,
-                &entry,
-                &format!("{group}/{file_name}"),
-                sample,
-                tests,
-                groups,
-            )?;
-        } else if let Some(stem) = file_name.strip_suffix(".in") {
-            let answer = dir.join(format!("{stem}.ans"));
-            if !answer.is_file() {
-                return Err((
-                    format!("{rel}/{file_name}"),
-                    format!("no answer file `{stem}.ans` beside it"),
-                ));
-            }
-            tests.push(TestCase {
-                name: format!("{group}/{stem}"),
-                group: group.to_owned(),
-                sample,
-                input: entry.clone(),
-                answer,
-            });
-        }
-    }
-    let _ = root;
-    Ok(())
-}
-
 fn read_validator(root: &Path) -> Result<Vec<SourceFile>, (String, String)> {
     let dir = root.join("output_validators");
     let subdirs: Vec<PathBuf> = sorted_entries(&dir)
@@ -644,59 +482,6 @@ fn read_validator(root: &Path) -> Result<Vec<SourceFile>, (String, String)> {
         return Err((rel, "no source files".into()));
     }
     Ok(files)
-}
-
-/// The directory holding `problem.yaml`: the zip root or its single top directory.
-fn package_root(dir: &Path) -> Option<PathBuf> {
-    if dir.join("problem.yaml").is_file() {
-        return Some(dir.to_owned());
-    }
-    let entries: Vec<PathBuf> = sorted_entries(dir)
-        .ok()?
-        .into_iter()
-        .filter(|p| p.is_dir())
-        .collect();
-    match entries.as_slice() {
-        [one] if one.join("problem.yaml").is_file() => Some(one.clone()),
-        _ => None,
-    }
-}
-
-fn extract_zip(zip_path: &Path, into: &Path) -> Result<(), String> {
-    let file = fs::File::open(zip_path).map_err(|e| format!("cannot open zip: {e}"))?;
-    let mut archive = zip::ZipArchive::new(file).map_err(|e| format!("not a valid zip: {e}"))?;
-    if archive.len() > MAX_ZIP_ENTRIES {
-        return Err(format!("zip has more than {MAX_ZIP_ENTRIES} entries"));
-    }
-    let mut total = 0u64;
-    for i in 0..archive.len() {
-        let mut entry = archive
-            .by_index(i)
-            .map_err(|e| format!("zip entry {i}: {e}"))?;
-        let Some(rel) = entry.enclosed_name() else {
-            return Err(format!("zip entry `{}` escapes the package", entry.name()));
-        };
-        let out = into.join(rel);
-        if entry.is_dir() {
-            fs::create_dir_all(&out).map_err(|e| e.to_string())?;
-            continue;
-        }
-        if entry.is_symlink() {
-            return Err(format!("zip entry `{}` is a symlink", entry.name()));
-        }
-        if let Some(parent) = out.parent() {
-            fs::create_dir_all(parent).map_err(|e| e.to_string())?;
-        }
-        let mut f = fs::File::create(&out).map_err(|e| e.to_string())?;
-        let budget = MAX_ZIP_BYTES.saturating_sub(total);
-        let written = std::io::copy(&mut (&mut entry).take(budget + 1), &mut f)
-            .map_err(|e| format!("zip entry `{}`: {e}", entry.name()))?;
-        total += written;
-        if total > MAX_ZIP_BYTES {
-            return Err(format!("zip expands to more than {MAX_ZIP_BYTES} bytes"));
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
