@@ -109,39 +109,24 @@ fn cgroups() -> Check {
                     format!("v2; controllers: {controllers}; this process in {own}"),
                 );
             }
-            let mut dir = mount.join(own.trim_start_matches('/'));
-            if dir.file_name().is_some_and(|n| n == v2::SUPERVISOR) {
-                dir.pop();
-            }
-            let writable = ["cgroup.procs", "cgroup.subtree_control"]
-                .iter()
-                .all(|f| nix::unistd::access(&dir.join(f), nix::unistd::AccessFlags::W_OK).is_ok());
-            let delegated =
-                read(&format!("{}/cgroup.controllers", dir.display())).unwrap_or_default();
-            let has = |c: &str| delegated.split_whitespace().any(|d| d == c);
-            if writable && has("memory") && has("pids") {
-                check(
+            let dir = match v2::delegated_dir(&mount) {
+                Ok(dir) => dir,
+                Err(e) => return check("cgroups", Status::Fail, e.to_string()),
+            };
+            match v2::check_delegated(&dir) {
+                Ok(()) => check(
                     "cgroups",
                     Status::Ok,
                     format!(
-                        "v2; delegated to this user: {} ({delegated})",
-                        dir.display()
+                        "v2; delegated to this user: {} ({})",
+                        dir.display(),
+                        read(&format!("{}/cgroup.controllers", dir.display())).unwrap_or_default()
                     ),
-                )
-            } else {
-                check(
-                    "cgroups",
-                    Status::Fail,
-                    format!(
-                        "v2; this user's cgroup {} is not delegated (writable: {writable}; \
-                         controllers: {delegated})",
-                        dir.display()
-                    ),
-                )
-                .fix(
+                ),
+                Err(e) => check("cgroups", Status::Fail, format!("v2; {e}")).fix(
                     "run `systemd-run --user --scope -p Delegate=yes codehub …`, or a unit \
                      with Delegate=yes (deploy/systemd/); or run as root",
-                )
+                ),
             }
         }
         Hierarchy::None(reason) => check("cgroups", Status::Fail, reason)

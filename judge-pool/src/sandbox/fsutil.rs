@@ -84,16 +84,22 @@ pub(crate) fn empty_dir(dir: &Path) -> io::Result<()> {
     result
 }
 
-/// Puts a directory's own mode back to `mode` and removes its extended attributes: a
-/// program that owns its work directory could otherwise keep state in them.
-pub(crate) fn reset_dir_metadata(dir: &Path, mode: u32) -> io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode))?;
-    let c = CString::new(dir.as_os_str().as_encoded_bytes()).map_err(io::Error::other)?;
-    // SAFETY: valid C string; size query first, then a buffer of that size.
+/// The names of the extended attributes on `path` itself (empty where the file system
+/// has none).
+pub(crate) fn xattr_names(path: &Path) -> io::Result<Vec<CString>> {
+    let c = CString::new(path.as_os_str().as_encoded_bytes()).map_err(io::Error::other)?;
+    // SAFETY: valid C string; a null buffer of size 0 asks for the size only.
     let size = unsafe { libc::llistxattr(c.as_ptr(), std::ptr::null_mut(), 0) };
-    if size <= 0 {
-        return Ok(()); // none, or not supported by this file system
+    if size < 0 {
+        let e = io::Error::last_os_error();
+        return if e.raw_os_error() == Some(libc::ENOTSUP) {
+            Ok(Vec::new())
+        } else {
+            Err(e)
+        };
+    }
+    if size == 0 {
+        return Ok(Vec::new());
     }
     let mut names = vec![0u8; size as usize];
     // SAFETY: the buffer holds `size` bytes.
@@ -101,11 +107,20 @@ pub(crate) fn reset_dir_metadata(dir: &Path, mode: u32) -> io::Result<()> {
     if n < 0 {
         return Err(io::Error::last_os_error());
     }
-    for name in names[..n as usize]
+    names[..n as usize]
         .split(|b| *b == 0)
         .filter(|n| !n.is_empty())
-    {
-        let name = CString::new(name).map_err(io::Error::other)?;
+        .map(|n| CString::new(n).map_err(io::Error::other))
+        .collect()
+}
+
+/// Puts a directory's own mode back to `mode` and removes its extended attributes: a
+/// program that owns its work directory could otherwise keep state in them.
+pub(crate) fn reset_dir_metadata(dir: &Path, mode: u32) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode))?;
+    let c = CString::new(dir.as_os_str().as_encoded_bytes()).map_err(io::Error::other)?;
+    for name in xattr_names(dir)? {
         // SAFETY: valid C strings.
         if unsafe { libc::lremovexattr(c.as_ptr(), name.as_ptr()) } != 0 {
             return Err(io::Error::last_os_error());

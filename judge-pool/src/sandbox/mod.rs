@@ -107,7 +107,7 @@ impl Default for RunLimits {
 /// The fingerprint of a sealed work directory: every entry's path, inode, mode and owner,
 /// the directory's own included.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Seal(pub(crate) Vec<(PathBuf, u64, u32, u32)>);
+pub struct Seal(pub(crate) std::sync::Arc<Vec<(PathBuf, u64, u32, u32)>>);
 
 /// Where a run's standard input comes from.
 #[derive(Debug)]

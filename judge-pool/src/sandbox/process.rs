@@ -267,15 +267,11 @@ pub fn run(
             }
             for fd in procs_fds.iter().filter(|_| !in_cgroup) {
                 if libc::pwrite(*fd, b"0".as_ptr().cast(), 1, 0) < 0 {
-                    let e = *libc::__errno_location();
-                    libc::write(err_write.as_raw_fd(), (&e as *const i32).cast(), 4);
-                    libc::_exit(126);
+                    child_fail(err_write.as_raw_fd(), *libc::__errno_location(), 126);
                 }
             }
             if new_ipc && libc::unshare(libc::CLONE_NEWIPC) != 0 {
-                let e = *libc::__errno_location();
-                libc::write(err_write.as_raw_fd(), (&e as *const i32).cast(), 4);
-                libc::_exit(126);
+                child_fail(err_write.as_raw_fd(), *libc::__errno_location(), 126);
             }
             set_rlimit(libc::RLIMIT_CPU, cpu_secs, cpu_secs + 1);
             set_rlimit(libc::RLIMIT_FSIZE, req.file_size, req.file_size);
@@ -291,9 +287,7 @@ pub fn run(
             if let Some(uid) = drop_to {
                 libc::setgroups(0, std::ptr::null());
                 if libc::setresgid(uid, uid, uid) != 0 || libc::setresuid(uid, uid, uid) != 0 {
-                    let e = *libc::__errno_location();
-                    libc::write(err_write.as_raw_fd(), (&e as *const i32).cast(), 4);
-                    libc::_exit(126);
+                    child_fail(err_write.as_raw_fd(), *libc::__errno_location(), 126);
                 }
             }
             // No capabilities left (an unprivileged keeper's runs would otherwise keep
@@ -309,8 +303,7 @@ pub fn run(
             if let Some(filters) = seccomp
                 && let Err(e) = filters.apply_run_part()
             {
-                libc::write(err_write.as_raw_fd(), (&e as *const i32).cast(), 4);
-                libc::_exit(126);
+                child_fail(err_write.as_raw_fd(), e, 126);
             }
             // Every descriptor above stderr closes on exec.
             libc::syscall(
@@ -321,9 +314,7 @@ pub fn run(
             );
             libc::chdir(c"/work".as_ptr());
             libc::execve(program.as_ptr(), argv_ptrs.as_ptr(), envp_ptrs.as_ptr());
-            let e = *libc::__errno_location();
-            libc::write(err_write.as_raw_fd(), (&e as *const i32).cast(), 4);
-            libc::_exit(127);
+            child_fail(err_write.as_raw_fd(), *libc::__errno_location(), 127);
         }
     }
     drop(err_write);
@@ -458,6 +449,16 @@ fn running_cpu_ns(acct: &Accounting, child: libc::pid_t, before: u64) -> u64 {
     // SAFETY: sysconf is always safe.
     let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
     ticks * (1_000_000_000 / hz)
+}
+
+/// In a forked child that cannot go on: reports `errno` to the parent through `pipe` (read
+/// as the run's `exec_error`) and exits with `code`. Async-signal-safe.
+fn child_fail(pipe: RawFd, errno: i32, code: i32) -> ! {
+    // SAFETY: plain syscalls on a valid buffer.
+    unsafe {
+        libc::write(pipe, (&errno as *const i32).cast(), 4);
+        libc::_exit(code)
+    }
 }
 
 /// `struct __user_cap_header_struct`.

@@ -1,6 +1,6 @@
 //! [`NativeEnv`]: one slot lent to one submission, as an [`Environment`].
 
-use super::fs::{FsIdGuard, fingerprint, has_xattrs, make_parents, open_in_root};
+use super::fs::{FsIdGuard, fingerprint, make_parents, open_in_root};
 use super::pool::{HostIds, Pool};
 use super::slot::Slot;
 use crate::sandbox::{Environment, RunResult, RunSpec, SandboxError, Seal, check_relative};
@@ -173,7 +173,7 @@ impl Environment for NativeEnv {
                         .map_err(failed)?;
                 }
             }
-            Ok(Some(Seal(fingerprint(&work).map_err(failed)?)))
+            Ok(Some(Seal(Arc::new(fingerprint(&work).map_err(failed)?))))
         })
         .await
     }
@@ -190,8 +190,10 @@ impl Environment for NativeEnv {
             // A tree too deep to walk by path (a hostile program's) is simply not intact:
             // the restore that follows empties it by descriptor.
             Ok(tmp_empty
-                && !has_xattrs(&work).map_err(failed)?
-                && fingerprint(&work).is_ok_and(|now| now == seal.0))
+                && crate::sandbox::fsutil::xattr_names(&work)
+                    .map_err(failed)?
+                    .is_empty()
+                && fingerprint(&work).is_ok_and(|now| now == *seal.0))
         })
         .await
     }

@@ -105,24 +105,6 @@ pub(super) fn fingerprint(dir: &Path) -> io::Result<Vec<(PathBuf, u64, u32, u32)
     Ok(out)
 }
 
-/// Whether `path` carries extended attributes (a program could keep state in those of
-/// the work directory it owns).
-pub(super) fn has_xattrs(path: &Path) -> io::Result<bool> {
-    let c =
-        std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).map_err(io::Error::other)?;
-    // SAFETY: valid C string; a null buffer of size 0 asks for the size only.
-    let n = unsafe { libc::llistxattr(c.as_ptr(), std::ptr::null_mut(), 0) };
-    if n < 0 {
-        let e = io::Error::last_os_error();
-        return if e.raw_os_error() == Some(libc::ENOTSUP) {
-            Ok(false)
-        } else {
-            Err(e)
-        };
-    }
-    Ok(n > 0)
-}
-
 pub(super) fn make_parents(slot: &Slot, ids: &HostIds, path: &str) -> Result<(), SandboxError> {
     let _as_sandbox = FsIdGuard::new(ids);
     let parts: Vec<&str> = path.split('/').collect();

@@ -26,17 +26,11 @@ pub struct SlotCgroup {
 
 /// Removes CodeHub cgroups left by processes that no longer exist.
 pub fn remove_stale(root: &Path) {
-    for c in CONTROLLERS {
+    // cpuset holds slots only when they are pinned; a missing directory is skipped.
+    for c in CONTROLLERS.into_iter().chain(["cpuset"]) {
         let Ok(entries) = fs::read_dir(root.join(c).join(PARENT)) else {
             continue;
         };
-        for entry in entries.flatten() {
-            if super::is_stale_slot(&entry.file_name().to_string_lossy()) {
-                let _ = fs::remove_dir(entry.path());
-            }
-        }
-    }
-    if let Ok(entries) = fs::read_dir(root.join("cpuset").join(PARENT)) {
         for entry in entries.flatten() {
             if super::is_stale_slot(&entry.file_name().to_string_lossy()) {
                 let _ = fs::remove_dir(entry.path());

@@ -136,6 +136,53 @@ fn not_delegated(dir: &Path, why: &str) -> SandboxError {
     ))
 }
 
+/// The first controller a slot needs that `dir` does not offer.
+fn missing_controller(dir: &Path) -> Option<&'static str> {
+    let have = controllers(dir);
+    REQUIRED.into_iter().find(|c| !have.iter().any(|h| h == c))
+}
+
+/// The cgroup this process manages without root: the one `CODEHUB_CGROUP` names, else its
+/// own (above the `codehub-supervisor` leaf it may already have moved into).
+///
+/// # Errors
+/// If `/proc/self/cgroup` cannot be read.
+pub fn delegated_dir(mount: &Path) -> Result<PathBuf, SandboxError> {
+    let named = std::env::var(CGROUP_ENV).ok().filter(|s| !s.is_empty());
+    let path = match named {
+        Some(named) => named,
+        None => own_cgroup().map_err(io("read /proc/self/cgroup"))?,
+    };
+    let mut dir = mount.join(path.trim_start_matches('/'));
+    if dir.file_name().is_some_and(|n| n == SUPERVISOR) {
+        dir.pop();
+    }
+    Ok(dir)
+}
+
+/// Checks that `dir` is delegated to this process: it may write its `cgroup.procs` and
+/// `cgroup.subtree_control`, and the controllers a slot needs are there.
+///
+/// # Errors
+/// [`SandboxError::Unavailable`] saying what is missing and the ways out.
+pub fn check_delegated(dir: &Path) -> Result<(), SandboxError> {
+    for file in ["cgroup.procs", "cgroup.subtree_control"] {
+        if !writable(&dir.join(file)) {
+            return Err(not_delegated(
+                dir,
+                &format!("this process may not write {file} of its cgroup"),
+            ));
+        }
+    }
+    match missing_controller(dir) {
+        Some(missing) => Err(not_delegated(
+            dir,
+            &format!("the `{missing}` controller is not delegated to this cgroup"),
+        )),
+        None => Ok(()),
+    }
+}
+
 impl Parent {
     /// Finds (and sets up) where this process may create slot cgroups.
     ///
@@ -143,36 +190,17 @@ impl Parent {
     /// [`SandboxError::Unavailable`] when no cgroup may be managed here, with the fix.
     pub fn prepare(mount: &Path) -> Result<Parent, SandboxError> {
         let root = nix::unistd::geteuid().is_root();
-        let own = own_cgroup().map_err(io("read /proc/self/cgroup"))?;
-        let named = std::env::var(CGROUP_ENV).ok().filter(|s| !s.is_empty());
-        let mut own_dir = mount.join(named.as_deref().unwrap_or(&own).trim_start_matches('/'));
-        if own_dir.file_name().is_some_and(|n| n == SUPERVISOR) {
-            own_dir.pop();
-        }
-        let delegated = named.is_some() || !root || (own != "/" && marked_delegated(&own_dir));
+        let named = std::env::var(CGROUP_ENV).is_ok_and(|s| !s.is_empty());
+        let own_dir = delegated_dir(mount)?;
+        let delegated = named || !root || (own_dir != mount && marked_delegated(&own_dir));
         let wanted = ["memory", "pids", "cpu", "cpuset"];
         let dir = if delegated {
-            for file in ["cgroup.procs", "cgroup.subtree_control"] {
-                if !writable(&own_dir.join(file)) {
-                    return Err(not_delegated(
-                        &own_dir,
-                        &format!("this process may not write {file} of its cgroup"),
-                    ));
-                }
-            }
-            let have = controllers(&own_dir);
-            if let Some(missing) = REQUIRED.iter().find(|c| !have.iter().any(|h| h == *c)) {
-                return Err(not_delegated(
-                    &own_dir,
-                    &format!("the `{missing}` controller is not delegated to this cgroup"),
-                ));
-            }
+            check_delegated(&own_dir)?;
             enable_vacating(&own_dir, &wanted)
                 .map_err(io(format!("enable controllers in {}", own_dir.display())))?;
             own_dir
         } else {
-            let have = controllers(mount);
-            if let Some(missing) = REQUIRED.iter().find(|c| !have.iter().any(|h| h == *c)) {
+            if let Some(missing) = missing_controller(mount) {
                 return Err(SandboxError::Unavailable(format!(
                     "cgroup v2 is mounted at {} but its `{missing}` controller is not \
                      available (a cgroup v1 hierarchy may hold it)",
@@ -187,8 +215,7 @@ impl Parent {
                 .map_err(io(format!("enable controllers in {}", dir.display())))?;
             dir
         };
-        let have = controllers(&dir);
-        if let Some(missing) = REQUIRED.iter().find(|c| !have.iter().any(|h| h == *c)) {
+        if let Some(missing) = missing_controller(&dir) {
             return Err(SandboxError::Unavailable(format!(
                 "cgroup v2: the `{missing}` controller is not available in {}",
                 dir.display()
