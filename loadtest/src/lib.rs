@@ -6,7 +6,8 @@
 //! - [`report`]: what a worker reports, and the merged report of a run (HDR histograms).
 //! - [`server`]: talking to a CodeHub server (login, injection) or starting a local one.
 //!
-//! The binary (`codehub-loadtest`) drives scenarios: `spectators` and `ramp`.
+//! The binary (`codehub-loadtest`, `main.rs`, its modules beside these) drives the
+//! scenarios: `spectators`, `ramp` and `contest`.
 
 pub mod report;
 pub mod server;

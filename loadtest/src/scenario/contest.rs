@@ -1,0 +1,227 @@
+//! `contest`: `--contestants` freshly registered users submit a realistic [`MIX`] (AC, WA,
+//! TLE and CE in C++, Python and Java) in turn at `--rate` per second for `--duration`,
+//! while `--spectators` watch the scoreboard through the [`Fleet`].
+//!
+//! Measures the submission POST latency, submit-to-verdict time (verdicts are polled
+//! every 100 ms), judge throughput, unexpected verdicts, and the spectators' delivery
+//! latency. The run fails (exit 1) if a submission was refused, not judged within five
+//! minutes or judged otherwise than expected, or a delta was missed or out of order.
+
+use crate::cli::ContestArgs;
+use crate::fleet::Fleet;
+use crate::target::prepare;
+use anyhow::{Context, bail};
+use codehub_loadtest::raise_fd_limit;
+use codehub_loadtest::report::{Latency, merge};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+/// The mix of the `contest` scenario: (language file, source, expected verdict), by weight.
+const MIX: &[(&str, &str, &str)] = &[
+    (
+        "a.cpp",
+        "#include <cstdio>\nint main() { std::puts(\"Hello World!\"); }\n",
+        "AC",
+    ),
+    ("a.py", "print('Hello World!')\n", "AC"),
+    (
+        "Main.java",
+        "public class Main { public static void main(String[] a) { System.out.println(\"Hello World!\"); } }\n",
+        "AC",
+    ),
+    (
+        "a.cpp",
+        "#include <cstdio>\nint main() { std::puts(\"Hello World!\"); }\n",
+        "AC",
+    ),
+    ("a.py", "print('Hello, there')\n", "WA"),
+    (
+        "Main.java",
+        "public class Main { public static void main(String[] a) { System.out.println(\"Hello\"); } }\n",
+        "WA",
+    ),
+    ("a.py", "while True:\n    pass\n", "TLE"),
+    ("a.cpp", "int main( {\n", "CE"),
+];
+
+/// Runs `contest`: register, submit while spectators watch, wait for every verdict.
+pub(crate) async fn contest_cmd(c: ContestArgs) -> anyhow::Result<ExitCode> {
+    use serde_json::{Value, json};
+    raise_fd_limit();
+    if !(c.rate.is_finite() && c.rate > 0.0) || c.contestants == 0 {
+        bail!("--rate must be positive and --contestants at least 1");
+    }
+    let p = prepare(&c.target).await?;
+    let client = p.admin.client().clone();
+    let url = p.admin.url().to_owned();
+    let contest: Value = client
+        .get(format!("{url}/api/contests/{}", c.target.contest))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let problem = match c.problem {
+        Some(id) => id,
+        None => contest["problems"][0]["problem_id"]
+            .as_i64()
+            .context("the contest has no problem")?,
+    };
+    let mut tokens = Vec::new();
+    for i in 0..c.contestants {
+        let name = format!("lt{}x{i}", std::process::id());
+        let body: Value = client
+            .post(format!("{url}/api/auth/register"))
+            .json(&json!({"username": name, "password": "load test password"}))
+            .send()
+            .await?
+            .json()
+            .await?;
+        tokens.push(
+            body["access_token"]
+                .as_str()
+                .with_context(|| format!("register: {body}"))?
+                .to_owned(),
+        );
+    }
+    let fleet = Fleet::spawn(&p, &c.target, c.spectators.max(1))?;
+    // Verdicts are noticed as they come (every 100 ms), not after the submitting phase.
+    let seen: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<i64, (Instant, String)>>> =
+        Default::default();
+    let poller = {
+        let (client, url, tokens, seen) =
+            (client.clone(), url.clone(), tokens.clone(), seen.clone());
+        let contest_id = c.target.contest;
+        tokio::spawn(async move {
+            loop {
+                for token in &tokens {
+                    let Ok(resp) = client
+                        .get(format!("{url}/api/submissions?contest_id={contest_id}"))
+                        .bearer_auth(token)
+                        .send()
+                        .await
+                    else {
+                        continue;
+                    };
+                    let Ok(list) = resp.json::<Value>().await else {
+                        continue;
+                    };
+                    let now = Instant::now();
+                    let mut seen = seen.lock().expect("verdicts lock");
+                    for s in list.as_array().into_iter().flatten() {
+                        if s["status"] == "done" {
+                            let id = s["id"].as_i64().unwrap_or(0);
+                            seen.entry(id).or_insert_with(|| {
+                                (now, s["verdict"].as_str().unwrap_or("").to_owned())
+                            });
+                        }
+                    }
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        })
+    };
+    let mut post = codehub_loadtest::report::histogram();
+    let mut pending: Vec<(i64, usize, Instant, &str)> = Vec::new();
+    let mut refused = 0u64;
+    let start = Instant::now();
+    let interval = Duration::from_secs_f64(1.0 / c.rate);
+    let mut k = 0usize;
+    while start.elapsed() < c.duration {
+        let (file, source, expected) = MIX[k % MIX.len()];
+        let who = k % tokens.len();
+        let t = Instant::now();
+        let resp = client
+            .post(format!("{url}/api/submissions"))
+            .bearer_auth(&tokens[who])
+            .json(&json!({"contest_id": c.target.contest, "problem_id": problem, "files": [{"name": file, "contents": source}]}))
+            .send()
+            .await?;
+        let _ = post.record(
+            (t.elapsed().as_millis() as u64).clamp(1, codehub_loadtest::report::MAX_LATENCY_MS),
+        );
+        if resp.status().as_u16() == 202 {
+            let body: Value = resp.json().await?;
+            pending.push((
+                body["id"].as_i64().context("submission id")?,
+                who,
+                t,
+                expected,
+            ));
+        } else {
+            refused += 1;
+        }
+        k += 1;
+        if let Some(wait) = (interval * k as u32).checked_sub(start.elapsed()) {
+            tokio::time::sleep(wait).await;
+        }
+    }
+    let submitting = start.elapsed();
+    // Wait for every verdict.
+    let mut verdict_latency = codehub_loadtest::report::histogram();
+    let mut wrong = 0u64;
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while Instant::now() < deadline {
+        let all = {
+            let seen = seen.lock().expect("verdicts lock");
+            pending.iter().all(|(id, ..)| seen.contains_key(id))
+        };
+        if all {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    poller.abort();
+    {
+        let seen = seen.lock().expect("verdicts lock");
+        pending.retain(|(id, _, at, expected)| match seen.get(id) {
+            Some((done, v)) => {
+                let ms = done.saturating_duration_since(*at).as_millis() as u64;
+                let _ =
+                    verdict_latency.record(ms.clamp(1, codehub_loadtest::report::MAX_LATENCY_MS));
+                if v != expected {
+                    wrong += 1;
+                }
+                false
+            }
+            None => true,
+        });
+    }
+    let judging = start.elapsed();
+    let (final_seq, _) = p.admin.board(c.target.contest).await?;
+    let reports = fleet.finish(final_seq)?;
+    let (spectators, delivery) = merge(&reports).map_err(anyhow::Error::msg)?;
+    let judged = verdict_latency.len();
+    let ok = pending.is_empty()
+        && refused == 0
+        && wrong == 0
+        && spectators.missed == 0
+        && spectators.out_of_order == 0;
+    let out = json!({
+        "scenario": "contest",
+        "urls": p.urls,
+        "contestants": c.contestants,
+        "submissions": k,
+        "submissions_refused": refused,
+        "submissions_per_s": k as f64 / submitting.as_secs_f64(),
+        "post_latency_ms": Latency::of(&post),
+        "submit_to_verdict_ms": Latency::of(&verdict_latency),
+        "judged": judged,
+        "unexpected_verdicts": wrong,
+        "not_judged": pending.len(),
+        "judge_throughput_per_s": judged as f64 / judging.as_secs_f64(),
+        "connections_established": spectators.established,
+        "deltas_missed": spectators.missed,
+        "deltas_out_of_order": spectators.out_of_order,
+        "latency_ms": Latency::of(&delivery),
+        "ok": ok,
+    });
+    eprintln!("{}", serde_json::to_string_pretty(&out)?);
+    if let Some(path) = &c.report {
+        std::fs::write(path, serde_json::to_string_pretty(&out)?)?;
+    }
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

@@ -1,0 +1,49 @@
+//! `worker` (hidden, internal): one process of the [`Fleet`](crate::fleet::Fleet).
+//!
+//! Opens its share of spectator connections (from 127.0.0.`--source` on), prints
+//! `ready <established>` once all are connected (or after two minutes), measures until
+//! told `end <final seq>` on stdin, then prints its [`WorkerReport`] as one JSON line.
+//!
+//! [`WorkerReport`]: codehub_loadtest::report::WorkerReport
+
+use crate::cli::WorkerArgs;
+use codehub_loadtest::{raise_fd_limit, worker};
+use std::io::BufRead;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+/// Runs one worker process: connect, say `ready`, measure until told `end <seq>`.
+pub(crate) async fn worker_cmd(args: WorkerArgs) -> anyhow::Result<ExitCode> {
+    raise_fd_limit();
+    let channel = format!("contest/{}/scoreboard", args.contest);
+    let w = worker::start(&args.urls, &channel, args.connections, args.source);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while (w
+        .counters
+        .established
+        .load(std::sync::atomic::Ordering::Relaxed) as usize)
+        < args.connections
+        && Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    println!(
+        "ready {}",
+        w.counters
+            .established
+            .load(std::sync::atomic::Ordering::Relaxed)
+    );
+    let line = tokio::task::spawn_blocking(|| {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).map(|_| line)
+    })
+    .await??;
+    let final_seq: u64 = line
+        .trim()
+        .strip_prefix("end ")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let report = w.report(args.connections as u64, final_seq);
+    println!("{}", serde_json::to_string(&report)?);
+    Ok(ExitCode::SUCCESS)
+}

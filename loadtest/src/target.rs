@@ -1,0 +1,45 @@
+//! The servers under test: a local `codehub serve` started for the run (`--local`) or the
+//! `--url`s given, with an admin session to make deltas and read the board.
+
+use crate::cli::Target;
+use anyhow::{Context, bail};
+use codehub_loadtest::server::{Admin, LocalServer};
+
+/// The servers of a run, ready to be loaded.
+pub(crate) struct Prepared {
+    /// Server URLs (one for `--local`), used round-robin by the spectators.
+    pub(crate) urls: Vec<String>,
+    /// The admin session on the first URL.
+    pub(crate) admin: Admin,
+    /// The server started for the run, if any (killed on drop).
+    pub(crate) local: Option<LocalServer>,
+}
+
+/// Starts a local server (`--local`) or takes the `--url`s, and logs in as admin.
+pub(crate) async fn prepare(t: &Target) -> anyhow::Result<Prepared> {
+    if t.local {
+        let codehub = match &t.codehub {
+            Some(p) => p.clone(),
+            None => std::env::current_exe()?.with_file_name("codehub"),
+        };
+        let server = LocalServer::start(&codehub)?;
+        let admin = Admin::login(&server.url, &server.admin_password).await?;
+        return Ok(Prepared {
+            urls: vec![server.url.clone()],
+            admin,
+            local: Some(server),
+        });
+    }
+    if t.urls.is_empty() {
+        bail!("give --url (one or more) or --local");
+    }
+    let password = t.admin_password.as_deref().context(
+        "the admin password is needed to make deltas: --admin-password or CODEHUB_ADMIN_PASSWORD",
+    )?;
+    let admin = Admin::login(&t.urls[0], password).await?;
+    Ok(Prepared {
+        urls: t.urls.clone(),
+        admin,
+        local: None,
+    })
+}
