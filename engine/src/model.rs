@@ -5,39 +5,9 @@
 
 use crate::Verdict;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
-macro_rules! id_type {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(pub i64);
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                self.0.fmt(f)
-            }
-        }
-    };
-}
-
-id_type!(
-    /// A user (contestant, jury, admin or spectator).
-    UserId
-);
-id_type!(
-    /// A problem.
-    ProblemId
-);
-id_type!(
-    /// A contest.
-    ContestId
-);
-id_type!(
-    /// A submission.
-    SubmissionId
-);
+pub use codehub_protocol::ids::{ContestId, ProblemId, SubmissionId, UserId};
+pub use codehub_protocol::names::{ContestKind, ContestState, Role, SubmissionStatus};
 
 /// Milliseconds since the Unix epoch.
 pub type Millis = i64;
@@ -47,44 +17,6 @@ pub fn now_ms() -> Millis {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64)
-}
-
-/// What a user may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Watches public scoreboards.
-    Spectator,
-    /// Submits solutions.
-    Contestant,
-    /// Sees live (unfrozen) scoreboards and all submissions, rejudges.
-    Jury,
-    /// Everything, including creating contests and importing problems.
-    Admin,
-}
-
-impl Role {
-    /// The name used in tokens and the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Spectator => "spectator",
-            Role::Contestant => "contestant",
-            Role::Jury => "jury",
-            Role::Admin => "admin",
-        }
-    }
-
-    /// Parses [`Role::as_str`].
-    pub fn parse(s: &str) -> Option<Role> {
-        [Role::Spectator, Role::Contestant, Role::Jury, Role::Admin]
-            .into_iter()
-            .find(|r| r.as_str() == s)
-    }
-
-    /// Whether this role sees everything the jury sees.
-    pub fn is_jury(self) -> bool {
-        self >= Role::Jury
-    }
 }
 
 /// A registered user.
@@ -129,16 +61,6 @@ pub struct Problem {
     pub created_at: Millis,
 }
 
-/// How a contest is scored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ContestKind {
-    /// Solved count, then penalty time.
-    Icpc,
-    /// Sum of the best score per problem.
-    Ioi,
-}
-
 /// A problem as it appears in a contest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContestProblem {
@@ -173,20 +95,6 @@ pub struct Contest {
     pub penalty_minutes: i64,
     /// Problems, in label order.
     pub problems: Vec<ContestProblem>,
-}
-
-/// Where a contest is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ContestState {
-    /// Not started.
-    Scheduled,
-    /// Running, scoreboard live.
-    Running,
-    /// Running, public scoreboard frozen.
-    Frozen,
-    /// Over.
-    Ended,
 }
 
 impl Contest {
@@ -230,36 +138,6 @@ pub struct SubmittedFile {
     pub name: String,
     /// Contents (UTF-8 text; sources are text).
     pub contents: String,
-}
-
-/// Where a submission is in judging.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SubmissionStatus {
-    /// Stored, waiting for a judge.
-    Queued,
-    /// A judge has it.
-    Judging,
-    /// Judged.
-    Done,
-}
-
-impl SubmissionStatus {
-    /// The database name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SubmissionStatus::Queued => "queued",
-            SubmissionStatus::Judging => "judging",
-            SubmissionStatus::Done => "done",
-        }
-    }
-
-    /// Parses [`SubmissionStatus::as_str`].
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Queued, Self::Judging, Self::Done]
-            .into_iter()
-            .find(|x| x.as_str() == s)
-    }
 }
 
 /// One test's result, as stored and shown.

@@ -54,18 +54,7 @@ struct Claims {
     iat: u64,
 }
 
-/// Access and refresh tokens, as returned by login.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct TokenPair {
-    /// JWT for `Authorization: Bearer`.
-    pub access_token: String,
-    /// One-use token for `POST /api/auth/refresh`.
-    pub refresh_token: String,
-    /// Always `Bearer`.
-    pub token_type: &'static str,
-    /// Seconds until the access token expires.
-    pub expires_in: u64,
-}
+pub use codehub_protocol::views::TokenPair;
 
 /// Hashes a password with argon2 (off the async threads).
 ///
@@ -136,7 +125,7 @@ pub async fn issue_tokens(
     Ok(TokenPair {
         access_token,
         refresh_token,
-        token_type: "Bearer",
+        token_type: "Bearer".to_owned(),
         expires_in: keys.access_ttl.as_secs(),
     })
 }

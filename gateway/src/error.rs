@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Response};
 use codehub_engine::actors::EngineError;
 use codehub_engine::actors::user::SubmitError;
 use codehub_engine::ports::store::StoreError;
-use serde::Serialize;
 use std::time::Duration;
 
 /// An error answered to an API client.
@@ -23,14 +22,7 @@ pub struct ApiError {
     pub retry_after: Option<Duration>,
 }
 
-/// The JSON body of an error.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ErrorBody {
-    /// The HTTP status code.
-    pub code: u16,
-    /// What went wrong.
-    pub message: String,
-}
+pub use codehub_protocol::ErrorBody;
 
 impl ApiError {
     /// An error with a status and message.

@@ -4,7 +4,8 @@
 //! # Layout
 //! - [`cli`]: argument parsing and one module per subcommand (`serve` wires everything).
 //! - [`app`]: shared state (imported by the routes, importing none of them).
-//! - [`routes`]: the router and one module per API resource; [`views`]: what they return.
+//! - [`routes`]: the router and one module per API resource; [`present`]: builds the
+//!   protocol's views (`codehub_protocol::views`) from the engine's models.
 //! - [`ws`]: WebSocket connections.
 //! - [`auth`]: passwords, tokens, extractors.
 //! - [`error`]: the `{code, message}` error type.
@@ -20,9 +21,9 @@ pub mod blobs;
 pub mod cli;
 pub mod demo;
 pub mod error;
+pub mod present;
 pub mod routes;
 pub mod statement;
 pub mod telemetry;
-pub mod views;
 pub mod web;
 pub mod ws;

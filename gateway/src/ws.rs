@@ -20,8 +20,9 @@ use axum::extract::State;
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::response::{IntoResponse, Response};
 use codehub_engine::actors::hub::{HubMsg, Outgoing, Subscriber, encode};
-use codehub_engine::model::{ContestId, SubmissionId, UserId};
 use codehub_engine::scoring::View;
+use codehub_protocol::channel::{Channel, UnknownChannel};
+use codehub_protocol::ws::{ClientCommand, ServerMessage, UserSubmissions};
 use futures::{SinkExt, StreamExt};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -39,40 +40,6 @@ const MAX_CLIENT_MESSAGE: usize = 16 << 10;
 pub struct WsQuery {
     #[serde(default)]
     token: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
-enum Command {
-    Subscribe {
-        channel: String,
-        #[serde(default)]
-        since: Option<u64>,
-    },
-    Unsubscribe {
-        channel: String,
-    },
-}
-
-/// What a channel name refers to.
-enum Target {
-    Scoreboard(ContestId, View),
-    User(UserId),
-    Submission(SubmissionId),
-}
-
-fn parse_channel(name: &str) -> Option<Target> {
-    let parts: Vec<&str> = name.split('/').collect();
-    let id = |s: &str| s.parse::<i64>().ok();
-    match parts.as_slice() {
-        ["contest", c, "scoreboard"] => Some(Target::Scoreboard(ContestId(id(c)?), View::Public)),
-        ["contest", c, "scoreboard", "jury"] => {
-            Some(Target::Scoreboard(ContestId(id(c)?), View::Jury))
-        }
-        ["user", u, "submissions"] => Some(Target::User(UserId(id(u)?))),
-        ["submission", s] => Some(Target::Submission(SubmissionId(id(s)?))),
-        _ => None,
-    }
 }
 
 /// Upgrades to a WebSocket (401 first if the token is invalid).
@@ -111,8 +78,9 @@ struct Connection {
 }
 
 fn error_message(status: u16, message: &str) -> Message {
-    let body = serde_json::json!({ "type": "error", "code": status, "message": message });
-    Message::Text(Utf8Bytes::from(body.to_string()))
+    let body =
+        serde_json::to_string(&ServerMessage::error(status, message)).expect("messages serialise");
+    Message::Text(Utf8Bytes::from(body))
 }
 
 fn text(bytes: bytes::Bytes) -> Option<Message> {
@@ -141,13 +109,14 @@ impl Connection {
     }
 
     /// Checks the caller may read `name`.
-    async fn authorize(&self, name: &str) -> Result<Target, ApiError> {
-        let target = parse_channel(name)
-            .ok_or_else(|| ApiError::bad_request(format!("unknown channel `{name}`")))?;
+    async fn authorize(&self, name: &str) -> Result<Channel, ApiError> {
+        let target: Channel = name
+            .parse()
+            .map_err(|e: UnknownChannel| ApiError::bad_request(e.to_string()))?;
         let jury = self.caller.as_ref().is_some_and(|c| c.role.is_jury());
         let me = self.caller.as_ref().map(|c| c.id);
         match &target {
-            Target::Scoreboard(c, view) => {
+            Channel::Scoreboard(c, view) => {
                 if *view == View::Jury && !jury {
                     return Err(ApiError::forbidden(
                         "the jury scoreboard needs a jury token",
@@ -157,14 +126,14 @@ impl Connection {
                     return Err(ApiError::not_found(format!("unknown contest {c}")));
                 }
             }
-            Target::User(u) => {
+            Channel::UserSubmissions(u) => {
                 if !(jury || me == Some(*u)) {
                     return Err(ApiError::forbidden(
                         "only this user or the jury may follow these submissions",
                     ));
                 }
             }
-            Target::Submission(s) => {
+            Channel::Submission(s) => {
                 let owner = self.state.store.submission(*s).await?.map(|s| s.user_id);
                 if owner.is_none() || !(jury || owner == me) {
                     return Err(ApiError::not_found(format!("unknown submission {s}")));
@@ -178,14 +147,14 @@ impl Connection {
     async fn snapshot(
         &self,
         name: &str,
-        target: &Target,
+        target: &Channel,
     ) -> Result<(u64, serde_json::Value), ApiError> {
         match target {
-            Target::Scoreboard(c, view) => {
+            Channel::Scoreboard(c, view) => {
                 let s = self.state.engine.scoreboard(*c, *view).await?;
                 Ok((s.seq, serde_json::to_value(&s).map_err(ApiError::internal)?))
             }
-            Target::User(u) => {
+            Channel::UserSubmissions(u) => {
                 let seq = self.last_seq(name).await?;
                 let subs = self.state.store.user_submissions(*u, None).await?;
                 let role = self
@@ -195,15 +164,19 @@ impl Connection {
                 let views: Vec<_> = subs
                     .iter()
                     .take(50)
-                    .map(|s| crate::views::SubmissionView::new(s, role))
+                    .map(|s| crate::present::submission(s, role))
                     .map(|mut v| {
                         v.files = None;
                         v
                     })
                     .collect();
-                Ok((seq, serde_json::json!({ "submissions": views })))
+                Ok((
+                    seq,
+                    serde_json::to_value(UserSubmissions { submissions: views })
+                        .map_err(ApiError::internal)?,
+                ))
             }
-            Target::Submission(s) => {
+            Channel::Submission(s) => {
                 let seq = self.last_seq(name).await?;
                 let sub = self
                     .state
@@ -215,7 +188,7 @@ impl Connection {
                     .caller
                     .as_ref()
                     .map_or(codehub_engine::model::Role::Spectator, |c| c.role);
-                let mut view = crate::views::SubmissionView::new(&sub, role);
+                let mut view = crate::present::submission(&sub, role);
                 view.files = None;
                 Ok((seq, serde_json::to_value(view).map_err(ApiError::internal)?))
             }
@@ -297,7 +270,7 @@ impl Connection {
         &mut self,
         name: String,
         since: Option<u64>,
-        target: Target,
+        target: Channel,
     ) -> Result<Vec<Message>, ApiError> {
         match (since, self.hub_subscribe(&name, since).await?) {
             (Some(since), Some(backlog)) => {
@@ -313,7 +286,7 @@ impl Connection {
     /// the snapshot may be a little older than what this node has relayed (it comes from
     /// the owner, possibly shared by several subscribers), and those messages would
     /// otherwise be missed.
-    async fn resync(&mut self, name: String, target: &Target) -> Result<Vec<Message>, ApiError> {
+    async fn resync(&mut self, name: String, target: &Channel) -> Result<Vec<Message>, ApiError> {
         let (seq, data) = self.snapshot(&name, target).await?;
         let bytes = encode(&name, seq, "snapshot", &data);
         let mut out = vec![text(bytes).ok_or_else(|| ApiError::internal("snapshot is not UTF-8"))?];
@@ -329,16 +302,18 @@ impl Connection {
     }
 
     async fn command(&mut self, raw: &str) -> Vec<Message> {
-        let cmd: Command = match serde_json::from_str(raw) {
+        let cmd: ClientCommand = match serde_json::from_str(raw) {
             Ok(c) => c,
             Err(e) => return vec![error_message(400, &format!("bad command: {e}"))],
         };
         match cmd {
-            Command::Subscribe { channel, since } => match self.subscribe(channel, since).await {
-                Ok(msgs) => msgs,
-                Err(e) => vec![error_message(e.status.as_u16(), &e.message)],
-            },
-            Command::Unsubscribe { channel } => {
+            ClientCommand::Subscribe { channel, since } => {
+                match self.subscribe(channel, since).await {
+                    Ok(msgs) => msgs,
+                    Err(e) => vec![error_message(e.status.as_u16(), &e.message)],
+                }
+            }
+            ClientCommand::Unsubscribe { channel } => {
                 if self.channels.remove(&channel).is_some()
                     && let Some(relay) = &self.state.relay
                 {
@@ -399,7 +374,7 @@ impl Connection {
                     let names: Vec<String> = conn.channels.keys().cloned().collect();
                     let mut msgs = Vec::new();
                     for name in names {
-                        if let Some(target) = parse_channel(&name) {
+                        if let Ok(target) = name.parse::<Channel>() {
                             match conn.resync(name, &target).await {
                                 Ok(m) => msgs.extend(m),
                                 Err(e) => msgs.push(error_message(e.status.as_u16(), &e.message)),

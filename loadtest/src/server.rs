@@ -2,7 +2,10 @@
 //! asked), the injection of scoreboard deltas, and the channel's final `seq`.
 
 use anyhow::{Context, bail};
-use serde_json::{Value, json};
+use codehub_protocol::ErrorBody;
+use codehub_protocol::board::Snapshot;
+use codehub_protocol::requests::{Credentials, Injection};
+use codehub_protocol::views::Session;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -108,19 +111,22 @@ impl Admin {
         let client = reqwest::Client::new();
         let resp = client
             .post(format!("{url}/api/auth/login"))
-            .json(&json!({"username": "admin", "password": password}))
+            .json(&Credentials {
+                username: "admin".to_owned(),
+                password: password.to_owned(),
+            })
             .send()
             .await
             .with_context(|| format!("cannot reach {url}"))?;
         let status = resp.status();
-        let body: Value = resp.json().await.unwrap_or(Value::Null);
         if !status.is_success() {
-            bail!("admin login refused ({status}): {}", body["message"]);
+            bail!(
+                "admin login refused ({status}): {}",
+                error_message(resp).await
+            );
         }
-        let token = body["access_token"]
-            .as_str()
-            .context("no access token")?
-            .to_owned();
+        let session: Session = resp.json().await.context("login answer")?;
+        let token = session.tokens.access_token;
         Ok(Admin {
             client,
             url: url.to_owned(),
@@ -144,13 +150,20 @@ impl Admin {
             .client
             .post(format!("{}/api/contests/{contest}/inject", self.url))
             .bearer_auth(&self.token)
-            .json(&json!({"team": team, "problem": problem, "verdict": verdict, "at_ms": at_ms}))
+            .json(&Injection {
+                team,
+                problem,
+                verdict: verdict.to_owned(),
+                at_ms,
+            })
             .send()
             .await?;
         if !resp.status().is_success() {
             let status = resp.status();
-            let body: Value = resp.json().await.unwrap_or(Value::Null);
-            bail!("injection refused ({status}): {}", body["message"]);
+            bail!(
+                "injection refused ({status}): {}",
+                error_message(resp).await
+            );
         }
         Ok(())
     }
@@ -170,17 +183,25 @@ impl Admin {
     /// # Errors
     /// Unknown contest, connection failures.
     pub async fn board(&self, contest: i64) -> anyhow::Result<(u64, usize)> {
-        let body: Value = self
+        let resp = self
             .client
             .get(format!("{}/api/contests/{contest}/scoreboard", self.url))
             .send()
-            .await?
-            .json()
             .await?;
-        let seq = body["seq"]
-            .as_u64()
-            .with_context(|| format!("no scoreboard: {body}"))?;
-        let problems = body["problems"].as_array().map_or(0, Vec::len);
-        Ok((seq, problems))
+        let status = resp.status();
+        if !status.is_success() {
+            bail!("no scoreboard ({status}): {}", error_message(resp).await);
+        }
+        let board: Snapshot = resp.json().await.context("scoreboard answer")?;
+        Ok((board.seq, board.problems.len()))
+    }
+}
+
+/// The `message` of an error answer, or its status text if the body is not `{code, message}`.
+async fn error_message(resp: reqwest::Response) -> String {
+    let status = resp.status();
+    match resp.json::<ErrorBody>().await {
+        Ok(e) => e.message,
+        Err(_) => status.to_string(),
     }
 }

@@ -8,6 +8,7 @@
 
 use crate::now_ms;
 use crate::report::{MAX_LATENCY_MS, WorkerReport, histogram};
+use codehub_protocol::ws::ClientCommand;
 use futures::{SinkExt, StreamExt};
 use hdrhistogram::Histogram;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -113,7 +114,10 @@ async fn spectate(
     last_seq: &Mutex<Vec<u64>>,
 ) -> anyhow::Result<()> {
     let mut ws = connect(url, source).await?;
-    let cmd = serde_json::json!({"op": "subscribe", "channel": channel}).to_string();
+    let cmd = serde_json::to_string(&ClientCommand::Subscribe {
+        channel: channel.to_owned(),
+        since: None,
+    })?;
     ws.send(Message::Text(cmd.into())).await?;
     let mut last: Option<u64> = None;
     while let Some(msg) = ws.next().await {

@@ -55,16 +55,11 @@ pub(crate) fn bad_value(column: &str, value: &str) -> StoreError {
 }
 
 pub(crate) fn kind_str(kind: ContestKind) -> &'static str {
-    match kind {
-        ContestKind::Icpc => "icpc",
-        ContestKind::Ioi => "ioi",
-    }
+    kind.as_str()
 }
 
 pub(crate) fn parse_kind(s: &str) -> Option<ContestKind> {
-    [ContestKind::Icpc, ContestKind::Ioi]
-        .into_iter()
-        .find(|k| kind_str(*k) == s)
+    ContestKind::parse(s)
 }
 
 pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {

@@ -1,7 +1,8 @@
 //! The HTTP API client: JSON requests with the session's bearer token, refreshed
 //! silently before it expires (and once more on a 401), errors as `{code, message}`.
 
-use crate::wire::{ErrorBody, Session, Tokens, User};
+use codehub_protocol::error::ErrorBody;
+use codehub_protocol::views::{Session, TokenPair, UserView};
 use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -16,7 +17,7 @@ const REFRESH_MARGIN_MS: f64 = 60_000.0;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Auth {
     /// Who.
-    pub user: User,
+    pub user: UserView,
     /// Bearer token.
     pub access_token: String,
     /// One-use refresh token.
@@ -26,7 +27,7 @@ pub struct Auth {
 }
 
 impl Auth {
-    fn new(user: User, tokens: Tokens) -> Auth {
+    fn new(user: UserView, tokens: TokenPair) -> Auth {
         Auth {
             user,
             expires_at: js_sys::Date::now() + tokens.expires_in as f64 * 1000.0,
@@ -120,7 +121,7 @@ impl Api {
     }
 
     /// The signed-in user (tracked).
-    pub fn user(self) -> Option<User> {
+    pub fn user(self) -> Option<UserView> {
         self.auth.with(|a| a.as_ref().map(|a| a.user.clone()))
     }
 
@@ -130,13 +131,13 @@ impl Api {
     }
 
     /// Logs in.
-    pub async fn login(self, username: &str, password: &str) -> Result<User, Error> {
+    pub async fn login(self, username: &str, password: &str) -> Result<UserView, Error> {
         self.start_session("/api/auth/login", username, password)
             .await
     }
 
     /// Registers and logs in.
-    pub async fn register(self, username: &str, password: &str) -> Result<User, Error> {
+    pub async fn register(self, username: &str, password: &str) -> Result<UserView, Error> {
         self.start_session("/api/auth/register", username, password)
             .await
     }
@@ -146,7 +147,7 @@ impl Api {
         path: &str,
         username: &str,
         password: &str,
-    ) -> Result<User, Error> {
+    ) -> Result<UserView, Error> {
         let body = serde_json::json!({ "username": username, "password": password });
         let res = self
             .raw(Method::POST, path, &Body::Json(body), None)
@@ -188,7 +189,7 @@ impl Api {
             .await;
         // A network error keeps the session (offline: try again later).
         if let Ok(res) = result {
-            match decode::<Tokens>(res).await {
+            match decode::<TokenPair>(res).await {
                 Ok(tokens) => self.auth.set(Some(Auth::new(auth.user, tokens))),
                 Err(e) if e.status == 401 => self.auth.set(None),
                 Err(_) => {}

@@ -116,7 +116,7 @@ pub fn App() -> View {
                     nav(aria-label="Main") {
                         a(href="/") { "Contests" }
                         a(href="/practice") { "Practice" }
-                        (if api.user().is_some_and(|u| u.is_jury()) {
+                        (if api.user().is_some_and(|u| u.role.is_jury()) {
                             view! { a(href="/admin") { "Admin" } }
                         } else {
                             view! {}
@@ -129,7 +129,7 @@ pub fn App() -> View {
                     }
                     (match api.user() {
                         Some(u) => view! {
-                            span(class="who", data-testid="whoami") { (u.username.clone()) " · " (u.role.clone()) }
+                            span(class="who", data-testid="whoami") { (u.username.clone()) " · " (u.role.as_str()) }
                             button(class="ghost", on:click=move |_| api.logout()) { "Sign out" }
                         },
                         None => view! {

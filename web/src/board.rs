@@ -5,31 +5,16 @@
 //! (more first), penalty, last solve minute; IOI: total score — then team id, and
 //! recomputes shared ranks, so every row's rank matches what the server would send.
 
-use crate::wire::{Delta, Row, Snapshot};
+use codehub_protocol::board::{Cell, Delta, Row, Snapshot};
+use codehub_protocol::{ContestKind, UserId};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::ops::Range;
 
-/// Scoring family, as it decides the order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// Solved, then penalty, then last solve.
-    Icpc,
-    /// Total score.
-    Ioi,
-}
-
-impl Kind {
-    /// From the contest's `kind` field.
-    pub fn parse(kind: &str) -> Kind {
-        if kind == "ioi" { Kind::Ioi } else { Kind::Icpc }
-    }
-}
-
 /// A scoreboard in rank order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Board {
-    kind: Kind,
+    kind: ContestKind,
     /// Problem labels.
     pub problems: Vec<String>,
     /// Whether the (public) board is frozen.
@@ -37,7 +22,7 @@ pub struct Board {
     /// The last applied sequence number.
     pub seq: u64,
     rows: Vec<Row>,
-    position: HashMap<i64, usize>,
+    position: HashMap<UserId, usize>,
 }
 
 fn last_solve(row: &Row) -> i64 {
@@ -58,20 +43,20 @@ fn points(score: f64) -> f64 {
 }
 
 /// How two rows compare, ignoring the team (equal = tied, sharing a rank).
-fn tie(kind: Kind, a: &Row, b: &Row) -> Ordering {
+fn tie(kind: ContestKind, a: &Row, b: &Row) -> Ordering {
     match kind {
-        Kind::Icpc => b
+        ContestKind::Icpc => b
             .solved
             .cmp(&a.solved)
             .then(a.penalty.cmp(&b.penalty))
             .then(last_solve(a).cmp(&last_solve(b))),
-        Kind::Ioi => points(b.score).total_cmp(&points(a.score)),
+        ContestKind::Ioi => points(b.score).total_cmp(&points(a.score)),
     }
 }
 
 impl Board {
     /// A board from a snapshot.
-    pub fn new(kind: Kind, snapshot: Snapshot) -> Board {
+    pub fn new(kind: ContestKind, snapshot: Snapshot) -> Board {
         let mut board = Board {
             kind,
             problems: snapshot.problems,
@@ -89,7 +74,7 @@ impl Board {
     /// Each changed row is moved to its place by binary search, and ranks and positions
     /// are recomputed only where they can have changed (from the first moved place until
     /// ranks agree again past the last), so a delta costs O(moved span), not a full sort.
-    pub fn apply(&mut self, seq: u64, delta: Delta) -> Vec<i64> {
+    pub fn apply(&mut self, seq: u64, delta: Delta) -> Vec<UserId> {
         self.seq = seq;
         self.frozen = delta.frozen;
         let kind = self.kind;
@@ -155,7 +140,7 @@ impl Board {
     }
 
     /// The scoring family.
-    pub fn kind(&self) -> Kind {
+    pub fn kind(&self) -> ContestKind {
         self.kind
     }
 
@@ -165,12 +150,12 @@ impl Board {
     }
 
     /// `team`'s row.
-    pub fn row(&self, team: i64) -> Option<&Row> {
+    pub fn row(&self, team: UserId) -> Option<&Row> {
         self.position.get(&team).map(|&i| &self.rows[i])
     }
 
     /// `team`'s 0-based place in the order.
-    pub fn position(&self, team: i64) -> Option<usize> {
+    pub fn position(&self, team: UserId) -> Option<usize> {
         self.position.get(&team).copied()
     }
 
@@ -204,7 +189,7 @@ pub fn window(
 }
 
 /// What an ICPC cell shows: tries and solve minute (`3 / 41`), or `?` pending.
-pub fn icpc_cell_text(cell: &crate::wire::Cell) -> String {
+pub fn icpc_cell_text(cell: &Cell) -> String {
     match (cell.solved, cell.attempts, cell.pending) {
         (true, a, _) => format!("{a} / {}", cell.solved_at_min.unwrap_or(0)),
         (false, 0, 0) => String::new(),
@@ -216,7 +201,6 @@ pub fn icpc_cell_text(cell: &crate::wire::Cell) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wire::Cell;
 
     fn cell(solved_at: Option<i64>, attempts: u32, pending: u32) -> Cell {
         Cell {
@@ -231,7 +215,7 @@ mod tests {
 
     fn row(team: i64, solved: u32, penalty: i64, cells: Vec<Cell>) -> Row {
         Row {
-            team,
+            team: UserId(team),
             rank: 0,
             solved,
             penalty,
@@ -260,7 +244,8 @@ mod tests {
     #[test]
     fn ties_share_ranks_and_last_solve_breaks_ties() {
         let snap = Snapshot {
-            contest_id: 1,
+            contest_id: codehub_protocol::ContestId(1),
+            view: codehub_protocol::View::Public,
             frozen: false,
             problems: vec!["A".into(), "B".into()],
             seq: 3,
@@ -271,11 +256,11 @@ mod tests {
                 row(2, 0, 0, vec![cell(None, 0, 0), cell(None, 0, 0)]),
             ],
         };
-        let board = Board::new(Kind::Icpc, snap);
-        let order: Vec<(i64, usize)> = board.rows().iter().map(|r| (r.team, r.rank)).collect();
+        let board = Board::new(ContestKind::Icpc, snap);
+        let order: Vec<(i64, usize)> = board.rows().iter().map(|r| (r.team.0, r.rank)).collect();
         // 9 solved at minute 10 (with 10 min of penalty from B? no: penalty equal, last
         // solve 10 < 20); 5 and 7 tie and share rank 2, ordered by team id.
         assert_eq!(order, vec![(9, 1), (5, 2), (7, 2), (2, 4)]);
-        assert_eq!(board.position(7), Some(2));
+        assert_eq!(board.position(UserId(7)), Some(2));
     }
 }

@@ -1,5 +1,8 @@
 //! Formatting for people: durations, countdowns, verdicts, sizes.
 
+use codehub_protocol::Verdict;
+use codehub_protocol::names::LiveState;
+
 /// `1d 02:03:04`, `02:03:04` or `03:04` for a non-negative duration in ms.
 pub fn duration(ms: i64) -> String {
     let s = ms.max(0) / 1000;
@@ -67,36 +70,34 @@ pub fn is_frozen(
     freeze_at.is_some_and(|f| now >= f) && !thawed
 }
 
-/// The full name of a verdict code.
-pub fn verdict_name(code: &str) -> &'static str {
-    match code {
-        "AC" => "Accepted",
-        "WA" => "Wrong answer",
-        "TLE" => "Time limit exceeded",
-        "MLE" => "Memory limit exceeded",
-        "RTE" => "Run-time error",
-        "CE" => "Compilation error",
-        "OLE" => "Output limit exceeded",
-        "JE" => "Judge error",
-        _ => "Unknown",
+/// The full name of a verdict.
+pub fn verdict_name(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Accepted => "Accepted",
+        Verdict::WrongAnswer => "Wrong answer",
+        Verdict::TimeLimitExceeded => "Time limit exceeded",
+        Verdict::MemoryLimitExceeded => "Memory limit exceeded",
+        Verdict::RunTimeError => "Run-time error",
+        Verdict::CompileError => "Compilation error",
+        Verdict::OutputLimitExceeded => "Output limit exceeded",
+        Verdict::JudgeError => "Judge error",
     }
 }
 
 /// A live status line: `queued`, `compiling`, `test 7/42`, or the verdict.
 pub fn status_line(
-    state: &str,
+    state: LiveState,
     test: Option<usize>,
     total: Option<usize>,
-    verdict: Option<&str>,
+    verdict: Option<Verdict>,
 ) -> String {
     match (state, verdict) {
         (_, Some(v)) => format!("{v} · {}", verdict_name(v)),
-        ("running", _) => match (test, total) {
+        (LiveState::Running, _) => match (test, total) {
             (Some(t), Some(n)) => format!("running test {t}/{n}"),
             _ => "running".to_owned(),
         },
-        ("judging", _) => "judging".to_owned(),
-        (s, _) => s.to_owned(),
+        (s, _) => s.as_str().to_owned(),
     }
 }
 
@@ -163,14 +164,14 @@ mod tests {
     #[test]
     fn statuses_and_units() {
         assert_eq!(
-            status_line("running", Some(7), Some(42), None),
+            status_line(LiveState::Running, Some(7), Some(42), None),
             "running test 7/42"
         );
         assert_eq!(
-            status_line("done", None, None, Some("WA")),
+            status_line(LiveState::Done, None, None, Some(Verdict::WrongAnswer)),
             "WA · Wrong answer"
         );
-        assert_eq!(status_line("queued", None, None, None), "queued");
+        assert_eq!(status_line(LiveState::Queued, None, None, None), "queued");
         assert_eq!(kib(262_144), "256 MiB");
         assert_eq!(kib(1000), "1000 KiB");
         assert_eq!(ms(1000), "1 s");

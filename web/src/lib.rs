@@ -4,11 +4,11 @@
 //!
 //! Built for `wasm32-unknown-unknown` by `scripts/build-web` and embedded in the
 //! `codehub` binary. The logic that needs no browser (board ordering, highlighting,
-//! formatting, wire types) is plain Rust, unit-tested on the host; pages render on the
+//! formatting) is plain Rust, unit-tested on the host; pages render on the
 //! host too (sycamore SSR), which the component tests use.
 //!
 //! # Layout
-//! - [`wire`]: the API's JSON.
+//! - the API's JSON types come from `codehub-protocol`, shared with the gateway.
 //! - [`board`]: the scoreboard kept in order under deltas; windowing.
 //! - [`highlight`]: editor syntax highlighting.
 //! - [`format`]: durations, countdowns, verdict names.
@@ -30,7 +30,6 @@ pub mod highlight;
 pub mod live;
 #[allow(missing_docs)]
 pub mod pages;
-pub mod wire;
 
 /// Mounts the application on the page's `<body>`.
 pub fn start() {

@@ -3,7 +3,8 @@
 //! The socket closes when the reactive scope that opened it is disposed.
 
 use crate::api::Api;
-use crate::wire::WsMessage;
+use codehub_protocol::Channel;
+use codehub_protocol::ws::{ClientCommand, ServerMessage};
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use sycamore::prelude::*;
@@ -31,7 +32,7 @@ struct Inner {
     link: Signal<Link>,
     /// The scope that subscribed: callbacks run in it, so they may spawn scoped tasks.
     scope: NodeHandle,
-    on_message: Box<dyn Fn(WsMessage)>,
+    on_message: Box<dyn Fn(ServerMessage)>,
     handlers: RefCell<Vec<Box<dyn std::any::Any>>>,
 }
 
@@ -39,13 +40,13 @@ struct Inner {
 /// every message of the channel (and `error` messages). Returns the link state.
 pub fn subscribe(
     api: Api,
-    channel: String,
-    on_message: impl Fn(WsMessage) + 'static,
+    channel: Channel,
+    on_message: impl Fn(ServerMessage) + 'static,
 ) -> ReadSignal<Link> {
     let link = create_signal(Link::Connecting);
     let inner = Rc::new(Inner {
         api,
-        channel,
+        channel: channel.to_string(),
         last_seq: Cell::new(None),
         socket: RefCell::new(None),
         closed: Cell::new(false),
@@ -101,12 +102,14 @@ fn connect(weak: Weak<Inner>) {
         let w = Rc::downgrade(&inner);
         let on_open = Closure::<dyn FnMut()>::new(move || {
             let Some(inner) = w.upgrade() else { return };
-            let mut cmd = serde_json::json!({ "op": "subscribe", "channel": inner.channel });
-            if let Some(seq) = inner.last_seq.get() {
-                cmd["since"] = serde_json::json!(seq);
-            }
-            if let Some(ws) = inner.socket.borrow().as_ref() {
-                let _ = ws.send_with_str(&cmd.to_string());
+            let cmd = ClientCommand::Subscribe {
+                channel: inner.channel.clone(),
+                since: inner.last_seq.get(),
+            };
+            if let (Some(ws), Ok(cmd)) =
+                (inner.socket.borrow().as_ref(), serde_json::to_string(&cmd))
+            {
+                let _ = ws.send_with_str(&cmd);
             }
             inner.backoff_ms.set(250);
             inner.link.set(Link::Live);
@@ -118,7 +121,7 @@ fn connect(weak: Weak<Inner>) {
                 let Some(text) = e.data().as_string() else {
                     return;
                 };
-                let Ok(msg) = serde_json::from_str::<WsMessage>(&text) else {
+                let Ok(msg) = serde_json::from_str::<ServerMessage>(&text) else {
                     return;
                 };
                 if msg.channel.as_deref().is_some_and(|c| c != inner.channel) {

@@ -4,10 +4,11 @@
 use codehub_engine::Verdict;
 use codehub_engine::model::{ContestKind, SubmissionId, UserId};
 use codehub_engine::scoring::{Judged, Rules, Scoreboard, View};
-use codehub_web::board::{Board, Kind};
-use codehub_web::wire::{Delta, Row, Snapshot};
+use codehub_protocol::board::{Delta, Row, Snapshot};
+use codehub_web::board::Board;
 use proptest::prelude::*;
 
+/// The rows as the browser receives them (through JSON).
 fn wire_rows(rows: Vec<codehub_engine::scoring::Row>) -> Vec<Row> {
     serde_json::from_value(serde_json::to_value(rows).unwrap()).unwrap()
 }
@@ -42,13 +43,10 @@ fn run(kind: ContestKind, events: Vec<Event>, freeze: Option<i64>) {
     });
     let view = View::Public;
     let mut board = Board::new(
-        if kind == ContestKind::Ioi {
-            Kind::Ioi
-        } else {
-            Kind::Icpc
-        },
+        kind,
         Snapshot {
-            contest_id: 1,
+            contest_id: codehub_engine::model::ContestId(1),
+            view: View::Public,
             frozen: false,
             problems: vec!["A".into(); 4],
             seq: 0,

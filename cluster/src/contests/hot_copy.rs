@@ -22,11 +22,7 @@ const HOT_COPY_TTL_MS: i64 = 10 * 60_000;
 
 /// The Redis key of a contest board's hot copy.
 fn hot_copy(contest: ContestId, view: View) -> String {
-    let view = match view {
-        View::Public => "public",
-        View::Jury => "jury",
-    };
-    format!("codehub:board:{}:{view}", contest.0)
+    format!("codehub:board:{}:{}", contest.0, view.as_str())
 }
 
 impl RedisCluster {

@@ -14,6 +14,7 @@ use crate::model::{ContestId, Judgement, SubmissionId, UserId, now_ms};
 use crate::ports::cluster::Role;
 use crate::ports::judging::{JudgeJob, JudgeProgress, JudgeService};
 use crate::ports::store::{Store, StoreError};
+use codehub_protocol::Channel;
 use ractor::{Actor, ActorId, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
 use serde::Serialize;
 use std::collections::{HashMap, VecDeque};
@@ -39,12 +40,12 @@ pub struct QueuedJob {
 
 /// The channel of one submission's verdict stream.
 pub fn submission_channel(id: SubmissionId) -> String {
-    format!("submission/{id}")
+    Channel::Submission(id).to_string()
 }
 
 /// The channel of a user's submissions.
 pub fn user_channel(id: UserId) -> String {
-    format!("user/{id}/submissions")
+    Channel::UserSubmissions(id).to_string()
 }
 
 /// Publishes a submission status on its two channels.

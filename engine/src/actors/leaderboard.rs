@@ -10,17 +10,18 @@ use crate::model::{Contest, ContestId, Millis, Submission, SubmissionStatus, Use
 use crate::ports::store::Store;
 pub use crate::scoring::ScoreboardSnapshot;
 use crate::scoring::{Changes, Judged, Row, Rules, Scoreboard, View};
+use codehub_protocol::Channel;
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 use std::sync::Arc;
 
 /// The public scoreboard channel of a contest.
 pub fn public_channel(id: ContestId) -> String {
-    format!("contest/{id}/scoreboard")
+    Channel::Scoreboard(id, View::Public).to_string()
 }
 
 /// The jury scoreboard channel of a contest.
 pub fn jury_channel(id: ContestId) -> String {
-    format!("contest/{id}/scoreboard/jury")
+    Channel::Scoreboard(id, View::Jury).to_string()
 }
 
 /// Messages of a LeaderboardActor.

@@ -25,6 +25,7 @@ pub mod naive;
 mod order;
 mod snapshot;
 
+pub use codehub_protocol::board::{Cell, Row, View};
 pub use snapshot::ScoreboardSnapshot;
 #[cfg(test)]
 mod tests;
@@ -78,24 +79,13 @@ pub struct Judged {
     pub score: f64,
 }
 
-/// Which board.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum View {
-    /// What everyone sees: frozen submissions show as pending.
-    Public,
-    /// What the jury sees: always live.
-    Jury,
-}
-
 const VIEWS: [View; 2] = [View::Public, View::Jury];
 
-impl View {
-    fn idx(self) -> usize {
-        match self {
-            View::Public => 0,
-            View::Jury => 1,
-        }
+/// The index of `view`'s board in per-board arrays.
+fn board_idx(view: View) -> usize {
+    match view {
+        View::Public => 0,
+        View::Jury => 1,
     }
 }
 
@@ -136,42 +126,6 @@ impl Changes {
         }
         self
     }
-}
-
-/// One problem cell of a row.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-pub struct Cell {
-    /// Tries counted (CE and JE never count; pending ones are in `pending`). ICPC: up to
-    /// and including the first AC, or all if unsolved. IOI: all.
-    pub attempts: u32,
-    /// Tries not judged yet or hidden by the freeze (ICPC: only those before the first
-    /// revealed AC).
-    pub pending: u32,
-    /// Whether some revealed try is AC.
-    pub solved: bool,
-    /// Contest minute (rounded down) of the first AC.
-    pub solved_at_min: Option<i64>,
-    /// Whether this team's first AC is the earliest of all teams (by `at`, then id).
-    pub first_to_solve: bool,
-    /// IOI: the best score (0 for ICPC).
-    pub score: f64,
-}
-
-/// One row of a board.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-pub struct Row {
-    /// The team.
-    pub team: UserId,
-    /// 1-based; tied rows share a rank (1, 2, 2, 4).
-    pub rank: usize,
-    /// Problems solved.
-    pub solved: u32,
-    /// ICPC penalty minutes (0 for IOI).
-    pub penalty: i64,
-    /// IOI total (0 for ICPC).
-    pub score: f64,
-    /// One cell per problem.
-    pub cells: Vec<Cell>,
 }
 
 /// A judging result as kept in a try.
@@ -493,7 +447,7 @@ impl Scoreboard {
             team: UserId(i64::MIN),
             slot: 0,
         };
-        let rank = self.boards[view.idx()].order.count_less(&below) + 1;
+        let rank = self.boards[board_idx(view)].order.count_less(&below) + 1;
         Some(self.build_row(t, view, rank))
     }
 
@@ -502,7 +456,7 @@ impl Scoreboard {
         let mut rows = Vec::with_capacity(self.teams.len());
         let mut rank = 0;
         let mut previous = None;
-        for (i, key) in self.boards[view.idx()].order.iter().enumerate() {
+        for (i, key) in self.boards[board_idx(view)].order.iter().enumerate() {
             if previous != Some(key.tie) {
                 rank = i + 1;
                 previous = Some(key.tie);
@@ -531,7 +485,7 @@ impl Scoreboard {
         });
         for view in VIEWS {
             let key = self.key(t, view);
-            self.boards[view.idx()].order.insert(key);
+            self.boards[board_idx(view)].order.insert(key);
             changes.on_mut(view).push(team);
         }
         t
@@ -539,7 +493,7 @@ impl Scoreboard {
 
     fn key(&self, t: usize, view: View) -> RankKey {
         let team = &self.teams[t];
-        let totals = &team.totals[view.idx()];
+        let totals = &team.totals[board_idx(view)];
         let tie = match self.rules.kind {
             ContestKind::Icpc => icpc::tie(totals),
             ContestKind::Ioi => ioi::tie(totals),
@@ -552,7 +506,7 @@ impl Scoreboard {
     }
 
     fn holder(&self, view: View, problem: usize) -> Option<UserId> {
-        self.boards[view.idx()].first[problem]
+        self.boards[board_idx(view)].first[problem]
             .first()
             .map(|&(_, _, team)| team)
     }
@@ -591,8 +545,8 @@ impl Scoreboard {
         let mut holders = [[None; 2]; 2];
         for (i, &(t, p)) in cells.iter().enumerate() {
             for view in VIEWS {
-                before[i][view.idx()] = self.eval(t, p, view);
-                holders[i][view.idx()] = self.holder(view, p);
+                before[i][board_idx(view)] = self.eval(t, p, view);
+                holders[i][board_idx(view)] = self.holder(view, p);
             }
         }
         edit(&mut self.teams);
@@ -600,8 +554,8 @@ impl Scoreboard {
         for (i, &(t, p)) in cells.iter().enumerate() {
             for view in VIEWS {
                 let new = self.eval(t, p, view);
-                after[i][view.idx()] = new;
-                let old = before[i][view.idx()];
+                after[i][board_idx(view)] = new;
+                let old = before[i][board_idx(view)];
                 if new != old {
                     self.apply(t, p, view, &old, &new);
                 }
@@ -610,7 +564,7 @@ impl Scoreboard {
         for (i, &(t, p)) in cells.iter().enumerate() {
             let team = self.teams[t].id;
             for view in VIEWS {
-                let v = view.idx();
+                let v = board_idx(view);
                 let (was, is) = (holders[i][v], self.holder(view, p));
                 let list = changes.on_mut(view);
                 if was != is {
@@ -628,7 +582,7 @@ impl Scoreboard {
     fn apply(&mut self, t: usize, p: usize, view: View, old: &Eval, new: &Eval) {
         let team = self.teams[t].id;
         let old_key = self.key(t, view);
-        let board = &mut self.boards[view.idx()];
+        let board = &mut self.boards[board_idx(view)];
         if old.first_ac != new.first_ac {
             if let Some((at, id)) = old.first_ac {
                 board.first[p].remove(&(at, id, team));
@@ -639,12 +593,12 @@ impl Scoreboard {
         }
         let n = self.rules.problem_count;
         let state = &mut self.teams[t];
-        let slots = &mut state.slots[view.idx() * n..(view.idx() + 1) * n];
+        let slots = &mut state.slots[board_idx(view) * n..(board_idx(view) + 1) * n];
         slots[p] = Slot {
             minute: new.solved_at(),
             best: new.score,
         };
-        let totals = &mut state.totals[view.idx()];
+        let totals = &mut state.totals[board_idx(view)];
         totals.solved =
             totals.solved + u32::from(new.first_ac.is_some()) - u32::from(old.first_ac.is_some());
         totals.penalty = totals
@@ -657,7 +611,7 @@ impl Scoreboard {
         }
         let new_key = self.key(t, view);
         if new_key != old_key {
-            let order = &mut self.boards[view.idx()].order;
+            let order = &mut self.boards[board_idx(view)].order;
             order.remove(&old_key);
             order.insert(new_key);
         }
@@ -681,7 +635,7 @@ impl Scoreboard {
                 }
             })
             .collect();
-        let totals = &team.totals[view.idx()];
+        let totals = &team.totals[board_idx(view)];
         Row {
             team: team.id,
             rank,

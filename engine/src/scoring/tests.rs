@@ -487,12 +487,12 @@ proptest! {
                 let after = unranked(&expected);
                 let mut changed: Vec<UserId> = after
                     .iter()
-                    .filter(|&(team, row)| before[view.idx()].get(team) != Some(row))
+                    .filter(|&(team, row)| before[super::board_idx(view)].get(team) != Some(row))
                     .map(|(&team, _)| team)
                     .collect();
                 changed.sort_unstable();
                 prop_assert_eq!(changes.on(view), &changed[..], "changes on {:?}", view);
-                before[view.idx()] = after;
+                before[super::board_idx(view)] = after;
             }
         }
     }

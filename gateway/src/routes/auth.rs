@@ -4,39 +4,13 @@ use super::ApiJson;
 use crate::app::AppState;
 use crate::auth::{Caller, TokenPair, hash_password, issue_tokens, verify_password};
 use crate::error::{ApiError, ApiResult};
-use crate::views::UserView;
+use crate::present;
 use axum::extract::State;
 use axum::http::StatusCode;
 use codehub_engine::model::Role;
 use codehub_engine::ports::store::NewUser;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-/// Credentials.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct Credentials {
-    /// Login name: 3–32 of letters, digits, `_`, `-`, `.`.
-    pub username: String,
-    /// Password: 8–256 characters.
-    pub password: String,
-}
-
-/// A refresh request.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct RefreshRequest {
-    /// The refresh token from login (works once).
-    pub refresh_token: String,
-}
-
-/// Login answer.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Session {
-    /// Who.
-    pub user: UserView,
-    /// Tokens.
-    #[serde(flatten)]
-    pub tokens: TokenPair,
-}
+use codehub_protocol::requests::{Credentials, RefreshRequest};
+use codehub_protocol::views::{Session, UserView};
 
 fn validate(c: &Credentials) -> Result<(), ApiError> {
     let name_ok = (3..=32).contains(&c.username.len())
@@ -75,7 +49,7 @@ pub async fn register(
     Ok((
         StatusCode::CREATED,
         ApiJson(Session {
-            user: (&user).into(),
+            user: present::user(&user),
             tokens,
         }),
     ))
@@ -99,7 +73,7 @@ pub async fn login(
     }
     let tokens = issue_tokens(&state.keys, &*state.store, &user).await?;
     Ok(ApiJson(Session {
-        user: (&user).into(),
+        user: present::user(&user),
         tokens,
     }))
 }
@@ -125,5 +99,5 @@ pub async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<ApiJ
         .user(caller.id)
         .await?
         .ok_or_else(|| ApiError::unauthorized("the user of this token no longer exists"))?;
-    Ok(ApiJson((&user).into()))
+    Ok(ApiJson(present::user(&user)))
 }

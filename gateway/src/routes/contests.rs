@@ -5,85 +5,16 @@ use super::{ApiJson, ApiPath, ApiQuery};
 use crate::app::AppState;
 use crate::auth::{Caller, MaybeCaller};
 use crate::error::{ApiError, ApiResult};
-use crate::views::{ContestProblemView, ContestView};
+use crate::present;
 use axum::extract::State;
 use axum::http::StatusCode;
 use codehub_engine::model::{Contest, ContestId, ContestKind, ContestProblem, ProblemId, Role};
 use codehub_engine::scoring::View;
+use codehub_protocol::board::Team as TeamView;
+use codehub_protocol::requests::{ContestPatch, Injection, NewContest};
+use codehub_protocol::views::{ContestProblemView, ContestView};
 use serde::Deserialize;
 use std::collections::HashSet;
-use utoipa::ToSchema;
-
-/// A contest to create.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewContest {
-    /// Unique short name.
-    pub slug: String,
-    /// Name.
-    pub name: String,
-    /// `icpc` (default) or `ioi`.
-    #[serde(default)]
-    pub kind: Option<String>,
-    /// Start, ms since the epoch.
-    pub start_at: i64,
-    /// End.
-    pub end_at: i64,
-    /// Freeze time (between start and end).
-    #[serde(default)]
-    pub freeze_at: Option<i64>,
-    /// Automatic unfreeze (at or after the end).
-    #[serde(default)]
-    pub unfreeze_at: Option<i64>,
-    /// Penalty minutes per rejected try (default 20).
-    #[serde(default)]
-    pub penalty_minutes: Option<i64>,
-    /// Problems with labels.
-    pub problems: Vec<ContestProblemView>,
-}
-
-/// Changes to a contest; absent fields stay as they are.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ContestPatch {
-    /// Name.
-    pub name: Option<String>,
-    /// Start.
-    pub start_at: Option<i64>,
-    /// End.
-    pub end_at: Option<i64>,
-    /// Freeze time (`null` removes it).
-    #[serde(default, with = "double_option")]
-    pub freeze_at: Option<Option<i64>>,
-    /// Unfreeze time (`null` removes it).
-    #[serde(default, with = "double_option")]
-    pub unfreeze_at: Option<Option<i64>>,
-    /// Penalty minutes.
-    pub penalty_minutes: Option<i64>,
-    /// Problems.
-    pub problems: Option<Vec<ContestProblemView>>,
-}
-
-mod double_option {
-    use serde::{Deserialize, Deserializer};
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
-        Option::<i64>::deserialize(d).map(Some)
-    }
-}
-
-/// A synthetic result for load tests.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Injection {
-    /// Team (user) id; need not be a registered user.
-    pub team: i64,
-    /// Problem index in the contest (0 = A).
-    pub problem: usize,
-    /// Verdict code (`AC`, `WA`, …).
-    pub verdict: String,
-    /// Contest time of the synthetic submission, ms.
-    pub at_ms: i64,
-}
 
 /// `?view=public|jury`.
 #[derive(Debug, Deserialize)]
@@ -146,13 +77,12 @@ async fn validate(state: &AppState, c: &Contest) -> Result<(), ApiError> {
 }
 
 fn parse_kind(kind: Option<&str>) -> Result<ContestKind, ApiError> {
-    match kind.unwrap_or("icpc") {
-        "icpc" => Ok(ContestKind::Icpc),
-        "ioi" => Ok(ContestKind::Ioi),
-        other => Err(ApiError::unprocessable(format!(
-            "unknown contest kind `{other}` (icpc or ioi)"
-        ))),
-    }
+    let Some(kind) = kind else {
+        return Ok(ContestKind::Icpc);
+    };
+    ContestKind::parse(kind).ok_or_else(|| {
+        ApiError::unprocessable(format!("unknown contest kind `{kind}` (icpc or ioi)"))
+    })
 }
 
 fn problems(list: &[ContestProblemView]) -> Vec<ContestProblem> {
@@ -172,15 +102,6 @@ async fn load(state: &AppState, id: i64) -> Result<Contest, ApiError> {
         .ok_or_else(|| ApiError::not_found(format!("unknown contest {id}")))
 }
 
-/// A team on a scoreboard.
-#[derive(Debug, serde::Serialize, ToSchema)]
-pub struct TeamView {
-    /// User id (the `team` of scoreboard rows).
-    pub id: i64,
-    /// Display name.
-    pub name: String,
-}
-
 /// The contest's teams, for scoreboard names (public).
 #[utoipa::path(get, path = "/api/contests/{id}/teams", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<TeamView>), (status = 404, body = crate::error::ErrorBody)))]
@@ -193,7 +114,7 @@ pub async fn teams(
     Ok(ApiJson(
         names
             .into_iter()
-            .map(|(id, name)| TeamView { id: id.0, name })
+            .map(|(id, name)| TeamView { id, name })
             .collect(),
     ))
 }
@@ -207,7 +128,7 @@ pub async fn list(State(state): State<AppState>) -> ApiResult<ApiJson<Vec<Contes
             .contests()
             .await?
             .iter()
-            .map(ContestView::from)
+            .map(present::contest)
             .collect(),
     ))
 }
@@ -218,7 +139,7 @@ pub async fn get_one(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<ApiJson<ContestView>> {
-    Ok(ApiJson((&load(&state, id).await?).into()))
+    Ok(ApiJson(present::contest(&load(&state, id).await?)))
 }
 
 /// Creates a contest (admin).
@@ -245,7 +166,7 @@ pub async fn create(
     };
     validate(&state, &contest).await?;
     let created = state.store.create_contest(contest).await?;
-    Ok((StatusCode::CREATED, ApiJson((&created).into())))
+    Ok((StatusCode::CREATED, ApiJson(present::contest(&created))))
 }
 
 /// Updates a contest (admin).
@@ -283,7 +204,7 @@ pub async fn update(
     validate(&state, &c).await?;
     state.store.update_contest(&c).await?;
     state.engine.contest_updated(c.id).await?;
-    Ok(ApiJson((&c).into()))
+    Ok(ApiJson(present::contest(&c)))
 }
 
 /// Registers the caller as a participant.

@@ -7,10 +7,10 @@ use crate::error::{ApiError, ApiResult};
 use axum::extract::State;
 use codehub_engine::Verdict;
 use codehub_engine::model::{Role, SubmissionStatus};
-use serde::Serialize;
+use codehub_protocol::views::{LanguageView, ProgressView, QueueView};
 use sha2::Digest;
 use std::collections::BTreeMap;
-use utoipa::{OpenApi, ToSchema};
+use utoipa::OpenApi;
 
 /// Liveness: 200 once the server serves.
 #[utoipa::path(get, path = "/healthz", responses((status = 200, description = "serving")))]
@@ -85,19 +85,6 @@ pub async fn openapi() -> axum::Json<utoipa::openapi::OpenApi> {
     axum::Json(super::ApiDoc::openapi())
 }
 
-/// A language.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct LanguageView {
-    /// Id to submit with.
-    pub id: String,
-    /// Name.
-    pub name: String,
-    /// File extensions.
-    pub extensions: Vec<String>,
-    /// Whether the judge has its toolchain.
-    pub available: bool,
-}
-
 /// Languages the judge knows.
 #[utoipa::path(get, path = "/api/languages", responses((status = 200, body = Vec<LanguageView>)))]
 pub async fn languages(State(state): State<AppState>) -> ApiJson<Vec<LanguageView>> {
@@ -115,17 +102,6 @@ pub async fn languages(State(state): State<AppState>) -> ApiJson<Vec<LanguageVie
     )
 }
 
-/// Judge queue statistics.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct QueueView {
-    /// Waiting.
-    pub queued: usize,
-    /// Being judged.
-    pub judging: usize,
-    /// Judges.
-    pub judges: usize,
-}
-
 /// The judge queue (jury).
 #[utoipa::path(get, path = "/api/queue", security(("bearer" = [])), responses((status = 200, body = QueueView), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn queue(State(state): State<AppState>, caller: Caller) -> ApiResult<ApiJson<QueueView>> {
@@ -136,19 +112,6 @@ pub async fn queue(State(state): State<AppState>, caller: Caller) -> ApiResult<A
         judging: s.judging,
         judges: s.judges,
     }))
-}
-
-/// A learner's progress on one problem.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ProgressView {
-    /// Problem.
-    pub problem_id: i64,
-    /// Solved (an accepted submission anywhere).
-    pub solved: bool,
-    /// Submissions made.
-    pub attempts: usize,
-    /// Best IOI score seen.
-    pub best_score: Option<f64>,
 }
 
 /// The caller's personal progress list over practice problems.

@@ -4,12 +4,13 @@ use super::{ApiJson, ApiPath, ApiQuery};
 use crate::app::AppState;
 use crate::auth::{Caller, MaybeCaller};
 use crate::error::{ApiError, ApiResult};
-use crate::views::ProblemView;
+use crate::present;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use codehub_engine::model::{Problem, ProblemId, Role, now_ms};
 use codehub_judge::package::Problem as Package;
+use codehub_protocol::views::ProblemView;
 use serde::Deserialize;
 use std::collections::HashSet;
 
@@ -61,7 +62,7 @@ pub async fn list(
         problems
             .iter()
             .filter(|p| ids.contains(&p.id))
-            .map(|p| ProblemView::new(p, false))
+            .map(|p| present::problem(p, false))
             .collect(),
     ))
 }
@@ -82,7 +83,7 @@ pub async fn get_one(
         .problem(ProblemId(id))
         .await?
         .ok_or_else(missing)?;
-    Ok(ApiJson(ProblemView::new(&p, true)))
+    Ok(ApiJson(present::problem(&p, true)))
 }
 
 fn read_capped(path: &std::path::Path) -> String {
@@ -123,7 +124,7 @@ pub async fn import(
     .await?;
     Ok((
         StatusCode::CREATED,
-        ApiJson(ProblemView::new(&problem, true)),
+        ApiJson(present::problem(&problem, true)),
     ))
 }
 

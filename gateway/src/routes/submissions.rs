@@ -4,30 +4,15 @@ use super::{ApiJson, ApiPath, ApiQuery};
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::views::{FileView, SubmissionView};
+use crate::present;
 use axum::extract::State;
 use axum::http::StatusCode;
 use codehub_engine::actors::user::{SubmitError, SubmitRequest};
 use codehub_engine::model::{ContestId, ProblemId, Role, SubmissionId, SubmittedFile};
 use codehub_judge::language::SourceFile;
+use codehub_protocol::requests::NewSubmission;
+use codehub_protocol::views::SubmissionView;
 use serde::Deserialize;
-use utoipa::ToSchema;
-
-/// A submission.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewSubmission {
-    /// Problem.
-    pub problem_id: i64,
-    /// Contest (omit for practice).
-    #[serde(default)]
-    pub contest_id: Option<i64>,
-    /// Language id (see `/api/languages`); detected from the file names if omitted.
-    #[serde(default)]
-    pub language: Option<String>,
-    /// Source files (several form one submission).
-    pub files: Vec<FileView>,
-}
 
 /// `?contest_id=`.
 #[derive(Debug, Deserialize)]
@@ -115,7 +100,7 @@ pub async fn create(
         .await?;
     Ok((
         StatusCode::ACCEPTED,
-        ApiJson(SubmissionView::new(&submission, caller.role)),
+        ApiJson(present::submission(&submission, caller.role)),
     ))
 }
 
@@ -132,7 +117,7 @@ pub async fn list(
         .await?;
     Ok(ApiJson(
         subs.iter()
-            .map(|s| SubmissionView::new(s, caller.role))
+            .map(|s| present::submission(s, caller.role))
             .collect(),
     ))
 }
@@ -151,7 +136,7 @@ pub async fn get_one(
         .await?
         .filter(|s| s.user_id == caller.id || caller.role.is_jury())
         .ok_or_else(|| ApiError::not_found(format!("unknown submission {id}")))?;
-    Ok(ApiJson(SubmissionView::new(&s, caller.role)))
+    Ok(ApiJson(present::submission(&s, caller.role)))
 }
 
 /// Judges a submission again (jury).

@@ -4,19 +4,11 @@ use super::{ApiJson, ApiPath};
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::views::UserView;
+use crate::present;
 use axum::extract::State;
 use codehub_engine::model::{Role, UserId};
-use serde::Deserialize;
-use utoipa::ToSchema;
-
-/// A role change.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RoleChange {
-    /// `admin`, `jury`, `contestant` or `spectator`.
-    pub role: String,
-}
+use codehub_protocol::requests::RoleChange;
+use codehub_protocol::views::UserView;
 
 /// Sets a user's role (admin). Takes effect with the user's next access token.
 #[utoipa::path(patch, path = "/api/users/{id}", params(("id" = i64, Path)), request_body = RoleChange, security(("bearer" = [])),
@@ -40,5 +32,5 @@ pub async fn set_role(
         .user(UserId(id))
         .await?
         .ok_or_else(|| ApiError::not_found(format!("unknown user {id}")))?;
-    Ok(ApiJson((&user).into()))
+    Ok(ApiJson(present::user(&user)))
 }

@@ -46,7 +46,10 @@ const MIX: &[(&str, &str, &str)] = &[
 
 /// Runs `contest`: register, submit while spectators watch, wait for every verdict.
 pub(crate) async fn contest_cmd(c: ContestArgs) -> anyhow::Result<ExitCode> {
-    use serde_json::{Value, json};
+    use codehub_protocol::requests::{Credentials, NewSubmission};
+    use codehub_protocol::views::{ContestView, FileView, Session, SubmissionView};
+    use codehub_protocol::{SubmissionStatus, Verdict};
+    use serde_json::json;
     raise_fd_limit();
     if !(c.rate.is_finite() && c.rate > 0.0) || c.contestants == 0 {
         bail!("--rate must be positive and --contestants at least 1");
@@ -54,34 +57,39 @@ pub(crate) async fn contest_cmd(c: ContestArgs) -> anyhow::Result<ExitCode> {
     let p = prepare(&c.target).await?;
     let client = p.admin.client().clone();
     let url = p.admin.url().to_owned();
-    let contest: Value = client
+    let contest: ContestView = client
         .get(format!("{url}/api/contests/{}", c.target.contest))
         .send()
         .await?
+        .error_for_status()?
         .json()
         .await?;
     let problem = match c.problem {
         Some(id) => id,
-        None => contest["problems"][0]["problem_id"]
-            .as_i64()
-            .context("the contest has no problem")?,
+        None => {
+            contest
+                .problems
+                .first()
+                .context("the contest has no problem")?
+                .problem_id
+        }
     };
     let mut tokens = Vec::new();
     for i in 0..c.contestants {
         let name = format!("lt{}x{i}", std::process::id());
-        let body: Value = client
+        let session: Session = client
             .post(format!("{url}/api/auth/register"))
-            .json(&json!({"username": name, "password": "load test password"}))
+            .json(&Credentials {
+                username: name.clone(),
+                password: "load test password".to_owned(),
+            })
             .send()
             .await?
+            .error_for_status()
+            .with_context(|| format!("register {name}"))?
             .json()
             .await?;
-        tokens.push(
-            body["access_token"]
-                .as_str()
-                .with_context(|| format!("register: {body}"))?
-                .to_owned(),
-        );
+        tokens.push(session.tokens.access_token);
     }
     let fleet = Fleet::spawn(&p, &c.target, c.spectators.max(1))?;
     // Verdicts are noticed as they come (every 100 ms), not after the submitting phase.
@@ -102,16 +110,15 @@ pub(crate) async fn contest_cmd(c: ContestArgs) -> anyhow::Result<ExitCode> {
                     else {
                         continue;
                     };
-                    let Ok(list) = resp.json::<Value>().await else {
+                    let Ok(list) = resp.json::<Vec<SubmissionView>>().await else {
                         continue;
                     };
                     let now = Instant::now();
                     let mut seen = seen.lock().expect("verdicts lock");
-                    for s in list.as_array().into_iter().flatten() {
-                        if s["status"] == "done" {
-                            let id = s["id"].as_i64().unwrap_or(0);
-                            seen.entry(id).or_insert_with(|| {
-                                (now, s["verdict"].as_str().unwrap_or("").to_owned())
+                    for s in list {
+                        if s.status == SubmissionStatus::Done {
+                            seen.entry(s.id).or_insert_with(|| {
+                                (now, s.verdict.map_or("", Verdict::code).to_owned())
                             });
                         }
                     }
@@ -133,20 +140,23 @@ pub(crate) async fn contest_cmd(c: ContestArgs) -> anyhow::Result<ExitCode> {
         let resp = client
             .post(format!("{url}/api/submissions"))
             .bearer_auth(&tokens[who])
-            .json(&json!({"contest_id": c.target.contest, "problem_id": problem, "files": [{"name": file, "contents": source}]}))
+            .json(&NewSubmission {
+                problem_id: problem,
+                contest_id: Some(c.target.contest),
+                language: None,
+                files: vec![FileView {
+                    name: file.to_owned(),
+                    contents: source.to_owned(),
+                }],
+            })
             .send()
             .await?;
         let _ = post.record(
             (t.elapsed().as_millis() as u64).clamp(1, codehub_loadtest::report::MAX_LATENCY_MS),
         );
         if resp.status().as_u16() == 202 {
-            let body: Value = resp.json().await?;
-            pending.push((
-                body["id"].as_i64().context("submission id")?,
-                who,
-                t,
-                expected,
-            ));
+            let submission: SubmissionView = resp.json().await.context("submission answer")?;
+            pending.push((submission.id, who, t, expected));
         } else {
             refused += 1;
         }

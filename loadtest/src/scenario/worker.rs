@@ -8,6 +8,7 @@
 
 use crate::cli::WorkerArgs;
 use codehub_loadtest::{raise_fd_limit, worker};
+use codehub_protocol::{Channel, ContestId, View};
 use std::io::BufRead;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -15,7 +16,7 @@ use std::time::{Duration, Instant};
 /// Runs one worker process: connect, say `ready`, measure until told `end <seq>`.
 pub(crate) async fn worker_cmd(args: WorkerArgs) -> anyhow::Result<ExitCode> {
     raise_fd_limit();
-    let channel = format!("contest/{}/scoreboard", args.contest);
+    let channel = Channel::Scoreboard(ContestId(args.contest), View::Public).to_string();
     let w = worker::start(&args.urls, &channel, args.connections, args.source);
     let deadline = Instant::now() + Duration::from_secs(120);
     while (w

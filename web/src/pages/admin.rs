@@ -4,7 +4,8 @@
 use super::{Load, fetch};
 use crate::api::Body;
 use crate::ctx::Ctx;
-use crate::wire::{Contest, ContestProblem, Problem, Queue};
+use codehub_protocol::error::ErrorBody;
+use codehub_protocol::views::{ContestProblemView, ContestView, ProblemView, QueueView};
 use gloo_net::http::Method;
 use sycamore::prelude::*;
 use wasm_bindgen::JsCast;
@@ -32,7 +33,7 @@ fn from_local_input(s: &str) -> Option<i64> {
 }
 
 /// `A=1, B=2` → contest problems.
-pub fn parse_problems(s: &str) -> Result<Vec<ContestProblem>, String> {
+pub fn parse_problems(s: &str) -> Result<Vec<ContestProblemView>, String> {
     s.split(',')
         .map(str::trim)
         .filter(|x| !x.is_empty())
@@ -44,7 +45,7 @@ pub fn parse_problems(s: &str) -> Result<Vec<ContestProblem>, String> {
                 .trim()
                 .parse::<i64>()
                 .map_err(|_| format!("`{item}`: `{}` is not a problem id", id.trim()))?;
-            Ok(ContestProblem {
+            Ok(ContestProblemView {
                 problem_id,
                 label: label.trim().to_owned(),
             })
@@ -52,8 +53,8 @@ pub fn parse_problems(s: &str) -> Result<Vec<ContestProblem>, String> {
         .collect()
 }
 
-/// Contest problems → `A=1, B=2`.
-pub fn format_problems(ps: &[ContestProblem]) -> String {
+/// ContestView problems → `A=1, B=2`.
+pub fn format_problems(ps: &[ContestProblemView]) -> String {
     ps.iter()
         .map(|p| format!("{}={}", p.label, p.problem_id))
         .collect::<Vec<_>>()
@@ -64,7 +65,7 @@ pub fn format_problems(ps: &[ContestProblem]) -> String {
 #[component]
 pub fn AdminPage() -> View {
     let ctx = use_context::<Ctx>();
-    if !ctx.api.user().is_some_and(|u| u.is_jury()) {
+    if !ctx.api.user().is_some_and(|u| u.role.is_jury()) {
         return view! { section(class="card") { h1 { "Admin" } p { "This page is for the jury. " a(href="/login") { "Sign in" } } } };
     }
     view! {
@@ -81,12 +82,12 @@ pub fn AdminPage() -> View {
 #[component]
 fn QueuePanel() -> View {
     let ctx = use_context::<Ctx>();
-    let queue = create_signal(None::<Result<Queue, String>>);
+    let queue = create_signal(None::<Result<QueueView, String>>);
     let poll = move || {
         sycamore::futures::spawn_local_scoped(async move {
             queue.set(Some(
                 ctx.api
-                    .get::<Queue>("/api/queue")
+                    .get::<QueueView>("/api/queue")
                     .await
                     .map_err(|e| e.to_string()),
             ));
@@ -116,7 +117,7 @@ fn QueuePanel() -> View {
 #[component]
 fn ContestPanel() -> View {
     let ctx = use_context::<Ctx>();
-    let contests = fetch::<Vec<Contest>>(ctx.api, "/api/contests".into());
+    let contests = fetch::<Vec<ContestView>>(ctx.api, "/api/contests".into());
     let selected = create_signal(String::new());
     let slug = create_signal(String::new());
     let name = create_signal(String::new());
@@ -129,7 +130,7 @@ fn ContestPanel() -> View {
     let message = create_signal(None::<String>);
     let reload = move || {
         sycamore::futures::spawn_local_scoped(async move {
-            if let Ok(list) = ctx.api.get::<Vec<Contest>>("/api/contests").await {
+            if let Ok(list) = ctx.api.get::<Vec<ContestView>>("/api/contests").await {
                 contests.set(Load::Ready(list));
             }
         });
@@ -144,7 +145,7 @@ fn ContestPanel() -> View {
         if let Some(c) = chosen {
             slug.set(c.slug.clone());
             name.set(c.name.clone());
-            kind.set(c.kind.clone());
+            kind.set(c.kind.as_str().to_owned());
             start.set(to_local_input(c.start_at));
             end.set(to_local_input(c.end_at));
             freeze.set(c.freeze_at.map(to_local_input).unwrap_or_default());
@@ -185,7 +186,7 @@ fn ContestPanel() -> View {
                     ctx.api
                         .patch::<serde_json::Value>(&format!("/api/contests/{id}"), body)
                         .await
-                        .map(|_| format!("Contest {id} saved."))
+                        .map(|_| format!("ContestView {id} saved."))
                 }
                 None => {
                     let body = serde_json::json!({
@@ -194,9 +195,9 @@ fn ContestPanel() -> View {
                         "penalty_minutes": penalty, "problems": problems,
                     });
                     ctx.api
-                        .post::<Contest>("/api/contests", body)
+                        .post::<ContestView>("/api/contests", body)
                         .await
-                        .map(|c| format!("Contest {} created.", c.id))
+                        .map(|c| format!("ContestView {} created.", c.id))
                 }
             };
             message.set(Some(result.unwrap_or_else(|e| e.to_string())));
@@ -245,7 +246,7 @@ fn ContestPanel() -> View {
         section(class="card") {
             h2 { "Contests" }
             form(class="stack", on:submit=save) {
-                label(r#for="contest-pick") { "Contest" }
+                label(r#for="contest-pick") { "ContestView" }
                 select(id="contest-pick", bind:value=selected, data-testid="contest-pick") {
                     option(value="") { "New contest…" }
                     (contests.with(|l| l.ready().cloned().unwrap_or_default()).into_iter().map(|c| {
@@ -290,7 +291,7 @@ fn ContestPanel() -> View {
 #[component]
 fn ImportPanel() -> View {
     let ctx = use_context::<Ctx>();
-    let problems = fetch::<Vec<Problem>>(ctx.api, "/api/problems".into());
+    let problems = fetch::<Vec<ProblemView>>(ctx.api, "/api/problems".into());
     let slug = create_signal(String::new());
     let practice = create_signal(false);
     let file = create_signal(None::<web_sys::File>);
@@ -330,12 +331,12 @@ fn ImportPanel() -> View {
                 .send(Method::POST, &path, Body::Bytes(bytes, "application/zip"))
                 .await;
             let text = match r {
-                Ok(res) if res.ok() => match res.json::<Problem>().await {
+                Ok(res) if res.ok() => match res.json::<ProblemView>().await {
                     Ok(p) => format!("Imported problem {} “{}”.", p.id, p.name),
                     Err(e) => e.to_string(),
                 },
                 Ok(res) => res
-                    .json::<crate::wire::ErrorBody>()
+                    .json::<ErrorBody>()
                     .await
                     .map(|b| b.message)
                     .unwrap_or_else(|_| res.status_text()),
@@ -343,7 +344,7 @@ fn ImportPanel() -> View {
             };
             message.set(Some(text));
             busy.set(false);
-            if let Ok(list) = ctx.api.get::<Vec<Problem>>("/api/problems").await {
+            if let Ok(list) = ctx.api.get::<Vec<ProblemView>>("/api/problems").await {
                 problems.set(Load::Ready(list));
             }
         });

@@ -3,12 +3,12 @@
 use super::{Load, fetch, pending};
 use crate::ctx::Ctx;
 use crate::format;
-use crate::wire::{Contest, Problem};
+use codehub_protocol::views::{ContestView, ProblemView};
 use gloo_net::http::Method;
 use sycamore::prelude::*;
 
 /// The live state of a contest, given the server's clock skew.
-fn live_state(c: &Contest, now: i64) -> &'static str {
+fn live_state(c: &ContestView, now: i64) -> &'static str {
     format::state_at(
         now,
         c.start_at,
@@ -26,7 +26,7 @@ pub fn state_badge(state: &'static str) -> View {
 }
 
 /// `Date.now()` corrected by the offset between the server's and the browser's clocks.
-fn server_now(ctx: Ctx, c: &Contest, loaded_at: i64) -> i64 {
+fn server_now(ctx: Ctx, c: &ContestView, loaded_at: i64) -> i64 {
     ctx.now.get() + (c.server_time - loaded_at)
 }
 
@@ -35,7 +35,7 @@ fn server_now(ctx: Ctx, c: &Contest, loaded_at: i64) -> i64 {
 pub fn ContestList() -> View {
     let ctx = use_context::<Ctx>();
     let loaded_at = js_sys::Date::now() as i64;
-    let contests = fetch::<Vec<Contest>>(ctx.api, "/api/contests".into());
+    let contests = fetch::<Vec<ContestView>>(ctx.api, "/api/contests".into());
     view! {
         section {
             h1 { "Contests" }
@@ -47,7 +47,7 @@ pub fn ContestList() -> View {
                         let home = format!("/contests/{}", c.id);
                         let board = format!("/contests/{}/scoreboard", c.id);
                         let name = c.name.clone();
-                        let kind = c.kind.to_uppercase();
+                        let kind = c.kind.as_str().to_uppercase();
                         let c2 = c.clone();
                         view! {
                             article(class="card contest-card", data-testid="contest-card") {
@@ -76,8 +76,8 @@ pub fn ContestList() -> View {
 pub fn ContestHome(id: i64) -> View {
     let ctx = use_context::<Ctx>();
     let loaded_at = js_sys::Date::now() as i64;
-    let contest = fetch::<Contest>(ctx.api, format!("/api/contests/{id}"));
-    let problems = fetch::<Vec<Problem>>(ctx.api, "/api/problems".into());
+    let contest = fetch::<ContestView>(ctx.api, format!("/api/contests/{id}"));
+    let problems = fetch::<Vec<ProblemView>>(ctx.api, "/api/problems".into());
     let message = create_signal(None::<String>);
     let register = move |_| {
         sycamore::futures::spawn_local_scoped(async move {
@@ -109,7 +109,7 @@ pub fn ContestHome(id: i64) -> View {
                         tr {
                             td { strong { (label) } }
                             td { a(href=href, data-testid="problem-link") {
-                                (problems.with(|ps| ps.ready().and_then(|ps| ps.iter().find(|x| x.id == pid)).map(|x| x.name.clone()).unwrap_or_else(|| format!("Problem {pid}"))))
+                                (problems.with(|ps| ps.ready().and_then(|ps| ps.iter().find(|x| x.id == pid)).map(|x| x.name.clone()).unwrap_or_else(|| format!("ProblemView {pid}"))))
                             } }
                             td(class="muted") {
                                 (problems.with(|ps| ps.ready().and_then(|ps| ps.iter().find(|x| x.id == pid)).map(|x| format!("{} · {}", format::ms(x.time_limit_ms), format::kib(x.memory_limit_kib))).unwrap_or_default()))
@@ -122,14 +122,14 @@ pub fn ContestHome(id: i64) -> View {
                 } else {
                     view! {
                         table(class="table") {
-                            thead { tr { th(scope="col") { "" } th(scope="col") { "Problem" } th(scope="col") { "Limits" } } }
+                            thead { tr { th(scope="col") { "" } th(scope="col") { "ProblemView" } th(scope="col") { "Limits" } } }
                             tbody { (rows) }
                         }
                     }
                 };
                 let board = format!("/contests/{id}/scoreboard");
                 let mine = format!("/contests/{id}/submissions");
-                let kind = c.kind.to_uppercase();
+                let kind = c.kind.as_str().to_uppercase();
                 view! {
                     section(class="card") {
                         h1 { (name) }

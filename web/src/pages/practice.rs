@@ -3,7 +3,7 @@
 use super::{Load, fetch, pending};
 use crate::ctx::Ctx;
 use crate::format;
-use crate::wire::{Problem, Progress};
+use codehub_protocol::views::{ProblemView, ProgressView};
 use std::collections::HashMap;
 use sycamore::prelude::*;
 
@@ -11,11 +11,15 @@ use sycamore::prelude::*;
 #[component]
 pub fn PracticePage() -> View {
     let ctx = use_context::<Ctx>();
-    let problems = fetch::<Vec<Problem>>(ctx.api, "/api/problems".into());
-    let progress = create_signal(HashMap::<i64, Progress>::new());
+    let problems = fetch::<Vec<ProblemView>>(ctx.api, "/api/problems".into());
+    let progress = create_signal(HashMap::<i64, ProgressView>::new());
     if ctx.api.user().is_some() {
         sycamore::futures::spawn_local_scoped(async move {
-            if let Ok(list) = ctx.api.get::<Vec<Progress>>("/api/practice/progress").await {
+            if let Ok(list) = ctx
+                .api
+                .get::<Vec<ProgressView>>("/api/practice/progress")
+                .await
+            {
                 progress.set(list.into_iter().map(|p| (p.problem_id, p)).collect());
             }
         });
@@ -51,7 +55,7 @@ pub fn PracticePage() -> View {
                     } else {
                         view! {
                             table(class="table") {
-                                thead { tr { th(scope="col") { "Status" } th(scope="col") { "Problem" } th(scope="col") { "Limits" } } }
+                                thead { tr { th(scope="col") { "Status" } th(scope="col") { "ProblemView" } th(scope="col") { "Limits" } } }
                                 tbody { (rows) }
                             }
                         }

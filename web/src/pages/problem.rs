@@ -9,7 +9,11 @@ use crate::ctx::Ctx;
 use crate::format;
 use crate::highlight::language_for_file;
 use crate::live;
-use crate::wire::{Language, NewSubmission, Problem, SourceFile, Status, Submission};
+use codehub_protocol::names::LiveState;
+use codehub_protocol::requests::NewSubmission;
+use codehub_protocol::views::{FileView, LanguageView, ProblemView, SubmissionView};
+use codehub_protocol::ws::{MessageKind, Status};
+use codehub_protocol::{Channel, SubmissionId};
 use sycamore::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -25,8 +29,8 @@ fn copy_to_clipboard(text: &str) {
 #[component(inline_props)]
 pub fn ProblemPage(contest: Option<i64>, problem: i64) -> View {
     let ctx = use_context::<Ctx>();
-    let data = fetch::<Problem>(ctx.api, format!("/api/problems/{problem}"));
-    let languages = fetch::<Vec<Language>>(ctx.api, "/api/languages".into());
+    let data = fetch::<ProblemView>(ctx.api, format!("/api/problems/{problem}"));
+    let languages = fetch::<Vec<LanguageView>>(ctx.api, "/api/languages".into());
     let code = create_signal(String::new());
     let language = create_signal(crate::api::stored(LANGUAGE_KEY).unwrap_or_else(|| "cpp".into()));
     create_effect(move || crate::api::store(LANGUAGE_KEY, Some(&language.get_clone())));
@@ -89,7 +93,7 @@ pub fn ProblemPage(contest: Option<i64>, problem: i64) -> View {
             problem_id: problem,
             contest_id: contest,
             language: Some(lang),
-            files: vec![SourceFile {
+            files: vec![FileView {
                 name,
                 contents: source,
             }],
@@ -98,7 +102,11 @@ pub fn ProblemPage(contest: Option<i64>, problem: i64) -> View {
         error.set(None);
         sycamore::futures::spawn_local_scoped(async move {
             let json = serde_json::to_value(&body).unwrap_or_default();
-            match ctx.api.post::<Submission>("/api/submissions", json).await {
+            match ctx
+                .api
+                .post::<SubmissionView>("/api/submissions", json)
+                .await
+            {
                 Ok(s) => submitted.set(Some(s.id)),
                 Err(e) => error.set(Some(e.to_string())),
             }
@@ -130,7 +138,7 @@ pub fn ProblemPage(contest: Option<i64>, problem: i64) -> View {
                     h2 { "Submit" }
                     form(on:submit=submit, class="submit-form") {
                         div(class="row") {
-                            label(r#for="language") { "Language" }
+                            label(r#for="language") { "LanguageView" }
                             select(id="language", data-testid="language", on:change=move |e: web_sys::Event| {
                                 if let Some(s) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
                                     language.set(s.value());
@@ -164,7 +172,7 @@ pub fn ProblemPage(contest: Option<i64>, problem: i64) -> View {
     }
 }
 
-fn statement(p: Problem) -> View {
+fn statement(p: ProblemView) -> View {
     let name = p.name.clone();
     let limits = format!(
         "Time {} · memory {} · code {}",
@@ -224,39 +232,36 @@ fn statement(p: Problem) -> View {
 #[component(inline_props)]
 pub fn LiveVerdict(id: i64) -> View {
     let ctx = use_context::<Ctx>();
-    let status = create_signal(format::status_line("queued", None, None, None));
-    let verdict = create_signal(None::<String>);
-    let detail = create_signal(None::<Submission>);
+    let status = create_signal(format::status_line(LiveState::Queued, None, None, None));
+    let verdict = create_signal(None::<codehub_protocol::Verdict>);
+    let detail = create_signal(None::<SubmissionView>);
     let load_detail = move || {
         sycamore::futures::spawn_local_scoped(async move {
             if let Ok(s) = ctx
                 .api
-                .get::<Submission>(&format!("/api/submissions/{id}"))
+                .get::<SubmissionView>(&format!("/api/submissions/{id}"))
                 .await
             {
                 detail.set(Some(s));
             }
         });
     };
-    let link = live::subscribe(ctx.api, format!("submission/{id}"), move |msg| {
-        match msg.kind.as_str() {
-            "snapshot" => {
-                if let Ok(s) = serde_json::from_value::<Submission>(msg.data) {
-                    status.set(s.status.clone());
+    let link = live::subscribe(
+        ctx.api,
+        Channel::Submission(SubmissionId(id)),
+        move |msg| match msg.kind {
+            MessageKind::Snapshot => {
+                if let Ok(s) = serde_json::from_value::<SubmissionView>(msg.data) {
+                    status.set(s.status.as_str().to_owned());
                     if s.verdict.is_some() {
-                        verdict.set(s.verdict.clone());
+                        verdict.set(s.verdict);
                         load_detail();
                     }
                 }
             }
-            "status" | "verdict" => {
+            MessageKind::Status | MessageKind::Verdict => {
                 if let Ok(s) = serde_json::from_value::<Status>(msg.data) {
-                    status.set(format::status_line(
-                        &s.state,
-                        s.test,
-                        s.total,
-                        s.verdict.as_deref(),
-                    ));
+                    status.set(format::status_line(s.state, s.test, s.total, s.verdict));
                     if s.verdict.is_some() {
                         verdict.set(s.verdict);
                         load_detail();
@@ -264,12 +269,12 @@ pub fn LiveVerdict(id: i64) -> View {
                 }
             }
             _ => {}
-        }
-    });
+        },
+    );
     view! {
         div(class="live-verdict", aria-live="polite", data-testid="live-verdict") {
             p {
-                "Submission #" (id) ": "
+                "SubmissionView #" (id) ": "
                 (verdict_badge(verdict.get_clone(), status.get_clone()))
                 " " span(class="muted", data-testid="live-status") { (status.get_clone()) }
                 (if link.get() == live::Link::Live { view! {} } else { view! { span(class="muted") { " (connecting…)" } } })
@@ -280,13 +285,13 @@ pub fn LiveVerdict(id: i64) -> View {
 }
 
 /// Compiler output and per-test results of a judged submission.
-pub fn submission_detail(s: Submission) -> View {
+pub fn submission_detail(s: SubmissionView) -> View {
     let compile = s.compile_output.clone().filter(|o| !o.trim().is_empty());
     let tests: Vec<View> = s
         .tests
         .iter()
         .map(|t| {
-            let (name, v) = (t.name.clone(), t.verdict.clone());
+            let (name, v) = (t.name.clone(), t.verdict);
             let (time, mem) = (format::ms(t.time_ms), format::kib(t.memory_kib));
             let badge = verdict_badge(Some(v), String::new());
             view! { tr { td { (name) } td { (badge) } td { (time) } td { (mem) } } }

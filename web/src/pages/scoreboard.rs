@@ -4,11 +4,14 @@
 //! new place. Frozen boards show pending cells and a banner; a team can be followed.
 //! Spectators need no login; the jury can switch to the live jury board.
 
-use crate::board::{self, Board, Kind};
+use crate::board::{self, Board};
 use crate::ctx::Ctx;
 use crate::format;
 use crate::live::{self, Link};
-use crate::wire::{Contest, Delta, Row, Snapshot, Team};
+use codehub_protocol::board::{Delta, Row, Snapshot, Team};
+use codehub_protocol::views::ContestView;
+use codehub_protocol::ws::MessageKind;
+use codehub_protocol::{Channel, ContestId, ContestKind, UserId};
 use std::collections::HashMap;
 use sycamore::prelude::*;
 use wasm_bindgen::JsCast;
@@ -61,8 +64,8 @@ fn now_ms() -> f64 {
 #[component(inline_props)]
 pub fn ScoreboardPage(id: i64) -> View {
     let ctx = use_context::<Ctx>();
-    let contest = super::fetch::<Contest>(ctx.api, format!("/api/contests/{id}"));
-    let names = create_signal(HashMap::<i64, String>::new());
+    let contest = super::fetch::<ContestView>(ctx.api, format!("/api/contests/{id}"));
+    let names = create_signal(HashMap::<UserId, String>::new());
     let load_names = move || {
         sycamore::futures::spawn_local_scoped(async move {
             if let Ok(teams) = ctx
@@ -79,8 +82,11 @@ pub fn ScoreboardPage(id: i64) -> View {
     let board = create_signal(None::<Board>);
     let link = create_signal(Link::Connecting);
     let error = create_signal(None::<String>);
-    let follow =
-        create_signal(crate::api::stored(&follow_key(id)).and_then(|s| s.parse::<i64>().ok()));
+    let follow = create_signal(
+        crate::api::stored(&follow_key(id))
+            .and_then(|s| s.parse::<i64>().ok())
+            .map(UserId),
+    );
     create_effect(move || {
         let value = follow.get().map(|t| t.to_string());
         crate::api::store(&follow_key(id), value.as_deref());
@@ -92,16 +98,17 @@ pub fn ScoreboardPage(id: i64) -> View {
 
     // (Re)subscribe whenever the board kind is known or the view changes.
     create_effect(move || {
-        let kind = contest.with(|c| c.ready().map(|c| Kind::parse(&c.kind)));
+        let kind = contest.with(|c| c.ready().map(|c| c.kind));
         let Some(kind) = kind else { return };
-        let channel = if jury.get() {
-            format!("contest/{id}/scoreboard/jury")
+        let view = if jury.get() {
+            codehub_protocol::View::Jury
         } else {
-            format!("contest/{id}/scoreboard")
+            codehub_protocol::View::Public
         };
+        let channel = Channel::Scoreboard(ContestId(id), view);
         board.set(None);
-        let state = live::subscribe(ctx.api, channel, move |msg| match msg.kind.as_str() {
-            "snapshot" => match serde_json::from_value::<Snapshot>(msg.data) {
+        let state = live::subscribe(ctx.api, channel, move |msg| match msg.kind {
+            MessageKind::Snapshot => match serde_json::from_value::<Snapshot>(msg.data) {
                 Ok(s) => {
                     board.set(Some(Board::new(kind, s)));
                     if first_render.get_untracked() {
@@ -113,7 +120,7 @@ pub fn ScoreboardPage(id: i64) -> View {
                 }
                 Err(e) => error.set(Some(format!("bad snapshot: {e}"))),
             },
-            "delta" => {
+            MessageKind::Delta => {
                 let Ok(d) = serde_json::from_value::<Delta>(msg.data) else {
                     return;
                 };
@@ -135,7 +142,7 @@ pub fn ScoreboardPage(id: i64) -> View {
                 }
                 record_delta(now_ms() - started);
             }
-            "error" => error.set(msg.message),
+            MessageKind::Error => error.set(msg.message),
             _ => {}
         });
         create_effect(move || link.set(state.get()));
@@ -170,7 +177,7 @@ pub fn ScoreboardPage(id: i64) -> View {
                 ROW_HEIGHT,
                 OVERSCAN,
             );
-            let mut teams: Vec<i64> = b.rows()[range].iter().map(|r| r.team).collect();
+            let mut teams: Vec<UserId> = b.rows()[range].iter().map(|r| r.team).collect();
             teams.sort_unstable();
             teams
         })
@@ -189,7 +196,7 @@ pub fn ScoreboardPage(id: i64) -> View {
         }
     });
 
-    let is_jury = ctx.api.user().is_some_and(|u| u.is_jury());
+    let is_jury = ctx.api.user().is_some_and(|u| u.role.is_jury());
     // Selectors (memos that compare): a delta re-runs them, but what depends on them
     // re-renders only when the value changed.
     let team_count = create_selector(move || board.with(|b| b.as_ref().map_or(0, |b| b.len())));
@@ -199,7 +206,7 @@ pub fn ScoreboardPage(id: i64) -> View {
     });
     let problems = move || problem_list.get_clone();
     let board_kind =
-        create_selector(move || board.with(|b| b.as_ref().map_or(Kind::Icpc, |b| b.kind())));
+        create_selector(move || board.with(|b| b.as_ref().map_or(ContestKind::Icpc, |b| b.kind())));
     let kind = move || board_kind.get();
     let frozen_now = create_selector(move || {
         !jury.get() && board.with(|b| b.as_ref().is_some_and(|b| b.frozen))
@@ -233,12 +240,12 @@ pub fn ScoreboardPage(id: i64) -> View {
                 select(id="follow", data-testid="follow",
                     on:change=move |e: web_sys::Event| {
                         let v = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()).map(|s| s.value()).unwrap_or_default();
-                        follow.set(v.parse::<i64>().ok());
+                        follow.set(v.parse::<i64>().ok().map(UserId));
                     }) {
                     option(value="") { "nobody" }
                     ({
                         // Views are never built inside `with` (it holds the signal graph).
-                        let mut list: Vec<(i64, String)> = names.with(|n| n.iter().map(|(k, v)| (*k, v.clone())).collect());
+                        let mut list: Vec<(UserId, String)> = names.with(|n| n.iter().map(|(k, v)| (*k, v.clone())).collect());
                         list.sort_by(|a, b| a.1.cmp(&b.1));
                         list.into_iter().map(|(team, name)| {
                             let selected = follow.get_untracked() == Some(team);
@@ -266,8 +273,8 @@ pub fn ScoreboardPage(id: i64) -> View {
                 div(class="sb-row sb-head", role="row") {
                     span(class="c-rank", role="columnheader") { "#" }
                     span(class="c-team", role="columnheader") { "Team" }
-                    span(class="c-total", role="columnheader") { (if kind() == Kind::Ioi { "Score" } else { "Solved" }) }
-                    span(class="c-pen", role="columnheader") { (if kind() == Kind::Ioi { "" } else { "Time" }) }
+                    span(class="c-total", role="columnheader") { (if kind() == ContestKind::Ioi { "Score" } else { "Solved" }) }
+                    span(class="c-pen", role="columnheader") { (if kind() == ContestKind::Ioi { "" } else { "Time" }) }
                     (problems().into_iter().map(|p| view! { span(class="c-cell", role="columnheader") { (p) } }).collect::<Vec<View>>())
                 }
                 div(class="sb-viewport", r#ref=viewport, on:scroll=on_scroll, tabindex="0", data-testid="sb-viewport") {
@@ -290,10 +297,10 @@ pub fn ScoreboardPage(id: i64) -> View {
 /// One team's row, placed at its rank.
 #[component(inline_props)]
 fn ScoreRow(
-    team: i64,
+    team: UserId,
     board: ReadSignal<Option<Board>>,
-    names: ReadSignal<HashMap<i64, String>>,
-    follow: ReadSignal<Option<i64>>,
+    names: ReadSignal<HashMap<UserId, String>>,
+    follow: ReadSignal<Option<UserId>>,
 ) -> View {
     // The rank is its own memo: when a team moves, the rows it passes change rank only,
     // and only that text node is touched.
@@ -311,7 +318,7 @@ fn ScoreRow(
     let position = create_selector(move || {
         board.with(|b| b.as_ref().and_then(|b| b.position(team)).unwrap_or(0))
     });
-    let kind = board.with_untracked(|b| b.as_ref().map_or(Kind::Icpc, |b| b.kind()));
+    let kind = board.with_untracked(|b| b.as_ref().map_or(ContestKind::Icpc, |b| b.kind()));
     let class = move || {
         if follow.get() == Some(team) {
             "sb-row followed"
@@ -329,11 +336,11 @@ fn ScoreRow(
 }
 
 /// The cells of a row after the rank: team, totals, one per problem.
-pub fn row_cells(kind: Kind, r: &Row, name: Option<String>) -> View {
+pub fn row_cells(kind: ContestKind, r: &Row, name: Option<String>) -> View {
     let name = name.unwrap_or_else(|| format!("team {}", r.team));
     let (total, penalty) = match kind {
-        Kind::Icpc => (r.solved.to_string(), r.penalty.to_string()),
-        Kind::Ioi => (format!("{:.0}", r.score), String::new()),
+        ContestKind::Icpc => (r.solved.to_string(), r.penalty.to_string()),
+        ContestKind::Ioi => (format!("{:.0}", r.score), String::new()),
     };
     let cells: Vec<View> = r
         .cells
@@ -351,10 +358,10 @@ pub fn row_cells(kind: Kind, r: &Row, name: Option<String>) -> View {
                 "c-cell"
             };
             let text = match kind {
-                Kind::Icpc => board::icpc_cell_text(c),
-                Kind::Ioi if c.attempts == 0 && c.pending == 0 => String::new(),
-                Kind::Ioi if c.pending > 0 => format!("{:.0} ?", c.score),
-                Kind::Ioi => format!("{:.0}", c.score),
+                ContestKind::Icpc => board::icpc_cell_text(c),
+                ContestKind::Ioi if c.attempts == 0 && c.pending == 0 => String::new(),
+                ContestKind::Ioi if c.pending > 0 => format!("{:.0} ?", c.score),
+                ContestKind::Ioi => format!("{:.0}", c.score),
             };
             view! { span(class=class, role="cell") { (text) } }
         })

@@ -7,7 +7,9 @@ use crate::ctx::Ctx;
 use crate::format;
 use crate::live;
 use crate::pages::problem::submission_detail;
-use crate::wire::{Status, Submission};
+use codehub_protocol::views::SubmissionView;
+use codehub_protocol::ws::{MessageKind, Status};
+use codehub_protocol::{Channel, UserId};
 use std::collections::HashMap;
 use sycamore::prelude::*;
 
@@ -22,27 +24,28 @@ pub fn SubmissionsPage(contest: Option<i64>) -> View {
         Some(c) => format!("/api/submissions?contest_id={c}"),
         None => "/api/submissions".to_owned(),
     };
-    let list = fetch::<Vec<Submission>>(ctx.api, path);
-    let live_state = create_signal(HashMap::<i64, (String, Option<String>)>::new());
+    let list = fetch::<Vec<SubmissionView>>(ctx.api, path);
+    let live_state =
+        create_signal(HashMap::<i64, (String, Option<codehub_protocol::Verdict>)>::new());
     let open = create_signal(None::<i64>);
-    let detail = create_signal(None::<Submission>);
+    let detail = create_signal(None::<SubmissionView>);
     live::subscribe(
         ctx.api,
-        format!("user/{}/submissions", user.id),
+        Channel::UserSubmissions(UserId(user.id)),
         move |msg| {
-            if msg.kind != "status" && msg.kind != "verdict" {
+            if !matches!(msg.kind, MessageKind::Status | MessageKind::Verdict) {
                 return;
             }
             let Ok(s) = serde_json::from_value::<Status>(msg.data) else {
                 return;
             };
-            let line = format::status_line(&s.state, s.test, s.total, s.verdict.as_deref());
+            let line = format::status_line(s.state, s.test, s.total, s.verdict);
             let known = list.with_untracked(|l| {
                 l.ready()
                     .is_some_and(|l| l.iter().any(|x| x.id == s.submission_id))
             });
             live_state.update(|m| {
-                m.insert(s.submission_id, (line, s.verdict.clone()));
+                m.insert(s.submission_id, (line, s.verdict));
             });
             if !known || s.verdict.is_some() {
                 // A submission made elsewhere, or a final result: fetch its row.
@@ -50,7 +53,7 @@ pub fn SubmissionsPage(contest: Option<i64>) -> View {
                 sycamore::futures::spawn_local_scoped(async move {
                     if let Ok(sub) = ctx
                         .api
-                        .get::<Submission>(&format!("/api/submissions/{id}"))
+                        .get::<SubmissionView>(&format!("/api/submissions/{id}"))
                         .await
                         && sub.contest_id == contest
                     {
@@ -80,7 +83,7 @@ pub fn SubmissionsPage(contest: Option<i64>) -> View {
         sycamore::futures::spawn_local_scoped(async move {
             if let Ok(s) = ctx
                 .api
-                .get::<Submission>(&format!("/api/submissions/{id}"))
+                .get::<SubmissionView>(&format!("/api/submissions/{id}"))
                 .await
             {
                 detail.set(Some(s));
@@ -104,8 +107,8 @@ pub fn SubmissionsPage(contest: Option<i64>) -> View {
                         let when = js_sys::Date::new(&(s.submitted_at as f64).into()).to_locale_time_string("default").as_string().unwrap_or_default();
                         let lang = s.language.clone();
                         let problem = s.problem_id;
-                        let base_status = match s.status.as_str() { "done" => "done".to_owned(), other => other.to_owned() };
-                        let base_verdict = s.verdict.clone();
+                        let base_status = s.status.as_str().to_owned();
+                        let base_verdict = s.verdict;
                         let score = s.score.map(|x| format!("{x:.0}")).unwrap_or_default();
                         view! {
                             tr(class="clickable", data-testid="submission-row", on:click=move |_| toggle(id)) {
@@ -115,8 +118,8 @@ pub fn SubmissionsPage(contest: Option<i64>) -> View {
                                 td { (lang) }
                                 td {
                                     (match live_state.with(|m| m.get(&id).cloned()) {
-                                        Some((line, v)) => verdict_badge(v.or(base_verdict.clone()), line),
-                                        None => verdict_badge(base_verdict.clone(), base_status.clone()),
+                                        Some((line, v)) => verdict_badge(v.or(base_verdict), line),
+                                        None => verdict_badge(base_verdict, base_status.clone()),
                                     })
                                 }
                                 td(class="muted", data-testid="submission-status") {

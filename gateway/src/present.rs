@@ -1,0 +1,114 @@
+//! Views of the domain for clients: builds the protocol's REST views from engine models
+//! (the shapes themselves are in `codehub_protocol::views`). What a viewer may see is
+//! decided here: no password hashes, no hidden tests for contestants.
+
+use codehub_engine::model::{Contest, Problem, Role, Submission, User, now_ms};
+use codehub_protocol::views::{
+    ContestProblemView, ContestView, FileView, ProblemView, SampleView, SubmissionView, TestView,
+    UserView,
+};
+
+/// A user.
+pub fn user(u: &User) -> UserView {
+    UserView {
+        id: u.id.0,
+        username: u.username.clone(),
+        role: u.role,
+    }
+}
+
+/// A contest, with its state and the server time now.
+pub fn contest(c: &Contest) -> ContestView {
+    let now = now_ms();
+    ContestView {
+        id: c.id.0,
+        slug: c.slug.clone(),
+        name: c.name.clone(),
+        kind: c.kind,
+        state: c.state(now),
+        start_at: c.start_at,
+        end_at: c.end_at,
+        freeze_at: c.freeze_at,
+        unfreeze_at: c.unfreeze_at,
+        unfrozen: c.unfrozen,
+        penalty_minutes: c.penalty_minutes,
+        problems: c
+            .problems
+            .iter()
+            .map(|p| ContestProblemView {
+                problem_id: p.problem_id.0,
+                label: p.label.clone(),
+            })
+            .collect(),
+        server_time: now,
+    }
+}
+
+/// A problem with (`full`) or without statement and samples.
+pub fn problem(p: &Problem, full: bool) -> ProblemView {
+    ProblemView {
+        id: p.id.0,
+        slug: p.slug.clone(),
+        name: p.name.clone(),
+        time_limit_ms: p.time_limit_ms,
+        memory_limit_kib: p.memory_limit_kib,
+        code_limit_bytes: p.code_limit_bytes,
+        practice: p.practice,
+        statement: full.then(|| p.statement.clone()),
+        statement_html: full.then(|| crate::statement::to_html(&p.statement)),
+        samples: full.then(|| {
+            p.samples
+                .iter()
+                .map(|(i, o)| SampleView {
+                    input: i.clone(),
+                    output: o.clone(),
+                })
+                .collect()
+        }),
+    }
+}
+
+/// The view of `s` for a viewer with `viewer_role` (who is its author or the jury):
+/// sample results for the author, every test for the jury.
+pub fn submission(s: &Submission, viewer_role: Role) -> SubmissionView {
+    let jury = viewer_role.is_jury();
+    let j = s.judgement.as_ref();
+    SubmissionView {
+        id: s.id.0,
+        user_id: s.user_id.0,
+        contest_id: s.contest_id.map(|c| c.0),
+        problem_id: s.problem_id.0,
+        language: s.language.clone(),
+        submitted_at: s.submitted_at,
+        status: s.status,
+        verdict: j.map(|j| j.verdict),
+        score: j.and_then(|j| j.score),
+        time_ms: j.map(|j| j.time_ms),
+        memory_kib: j.map(|j| j.memory_kib),
+        compile_output: j.map(|j| j.compile_output.clone()),
+        tests: j
+            .map(|j| {
+                j.tests
+                    .iter()
+                    .filter(|t| jury || t.sample)
+                    .map(|t| TestView {
+                        name: t.name.clone(),
+                        verdict: t.verdict,
+                        time_ms: t.time_ms,
+                        memory_kib: t.memory_kib,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        tests_run: j.map_or(0, |j| j.tests.len()),
+        files: Some(
+            s.files
+                .iter()
+                .map(|f| FileView {
+                    name: f.name.clone(),
+                    contents: f.contents.clone(),
+                })
+                .collect(),
+        ),
+    }
+}

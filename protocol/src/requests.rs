@@ -1,0 +1,171 @@
+//! Request bodies of the REST API. Fields whose values the gateway validates with its own
+//! messages (names, roles, kinds, verdicts) are strings here; their accepted spellings
+//! are those of [`crate::names`] and [`crate::verdict`].
+
+use crate::views::{ContestProblemView, FileView};
+use serde::{Deserialize, Serialize};
+
+/// Credentials for `POST /api/auth/login` and `/api/auth/register`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Credentials {
+    /// Login name: 3–32 of letters, digits, `_`, `-`, `.`.
+    pub username: String,
+    /// Password: 8–256 characters.
+    pub password: String,
+}
+
+/// `POST /api/auth/refresh`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RefreshRequest {
+    /// The refresh token from login (works once).
+    pub refresh_token: String,
+}
+
+/// `POST /api/submissions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewSubmission {
+    /// Problem.
+    pub problem_id: i64,
+    /// Contest (omit for practice).
+    #[serde(default)]
+    pub contest_id: Option<i64>,
+    /// Language id (see `/api/languages`); detected from the file names if omitted.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// Source files (several form one submission).
+    pub files: Vec<FileView>,
+}
+
+/// `POST /api/contests`: a contest to create.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewContest {
+    /// Unique short name.
+    pub slug: String,
+    /// Name.
+    pub name: String,
+    /// `icpc` (default) or `ioi`.
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// Start, ms since the epoch.
+    pub start_at: i64,
+    /// End.
+    pub end_at: i64,
+    /// Freeze time (between start and end).
+    #[serde(default)]
+    pub freeze_at: Option<i64>,
+    /// Automatic unfreeze (at or after the end).
+    #[serde(default)]
+    pub unfreeze_at: Option<i64>,
+    /// Penalty minutes per rejected try (default 20).
+    #[serde(default)]
+    pub penalty_minutes: Option<i64>,
+    /// Problems with labels.
+    pub problems: Vec<ContestProblemView>,
+}
+
+/// `PATCH /api/contests/{id}`: changes to a contest; absent fields stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ContestPatch {
+    /// Name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_at: Option<i64>,
+    /// End.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_at: Option<i64>,
+    /// Freeze time (`null` removes it).
+    #[serde(
+        default,
+        with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub freeze_at: Option<Option<i64>>,
+    /// Unfreeze time (`null` removes it).
+    #[serde(
+        default,
+        with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub unfreeze_at: Option<Option<i64>>,
+    /// Penalty minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub penalty_minutes: Option<i64>,
+    /// Problems.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problems: Option<Vec<ContestProblemView>>,
+}
+
+/// A field that distinguishes "absent" (`None`) from `null` (`Some(None)`).
+mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
+        Option::<i64>::deserialize(d).map(Some)
+    }
+
+    pub fn serialize<S: Serializer>(v: &Option<Option<i64>>, s: S) -> Result<S::Ok, S::Error> {
+        v.flatten().serialize(s)
+    }
+}
+
+/// `POST /api/contests/{id}/inject`: a synthetic result for load tests.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Injection {
+    /// Team (user) id; need not be a registered user.
+    pub team: i64,
+    /// Problem index in the contest (0 = A).
+    pub problem: usize,
+    /// Verdict code (`AC`, `WA`, …).
+    pub verdict: String,
+    /// Contest time of the synthetic submission, ms.
+    pub at_ms: i64,
+}
+
+/// `PATCH /api/users/{id}`: a role change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RoleChange {
+    /// `admin`, `jury`, `contestant` or `spectator`.
+    pub role: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_patch_keeps_absent_apart_from_null() {
+        let absent: ContestPatch = serde_json::from_str("{}").unwrap();
+        assert_eq!(absent.freeze_at, None);
+        let null: ContestPatch = serde_json::from_str(r#"{"freeze_at":null}"#).unwrap();
+        assert_eq!(null.freeze_at, Some(None));
+        let set: ContestPatch = serde_json::from_str(r#"{"freeze_at":5}"#).unwrap();
+        assert_eq!(set.freeze_at, Some(Some(5)));
+        assert_eq!(serde_json::to_string(&absent).unwrap(), "{}");
+        assert_eq!(
+            serde_json::to_string(&null).unwrap(),
+            r#"{"freeze_at":null}"#
+        );
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        let err =
+            serde_json::from_str::<NewSubmission>(r#"{"problem_id":1,"files":[],"sneaky":true}"#)
+                .unwrap_err();
+        assert!(err.to_string().contains("sneaky"), "{err}");
+    }
+}

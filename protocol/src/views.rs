@@ -1,0 +1,233 @@
+//! What the REST API answers: views of the domain shaped for clients (no password
+//! hashes, no other contestants' code, no hidden test data).
+
+use crate::names::{ContestKind, ContestState, Role, SubmissionStatus};
+use crate::verdict::Verdict;
+use serde::{Deserialize, Serialize};
+
+/// A user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserView {
+    /// Id (also the team id on scoreboards).
+    pub id: i64,
+    /// Login name.
+    pub username: String,
+    /// What the user may do.
+    pub role: Role,
+}
+
+/// Access and refresh tokens, as returned by login, registration and refresh.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TokenPair {
+    /// JWT for `Authorization: Bearer`.
+    pub access_token: String,
+    /// One-use token for `POST /api/auth/refresh`.
+    pub refresh_token: String,
+    /// Always `Bearer`.
+    #[serde(default = "bearer")]
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    pub expires_in: u64,
+}
+
+fn bearer() -> String {
+    "Bearer".to_owned()
+}
+
+/// Login or registration answer: who, and their tokens (flattened into the object).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Session {
+    /// Who.
+    pub user: UserView,
+    /// Tokens.
+    #[serde(flatten)]
+    pub tokens: TokenPair,
+}
+
+/// A problem of a contest, with its label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ContestProblemView {
+    /// Problem id.
+    pub problem_id: i64,
+    /// Label (`A`, `B`, …).
+    pub label: String,
+}
+
+/// A contest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ContestView {
+    /// Id.
+    pub id: i64,
+    /// Short name.
+    pub slug: String,
+    /// Name.
+    pub name: String,
+    /// Scoring rules.
+    pub kind: ContestKind,
+    /// Where the contest is at `server_time`.
+    pub state: ContestState,
+    /// Start (ms since the epoch).
+    pub start_at: i64,
+    /// End.
+    pub end_at: i64,
+    /// Freeze time, if any.
+    pub freeze_at: Option<i64>,
+    /// Automatic unfreeze time, if any.
+    pub unfreeze_at: Option<i64>,
+    /// Unfrozen by hand.
+    pub unfrozen: bool,
+    /// ICPC penalty minutes per rejected try.
+    pub penalty_minutes: i64,
+    /// Problems.
+    pub problems: Vec<ContestProblemView>,
+    /// Server time of this answer (for countdowns).
+    pub server_time: i64,
+}
+
+/// A sample test.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SampleView {
+    /// Input.
+    pub input: String,
+    /// Expected output.
+    pub output: String,
+}
+
+/// A problem (statement and limits; never hidden data).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProblemView {
+    /// Id.
+    pub id: i64,
+    /// Short name.
+    pub slug: String,
+    /// Name.
+    pub name: String,
+    /// Time limit, ms.
+    pub time_limit_ms: i64,
+    /// Memory limit, KiB.
+    pub memory_limit_kib: i64,
+    /// Source size limit, bytes.
+    pub code_limit_bytes: i64,
+    /// Open for practice.
+    pub practice: bool,
+    /// Statement (Markdown + LaTeX); omitted in lists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement: Option<String>,
+    /// The statement rendered to HTML (math as MathML, raw HTML escaped); omitted in lists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement_html: Option<String>,
+    /// Samples; omitted in lists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub samples: Option<Vec<SampleView>>,
+}
+
+/// One test's result, as the viewer may see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TestView {
+    /// Test name.
+    pub name: String,
+    /// Verdict.
+    pub verdict: Verdict,
+    /// CPU ms.
+    pub time_ms: i64,
+    /// Peak KiB.
+    pub memory_kib: i64,
+}
+
+/// A source file, as submitted and as shown to its author and the jury.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FileView {
+    /// Name.
+    pub name: String,
+    /// Contents.
+    pub contents: String,
+}
+
+/// A submission.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubmissionView {
+    /// Id.
+    pub id: i64,
+    /// Author.
+    pub user_id: i64,
+    /// Contest, if any.
+    pub contest_id: Option<i64>,
+    /// Problem.
+    pub problem_id: i64,
+    /// Language id.
+    pub language: String,
+    /// When accepted (ms since the epoch).
+    pub submitted_at: i64,
+    /// Where it is.
+    pub status: SubmissionStatus,
+    /// Verdict once judged.
+    pub verdict: Option<Verdict>,
+    /// IOI score.
+    pub score: Option<f64>,
+    /// Slowest test, ms.
+    pub time_ms: Option<i64>,
+    /// Largest memory peak, KiB.
+    pub memory_kib: Option<i64>,
+    /// Compiler output (the author and the jury only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compile_output: Option<String>,
+    /// Test results: samples for the author, every test for the jury.
+    #[serde(default)]
+    pub tests: Vec<TestView>,
+    /// Tests run in total.
+    #[serde(default)]
+    pub tests_run: usize,
+    /// Source files (the author and the jury only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<Vec<FileView>>,
+}
+
+/// A language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LanguageView {
+    /// Id to submit with.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// File extensions (without the dot).
+    pub extensions: Vec<String>,
+    /// Whether the judge has its toolchain.
+    pub available: bool,
+}
+
+/// Judge queue statistics.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QueueView {
+    /// Waiting.
+    pub queued: usize,
+    /// Being judged.
+    pub judging: usize,
+    /// Judges.
+    pub judges: usize,
+}
+
+/// A learner's progress on one problem.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProgressView {
+    /// Problem.
+    pub problem_id: i64,
+    /// Solved (an accepted submission anywhere).
+    pub solved: bool,
+    /// Submissions made.
+    pub attempts: usize,
+    /// Best IOI score seen.
+    pub best_score: Option<f64>,
+}
