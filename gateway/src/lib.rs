@@ -2,7 +2,8 @@
 //! WebSocket fan-out on `/ws`.
 //!
 //! # Layout
-//! - [`cli`]: argument parsing and one module per subcommand (`serve` wires everything).
+//! - [`cli`]: argument parsing and one module per subcommand (`serve` wires everything
+//!   from one [`settings::Settings`] tree: defaults, file, environment, flags).
 //! - [`app`]: shared state (imported by the routes, importing none of them).
 //! - [`routes`]: the router and one module per API resource; [`present`]: builds the
 //!   protocol's views (`codehub_protocol::views`) from the engine's models.
@@ -23,6 +24,7 @@ pub mod demo;
 pub mod error;
 pub mod present;
 pub mod routes;
+pub mod settings;
 pub mod statement;
 pub mod telemetry;
 pub mod web;

@@ -412,3 +412,34 @@ fn cpu_pinning_takes_a_list_and_refuses_cpus_this_host_lacks() {
         assert!(stderr.contains("--cpus"), "{bad}: {stderr}");
     }
 }
+
+#[test]
+fn serve_refuses_a_bad_settings_file_before_starting_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("codehub.toml");
+    let data_dir = dir.path().join("data");
+    std::fs::write(&config, "listen = \"127.0.0.1:0\"\n[rate]\nbrust = 3\n").unwrap();
+    let data = path(data_dir.clone());
+    let out = codehub(&[
+        "serve",
+        "--config",
+        &path(config.clone()),
+        "--data-dir",
+        &data,
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("codehub.toml") && stderr.contains("brust"),
+        "{stderr}"
+    );
+    std::fs::write(&config, "[cluster]\nremote_judges = true\n").unwrap();
+    let out = codehub(&["serve", "--config", &path(config), "--data-dir", &data]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("need Redis"), "{stderr}");
+    assert!(
+        !data_dir.exists(),
+        "nothing may be created before the settings are valid"
+    );
+}

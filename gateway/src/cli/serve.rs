@@ -6,10 +6,12 @@ use crate::app::{AppInner, AppState};
 use crate::auth::AuthKeys;
 use crate::blobs::LocalBlobs;
 use crate::routes::app as router;
+use crate::settings::{FileSettings, Judging, Overrides, Settings};
 use anyhow::Context;
 use codehub_cluster::contests::{ClusterPort, RedisCluster};
 use codehub_cluster::limits::SharedRateLimit;
 use codehub_cluster::relay::Relay;
+use codehub_engine::actors::user::RateLimit;
 use codehub_engine::actors::{ClusterHooks, Engine, EngineConfig};
 use codehub_engine::ports::judging::JudgeService;
 use codehub_judge::judge::Judge;
@@ -23,15 +25,21 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
-/// Arguments of `codehub serve`.
+/// Arguments of `codehub serve`. Every setting can also come from the settings file
+/// (`--config`); a flag or its environment variable beats the file (see
+/// [`crate::settings`]).
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
-    /// Address to listen on (port 0 picks a free port; the address is printed).
-    #[arg(long, env = "CODEHUB_LISTEN", default_value = "127.0.0.1:8080")]
-    listen: SocketAddr,
-    /// Where the SQLite database, blobs and the token secret live.
-    #[arg(long, env = "CODEHUB_DATA_DIR", default_value = "./data")]
-    data_dir: PathBuf,
+    /// A TOML settings file (see the `settings` module docs; flags and environment win).
+    #[arg(long, env = "CODEHUB_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Address to listen on (port 0 picks a free port; the address is printed) [default:
+    /// 127.0.0.1:8080].
+    #[arg(long, env = "CODEHUB_LISTEN")]
+    listen: Option<SocketAddr>,
+    /// Where the SQLite database, blobs and the token secret live [default: ./data].
+    #[arg(long, env = "CODEHUB_DATA_DIR")]
+    data_dir: Option<PathBuf>,
     /// `postgres://…` or `sqlite://…` (default: SQLite in the data dir).
     #[arg(long, env = "DATABASE_URL")]
     database_url: Option<String>,
@@ -41,33 +49,29 @@ pub struct ServeArgs {
     /// Secret for signing tokens (default: generated once into the data dir).
     #[arg(long, env = "CODEHUB_JWT_SECRET", hide_env_values = true)]
     jwt_secret: Option<String>,
-    /// Access-token lifetime, seconds.
-    #[arg(long, default_value_t = 900)]
-    access_ttl: u64,
-    /// Submissions a user may make in a burst.
-    #[arg(long, default_value_t = 10)]
-    rate_burst: u32,
-    /// Seconds to earn one more submission.
-    #[arg(long, default_value_t = 6.0)]
-    rate_refill: f64,
+    /// Access-token lifetime, seconds [default: 900].
+    #[arg(long)]
+    access_ttl: Option<u64>,
+    /// Submissions a user may make in a burst [default: 10].
+    #[arg(long)]
+    rate_burst: Option<u32>,
+    /// Seconds to earn one more submission [default: 6].
+    #[arg(long)]
+    rate_refill: Option<f64>,
     /// Redis for cluster mode (`redis://host:port`): the judge queue and readiness.
     #[arg(long, env = "REDIS_URL")]
     redis_url: Option<String>,
     /// This node's id in the cluster (default: host name and pid).
     #[arg(long, env = "CODEHUB_NODE_ID")]
     node_id: Option<String>,
-    /// Judge on `codehub judge-worker` processes through Redis instead of in this process.
-    #[arg(
-        long,
-        env = "CODEHUB_REMOTE_JUDGES",
-        requires = "redis_url",
-        requires = "worker_token"
-    )]
+    /// Judge on `codehub judge-worker` processes through Redis instead of in this process
+    /// (needs Redis and the worker token).
+    #[arg(long, env = "CODEHUB_REMOTE_JUDGES")]
     remote_judges: bool,
     /// Milliseconds a contest owner's lease lasts without renewal (cluster mode): the
-    /// longest a contest waits for a new owner after its owner died.
-    #[arg(long, env = "CODEHUB_LEASE_MS", default_value_t = 3_000)]
-    lease_ms: u64,
+    /// longest a contest waits for a new owner after its owner died [default: 3000].
+    #[arg(long, env = "CODEHUB_LEASE_MS")]
+    lease_ms: Option<u64>,
     /// Shared secret of the judge workers (they fetch packages with it).
     #[arg(long, env = "CODEHUB_WORKER_TOKEN", hide_env_values = true)]
     worker_token: Option<String>,
@@ -75,18 +79,39 @@ pub struct ServeArgs {
     sandbox: SandboxArgs,
 }
 
-/// This node's cluster id.
-fn node_id(args: &ServeArgs) -> String {
-    args.node_id
-        .clone()
-        .unwrap_or_else(|| codehub_cluster::default_member_name("node"))
+impl ServeArgs {
+    /// The settings: these flags over the file over the defaults.
+    fn settings(&self) -> anyhow::Result<Settings> {
+        let file = match &self.config {
+            Some(path) => FileSettings::read(path)?,
+            None => FileSettings::default(),
+        };
+        Settings::resolve(
+            file,
+            Overrides {
+                listen: self.listen,
+                data_dir: self.data_dir.clone(),
+                database_url: self.database_url.clone(),
+                demo: self.demo,
+                jwt_secret: self.jwt_secret.clone(),
+                access_ttl_secs: self.access_ttl,
+                rate_burst: self.rate_burst,
+                rate_refill_secs: self.rate_refill,
+                redis_url: self.redis_url.clone(),
+                node_id: self.node_id.clone(),
+                lease_ms: self.lease_ms,
+                remote_judges: self.remote_judges,
+                worker_token: self.worker_token.clone(),
+            },
+        )
+    }
 }
 
-fn secret(args: &ServeArgs) -> anyhow::Result<Vec<u8>> {
-    if let Some(s) = &args.jwt_secret {
+fn secret(settings: &Settings, data_dir: &Path) -> anyhow::Result<Vec<u8>> {
+    if let Some(s) = &settings.auth.jwt_secret {
         return Ok(s.as_bytes().to_vec());
     }
-    let path = args.data_dir.join("jwt.secret");
+    let path = data_dir.join("jwt.secret");
     if let Ok(s) = std::fs::read(&path) {
         return Ok(s);
     }
@@ -134,11 +159,12 @@ async fn shutdown_signal() {
 /// Runs the server until SIGINT/SIGTERM.
 pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     crate::telemetry::init();
+    let settings = args.settings()?;
     raise_fd_limit();
-    std::fs::create_dir_all(&args.data_dir)
-        .with_context(|| format!("cannot create data dir {}", args.data_dir.display()))?;
-    let data_dir = args.data_dir.canonicalize()?;
-    let url = args.database_url.clone().unwrap_or_else(|| {
+    std::fs::create_dir_all(&settings.data_dir)
+        .with_context(|| format!("cannot create data dir {}", settings.data_dir.display()))?;
+    let data_dir = settings.data_dir.canonicalize()?;
+    let url = settings.database_url.clone().unwrap_or_else(|| {
         format!(
             "sqlite://{}?mode=rwc",
             data_dir.join("codehub.db").display()
@@ -150,58 +176,54 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| "cannot open the database")?,
     );
     let blobs = Arc::new(LocalBlobs::new(data_dir.join("blobs"))?);
-    // A node judging remotely needs no sandbox (nor root, nor cgroups): only the table.
-    let (backend, languages) = if args.remote_judges {
-        (None, args.sandbox.language_table()?)
-    } else {
-        let (b, l) = args.sandbox.backend().await?;
-        (Some(b), l)
+    let rate = RateLimit {
+        burst: settings.rate.burst,
+        refill_seconds: settings.rate.refill.as_secs_f64(),
     };
-    let languages = Arc::new(languages);
-    let node = node_id(&args);
-    let redis = match &args.redis_url {
-        Some(url) => Some(codehub_cluster::connect(url).await?),
+    // The adapters of the cluster, when there is one.
+    let cluster = match &settings.cluster {
         None => None,
-    };
-    let cluster = match (&args.redis_url, &redis) {
-        (Some(url), Some(client)) => Some(RedisCluster::new(
-            client.clone(),
-            url,
-            &node,
-            store.clone(),
-            Duration::from_millis(args.lease_ms),
-        )?),
-        _ => None,
-    };
-    let judge: Arc<dyn JudgeService> = match (&args.redis_url, backend) {
-        (Some(url), None) => {
-            println!("codehub: judging through Redis as node `{node}`");
-            codehub_cluster::queue::RedisJudge::start(url, &node).await?
+        Some(c) => {
+            let redis = codehub_cluster::connect(&c.redis_url).await?;
+            let cluster = RedisCluster::new(
+                redis.clone(),
+                &c.redis_url,
+                &c.node_id,
+                store.clone(),
+                c.lease,
+            )?;
+            Some((c, redis, cluster))
         }
-        (None, None) => anyhow::bail!("--remote-judges needs --redis-url"),
-        (_, Some(backend)) => with_sandboxes!(backend, |s, v| {
-            Arc::new(SandboxedJudge::new(
-                Judge::new(s, v, languages.clone()),
-                blobs.clone(),
-            ))
-        }),
     };
-    let config = EngineConfig {
-        // Remote judges: jobs in flight at once (the workers bound the real parallelism).
-        judges: if args.remote_judges {
-            64
-        } else {
-            args.sandbox.parallelism()
-        },
-        rate: codehub_engine::actors::user::RateLimit {
-            burst: args.rate_burst.max(1),
-            refill_seconds: args.rate_refill.max(0.001),
-        },
-        cluster: None,
+    // Who judges: a node judging remotely needs no sandbox (nor root, nor cgroups).
+    let (judge, judges, languages): (Arc<dyn JudgeService>, usize, _) =
+        match (settings.judging(), &cluster) {
+            (Judging::Remote { .. }, Some((c, _, _))) => {
+                println!("codehub: judging through Redis as node `{}`", c.node_id);
+                let judge =
+                    codehub_cluster::queue::RedisJudge::start(&c.redis_url, &c.node_id).await?;
+                // Jobs in flight at once (the workers bound the real parallelism).
+                (judge, 64, Arc::new(args.sandbox.language_table()?))
+            }
+            (Judging::Remote { .. }, None) => unreachable!("remote judging is a cluster setting"),
+            (Judging::Local, _) => {
+                let (backend, languages) = args.sandbox.backend().await?;
+                let languages = Arc::new(languages);
+                let judge: Arc<dyn JudgeService> = with_sandboxes!(backend, |s, v| {
+                    Arc::new(SandboxedJudge::new(
+                        Judge::new(s, v, languages.clone()),
+                        blobs.clone(),
+                    ))
+                });
+                (judge, args.sandbox.parallelism(), languages)
+            }
+        };
+    let mut config = EngineConfig {
+        judges,
+        rate,
         ..EngineConfig::default()
     };
-    let mut config = config;
-    if let (Some(cluster), Some(redis)) = (&cluster, &redis) {
+    if let Some((_, redis, cluster)) = &cluster {
         let (bridge, published) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(codehub_cluster::relay::publish(
             redis.clone(),
@@ -214,48 +236,45 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         });
     }
     let engine = Engine::start(store.clone(), judge, config).await?;
-    let relay = match (&cluster, &args.redis_url) {
-        (Some(cluster), Some(url)) => {
-            let relay = Relay::start(url, engine.hub().clone(), cluster.clone()).await?;
+    let relay = match &cluster {
+        Some((c, _, cluster)) => {
+            let relay = Relay::start(&c.redis_url, engine.hub().clone(), cluster.clone()).await?;
             cluster.run(engine.clone());
             println!("codehub: cluster member `{}`", cluster.member());
             Some(relay)
         }
-        _ => None,
+        None => None,
     };
+    let redis = cluster.as_ref().map(|(_, redis, _)| redis.clone());
     let state = AppState(Arc::new(AppInner {
         engine: engine.clone(),
         store: store.clone(),
         blobs,
         languages,
         keys: AuthKeys::new(
-            &secret(&args)?,
-            Duration::from_secs(args.access_ttl),
+            &secret(&settings, &data_dir)?,
+            settings.auth.access_ttl,
             Duration::from_secs(30 * 24 * 3600),
         ),
         next_conn: AtomicU64::new(1),
-        worker_token: args.worker_token.clone(),
-        shared_limit: redis.as_ref().map(|r| {
-            SharedRateLimit::new(
-                r.clone(),
-                args.rate_burst,
-                Duration::from_secs_f64(args.rate_refill.max(0.001)),
-            )
-        }),
+        worker_token: settings.worker_token().map(str::to_owned),
+        shared_limit: redis
+            .as_ref()
+            .map(|r| SharedRateLimit::new(r.clone(), settings.rate.burst, settings.rate.refill)),
         redis,
         relay,
     }));
-    if args.demo || codehub_engine::ports::store::Store::count_users(&*store).await? == 0 {
+    if settings.demo || codehub_engine::ports::store::Store::count_users(&*store).await? == 0 {
         crate::demo::seed(&state).await?;
     }
-    let listener = tokio::net::TcpListener::bind(args.listen)
+    let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
-        .with_context(|| format!("cannot listen on {}", args.listen))?;
+        .with_context(|| format!("cannot listen on {}", settings.listen))?;
     println!("codehub: listening on http://{}", listener.local_addr()?);
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
-    if let Some(cluster) = &cluster {
+    if let Some((_, _, cluster)) = &cluster {
         cluster.release_all().await;
     }
     engine.shutdown();

@@ -1,0 +1,387 @@
+//! What `codehub serve` runs with: one typed [`Settings`] tree, resolved once from
+//! defaults, an optional TOML file (`--config`), the environment and the flags, in that
+//! order of precedence (a flag beats its environment variable, which beats the file).
+//!
+//! Combinations that cannot work are unrepresentable: judging is either
+//! [`Judging::Local`] or [`Judging::Remote`], and remote judging exists only inside
+//! [`ClusterSettings`], so `serve` wires adapters by matching one tree, and every
+//! inconsistency is refused here, with a message, before anything starts.
+//!
+//! ```toml
+//! # codehub.toml: every key optional
+//! listen = "0.0.0.0:8080"
+//! data_dir = "/var/lib/codehub"
+//! database_url = "postgres://codehub@db/codehub"
+//! demo = false
+//!
+//! [auth]
+//! jwt_secret = "…"          # default: generated once into the data dir
+//! access_ttl_secs = 900
+//!
+//! [rate]
+//! burst = 10
+//! refill_secs = 6.0
+//!
+//! [cluster]
+//! redis_url = "redis://redis:6379"
+//! node_id = "node-1"
+//! lease_ms = 3000
+//! remote_judges = true
+//! worker_token = "…"
+//! ```
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Everything `serve` needs to start, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// Where the SQLite database, blobs and the token secret live.
+    pub data_dir: PathBuf,
+    /// `postgres://…` or `sqlite://…`; `None`: SQLite in the data dir.
+    pub database_url: Option<String>,
+    /// Seed the demo contest even if the store has users.
+    pub demo: bool,
+    /// Tokens.
+    pub auth: AuthSettings,
+    /// The per-user submission rate limit.
+    pub rate: RateSettings,
+    /// Cluster mode (`None`: this node is alone, fan-out in process).
+    pub cluster: Option<ClusterSettings>,
+}
+
+/// Token settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthSettings {
+    /// Secret for signing tokens; `None`: generated once into the data dir.
+    pub jwt_secret: Option<String>,
+    /// Access-token lifetime.
+    pub access_ttl: Duration,
+}
+
+/// The submission rate limit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RateSettings {
+    /// Submissions a user may make in a burst (at least 1).
+    pub burst: u32,
+    /// Time to earn one more submission (positive).
+    pub refill: Duration,
+}
+
+/// Cluster mode: contests shared through Redis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterSettings {
+    /// `redis://host:port`.
+    pub redis_url: String,
+    /// This node's id in the cluster.
+    pub node_id: String,
+    /// How long a contest owner's lease lasts without renewal.
+    pub lease: Duration,
+    /// Who judges.
+    pub judging: Judging,
+}
+
+/// Who judges this node's submissions.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Judging {
+    /// Sandboxes in this process.
+    Local,
+    /// `codehub judge-worker` processes through the Redis queue; they fetch packages
+    /// with the shared token.
+    Remote {
+        /// The workers' shared secret.
+        worker_token: String,
+    },
+}
+
+impl Settings {
+    /// How this node judges (local sandboxes unless a cluster says otherwise).
+    pub fn judging(&self) -> &Judging {
+        self.cluster
+            .as_ref()
+            .map_or(&Judging::Local, |c| &c.judging)
+    }
+
+    /// The worker token, when workers may fetch packages from this node.
+    pub fn worker_token(&self) -> Option<&str> {
+        match self.judging() {
+            Judging::Remote { worker_token } => Some(worker_token),
+            Judging::Local => None,
+        }
+    }
+}
+
+/// The settings file, as written (every key optional).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSettings {
+    listen: Option<SocketAddr>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    demo: Option<bool>,
+    #[serde(default)]
+    auth: FileAuth,
+    #[serde(default)]
+    rate: FileRate,
+    cluster: Option<FileCluster>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileAuth {
+    jwt_secret: Option<String>,
+    access_ttl_secs: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileRate {
+    burst: Option<u32>,
+    refill_secs: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileCluster {
+    redis_url: Option<String>,
+    node_id: Option<String>,
+    lease_ms: Option<u64>,
+    remote_judges: Option<bool>,
+    worker_token: Option<String>,
+}
+
+impl FileSettings {
+    /// Reads and parses a settings file.
+    ///
+    /// # Errors
+    /// An unreadable file, or TOML that is not a settings file (the message names the
+    /// key and line).
+    pub fn read(path: &Path) -> anyhow::Result<FileSettings> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the settings file {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("in the settings file {}", path.display()))
+    }
+}
+
+/// What the environment and the command line gave (`None`: not given). Clap fills it,
+/// so a flag already beats its environment variable.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    /// `--listen` / `CODEHUB_LISTEN`.
+    pub listen: Option<SocketAddr>,
+    /// `--data-dir` / `CODEHUB_DATA_DIR`.
+    pub data_dir: Option<PathBuf>,
+    /// `--database-url` / `DATABASE_URL`.
+    pub database_url: Option<String>,
+    /// `--demo`.
+    pub demo: bool,
+    /// `--jwt-secret` / `CODEHUB_JWT_SECRET`.
+    pub jwt_secret: Option<String>,
+    /// `--access-ttl` (seconds).
+    pub access_ttl_secs: Option<u64>,
+    /// `--rate-burst`.
+    pub rate_burst: Option<u32>,
+    /// `--rate-refill` (seconds).
+    pub rate_refill_secs: Option<f64>,
+    /// `--redis-url` / `REDIS_URL`.
+    pub redis_url: Option<String>,
+    /// `--node-id` / `CODEHUB_NODE_ID`.
+    pub node_id: Option<String>,
+    /// `--lease-ms` / `CODEHUB_LEASE_MS`.
+    pub lease_ms: Option<u64>,
+    /// `--remote-judges` / `CODEHUB_REMOTE_JUDGES`.
+    pub remote_judges: bool,
+    /// `--worker-token` / `CODEHUB_WORKER_TOKEN`.
+    pub worker_token: Option<String>,
+}
+
+/// Defaults of the embedded setup.
+const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+const DEFAULT_ACCESS_TTL_SECS: u64 = 900;
+const DEFAULT_BURST: u32 = 10;
+const DEFAULT_REFILL_SECS: f64 = 6.0;
+const DEFAULT_LEASE_MS: u64 = 3_000;
+
+impl Settings {
+    /// Resolves the settings: `over` (flags, environment) beats `file`, which beats the
+    /// defaults.
+    ///
+    /// # Errors
+    /// Values that cannot work together or at all, each named with the flag and the
+    /// file key that set it.
+    pub fn resolve(file: FileSettings, over: Overrides) -> anyhow::Result<Settings> {
+        let burst = over.rate_burst.or(file.rate.burst).unwrap_or(DEFAULT_BURST);
+        if burst == 0 {
+            bail!("the rate burst (--rate-burst, rate.burst) must be at least 1");
+        }
+        let refill = over
+            .rate_refill_secs
+            .or(file.rate.refill_secs)
+            .unwrap_or(DEFAULT_REFILL_SECS);
+        if !(refill.is_finite() && refill > 0.0) {
+            bail!(
+                "the rate refill (--rate-refill, rate.refill_secs) must be a positive number of seconds"
+            );
+        }
+        let access_ttl_secs = over
+            .access_ttl_secs
+            .or(file.auth.access_ttl_secs)
+            .unwrap_or(DEFAULT_ACCESS_TTL_SECS);
+        if access_ttl_secs == 0 {
+            bail!(
+                "the access-token lifetime (--access-ttl, auth.access_ttl_secs) must be positive"
+            );
+        }
+        let file_cluster = file.cluster.unwrap_or_default();
+        let redis_url = over.redis_url.or(file_cluster.redis_url);
+        let remote = over.remote_judges || file_cluster.remote_judges.unwrap_or(false);
+        let worker_token = over.worker_token.or(file_cluster.worker_token);
+        let cluster = match redis_url {
+            None if remote => bail!(
+                "remote judges (--remote-judges, cluster.remote_judges) need Redis \
+                 (--redis-url, REDIS_URL or cluster.redis_url)"
+            ),
+            None => None,
+            Some(redis_url) => {
+                let lease_ms = over
+                    .lease_ms
+                    .or(file_cluster.lease_ms)
+                    .unwrap_or(DEFAULT_LEASE_MS);
+                if lease_ms < 100 {
+                    bail!("the lease (--lease-ms, cluster.lease_ms) must be at least 100 ms");
+                }
+                let judging = match (remote, worker_token) {
+                    (false, _) => Judging::Local,
+                    (true, Some(worker_token)) if !worker_token.is_empty() => {
+                        Judging::Remote { worker_token }
+                    }
+                    (true, _) => bail!(
+                        "remote judges need the workers' shared secret (--worker-token, \
+                         CODEHUB_WORKER_TOKEN or cluster.worker_token)"
+                    ),
+                };
+                Some(ClusterSettings {
+                    redis_url,
+                    node_id: over
+                        .node_id
+                        .or(file_cluster.node_id)
+                        .unwrap_or_else(|| codehub_cluster::default_member_name("node")),
+                    lease: Duration::from_millis(lease_ms),
+                    judging,
+                })
+            }
+        };
+        Ok(Settings {
+            listen: over
+                .listen
+                .or(file.listen)
+                .unwrap_or_else(|| DEFAULT_LISTEN.parse().expect("a valid address")),
+            data_dir: over
+                .data_dir
+                .or(file.data_dir)
+                .unwrap_or_else(|| PathBuf::from("./data")),
+            database_url: over.database_url.or(file.database_url),
+            demo: over.demo || file.demo.unwrap_or(false),
+            auth: AuthSettings {
+                jwt_secret: over.jwt_secret.or(file.auth.jwt_secret),
+                access_ttl: Duration::from_secs(access_ttl_secs),
+            },
+            rate: RateSettings {
+                burst,
+                refill: Duration::from_secs_f64(refill),
+            },
+            cluster,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> FileSettings {
+        toml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn defaults_are_the_embedded_setup() {
+        let s = Settings::resolve(FileSettings::default(), Overrides::default()).unwrap();
+        assert_eq!(s.listen, "127.0.0.1:8080".parse().unwrap());
+        assert_eq!(s.data_dir, PathBuf::from("./data"));
+        assert_eq!(s.database_url, None);
+        assert_eq!(s.cluster, None);
+        assert_eq!(s.judging(), &Judging::Local);
+        assert_eq!(s.rate.burst, 10);
+        assert_eq!(s.auth.access_ttl, Duration::from_secs(900));
+    }
+
+    #[test]
+    fn flags_beat_the_file_which_beats_the_defaults() {
+        let f = file(
+            r#"
+            listen = "0.0.0.0:9000"
+            data_dir = "/srv/codehub"
+            [rate]
+            burst = 3
+            [cluster]
+            redis_url = "redis://file:6379"
+            node_id = "from-file"
+            "#,
+        );
+        let over = Overrides {
+            listen: Some("127.0.0.1:7000".parse().unwrap()),
+            redis_url: Some("redis://flag:6379".into()),
+            ..Overrides::default()
+        };
+        let s = Settings::resolve(f, over).unwrap();
+        assert_eq!(s.listen, "127.0.0.1:7000".parse().unwrap());
+        assert_eq!(s.data_dir, PathBuf::from("/srv/codehub"));
+        assert_eq!(s.rate.burst, 3);
+        let c = s.cluster.unwrap();
+        assert_eq!(
+            (c.redis_url.as_str(), c.node_id.as_str()),
+            ("redis://flag:6379", "from-file")
+        );
+        assert_eq!(c.lease, Duration::from_millis(3_000));
+        assert_eq!(c.judging, Judging::Local);
+    }
+
+    #[test]
+    fn remote_judging_needs_redis_and_a_worker_token() {
+        let over = Overrides {
+            remote_judges: true,
+            ..Overrides::default()
+        };
+        let err = Settings::resolve(FileSettings::default(), over.clone()).unwrap_err();
+        assert!(err.to_string().contains("need Redis"), "{err}");
+        let over = Overrides {
+            redis_url: Some("redis://r".into()),
+            ..over
+        };
+        let err = Settings::resolve(FileSettings::default(), over.clone()).unwrap_err();
+        assert!(err.to_string().contains("shared secret"), "{err}");
+        let s = Settings::resolve(file("[cluster]\nworker_token = \"t\""), over).unwrap();
+        assert_eq!(s.worker_token(), Some("t"));
+    }
+
+    #[test]
+    fn impossible_values_and_unknown_keys_are_refused() {
+        for bad in [
+            "[rate]\nburst = 0",
+            "[rate]\nrefill_secs = -1.0",
+            "[auth]\naccess_ttl_secs = 0",
+        ] {
+            assert!(
+                Settings::resolve(file(bad), Overrides::default()).is_err(),
+                "{bad}"
+            );
+        }
+        let err = toml::from_str::<FileSettings>("[rate]\nbrust = 3").unwrap_err();
+        assert!(err.to_string().contains("brust"), "{err}");
+    }
+}
