@@ -245,7 +245,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         redis,
         relay,
     }));
-    if args.demo || codehub_engine::ports::store::Store::count_users(&*store).await? == 0 {
+    if args.demo || codehub_engine::ports::store::UserStore::count_users(&*store).await? == 0 {
         crate::demo::seed(&state).await?;
     }
     let listener = tokio::net::TcpListener::bind(args.listen)
