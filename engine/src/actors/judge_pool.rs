@@ -20,8 +20,8 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Pause before a job whose judging failed is tried again.
-const RETRY_DELAY: Duration = Duration::from_secs(2);
+/// Default pause before a job whose judging failed is tried again.
+pub const RETRY_DELAY: Duration = Duration::from_secs(2);
 
 /// A job with what the pool needs to route its results.
 #[derive(Debug, Clone)]
@@ -239,7 +239,7 @@ pub enum JudgeMsg {
     /// Judge this job.
     Run(QueuedJob),
     /// The judging task finished.
-    Finished(QueuedJob, Result<Judgement, String>),
+    Finished(QueuedJob, Result<Judgement, JudgeFailure>),
 }
 
 /// One judge slot.
@@ -315,7 +315,7 @@ impl Actor for JudgeActor {
                     panic!("injected fault: judge actor, submission {id}");
                 }
                 self.ctx.store.mark_judging(id).await?;
-                let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<JudgeProgress>();
+                let (tx, mut rx) = ProgressSender::channel();
                 let hub = self.ctx.hub.clone();
                 let user = job.user_id;
                 tokio::spawn(async move {
@@ -332,10 +332,7 @@ impl Actor for JudgeActor {
                 let judge = self.ctx.judge.clone();
                 let me = myself.clone();
                 tokio::spawn(async move {
-                    let result = judge
-                        .judge(job.job.clone(), tx)
-                        .await
-                        .map_err(|e| e.to_string());
+                    let result = judge.judge(job.job.clone(), tx).await;
                     let _ = me.send_message(JudgeMsg::Finished(job, result));
                 });
             }

@@ -18,7 +18,7 @@ pub mod judge_pool;
 pub mod leaderboard;
 pub mod user;
 
-use self::contest::{ContestMsg, ContestSupMsg, ContestSupervisor};
+use self::contest::{ContestMsg, ContestSupMsg, ContestSupervisor, StartError};
 use self::hub::{Bridge, Hub, HubMsg};
 use self::judge_pool::{JudgeContext, JudgePool, PoolMsg, PoolStats, QueuedJob};
 use self::leaderboard::ScoreboardSnapshot;
@@ -108,6 +108,14 @@ pub enum EngineError {
     /// No such contest.
     #[error("unknown contest {0}")]
     UnknownContest(ContestId),
+    /// A contest's actor could not start: the store or the cluster failed.
+    #[error("engine unavailable: contest {contest}: {cause}")]
+    ContestUnavailable {
+        /// The contest.
+        contest: ContestId,
+        /// Why its actor could not start.
+        cause: StartError,
+    },
 }
 
 fn unavailable(e: impl std::fmt::Display) -> EngineError {
@@ -352,12 +360,9 @@ impl Engine {
     async fn contest_actor(&self, id: ContestId) -> Result<ActorRef<ContestMsg>, EngineError> {
         ractor::call_t!(self.contests, ContestSupMsg::Get, 10_000, id)
             .map_err(unavailable)?
-            .map_err(|e| {
-                if contest::is_missing_contest(&e) {
-                    EngineError::UnknownContest(id)
-                } else {
-                    EngineError::Unavailable(e)
-                }
+            .map_err(|cause| match cause {
+                StartError::Missing(_) => EngineError::UnknownContest(id),
+                cause => EngineError::ContestUnavailable { contest: id, cause },
             })
     }
 
