@@ -137,9 +137,17 @@ pub struct ContestActorState {
     /// The contest's leaderboard (a linked child; owners only).
     leaderboard: Option<ActorRef<LeaderboardMsg>>,
     /// Events for the owner (followers in a cluster only).
-    outbox: Option<mpsc::UnboundedSender<ContestEvent>>,
+    outbox: Option<Outbox>,
     /// Fires the automatic unfreeze.
     unfreeze_timer: Option<tokio::task::JoinHandle<()>>,
+}
+
+/// A follower's bounded queue of events for the owner ([`OUTBOX_CAPACITY`]).
+pub struct Outbox {
+    /// To the forwarding task.
+    tx: mpsc::Sender<ContestEvent>,
+    /// Set when an event was dropped; the task then sends a `Reload`.
+    overflowed: Arc<AtomicBool>,
 }
 
 fn state_name(s: ContestState) -> &'static str {
@@ -218,24 +226,42 @@ impl ContestActor {
 
     /// A follower's outbox: one task forwards its events to the owner in order, so the
     /// actor never waits on the cluster (a slow or unreachable Redis delays forwards, not
-    /// the submissions this node accepts).
-    fn outbox(&self, contest: ContestId) -> Option<mpsc::UnboundedSender<ContestEvent>> {
+    /// the submissions this node accepts). Bounded; see [`OUTBOX_CAPACITY`] for what
+    /// happens when it is full.
+    fn outbox(&self, contest: ContestId) -> Option<Outbox> {
         let cluster = self.cluster.clone()?;
-        let (tx, mut rx) = mpsc::unbounded_channel::<ContestEvent>();
+        let (tx, mut rx) = mpsc::channel::<ContestEvent>(OUTBOX_CAPACITY);
+        let overflowed = Arc::new(AtomicBool::new(false));
+        let lost = overflowed.clone();
         tokio::spawn(async move {
+            let forward = |event: ContestEvent| {
+                let cluster = cluster.clone();
+                async move {
+                    if let Err(e) = cluster.forward(contest, event).await {
+                        tracing::warn!(contest_id = %contest, error = %e, "cannot forward to the contest's owner; it resynchronises from the store");
+                    }
+                }
+            };
             while let Some(event) = rx.recv().await {
-                if let Err(e) = cluster.forward(contest, event).await {
-                    tracing::warn!(contest_id = %contest, error = %e, "cannot forward to the contest's owner; it resynchronises from the store");
+                forward(event).await;
+                // Events were dropped while this one was on its way: the owner rebuilds
+                // from the store, which has everything they were about.
+                if lost.swap(false, Ordering::AcqRel) {
+                    forward(ContestEvent::Reload).await;
                 }
             }
         });
-        Some(tx)
+        Some(Outbox { tx, overflowed })
     }
 
-    /// Queues an event for the owner (a follower's job), in the order the follower got it.
+    /// Queues an event for the owner (a follower's job), in the order the follower got it;
+    /// never waits (a full outbox drops it and marks the owner for a reload).
     fn forward(state: &ContestActorState, event: ContestEvent) {
-        if let Some(outbox) = &state.outbox {
-            let _ = outbox.send(event);
+        if let Some(outbox) = &state.outbox
+            && let Err(mpsc::error::TrySendError::Full(event)) = outbox.tx.try_send(event)
+        {
+            tracing::warn!(contest_id = %state.contest.id, ?event, "outbox full: event dropped; the owner will reload from the store");
+            outbox.overflowed.store(true, Ordering::Release);
         }
     }
 

@@ -5,14 +5,18 @@
 //! never blocks on judging), streams progress to the Hub, stores the judgement
 //! (idempotently) and tells the contest. If a JudgeActor panics, the pool requeues its job
 //! at the front and starts a replacement; if the judge itself fails (sandbox down), the job
-//! goes back to the queue after a pause — never as the contestant's fault.
+//! goes back to the queue after a pause ([`JudgeContext::retry_delay`]) — never as the
+//! contestant's fault.
+//!
+//! Progress reaches the Hub through a bounded [`ProgressSender`] (advisory: a step that
+//! finds it full is dropped); the judgement never goes through it.
 
 use super::Faults;
 use super::contest::{ContestMsg, ContestSupMsg};
 use super::hub::{HubMsg, Publication};
 use crate::model::{ContestId, Judgement, SubmissionId, UserId, now_ms};
 use crate::ports::cluster::Role;
-use crate::ports::judging::{JudgeJob, JudgeProgress, JudgeService};
+use crate::ports::judging::{JudgeFailure, JudgeJob, JudgeService, ProgressSender};
 use crate::ports::store::{Store, StoreError};
 use ractor::{Actor, ActorId, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
 use serde::Serialize;

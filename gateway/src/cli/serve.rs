@@ -202,7 +202,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     };
     let mut config = config;
     if let (Some(cluster), Some(redis)) = (&cluster, &redis) {
-        let (bridge, published) = tokio::sync::mpsc::unbounded_channel();
+        let (bridge, published) = codehub_engine::actors::hub::bridge();
         tokio::spawn(codehub_cluster::relay::publish(
             redis.clone(),
             cluster.names().clone(),
