@@ -102,8 +102,8 @@ impl RedisCluster {
         contest: ContestId,
         entry: &InboxEntry,
     ) -> Result<(), ClusterError> {
-        let json = serde_json::to_string(entry)
-            .map_err(|e| ClusterError::Encoding(e.to_string()))?;
+        let json =
+            serde_json::to_string(entry).map_err(|e| ClusterError::Encoding(e.to_string()))?;
         let _: String = self
             .client
             .xadd(

@@ -340,7 +340,9 @@ impl Actor for ContestActor {
             t.abort();
         }
         if let Some(lb) = &state.leaderboard {
-            lb.stop(None);
+            let _ = lb
+                .stop_and_wait(None, Some(super::CHILD_STOP_TIMEOUT))
+                .await;
         }
         Ok(())
     }
@@ -534,6 +536,21 @@ impl Actor for ContestSupervisor {
         _: (),
     ) -> Result<ContestSupState, ActorProcessingErr> {
         Ok(ContestSupState::default())
+    }
+
+    /// Stops the ContestActors (and so their leaderboards) before the supervisor is gone.
+    async fn post_stop(
+        &self,
+        myself: ActorRef<ContestSupMsg>,
+        _: &mut ContestSupState,
+    ) -> Result<(), ActorProcessingErr> {
+        myself
+            .stop_children_and_wait(
+                Some("supervisor stopped".into()),
+                Some(super::CHILD_STOP_TIMEOUT),
+            )
+            .await;
+        Ok(())
     }
 
     async fn handle(

@@ -114,6 +114,8 @@ pub struct JudgeContext {
     pub contests: ActorRef<ContestSupMsg>,
     /// Fault injection (tests).
     pub faults: Faults,
+    /// Pause before a job whose judging failed goes back to the queue.
+    pub retry_delay: Duration,
 }
 
 /// The pool's state.
@@ -171,6 +173,19 @@ impl Actor for JudgePool {
             idle,
             busy: HashMap::new(),
         })
+    }
+
+    /// Stops the JudgeActors before the pool is gone (their judging tasks finish on
+    /// their own; the store keeps the queue).
+    async fn post_stop(
+        &self,
+        myself: ActorRef<PoolMsg>,
+        _: &mut PoolState,
+    ) -> Result<(), ActorProcessingErr> {
+        myself
+            .stop_children_and_wait(Some("pool stopped".into()), Some(super::CHILD_STOP_TIMEOUT))
+            .await;
+        Ok(())
     }
 
     async fn handle(
@@ -390,8 +405,9 @@ impl Actor for JudgeActor {
                     Err(e) => {
                         tracing::warn!(submission_id = %id, error = %e, "judging failed; job requeued");
                         let pool = self.pool.clone();
+                        let delay = self.ctx.retry_delay;
                         tokio::spawn(async move {
-                            tokio::time::sleep(RETRY_DELAY).await;
+                            tokio::time::sleep(delay).await;
                             let _ = pool.send_message(PoolMsg::Enqueue(job));
                         });
                     }

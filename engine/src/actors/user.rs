@@ -342,6 +342,21 @@ impl Actor for UserSupervisor {
         Ok(UserSupState::default())
     }
 
+    /// Stops the UserActors before the supervisor is gone.
+    async fn post_stop(
+        &self,
+        myself: ActorRef<UserSupMsg>,
+        _: &mut UserSupState,
+    ) -> Result<(), ActorProcessingErr> {
+        myself
+            .stop_children_and_wait(
+                Some("supervisor stopped".into()),
+                Some(super::CHILD_STOP_TIMEOUT),
+            )
+            .await;
+        Ok(())
+    }
+
     async fn handle(
         &self,
         myself: ActorRef<UserSupMsg>,

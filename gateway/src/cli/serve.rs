@@ -258,6 +258,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     if let Some(cluster) = &cluster {
         cluster.release_all().await;
     }
-    engine.shutdown();
+    if let Err(e) = engine.shutdown().await {
+        tracing::warn!(error = %e, "engine shutdown");
+    }
     Ok(ExitCode::SUCCESS)
 }
