@@ -15,6 +15,8 @@ pub mod actors;
 pub mod model;
 pub mod ports;
 pub mod scoring;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod verdict;
 
 pub use verdict::Verdict;
