@@ -40,6 +40,11 @@ pub struct Outgoing {
 }
 
 /// A connection's inbox, as the Hub sees it.
+///
+/// **Overflow policy: mark lagged, never wait.** The queue's bound is the connection's
+/// choice; a message that finds it full is not queued, the connection is marked
+/// [`lagged`](Subscriber::lagged) and woken, and its writer replaces its backlog with one
+/// fresh snapshot.
 #[derive(Debug, Clone)]
 pub struct Subscriber {
     /// Bounded queue to the connection's writer.

@@ -9,8 +9,11 @@
 //! ```
 //!
 //! Submission path: [`Engine::submit`] → UserActor (rate limit, checks) → ContestActor
-//! (window) → store (durable before the caller answers 202) → JudgePool → JudgeActor →
-//! store (idempotent) → ContestActor → LeaderboardActor → Hub.
+//! (`Admit`: window, problem, scoring, role) → store (durable before the caller answers
+//! 202) → JudgePool → JudgeActor → store (idempotent) → ContestActor → LeaderboardActor →
+//! Hub.
+//!
+//! [`Engine::shutdown`] stops the tree top-down and waits for every actor of it.
 
 pub mod contest;
 pub mod hub;

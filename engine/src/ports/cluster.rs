@@ -5,7 +5,7 @@
 //! others run a *follower* ContestActor that checks submissions against the stored
 //! configuration and forwards what the owner must know as [`ContestEvent`]s. The adapter
 //! (Redis leases and streams) lives in `codehub-cluster`; an in-memory one in
-//! [`crate::testing`] (feature `testing`).
+//! `crate::testing` (feature `testing`).
 
 use super::store::StoreError;
 use crate::model::{ContestId, SubmissionId, UserId};

@@ -1,6 +1,6 @@
 //! The judging port: how the engine gets a submission judged. The sandboxed adapter lives
 //! in `codehub-judge`, the Redis queue in `codehub-cluster`, a scripted one in
-//! [`crate::testing`] (feature `testing`).
+//! `crate::testing` (feature `testing`).
 
 use super::blobs::BlobError;
 use crate::model::{Judgement, SubmissionId, SubmittedFile};

@@ -1,7 +1,7 @@
 //! The store port: durable state, split by concern into [`UserStore`], [`ContestStore`],
 //! [`SubmissionStore`], [`FenceStore`] and [`EventLog`]; [`Store`] is all of them (what
 //! the engine holds as `Arc<dyn Store>`). The SQL adapter (SQLite or PostgreSQL) lives in
-//! the `codehub-store` crate; an in-memory one in [`crate::testing`] (feature `testing`).
+//! the `codehub-store` crate; an in-memory one in `crate::testing` (feature `testing`).
 //!
 //! # Contract
 //! - Every write is durable when its future resolves: a submission returned by
