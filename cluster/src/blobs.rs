@@ -59,12 +59,12 @@ fn valid(hash: &str) -> bool {
 #[async_trait]
 impl BlobStore for HttpBlobs {
     async fn put(&self, _bytes: Vec<u8>) -> Result<String, BlobError> {
-        Err(BlobError("a judge worker's blob store is read-only".into()))
+        Err(BlobError::ReadOnly)
     }
 
     async fn local_path(&self, hash: &str) -> Result<PathBuf, BlobError> {
         if !valid(hash) {
-            return Err(BlobError(format!("not a blob hash: `{hash}`")));
+            return Err(BlobError::BadHash(hash.to_owned()));
         }
         let path = self.cache.join(format!("{hash}.blob"));
         if path.exists() {
@@ -82,11 +82,14 @@ impl BlobStore for HttpBlobs {
             }
         }
         let Some(bytes) = fetched else {
-            return Err(BlobError(failures.join("; ")));
+            return Err(BlobError::Unavailable(failures.join("; ")));
         };
         let got = hex::encode(Sha256::digest(&bytes));
         if got != hash {
-            return Err(BlobError(format!("blob {hash} arrived with hash {got}")));
+            return Err(BlobError::Corrupt {
+                hash: hash.to_owned(),
+                got,
+            });
         }
         let cache = self.cache.clone();
         let target = path.clone();
@@ -97,8 +100,7 @@ impl BlobStore for HttpBlobs {
             Ok(())
         })
         .await
-        .map_err(|e| BlobError(e.to_string()))?
-        .map_err(|e| BlobError(e.to_string()))?;
+        .map_err(std::io::Error::other)??;
         Ok(path)
     }
 }

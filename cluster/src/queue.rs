@@ -3,16 +3,16 @@
 use super::wire::{FIELD, JOBS, Job, Reply, replies};
 use async_trait::async_trait;
 use codehub_engine::model::Judgement;
-use codehub_engine::ports::judging::{JudgeFailure, JudgeJob, JudgeProgress, JudgeService};
+use codehub_engine::ports::judging::{JudgeFailure, JudgeJob, JudgeService, ProgressSender};
 use fred::prelude::*;
 use rand::RngCore;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{mpsc::UnboundedSender, oneshot};
+use tokio::sync::oneshot;
 
 struct Waiter {
-    progress: UnboundedSender<JudgeProgress>,
+    progress: ProgressSender,
     done: oneshot::Sender<Result<Judgement, JudgeFailure>>,
 }
 
@@ -61,7 +61,7 @@ impl RedisJudge {
                     );
                 }
                 for w in lost {
-                    let _ = w.done.send(Err(JudgeFailure(
+                    let _ = w.done.send(Err(JudgeFailure::Unavailable(
                         "the Redis connection was lost while the job was queued".into(),
                     )));
                 }
@@ -101,7 +101,7 @@ async fn read_replies(reader: Client, stream: String, waiting: Waiting) {
                     if let (Some(w), Ok(p)) =
                         (waiting.get(&attempt), serde_json::from_value(progress))
                     {
-                        let _ = w.progress.send(p);
+                        w.progress.report(p);
                     }
                 }
                 Reply::Done {
@@ -116,7 +116,7 @@ async fn read_replies(reader: Client, stream: String, waiting: Waiting) {
                 }
                 Reply::Failed { attempt, message } => {
                     if let Some(w) = waiting.remove(&attempt) {
-                        let _ = w.done.send(Err(JudgeFailure(message)));
+                        let _ = w.done.send(Err(JudgeFailure::Remote(message)));
                     }
                 }
             }
@@ -129,7 +129,7 @@ impl JudgeService for RedisJudge {
     async fn judge(
         &self,
         job: JudgeJob,
-        progress: UnboundedSender<JudgeProgress>,
+        progress: ProgressSender,
     ) -> Result<Judgement, JudgeFailure> {
         let mut raw = [0u8; 12];
         rand::rng().fill_bytes(&mut raw);
@@ -143,7 +143,8 @@ impl JudgeService for RedisJudge {
             run_all_tests: job.run_all_tests,
             reply_to: self.reply_to.clone(),
         };
-        let json = serde_json::to_string(&message).map_err(|e| JudgeFailure(e.to_string()))?;
+        let json = serde_json::to_string(&message)
+            .map_err(|e| JudgeFailure::Unavailable(format!("encoding the job: {e}")))?;
         let (done, rx) = oneshot::channel();
         self.waiting
             .lock()
@@ -155,9 +156,11 @@ impl JudgeService for RedisJudge {
             .await;
         if let Err(e) = queued {
             self.waiting.lock().expect("not poisoned").remove(&attempt);
-            return Err(JudgeFailure(format!("cannot queue the job in Redis: {e}")));
+            return Err(JudgeFailure::Unavailable(format!(
+                "cannot queue the job in Redis: {e}"
+            )));
         }
         rx.await
-            .unwrap_or_else(|_| Err(JudgeFailure("the reply reader stopped".into())))
+            .unwrap_or_else(|_| Err(JudgeFailure::Unavailable("the reply reader stopped".into())))
     }
 }

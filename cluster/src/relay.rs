@@ -17,14 +17,15 @@ use fred::prelude::*;
 use ractor::ActorRef;
 use std::collections::HashMap;
 use std::sync::Arc;
-use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::mpsc::Receiver;
 
 /// Numbers and publishes a message in one step.
 const NUMBER_AND_PUBLISH: &str = "local s = redis.call('INCR', KEYS[1]) \
     redis.call('PUBLISH', KEYS[2], s .. ' ' .. ARGV[1]) return s";
 
-/// Sends the bridged Hub's publications to Redis, in order.
-pub async fn publish(client: Client, names: PubSubNames, mut rx: UnboundedReceiver<Publication>) {
+/// Sends the bridged Hub's publications to Redis, in order (the reading end of the
+/// Hub's bounded [`Bridge`](codehub_engine::actors::hub::Bridge)).
+pub async fn publish(client: Client, names: PubSubNames, mut rx: Receiver<Publication>) {
     while let Some(p) = rx.recv().await {
         let data = match serde_json::to_string(&p.data) {
             Ok(d) => d,

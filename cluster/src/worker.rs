@@ -9,7 +9,7 @@
 
 use super::wire::{FIELD, GROUP, JOBS, Job, REPLY_CAP, Reply};
 use codehub_engine::model::SubmissionId;
-use codehub_engine::ports::judging::{JudgeJob, JudgeProgress, JudgeService};
+use codehub_engine::ports::judging::{JudgeJob, JudgeService, ProgressSender};
 use fred::prelude::*;
 use fred::types::streams::{XCapKind, XCapTrim, XReadValue};
 use std::collections::HashMap;
@@ -171,7 +171,7 @@ async fn handle(
             }
         })
     };
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<JudgeProgress>();
+    let (tx, mut rx) = ProgressSender::channel();
     let forward = {
         let (client, to, attempt) = (client.clone(), job.reply_to.clone(), job.attempt.clone());
         tokio::spawn(async move {

@@ -22,7 +22,7 @@ impl LocalBlobs {
 
     fn path(&self, hash: &str) -> Result<PathBuf, BlobError> {
         if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(BlobError(format!("not a blob hash: `{hash}`")));
+            return Err(BlobError::BadHash(hash.to_owned()));
         }
         Ok(self.dir.join(format!("{hash}.blob")))
     }
@@ -45,8 +45,7 @@ impl BlobStore for LocalBlobs {
             Ok(())
         })
         .await
-        .map_err(|e| BlobError(e.to_string()))?
-        .map_err(|e| BlobError(e.to_string()))?;
+        .map_err(std::io::Error::other)??;
         Ok(hash)
     }
 
@@ -55,7 +54,7 @@ impl BlobStore for LocalBlobs {
         if path.exists() {
             Ok(path)
         } else {
-            Err(BlobError(format!("blob {hash} not found")))
+            Err(BlobError::NotFound(hash.to_owned()))
         }
     }
 }

@@ -107,6 +107,9 @@ impl From<EngineError> for ApiError {
             EngineError::UnknownContest(id) => Self::not_found(format!("unknown contest {id}")),
             EngineError::Store(s) => s.into(),
             EngineError::Unavailable(m) => Self::new(StatusCode::SERVICE_UNAVAILABLE, m),
+            e @ EngineError::ContestUnavailable { .. } => {
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string())
+            }
         }
     }
 }
@@ -131,6 +134,9 @@ impl From<SubmitError> for ApiError {
             SubmitError::Empty => Self::unprocessable(message),
             SubmitError::Store(s) => s.into(),
             SubmitError::Unavailable(m) => Self::new(StatusCode::SERVICE_UNAVAILABLE, m),
+            SubmitError::ContestUnavailable { .. } => {
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, message)
+            }
         }
     }
 }

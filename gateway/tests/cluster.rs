@@ -8,7 +8,7 @@
 #[path = "support/cluster.rs"]
 mod support;
 
-use codehub_engine::ports::store::Store;
+use codehub_engine::ports::store::prelude::*;
 use codehub_engine::scoring::View;
 use serde_json::Value;
 use std::process::Command;

@@ -10,7 +10,8 @@ use codehub_engine::model::{
     SubmissionStatus, SubmittedFile, UserId, now_ms,
 };
 use codehub_engine::ports::blobs::BlobStore;
-use codehub_engine::ports::store::{NewUser, Store};
+use codehub_engine::ports::store::NewUser;
+use codehub_engine::ports::store::prelude::*;
 use codehub_engine::scoring::View;
 use codehub_gateway::blobs::LocalBlobs;
 use codehub_judge::judge::Judge;

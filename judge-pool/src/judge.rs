@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::mpsc::Sender;
 
 /// Bytes of compiler output kept for the contestant.
 const COMPILE_OUTPUT_BYTES: u64 = 64 << 10;
@@ -80,8 +80,9 @@ pub enum Progress {
 pub struct JudgeOptions {
     /// Run every test (IOI) instead of stopping at the first failure (ICPC).
     pub run_all_tests: bool,
-    /// Where progress goes, if anywhere.
-    pub progress: Option<UnboundedSender<Progress>>,
+    /// Where progress goes, if anywhere: a bounded queue, never waited on (progress is
+    /// advisory; a step that finds it full is dropped, the report is the result).
+    pub progress: Option<Sender<Progress>>,
 }
 
 /// The result of one test case.
@@ -384,7 +385,7 @@ async fn restore<E: Environment>(env: &E, files: &[(String, Vec<u8>)]) -> Result
 
 fn send(options: &JudgeOptions, p: Progress) {
     if let Some(tx) = &options.progress {
-        let _ = tx.send(p);
+        let _ = tx.try_send(p);
     }
 }
 

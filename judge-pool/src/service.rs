@@ -8,10 +8,12 @@ use async_trait::async_trait;
 use codehub_engine::Verdict;
 use codehub_engine::model::{Judgement, TestResult, now_ms};
 use codehub_engine::ports::blobs::BlobStore;
-use codehub_engine::ports::judging::{JudgeFailure, JudgeJob, JudgeProgress, JudgeService};
+use codehub_engine::ports::judging::PROGRESS_CAPACITY;
+use codehub_engine::ports::judging::{
+    JudgeFailure, JudgeJob, JudgeProgress, JudgeService, ProgressSender,
+};
 use std::collections::HashMap;
 use std::sync::Arc;
-use tokio::sync::mpsc::UnboundedSender;
 
 /// Judges the engine's jobs in sandboxes; problem packages come from the blob store and
 /// are loaded once per content hash.
@@ -37,15 +39,11 @@ impl<S: Sandbox> SandboxedJudge<S> {
         if let Some(p) = cache.get(hash) {
             return Ok(p.clone());
         }
-        let path = self
-            .blobs
-            .local_path(hash)
-            .await
-            .map_err(|e| JudgeFailure(e.to_string()))?;
+        let path = self.blobs.local_path(hash).await?;
         let problem = tokio::task::spawn_blocking(move || Problem::load(&path))
             .await
-            .map_err(|e| JudgeFailure(e.to_string()))?
-            .map_err(|e| JudgeFailure(e.to_string()))?;
+            .map_err(|e| JudgeFailure::BadPackage(e.to_string()))?
+            .map_err(|e| JudgeFailure::BadPackage(e.to_string()))?;
         let problem = Arc::new(problem);
         cache.insert(hash.to_owned(), problem.clone());
         Ok(problem)
@@ -81,7 +79,7 @@ impl<S: Sandbox> JudgeService for SandboxedJudge<S> {
     async fn judge(
         &self,
         job: JudgeJob,
-        progress: UnboundedSender<JudgeProgress>,
+        progress: ProgressSender,
     ) -> Result<Judgement, JudgeFailure> {
         let problem = self.problem(&job.package_hash).await?;
         let files: Vec<SourceFile> = job
@@ -92,14 +90,14 @@ impl<S: Sandbox> JudgeService for SandboxedJudge<S> {
                 contents: f.contents.as_bytes().to_vec(),
             })
             .collect();
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Progress>();
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Progress>(PROGRESS_CAPACITY);
         let forward = tokio::spawn(async move {
             while let Some(p) = rx.recv().await {
                 let p = match p {
                     Progress::Compiling => JudgeProgress::Compiling,
                     Progress::Running { test, total } => JudgeProgress::Running { test, total },
                 };
-                let _ = progress.send(p);
+                progress.report(p);
             }
         });
         let options = JudgeOptions {
@@ -114,7 +112,7 @@ impl<S: Sandbox> JudgeService for SandboxedJudge<S> {
         let _ = forward.await;
         match result {
             Ok(report) => Ok(to_judgement(&report)),
-            Err(JudgeError::Sandbox(e)) => Err(JudgeFailure(e.to_string())),
+            Err(JudgeError::Sandbox(e)) => Err(JudgeFailure::Sandbox(e.to_string())),
             // Refusals the gateway should have caught: the submitter's problem, shown as CE.
             Err(other) => Ok(Judgement {
                 verdict: Verdict::CompileError,

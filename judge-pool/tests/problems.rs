@@ -99,7 +99,7 @@ async fn ioi_mode_runs_every_test_and_scores_groups() {
 async fn progress_is_reported_and_bad_requests_are_refused() {
     let judge = judge();
     let problem = Problem::load(&common::problems_dir().join("hello")).unwrap();
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (tx, mut rx) = tokio::sync::mpsc::channel(1024);
     let files = [SourceFile {
         name: "a.c".into(),
         contents: b"#include <stdio.h>\nint main(){puts(\"Hello World!\");}".to_vec(),

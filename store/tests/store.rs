@@ -8,7 +8,8 @@ use codehub_engine::model::{
     Contest, ContestId, ContestKind, ContestProblem, Judgement, Problem, ProblemId, Role,
     Submission, SubmissionId, SubmissionStatus, SubmittedFile, TestResult, UserId,
 };
-use codehub_engine::ports::store::{NewSubmission, NewUser, RefreshToken, Store, StoreError};
+use codehub_engine::ports::store::prelude::*;
+use codehub_engine::ports::store::{NewSubmission, NewUser, RefreshToken, StoreError};
 use codehub_store::{Backend, SqlStore};
 use serde_json::json;
 use std::collections::BTreeSet;

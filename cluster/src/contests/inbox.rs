@@ -25,8 +25,10 @@ const HOT_COPY_AFTER: Duration = Duration::from_secs(1);
 pub(super) type Answer = oneshot::Sender<Result<ScoreboardSnapshot, String>>;
 /// Snapshot requests waiting for the owner's answer, by request id.
 pub(super) type Pending = Mutex<HashMap<u64, Answer>>;
+/// Who else waits for the answer to a request in flight.
+pub(super) type Shared = oneshot::Sender<Result<ScoreboardSnapshot, ClusterError>>;
 /// Snapshot requests in flight per board, and who else waits for the same answer.
-pub(super) type InFlight = Mutex<HashMap<(ContestId, View), Vec<Answer>>>;
+pub(super) type InFlight = Mutex<HashMap<(ContestId, View), Vec<Shared>>>;
 
 impl RedisCluster {
     /// The owner's work for one contest while it holds the lease: requeue the unfinished
@@ -100,7 +102,8 @@ impl RedisCluster {
         contest: ContestId,
         entry: &InboxEntry,
     ) -> Result<(), ClusterError> {
-        let json = serde_json::to_string(entry).map_err(cluster_err)?;
+        let json =
+            serde_json::to_string(entry).map_err(|e| ClusterError::Encoding(e.to_string()))?;
         let _: String = self
             .client
             .xadd(
@@ -162,8 +165,8 @@ impl RedisCluster {
         self.pending.lock().expect("not poisoned").remove(&request);
         match answer {
             Ok(Ok(Ok(s))) => Ok(s),
-            Ok(Ok(Err(e))) => Err(ClusterError(format!("the owner failed: {e}"))),
-            _ => Err(ClusterError(format!(
+            Ok(Ok(Err(e))) => Err(ClusterError::Owner(e)),
+            _ => Err(ClusterError::Timeout(format!(
                 "no answer from contest {contest}'s owner within {}s",
                 SNAPSHOT_TIMEOUT.as_secs()
             ))),

@@ -43,8 +43,9 @@ const RELEASE: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then \
 /// How often an owner requeues unfinished submissions it may not have heard of.
 const RECONCILE_EVERY: Duration = Duration::from_secs(10);
 
+/// A Redis failure as the port's [`ClusterError::Unavailable`].
 fn cluster_err(e: impl std::fmt::Display) -> ClusterError {
-    ClusterError(e.to_string())
+    ClusterError::Unavailable(e.to_string())
 }
 
 /// Contest ownership on Redis (leases, inboxes) with fencing tokens from the store.
@@ -191,7 +192,7 @@ impl RedisCluster {
             Ok(f) => f,
             Err(e) => {
                 self.release(contest).await;
-                return Err(cluster_err(e));
+                return Err(ClusterError::Store(e));
             }
         };
         self.held
@@ -339,7 +340,7 @@ impl Cluster for ClusterPort {
         let limit = Duration::from_millis(self.0.lease_ms);
         let acquired = tokio::time::timeout(limit, self.0.try_acquire(contest))
             .await
-            .map_err(|_| ClusterError("Redis did not answer in time".into()))??;
+            .map_err(|_| ClusterError::Timeout("Redis did not answer in time".into()))??;
         Ok(match acquired {
             Some(fence) => Role::Owner { fence },
             None => Role::Follower,
@@ -372,8 +373,8 @@ impl Cluster for ClusterPort {
         };
         if let Some(rx) = waiting {
             return match rx.await {
-                Ok(answer) => answer.map_err(ClusterError),
-                Err(_) => Err(ClusterError(
+                Ok(answer) => answer,
+                Err(_) => Err(ClusterError::Unavailable(
                     "the shared snapshot request was dropped".into(),
                 )),
             };
@@ -387,7 +388,7 @@ impl Cluster for ClusterPort {
             .remove(&key)
             .unwrap_or_default();
         for tx in others {
-            let _ = tx.send(answer.clone().map_err(|e| e.0.clone()));
+            let _ = tx.send(answer.clone());
         }
         answer
     }

@@ -7,22 +7,35 @@
 //!
 //! In a cluster ([`Cluster`]) a ContestActor is the *owner* (it runs the leaderboard) or a
 //! *follower*: it checks submissions against the stored configuration and forwards what
-//! the owner must know as [`ContestEvent`]s; its snapshots come from the owner.
+//! the owner must know as [`ContestEvent`]s through a bounded outbox
+//! ([`OUTBOX_CAPACITY`]); its snapshots come from the owner.
 
 use super::Faults;
 use super::hub::HubMsg;
 use super::leaderboard::{LeaderboardActor, LeaderboardMsg, ScoreboardSnapshot};
 use crate::model::{
-    Contest, ContestId, ContestState, Millis, ProblemId, Submission, UserId, now_ms,
+    Contest, ContestId, ContestKind, ContestState, Millis, ProblemId, Submission, UserId, now_ms,
 };
-use crate::ports::cluster::{Cluster, ContestEvent, Role, seq_floor};
-use crate::ports::store::Store;
+use crate::ports::cluster::{Cluster, ClusterError, ContestEvent, Role, seq_floor};
+use crate::ports::store::{Store, StoreError};
 use crate::scoring::View;
-use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
+use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort, SpawnErr, SupervisionEvent};
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tokio::sync::mpsc;
+
+/// Events a follower's outbox holds for the contest's owner.
+///
+/// **Overflow policy: drop the event, then resynchronise the owner.** Every event is
+/// about something already in the store (followers store before they forward), so none
+/// carries data that could be lost: when the outbox is full (the cluster is slow or
+/// unreachable) the event is dropped and the outbox is marked; once the forwarding task
+/// gets through again it sends one [`ContestEvent::Reload`], and the owner rebuilds its
+/// board from the store. Submissions still unjudged are caught by the owner's periodic
+/// requeue from the store. The actor never waits on the cluster.
+pub const OUTBOX_CAPACITY: usize = 1024;
 
 /// Why a contest refuses a submission.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -35,13 +48,54 @@ pub enum Refusal {
     OutsideWindow(&'static str),
 }
 
+/// What a contest tells a submission it admits: all a UserActor needs to store and
+/// route it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Admission {
+    /// How the contest is scored (IOI runs every test).
+    pub kind: ContestKind,
+    /// This node's role: an owner judges the submission, a follower forwards it.
+    pub role: Role,
+}
+
+/// Why a ContestActor could not start.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StartError {
+    /// The contest is not in the store.
+    #[error("no such contest: {0}")]
+    Missing(ContestId),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The cluster could not tell this node's role.
+    #[error(transparent)]
+    Cluster(#[from] ClusterError),
+    /// The actor failed otherwise (a panic, its leaderboard).
+    #[error("contest actor: {0}")]
+    Actor(String),
+}
+
+impl StartError {
+    /// The typed cause of a failed spawn (what `pre_start` returned), or its text.
+    fn of(e: SpawnErr) -> StartError {
+        match e {
+            SpawnErr::StartupFailed(inner) => match inner.downcast::<StartError>() {
+                Ok(start) => *start,
+                Err(other) => StartError::Actor(other.to_string()),
+            },
+            other => StartError::Actor(other.to_string()),
+        }
+    }
+}
+
 /// Messages of a ContestActor.
 #[derive(Debug)]
 pub enum ContestMsg {
     /// The contest's configuration.
     Info(RpcReplyPort<Contest>),
-    /// May this problem be submitted at this time?
-    CheckSubmit(ProblemId, Millis, RpcReplyPort<Result<(), Refusal>>),
+    /// May this problem be submitted at this time? If so, how is it scored and who
+    /// judges it (one round trip for a UserActor).
+    Admit(ProblemId, Millis, RpcReplyPort<Result<Admission, Refusal>>),
     /// A team registered.
     AddTeam(UserId),
     /// A submission was stored and queued.
@@ -83,9 +137,17 @@ pub struct ContestActorState {
     /// The contest's leaderboard (a linked child; owners only).
     leaderboard: Option<ActorRef<LeaderboardMsg>>,
     /// Events for the owner (followers in a cluster only).
-    outbox: Option<mpsc::UnboundedSender<ContestEvent>>,
+    outbox: Option<Outbox>,
     /// Fires the automatic unfreeze.
     unfreeze_timer: Option<tokio::task::JoinHandle<()>>,
+}
+
+/// A follower's bounded queue of events for the owner ([`OUTBOX_CAPACITY`]).
+pub struct Outbox {
+    /// To the forwarding task.
+    tx: mpsc::Sender<ContestEvent>,
+    /// Set when an event was dropped; the task then sends a `Reload`.
+    overflowed: Arc<AtomicBool>,
 }
 
 fn state_name(s: ContestState) -> &'static str {
@@ -164,24 +226,42 @@ impl ContestActor {
 
     /// A follower's outbox: one task forwards its events to the owner in order, so the
     /// actor never waits on the cluster (a slow or unreachable Redis delays forwards, not
-    /// the submissions this node accepts).
-    fn outbox(&self, contest: ContestId) -> Option<mpsc::UnboundedSender<ContestEvent>> {
+    /// the submissions this node accepts). Bounded; see [`OUTBOX_CAPACITY`] for what
+    /// happens when it is full.
+    fn outbox(&self, contest: ContestId) -> Option<Outbox> {
         let cluster = self.cluster.clone()?;
-        let (tx, mut rx) = mpsc::unbounded_channel::<ContestEvent>();
+        let (tx, mut rx) = mpsc::channel::<ContestEvent>(OUTBOX_CAPACITY);
+        let overflowed = Arc::new(AtomicBool::new(false));
+        let lost = overflowed.clone();
         tokio::spawn(async move {
+            let forward = |event: ContestEvent| {
+                let cluster = cluster.clone();
+                async move {
+                    if let Err(e) = cluster.forward(contest, event).await {
+                        tracing::warn!(contest_id = %contest, error = %e, "cannot forward to the contest's owner; it resynchronises from the store");
+                    }
+                }
+            };
             while let Some(event) = rx.recv().await {
-                if let Err(e) = cluster.forward(contest, event).await {
-                    tracing::warn!(contest_id = %contest, error = %e, "cannot forward to the contest's owner; it resynchronises from the store");
+                forward(event).await;
+                // Events were dropped while this one was on its way: the owner rebuilds
+                // from the store, which has everything they were about.
+                if lost.swap(false, Ordering::AcqRel) {
+                    forward(ContestEvent::Reload).await;
                 }
             }
         });
-        Some(tx)
+        Some(Outbox { tx, overflowed })
     }
 
-    /// Queues an event for the owner (a follower's job), in the order the follower got it.
+    /// Queues an event for the owner (a follower's job), in the order the follower got it;
+    /// never waits (a full outbox drops it and marks the owner for a reload).
     fn forward(state: &ContestActorState, event: ContestEvent) {
-        if let Some(outbox) = &state.outbox {
-            let _ = outbox.send(event);
+        if let Some(outbox) = &state.outbox
+            && let Err(mpsc::error::TrySendError::Full(event)) = outbox.tx.try_send(event)
+        {
+            tracing::warn!(contest_id = %state.contest.id, ?event, "outbox full: event dropped; the owner will reload from the store");
+            outbox.overflowed.store(true, Ordering::Release);
         }
     }
 
@@ -226,11 +306,12 @@ impl Actor for ContestActor {
         let contest = self
             .store
             .contest(id)
-            .await?
-            .ok_or_else(|| format!("{MISSING}: {id}"))?;
+            .await
+            .map_err(StartError::Store)?
+            .ok_or(StartError::Missing(id))?;
         let role = match &self.cluster {
             None => Role::Owner { fence: 0 },
-            Some(cluster) => cluster.claim(id).await?,
+            Some(cluster) => cluster.claim(id).await.map_err(StartError::Cluster)?,
         };
         let outbox = match role {
             Role::Follower => self.outbox(id),
@@ -243,7 +324,9 @@ impl Actor for ContestActor {
             outbox,
             unfreeze_timer: None,
         };
-        self.start_owner_parts(&myself, &mut state).await?;
+        self.start_owner_parts(&myself, &mut state)
+            .await
+            .map_err(|e| StartError::Actor(e.to_string()))?;
         tracing::debug!(contest_id = %id, ?role, "contest actor started");
         Ok(state)
     }
@@ -257,7 +340,9 @@ impl Actor for ContestActor {
             t.abort();
         }
         if let Some(lb) = &state.leaderboard {
-            lb.stop(None);
+            let _ = lb
+                .stop_and_wait(None, Some(super::CHILD_STOP_TIMEOUT))
+                .await;
         }
         Ok(())
     }
@@ -275,14 +360,17 @@ impl Actor for ContestActor {
             ContestMsg::Role(reply) => {
                 let _ = reply.send(state.role);
             }
-            ContestMsg::CheckSubmit(problem, at, reply) => {
+            ContestMsg::Admit(problem, at, reply) => {
                 let c = &state.contest;
                 let verdict = if c.problem_index(problem).is_none() {
                     Err(Refusal::ProblemNotInContest(problem))
                 } else if !c.accepts_submissions(at) {
                     Err(Refusal::OutsideWindow(state_name(c.state(at))))
                 } else {
-                    Ok(())
+                    Ok(Admission {
+                        kind: c.kind,
+                        role: state.role,
+                    })
                 };
                 let _ = reply.send(verdict);
             }
@@ -368,22 +456,13 @@ impl Actor for ContestActor {
     }
 }
 
-/// Whether a contest actor failed to start because the contest does not exist (rather
-/// than because the store or the cluster did not answer).
-pub fn is_missing_contest(start_error: &str) -> bool {
-    start_error.contains(MISSING)
-}
-
-/// Marker of a start failure for a contest that is not in the store.
-const MISSING: &str = "no such contest";
-
 /// Messages of the ContestSupervisor.
 #[derive(Debug)]
 pub enum ContestSupMsg {
     /// The actor of a contest, started if needed.
     Get(
         ContestId,
-        RpcReplyPort<Result<ActorRef<ContestMsg>, String>>,
+        RpcReplyPort<Result<ActorRef<ContestMsg>, StartError>>,
     ),
     /// Stop the contest's actor and start it again, so it claims its role anew (the
     /// cluster changed the owner).
@@ -426,7 +505,7 @@ impl ContestSupervisor {
         &self,
         myself: &ActorRef<ContestSupMsg>,
         id: ContestId,
-    ) -> Result<ActorRef<ContestMsg>, String> {
+    ) -> Result<ActorRef<ContestMsg>, StartError> {
         let actor = ContestActor {
             scope: self.scope.clone(),
             store: self.store.clone(),
@@ -442,7 +521,7 @@ impl ContestSupervisor {
         )
         .await
         .map(|(a, _)| a)
-        .map_err(|e| e.to_string())
+        .map_err(StartError::of)
     }
 }
 
@@ -457,6 +536,21 @@ impl Actor for ContestSupervisor {
         _: (),
     ) -> Result<ContestSupState, ActorProcessingErr> {
         Ok(ContestSupState::default())
+    }
+
+    /// Stops the ContestActors (and so their leaderboards) before the supervisor is gone.
+    async fn post_stop(
+        &self,
+        myself: ActorRef<ContestSupMsg>,
+        _: &mut ContestSupState,
+    ) -> Result<(), ActorProcessingErr> {
+        myself
+            .stop_children_and_wait(
+                Some("supervisor stopped".into()),
+                Some(super::CHILD_STOP_TIMEOUT),
+            )
+            .await;
+        Ok(())
     }
 
     async fn handle(

@@ -10,7 +10,8 @@
 //! In cluster mode the Hub has a *bridge*: publications leave the node (to Redis) instead
 //! of being delivered, and come back to every node, this one included, as
 //! [`HubMsg::Relay`] with their cluster-wide `seq`; so every node delivers the same
-//! messages in the same order.
+//! messages in the same order. The bridge is bounded ([`BRIDGE_CAPACITY`]): the Hub never
+//! waits for the cluster either (see [`Bridge`] for what a full bridge costs).
 
 use crate::model::now_ms;
 use bytes::Bytes;
@@ -18,6 +19,7 @@ use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 use tokio::sync::{Notify, mpsc};
 
 /// Messages kept per channel for `since` resumption.
@@ -38,6 +40,11 @@ pub struct Outgoing {
 }
 
 /// A connection's inbox, as the Hub sees it.
+///
+/// **Overflow policy: mark lagged, never wait.** The queue's bound is the connection's
+/// choice; a message that finds it full is not queued, the connection is marked
+/// [`lagged`](Subscriber::lagged) and woken, and its writer replaces its backlog with one
+/// fresh snapshot.
 #[derive(Debug, Clone)]
 pub struct Subscriber {
     /// Bounded queue to the connection's writer.
@@ -61,8 +68,29 @@ pub struct Publication {
     pub data: serde_json::Value,
 }
 
-/// Where a bridged Hub sends its publications (cluster mode).
-pub type Bridge = mpsc::UnboundedSender<Publication>;
+/// Publications a bridged Hub may have on their way to the cluster.
+pub const BRIDGE_CAPACITY: usize = 8192;
+
+/// How often a Hub whose bridge overflowed looks whether it has drained.
+const BRIDGE_CHECK: Duration = Duration::from_millis(100);
+
+/// Where a bridged Hub sends its publications (cluster mode): a bounded queue to the
+/// cluster's publisher ([`BRIDGE_CAPACITY`]; make one with [`bridge`]).
+///
+/// **Overflow policy: drop the publication, then resynchronise.** The Hub never waits on
+/// the cluster. Publications are views of state the engine keeps (boards) or the store
+/// holds (submissions, judgements), so none is the only copy of anything: when the
+/// bridge is full the publication is dropped and the Hub marks itself as needing a
+/// resync; once the bridge has drained to half its capacity, every local subscriber is
+/// marked lagged and resynchronises by snapshot (as after a relay gap). Subscribers on
+/// other nodes see the `seq` gap on owner-numbered channels and resynchronise the same
+/// way; a dropped verdict-stream message is superseded by the stored judgement.
+pub type Bridge = mpsc::Sender<Publication>;
+
+/// A bridge of [`BRIDGE_CAPACITY`] and its reading end (the cluster's publisher).
+pub fn bridge() -> (Bridge, mpsc::Receiver<Publication>) {
+    mpsc::channel(BRIDGE_CAPACITY)
+}
 
 /// Messages of the Hub.
 #[derive(Debug)]
@@ -98,6 +126,10 @@ pub enum HubMsg {
     Disconnect(ConnId),
     /// The last `seq` of a channel (0 if none).
     LastSeq(String, RpcReplyPort<u64>),
+    /// Has the overflowed bridge drained? (The Hub sends this to itself.)
+    BridgeCheck,
+    /// Publications dropped because the bridge was full, since the Hub started.
+    BridgeDropped(RpcReplyPort<u64>),
 }
 
 /// The Hub actor: local delivery, or with a bridge, delivery of what the cluster relays.
@@ -127,6 +159,10 @@ pub struct HubState {
     channels: HashMap<String, Channel>,
     /// Channels of each connection (for disconnects).
     by_conn: HashMap<ConnId, Vec<String>>,
+    /// The bridge overflowed and has not drained yet: subscribers resync when it has.
+    resync_pending: bool,
+    /// Publications dropped at a full bridge (a counter for diagnostics and tests).
+    bridge_dropped: u64,
 }
 
 /// Serialises a channel message (the wire format of `/ws`).
@@ -214,6 +250,17 @@ impl HubState {
         })
     }
 
+    /// Marks every local subscriber lagged: each resynchronises by snapshot.
+    fn resync_all(&self) {
+        for c in self.channels.values() {
+            for sub in c.subscribers.values() {
+                if !sub.lagged.swap(true, Ordering::AcqRel) {
+                    sub.wake.notify_one();
+                }
+            }
+        }
+    }
+
     fn unsubscribe(&mut self, name: &str, conn: ConnId) {
         if let Some(c) = self.channels.get_mut(name) {
             c.subscribers.remove(&conn);
@@ -239,7 +286,7 @@ impl Actor for Hub {
 
     async fn handle(
         &self,
-        _myself: ActorRef<HubMsg>,
+        myself: ActorRef<HubMsg>,
         msg: HubMsg,
         state: &mut HubState,
     ) -> Result<(), ActorProcessingErr> {
@@ -251,19 +298,38 @@ impl Actor for Hub {
                         let c = state.channels.entry(p.channel.clone()).or_default();
                         c.published = c.published.max(seq);
                     }
-                    let _ = bridge.send(p);
-                }
-            },
-            HubMsg::Relay(out) => state.deliver(out),
-            HubMsg::ResyncAll => {
-                for c in state.channels.values() {
-                    for sub in c.subscribers.values() {
-                        if !sub.lagged.swap(true, Ordering::AcqRel) {
-                            sub.wake.notify_one();
+                    if let Err(mpsc::error::TrySendError::Full(p)) = bridge.try_send(p) {
+                        state.bridge_dropped += 1;
+                        if !state.resync_pending {
+                            state.resync_pending = true;
+                            tracing::warn!(channel = %p.channel, "cluster bridge full: publications dropped until it drains; clients will resynchronise");
+                            myself.send_after(BRIDGE_CHECK, || HubMsg::BridgeCheck);
                         }
                     }
                 }
+            },
+            HubMsg::BridgeCheck if !state.resync_pending => {}
+            HubMsg::BridgeCheck => {
+                let drained = self
+                    .bridge
+                    .as_ref()
+                    .is_none_or(|b| b.capacity() >= b.max_capacity() / 2);
+                if drained {
+                    state.resync_pending = false;
+                    tracing::warn!(
+                        dropped = state.bridge_dropped,
+                        "cluster bridge drained: clients resynchronise"
+                    );
+                    state.resync_all();
+                } else {
+                    myself.send_after(BRIDGE_CHECK, || HubMsg::BridgeCheck);
+                }
             }
+            HubMsg::BridgeDropped(reply) => {
+                let _ = reply.send(state.bridge_dropped);
+            }
+            HubMsg::Relay(out) => state.deliver(out),
+            HubMsg::ResyncAll => state.resync_all(),
             HubMsg::Subscribe {
                 channel,
                 conn,
@@ -377,7 +443,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_bridged_hub_delivers_only_what_the_cluster_relays_once_in_order() {
-        let (bridge, mut out) = mpsc::unbounded_channel();
+        let (bridge, mut out) = mpsc::channel(8);
         let (hub, _) = Actor::spawn(
             None,
             Hub {

@@ -5,14 +5,18 @@
 //! never blocks on judging), streams progress to the Hub, stores the judgement
 //! (idempotently) and tells the contest. If a JudgeActor panics, the pool requeues its job
 //! at the front and starts a replacement; if the judge itself fails (sandbox down), the job
-//! goes back to the queue after a pause — never as the contestant's fault.
+//! goes back to the queue after a pause ([`JudgeContext::retry_delay`]) — never as the
+//! contestant's fault.
+//!
+//! Progress reaches the Hub through a bounded [`ProgressSender`] (advisory: a step that
+//! finds it full is dropped); the judgement never goes through it.
 
 use super::Faults;
 use super::contest::{ContestMsg, ContestSupMsg};
 use super::hub::{HubMsg, Publication};
 use crate::model::{ContestId, Judgement, SubmissionId, UserId, now_ms};
 use crate::ports::cluster::Role;
-use crate::ports::judging::{JudgeJob, JudgeProgress, JudgeService};
+use crate::ports::judging::{JudgeFailure, JudgeJob, JudgeService, ProgressSender};
 use crate::ports::store::{Store, StoreError};
 use codehub_protocol::Channel;
 use ractor::{Actor, ActorId, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
@@ -21,8 +25,8 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Pause before a job whose judging failed is tried again.
-const RETRY_DELAY: Duration = Duration::from_secs(2);
+/// Default pause before a job whose judging failed is tried again.
+pub const RETRY_DELAY: Duration = Duration::from_secs(2);
 
 /// A job with what the pool needs to route its results.
 #[derive(Debug, Clone)]
@@ -111,6 +115,8 @@ pub struct JudgeContext {
     pub contests: ActorRef<ContestSupMsg>,
     /// Fault injection (tests).
     pub faults: Faults,
+    /// Pause before a job whose judging failed goes back to the queue.
+    pub retry_delay: Duration,
 }
 
 /// The pool's state.
@@ -168,6 +174,19 @@ impl Actor for JudgePool {
             idle,
             busy: HashMap::new(),
         })
+    }
+
+    /// Stops the JudgeActors before the pool is gone (their judging tasks finish on
+    /// their own; the store keeps the queue).
+    async fn post_stop(
+        &self,
+        myself: ActorRef<PoolMsg>,
+        _: &mut PoolState,
+    ) -> Result<(), ActorProcessingErr> {
+        myself
+            .stop_children_and_wait(Some("pool stopped".into()), Some(super::CHILD_STOP_TIMEOUT))
+            .await;
+        Ok(())
     }
 
     async fn handle(
@@ -240,7 +259,7 @@ pub enum JudgeMsg {
     /// Judge this job.
     Run(QueuedJob),
     /// The judging task finished.
-    Finished(QueuedJob, Result<Judgement, String>),
+    Finished(QueuedJob, Result<Judgement, JudgeFailure>),
 }
 
 /// One judge slot.
@@ -316,7 +335,7 @@ impl Actor for JudgeActor {
                     panic!("injected fault: judge actor, submission {id}");
                 }
                 self.ctx.store.mark_judging(id).await?;
-                let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<JudgeProgress>();
+                let (tx, mut rx) = ProgressSender::channel();
                 let hub = self.ctx.hub.clone();
                 let user = job.user_id;
                 tokio::spawn(async move {
@@ -333,10 +352,7 @@ impl Actor for JudgeActor {
                 let judge = self.ctx.judge.clone();
                 let me = myself.clone();
                 tokio::spawn(async move {
-                    let result = judge
-                        .judge(job.job.clone(), tx)
-                        .await
-                        .map_err(|e| e.to_string());
+                    let result = judge.judge(job.job.clone(), tx).await;
                     let _ = me.send_message(JudgeMsg::Finished(job, result));
                 });
             }
@@ -390,8 +406,9 @@ impl Actor for JudgeActor {
                     Err(e) => {
                         tracing::warn!(submission_id = %id, error = %e, "judging failed; job requeued");
                         let pool = self.pool.clone();
+                        let delay = self.ctx.retry_delay;
                         tokio::spawn(async move {
-                            tokio::time::sleep(RETRY_DELAY).await;
+                            tokio::time::sleep(delay).await;
                             let _ = pool.send_message(PoolMsg::Enqueue(job));
                         });
                     }

@@ -9,8 +9,11 @@
 //! ```
 //!
 //! Submission path: [`Engine::submit`] → UserActor (rate limit, checks) → ContestActor
-//! (window) → store (durable before the caller answers 202) → JudgePool → JudgeActor →
-//! store (idempotent) → ContestActor → LeaderboardActor → Hub.
+//! (`Admit`: window, problem, scoring, role) → store (durable before the caller answers
+//! 202) → JudgePool → JudgeActor → store (idempotent) → ContestActor → LeaderboardActor →
+//! Hub.
+//!
+//! [`Engine::shutdown`] stops the tree top-down and waits for every actor of it.
 
 pub mod contest;
 pub mod hub;
@@ -18,7 +21,7 @@ pub mod judge_pool;
 pub mod leaderboard;
 pub mod user;
 
-use self::contest::{ContestMsg, ContestSupMsg, ContestSupervisor};
+use self::contest::{ContestMsg, ContestSupMsg, ContestSupervisor, StartError};
 use self::hub::{Bridge, Hub, HubMsg};
 use self::judge_pool::{JudgeContext, JudgePool, PoolMsg, PoolStats, QueuedJob};
 use self::leaderboard::ScoreboardSnapshot;
@@ -28,9 +31,15 @@ use crate::ports::cluster::{Cluster, ContestEvent, Role};
 use crate::ports::judging::{JudgeJob, JudgeService};
 use crate::ports::store::{Store, StoreError};
 use crate::scoring::View;
-use ractor::{Actor, ActorRef};
+use ractor::{Actor, ActorCell, ActorRef};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// How long [`Engine::shutdown`] waits for the whole actor tree to stop.
+pub const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a stopping supervisor waits for its children to stop.
+const CHILD_STOP_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Ids of synthetic (injected) submissions are negative: never a stored id. Each process
 /// starts at a random point, so nodes of a cluster injecting into one board never reuse
@@ -73,6 +82,8 @@ pub struct EngineConfig {
     pub faults: Faults,
     /// Cluster mode: shared contests and a bridged Hub (`None`: this node is alone).
     pub cluster: Option<ClusterHooks>,
+    /// Pause before a job whose judging failed goes back to the queue.
+    pub retry_delay: Duration,
 }
 
 /// What the engine needs to run as one node of a cluster.
@@ -92,6 +103,7 @@ impl Default for EngineConfig {
             user_idle: Duration::from_secs(300),
             faults: Faults::default(),
             cluster: None,
+            retry_delay: judge_pool::RETRY_DELAY,
         }
     }
 }
@@ -108,6 +120,14 @@ pub enum EngineError {
     /// No such contest.
     #[error("unknown contest {0}")]
     UnknownContest(ContestId),
+    /// A contest's actor could not start: the store or the cluster failed.
+    #[error("engine unavailable: contest {contest}: {cause}")]
+    ContestUnavailable {
+        /// The contest.
+        contest: ContestId,
+        /// Why its actor could not start.
+        cause: StartError,
+    },
 }
 
 fn unavailable(e: impl std::fmt::Display) -> EngineError {
@@ -169,6 +189,7 @@ impl Engine {
                     hub: hub.clone(),
                     contests: contests.clone(),
                     faults: config.faults.clone(),
+                    retry_delay: config.retry_delay,
                 },
             },
             (),
@@ -352,12 +373,9 @@ impl Engine {
     async fn contest_actor(&self, id: ContestId) -> Result<ActorRef<ContestMsg>, EngineError> {
         ractor::call_t!(self.contests, ContestSupMsg::Get, 10_000, id)
             .map_err(unavailable)?
-            .map_err(|e| {
-                if contest::is_missing_contest(&e) {
-                    EngineError::UnknownContest(id)
-                } else {
-                    EngineError::Unavailable(e)
-                }
+            .map_err(|cause| match cause {
+                StartError::Missing(_) => EngineError::UnknownContest(id),
+                cause => EngineError::ContestUnavailable { contest: id, cause },
             })
     }
 
@@ -486,11 +504,57 @@ impl Engine {
         ractor::call_t!(self.users, UserSupMsg::Count, 10_000).map_err(unavailable)
     }
 
-    /// Stops every actor.
-    pub fn shutdown(&self) {
-        self.users.stop(None);
-        self.pool.stop(None);
-        self.contests.stop(None);
-        self.hub.stop(None);
+    /// Every actor of the tree: the four roots, then their children, parents before
+    /// children (diagnostics and tests).
+    pub fn actors(&self) -> Vec<ActorCell> {
+        let mut all: Vec<ActorCell> = self.roots().to_vec();
+        let mut next = 0;
+        while next < all.len() {
+            let children = all[next].get_children();
+            all.extend(children);
+            next += 1;
+        }
+        all
+    }
+
+    fn roots(&self) -> [ActorCell; 4] {
+        [
+            self.users.get_cell(),
+            self.pool.get_cell(),
+            self.contests.get_cell(),
+            self.hub.get_cell(),
+        ]
+    }
+
+    /// Stops the actor tree and waits until every actor has stopped, at most
+    /// [`SHUTDOWN_TIMEOUT`]: users first (no new submissions), then the judge pool, the
+    /// contests and the Hub. Each supervisor stops its children (and a ContestActor its
+    /// leaderboard) and waits for them before it stops itself, so nothing is restarted
+    /// on the way down. Judgings in flight are not awaited: their submissions are still
+    /// unfinished in the store, and the next start requeues them.
+    ///
+    /// # Errors
+    /// [`EngineError::Unavailable`] if some actor had not stopped in time.
+    pub async fn shutdown(&self) -> Result<(), EngineError> {
+        let deadline = Instant::now() + SHUTDOWN_TIMEOUT;
+        let tree = self.actors();
+        for root in self.roots() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            // An actor that is gone already is as stopped as it gets.
+            let _ = root
+                .stop_and_wait(Some("engine shutdown".into()), Some(left))
+                .await;
+        }
+        for cell in tree {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if cell.wait(Some(left)).await.is_err() {
+                return Err(EngineError::Unavailable(format!(
+                    "actor {} did not stop within {} s",
+                    cell.get_id(),
+                    SHUTDOWN_TIMEOUT.as_secs()
+                )));
+            }
+        }
+        Ok(())
     }
 }

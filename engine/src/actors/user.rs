@@ -3,7 +3,7 @@
 //! supervisor starts a fresh one on the user's next request.
 
 use super::Faults;
-use super::contest::{ContestMsg, ContestSupMsg, Refusal};
+use super::contest::{ContestMsg, ContestSupMsg, Refusal, StartError};
 use super::hub::HubMsg;
 use super::judge_pool::{PoolMsg, QueuedJob, publish_status};
 use crate::model::ContestKind;
@@ -59,6 +59,14 @@ pub enum SubmitError {
     /// No such contest.
     #[error("unknown contest {0}")]
     UnknownContest(ContestId),
+    /// The contest's actor could not start (store or cluster failure).
+    #[error("engine unavailable: contest {contest}: {cause}")]
+    ContestUnavailable {
+        /// The contest.
+        contest: ContestId,
+        /// Why its actor could not start.
+        cause: StartError,
+    },
     /// The contest refuses it.
     #[error(transparent)]
     Refused(#[from] Refusal),
@@ -173,20 +181,21 @@ impl UserActor {
             Some(cid) => {
                 let actor = ractor::call_t!(self.ctx.contests, ContestSupMsg::Get, 10_000, cid)
                     .map_err(|e| SubmitError::Unavailable(e.to_string()))?
-                    .map_err(|e| {
-                        if super::contest::is_missing_contest(&e) {
-                            SubmitError::UnknownContest(cid)
-                        } else {
-                            SubmitError::Unavailable(e)
-                        }
+                    .map_err(|cause| match cause {
+                        StartError::Missing(_) => SubmitError::UnknownContest(cid),
+                        cause => SubmitError::ContestUnavailable {
+                            contest: cid,
+                            cause,
+                        },
                     })?;
-                ractor::call_t!(actor, ContestMsg::CheckSubmit, 10_000, req.problem_id, now)
-                    .map_err(|e| SubmitError::Unavailable(e.to_string()))??;
-                let contest = ractor::call_t!(actor, ContestMsg::Info, 10_000)
-                    .map_err(|e| SubmitError::Unavailable(e.to_string()))?;
-                let role = ractor::call_t!(actor, ContestMsg::Role, 10_000)
-                    .map_err(|e| SubmitError::Unavailable(e.to_string()))?;
-                (Some(actor), contest.kind == ContestKind::Ioi, role)
+                let admission =
+                    ractor::call_t!(actor, ContestMsg::Admit, 10_000, req.problem_id, now)
+                        .map_err(|e| SubmitError::Unavailable(e.to_string()))??;
+                (
+                    Some(actor),
+                    admission.kind == ContestKind::Ioi,
+                    admission.role,
+                )
             }
             None if problem.practice => (None, true, Role::Owner { fence: 0 }),
             None => return Err(SubmitError::NotPractice(req.problem_id)),
@@ -331,6 +340,21 @@ impl Actor for UserSupervisor {
         _: (),
     ) -> Result<UserSupState, ActorProcessingErr> {
         Ok(UserSupState::default())
+    }
+
+    /// Stops the UserActors before the supervisor is gone.
+    async fn post_stop(
+        &self,
+        myself: ActorRef<UserSupMsg>,
+        _: &mut UserSupState,
+    ) -> Result<(), ActorProcessingErr> {
+        myself
+            .stop_children_and_wait(
+                Some("supervisor stopped".into()),
+                Some(super::CHILD_STOP_TIMEOUT),
+            )
+            .await;
+        Ok(())
     }
 
     async fn handle(

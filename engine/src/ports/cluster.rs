@@ -4,8 +4,10 @@
 //! a contest (its ContestActor runs the LeaderboardActor and dispatches judging); the
 //! others run a *follower* ContestActor that checks submissions against the stored
 //! configuration and forwards what the owner must know as [`ContestEvent`]s. The adapter
-//! (Redis leases and streams) lives in the gateway.
+//! (Redis leases and streams) lives in `codehub-cluster`; an in-memory one in
+//! `crate::testing` (feature `testing`).
 
+use super::store::StoreError;
 use crate::model::{ContestId, SubmissionId, UserId};
 use crate::scoring::{Judged, ScoreboardSnapshot, View};
 use async_trait::async_trait;
@@ -53,10 +55,29 @@ pub enum ContestEvent {
 
 /// Why the cluster could not do something.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("cluster: {0}")]
-pub struct ClusterError(pub String);
+pub enum ClusterError {
+    /// The cluster's backend (Redis) failed or cannot be reached.
+    #[error("cluster unavailable: {0}")]
+    Unavailable(String),
+    /// No answer in time (the backend is slow or cut off; the owner may be changing).
+    #[error("cluster: no answer in time: {0}")]
+    Timeout(String),
+    /// The store failed while taking ownership (the fencing token).
+    #[error("cluster: {0}")]
+    Store(#[from] StoreError),
+    /// The contest's owner answered, with a failure.
+    #[error("cluster: the owner failed: {0}")]
+    Owner(String),
+    /// A message could not be encoded.
+    #[error("cluster: encoding: {0}")]
+    Encoding(String),
+}
 
 /// The cluster as the engine sees it.
+///
+/// Contract: `forward` delivers at least once and in order per contest (events are
+/// idempotent on the owner); an `Err` means "maybe not delivered", and the owner catches
+/// up from the store (see the invariants in `ARCHITECTURE.md`).
 #[async_trait]
 pub trait Cluster: Send + Sync + 'static {
     /// This node's role for `contest`, taking ownership if nobody holds it.

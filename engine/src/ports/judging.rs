@@ -1,10 +1,12 @@
 //! The judging port: how the engine gets a submission judged. The sandboxed adapter lives
-//! in `codehub-judge`.
+//! in `codehub-judge`, the Redis queue in `codehub-cluster`, a scripted one in
+//! `crate::testing` (feature `testing`).
 
+use super::blobs::BlobError;
 use crate::model::{Judgement, SubmissionId, SubmittedFile};
 use async_trait::async_trait;
 use serde::Serialize;
-use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::mpsc;
 
 /// One submission to judge.
 #[derive(Debug, Clone)]
@@ -36,18 +38,63 @@ pub enum JudgeProgress {
     },
 }
 
-/// Why a job could not be judged: never the contestant's fault; the job is retried.
+/// Progress steps one judging may have waiting in its [`ProgressSender`].
+pub const PROGRESS_CAPACITY: usize = 256;
+
+/// Where a judge reports [`JudgeProgress`]: a bounded queue ([`PROGRESS_CAPACITY`]).
+///
+/// **Overflow policy: drop the new step.** Progress is advisory (a live "running test
+/// 7/20"); the verdict never goes through this queue, it is the judge's return value.
+/// So a judge never waits for a slow reader: a step that finds the queue full, or nobody
+/// listening, is dropped, and a later step or the verdict supersedes it.
+#[derive(Debug, Clone)]
+pub struct ProgressSender(mpsc::Sender<JudgeProgress>);
+
+impl ProgressSender {
+    /// A bounded progress queue and its reading end.
+    pub fn channel() -> (ProgressSender, mpsc::Receiver<JudgeProgress>) {
+        let (tx, rx) = mpsc::channel(PROGRESS_CAPACITY);
+        (ProgressSender(tx), rx)
+    }
+
+    /// Reports a step without waiting; `false` if it was dropped (queue full or closed).
+    pub fn report(&self, progress: JudgeProgress) -> bool {
+        self.0.try_send(progress).is_ok()
+    }
+}
+
+/// Why a job could not be judged: never the contestant's fault; the engine queues the
+/// job again after a pause.
 #[derive(Debug, thiserror::Error)]
-#[error("judging failed: {0}")]
-pub struct JudgeFailure(pub String);
+pub enum JudgeFailure {
+    /// The problem's package could not be had from the blob store.
+    #[error("judging failed: problem package: {0}")]
+    Package(#[from] BlobError),
+    /// The package is there but cannot be loaded.
+    #[error("judging failed: bad problem package: {0}")]
+    BadPackage(String),
+    /// The sandbox failed (not the program in it).
+    #[error("judging failed: sandbox: {0}")]
+    Sandbox(String),
+    /// A remote judge could not be reached, or the job was lost on the way.
+    #[error("judging failed: {0}")]
+    Unavailable(String),
+    /// A remote judge reported a failure (its message).
+    #[error("judging failed: remote judge: {0}")]
+    Remote(String),
+}
 
 /// Something that judges submissions.
+///
+/// Contract: at least once — the engine may ask again for a job whose earlier attempt
+/// failed, hung behind a dead node or was judged elsewhere; the store keeps the first
+/// judgement. `Err` means "not judged" (retried), never a verdict.
 #[async_trait]
 pub trait JudgeService: Send + Sync + 'static {
     /// Judges one job, reporting progress as it goes.
     async fn judge(
         &self,
         job: JudgeJob,
-        progress: UnboundedSender<JudgeProgress>,
+        progress: ProgressSender,
     ) -> Result<Judgement, JudgeFailure>;
 }

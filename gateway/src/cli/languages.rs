@@ -127,7 +127,7 @@ async fn version<S: Sandbox>(sandbox: &S, lang: &Language) -> anyhow::Result<Opt
     let r = match env.run(spec).await {
         Ok(r) => r,
         // The program does not exist in this sandbox: the language is unavailable.
-        Err(codehub_judge::sandbox::SandboxError::Protocol(m)) if m.contains("cannot start") => {
+        Err(codehub_judge::sandbox::SandboxError::Exec(_)) => {
             return Ok(None);
         }
         Err(e) => return Err(e.into()),

@@ -224,7 +224,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         ..EngineConfig::default()
     };
     if let Some((_, redis, cluster)) = &cluster {
-        let (bridge, published) = tokio::sync::mpsc::unbounded_channel();
+        let (bridge, published) = codehub_engine::actors::hub::bridge();
         tokio::spawn(codehub_cluster::relay::publish(
             redis.clone(),
             cluster.names().clone(),
@@ -264,7 +264,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         redis,
         relay,
     }));
-    if settings.demo || codehub_engine::ports::store::Store::count_users(&*store).await? == 0 {
+    if settings.demo || codehub_engine::ports::store::UserStore::count_users(&*store).await? == 0 {
         crate::demo::seed(&state).await?;
     }
     let listener = tokio::net::TcpListener::bind(settings.listen)
@@ -277,6 +277,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     if let Some((_, _, cluster)) = &cluster {
         cluster.release_all().await;
     }
-    engine.shutdown();
+    if let Err(e) = engine.shutdown().await {
+        tracing::warn!(error = %e, "engine shutdown");
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -46,6 +46,10 @@ pub enum SandboxError {
     /// The sandbox process broke its protocol or died.
     #[error("sandbox protocol error: {0}")]
     Protocol(String),
+    /// The program could not be started in the sandbox (it is not there, or not
+    /// executable): the sandbox works, the program does not exist for it.
+    #[error("cannot start the program: {0}")]
+    Exec(String),
     /// A path given to the environment is not a plain relative path.
     #[error("invalid sandbox path `{0}`: must be relative, without `..`")]
     BadPath(String),

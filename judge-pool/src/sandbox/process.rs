@@ -518,7 +518,7 @@ pub(crate) struct Captured {
 /// stopped it, what it used.
 ///
 /// # Errors
-/// [`super::SandboxError::Protocol`] if the program could not be started at all.
+/// [`super::SandboxError::Exec`] if the program could not be started at all.
 pub(crate) fn result(
     report: RunReport,
     limits: &super::RunLimits,
@@ -527,9 +527,7 @@ pub(crate) fn result(
 ) -> Result<super::RunResult, super::SandboxError> {
     use super::{ExitStatus, LimitHit};
     if let Some(e) = report.exec_error {
-        return Err(super::SandboxError::Protocol(format!(
-            "cannot start the program: {e}"
-        )));
+        return Err(super::SandboxError::Exec(e));
     }
     let status = match (report.exit_code, report.signal) {
         (Some(code), _) => ExitStatus::Exited(code),

@@ -1,0 +1,26 @@
+//! The event log: an append-only audit of what happened, per contest.
+
+use super::{LoggedEvent, StoreError};
+use crate::model::ContestId;
+use async_trait::async_trait;
+
+/// Append-only events, readable in id order.
+#[async_trait]
+pub trait EventLog: Send + Sync + 'static {
+    /// Appends an event to a contest's log (`None`: the global log); the time is the
+    /// store's clock. Ids become visible in increasing order, so a reader polling with
+    /// [`EventLog::events`] never skips one. [`StoreError::NotFound`] if the contest
+    /// does not exist.
+    async fn append_event(
+        &self,
+        contest: Option<ContestId>,
+        kind: &str,
+        payload: &serde_json::Value,
+    ) -> Result<i64, StoreError>;
+    /// Events of a contest (`None`: the global log only) after `after_id`, by id.
+    async fn events(
+        &self,
+        contest: Option<ContestId>,
+        after_id: i64,
+    ) -> Result<Vec<LoggedEvent>, StoreError>;
+}

@@ -1,0 +1,33 @@
+//! Users and their refresh tokens.
+
+use super::{NewUser, RefreshToken, StoreError};
+use crate::model::{Role, User, UserId};
+use async_trait::async_trait;
+
+/// Accounts and sessions.
+#[async_trait]
+pub trait UserStore: Send + Sync + 'static {
+    /// Creates a user. [`StoreError::Conflict`] if the name is taken.
+    async fn create_user(&self, user: NewUser) -> Result<User, StoreError>;
+    /// A user by id.
+    async fn user(&self, id: UserId) -> Result<Option<User>, StoreError>;
+    /// A user by name.
+    async fn user_by_name(&self, username: &str) -> Result<Option<User>, StoreError>;
+    /// Number of users.
+    async fn count_users(&self) -> Result<i64, StoreError>;
+    /// Changes a user's role. [`StoreError::NotFound`] if absent.
+    async fn set_role(&self, id: UserId, role: Role) -> Result<(), StoreError>;
+
+    /// Stores a refresh token hash. [`StoreError::Conflict`] if the hash is stored
+    /// already, [`StoreError::NotFound`] if the user does not exist.
+    async fn put_refresh_token(
+        &self,
+        token_hash: &str,
+        token: RefreshToken,
+    ) -> Result<(), StoreError>;
+    /// Removes and returns a refresh token (each token works once: rotation).
+    async fn take_refresh_token(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<RefreshToken>, StoreError>;
+}

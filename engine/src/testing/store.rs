@@ -1,0 +1,422 @@
+//! [`MemoryStore`]: the store port in memory, with the SQL adapter's semantics.
+
+use crate::model::{
+    Contest, ContestId, Judgement, Problem, ProblemId, Role, Submission, SubmissionId,
+    SubmissionStatus, User, UserId, now_ms,
+};
+use crate::ports::store::{
+    ContestData, ContestStore, EventLog, FenceStore, LoggedEvent, NewProblem, NewSubmission,
+    NewUser, RefreshToken, StoreError, SubmissionStore, UserStore,
+};
+use async_trait::async_trait;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Mutex;
+
+/// Every store trait in memory. Ids start at 1 per table, as in SQL. A call either
+/// succeeds whole or changes nothing (each takes one lock), so a refused write never
+/// leaves half a row.
+#[derive(Default)]
+pub struct MemoryStore {
+    /// The tables.
+    inner: Mutex<Tables>,
+    /// While set, every call fails with this error (a database outage).
+    failure: Mutex<Option<StoreError>>,
+}
+
+#[derive(Default)]
+struct Tables {
+    users: BTreeMap<UserId, User>,
+    tokens: HashMap<String, RefreshToken>,
+    problems: BTreeMap<ProblemId, Problem>,
+    contests: BTreeMap<ContestId, Contest>,
+    /// (contest, user).
+    participants: BTreeSet<(ContestId, UserId)>,
+    submissions: BTreeMap<SubmissionId, Submission>,
+    fences: HashMap<ContestId, u64>,
+    /// The log, in id order.
+    events: Vec<(Option<ContestId>, LoggedEvent)>,
+    /// Last id handed out per table (users, problems, contests, submissions, events).
+    ids: [i64; 5],
+}
+
+impl Tables {
+    fn next(&mut self, table: usize) -> i64 {
+        self.ids[table] += 1;
+        self.ids[table]
+    }
+
+    fn submission_mut(&mut self, id: SubmissionId) -> Result<&mut Submission, StoreError> {
+        self.submissions
+            .get_mut(&id)
+            .ok_or_else(|| StoreError::NotFound(format!("submission {id}")))
+    }
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> MemoryStore {
+        MemoryStore::default()
+    }
+
+    /// Makes every call fail with `error` (`None`: work again).
+    pub fn set_failure(&self, error: Option<StoreError>) {
+        *self.failure.lock().expect("not poisoned") = error;
+    }
+
+    /// The tables, unless a failure is set.
+    fn tables(&self) -> Result<std::sync::MutexGuard<'_, Tables>, StoreError> {
+        if let Some(e) = self.failure.lock().expect("not poisoned").clone() {
+            return Err(e);
+        }
+        Ok(self.inner.lock().expect("not poisoned"))
+    }
+}
+
+#[async_trait]
+impl UserStore for MemoryStore {
+    async fn create_user(&self, user: NewUser) -> Result<User, StoreError> {
+        let mut t = self.tables()?;
+        if t.users.values().any(|u| u.username == user.username) {
+            return Err(StoreError::Conflict(format!(
+                "username `{}`",
+                user.username
+            )));
+        }
+        let user = User {
+            id: UserId(t.next(0)),
+            username: user.username,
+            password_hash: user.password_hash,
+            role: user.role,
+            created_at: now_ms(),
+        };
+        t.users.insert(user.id, user.clone());
+        Ok(user)
+    }
+
+    async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        Ok(self.tables()?.users.get(&id).cloned())
+    }
+
+    async fn user_by_name(&self, username: &str) -> Result<Option<User>, StoreError> {
+        let t = self.tables()?;
+        Ok(t.users.values().find(|u| u.username == username).cloned())
+    }
+
+    async fn count_users(&self) -> Result<i64, StoreError> {
+        Ok(self.tables()?.users.len() as i64)
+    }
+
+    async fn set_role(&self, id: UserId, role: Role) -> Result<(), StoreError> {
+        let mut t = self.tables()?;
+        let user = t
+            .users
+            .get_mut(&id)
+            .ok_or_else(|| StoreError::NotFound(format!("user {id}")))?;
+        user.role = role;
+        Ok(())
+    }
+
+    async fn put_refresh_token(
+        &self,
+        token_hash: &str,
+        token: RefreshToken,
+    ) -> Result<(), StoreError> {
+        let mut t = self.tables()?;
+        if t.tokens.contains_key(token_hash) {
+            return Err(StoreError::Conflict("refresh token".into()));
+        }
+        if !t.users.contains_key(&token.user_id) {
+            return Err(StoreError::NotFound(format!("user {}", token.user_id)));
+        }
+        t.tokens.insert(token_hash.to_owned(), token);
+        Ok(())
+    }
+
+    async fn take_refresh_token(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<RefreshToken>, StoreError> {
+        Ok(self.tables()?.tokens.remove(token_hash))
+    }
+}
+
+#[async_trait]
+impl ContestStore for MemoryStore {
+    async fn create_problem(&self, problem: NewProblem) -> Result<Problem, StoreError> {
+        let mut t = self.tables()?;
+        if t.problems.values().any(|p| p.slug == problem.slug) {
+            return Err(StoreError::Conflict(format!(
+                "problem slug `{}`",
+                problem.slug
+            )));
+        }
+        let problem = Problem {
+            id: ProblemId(t.next(1)),
+            created_at: now_ms(),
+            ..problem
+        };
+        t.problems.insert(problem.id, problem.clone());
+        Ok(problem)
+    }
+
+    async fn problem(&self, id: ProblemId) -> Result<Option<Problem>, StoreError> {
+        Ok(self.tables()?.problems.get(&id).cloned())
+    }
+
+    async fn problems(&self) -> Result<Vec<Problem>, StoreError> {
+        Ok(self.tables()?.problems.values().cloned().collect())
+    }
+
+    async fn create_contest(&self, contest: ContestData) -> Result<Contest, StoreError> {
+        let mut t = self.tables()?;
+        if t.contests.values().any(|c| c.slug == contest.slug) {
+            return Err(StoreError::Conflict(format!(
+                "contest slug `{}`",
+                contest.slug
+            )));
+        }
+        let contest = Contest {
+            id: ContestId(t.next(2)),
+            ..contest
+        };
+        t.contests.insert(contest.id, contest.clone());
+        Ok(contest)
+    }
+
+    async fn update_contest(&self, contest: &Contest) -> Result<(), StoreError> {
+        let mut t = self.tables()?;
+        if t.contests
+            .values()
+            .any(|c| c.slug == contest.slug && c.id != contest.id)
+        {
+            return Err(StoreError::Conflict(format!(
+                "contest slug `{}`",
+                contest.slug
+            )));
+        }
+        let stored = t
+            .contests
+            .get_mut(&contest.id)
+            .ok_or_else(|| StoreError::NotFound(format!("contest {}", contest.id)))?;
+        *stored = contest.clone();
+        Ok(())
+    }
+
+    async fn contest(&self, id: ContestId) -> Result<Option<Contest>, StoreError> {
+        Ok(self.tables()?.contests.get(&id).cloned())
+    }
+
+    async fn contests(&self) -> Result<Vec<Contest>, StoreError> {
+        let mut all: Vec<Contest> = self.tables()?.contests.values().cloned().collect();
+        all.sort_by_key(|c| (c.start_at, c.id));
+        Ok(all)
+    }
+
+    async fn add_participant(&self, contest: ContestId, user: UserId) -> Result<(), StoreError> {
+        let mut t = self.tables()?;
+        if !t.contests.contains_key(&contest) || !t.users.contains_key(&user) {
+            return Err(StoreError::NotFound(format!(
+                "contest {contest} or user {user}"
+            )));
+        }
+        t.participants.insert((contest, user));
+        Ok(())
+    }
+
+    async fn participants(&self, contest: ContestId) -> Result<Vec<UserId>, StoreError> {
+        let t = self.tables()?;
+        Ok(t.participants
+            .iter()
+            .filter(|(c, _)| *c == contest)
+            .map(|(_, u)| *u)
+            .collect())
+    }
+
+    async fn participant_names(
+        &self,
+        contest: ContestId,
+    ) -> Result<Vec<(UserId, String)>, StoreError> {
+        let t = self.tables()?;
+        Ok(t.participants
+            .iter()
+            .filter(|(c, _)| *c == contest)
+            .filter_map(|(_, u)| t.users.get(u).map(|user| (*u, user.username.clone())))
+            .collect())
+    }
+}
+
+#[async_trait]
+impl SubmissionStore for MemoryStore {
+    async fn create_submission(&self, submission: NewSubmission) -> Result<Submission, StoreError> {
+        let mut t = self.tables()?;
+        let contest_known = submission
+            .contest_id
+            .is_none_or(|c| t.contests.contains_key(&c));
+        if !t.users.contains_key(&submission.user_id)
+            || !t.problems.contains_key(&submission.problem_id)
+            || !contest_known
+        {
+            let contest = submission
+                .contest_id
+                .map_or(String::new(), |c| format!(", contest {c}"));
+            return Err(StoreError::NotFound(format!(
+                "user {}, problem {}{contest}",
+                submission.user_id, submission.problem_id
+            )));
+        }
+        let stored = Submission {
+            id: SubmissionId(t.next(3)),
+            user_id: submission.user_id,
+            contest_id: submission.contest_id,
+            problem_id: submission.problem_id,
+            language: submission.language,
+            files: submission.files,
+            submitted_at: submission.submitted_at,
+            status: SubmissionStatus::Queued,
+            judgement: None,
+        };
+        t.submissions.insert(stored.id, stored.clone());
+        Ok(stored)
+    }
+
+    async fn mark_judging(&self, id: SubmissionId) -> Result<(), StoreError> {
+        let mut t = self.tables()?;
+        let s = t.submission_mut(id)?;
+        if s.status == SubmissionStatus::Queued {
+            s.status = SubmissionStatus::Judging;
+        }
+        Ok(())
+    }
+
+    async fn finish_submission(
+        &self,
+        id: SubmissionId,
+        judgement: &Judgement,
+    ) -> Result<bool, StoreError> {
+        let mut t = self.tables()?;
+        let s = t.submission_mut(id)?;
+        if s.status == SubmissionStatus::Done {
+            return Ok(false);
+        }
+        s.status = SubmissionStatus::Done;
+        s.judgement = Some(judgement.clone());
+        Ok(true)
+    }
+
+    async fn requeue_submission(&self, id: SubmissionId) -> Result<(), StoreError> {
+        let mut t = self.tables()?;
+        let s = t.submission_mut(id)?;
+        s.status = SubmissionStatus::Queued;
+        s.judgement = None;
+        Ok(())
+    }
+
+    async fn submission(&self, id: SubmissionId) -> Result<Option<Submission>, StoreError> {
+        Ok(self.tables()?.submissions.get(&id).cloned())
+    }
+
+    async fn user_submissions(
+        &self,
+        user: UserId,
+        contest: Option<ContestId>,
+    ) -> Result<Vec<Submission>, StoreError> {
+        let t = self.tables()?;
+        Ok(t.submissions
+            .values()
+            .rev()
+            .filter(|s| s.user_id == user && contest.is_none_or(|c| s.contest_id == Some(c)))
+            .cloned()
+            .collect())
+    }
+
+    async fn contest_submissions(&self, contest: ContestId) -> Result<Vec<Submission>, StoreError> {
+        let t = self.tables()?;
+        Ok(t.submissions
+            .values()
+            .filter(|s| s.contest_id == Some(contest))
+            .cloned()
+            .collect())
+    }
+
+    async fn unfinished_submissions(&self) -> Result<Vec<Submission>, StoreError> {
+        let t = self.tables()?;
+        Ok(t.submissions
+            .values()
+            .filter(|s| s.status != SubmissionStatus::Done)
+            .cloned()
+            .collect())
+    }
+}
+
+#[async_trait]
+impl FenceStore for MemoryStore {
+    async fn finish_submission_fenced(
+        &self,
+        id: SubmissionId,
+        judgement: &Judgement,
+        contest: ContestId,
+        fence: u64,
+    ) -> Result<bool, StoreError> {
+        let mut t = self.tables()?;
+        let current = t.fences.get(&contest).copied();
+        if current != Some(fence) {
+            return Err(StoreError::Fenced(format!(
+                "contest {contest}: fencing token {fence} is not the latest ({})",
+                current.map_or("none".to_owned(), |c| c.to_string())
+            )));
+        }
+        let s = t.submission_mut(id)?;
+        if s.status == SubmissionStatus::Done || s.contest_id != Some(contest) {
+            return Ok(false);
+        }
+        s.status = SubmissionStatus::Done;
+        s.judgement = Some(judgement.clone());
+        Ok(true)
+    }
+
+    async fn advance_fence(&self, contest: ContestId) -> Result<u64, StoreError> {
+        let mut t = self.tables()?;
+        if !t.contests.contains_key(&contest) {
+            return Err(StoreError::Database(format!(
+                "contest {contest} does not exist (foreign key)"
+            )));
+        }
+        let fence = t.fences.entry(contest).or_insert(0);
+        *fence += 1;
+        Ok(*fence)
+    }
+}
+
+#[async_trait]
+impl EventLog for MemoryStore {
+    async fn append_event(
+        &self,
+        contest: Option<ContestId>,
+        kind: &str,
+        payload: &serde_json::Value,
+    ) -> Result<i64, StoreError> {
+        let mut t = self.tables()?;
+        if let Some(c) = contest
+            && !t.contests.contains_key(&c)
+        {
+            return Err(StoreError::NotFound(format!("contest {c}")));
+        }
+        let id = t.next(4);
+        t.events
+            .push((contest, (id, kind.to_owned(), payload.clone(), now_ms())));
+        Ok(id)
+    }
+
+    async fn events(
+        &self,
+        contest: Option<ContestId>,
+        after_id: i64,
+    ) -> Result<Vec<LoggedEvent>, StoreError> {
+        let t = self.tables()?;
+        Ok(t.events
+            .iter()
+            .filter(|(c, e)| *c == contest && e.0 > after_id)
+            .map(|(_, e)| e.clone())
+            .collect())
+    }
+}

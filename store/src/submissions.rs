@@ -1,0 +1,173 @@
+//! [`SubmissionStore`] on SQL: submissions from acceptance to judgement.
+
+use crate::SqlStore;
+use crate::rows::{db, rows, submission_from_row, to_json, write_error};
+use async_trait::async_trait;
+use codehub_engine::model::{
+    ContestId, Judgement, Submission, SubmissionId, SubmissionStatus, UserId,
+};
+use codehub_engine::ports::store::{NewSubmission, StoreError, SubmissionStore};
+
+#[async_trait]
+impl SubmissionStore for SqlStore {
+    async fn create_submission(&self, submission: NewSubmission) -> Result<Submission, StoreError> {
+        let status = SubmissionStatus::Queued;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO submissions (user_id, contest_id, problem_id, language, files, \
+             submitted_at, status, judgement) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, NULL) RETURNING id",
+        )
+        .bind(submission.user_id.0)
+        .bind(submission.contest_id.map(|c| c.0))
+        .bind(submission.problem_id.0)
+        .bind(&submission.language)
+        .bind(to_json(&submission.files)?)
+        .bind(submission.submitted_at)
+        .bind(status.as_str())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| {
+            let contest = submission
+                .contest_id
+                .map_or(String::new(), |c| format!(", contest {c}"));
+            write_error(
+                e,
+                || "submission".to_owned(),
+                &format!(
+                    "user {}, problem {}{contest}",
+                    submission.user_id, submission.problem_id
+                ),
+            )
+        })?;
+        Ok(Submission {
+            id: SubmissionId(id),
+            user_id: submission.user_id,
+            contest_id: submission.contest_id,
+            problem_id: submission.problem_id,
+            language: submission.language,
+            files: submission.files,
+            submitted_at: submission.submitted_at,
+            status,
+            judgement: None,
+        })
+    }
+
+    /// Only a queued submission changes; marking a judging or done one is a no-op (a
+    /// duplicate job must not undo a judgement). [`StoreError::NotFound`] if absent.
+    async fn mark_judging(&self, id: SubmissionId) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE submissions SET status = 'judging' WHERE id = $1 AND status = 'queued'",
+        )
+        .bind(id.0)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        if done.rows_affected() == 0 && !self.submission_exists(id).await? {
+            return Err(StoreError::NotFound(format!("submission {id}")));
+        }
+        Ok(())
+    }
+
+    /// `true` if this call recorded the judgement, `false` if the submission was already
+    /// done. [`StoreError::NotFound`] if absent.
+    async fn finish_submission(
+        &self,
+        id: SubmissionId,
+        judgement: &Judgement,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE submissions SET status = 'done', judgement = $2 \
+             WHERE id = $1 AND status <> 'done'",
+        )
+        .bind(id.0)
+        .bind(to_json(judgement)?)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        if done.rows_affected() > 0 {
+            return Ok(true);
+        }
+        if self.submission_exists(id).await? {
+            Ok(false)
+        } else {
+            Err(StoreError::NotFound(format!("submission {id}")))
+        }
+    }
+
+    async fn requeue_submission(&self, id: SubmissionId) -> Result<(), StoreError> {
+        let done =
+            sqlx::query("UPDATE submissions SET status = 'queued', judgement = NULL WHERE id = $1")
+                .bind(id.0)
+                .execute(&self.pool)
+                .await
+                .map_err(db)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("submission {id}")));
+        }
+        Ok(())
+    }
+
+    async fn submission(&self, id: SubmissionId) -> Result<Option<Submission>, StoreError> {
+        sqlx::query(
+            "SELECT id, user_id, contest_id, problem_id, language, files, submitted_at, \
+             status, judgement FROM submissions WHERE id = $1",
+        )
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?
+        .as_ref()
+        .map(submission_from_row)
+        .transpose()
+    }
+
+    /// `contest: None` lists all of the user's submissions, practice and contests alike.
+    async fn user_submissions(
+        &self,
+        user: UserId,
+        contest: Option<ContestId>,
+    ) -> Result<Vec<Submission>, StoreError> {
+        let query = match contest {
+            None => sqlx::query(
+                "SELECT id, user_id, contest_id, problem_id, language, files, submitted_at, \
+                 status, judgement FROM submissions WHERE user_id = $1 ORDER BY id DESC",
+            )
+            .bind(user.0),
+            Some(contest) => sqlx::query(
+                "SELECT id, user_id, contest_id, problem_id, language, files, submitted_at, \
+                 status, judgement FROM submissions WHERE user_id = $1 AND contest_id = $2 \
+                 ORDER BY id DESC",
+            )
+            .bind(user.0)
+            .bind(contest.0),
+        };
+        rows(
+            query.fetch_all(&self.pool).await.map_err(db)?,
+            submission_from_row,
+        )
+    }
+
+    async fn contest_submissions(&self, contest: ContestId) -> Result<Vec<Submission>, StoreError> {
+        let all = sqlx::query(
+            "SELECT id, user_id, contest_id, problem_id, language, files, submitted_at, \
+             status, judgement FROM submissions WHERE contest_id = $1 ORDER BY id",
+        )
+        .bind(contest.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows(all, submission_from_row)
+    }
+
+    async fn unfinished_submissions(&self) -> Result<Vec<Submission>, StoreError> {
+        let all = sqlx::query(
+            "SELECT id, user_id, contest_id, problem_id, language, files, submitted_at, \
+             status, judgement FROM submissions WHERE status IN ('queued', 'judging') \
+             ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows(all, submission_from_row)
+    }
+}

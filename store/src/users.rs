@@ -1,0 +1,119 @@
+//! [`UserStore`] on SQL: users and refresh tokens.
+
+use crate::SqlStore;
+use crate::rows::{db, get, user_from_row, write_error};
+use async_trait::async_trait;
+use codehub_engine::model::{Role, User, UserId, now_ms};
+use codehub_engine::ports::store::{NewUser, RefreshToken, StoreError, UserStore};
+
+#[async_trait]
+impl UserStore for SqlStore {
+    async fn create_user(&self, user: NewUser) -> Result<User, StoreError> {
+        let created_at = now_ms();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (username, password_hash, role, created_at) \
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(&user.username)
+        .bind(&user.password_hash)
+        .bind(user.role.as_str())
+        .bind(created_at)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| write_error(e, || format!("username `{}`", user.username), "user"))?;
+        Ok(User {
+            id: UserId(id),
+            username: user.username,
+            password_hash: user.password_hash,
+            role: user.role,
+            created_at,
+        })
+    }
+
+    async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        sqlx::query("SELECT id, username, password_hash, role, created_at FROM users WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?
+            .as_ref()
+            .map(user_from_row)
+            .transpose()
+    }
+
+    async fn user_by_name(&self, username: &str) -> Result<Option<User>, StoreError> {
+        sqlx::query(
+            "SELECT id, username, password_hash, role, created_at FROM users WHERE username = $1",
+        )
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?
+        .as_ref()
+        .map(user_from_row)
+        .transpose()
+    }
+
+    async fn count_users(&self) -> Result<i64, StoreError> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)
+    }
+
+    async fn set_role(&self, id: UserId, role: Role) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
+            .bind(role.as_str())
+            .bind(id.0)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("user {id}")));
+        }
+        Ok(())
+    }
+
+    async fn put_refresh_token(
+        &self,
+        token_hash: &str,
+        token: RefreshToken,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO refresh_tokens (token_hash, user_id, expires_at) VALUES ($1, $2, $3)",
+        )
+        .bind(token_hash)
+        .bind(token.user_id.0)
+        .bind(token.expires_at)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| {
+            write_error(
+                e,
+                || "refresh token".to_owned(),
+                &format!("user {}", token.user_id),
+            )
+        })?;
+        Ok(())
+    }
+
+    async fn take_refresh_token(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<RefreshToken>, StoreError> {
+        let row = sqlx::query(
+            "DELETE FROM refresh_tokens WHERE token_hash = $1 RETURNING user_id, expires_at",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        row.map(|row| {
+            Ok(RefreshToken {
+                user_id: UserId(get(&row, "user_id")?),
+                expires_at: get(&row, "expires_at")?,
+            })
+        })
+        .transpose()
+    }
+}
