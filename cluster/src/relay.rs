@@ -34,7 +34,7 @@ pub async fn publish(client: Client, names: PubSubNames, mut rx: Receiver<Public
                 continue;
             }
         };
-        let body = format!("{} {} {}", p.kind, now_ms(), data);
+        let body = format!("{} {} {}", p.kind.as_str(), now_ms(), data);
         let sent: Result<(), Error> = match p.seq {
             Some(seq) => client
                 .publish::<i64, _, _>(names.hub_channel(&p.channel), format!("{seq} {body}"))

@@ -155,6 +155,22 @@ pub struct Status {
     pub memory_kib: Option<i64>,
 }
 
+impl Status {
+    /// Submission `submission_id` in `state`, with nothing else known.
+    pub fn new(submission_id: i64, state: LiveState) -> Self {
+        Status {
+            submission_id,
+            state,
+            test: None,
+            total: None,
+            verdict: None,
+            score: None,
+            time_ms: None,
+            memory_kib: None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,7 @@
 
 use crate::model::now_ms;
 use bytes::Bytes;
+use codehub_protocol::ws::MessageKind;
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -62,8 +63,8 @@ pub struct Publication {
     pub channel: String,
     /// `Some(seq)` when the publisher owns the channel's sequence.
     pub seq: Option<u64>,
-    /// Message type (`delta`, `status`, `verdict`, …).
-    pub kind: &'static str,
+    /// Message type.
+    pub kind: MessageKind,
     /// Payload.
     pub data: serde_json::Value,
 }
@@ -187,7 +188,7 @@ impl HubState {
         let out = Outgoing {
             channel: Arc::from(p.channel.as_str()),
             seq,
-            bytes: encode(&p.channel, seq, p.kind, &p.data),
+            bytes: encode(&p.channel, seq, p.kind.as_str(), &p.data),
         };
         self.deliver(out);
     }
@@ -378,7 +379,7 @@ mod tests {
         state.publish(Publication {
             channel: channel.into(),
             seq: None,
-            kind: "delta",
+            kind: MessageKind::Delta,
             data: serde_json::json!({ "n": n }),
         });
     }
@@ -466,7 +467,7 @@ mod tests {
         hub.send_message(HubMsg::Publish(Publication {
             channel: "c".into(),
             seq: Some(7),
-            kind: "delta",
+            kind: MessageKind::Delta,
             data: serde_json::json!({}),
         }))
         .unwrap();

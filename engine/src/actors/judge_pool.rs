@@ -16,9 +16,11 @@ use super::contest::{ContestMsg, ContestSupMsg};
 use super::hub::{HubMsg, Publication};
 use crate::model::{ContestId, Judgement, SubmissionId, UserId, now_ms};
 use crate::ports::cluster::Role;
-use crate::ports::judging::{JudgeFailure, JudgeJob, JudgeService, ProgressSender};
+use crate::ports::judging::{JudgeFailure, JudgeJob, JudgeProgress, JudgeService, ProgressSender};
 use crate::ports::store::{Store, StoreError};
 use codehub_protocol::Channel;
+use codehub_protocol::names::LiveState;
+use codehub_protocol::ws::{MessageKind, Status};
 use ractor::{Actor, ActorId, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
 use serde::Serialize;
 use std::collections::{HashMap, VecDeque};
@@ -52,16 +54,16 @@ pub fn user_channel(id: UserId) -> String {
     Channel::UserSubmissions(id).to_string()
 }
 
-/// Publishes a submission status on its two channels.
-pub fn publish_status(
-    hub: &ActorRef<HubMsg>,
-    user: UserId,
-    id: SubmissionId,
-    kind: &'static str,
-    data: serde_json::Value,
-) {
-    let mut data = data;
-    data["submission_id"] = serde_json::json!(id);
+/// Publishes a submission's live state on its two channels (`verdict` once done,
+/// `status` before).
+pub fn publish_status(hub: &ActorRef<HubMsg>, user: UserId, status: &Status) {
+    let id = SubmissionId(status.submission_id);
+    let kind = if status.state == LiveState::Done {
+        MessageKind::Verdict
+    } else {
+        MessageKind::Status
+    };
+    let data = serde_json::to_value(status).expect("statuses serialise");
     for channel in [submission_channel(id), user_channel(user)] {
         let _ = hub.send_message(HubMsg::Publish(Publication {
             channel,
@@ -69,6 +71,18 @@ pub fn publish_status(
             kind,
             data: data.clone(),
         }));
+    }
+}
+
+/// The live state a judging step reports.
+fn progress_status(id: SubmissionId, progress: &JudgeProgress) -> Status {
+    match *progress {
+        JudgeProgress::Compiling => Status::new(id.0, LiveState::Compiling),
+        JudgeProgress::Running { test, total } => Status {
+            test: Some(test),
+            total: Some(total),
+            ..Status::new(id.0, LiveState::Running)
+        },
     }
 }
 
@@ -340,13 +354,7 @@ impl Actor for JudgeActor {
                 let user = job.user_id;
                 tokio::spawn(async move {
                     while let Some(p) = rx.recv().await {
-                        publish_status(
-                            &hub,
-                            user,
-                            id,
-                            "status",
-                            serde_json::to_value(&p).unwrap_or_default(),
-                        );
+                        publish_status(&hub, user, &progress_status(id, &p));
                     }
                 });
                 let judge = self.ctx.judge.clone();
@@ -378,15 +386,13 @@ impl Actor for JudgeActor {
                             publish_status(
                                 &self.ctx.hub,
                                 job.user_id,
-                                id,
-                                "verdict",
-                                serde_json::json!({
-                                    "state": "done",
-                                    "verdict": judgement.verdict,
-                                    "score": judgement.score,
-                                    "time_ms": judgement.time_ms,
-                                    "memory_kib": judgement.memory_kib,
-                                }),
+                                &Status {
+                                    verdict: Some(judgement.verdict),
+                                    score: judgement.score,
+                                    time_ms: Some(judgement.time_ms),
+                                    memory_kib: Some(judgement.memory_kib),
+                                    ..Status::new(id.0, LiveState::Done)
+                                },
                             );
                             if let Some(contest) = job.contest_id
                                 && let Some(sub) = self.ctx.store.submission(id).await?

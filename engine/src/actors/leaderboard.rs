@@ -10,7 +10,8 @@ use crate::model::{Contest, ContestId, Millis, Submission, SubmissionStatus, Use
 use crate::ports::store::Store;
 pub use crate::scoring::ScoreboardSnapshot;
 use crate::scoring::{Changes, Judged, Row, Rules, Scoreboard, View};
-use codehub_protocol::Channel;
+use codehub_protocol::ws::MessageKind;
+use codehub_protocol::{Channel, Delta};
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 use std::sync::Arc;
 
@@ -161,8 +162,12 @@ impl LeaderboardState {
             let _ = hub.send_message(HubMsg::Publish(Publication {
                 channel,
                 seq: Some(seq),
-                kind: "delta",
-                data: serde_json::json!({ "frozen": self.contest.is_frozen(now_ms()), "rows": rows }),
+                kind: MessageKind::Delta,
+                data: serde_json::to_value(Delta {
+                    frozen: self.contest.is_frozen(now_ms()),
+                    rows,
+                })
+                .expect("rows serialise"),
             }));
         }
     }
@@ -203,7 +208,7 @@ impl Actor for LeaderboardActor {
                 let _ = self.hub.send_message(HubMsg::Publish(Publication {
                     channel,
                     seq: Some(snapshot.seq),
-                    kind: "snapshot",
+                    kind: MessageKind::Snapshot,
                     data: serde_json::to_value(&snapshot)?,
                 }));
             }

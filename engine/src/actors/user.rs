@@ -11,6 +11,8 @@ use crate::model::{ContestId, ProblemId, Submission, SubmittedFile, UserId, now_
 use crate::ports::cluster::Role;
 use crate::ports::judging::JudgeJob;
 use crate::ports::store::{NewSubmission, Store, StoreError};
+use codehub_protocol::names::LiveState;
+use codehub_protocol::ws::Status;
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -213,9 +215,7 @@ impl UserActor {
         publish_status(
             &self.ctx.hub,
             user,
-            submission.id,
-            "status",
-            serde_json::json!({ "state": "queued" }),
+            &Status::new(submission.id.0, LiveState::Queued),
         );
         if let Some(actor) = contest_actor {
             // A follower forwards this to the contest's owner, which judges it.

@@ -11,7 +11,7 @@ fn publication(channel: &str, n: u64) -> HubMsg {
     HubMsg::Publish(Publication {
         channel: channel.into(),
         seq: None,
-        kind: "delta",
+        kind: codehub_protocol::ws::MessageKind::Delta,
         data: serde_json::json!({ "n": n }),
     })
 }
