@@ -5,7 +5,8 @@
 //! - [`actors`]: the supervised actor tree and [`actors::Engine`], its handle
 //!   (`ContestSupervisor` → `ContestActor` → `LeaderboardActor`, `UserSupervisor` →
 //!   `UserActor`, `JudgePool` → `JudgeActor`, `Hub`).
-//! - [`model`]: users, problems, contests, submissions, judgements.
+//! - [`model`]: users, problems, contests, submissions, judgements (ids and wire names
+//!   are the `codehub-protocol` crate's, re-exported).
 //! - [`ports`]: what the engine needs from the outside: the store (split by concern:
 //!   [`ports::store::UserStore`], [`ports::store::ContestStore`],
 //!   [`ports::store::SubmissionStore`], [`ports::store::FenceStore`],
@@ -13,7 +14,7 @@
 //!   judging and the cluster. Each trait states its contract; errors are enums callers
 //!   match on.
 //! - [`scoring`]: incremental ICPC/IOI scoreboards (public and jury boards, freeze).
-//! - [`verdict`]: the outcome of judging a submission or one test case.
+//! - [`verdict`]: the outcome of judging a submission or one test case (the protocol's).
 //! - `testing` (feature `testing`): in-memory fakes of every port, so the whole tree runs
 //!   in a test in milliseconds.
 //!
