@@ -544,12 +544,7 @@ impl Actor for ContestSupervisor {
         myself: ActorRef<ContestSupMsg>,
         _: &mut ContestSupState,
     ) -> Result<(), ActorProcessingErr> {
-        myself
-            .stop_children_and_wait(
-                Some("supervisor stopped".into()),
-                Some(super::CHILD_STOP_TIMEOUT),
-            )
-            .await;
+        super::stop_children(&myself).await;
         Ok(())
     }
 

@@ -197,9 +197,7 @@ impl Actor for JudgePool {
         myself: ActorRef<PoolMsg>,
         _: &mut PoolState,
     ) -> Result<(), ActorProcessingErr> {
-        myself
-            .stop_children_and_wait(Some("pool stopped".into()), Some(super::CHILD_STOP_TIMEOUT))
-            .await;
+        super::stop_children(&myself).await;
         Ok(())
     }
 

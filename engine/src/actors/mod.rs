@@ -41,6 +41,14 @@ pub const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a stopping supervisor waits for its children to stop.
 const CHILD_STOP_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// What a supervisor does in `post_stop`: stops its children and waits for them (at most
+/// [`CHILD_STOP_TIMEOUT`]), so none is restarted on the way down.
+async fn stop_children<M: ractor::Message>(supervisor: &ActorRef<M>) {
+    supervisor
+        .stop_children_and_wait(Some("supervisor stopped".into()), Some(CHILD_STOP_TIMEOUT))
+        .await;
+}
+
 /// Ids of synthetic (injected) submissions are negative: never a stored id. Each process
 /// starts at a random point, so nodes of a cluster injecting into one board never reuse
 /// each other's ids.

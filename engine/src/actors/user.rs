@@ -348,12 +348,7 @@ impl Actor for UserSupervisor {
         myself: ActorRef<UserSupMsg>,
         _: &mut UserSupState,
     ) -> Result<(), ActorProcessingErr> {
-        myself
-            .stop_children_and_wait(
-                Some("supervisor stopped".into()),
-                Some(super::CHILD_STOP_TIMEOUT),
-            )
-            .await;
+        super::stop_children(&myself).await;
         Ok(())
     }
 
