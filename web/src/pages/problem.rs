@@ -9,6 +9,7 @@ use crate::ctx::Ctx;
 use crate::format;
 use crate::highlight::language_for_file;
 use crate::live;
+use codehub_protocol::files::check_source_name;
 use codehub_protocol::names::LiveState;
 use codehub_protocol::requests::NewSubmission;
 use codehub_protocol::views::{FileView, LanguageView, ProblemView, SubmissionView};
@@ -23,6 +24,27 @@ fn copy_to_clipboard(text: &str) {
     if let Some(w) = web_sys::window() {
         let _ = w.navigator().clipboard().write_text(text);
     }
+}
+
+/// Why an uploaded file cannot be submitted, in the words of the server's rule: a name
+/// that breaks [`check_source_name`], or (once the languages are known) an extension
+/// that belongs to no language.
+fn upload_name_problem(name: &str, languages: &[(String, Vec<String>)]) -> Result<(), String> {
+    check_source_name(name).map_err(|e| format!("Cannot upload this file: {e}."))?;
+    if !languages.is_empty() && language_for_file(name, languages).is_none() {
+        let known: Vec<String> = languages
+            .iter()
+            .flat_map(|(_, exts)| {
+                exts.iter()
+                    .map(|e| format!(".{}", e.trim_start_matches('.')))
+            })
+            .collect();
+        return Err(format!(
+            "Cannot upload `{name}`: its extension belongs to no language here (known: {}).",
+            known.join(", ")
+        ));
+    }
+    Ok(())
 }
 
 /// A problem page, in a contest or in practice.
@@ -59,6 +81,13 @@ pub fn ProblemPage(contest: Option<i64>, problem: i64) -> View {
                 })
                 .unwrap_or_default()
         });
+        // The server's rule, checked before anything is read or sent.
+        if let Err(message) = upload_name_problem(&name, &exts) {
+            error.set(Some(message));
+            input.set_value("");
+            return;
+        }
+        error.set(None);
         if let Some(id) = language_for_file(&name, &exts) {
             language.set(id.to_owned());
         }
@@ -321,5 +350,34 @@ pub fn submission_detail(s: SubmissionView) -> View {
             } else { view! {} })
             (tests)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::upload_name_problem;
+
+    #[test]
+    fn uploads_are_held_to_the_servers_file_name_rule() {
+        let langs = vec![
+            ("cpp".to_owned(), vec!["cpp".to_owned(), "cc".to_owned()]),
+            ("python3".to_owned(), vec!["py".to_owned()]),
+        ];
+        assert_eq!(upload_name_problem("sol.py", &langs), Ok(()));
+        assert_eq!(upload_name_problem("Main.CC", &langs), Ok(()));
+        for name in ["a b#.py", ".hidden.py", "x\\y.py", "Makefile"] {
+            let e = upload_name_problem(name, &langs).unwrap_err();
+            assert!(
+                e.contains("a file name is 1 to 100 characters"),
+                "{name}: {e}"
+            );
+        }
+        let e = upload_name_problem("notes.txt", &langs).unwrap_err();
+        assert!(
+            e.contains("belongs to no language") && e.contains(".cpp, .cc, .py"),
+            "{e}"
+        );
+        // Before the languages load, only the name is checked.
+        assert_eq!(upload_name_problem("notes.txt", &[]), Ok(()));
     }
 }
