@@ -470,3 +470,146 @@ async fn the_scoreboard_shows_four_digit_penalties_and_three_digit_minutes_uncut
     }
     spectator.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_whose_name_breaks_the_rule_is_refused_before_sending() {
+    let Some((driver, browser)) = browser_or_skip() else {
+        return;
+    };
+    let app = spawn_app();
+    let (token, _) = app.register("uma_upload").await;
+    let (_, practice) = app.get("/api/problems", None).await;
+    let problem = practice[0]["id"].as_i64().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let file = |name: &str, text: &str| {
+        let path = files.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+
+    let driver = Driver::start(driver, browser);
+    let client = driver.session(1280, 900).await;
+    client.goto(&format!("{}/login", app.base)).await.unwrap();
+    client
+        .wait()
+        .at_most(LONG)
+        .for_element(Locator::Css("[data-testid=username]"))
+        .await
+        .unwrap()
+        .send_keys("uma_upload")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("[data-testid=password]"))
+        .await
+        .unwrap()
+        .send_keys("correct horse")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("[data-testid=auth-submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&client, "[data-testid=whoami]", LONG, |t| {
+        t.contains("uma_upload")
+    })
+    .await;
+    client
+        .goto(&format!("{}/practice/{problem}", app.base))
+        .await
+        .unwrap();
+    client
+        .wait()
+        .at_most(LONG)
+        .for_element(Locator::Css("[data-testid=language] option[value=python3]"))
+        .await
+        .unwrap();
+    let upload = |path: String| {
+        let client = client.clone();
+        async move {
+            client
+                .find(Locator::Css("[data-testid=upload]"))
+                .await
+                .unwrap()
+                .send_keys(&path)
+                .await
+                .unwrap();
+        }
+    };
+
+    upload(file("a b#.py", "print(1)\n")).await;
+    let refused = wait_text(&client, ".submit-form .error", LONG, |t| {
+        t.contains("contains a space")
+    })
+    .await;
+    assert!(
+        refused.contains("file name `a b#.py`")
+            && refused.contains("a file name is 1 to 100 characters"),
+        "names the file and states the rule: {refused}"
+    );
+    client
+        .execute(
+            "document.querySelector('.submit-form .error').scrollIntoView({block: 'center'})",
+            vec![],
+        )
+        .await
+        .unwrap();
+    screenshot(&client, "upload-refused").await;
+    upload(file("notes.txt", "hello\n")).await;
+    wait_text(&client, ".submit-form .error", LONG, |t| {
+        t.contains("`notes.txt`") && t.contains("belongs to no language") && t.contains(".py")
+    })
+    .await;
+    // Nothing was taken: submitting now asks for a solution, and nothing reaches the server.
+    client
+        .find(Locator::Css("[data-testid=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&client, ".submit-form .error", LONG, |t| {
+        t.contains("Write or upload a solution first")
+    })
+    .await;
+    let (status, mine) = app.get("/api/submissions", Some(&token)).await;
+    assert_eq!((status, mine), (200, json!([])));
+
+    // A good name is taken: the error goes, the language follows the extension.
+    upload(file("sol_2.py", "print('hi')\n")).await;
+    let deadline = std::time::Instant::now() + LONG;
+    loop {
+        let code = client
+            .execute(
+                "return document.querySelector('[data-testid=editor]').value",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if code == "print('hi')\n" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the upload reaches the editor: {code}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let errors = client
+        .find_all(Locator::Css(".submit-form .error"))
+        .await
+        .unwrap();
+    assert!(errors.is_empty(), "the refusal is cleared");
+    let language = client
+        .execute(
+            "return document.querySelector('[data-testid=language]').value",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(language, "python3");
+    client.close().await.unwrap();
+}

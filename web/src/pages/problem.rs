@@ -168,7 +168,7 @@ pub fn ProblemPage(contest: Option<i64>, problem: i64) -> View {
                     form(on:submit=submit, class="submit-form") {
                         div(class="row") {
                             label(r#for="language") { "LanguageView" }
-                            select(id="language", data-testid="language", on:change=move |e: web_sys::Event| {
+                            select(id="language", data-testid="language", prop:value=language.get_clone(), on:change=move |e: web_sys::Event| {
                                 if let Some(s) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
                                     language.set(s.value());
                                 }
