@@ -560,7 +560,9 @@ async fn an_upload_whose_name_breaks_the_rule_is_refused_before_sending() {
     screenshot(&client, "upload-refused").await;
     upload(file("notes.txt", "hello\n")).await;
     wait_text(&client, ".submit-form .error", LONG, |t| {
-        t.contains("`notes.txt`") && t.contains("belongs to no language") && t.contains(".py")
+        t.contains("`notes.txt`")
+            && t.contains("is the extension of no language")
+            && t.contains(".py")
     })
     .await;
     // Nothing was taken: submitting now asks for a solution, and nothing reaches the server.
