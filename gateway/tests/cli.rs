@@ -129,6 +129,52 @@ fn bad_input_gets_a_readable_error_and_exit_status_2() {
 }
 
 #[test]
+fn judge_refuses_unusable_file_names_with_exit_status_2() {
+    let hello = path(problems().join("hello"));
+    let tmp = tempfile::tempdir().unwrap();
+    let source = "print(\"Hello World!\")\n";
+    let cases: [(&str, &[&str], &str); 6] = [
+        (".hidden.py", &[], "file name `.hidden.py` starts with `.`"),
+        ("a b#.py", &[], "file name `a b#.py` contains a space"),
+        ("a b\\#.py", &[], "has a directory part (`\\`)"),
+        (
+            "Makefile",
+            &["--language", "python3"],
+            "file name `Makefile` has no extension",
+        ),
+        (
+            "notes.txt",
+            &[],
+            "cannot tell the language from the file names",
+        ),
+        (
+            "hello.cpp",
+            &["--language", "python3"],
+            "no Python 3 source file",
+        ),
+    ];
+    for (name, extra, expected) in cases {
+        let file = tmp.path().join(name);
+        std::fs::write(&file, source).unwrap();
+        let mut args = vec!["judge", "--problem", &hello];
+        args.extend_from_slice(extra);
+        let file = path(file);
+        args.push(&file);
+        let out = codehub(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        assert!(stderr.contains(expected), "{name}: {stderr}");
+        if !expected.starts_with("file name") {
+            continue;
+        }
+        assert!(
+            stderr.contains("a file name is 1 to 100 characters") && stderr.contains("rename "),
+            "{name}: states the rule and what to do: {stderr}"
+        );
+    }
+}
+
+#[test]
 fn languages_lists_versions_found_in_the_sandbox() {
     let out = codehub(&["languages", "--json"]);
     assert!(

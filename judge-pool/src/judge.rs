@@ -211,7 +211,7 @@ impl<S: Sandbox> Judge<S> {
             score: None,
             judge_message: None,
         };
-        let prepared = match lang.prepare(files) {
+        let prepared = match lang.prepare_submission(files) {
             Ok(p) => p,
             Err(PrepareError(message)) => {
                 report.verdict = Verdict::CompileError;

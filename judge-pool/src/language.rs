@@ -100,6 +100,34 @@ struct TableFile {
     languages: BTreeMap<String, Language>,
 }
 
+/// Why a submission's language id and file names name no language that can judge it:
+/// the request is refused before anything is stored or run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChoiceError {
+    /// The language id is not in the table.
+    #[error("unknown language `{0}`")]
+    UnknownLanguage(String),
+    /// No language id given, and no file ends in an extension of the table.
+    #[error(
+        "cannot tell the language from the file names: none ends in a known extension ({known})"
+    )]
+    Undetectable {
+        /// Every extension of the table (`.c, .cpp, …`).
+        known: String,
+    },
+    /// No file ends in one of the chosen language's extensions (so there is nothing to
+    /// compile or run).
+    #[error("no {name} source file: at least one file must end in {extensions}")]
+    NoSource {
+        /// The language's id.
+        language: String,
+        /// Its human name.
+        name: String,
+        /// Its extensions (`.cpp, .cc, …`).
+        extensions: String,
+    },
+}
+
 /// All languages, by id and by extension.
 #[derive(Debug, Clone)]
 pub struct LanguageTable {
@@ -199,6 +227,41 @@ impl LanguageTable {
             .and_then(|(id, _)| self.languages.get(id))
     }
 
+    /// The language a submission of files named `names` is judged in: `id` if given,
+    /// else the one detected from the extensions (as [`Self::detect`]); either way at
+    /// least one file must be a source file of it ([`Language::owns`]).
+    ///
+    /// # Errors
+    /// [`ChoiceError`] saying which of the three fails, with the extensions that would do.
+    pub fn choose(&self, id: Option<&str>, names: &[&str]) -> Result<&Language, ChoiceError> {
+        let lang = match id {
+            Some(id) => self
+                .get(id)
+                .ok_or_else(|| ChoiceError::UnknownLanguage(id.to_owned()))?,
+            None => {
+                let files: Vec<SourceFile> = names
+                    .iter()
+                    .map(|&name| SourceFile {
+                        name: name.to_owned(),
+                        contents: Vec::new(),
+                    })
+                    .collect();
+                self.detect(&files)
+                    .ok_or_else(|| ChoiceError::Undetectable {
+                        known: dotted(self.iter().flat_map(|l| &l.extensions)),
+                    })?
+            }
+        };
+        if !names.iter().any(|name| lang.owns(name)) {
+            return Err(ChoiceError::NoSource {
+                language: lang.id.clone(),
+                name: lang.name.clone(),
+                extensions: dotted(&lang.extensions),
+            });
+        }
+        Ok(lang)
+    }
+
     /// Host paths all languages need inside the sandbox.
     pub fn readonly_paths(&self) -> Vec<PathBuf> {
         let mut paths: Vec<PathBuf> = self
@@ -209,6 +272,15 @@ impl LanguageTable {
         paths.dedup();
         paths
     }
+}
+
+/// `.a, .b, .c`.
+fn dotted<'a>(extensions: impl IntoIterator<Item = &'a String>) -> String {
+    extensions
+        .into_iter()
+        .map(|e| format!(".{e}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The directories searched for programs inside the sandbox (its `PATH`).
@@ -260,7 +332,26 @@ pub struct Prepared {
 pub struct PrepareError(pub String);
 
 impl Language {
-    /// Names the files and finds the entry point.
+    /// [`Self::prepare`] for a contestant's submission: first every file name given is
+    /// checked against the submission rule
+    /// ([`check_source_name`](codehub_protocol::files::check_source_name)), which the
+    /// gateway and `codehub judge` also check before judging; an empty name takes the
+    /// language's `source_name`.
+    ///
+    /// # Errors
+    /// [`PrepareError`] (a compile error) for a name that breaks the rule, and as
+    /// [`Self::prepare`].
+    pub fn prepare_submission(&self, files: &[SourceFile]) -> Result<Prepared, PrepareError> {
+        for f in files.iter().filter(|f| !f.name.is_empty()) {
+            codehub_protocol::files::check_source_name(&f.name)
+                .map_err(|e| PrepareError(e.to_string()))?;
+        }
+        self.prepare(files)
+    }
+
+    /// Names the files and finds the entry point. Only names that cannot be written
+    /// safely are refused here (the judge's own files, such as a validator's, use it);
+    /// contestants' files go through [`Self::prepare_submission`].
     ///
     /// # Errors
     /// [`PrepareError`] (a compile error) when there is no source file of this language,
@@ -599,5 +690,63 @@ mod tests {
         assert!(c.prepare(&[src("notes.txt", "")]).is_err());
         let unnamed = c.prepare(&[src("", "int main(){}")]).unwrap();
         assert_eq!(unnamed.main, "main.c");
+    }
+
+    #[test]
+    fn submissions_are_held_to_the_file_name_rule() {
+        let t = LanguageTable::builtin();
+        let py = t.get("python3").unwrap();
+        for name in ["a b#.py", "x/y.py", ".hidden.py", "../../etc/passwd.py"] {
+            let e = py.prepare_submission(&[src(name, "print(1)")]).unwrap_err();
+            assert!(
+                e.0.contains("a file name is 1 to 100 characters"),
+                "{name}: {e}"
+            );
+        }
+        // `prepare` alone (the judge's own files) still takes what is safe to write.
+        assert!(py.prepare(&[src("a b#.py", "print(1)")]).is_ok());
+        let ok = py
+            .prepare_submission(&[src("util.py", "x = 1"), src("", "print(1)")])
+            .unwrap();
+        assert_eq!(ok.main, "main.py");
+        let java = t.get("java").unwrap();
+        let main = "public class Main { public static void main(String[] a) {} }";
+        assert_eq!(
+            java.prepare_submission(&[src("Main.java", main)])
+                .unwrap()
+                .main_class,
+            "Main"
+        );
+    }
+
+    #[test]
+    fn a_language_is_chosen_only_with_a_source_file_of_it() {
+        let t = LanguageTable::builtin();
+        let id = |r: Result<&Language, ChoiceError>| r.map(|l| l.id.clone());
+        assert_eq!(id(t.choose(None, &["a.h", "a.cpp"])), Ok("cpp".into()));
+        assert_eq!(id(t.choose(Some("c"), &["a.c", "util.h"])), Ok("c".into()));
+        assert_eq!(id(t.choose(None, &["Main.java"])), Ok("java".into()));
+        assert_eq!(
+            t.choose(Some("cobol"), &["a.cob"]).unwrap_err(),
+            ChoiceError::UnknownLanguage("cobol".into())
+        );
+        let e = t.choose(None, &["notes.txt"]).unwrap_err();
+        assert!(matches!(e, ChoiceError::Undetectable { .. }), "{e}");
+        let msg = e.to_string();
+        assert!(
+            msg.contains(".cpp") && msg.contains(".py") && msg.contains(".java"),
+            "{msg}"
+        );
+        let e = t.choose(Some("python3"), &["a.cpp"]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "no Python 3 source file: at least one file must end in .py, .py3"
+        );
+        // Detection ignores case, the judge does not: `a.CPP` would compile nothing.
+        let e = t.choose(None, &["a.CPP"]).unwrap_err();
+        assert!(
+            matches!(e, ChoiceError::NoSource { ref language, .. } if language == "cpp"),
+            "{e}"
+        );
     }
 }

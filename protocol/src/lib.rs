@@ -12,6 +12,8 @@
 //! - [`board`]: scoreboard rows, snapshots and deltas.
 //! - [`ws`]: the `/ws` frames and commands.
 //! - [`error`]: the `{code, message}` body of every error.
+//! - [`files`]: the rule for submitted file names, checked by the gateway, the CLI, the
+//!   UI and the judge alike.
 //!
 //! With the `openapi` feature every REST type derives `utoipa::ToSchema`, so the
 //! published OpenAPI document is generated from the same definitions.
@@ -19,6 +21,7 @@
 pub mod board;
 pub mod channel;
 pub mod error;
+pub mod files;
 pub mod ids;
 pub mod names;
 pub mod requests;

@@ -36,7 +36,10 @@ pub struct NewSubmission {
     /// Language id (see `/api/languages`); detected from the file names if omitted.
     #[serde(default)]
     pub language: Option<String>,
-    /// Source files (several form one submission).
+    /// Source files (several form one submission). Each name follows the rule of
+    /// [`crate::files::check_source_name`] (1–100 ASCII letters, digits, `_`, `-`, `+`,
+    /// `.`; no directory part; no leading `.`; an extension), and at least one file is
+    /// a source file of the language.
     pub files: Vec<FileView>,
 }
 

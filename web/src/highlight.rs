@@ -243,18 +243,6 @@ fn is_lifetime(s: &str) -> bool {
     }
 }
 
-/// The language id for a file name, among `languages` (id, extensions).
-pub fn language_for_file<'a>(
-    name: &str,
-    languages: &'a [(String, Vec<String>)],
-) -> Option<&'a str> {
-    let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
-    languages
-        .iter()
-        .find(|(_, exts)| exts.iter().any(|e| e.trim_start_matches('.') == ext))
-        .map(|(id, _)| id.as_str())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,16 +317,5 @@ mod tests {
     fn markup_in_code_is_escaped() {
         let html = highlight("c", "<script>alert(1)</script>");
         assert!(!html.contains("<script"), "{html}");
-    }
-
-    #[test]
-    fn file_extension_picks_the_language() {
-        let langs = vec![
-            ("cpp".to_owned(), vec!["cpp".to_owned(), "cc".to_owned()]),
-            ("python".to_owned(), vec!["py".to_owned()]),
-        ];
-        assert_eq!(language_for_file("a.CC", &langs), Some("cpp"));
-        assert_eq!(language_for_file("sol.py", &langs), Some("python"));
-        assert_eq!(language_for_file("README", &langs), None);
     }
 }

@@ -5,9 +5,10 @@ use anyhow::Context;
 use codehub_engine::Verdict;
 use codehub_judge::judge::JudgeOptions;
 use codehub_judge::judge::{Judge, JudgeReport};
-use codehub_judge::language::SourceFile;
+use codehub_judge::language::{ChoiceError, SourceFile};
 use codehub_judge::package::Problem;
 use codehub_judge::sandbox::Sandbox;
+use codehub_protocol::files::check_source_name;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -35,17 +36,26 @@ pub struct JudgeArgs {
 }
 
 /// Runs `codehub judge`: exit 0 for AC, 1 for any other verdict, 2 for an error.
+///
+/// File names are checked first, by the same rules as `POST /api/submissions`: each
+/// name by [`check_source_name`], and the files must hold a source file of the language
+/// (given, or detected from the extensions).
 pub async fn run(args: JudgeArgs) -> anyhow::Result<ExitCode> {
-    let problem = Problem::load(&args.problem)?;
-    let mut files = Vec::new();
+    let mut names = Vec::new();
     for path in &args.files {
-        let contents =
-            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         let name = path
             .file_name()
-            .context("a source path has no file name")?
+            .with_context(|| format!("{}: a source path has no file name", path.display()))?
             .to_string_lossy()
             .into_owned();
+        check_source_name(&name).map_err(|e| anyhow::anyhow!("{e}; rename {}", path.display()))?;
+        names.push(name);
+    }
+    let problem = Problem::load(&args.problem)?;
+    let mut files = Vec::new();
+    for (path, name) in args.files.iter().zip(names) {
+        let contents =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         files.push(SourceFile { name, contents });
     }
     let options = JudgeOptions {
@@ -53,6 +63,13 @@ pub async fn run(args: JudgeArgs) -> anyhow::Result<ExitCode> {
         progress: None,
     };
     let (backend, languages) = args.sandbox.backend().await?;
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    languages
+        .choose(args.language.as_deref(), &names)
+        .map_err(|e| match e {
+            ChoiceError::Undetectable { .. } => anyhow::anyhow!("{e}; give --language"),
+            _ => e.into(),
+        })?;
     let languages = Arc::new(languages);
     let language = args.language.as_deref();
     let report = with_sandboxes!(backend, |s, v| {

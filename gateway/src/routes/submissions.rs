@@ -1,4 +1,8 @@
 //! `/api/submissions`: submit (202 once durable), list and read one's own, rejudge (jury).
+//!
+//! A submission is refused (422) before anything is stored when a file name breaks the
+//! rule of [`codehub_protocol::files`], or when its files hold no source file of its
+//! language (given, or detected from the extensions).
 
 use super::{ApiJson, ApiPath, ApiQuery};
 use crate::app::AppState;
@@ -9,7 +13,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use codehub_engine::actors::user::{SubmitError, SubmitRequest};
 use codehub_engine::model::{ContestId, ProblemId, Role, SubmissionId, SubmittedFile};
-use codehub_judge::language::SourceFile;
+use codehub_judge::language::ChoiceError;
+use codehub_protocol::files::check_source_name;
 use codehub_protocol::requests::NewSubmission;
 use codehub_protocol::views::SubmissionView;
 use serde::Deserialize;
@@ -39,27 +44,19 @@ pub async fn create(
     if n.files.len() > 32 {
         return Err(ApiError::unprocessable("at most 32 files per submission"));
     }
-    let language = match &n.language {
-        Some(id) => state
-            .languages
-            .get(id)
-            .ok_or_else(|| ApiError::unprocessable(format!("unknown language `{id}`")))?,
-        None => {
-            let files: Vec<SourceFile> = n
-                .files
-                .iter()
-                .map(|f| SourceFile {
-                    name: f.name.clone(),
-                    contents: Vec::new(),
-                })
-                .collect();
-            state.languages.detect(&files).ok_or_else(|| {
-                ApiError::unprocessable(
-                    "cannot tell the language from the file names; give `language`",
-                )
-            })?
-        }
-    };
+    for f in &n.files {
+        check_source_name(&f.name).map_err(|e| ApiError::unprocessable(e.to_string()))?;
+    }
+    let names: Vec<&str> = n.files.iter().map(|f| f.name.as_str()).collect();
+    let language = state
+        .languages
+        .choose(n.language.as_deref(), &names)
+        .map_err(|e| match e {
+            ChoiceError::Undetectable { .. } => {
+                ApiError::unprocessable(format!("{e}; give `language`"))
+            }
+            _ => ApiError::unprocessable(e.to_string()),
+        })?;
     if !language.available_on_host() {
         return Err(ApiError::unprocessable(format!(
             "language `{}` is not available on this judge",

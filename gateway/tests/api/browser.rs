@@ -1,17 +1,21 @@
 //! The UI end to end in a real headless Chromium: a spectator watches the public
 //! scoreboard while a newcomer registers, opens a problem, submits, sees the verdict
 //! stream in without a reload, and the spectator's row updates live. Screenshots of the
-//! main pages go to `target/ui-screenshots/`.
+//! main pages go to `target/ui-screenshots/`. The scoreboard's widest real values
+//! (four-digit penalties, `99 / 299` cells) must fit uncut at desktop and phone widths in
+//! both themes.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (the test script installs them and
 //! sets `CODEHUB_REQUIRE_BROWSER=1`, making their absence a failure, not a skip).
 
 use super::browser_support::{Driver, installed, screenshot, wait_text};
-use super::helpers::spawn_app;
+use super::helpers::{now_ms, spawn_app};
 use fantoccini::Locator;
+use serde_json::json;
 use std::time::Duration;
 
 const LONG: Duration = Duration::from_secs(60);
+const MINUTE: i64 = 60_000;
 
 fn browser_or_skip() -> Option<(std::path::PathBuf, std::path::PathBuf)> {
     let found = installed();
@@ -309,4 +313,305 @@ async fn register_submit_and_watch_the_scoreboard_live() {
 
     spectator.close().await.unwrap();
     contestant.close().await.unwrap();
+}
+
+/// Cells of the scoreboard whose text does not fit (all but the team name, which is
+/// shortened on purpose and carries its full name as a title): `class "text" need>have`.
+const CUT_CELLS_JS: &str = r#"
+const cut = [];
+for (const el of document.querySelectorAll('.sb-table .sb-row > span')) {
+  if (el.classList.contains('c-team')) continue;
+  if (el.scrollWidth > el.clientWidth) {
+    cut.push(`${el.className} ${JSON.stringify(el.textContent)} ${el.scrollWidth}>${el.clientWidth}`);
+  }
+}
+return cut;
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_scoreboard_shows_four_digit_penalties_and_three_digit_minutes_uncut() {
+    let Some((driver, browser)) = browser_or_skip() else {
+        return;
+    };
+    // A five-hour ICPC contest near its end, with synthetic results: team 9001 solves A
+    // first at minute 299 after 98 rejected tries (`99 / 299`, bold) and B at 298
+    // (penalty 299 + 98 × 20 + 298 = 2557); 9002 and 9003 fill the other kinds of cell.
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let mut problems = Vec::new();
+    for name in ["hello", "floats", "groups"] {
+        problems.push(app.import(&admin, name).await);
+    }
+    let contest = app
+        .contest(
+            &admin,
+            "five-hours",
+            &problems,
+            json!({"start_at": now_ms() - 300 * MINUTE, "end_at": now_ms() + 60 * MINUTE}),
+        )
+        .await;
+    let mut results: Vec<(i64, usize, &str, i64)> =
+        (1..=98).map(|m| (9001, 0, "WA", m * MINUTE)).collect();
+    results.extend([
+        (9001, 0, "AC", 299 * MINUTE + 10_000),
+        (9001, 1, "AC", 298 * MINUTE),
+        (9002, 0, "AC", 299 * MINUTE + 40_000),
+        (9002, 1, "WA", 200 * MINUTE),
+        (9002, 1, "WA", 210 * MINUTE),
+        (9002, 1, "WA", 220 * MINUTE),
+        (9002, 1, "AC", 250 * MINUTE),
+        (9002, 2, "AC", 100 * MINUTE),
+    ]);
+    results.extend((0..9).map(|i| (9001, 2, "WA", (120 + i) * MINUTE)));
+    results.extend((0..5).map(|i| (9003, 2, "TLE", (30 + i) * MINUTE)));
+    for (team, problem, verdict, at_ms) in results {
+        let (status, body) = app
+            .post(
+                &format!("/api/contests/{contest}/inject"),
+                Some(&admin),
+                json!({"team": team, "problem": problem, "verdict": verdict, "at_ms": at_ms}),
+            )
+            .await;
+        assert_eq!(status, 202, "{body}");
+    }
+
+    let driver = Driver::start(driver, browser);
+    let spectator = driver.session(1280, 900).await;
+    spectator
+        .goto(&format!("{}/contests/{contest}/scoreboard", app.base))
+        .await
+        .unwrap();
+    let leader = wait_text(&spectator, "[data-testid=sb-row]", LONG, |t| {
+        t.contains("team 9001") && t.contains("99 / 299")
+    })
+    .await;
+    assert!(
+        leader.contains("2557") && leader.contains("1 / 298"),
+        "{leader:?}"
+    );
+    wait_text(&spectator, "[data-testid=sb-row]", LONG, |t| {
+        t.contains("team 9002") && t.contains("1 / 299") && t.contains("4 / 250")
+    })
+    .await;
+    let first = spectator
+        .find(Locator::Css("[data-team='9001'] .c-cell.first"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        first, "99 / 299",
+        "the widest cell is bold (first to solve)"
+    );
+
+    for (width, height, screen) in [(1280, 900, "desktop"), (390, 844, "phone")] {
+        spectator.set_window_size(width, height).await.unwrap();
+        let phone = spectator
+            .execute("return matchMedia('(max-width: 640px)').matches", vec![])
+            .await
+            .unwrap();
+        assert_eq!(
+            phone,
+            screen == "phone",
+            "{screen}: the narrow layout applies"
+        );
+        for theme in ["light", "dark"] {
+            // The header's toggle switches the theme (and remembers it).
+            for _ in 0..2 {
+                let now = spectator
+                    .execute(
+                        "return document.documentElement.dataset.theme || 'light'",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                if now == theme {
+                    break;
+                }
+                spectator
+                    .find(Locator::Css(
+                        "button[aria-label='Toggle dark and light theme']",
+                    ))
+                    .await
+                    .unwrap()
+                    .click()
+                    .await
+                    .unwrap();
+            }
+            let now = spectator
+                .execute(
+                    "return document.documentElement.dataset.theme || 'light'",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(now, theme);
+            let shot = screenshot(&spectator, &format!("scoreboard-wide-{screen}-{theme}")).await;
+            let cut = spectator.execute(CUT_CELLS_JS, vec![]).await.unwrap();
+            let checked = spectator
+                .execute(
+                    "return document.querySelectorAll('.sb-table .sb-row > span:not(.c-team)').length",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert!(
+                checked.as_u64().unwrap_or(0) >= 4 * 6,
+                "{screen}/{theme}: the header and three rows were measured ({checked})"
+            );
+            assert_eq!(
+                cut,
+                json!([]),
+                "{screen}/{theme}: cut scoreboard cells; see {}",
+                shot.display()
+            );
+        }
+    }
+    spectator.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_whose_name_breaks_the_rule_is_refused_before_sending() {
+    let Some((driver, browser)) = browser_or_skip() else {
+        return;
+    };
+    let app = spawn_app();
+    let (token, _) = app.register("uma_upload").await;
+    let (_, practice) = app.get("/api/problems", None).await;
+    let problem = practice[0]["id"].as_i64().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let file = |name: &str, text: &str| {
+        let path = files.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+
+    let driver = Driver::start(driver, browser);
+    let client = driver.session(1280, 900).await;
+    client.goto(&format!("{}/login", app.base)).await.unwrap();
+    client
+        .wait()
+        .at_most(LONG)
+        .for_element(Locator::Css("[data-testid=username]"))
+        .await
+        .unwrap()
+        .send_keys("uma_upload")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("[data-testid=password]"))
+        .await
+        .unwrap()
+        .send_keys("correct horse")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("[data-testid=auth-submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&client, "[data-testid=whoami]", LONG, |t| {
+        t.contains("uma_upload")
+    })
+    .await;
+    client
+        .goto(&format!("{}/practice/{problem}", app.base))
+        .await
+        .unwrap();
+    client
+        .wait()
+        .at_most(LONG)
+        .for_element(Locator::Css("[data-testid=language] option[value=python3]"))
+        .await
+        .unwrap();
+    let upload = |path: String| {
+        let client = client.clone();
+        async move {
+            client
+                .find(Locator::Css("[data-testid=upload]"))
+                .await
+                .unwrap()
+                .send_keys(&path)
+                .await
+                .unwrap();
+        }
+    };
+
+    upload(file("a b#.py", "print(1)\n")).await;
+    let refused = wait_text(&client, ".submit-form .error", LONG, |t| {
+        t.contains("contains a space")
+    })
+    .await;
+    assert!(
+        refused.contains("file name `a b#.py`")
+            && refused.contains("a file name is 1 to 100 characters"),
+        "names the file and states the rule: {refused}"
+    );
+    client
+        .execute(
+            "document.querySelector('.submit-form .error').scrollIntoView({block: 'center'})",
+            vec![],
+        )
+        .await
+        .unwrap();
+    screenshot(&client, "upload-refused").await;
+    upload(file("notes.txt", "hello\n")).await;
+    wait_text(&client, ".submit-form .error", LONG, |t| {
+        t.contains("`notes.txt`")
+            && t.contains("is the extension of no language")
+            && t.contains(".py")
+    })
+    .await;
+    // Nothing was taken: submitting now asks for a solution, and nothing reaches the server.
+    client
+        .find(Locator::Css("[data-testid=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&client, ".submit-form .error", LONG, |t| {
+        t.contains("Write or upload a solution first")
+    })
+    .await;
+    let (status, mine) = app.get("/api/submissions", Some(&token)).await;
+    assert_eq!((status, mine), (200, json!([])));
+
+    // A good name is taken: the error goes, the language follows the extension.
+    upload(file("sol_2.py", "print('hi')\n")).await;
+    let deadline = std::time::Instant::now() + LONG;
+    loop {
+        let code = client
+            .execute(
+                "return document.querySelector('[data-testid=editor]').value",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if code == "print('hi')\n" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the upload reaches the editor: {code}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let errors = client
+        .find_all(Locator::Css(".submit-form .error"))
+        .await
+        .unwrap();
+    assert!(errors.is_empty(), "the refusal is cleared");
+    let language = client
+        .execute(
+            "return document.querySelector('[data-testid=language]').value",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(language, "python3");
+    client.close().await.unwrap();
 }

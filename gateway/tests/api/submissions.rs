@@ -282,3 +282,96 @@ async fn the_jury_rejudges_a_submission_and_it_is_judged_again() {
         "counted once: {row}"
     );
 }
+
+#[tokio::test]
+async fn unusable_file_names_are_refused_at_the_door_with_the_rule() {
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let hello = app.import(&admin, "hello").await;
+    let (token, _) = app.register("nadia").await;
+    let hello_py = "print(\"Hello World!\")\n";
+
+    for name in [
+        "../../etc/passwd.py",
+        "x/y.py",
+        ".hidden.py",
+        "a b\\#.py",
+        "a b#.py",
+        "",
+        "Makefile",
+    ] {
+        let (status, resp) = app.submit(&token, None, hello, name, hello_py).await;
+        assert_eq!(
+            (status, resp["code"].as_u64()),
+            (422, Some(422)),
+            "{name:?}: {resp}"
+        );
+        let message = resp["message"].as_str().unwrap();
+        assert!(
+            message.starts_with(&format!("file name `{}` ", name.escape_debug())),
+            "names the file: {message}"
+        );
+        assert!(
+            message.contains("a file name is 1 to 100 characters: ASCII letters, digits"),
+            "states the rule: {message}"
+        );
+    }
+    // Names that follow the rule but hold no source file of the language.
+    let cases = [
+        (
+            json!("python3"),
+            "a.cpp",
+            "no Python 3 source file: at least one file must end in .py, .py3",
+        ),
+        (
+            json!(null),
+            "notes.txt",
+            "cannot tell the language from the file names: none ends in a known extension (.c, ",
+        ),
+        (json!(null), "a.PY", "no Python 3 source file"),
+    ];
+    for (language, name, needle) in cases {
+        let (status, resp) = app
+            .post(
+                "/api/submissions",
+                Some(&token),
+                json!({"problem_id": hello, "language": language, "files": [{"name": name, "contents": hello_py}]}),
+            )
+            .await;
+        assert_eq!(status, 422, "{name}: {resp}");
+        assert!(
+            resp["message"].as_str().unwrap().contains(needle),
+            "{needle}: {resp}"
+        );
+    }
+    let (status, mine) = app.get("/api/submissions", Some(&token)).await;
+    assert_eq!(
+        (status, mine),
+        (200, json!([])),
+        "nothing refused was stored"
+    );
+
+    // Names in use today still pass, and are judged.
+    let (status, s) = app
+        .submit(&token, None, hello, "hello_world-2.py", hello_py)
+        .await;
+    assert_eq!(status, 202, "{s}");
+    let judged = app.wait_judged(&token, s["id"].as_i64().unwrap()).await;
+    assert_eq!(judged["verdict"], "AC", "{judged}");
+    let (status, s) = app
+        .post(
+            "/api/submissions",
+            Some(&token),
+            json!({"problem_id": hello, "files": [
+                {"name": "main.c", "contents": HELLO_C},
+                {"name": "util.h", "contents": "#define GREETING 1\n"},
+            ]}),
+        )
+        .await;
+    assert_eq!(status, 202, "a header beside the source: {s}");
+    assert_eq!(s["language"], "c", "{s}");
+    let (status, s) = app
+        .submit(&token, None, hello, "Main.java", "public class Main { public static void main(String[] a) { System.out.println(\"Hello World!\"); } }")
+        .await;
+    assert_eq!(status, 202, "{s}");
+}

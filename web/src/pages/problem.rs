@@ -7,8 +7,8 @@ use crate::components::editor::Editor;
 use crate::components::verdict::verdict_badge;
 use crate::ctx::Ctx;
 use crate::format;
-use crate::highlight::language_for_file;
 use crate::live;
+use codehub_protocol::files::check_source_name;
 use codehub_protocol::names::LiveState;
 use codehub_protocol::requests::NewSubmission;
 use codehub_protocol::views::{FileView, LanguageView, ProblemView, SubmissionView};
@@ -22,6 +22,38 @@ const LANGUAGE_KEY: &str = "codehub.language";
 fn copy_to_clipboard(text: &str) {
     if let Some(w) = web_sys::window() {
         let _ = w.navigator().clipboard().write_text(text);
+    }
+}
+
+/// The language of an uploaded file, or why it cannot be submitted, in the words of the
+/// server's checks: a name that breaks [`check_source_name`], or (once the languages are
+/// known, else `Ok(None)`) an extension that is no language's, matched exactly as the
+/// judge does (`.CPP` is not `.cpp`, and `.C` is C++, not C).
+fn upload_language(
+    name: &str,
+    languages: &[(String, Vec<String>)],
+) -> Result<Option<String>, String> {
+    check_source_name(name).map_err(|e| format!("Cannot upload this file: {e}."))?;
+    if languages.is_empty() {
+        return Ok(None);
+    }
+    let ext = codehub_protocol::files::extension(name).unwrap_or_default();
+    let owner = languages
+        .iter()
+        .find(|(_, exts)| exts.iter().any(|e| e.trim_start_matches('.') == ext));
+    match owner {
+        Some((id, _)) => Ok(Some(id.clone())),
+        None => {
+            let known: Vec<&str> = languages
+                .iter()
+                .flat_map(|(_, exts)| exts.iter().map(|e| e.trim_start_matches('.')))
+                .collect();
+            Err(format!(
+                "Cannot upload `{name}`: `.{ext}` is the extension of no language here \
+                 (known: .{}; case matters).",
+                known.join(", .")
+            ))
+        }
     }
 }
 
@@ -59,8 +91,19 @@ pub fn ProblemPage(contest: Option<i64>, problem: i64) -> View {
                 })
                 .unwrap_or_default()
         });
-        if let Some(id) = language_for_file(&name, &exts) {
-            language.set(id.to_owned());
+        // The server's checks, before anything is read or sent.
+        match upload_language(&name, &exts) {
+            Ok(id) => {
+                error.set(None);
+                if let Some(id) = id {
+                    language.set(id);
+                }
+            }
+            Err(message) => {
+                error.set(Some(message));
+                input.set_value("");
+                return;
+            }
         }
         file_name.set(Some(name));
         sycamore::futures::spawn_local_scoped(async move {
@@ -139,7 +182,7 @@ pub fn ProblemPage(contest: Option<i64>, problem: i64) -> View {
                     form(on:submit=submit, class="submit-form") {
                         div(class="row") {
                             label(r#for="language") { "LanguageView" }
-                            select(id="language", data-testid="language", on:change=move |e: web_sys::Event| {
+                            select(id="language", data-testid="language", prop:value=language.get_clone(), on:change=move |e: web_sys::Event| {
                                 if let Some(s) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
                                     language.set(s.value());
                                 }
@@ -321,5 +364,39 @@ pub fn submission_detail(s: SubmissionView) -> View {
             } else { view! {} })
             (tests)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::upload_language;
+
+    #[test]
+    fn uploads_are_held_to_the_servers_file_name_rule() {
+        let langs = vec![
+            ("c".to_owned(), vec!["c".to_owned()]),
+            ("cpp".to_owned(), vec!["cpp".to_owned(), "C".to_owned()]),
+            ("python3".to_owned(), vec!["py".to_owned()]),
+        ];
+        let lang = |name: &str| upload_language(name, &langs);
+        assert_eq!(lang("sol.py"), Ok(Some("python3".into())));
+        assert_eq!(lang("main.C"), Ok(Some("cpp".into())));
+        assert_eq!(lang("main.c"), Ok(Some("c".into())));
+        for name in ["a b#.py", ".hidden.py", "x\\y.py", "Makefile"] {
+            let e = lang(name).unwrap_err();
+            assert!(
+                e.contains("a file name is 1 to 100 characters"),
+                "{name}: {e}"
+            );
+        }
+        for name in ["notes.txt", "Main.CPP"] {
+            let e = lang(name).unwrap_err();
+            assert!(
+                e.contains("is the extension of no language") && e.contains(".c, .cpp, .C, .py"),
+                "{e}"
+            );
+        }
+        // Before the languages load, only the name is checked.
+        assert_eq!(upload_language("notes.txt", &[]), Ok(None));
     }
 }
