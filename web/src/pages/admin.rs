@@ -53,7 +53,7 @@ pub fn parse_problems(s: &str) -> Result<Vec<ContestProblemView>, String> {
         .collect()
 }
 
-/// ContestView problems → `A=1, B=2`.
+/// Contest problems → `A=1, B=2`.
 pub fn format_problems(ps: &[ContestProblemView]) -> String {
     ps.iter()
         .map(|p| format!("{}={}", p.label, p.problem_id))
@@ -186,7 +186,7 @@ fn ContestPanel() -> View {
                     ctx.api
                         .patch::<serde_json::Value>(&format!("/api/contests/{id}"), body)
                         .await
-                        .map(|_| format!("ContestView {id} saved."))
+                        .map(|_| format!("Contest {id} saved."))
                 }
                 None => {
                     let body = serde_json::json!({
@@ -197,7 +197,7 @@ fn ContestPanel() -> View {
                     ctx.api
                         .post::<ContestView>("/api/contests", body)
                         .await
-                        .map(|c| format!("ContestView {} created.", c.id))
+                        .map(|c| format!("Contest {} created.", c.id))
                 }
             };
             message.set(Some(result.unwrap_or_else(|e| e.to_string())));
@@ -246,7 +246,7 @@ fn ContestPanel() -> View {
         section(class="card") {
             h2 { "Contests" }
             form(class="stack", on:submit=save) {
-                label(r#for="contest-pick") { "ContestView" }
+                label(r#for="contest-pick") { "Contest" }
                 select(id="contest-pick", bind:value=selected, data-testid="contest-pick") {
                     option(value="") { "New contest…" }
                     (contests.with(|l| l.ready().cloned().unwrap_or_default()).into_iter().map(|c| {

@@ -109,7 +109,7 @@ pub fn ContestHome(id: i64) -> View {
                         tr {
                             td { strong { (label) } }
                             td { a(href=href, data-testid="problem-link") {
-                                (problems.with(|ps| ps.ready().and_then(|ps| ps.iter().find(|x| x.id == pid)).map(|x| x.name.clone()).unwrap_or_else(|| format!("ProblemView {pid}"))))
+                                (problems.with(|ps| ps.ready().and_then(|ps| ps.iter().find(|x| x.id == pid)).map(|x| x.name.clone()).unwrap_or_else(|| format!("Problem {pid}"))))
                             } }
                             td(class="muted") {
                                 (problems.with(|ps| ps.ready().and_then(|ps| ps.iter().find(|x| x.id == pid)).map(|x| format!("{} · {}", format::ms(x.time_limit_ms), format::kib(x.memory_limit_kib))).unwrap_or_default()))
@@ -122,7 +122,7 @@ pub fn ContestHome(id: i64) -> View {
                 } else {
                     view! {
                         table(class="table") {
-                            thead { tr { th(scope="col") { "" } th(scope="col") { "ProblemView" } th(scope="col") { "Limits" } } }
+                            thead { tr { th(scope="col") { "" } th(scope="col") { "Problem" } th(scope="col") { "Limits" } } }
                             tbody { (rows) }
                         }
                     }

@@ -55,7 +55,7 @@ pub fn PracticePage() -> View {
                     } else {
                         view! {
                             table(class="table") {
-                                thead { tr { th(scope="col") { "Status" } th(scope="col") { "ProblemView" } th(scope="col") { "Limits" } } }
+                                thead { tr { th(scope="col") { "Status" } th(scope="col") { "Problem" } th(scope="col") { "Limits" } } }
                                 tbody { (rows) }
                             }
                         }

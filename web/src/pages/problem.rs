@@ -181,7 +181,7 @@ pub fn ProblemPage(contest: Option<i64>, problem: i64) -> View {
                     h2 { "Submit" }
                     form(on:submit=submit, class="submit-form") {
                         div(class="row") {
-                            label(r#for="language") { "LanguageView" }
+                            label(r#for="language") { "Language" }
                             select(id="language", data-testid="language", prop:value=language.get_clone(), on:change=move |e: web_sys::Event| {
                                 if let Some(s) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
                                     language.set(s.value());
@@ -317,7 +317,7 @@ pub fn LiveVerdict(id: i64) -> View {
     view! {
         div(class="live-verdict", aria-live="polite", data-testid="live-verdict") {
             p {
-                "SubmissionView #" (id) ": "
+                "Submission #" (id) ": "
                 (verdict_badge(verdict.get_clone(), status.get_clone()))
                 " " span(class="muted", data-testid="live-status") { (status.get_clone()) }
                 (if link.get() == live::Link::Live { view! {} } else { view! { span(class="muted") { " (connecting…)" } } })
