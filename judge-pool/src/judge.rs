@@ -11,6 +11,7 @@ use crate::sandbox::{
     Environment, ExitStatus, LimitHit, RunLimits, RunResult, RunSpec, Sandbox, SandboxError, Stdin,
     Stdout, default_env,
 };
+use crate::score::{GroupScore, ScoreFeedback, aggregate};
 use crate::validator::{EXIT_ACCEPTED, EXIT_WRONG_ANSWER, default_validate};
 use codehub_engine::Verdict;
 use serde::Serialize;
@@ -28,6 +29,8 @@ const COMPILE_FILE_BYTES: u64 = 256 << 20;
 const DEFAULT_PROCESSES: u32 = 64;
 /// Bytes of a validator's judge message kept.
 const JUDGE_MESSAGE_BYTES: u64 = 16 << 10;
+/// Bytes of a validator's `score.txt` or `score_multiplier.txt` read.
+const SCORE_FILE_BYTES: u64 = 1 << 10;
 
 /// A request the judge refuses before running anything: the submitter's mistake, with a
 /// message for them.
@@ -103,6 +106,9 @@ pub struct TestReport {
     /// Validator message, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Its score (secret cases of 2023-07 scoring problems in sum or min groups).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
 }
 
 /// The result of judging a submission.
@@ -120,10 +126,18 @@ pub struct JudgeReport {
     pub max_time_ms: u64,
     /// Largest memory peak, KiB.
     pub max_memory_kib: u64,
-    /// IOI score (with `run_all_tests`): the points of every group whose tests all pass, or
-    /// the percentage of passed secret tests when the package gives no points.
+    /// The score. Scoring problems (2023-07): `secret`'s score by the format's rules,
+    /// always. Pass-fail problems with `run_all_tests` (IOI): the points of every group
+    /// whose tests all pass, or the percentage of passed secret tests when the package
+    /// gives no points.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
+    /// The most `score` can be (`None` with a score: unbounded).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_score: Option<f64>,
+    /// Scores of `secret` and its groups (scoring problems).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<GroupScore>,
     /// Why the judge failed, for a JE verdict.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub judge_message: Option<String>,
@@ -209,7 +223,23 @@ impl<S: Sandbox> Judge<S> {
             max_time_ms: 0,
             max_memory_kib: 0,
             score: None,
+            max_score: None,
+            groups: Vec::new(),
             judge_message: None,
+        };
+        // Included files join after the code limit is checked, replacing same-named ones.
+        let includes = problem.includes_for(&lang.id);
+        let with_includes: Vec<SourceFile>;
+        let files = if includes.is_empty() {
+            files
+        } else {
+            with_includes = files
+                .iter()
+                .filter(|f| !includes.iter().any(|i| i.name == f.name))
+                .chain(includes)
+                .cloned()
+                .collect();
+            &with_includes
         };
         let prepared = match lang.prepare_submission(files) {
             Ok(p) => p,
@@ -266,6 +296,9 @@ impl<S: Sandbox> Judge<S> {
         // programs), a test that left the work directory as sealed needs no restore.
         let compiled = snapshot(&env).await?;
         let mut seal = None;
+        // Scoring problems run every test: the score needs them all.
+        let run_all = options.run_all_tests || problem.kind.scoring;
+        let mut feedback = Vec::new();
         let total = problem.tests.len();
         for (i, test) in problem.tests.iter().enumerate() {
             send(options, Progress::Running { test: i + 1, total });
@@ -280,12 +313,12 @@ impl<S: Sandbox> Judge<S> {
             let validator = venv
                 .as_ref()
                 .map(|(e, a)| (e, a.as_ref().as_ref().expect("checked")));
-            let t = match problem.validation {
+            let (t, fb) = match problem.validation {
                 Validation::Interactive => {
                     let (venv, artifact) = validator.expect("interactive has a validator");
-                    run_interactive(&env, lang, &prepared, problem, test, venv, artifact).await?
+                    run_interactive(&env, lang, &prepared, problem, test, venv, artifact, i).await?
                 }
-                _ => run_test(&env, lang, &prepared, problem, test, validator).await?,
+                _ => run_test(&env, lang, &prepared, problem, test, validator, i).await?,
             };
             report.max_time_ms = report.max_time_ms.max(t.time_ms);
             report.max_memory_kib = report.max_memory_kib.max(t.memory_kib);
@@ -297,12 +330,27 @@ impl<S: Sandbox> Judge<S> {
                 }
             }
             report.tests.push(t);
-            if failed && !options.run_all_tests {
+            feedback.push(fb);
+            if failed && !run_all {
                 break;
             }
         }
-        if options.run_all_tests {
-            report.score = Some(score(problem, &report.tests));
+        if problem.kind.scoring {
+            match aggregate(problem, &mut report.tests, &feedback) {
+                Ok(summary) => {
+                    report.score = Some(summary.score);
+                    report.max_score = summary.max_score;
+                    report.groups = summary.groups;
+                }
+                Err(message) => {
+                    report.verdict = Verdict::JudgeError;
+                    report.judge_message = Some(message);
+                }
+            }
+        } else if options.run_all_tests {
+            let (score, max) = score(problem, &report.tests);
+            report.score = Some(score);
+            report.max_score = Some(max);
         }
         Ok(report)
     }
@@ -456,9 +504,15 @@ fn run_limits(lang: &Language, problem: &Problem) -> RunLimits {
     }
 }
 
-fn submission_spec(lang: &Language, prepared: &Prepared, problem: &Problem) -> RunSpec {
-    let mut spec =
-        RunSpec::new(lang.expand(&lang.run, prepared, problem.limits.memory_bytes >> 20));
+fn submission_spec(
+    lang: &Language,
+    prepared: &Prepared,
+    problem: &Problem,
+    test: &TestCase,
+) -> RunSpec {
+    let mut argv = lang.expand(&lang.run, prepared, problem.limits.memory_bytes >> 20);
+    argv.extend(test.args.iter().cloned());
+    let mut spec = RunSpec::new(argv);
     spec.env = env_for(lang);
     spec.limits = run_limits(lang, problem);
     spec
@@ -494,6 +548,7 @@ fn test_report(
         time_ms: r.cpu_time.as_millis() as u64,
         memory_kib: r.peak_memory_bytes / 1024,
         message: message.filter(|m| !m.is_empty()),
+        score: None,
     }
 }
 
@@ -504,27 +559,29 @@ async fn run_test<E: Environment>(
     problem: &Problem,
     test: &TestCase,
     validator: Option<(&E, &Artifact)>,
-) -> Result<TestReport, JudgeError> {
-    let mut spec = submission_spec(lang, prepared, problem);
+    index: usize,
+) -> Result<(TestReport, Option<ScoreFeedback>), JudgeError> {
+    let mut spec = submission_spec(lang, prepared, problem, test);
     spec.stdin = Stdin::File(test.input.clone());
     let r = env.run(spec).await?;
     if let Some(v) = run_verdict(&r, lang) {
-        return Ok(test_report(test, v, &r, None));
+        return Ok((test_report(test, v, &r, None), None));
     }
-    let (verdict, message) = match validator {
+    let (verdict, message, feedback) = match validator {
         None => match std::fs::read(&test.answer) {
             Ok(answer) => {
-                let j = default_validate(&answer, &r.stdout, &problem.flags);
+                let j = default_validate(&answer, &r.stdout, &test.flags);
                 let v = if j.accepted {
                     Verdict::Accepted
                 } else {
                     Verdict::WrongAnswer
                 };
-                (v, Some(j.message))
+                (v, Some(j.message), None)
             }
             Err(e) => (
                 Verdict::JudgeError,
                 Some(format!("cannot read {}: {e}", test.answer.display())),
+                None,
             ),
         },
         Some((venv, artifact)) => {
@@ -532,21 +589,23 @@ async fn run_test<E: Environment>(
                 .and_then(|mut f| std::io::Write::write_all(&mut f, &r.stdout).map(|_| f))
                 .map_err(|e| SandboxError::io("write team output", e))?;
             let stdin = Stdin::File(team_output.path().to_owned());
-            validate_custom(venv, artifact, problem, test, stdin, None).await?
+            validate_custom(venv, artifact, problem, test, index, stdin, None).await?
         }
     };
-    Ok(test_report(test, verdict, &r, message))
+    Ok((test_report(test, verdict, &r, message), feedback))
 }
 
-/// Runs the custom validator on one test; `stdout` is `Some` for interactive problems.
+/// Runs the custom validator on one test (the `index`th: each gets a fresh feedback
+/// directory); `stdout` is `Some` for interactive problems.
 async fn validate_custom<E: Environment>(
     venv: &E,
     artifact: &Artifact,
     problem: &Problem,
     test: &TestCase,
+    index: usize,
     stdin: Stdin,
     stdout: Option<std::os::fd::OwnedFd>,
-) -> Result<(Verdict, Option<String>), JudgeError> {
+) -> Result<(Verdict, Option<String>, Option<ScoreFeedback>), JudgeError> {
     let read = |p: &PathBuf| {
         std::fs::read(p).map_err(|e| SandboxError::io(format!("read {}", p.display()), e))
     };
@@ -554,7 +613,8 @@ async fn validate_custom<E: Environment>(
         .await?;
     venv.write_file("judge/answer", &read(&test.answer)?, false)
         .await?;
-    venv.make_dir("judge/feedback").await?;
+    let feedback_dir = format!("judge/feedback-{index}");
+    venv.make_dir(&feedback_dir).await?;
     let lang = &artifact.language;
     let l = &problem.limits;
     let mut argv = lang.expand(
@@ -565,9 +625,9 @@ async fn validate_custom<E: Environment>(
     argv.extend([
         "judge/input".into(),
         "judge/answer".into(),
-        "judge/feedback/".into(),
+        format!("{feedback_dir}/"),
     ]);
-    argv.extend(problem.validator_args.iter().cloned());
+    argv.extend(test.validator_args.iter().cloned());
     let mut spec = RunSpec::new(argv);
     spec.env = env_for(lang);
     spec.stdin = stdin;
@@ -595,19 +655,35 @@ async fn validate_custom<E: Environment>(
     };
     let r = venv.run(spec).await?;
     let judge_message = venv
-        .read_file("judge/feedback/judgemessage.txt", JUDGE_MESSAGE_BYTES)
+        .read_file(
+            &format!("{feedback_dir}/judgemessage.txt"),
+            JUDGE_MESSAGE_BYTES,
+        )
         .await
         .ok()
         .map(|m| String::from_utf8_lossy(&m).trim().to_owned());
+    let (score_path, multiplier_path) = (
+        format!("{feedback_dir}/score.txt"),
+        format!("{feedback_dir}/score_multiplier.txt"),
+    );
+    let score = venv.read_file(&score_path, SCORE_FILE_BYTES).await.ok();
+    let multiplier = venv
+        .read_file(&multiplier_path, SCORE_FILE_BYTES)
+        .await
+        .ok();
+    let score = ScoreFeedback::parse(score.as_deref(), multiplier.as_deref());
     Ok(match (r.limit_hit, r.status) {
-        (None, ExitStatus::Exited(EXIT_ACCEPTED)) => (Verdict::Accepted, judge_message),
-        (None, ExitStatus::Exited(EXIT_WRONG_ANSWER)) => (Verdict::WrongAnswer, judge_message),
+        (None, ExitStatus::Exited(EXIT_ACCEPTED)) => (Verdict::Accepted, judge_message, score),
+        (None, ExitStatus::Exited(EXIT_WRONG_ANSWER)) => {
+            (Verdict::WrongAnswer, judge_message, score)
+        }
         (hit, status) => (
             Verdict::JudgeError,
             Some(format!(
                 "output validator failed ({status:?}, limit {hit:?}): {}",
                 String::from_utf8_lossy(&r.stderr).trim()
             )),
+            None,
         ),
     })
 }
@@ -620,14 +696,15 @@ async fn run_interactive<E: Environment>(
     test: &TestCase,
     venv: &E,
     artifact: &Artifact,
-) -> Result<TestReport, JudgeError> {
+    index: usize,
+) -> Result<(TestReport, Option<ScoreFeedback>), JudgeError> {
     let pipe = || {
         nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)
             .map_err(|e| SandboxError::io("pipe", e.into()))
     };
     let (to_team_r, to_team_w) = pipe()?;
     let (from_team_r, from_team_w) = pipe()?;
-    let mut spec = submission_spec(lang, prepared, problem);
+    let mut spec = submission_spec(lang, prepared, problem, test);
     spec.stdin = Stdin::Pipe(to_team_r);
     spec.stdout = Stdout::Pipe(from_team_w);
     let team = async {
@@ -636,11 +713,11 @@ async fn run_interactive<E: Environment>(
     };
     let judge = async {
         let v = Stdin::Pipe(from_team_r);
-        let r = validate_custom(venv, artifact, problem, test, v, Some(to_team_w)).await;
+        let r = validate_custom(venv, artifact, problem, test, index, v, Some(to_team_w)).await;
         (r, std::time::Instant::now())
     };
     let ((team, team_done), (judge, judge_done)) = tokio::join!(team, judge);
-    let (team, (judge_verdict, message)) = (team?, judge?);
+    let (team, (judge_verdict, message, feedback)) = (team?, judge?);
     // Precedence (as Kattis): the judge's own failure; then the submission's time and
     // memory limits; then a rejection by a validator that finished first (the submission
     // may have died of the closed pipe); then the submission's crash; then the validator.
@@ -652,10 +729,11 @@ async fn run_interactive<E: Environment>(
         (_, Some(v)) => v,
         (v, None) => v,
     };
-    Ok(test_report(test, verdict, &team, message))
+    Ok((test_report(test, verdict, &team, message), feedback))
 }
 
-fn score(problem: &Problem, tests: &[TestReport]) -> f64 {
+/// The IOI score of a pass-fail problem judged with `run_all_tests`, and its maximum.
+fn score(problem: &Problem, tests: &[TestReport]) -> (f64, f64) {
     let secret: Vec<&TestReport> = tests.iter().filter(|t| !t.sample).collect();
     let scored: Vec<_> = problem
         .groups
@@ -664,15 +742,16 @@ fn score(problem: &Problem, tests: &[TestReport]) -> f64 {
         .collect();
     if scored.is_empty() {
         if secret.is_empty() {
-            return 0.0;
+            return (0.0, 100.0);
         }
         let passed = secret
             .iter()
             .filter(|t| t.verdict == Verdict::Accepted)
             .count();
-        return 100.0 * passed as f64 / secret.len() as f64;
+        return (100.0 * passed as f64 / secret.len() as f64, 100.0);
     }
-    scored
+    let max = scored.iter().filter_map(|g| g.score).sum();
+    let got = scored
         .iter()
         .filter(|g| {
             let in_group =
@@ -681,5 +760,6 @@ fn score(problem: &Problem, tests: &[TestReport]) -> f64 {
             group_tests.peek().is_some() && group_tests.all(|t| t.verdict == Verdict::Accepted)
         })
         .map(|g| g.score.unwrap_or(0.0))
-        .sum()
+        .sum();
+    (got, max)
 }

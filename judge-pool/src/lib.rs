@@ -8,6 +8,7 @@
 //! - [`package`]: Kattis / ICPC problem packages from a directory or a zip.
 //! - [`validator`]: the default output validator and the custom-validator protocol.
 //! - [`judge`]: [`judge::Judge`], the pipeline from source files to a [`judge::JudgeReport`].
+//! - [`score`]: scores of 2023-07 scoring problems (test cases, groups, `secret`).
 //! - [`service`]: [`service::SandboxedJudge`], the engine's judging port.
 //! - [`verify`]: judging a package's own `submissions/` against their expected verdicts.
 //!
@@ -33,6 +34,7 @@ pub mod judge;
 pub mod language;
 pub mod package;
 pub mod sandbox;
+pub mod score;
 pub mod service;
 pub mod validator;
 pub mod verify;

@@ -44,6 +44,9 @@ impl<S: Sandbox> SandboxedJudge<S> {
             .await
             .map_err(|e| JudgeFailure::BadPackage(e.to_string()))?
             .map_err(|e| JudgeFailure::BadPackage(e.to_string()))?;
+        for w in &problem.warnings {
+            tracing::warn!(package = hash, "{w}");
+        }
         let problem = Arc::new(problem);
         cache.insert(hash.to_owned(), problem.clone());
         Ok(problem)

@@ -58,7 +58,7 @@ async fn ioi_mode_runs_every_test_and_scores_groups() {
         .unwrap()
         .into_iter()
         .find(|s| {
-            s.expected == codehub_engine::Verdict::WrongAnswer
+            s.expectation.verdict == Some(codehub_engine::Verdict::WrongAnswer)
                 && s.path.to_string_lossy().ends_with(".c")
         })
         .expect("groups ships a C wrong answer (32-bit overflow)");
@@ -85,7 +85,7 @@ async fn ioi_mode_runs_every_test_and_scores_groups() {
         .submissions()
         .unwrap()
         .into_iter()
-        .find(|s| s.expected == codehub_engine::Verdict::Accepted)
+        .find(|s| s.expectation.verdict == Some(codehub_engine::Verdict::Accepted))
         .unwrap();
     let report = judge
         .judge(&problem, &accepted.files, None, &options)

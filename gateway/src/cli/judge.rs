@@ -52,6 +52,9 @@ pub async fn run(args: JudgeArgs) -> anyhow::Result<ExitCode> {
         names.push(name);
     }
     let problem = Problem::load(&args.problem)?;
+    for w in &problem.warnings {
+        eprintln!("warning: {w}");
+    }
     let mut files = Vec::new();
     for (path, name) in args.files.iter().zip(names) {
         let contents =
@@ -103,7 +106,14 @@ pub async fn run(args: JudgeArgs) -> anyhow::Result<ExitCode> {
             );
         }
         if let Some(score) = report.score {
-            println!("score: {score}");
+            match report.max_score {
+                Some(max) => println!("score: {score} / {max}"),
+                None => println!("score: {score}"),
+            }
+        }
+        for g in report.groups.iter().filter(|g| g.group != "secret") {
+            let max = g.max_score.map(|m| format!(" / {m}")).unwrap_or_default();
+            println!("  {:<32} {}{max}", g.group, g.score);
         }
         if let Some(m) = &report.judge_message {
             println!("judge error: {m}");

@@ -25,6 +25,9 @@ pub struct VerifyArgs {
 /// 1 on any mismatch, 2 on an error.
 pub async fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let problem = Problem::load(&args.problem)?;
+    for w in &problem.warnings {
+        eprintln!("warning: {w}");
+    }
     let (backend, languages) = args.sandbox.backend().await?;
     let languages = Arc::new(languages);
     let parallel = args.sandbox.parallelism();
@@ -45,10 +48,11 @@ pub async fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
                 .got
                 .map_or_else(|| "error".to_owned(), |v| v.code().to_owned());
             let mark = if e.matches() { "ok  " } else { "FAIL" };
+            let score = e.score.map(|s| format!(" score {s}")).unwrap_or_default();
             println!(
-                "  {mark} {:<60} expected {:<3} got {:<5} {:>6} ms{}",
+                "  {mark} {:<60} expected {:<3} got {:<5}{score} {:>6} ms{}",
                 e.submission,
-                e.expected.code(),
+                e.expected,
                 got,
                 e.max_time_ms,
                 e.error
@@ -56,6 +60,9 @@ pub async fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
                     .map(|m| format!("  ({m})"))
                     .unwrap_or_default()
             );
+            for f in &e.failures {
+                println!("         {f}");
+            }
         }
         for w in &report.warnings {
             println!("  warning: {w}");

@@ -95,13 +95,13 @@ fn read_capped(path: &std::path::Path) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn statement_of(root: &std::path::Path) -> String {
-    for name in ["problem.en.md", "problem.md"] {
-        if let Ok(text) = std::fs::read_to_string(root.join("problem_statement").join(name)) {
-            return text;
-        }
-    }
-    String::new()
+/// The Markdown statement (`statement/` in 2023-07, `problem_statement/` in legacy).
+fn statement_of(package: &Package) -> String {
+    package
+        .statement_file()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .unwrap_or_default()
 }
 
 /// Imports a problem package (a Kattis/ICPC zip as the request body; admin).
@@ -166,7 +166,7 @@ pub async fn import_package(
         let zip_path = dir.path().join(format!("{file_name}.zip"));
         std::fs::write(&zip_path, &zip_bytes).map_err(|e| e.to_string())?;
         let package = Package::load(&zip_path).map_err(|e| e.to_string())?;
-        let statement = statement_of(&package.root);
+        let statement = statement_of(&package);
         let samples = package
             .tests
             .iter()

@@ -1,28 +1,35 @@
-//! Problem packages in the Kattis / ICPC problem package format, from a directory or a
-//! `.zip`.
+//! Problem packages in the Kattis problem package format, from a directory or a `.zip`:
+//! the legacy edition and 2023-07 (`problem_format_version: 2023-07-draft` or `2023-07`).
 //!
-//! What is read: `problem.yaml` (name, validation, validator flags, limits), the time limit
-//! (`limits.time_limit` or a `.timelimit` file), `data/sample` and `data/secret` with
-//! nested groups in lexicographic order (each group may carry `testdata.yaml` with a
-//! `score`), `output_validators/<name>/` and `submissions/<expected verdict>/`.
-//! Every error names the problem and the file.
+//! What is read: `problem.yaml` (name, type, limits; legacy validation and validator
+//! flags), `data/sample` and `data/secret` with nested groups in lexicographic order and
+//! their configuration (arguments, scoring), the output validator (`output_validator/`,
+//! legacy `output_validators/<name>/`), `include/<language>/`, the statement, attachments
+//! and input validators (listed) and the shipped submissions with what they must get.
+//! Every error names the problem and the file; keys the reader does not know, or knows but
+//! does not act on, are [`PackageWarning`]s in [`Problem::warnings`], never refusals.
 //!
-//! Files: this one (the types, `Problem::load`, validators and shipped submissions),
-//! `yaml.rs` (`problem.yaml`, `testdata.yaml`, limits), `testdata.rs` (the test-data walk),
-//! `archive.rs` (zip packages).
+//! Files: this one (the types, `Problem::load`, validators, includes), `yaml.rs`
+//! (`problem.yaml` in both editions, limits, YAML helpers), `testdata.rs` (the walk of
+//! `data/`), `scoring.rs` (2023-07 scoring keys), `submissions.rs` (shipped submissions
+//! and `submissions.yaml`), `archive.rs` (zip packages).
 
 mod archive;
+mod scoring;
+mod submissions;
 mod testdata;
 mod yaml;
 
 use crate::language::SourceFile;
 use archive::{extract_zip, package_root};
-use codehub_engine::Verdict;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use testdata::read_tests;
-use yaml::{ProblemYaml, read_limits};
+pub use submissions::{Expectation, PackageSubmission, Rule, TestPattern};
+use yaml::{Fault, Warnings};
 
 /// A problem package that cannot be used, with the problem and file it concerns.
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +41,40 @@ pub struct PackageError {
     pub file: PathBuf,
     /// What is wrong.
     pub message: String,
+}
+
+/// Something in a package the judge reads past: an unknown key, or one it does not act
+/// on. Loading goes on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PackageWarning {
+    /// The file, relative to the package root.
+    pub file: PathBuf,
+    /// What is ignored and why (names the key).
+    pub message: String,
+}
+
+impl fmt::Display for PackageWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.file.display(), self.message)
+    }
+}
+
+/// The edition of the format a package is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum FormatVersion {
+    /// No `problem_format_version`, or `legacy` / `legacy-icpc`.
+    Legacy,
+    /// `2023-07-draft` or `2023-07`.
+    V2023_07,
+}
+
+/// The problem type (2023-07 `type`). Multi-pass and submit-answer are refused at load.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ProblemType {
+    /// Accepted submissions also get a score (`scoring`); else pass-fail.
+    pub scoring: bool,
+    /// The output validator talks to the submission (`interactive`).
+    pub interactive: bool,
 }
 
 /// How output is checked.
@@ -54,10 +95,14 @@ pub struct ProblemLimits {
     pub time_limit: Duration,
     /// Whether `time_limit` came from the package (not the default).
     pub time_limit_given: bool,
-    /// Kattis `time_multiplier`: the time limit over the slowest accepted submission.
+    /// The time limit over the slowest accepted submission (legacy `time_multiplier`,
+    /// 2023-07 `time_multipliers.ac_to_time_limit`).
     pub time_multiplier: f64,
-    /// Kattis `time_safety_margin`: how far past the limit a TLE submission must run.
+    /// How far past the limit a TLE submission must run (legacy `time_safety_margin`,
+    /// 2023-07 `time_multipliers.time_limit_to_tle`).
     pub time_safety_margin: f64,
+    /// 2023-07 `time_resolution`: the step of a computed time limit.
+    pub time_resolution: Duration,
     /// Memory, bytes.
     pub memory_bytes: u64,
     /// Output, bytes.
@@ -74,6 +119,8 @@ pub struct ProblemLimits {
     pub validation_memory_bytes: u64,
     /// Validator output, bytes.
     pub validation_output_bytes: u64,
+    /// 2023-07 `validation_passes`: most passes of a multi-pass problem.
+    pub validation_passes: u32,
 }
 
 impl Default for ProblemLimits {
@@ -83,6 +130,7 @@ impl Default for ProblemLimits {
             time_limit_given: false,
             time_multiplier: 2.0,
             time_safety_margin: 1.5,
+            time_resolution: Duration::from_secs(1),
             memory_bytes: 2048 << 20,
             output_bytes: 8 << 20,
             code_bytes: 128 << 10,
@@ -91,10 +139,10 @@ impl Default for ProblemLimits {
             validation_time: Duration::from_secs(60),
             validation_memory_bytes: 2048 << 20,
             validation_output_bytes: 8 << 20,
+            validation_passes: 2,
         }
     }
 }
-
 /// The default validator's options (Kattis flags).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ValidatorFlags {
@@ -161,26 +209,47 @@ pub struct TestCase {
     pub input: PathBuf,
     /// The answer file.
     pub answer: PathBuf,
+    /// Command-line arguments of the submission (`args`).
+    pub args: Vec<String>,
+    /// Arguments of the output validator: legacy `validator_flags` then the group's
+    /// `output_validator_flags`; 2023-07 `output_validator_args`.
+    pub validator_args: Vec<String>,
+    /// `validator_args` as the default validator's flags (default validation only).
+    pub flags: ValidatorFlags,
 }
 
-/// A test-data group with its points (IOI-style subtasks).
+/// A test-data group: a directory under `data/`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestGroup {
     /// Directory relative to `data/`.
     pub name: String,
-    /// Points from the group's `testdata.yaml` (`score`), if given.
+    /// CodeHub's points for the group (legacy `testdata.yaml` `score`), if given.
     pub score: Option<f64>,
+    /// How a 2023-07 scoring problem scores it (`secret` and its groups only).
+    pub scoring: Option<GroupScoring>,
 }
 
-/// A submission shipped with the package, and the verdict it must get.
-#[derive(Debug, Clone)]
-pub struct PackageSubmission {
-    /// Path relative to the package (`submissions/accepted/hello.cpp`).
-    pub path: PathBuf,
-    /// The verdict its directory names.
-    pub expected: Verdict,
-    /// Its files (one, or several for a directory submission).
-    pub files: Vec<SourceFile>,
+/// A 2023-07 `score_aggregation`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Aggregation {
+    /// The maximum score when every test case passes, else 0.
+    PassFail,
+    /// The sum of the parts' scores.
+    Sum,
+    /// The least of the parts' scores.
+    Min,
+}
+
+/// How `secret` or one of its groups is scored in a 2023-07 scoring problem.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupScoring {
+    /// `score_aggregation` (default: sum for `secret`, pass-fail for groups).
+    pub aggregation: Aggregation,
+    /// `max_score`; `None` is `unbounded` (default: 100 for `secret`).
+    pub max_score: Option<f64>,
+    /// `require_pass`: groups (or `sample`) every test case of which must pass first.
+    pub require_pass: Vec<String>,
 }
 
 /// A loaded problem package.
@@ -188,29 +257,45 @@ pub struct PackageSubmission {
 pub struct Problem {
     /// Short name (directory or zip name without extension).
     pub short_name: String,
-    /// Display name from `problem.yaml`.
+    /// Display name from `problem.yaml` (English when it gives several).
     pub name: String,
     /// The package root on disk.
     pub root: PathBuf,
+    /// The edition of the format.
+    pub format: FormatVersion,
+    /// The problem type.
+    pub kind: ProblemType,
     /// How output is checked.
     pub validation: Validation,
-    /// Default-validator flags (empty for custom validators).
+    /// Default-validator flags from `problem.yaml` (legacy; each test has its own).
     pub flags: ValidatorFlags,
-    /// Raw `validator_flags` (passed to custom validators).
+    /// Raw legacy `validator_flags` (each test's `validator_args` start with them).
     pub validator_args: Vec<String>,
     /// Limits.
     pub limits: ProblemLimits,
     /// Test cases: samples first, then secret, each in lexicographic order.
     pub tests: Vec<TestCase>,
-    /// Groups with points.
+    /// Groups (every directory of `data/sample` and `data/secret`).
     pub groups: Vec<TestGroup>,
     /// The custom validator's sources, if any.
     pub validator: Option<Vec<SourceFile>>,
+    /// Files added to every submission, by language id (`default`: any language without
+    /// its own directory; legacy has no default).
+    pub includes: BTreeMap<String, Vec<SourceFile>>,
+    /// Statement files, relative to the root (`statement/problem.en.md`, legacy
+    /// `problem_statement/problem.en.tex`).
+    pub statements: Vec<PathBuf>,
+    /// Files of `attachments/`, relative to the root.
+    pub attachments: Vec<PathBuf>,
+    /// Names of the input validators (listed; the judge does not run them).
+    pub input_validators: Vec<String>,
+    /// What the reader read past, each naming its file and key.
+    pub warnings: Vec<PackageWarning>,
     /// Keeps an extracted zip alive.
     _extracted: Option<tempfile::TempDir>,
 }
 
-/// Largest source file of a shipped submission or validator.
+/// Largest source file of a shipped submission, validator or included file.
 const MAX_SOURCE_BYTES: u64 = 4 << 20;
 
 impl Problem {
@@ -229,8 +314,8 @@ impl Problem {
             message,
         };
         let meta = fs::metadata(path).map_err(|e| fail(path, format!("cannot open: {e}")))?;
-        if meta.is_dir() {
-            Self::load_dir(path, short_name.clone(), None)
+        let (root, extracted) = if meta.is_dir() {
+            (path.to_owned(), None)
         } else {
             let tmp = tempfile::Builder::new()
                 .prefix("codehub-problem-")
@@ -239,180 +324,228 @@ impl Problem {
             extract_zip(path, tmp.path()).map_err(|m| fail(Path::new(""), m))?;
             let root = package_root(tmp.path())
                 .ok_or_else(|| fail(Path::new("problem.yaml"), "missing from the zip".into()))?;
-            Self::load_dir(&root, short_name.clone(), Some(tmp))
-        }
+            (root, Some(tmp))
+        };
+        Self::load_dir(&root, short_name.clone(), extracted).map_err(|(file, message)| {
+            PackageError {
+                problem: short_name.clone(),
+                file: PathBuf::from(file),
+                message,
+            }
+        })
+    }
+
+    /// The statement to show: English Markdown first, then any Markdown, then LaTeX.
+    pub fn statement_file(&self) -> Option<PathBuf> {
+        let score = |p: &PathBuf| {
+            let name = p.file_name().unwrap_or_default().to_string_lossy();
+            let md = name.ends_with(".md");
+            let en = name.starts_with("problem.en.") || name.matches('.').count() == 1;
+            (!md, !en, !name.ends_with(".tex"))
+        };
+        let mut files: Vec<&PathBuf> = self.statements.iter().collect();
+        files.sort_by_key(|p| score(p));
+        files.first().map(|p| self.root.join(p))
     }
 
     fn load_dir(
         root: &Path,
         short_name: String,
         extracted: Option<tempfile::TempDir>,
-    ) -> Result<Problem, PackageError> {
-        let fail = |file: &str, message: String| PackageError {
-            problem: short_name.clone(),
-            file: PathBuf::from(file),
-            message,
+    ) -> Result<Problem, Fault> {
+        let mut w = Warnings::default();
+        let map = yaml::read_map(root, "problem.yaml")?
+            .ok_or_else(|| ("problem.yaml".to_owned(), "cannot read: missing".to_owned()))?;
+        let format = match map.get("problem_format_version") {
+            None => FormatVersion::Legacy,
+            Some(v) => match v.as_str() {
+                Some("legacy" | "legacy-icpc") => FormatVersion::Legacy,
+                Some("2023-07-draft" | "2023-07") => FormatVersion::V2023_07,
+                _ => {
+                    return Err((
+                        "problem.yaml".into(),
+                        format!(
+                            "`problem_format_version: {}` is not supported (legacy, \
+                             2023-07-draft or 2023-07)",
+                            serde_norway::to_string(v).unwrap_or_default().trim()
+                        ),
+                    ));
+                }
+            },
         };
-        let yaml_path = root.join("problem.yaml");
-        let yaml_text = fs::read_to_string(&yaml_path)
-            .map_err(|e| fail("problem.yaml", format!("cannot read: {e}")))?;
-        let yaml: ProblemYaml = if yaml_text.trim().is_empty() {
-            ProblemYaml::default()
+        let modern = format == FormatVersion::V2023_07;
+        let yaml = if modern {
+            yaml::read_2023(root, &map, &mut w)?
         } else {
-            serde_norway::from_str(&yaml_text).map_err(|e| fail("problem.yaml", e.to_string()))?
+            yaml::read_legacy(root, &map, &mut w)?
         };
-
-        let name = match &yaml.name {
-            None => short_name.clone(),
-            Some(serde_norway::Value::String(s)) => s.clone(),
-            Some(serde_norway::Value::Mapping(m)) => m
-                .get("en")
-                .or_else(|| m.values().next())
-                .and_then(|v| v.as_str())
-                .map(str::to_owned)
-                .ok_or_else(|| fail("problem.yaml", "`name` has no text".into()))?,
-            Some(_) => return Err(fail("problem.yaml", "`name` must be text".into())),
-        };
-
-        let validation_text = yaml.validation.clone().unwrap_or_else(|| "default".into());
-        let words: Vec<&str> = validation_text.split_whitespace().collect();
-        let validation = match words.as_slice() {
-            ["default"] => Validation::Default,
-            ["custom"] => Validation::Custom,
-            ["custom", "interactive"] | ["interactive", "custom"] => Validation::Interactive,
-            _ => {
-                return Err(fail(
-                    "problem.yaml",
-                    format!(
-                        "`validation: {validation_text}` is not supported (use default, custom \
-                         or custom interactive)"
-                    ),
-                ));
+        let name = yaml.name.clone().unwrap_or_else(|| short_name.clone());
+        let validation = if modern {
+            let found = validator_dir(root, &mut w)?;
+            match (yaml.kind.interactive, found.is_some()) {
+                (true, true) => Validation::Interactive,
+                (true, false) => {
+                    return Err((
+                        "output_validator".into(),
+                        "an interactive problem needs its output validator here".into(),
+                    ));
+                }
+                (false, true) => Validation::Custom,
+                (false, false) => Validation::Default,
+            }
+        } else {
+            let text = yaml.validation.clone().unwrap_or_else(|| "default".into());
+            let words: Vec<&str> = text.split_whitespace().collect();
+            match words.as_slice() {
+                ["default"] => Validation::Default,
+                ["custom"] => Validation::Custom,
+                ["custom", "interactive"] | ["interactive", "custom"] => Validation::Interactive,
+                _ => {
+                    return Err((
+                        "problem.yaml".into(),
+                        format!(
+                            "`validation: {text}` is not supported (use default, custom or \
+                             custom interactive)"
+                        ),
+                    ));
+                }
             }
         };
-
-        let validator_args: Vec<String> = match &yaml.validator_flags {
-            None | Some(serde_norway::Value::Null) => Vec::new(),
-            Some(serde_norway::Value::String(s)) => {
-                s.split_whitespace().map(str::to_owned).collect()
-            }
-            Some(serde_norway::Value::Mapping(_)) => {
-                return Err(fail(
-                    "problem.yaml",
-                    "`validator_flags` must be a string of flags".into(),
-                ));
-            }
-            Some(other) => vec![
-                serde_norway::to_string(other)
-                    .unwrap_or_default()
-                    .trim()
-                    .to_owned(),
-            ],
+        let kind = ProblemType {
+            interactive: validation == Validation::Interactive,
+            ..yaml.kind
         };
         let flags = if validation == Validation::Default {
-            ValidatorFlags::parse(&validator_args)
-                .map_err(|m| fail("problem.yaml", format!("validator_flags: {m}")))?
+            ValidatorFlags::parse(&yaml.validator_flags)
+                .map_err(|m| ("problem.yaml".to_owned(), format!("validator_flags: {m}")))?
         } else {
             ValidatorFlags::default()
         };
 
-        let limits = read_limits(root, yaml.limits.unwrap_or_default())
-            .map_err(|(file, m)| fail(file, m))?;
-        let (tests, groups) = read_tests(root).map_err(|(file, m)| fail(&file, m))?;
+        let mut walk = testdata::Walk {
+            root,
+            modern,
+            default_validation: validation == Validation::Default,
+            problem_validator_args: yaml.validator_flags.clone(),
+            warnings: &mut w,
+            tests: Vec::new(),
+            groups: Vec::new(),
+            scoring: Vec::new(),
+        };
+        walk.run()?;
+        let (tests, mut groups, raws) = (walk.tests, walk.groups, walk.scoring);
         if tests.is_empty() {
-            return Err(fail(
-                "data",
+            return Err((
+                "data".into(),
                 "no test cases (need data/sample or data/secret with .in/.ans pairs)".into(),
             ));
         }
+        scoring::resolve(&mut groups, &tests, raws, kind.scoring, &mut w)?;
 
         let validator = if validation == Validation::Default {
             None
         } else {
-            Some(read_validator(root).map_err(|(file, m)| fail(&file, m))?)
+            let dir = if modern {
+                validator_dir(root, &mut Warnings::default())?.expect("checked above")
+            } else {
+                legacy_validator_dir(root)?
+            };
+            Some(read_program(root, &dir)?)
         };
+        let includes = read_includes(root, modern)?;
+        let statement_dir = if modern {
+            "statement"
+        } else {
+            "problem_statement"
+        };
+        let other_statement_dir = if modern {
+            "problem_statement"
+        } else {
+            "statement"
+        };
+        if root.join(other_statement_dir).is_dir() && !root.join(statement_dir).is_dir() {
+            w.push(
+                other_statement_dir,
+                format!("this edition keeps the statement in `{statement_dir}/`; read from here"),
+            );
+        }
+        let mut statements = Vec::new();
+        for dir in [statement_dir, other_statement_dir] {
+            if statements.is_empty() {
+                statements = list_files(root, dir, |n| {
+                    n.starts_with("problem.")
+                        && [".md", ".tex", ".pdf"].iter().any(|e| n.ends_with(e))
+                });
+            }
+        }
+        let attachments = list_files(root, "attachments", |_| true);
+        let input_validators = match fs::read_dir(root.join("input_validators")) {
+            Ok(entries) => {
+                let mut names: Vec<String> = entries
+                    .flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| !n.starts_with('.'))
+                    .collect();
+                names.sort();
+                names
+            }
+            Err(_) => Vec::new(),
+        };
+        for dir in ["static_validator", "output_visualizer", "input_visualizer"] {
+            if modern && root.join(dir).exists() {
+                w.push(dir, "not supported yet, ignored");
+            }
+        }
+        if modern {
+            submissions::read_submissions(root, false, &mut w)?;
+        }
 
         Ok(Problem {
-            short_name: short_name.clone(),
+            short_name,
             name,
             root: root.to_owned(),
+            format,
+            kind,
             validation,
             flags,
-            validator_args,
-            limits,
+            validator_args: yaml.validator_flags,
+            limits: yaml.limits,
             tests,
             groups,
             validator,
+            includes,
+            statements,
+            attachments,
+            input_validators,
+            warnings: w.0,
             _extracted: extracted,
         })
     }
 
-    /// The submissions under `submissions/<verdict>/`, each with its expected verdict.
-    /// A file is one submission; a directory is one multi-file submission.
-    ///
-    /// # Errors
-    /// [`PackageError`] for an unknown verdict directory or an unreadable file.
-    pub fn submissions(&self) -> Result<Vec<PackageSubmission>, PackageError> {
-        let fail = |file: &Path, message: String| PackageError {
-            problem: self.short_name.clone(),
-            file: file.to_owned(),
-            message,
-        };
-        let dir = self.root.join("submissions");
-        let mut out = Vec::new();
-        if !dir.is_dir() {
-            return Ok(out);
-        }
-        for verdict_dir in sorted_entries(&dir).map_err(|e| fail(Path::new("submissions"), e))? {
-            let dir_name = verdict_dir
-                .file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned();
-            let rel = Path::new("submissions").join(&dir_name);
-            if !verdict_dir.is_dir() {
-                continue;
-            }
-            let expected = Verdict::from_submissions_dir(&dir_name).ok_or_else(|| {
-                fail(&rel, "unknown expected verdict (use accepted, wrong_answer, time_limit_exceeded, run_time_error, memory_limit_exceeded, output_limit_exceeded, compile_error)".into())
-            })?;
-            for entry in sorted_entries(&verdict_dir).map_err(|e| fail(&rel, e))? {
-                let entry_name = entry
-                    .file_name()
-                    .unwrap_or_default()
-                    .to_string_lossy()
-                    .into_owned();
-                if entry_name.starts_with('.') {
-                    continue;
-                }
-                let path = rel.join(&entry_name);
-                let files = if entry.is_dir() {
-                    let mut files = Vec::new();
-                    for f in sorted_entries(&entry).map_err(|e| fail(&path, e))? {
-                        if f.is_file() {
-                            files.push(read_source(&f).map_err(|e| fail(&path, e))?);
-                        }
-                    }
-                    files
-                } else {
-                    vec![read_source(&entry).map_err(|e| fail(&path, e))?]
-                };
-                out.push(PackageSubmission {
-                    path,
-                    expected,
-                    files,
-                });
-            }
-        }
-        Ok(out)
-    }
-
-    /// Points of a group, if the package gives them.
+    /// Points of a group, if the package gives them (legacy `score`).
     pub fn group_score(&self, group: &str) -> Option<f64> {
         self.groups
             .iter()
             .find(|g| g.name == group)
             .and_then(|g| g.score)
+    }
+
+    /// The files included with every submission in `language` (an id of the language
+    /// table, which uses the format's codes): `include/<language>/`, or else (2023-07)
+    /// `include/default/`.
+    pub fn includes_for(&self, language: &str) -> &[SourceFile] {
+        self.includes
+            .get(language)
+            .or_else(|| self.includes.get("default"))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// How `secret` is scored (2023-07 scoring problems only).
+    pub fn secret_scoring(&self) -> Option<&GroupScoring> {
+        self.groups
+            .iter()
+            .find(|g| g.name == "secret")
+            .and_then(|g| g.scoring.as_ref())
     }
 }
 
@@ -440,34 +573,83 @@ fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(entries)
 }
 
-fn read_validator(root: &Path) -> Result<Vec<SourceFile>, (String, String)> {
+/// Files under `root/dir` (recursively) whose names pass `keep`, relative to `root`.
+fn list_files(root: &Path, dir: &str, keep: impl Fn(&str) -> bool) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.join(dir)];
+    while let Some(d) = stack.pop() {
+        for p in sorted_entries(&d).unwrap_or_default() {
+            if p.is_dir() {
+                stack.push(p);
+            } else if keep(&p.file_name().unwrap_or_default().to_string_lossy())
+                && let Ok(rel) = p.strip_prefix(root)
+            {
+                out.push(rel.to_owned());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The 2023-07 output validator's directory, if any: `output_validator/` (its files are
+/// the program; a lone subdirectory is taken as the program too), or the legacy
+/// `output_validators/<name>/` with a warning.
+fn validator_dir(root: &Path, w: &mut Warnings) -> Result<Option<PathBuf>, Fault> {
+    let dir = root.join("output_validator");
+    if dir.is_dir() {
+        let entries = sorted_entries(&dir).map_err(|e| ("output_validator".to_owned(), e))?;
+        let subdirs: Vec<&PathBuf> = entries.iter().filter(|p| p.is_dir()).collect();
+        if let [one] = subdirs.as_slice()
+            && entries.iter().all(|p| p.is_dir())
+        {
+            w.push(
+                "output_validator",
+                "the validator is the directory itself in 2023-07; read from its one subdirectory",
+            );
+            return Ok(Some((*one).clone()));
+        }
+        return Ok(Some(dir));
+    }
+    if root.join("output_validators").is_dir() {
+        w.push(
+            "output_validators",
+            "2023-07 names it `output_validator/` (one validator); read as such",
+        );
+        return legacy_validator_dir(root).map(Some);
+    }
+    Ok(None)
+}
+
+fn legacy_validator_dir(root: &Path) -> Result<PathBuf, Fault> {
     let dir = root.join("output_validators");
     let subdirs: Vec<PathBuf> = sorted_entries(&dir)
         .map_err(|e| ("output_validators".to_owned(), e))?
         .into_iter()
         .filter(|p| p.is_dir())
         .collect();
-    let vdir = match subdirs.as_slice() {
-        [one] => one.clone(),
-        [] => {
-            return Err((
-                "output_validators".into(),
-                "custom validation needs one validator directory here".into(),
-            ));
-        }
-        _ => {
-            return Err((
-                "output_validators".into(),
-                "more than one validator directory; CodeHub supports one".into(),
-            ));
-        }
-    };
-    let rel = format!(
-        "output_validators/{}",
-        vdir.file_name().unwrap_or_default().to_string_lossy()
-    );
+    match subdirs.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err((
+            "output_validators".into(),
+            "custom validation needs one validator directory here".into(),
+        )),
+        _ => Err((
+            "output_validators".into(),
+            "more than one validator directory; CodeHub supports one".into(),
+        )),
+    }
+}
+
+/// A program's source files (validators): every file of `dir`; no build/run scripts.
+fn read_program(root: &Path, dir: &Path) -> Result<Vec<SourceFile>, Fault> {
+    let rel = dir
+        .strip_prefix(root)
+        .unwrap_or(dir)
+        .to_string_lossy()
+        .into_owned();
     let mut files = Vec::new();
-    for f in sorted_entries(&vdir).map_err(|e| (rel.clone(), e))? {
+    for f in sorted_entries(dir).map_err(|e| (rel.clone(), e))? {
         if f.is_file() {
             files.push(read_source(&f).map_err(|e| (rel.clone(), e))?);
         }
@@ -482,6 +664,37 @@ fn read_validator(root: &Path) -> Result<Vec<SourceFile>, (String, String)> {
         return Err((rel, "no source files".into()));
     }
     Ok(files)
+}
+
+/// `include/<language>/` (and 2023-07 `include/default/`): the files of each directory.
+fn read_includes(root: &Path, modern: bool) -> Result<BTreeMap<String, Vec<SourceFile>>, Fault> {
+    let mut out = BTreeMap::new();
+    let dir = root.join("include");
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for lang_dir in sorted_entries(&dir).map_err(|e| ("include".to_owned(), e))? {
+        if !lang_dir.is_dir() {
+            continue;
+        }
+        let lang = lang_dir
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        if lang == "default" && !modern {
+            continue;
+        }
+        let rel = format!("include/{lang}");
+        let mut files = Vec::new();
+        for f in sorted_entries(&lang_dir).map_err(|e| (rel.clone(), e))? {
+            if f.is_file() {
+                files.push(read_source(&f).map_err(|e| (rel.clone(), e))?);
+            }
+        }
+        out.insert(lang, files);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
