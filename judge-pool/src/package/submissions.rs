@@ -58,6 +58,12 @@ pub struct TestPattern {
 }
 
 impl TestPattern {
+    /// Whether `name` itself matches (a group's score rule applies to the groups it
+    /// names, not to their parents).
+    pub fn names(&self, name: &str) -> bool {
+        self.matcher.is_match(name)
+    }
+
     /// Whether `name` (a test case or group, relative to `data/`) or one of its parent
     /// groups matches.
     pub fn covers(&self, name: &str) -> bool {

@@ -1,0 +1,4 @@
+import halver
+
+if __name__ == "__main__":
+    print(halver.half(int(input())))

@@ -1,0 +1,2 @@
+n = input()
+print(n if n == "1" else "almost")

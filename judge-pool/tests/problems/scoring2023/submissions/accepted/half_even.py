@@ -1,0 +1,2 @@
+n = input()
+print("half" if int(n) % 2 == 0 else n)

@@ -1,0 +1,2 @@
+n = input()
+print(n if int(n) < 4 else "wrong")
