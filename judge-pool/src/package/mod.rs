@@ -844,4 +844,197 @@ mod tests {
                 .contains("not a valid zip")
         );
     }
+
+    fn modern(root: &Path, yaml: &str) {
+        write(root, "problem.yaml", yaml);
+        write(root, "data/sample/1.in", "1\n");
+        write(root, "data/sample/1.ans", "1\n");
+        write(root, "data/secret/a/1.in", "1\n");
+        write(root, "data/secret/a/1.ans", "1\n");
+        write(root, "data/secret/b/1.in", "2\n");
+        write(root, "data/secret/b/1.ans", "2\n");
+    }
+
+    const V2023: &str = "problem_format_version: 2023-07-draft\nname: M\n";
+
+    #[test]
+    fn an_unknown_key_is_a_warning_naming_the_file_and_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        modern(
+            root,
+            &format!("{V2023}colour: blue\nlimits:\n  memory: 64\n  speed: 3\n"),
+        );
+        write(
+            root,
+            "data/secret/a/test_group.yaml",
+            "args: [x]\nflavour: 1\n",
+        );
+        write(root, "data/secret/a/1.yaml", "hint: h\nmood: ok\n");
+        let p = Problem::load(root).unwrap();
+        let shown: Vec<String> = p.warnings.iter().map(ToString::to_string).collect();
+        for (file, key) in [
+            ("problem.yaml", "`colour`"),
+            ("problem.yaml", "`limits.speed`"),
+            ("data/secret/a/test_group.yaml", "`flavour`"),
+            ("data/secret/a/1.yaml", "`mood`"),
+        ] {
+            assert!(
+                p.warnings
+                    .iter()
+                    .any(|w| w.file == Path::new(file) && w.message.contains(key)),
+                "{file} {key}: {shown:?}"
+            );
+        }
+        assert_eq!(p.limits.memory_bytes, 64 << 20);
+        assert_eq!(p.tests[1].args, ["x"]);
+
+        minimal(root);
+        write(root, "problem.yaml", "name: Legacy\ncolour: red\n");
+        let p = Problem::load(root).unwrap();
+        assert_eq!(p.format, FormatVersion::Legacy);
+        assert!(
+            p.warnings
+                .iter()
+                .any(|w| w.to_string() == "problem.yaml: unknown key `colour`, ignored")
+        );
+    }
+
+    #[test]
+    fn types_the_format_forbids_or_codehub_lacks_are_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("t");
+        for (ty, needle) in [
+            ("[pass-fail, scoring]", "combines `pass-fail` and `scoring`"),
+            (
+                "[interactive, submit-answer]",
+                "combines `interactive` and `submit-answer`",
+            ),
+            ("multi-pass", "`type: multi-pass` is not supported yet"),
+            (
+                "[scoring, submit-answer]",
+                "`type: submit-answer` is not supported yet",
+            ),
+            ("[scoring, scoring]", "lists `scoring` twice"),
+            ("golf", "`type: golf` is not a problem type"),
+        ] {
+            modern(&root, &format!("{V2023}type: {ty}\n"));
+            let e = Problem::load(&root).unwrap_err().to_string();
+            assert!(
+                e.contains("problem.yaml") && e.contains(needle),
+                "{ty}: {e}"
+            );
+        }
+        modern(&root, &format!("{V2023}type: [scoring, interactive]\n"));
+        let e = Problem::load(&root).unwrap_err().to_string();
+        assert!(e.contains("output_validator"), "{e}");
+        write(&root, "output_validator/v.py", "import sys\nsys.exit(42)\n");
+        for g in ["a", "b"] {
+            write(
+                &root,
+                &format!("data/secret/{g}/test_group.yaml"),
+                "max_score: 50\n",
+            );
+        }
+        let p = Problem::load(&root).unwrap();
+        assert!(p.kind.scoring && p.kind.interactive);
+        assert_eq!(p.validation, Validation::Interactive);
+    }
+
+    #[test]
+    fn limits_and_names_map_onto_the_judges_limits() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        modern(
+            root,
+            "problem_format_version: 2023-07\nname: {de: Hallo, en: Hello}\nlimits:\n  \
+             time_limit: 1.5\n  time_multipliers: {ac_to_time_limit: 3, time_limit_to_tle: 1.2}\n  \
+             time_resolution: 0.5\n  memory: 128\n  output: 4\n  code: 64\n  compilation_time: 30\n  \
+             validation_time: 10\n  validation_memory: 512\n  validation_output: 2\n",
+        );
+        let p = Problem::load(root).unwrap();
+        let l = &p.limits;
+        assert_eq!(p.name, "Hello");
+        assert_eq!(
+            (l.time_limit, l.time_limit_given),
+            (Duration::from_millis(1500), true)
+        );
+        assert_eq!((l.time_multiplier, l.time_safety_margin), (3.0, 1.2));
+        assert_eq!(l.time_resolution, Duration::from_millis(500));
+        assert_eq!(
+            (l.memory_bytes, l.output_bytes, l.code_bytes),
+            (128 << 20, 4 << 20, 64 << 10)
+        );
+        assert_eq!(l.compilation_time, Duration::from_secs(30));
+        assert_eq!(l.validation_time, Duration::from_secs(10));
+        assert_eq!(
+            (l.validation_memory_bytes, l.validation_output_bytes),
+            (512 << 20, 2 << 20)
+        );
+        assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+
+        modern(
+            root,
+            &format!("{V2023}limits:\n  time_multipliers: {{ac_to_time_limit: 0.5}}\n"),
+        );
+        let e = Problem::load(root).unwrap_err().to_string();
+        assert!(e.contains("ac_to_time_limit"), "{e}");
+    }
+
+    #[test]
+    fn scoring_keys_get_the_formats_defaults_and_rules() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("s");
+        modern(&root, &format!("{V2023}type: scoring\n"));
+        write(
+            &root,
+            "data/secret/a/test_group.yaml",
+            "max_score: 30\nscore_aggregation: min\n",
+        );
+        write(
+            &root,
+            "data/secret/b/test_group.yaml",
+            "max_score: 70\nrequire_pass: [sample, secret/a]\n",
+        );
+        let e = Problem::load(&root).unwrap_err().to_string();
+        assert!(
+            e.contains("secret/b/test_group.yaml") && e.contains("pass-fail aggregation"),
+            "{e}"
+        );
+        write(
+            &root,
+            "data/secret/b/test_group.yaml",
+            "max_score: 70\nrequire_pass: sample\n",
+        );
+        let p = Problem::load(&root).unwrap();
+        let s = p.secret_scoring().unwrap();
+        assert_eq!(
+            (s.aggregation, s.max_score),
+            (Aggregation::Sum, Some(100.0))
+        );
+        let b = p.groups.iter().find(|g| g.name == "secret/b").unwrap();
+        let b = b.scoring.as_ref().unwrap();
+        assert_eq!(
+            (b.aggregation, b.max_score),
+            (Aggregation::PassFail, Some(70.0))
+        );
+        assert_eq!(b.require_pass, ["sample"]);
+
+        fs::remove_file(root.join("data/secret/b/test_group.yaml")).unwrap();
+        let e = Problem::load(&root).unwrap_err().to_string();
+        assert!(
+            e.contains("data/secret/b/test_group.yaml") && e.contains("max_score"),
+            "{e}"
+        );
+
+        modern(&root, V2023);
+        write(&root, "data/secret/a/test_group.yaml", "max_score: 30\n");
+        let p = Problem::load(&root).unwrap();
+        assert!(p.secret_scoring().is_none());
+        assert!(
+            p.warnings
+                .iter()
+                .any(|w| w.message.contains("only apply to scoring"))
+        );
+    }
 }
