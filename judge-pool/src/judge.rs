@@ -315,8 +315,8 @@ impl<S: Sandbox> Judge<S> {
                 .map(|(e, a)| (e, a.as_ref().as_ref().expect("checked")));
             let (t, fb) = match problem.validation {
                 Validation::Interactive => {
-                    let (venv, artifact) = validator.expect("interactive has a validator");
-                    run_interactive(&env, lang, &prepared, problem, test, venv, artifact, i).await?
+                    let validator = validator.expect("interactive has a validator");
+                    run_interactive(&env, lang, &prepared, problem, test, validator, i).await?
                 }
                 _ => run_test(&env, lang, &prepared, problem, test, validator, i).await?,
             };
@@ -694,8 +694,7 @@ async fn run_interactive<E: Environment>(
     prepared: &Prepared,
     problem: &Problem,
     test: &TestCase,
-    venv: &E,
-    artifact: &Artifact,
+    (venv, artifact): (&E, &Artifact),
     index: usize,
 ) -> Result<(TestReport, Option<ScoreFeedback>), JudgeError> {
     let pipe = || {
