@@ -9,7 +9,7 @@ use crate::language::{Language, LanguageTable, PrepareError, Prepared, SourceFil
 use crate::package::{Problem, TestCase, Validation};
 use crate::sandbox::{
     Environment, ExitStatus, LimitHit, RunLimits, RunResult, RunSpec, Sandbox, SandboxError, Stdin,
-    Stdout, default_env,
+    Stdout, StopSignal, default_env, stop_pair,
 };
 use crate::score::{GroupScore, ScoreFeedback, aggregate};
 use crate::validator::{EXIT_ACCEPTED, EXIT_WRONG_ANSWER, default_validate};
@@ -143,6 +143,17 @@ pub struct JudgeReport {
     pub judge_message: Option<String>,
 }
 
+/// A test hook: how long the judge waits, after each side of an interactive run has
+/// ended, before it collects (reaps) that side's result. Tests force either order with it;
+/// the verdict must not depend on it. Zero (the default) everywhere else.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReapDelays {
+    /// Before collecting the submission's result.
+    pub submission: Duration,
+    /// Before collecting the validator's result.
+    pub validator: Duration,
+}
+
 /// A compiled program: the files of a work directory after compilation.
 struct Artifact {
     language: Language,
@@ -157,6 +168,8 @@ pub struct Judge<S: Sandbox> {
     languages: Arc<LanguageTable>,
     /// Compiled validators by problem root (a validator is compiled once per problem).
     compiled_validators: tokio::sync::Mutex<HashMap<PathBuf, Arc<Result<Artifact, String>>>>,
+    /// Test hook; zero unless a test set it.
+    reap_delays: ReapDelays,
 }
 
 impl<S: Sandbox> Judge<S> {
@@ -167,7 +180,13 @@ impl<S: Sandbox> Judge<S> {
             validators,
             languages,
             compiled_validators: tokio::sync::Mutex::new(HashMap::new()),
+            reap_delays: ReapDelays::default(),
         }
+    }
+
+    /// For tests: collect the two sides of interactive runs late, by `delays`.
+    pub fn set_reap_delays(&mut self, delays: ReapDelays) {
+        self.reap_delays = delays;
     }
 
     /// The language table.
@@ -315,8 +334,12 @@ impl<S: Sandbox> Judge<S> {
                 .map(|(e, a)| (e, a.as_ref().as_ref().expect("checked")));
             let (t, fb) = match problem.validation {
                 Validation::Interactive => {
-                    let validator = validator.expect("interactive has a validator");
-                    run_interactive(&env, lang, &prepared, problem, test, validator, i).await?
+                    let (venv, artifact) = validator.expect("interactive has a validator");
+                    let delays = self.reap_delays;
+                    run_interactive(
+                        &env, lang, &prepared, problem, test, venv, artifact, i, delays,
+                    )
+                    .await?
                 }
                 _ => run_test(&env, lang, &prepared, problem, test, validator, i).await?,
             };
@@ -589,14 +612,36 @@ async fn run_test<E: Environment>(
                 .and_then(|mut f| std::io::Write::write_all(&mut f, &r.stdout).map(|_| f))
                 .map_err(|e| SandboxError::io("write team output", e))?;
             let stdin = Stdin::File(team_output.path().to_owned());
-            validate_custom(venv, artifact, problem, test, index, stdin, None).await?
+            let (end, message, feedback) =
+                validate_custom(venv, artifact, problem, test, index, stdin, None).await?;
+            let verdict = match end {
+                ValidatorEnd::Accepted => Verdict::Accepted,
+                ValidatorEnd::WrongAnswer => Verdict::WrongAnswer,
+                ValidatorEnd::Failed | ValidatorEnd::Stopped => Verdict::JudgeError,
+            };
+            (verdict, message, feedback)
         }
     };
     Ok((test_report(test, verdict, &r, message), feedback))
 }
 
+/// How a custom validator's run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ValidatorEnd {
+    /// Exit code 42.
+    Accepted,
+    /// Exit code 43.
+    WrongAnswer,
+    /// The judge stopped it: the submission's time limit ended the interactive pair.
+    Stopped,
+    /// Anything else (another exit code, a signal, its own limits): a judge error.
+    Failed,
+}
+
 /// Runs the custom validator on one test (the `index`th: each gets a fresh feedback
-/// directory); `stdout` is `Some` for interactive problems.
+/// directory); `stdout` is `Some` for interactive problems, and its stop signal ends the
+/// run early. The message is the validator's judge message, or for
+/// [`ValidatorEnd::Failed`] what went wrong.
 async fn validate_custom<E: Environment>(
     venv: &E,
     artifact: &Artifact,
@@ -604,8 +649,8 @@ async fn validate_custom<E: Environment>(
     test: &TestCase,
     index: usize,
     stdin: Stdin,
-    stdout: Option<std::os::fd::OwnedFd>,
-) -> Result<(Verdict, Option<String>, Option<ScoreFeedback>), JudgeError> {
+    stdout: Option<(std::os::fd::OwnedFd, StopSignal)>,
+) -> Result<(ValidatorEnd, Option<String>, Option<ScoreFeedback>), JudgeError> {
     let read = |p: &PathBuf| {
         std::fs::read(p).map_err(|e| SandboxError::io(format!("read {}", p.display()), e))
     };
@@ -632,8 +677,9 @@ async fn validate_custom<E: Environment>(
     spec.env = env_for(lang);
     spec.stdin = stdin;
     let interactive = stdout.is_some();
-    if let Some(fd) = stdout {
+    if let Some((fd, stop)) = stdout {
         spec.stdout = Stdout::Pipe(fd);
+        spec.stop = Some(stop);
     }
     let wall = if interactive {
         // The validator lives as long as the submission may, plus its own budget.
@@ -673,12 +719,13 @@ async fn validate_custom<E: Environment>(
         .ok();
     let score = ScoreFeedback::parse(score.as_deref(), multiplier.as_deref());
     Ok(match (r.limit_hit, r.status) {
-        (None, ExitStatus::Exited(EXIT_ACCEPTED)) => (Verdict::Accepted, judge_message, score),
+        _ if r.stopped => (ValidatorEnd::Stopped, judge_message, None),
+        (None, ExitStatus::Exited(EXIT_ACCEPTED)) => (ValidatorEnd::Accepted, judge_message, score),
         (None, ExitStatus::Exited(EXIT_WRONG_ANSWER)) => {
-            (Verdict::WrongAnswer, judge_message, score)
+            (ValidatorEnd::WrongAnswer, judge_message, score)
         }
         (hit, status) => (
-            Verdict::JudgeError,
+            ValidatorEnd::Failed,
             Some(format!(
                 "output validator failed ({status:?}, limit {hit:?}): {}",
                 String::from_utf8_lossy(&r.stderr).trim()
@@ -688,14 +735,50 @@ async fn validate_custom<E: Environment>(
     })
 }
 
+/// The verdict of one interactive test from how its two sides ended: Kattis' rule (as
+/// problemtools and DOMjudge apply it), decided by outcomes alone, never by the order in
+/// which the judge happened to collect them.
+///
+/// - a validator that ended first with wrong answer decides: WA, whatever the submission
+///   did afterwards (it may have died of the closed pipe, or timed out waiting);
+/// - a validator that failed (exit code other than 42/43, crash, its own limits) is a
+///   judge error;
+/// - otherwise the submission's own outcome decides (`submission`: TLE, MLE, OLE, RTE;
+///   `None` when it exited 0 within its limits); a validator stopped because the
+///   submission's time limit ended the pair is not a judge error;
+/// - otherwise the validator's verdict.
+///
+/// `validator_first` is the submission's [`RunResult::input_closed`]: its input's writer,
+/// the validator, had ended when the submission ended. Each backend records it before the
+/// submission's end can reach the validator, so an end caused by the other side is
+/// ordered after it, however late either side is reaped.
+fn interactive_verdict(
+    validator: ValidatorEnd,
+    validator_first: bool,
+    submission: Option<Verdict>,
+) -> Verdict {
+    match (validator, submission) {
+        (ValidatorEnd::WrongAnswer, _) if validator_first => Verdict::WrongAnswer,
+        (ValidatorEnd::Failed, _) => Verdict::JudgeError,
+        (_, Some(v)) => v,
+        (ValidatorEnd::Accepted, None) => Verdict::Accepted,
+        (ValidatorEnd::WrongAnswer, None) => Verdict::WrongAnswer,
+        // Only the submission's time limit stops a validator, so this does not happen.
+        (ValidatorEnd::Stopped, None) => Verdict::JudgeError,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn run_interactive<E: Environment>(
     env: &E,
     lang: &Language,
     prepared: &Prepared,
     problem: &Problem,
     test: &TestCase,
-    (venv, artifact): (&E, &Artifact),
+    venv: &E,
+    artifact: &Artifact,
     index: usize,
+    delays: ReapDelays,
 ) -> Result<(TestReport, Option<ScoreFeedback>), JudgeError> {
     let pipe = || {
         nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)
@@ -703,31 +786,38 @@ async fn run_interactive<E: Environment>(
     };
     let (to_team_r, to_team_w) = pipe()?;
     let (from_team_r, from_team_w) = pipe()?;
+    // Kept until both sides are collected: dropping it would stop the validator.
+    let (stop_validator, validator_stop) = stop_pair()?;
     let mut spec = submission_spec(lang, prepared, problem, test);
     spec.stdin = Stdin::Pipe(to_team_r);
     spec.stdout = Stdout::Pipe(from_team_w);
     let team = async {
         let r = env.run(spec).await;
-        (r, std::time::Instant::now())
+        if !delays.submission.is_zero() {
+            tokio::time::sleep(delays.submission).await;
+        }
+        // The submission's time limit ends the pair: the validator goes with it, as does
+        // a validator whose submission the sandbox lost.
+        let timed_out =
+            |r: &RunResult| matches!(r.limit_hit, Some(LimitHit::CpuTime | LimitHit::WallTime));
+        if r.as_ref().map_or(true, timed_out) {
+            stop_validator.stop();
+        }
+        r
     };
     let judge = async {
         let v = Stdin::Pipe(from_team_r);
-        let r = validate_custom(venv, artifact, problem, test, index, v, Some(to_team_w)).await;
-        (r, std::time::Instant::now())
+        let out = Some((to_team_w, validator_stop));
+        let r = validate_custom(venv, artifact, problem, test, index, v, out).await;
+        if !delays.validator.is_zero() {
+            tokio::time::sleep(delays.validator).await;
+        }
+        r
     };
-    let ((team, team_done), (judge, judge_done)) = tokio::join!(team, judge);
-    let (team, (judge_verdict, message, feedback)) = (team?, judge?);
-    // Precedence (as Kattis): the judge's own failure; then the submission's time and
-    // memory limits; then a rejection by a validator that finished first (the submission
-    // may have died of the closed pipe); then the submission's crash; then the validator.
-    let verdict = match (judge_verdict, run_verdict(&team, lang)) {
-        (Verdict::JudgeError, _) => Verdict::JudgeError,
-        (_, Some(v @ (Verdict::TimeLimitExceeded | Verdict::MemoryLimitExceeded))) => v,
-        (Verdict::WrongAnswer, Some(_)) if judge_done <= team_done => Verdict::WrongAnswer,
-        (Verdict::WrongAnswer, None) => Verdict::WrongAnswer,
-        (_, Some(v)) => v,
-        (v, None) => v,
-    };
+    let (team, judge) = tokio::join!(team, judge);
+    drop(stop_validator);
+    let (team, (validator, message, feedback)) = (team?, judge?);
+    let verdict = interactive_verdict(validator, team.input_closed, run_verdict(&team, lang));
     Ok((test_report(test, verdict, &team, message), feedback))
 }
 
@@ -761,4 +851,50 @@ fn score(problem: &Problem, tests: &[TestReport]) -> (f64, f64) {
         .map(|g| g.score.unwrap_or(0.0))
         .sum();
     (got, max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ValidatorEnd as V;
+    use Verdict::{
+        Accepted as AC, JudgeError as JE, MemoryLimitExceeded as MLE, OutputLimitExceeded as OLE,
+        RunTimeError as RTE, TimeLimitExceeded as TLE, WrongAnswer as WA,
+    };
+
+    /// `(validator, validator ended first, submission's own verdict) → verdict`.
+    fn check(cases: &[(ValidatorEnd, bool, Option<Verdict>, Verdict)]) {
+        for &(validator, first, submission, expected) in cases {
+            assert_eq!(
+                interactive_verdict(validator, first, submission),
+                expected,
+                "validator {validator:?} (first: {first}), submission {submission:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn interactive_verdicts_follow_kattis_precedence() {
+        check(&[
+            // A validator that rejected first decides, whatever the submission did after.
+            (V::WrongAnswer, true, Some(RTE), WA),
+            (V::WrongAnswer, true, Some(TLE), WA),
+            (V::WrongAnswer, true, Some(MLE), WA),
+            (V::WrongAnswer, true, None, WA),
+            // Rejecting the end of output of a submission that failed first: its failure.
+            (V::WrongAnswer, false, Some(RTE), RTE),
+            (V::WrongAnswer, false, Some(TLE), TLE),
+            (V::WrongAnswer, false, None, WA),
+            // Accepted: the submission's own outcome decides.
+            (V::Accepted, false, None, AC),
+            (V::Accepted, true, None, AC),
+            (V::Accepted, true, Some(RTE), RTE),
+            (V::Accepted, false, Some(OLE), OLE),
+            // Stopped because the submission's time limit ended the pair: not a judge error.
+            (V::Stopped, false, Some(TLE), TLE),
+            // A broken validator is a judge error, never the contestant's verdict.
+            (V::Failed, false, Some(TLE), JE),
+            (V::Failed, true, None, JE),
+        ]);
+    }
 }

@@ -43,6 +43,9 @@ struct Case {
     host_paths_absent: Vec<PathBuf>,
     #[serde(default)]
     listen_port: Option<u16>,
+    /// The judging must take at most this long (seconds).
+    #[serde(default)]
+    max_seconds: Option<u64>,
     /// Backends the case runs on (all when empty).
     #[serde(default)]
     backends: Vec<String>,
@@ -215,6 +218,11 @@ fn contain<S: codehub_judge::sandbox::Sandbox>(
                 }
             }
             Err(e) => problems.push(format!("judge error: {e}")),
+        }
+        if let Some(max) = case.max_seconds
+            && took > Duration::from_secs(max)
+        {
+            problems.push(format!("took {took:?}, more than {max} s"));
         }
         for p in &case.host_paths_absent {
             if Path::new(p).exists() {

@@ -121,6 +121,15 @@ async fn files_limits_and_accounting_work_in_containers() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interactive_pipes_report_their_writers_end_and_runs_stop_when_told() {
+    let Some(sandbox) = common::docker_sandbox(1).await else {
+        return;
+    };
+    let env = sandbox.acquire().await.unwrap();
+    common::check_interactive_pipes(&env).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_package_gets_the_same_verdicts_on_docker_as_native() {
     use codehub_judge::judge::Judge;
     use codehub_judge::language::LanguageTable;

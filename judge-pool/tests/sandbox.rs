@@ -203,3 +203,10 @@ async fn a_sealed_work_directory_shows_every_change() {
         );
     }
 }
+
+#[tokio::test]
+async fn interactive_pipes_report_their_writers_end_and_runs_stop_when_told() {
+    let sandbox = common::native_sandbox(1);
+    let env = sandbox.acquire().await.unwrap();
+    common::check_interactive_pipes(&env).await;
+}

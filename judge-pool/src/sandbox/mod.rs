@@ -133,6 +133,34 @@ pub enum Stdout {
     Pipe(OwnedFd),
 }
 
+/// The judge's end of a [`StopSignal`]: [`Stopper::stop`], or dropping it, ends the run
+/// that holds the signal (every process killed, [`RunResult::stopped`] set).
+#[derive(Debug)]
+pub struct Stopper(OwnedFd);
+
+impl Stopper {
+    /// Ends the run now; does nothing if it has ended already.
+    pub fn stop(&self) {
+        // A full pipe or a reader gone both mean the run has been told already.
+        let _ = nix::unistd::write(&self.0, b"x");
+    }
+}
+
+/// What a run watches to be stopped early ([`RunSpec::stop`]): the read end of a pipe
+/// whose write end is the [`Stopper`].
+#[derive(Debug)]
+pub struct StopSignal(pub(crate) OwnedFd);
+
+/// A new pair: the [`Stopper`] for the caller, the [`StopSignal`] for [`RunSpec::stop`].
+///
+/// # Errors
+/// [`SandboxError::Io`] if no pipe can be made.
+pub fn stop_pair() -> Result<(Stopper, StopSignal), SandboxError> {
+    let (r, w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC | nix::fcntl::OFlag::O_NONBLOCK)
+        .map_err(|e| SandboxError::io("stop pipe", e.into()))?;
+    Ok((Stopper(w), StopSignal(r)))
+}
+
 /// One program to run inside an [`Environment`].
 #[derive(Debug)]
 pub struct RunSpec {
@@ -146,6 +174,10 @@ pub struct RunSpec {
     pub stdout: Stdout,
     /// Limits.
     pub limits: RunLimits,
+    /// Ends the run early when its [`Stopper`] says so (the judge ends an interactive
+    /// validator when the submission's time limit ends the submission). The Docker
+    /// backend watches it in interactive runs (piped stdin and stdout) only.
+    pub stop: Option<StopSignal>,
 }
 
 impl RunSpec {
@@ -157,6 +189,7 @@ impl RunSpec {
             stdin: Stdin::Null,
             stdout: Stdout::Capture,
             limits: RunLimits::default(),
+            stop: None,
         }
     }
 }
@@ -227,6 +260,13 @@ pub struct RunResult {
     pub stderr: Vec<u8>,
     /// Whether stderr was cut.
     pub stderr_truncated: bool,
+    /// Whether the run was ended through its [`RunSpec::stop`] (then `limit_hit` is `None`).
+    pub stopped: bool,
+    /// Whether the program's input was a pipe whose writing side had closed when the
+    /// program ended (interactive runs: the other side had ended first). Every backend
+    /// keeps a run's pipe ends open until it has recorded the program's end, so an end
+    /// caused by the other side's (end of input, `SIGPIPE`) always finds this set.
+    pub input_closed: bool,
 }
 
 /// A provider of isolated [`Environment`]s.

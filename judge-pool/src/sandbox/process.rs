@@ -42,6 +42,11 @@ pub trait Relay {
     /// # Errors
     /// A broken relay ends the run as a sandbox failure.
     fn ready(&mut self, polled: &[libc::pollfd]) -> io::Result<()>;
+    /// Whether the judge asked to stop the run.
+    fn stop_requested(&self) -> bool;
+    /// Whether the writing side of the program's input has closed (see
+    /// [`RunReport::input_closed`]).
+    fn input_closed(&self) -> bool;
 }
 
 /// Where usage is read from.
@@ -203,8 +208,22 @@ fn set_rlimit(resource: libc::__rlimit_resource_t, soft: u64, hard: u64) {
     unsafe { libc::setrlimit(resource, &lim) };
 }
 
+/// Whether the writing side of the pipe `fd` reads from has closed (`false` for anything
+/// but a pipe).
+pub(crate) fn writer_closed(fd: RawFd) -> bool {
+    let mut p = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd; no waiting.
+    let n = unsafe { libc::poll(&mut p, 1, 0) };
+    n > 0 && p.revents & libc::POLLHUP != 0
+}
+
 /// Runs `req` with `fds` as stdin, stdout and stderr; `hangup` is watched for the
-/// controller going away (then everything is killed and the process exits).
+/// controller going away (then everything is killed and the process exits), `stop` (if
+/// any) for the judge ending the run early (readable or hung up: [`Killed::Stopped`]).
 ///
 /// # Errors
 /// If the program cannot be prepared or forked (not if it fails: that is in the report).
@@ -212,6 +231,7 @@ pub fn run(
     hangup: RawFd,
     req: &RunRequest,
     fds: &[OwnedFd],
+    stop: Option<RawFd>,
     setup: &ChildSetup,
     acct: &Accounting,
     mut relay: Option<&mut dyn Relay>,
@@ -334,6 +354,10 @@ pub fn run(
             killed = Some(Killed::CpuTime);
             break;
         }
+        if relay.as_deref().is_some_and(|r| r.stop_requested()) {
+            killed = Some(Killed::Stopped);
+            break;
+        }
         let timeout = (wall_limit - elapsed).min(Duration::from_millis(10));
         let mut pfds = vec![
             libc::pollfd {
@@ -344,6 +368,12 @@ pub fn run(
             libc::pollfd {
                 fd: hangup,
                 events: libc::POLLRDHUP,
+                revents: 0,
+            },
+            // Readable or hung up: stop. Without a stop descriptor, -1 is ignored.
+            libc::pollfd {
+                fd: stop.unwrap_or(-1),
+                events: libc::POLLIN,
                 revents: 0,
             },
         ];
@@ -360,7 +390,7 @@ pub fn run(
         };
         if n > 0
             && let Some(r) = relay.as_deref_mut()
-            && let Err(e) = r.ready(&pfds[2..])
+            && let Err(e) = r.ready(&pfds[3..])
         {
             // SAFETY: plain syscall; the run cannot go on without its relay.
             unsafe { libc::kill(-1, libc::SIGKILL) };
@@ -375,7 +405,17 @@ pub fn run(
             kill_all_and_reap();
             std::process::exit(0);
         }
+        if n > 0 && pfds[2].revents != 0 {
+            killed = Some(Killed::Stopped);
+            break;
+        }
     }
+    // Recorded before anything of this run closes: the other side of an interactive run
+    // learns of this end only once the caller drops its pipe ends, after this report.
+    let input_closed = match relay.as_deref() {
+        Some(r) => r.input_closed(),
+        None => writer_closed(fds[0].as_raw_fd()),
+    };
     if killed.is_some() {
         if let Some(kill) = acct.kill {
             write_fd(kill.as_raw_fd(), b"1");
@@ -410,6 +450,7 @@ pub fn run(
         cgroup_peak_bytes: acct.memory_peak.map_or(0, |f| read_counter(f, None)),
         oom_kills,
         exec_error,
+        input_closed,
     })
 }
 
@@ -535,9 +576,11 @@ pub(crate) fn result(
         (None, None) => ExitStatus::Signaled(libc::SIGKILL),
     };
     let cpu_time = Duration::from_nanos(report.cpu_ns);
+    let stopped = report.killed == Some(Killed::Stopped);
     let limit_hit = match report.killed {
         Some(Killed::CpuTime) => Some(LimitHit::CpuTime),
         Some(Killed::WallTime) => Some(LimitHit::WallTime),
+        Some(Killed::Stopped) => None,
         None if report.oom_kills > 0 => Some(LimitHit::Memory),
         // The same bound on every backend: a container's limit carries the runner's own
         // slack, so its kernel may let a program a little past the problem's limit.
@@ -561,5 +604,7 @@ pub(crate) fn result(
         stdout_truncated: stdout.truncated,
         stderr: stderr.bytes,
         stderr_truncated: stderr.truncated,
+        stopped,
+        input_closed: report.input_closed,
     })
 }

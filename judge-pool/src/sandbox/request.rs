@@ -36,6 +36,8 @@ pub enum Killed {
     CpuTime,
     /// Wall time ran out.
     WallTime,
+    /// The judge stopped it ([`crate::sandbox::RunSpec::stop`]).
+    Stopped,
 }
 
 /// What the keeper measured for one run.
@@ -59,4 +61,8 @@ pub struct RunReport {
     pub oom_kills: u64,
     /// Set when the program could not be started (`execve` failed): errno text.
     pub exec_error: Option<String>,
+    /// Whether the writing side of the program's input (a pipe) had closed when the
+    /// program ended ([`crate::sandbox::RunResult::input_closed`]).
+    #[serde(default)]
+    pub input_closed: bool,
 }

@@ -7,13 +7,12 @@
 //! The runner itself is unprivileged (the container's non-root user, no capabilities),
 //! non-dumpable, and exits when its stdin closes; Docker then stops the container.
 
-use super::wire::{Decoder, Request, Response, encode, read_frame, write_frame};
+use super::wire::{Decoder, Request, Response, WINDOW, encode, write_frame};
 use crate::sandbox::check_relative;
 use crate::sandbox::process::{self, Accounting, ChildSetup};
 use crate::sandbox::request::RunRequest;
 use std::fs;
-use std::io::BufRead;
-use std::io::{self, BufReader, Read, Seek, Write};
+use std::io::{self, Read, Seek, Write};
 use std::os::fd::{AsRawFd, RawFd};
 use std::os::fd::{FromRawFd, OwnedFd};
 use std::os::unix::fs::PermissionsExt;
@@ -37,11 +36,11 @@ pub fn runner_main() -> ! {
         oom_events: oom.as_ref(),
         kill: None,
     };
-    let mut input = BufReader::new(io::stdin().lock());
+    let mut input = Incoming::default();
     // SAFETY: fd 1 is our stdout; wrapping it avoids Rust's line buffering.
     let mut output = std::mem::ManuallyDrop::new(unsafe { fs::File::from_raw_fd(1) });
     loop {
-        let (req, payload): (Request, Vec<u8>) = match read_frame(&mut input) {
+        let (req, payload): (Request, Vec<u8>) = match input.next_frame() {
             Ok(Some(frame)) => frame,
             Ok(None) => std::process::exit(0),
             Err(e) => {
@@ -50,8 +49,12 @@ pub fn runner_main() -> ! {
             }
         };
         let answer = match req {
+            // It writes its own answer (after its output, before the end of its input).
             Request::RunInteractive { req, stderr_bytes } => {
-                interactive(&mut input, &mut output, &req, stderr_bytes, &acct)
+                match interactive(&mut input, &mut output, &req, stderr_bytes, &acct) {
+                    Ok(()) => continue,
+                    Err(e) => Err(e),
+                }
             }
             req => handle(req, payload, &acct),
         };
@@ -61,6 +64,50 @@ pub fn runner_main() -> ! {
         };
         if write_frame(&mut *output, &resp, &data).is_err() {
             std::process::exit(1);
+        }
+    }
+}
+
+/// Frames from the judge on fd 0. One decoder for every mode (requests, an interactive
+/// run's input), so bytes read ahead in one are never lost to the next.
+#[derive(Default)]
+struct Incoming {
+    decoder: Decoder,
+}
+
+impl Incoming {
+    /// Reads once from fd 0 (blocking unless poll said it is readable); 0 at its end.
+    fn fill(&mut self) -> io::Result<usize> {
+        let mut buf = [0u8; 64 << 10];
+        loop {
+            // SAFETY: valid buffer; fd 0 is the judge's stream.
+            let n = unsafe { libc::read(0, buf.as_mut_ptr().cast(), buf.len()) };
+            if n >= 0 {
+                self.decoder.push(&buf[..n as usize]);
+                return Ok(n as usize);
+            }
+            let e = io::Error::last_os_error();
+            if e.kind() != io::ErrorKind::Interrupted {
+                return Err(e);
+            }
+        }
+    }
+
+    /// The next frame, waiting for it; `None` at a clean end of the stream.
+    fn next_frame<T: for<'de> serde::Deserialize<'de>>(
+        &mut self,
+    ) -> io::Result<Option<(T, Vec<u8>)>> {
+        loop {
+            if let Some(frame) = self.decoder.next_frame()? {
+                return Ok(Some(frame));
+            }
+            if self.fill()? == 0 {
+                return if self.decoder.is_empty() {
+                    Ok(None)
+                } else {
+                    Err(io::ErrorKind::UnexpectedEof.into())
+                };
+            }
         }
     }
 }
@@ -180,7 +227,14 @@ fn handle(req: Request, payload: Vec<u8>, acct: &Accounting) -> io::Result<(Resp
             remove_ipc();
             Ok((Response::ok(), Vec::new()))
         }
-        Request::RunInteractive { .. } | Request::Data | Request::Eof => Err(io::Error::other(
+        Request::RunInteractive { .. }
+        | Request::Data
+        | Request::Eof
+        | Request::Hangup
+        | Request::Taken { .. }
+        | Request::CloseOutput
+        | Request::Stop
+        | Request::End => Err(io::Error::other(
             "interactive input outside an interactive run",
         )),
         Request::Run {
@@ -205,7 +259,7 @@ fn handle(req: Request, payload: Vec<u8>, acct: &Accounting) -> io::Result<(Resp
                 new_ipc_namespace: false,
                 seccomp: None,
             };
-            let report = process::run(0, &req, &fds, &setup, acct, None)?;
+            let report = process::run(0, &req, &fds, None, &setup, acct, None)?;
             drop(fds);
             let (mut out, stdout_total) = read_capped(&mut stdout, output_bytes)?;
             let (err, stderr_total) = read_capped(&mut stderr, stderr_bytes)?;
@@ -226,33 +280,90 @@ fn handle(req: Request, payload: Vec<u8>, acct: &Accounting) -> io::Result<(Resp
 }
 
 /// Relays an interactive program's stdin and stdout between pipes and the runner's own
-/// stdin/stdout, inside the supervising loop.
+/// stdin/stdout, inside the supervising loop. Nothing here blocks: every descriptor is
+/// non-blocking or read only when poll says it is readable, and both directions are bounded
+/// by [`WINDOW`], so the loop always gets back to the run's deadlines.
 struct Relay<'a> {
-    /// Frames from the judge (input data, end of input).
-    decoder: Decoder,
+    /// Frames from the judge (input data, end of input, window updates, stop).
+    incoming: &'a mut Incoming,
     /// Write end of the program's stdin; `None` once closed.
     to_program: Option<fs::File>,
-    /// Input not yet accepted by the program.
+    /// Input not yet accepted by the program (at most [`WINDOW`] bytes: the judge keeps to
+    /// the window).
     pending: Vec<u8>,
     /// The judge sent the end of the input.
     input_done: bool,
-    /// Read end of the program's stdout.
-    from_program: fs::File,
+    /// The writer of the input is gone (`Hangup` or `Eof`).
+    input_closed: bool,
+    /// The judge asked to stop the run.
+    stop: bool,
+    /// Read end of the program's stdout; `None` once its reader is gone (`CloseOutput`).
+    from_program: Option<fs::File>,
+    /// Output sent to the judge and not yet passed on by it (at most [`WINDOW`]).
+    unacked: u64,
+    /// Input the program took since the last report of it.
+    taken: u64,
+    /// Frames for the judge not yet written to fd 1 (non-blocking during the run).
+    outbox: Vec<u8>,
     /// The runner's stdout.
     out: &'a mut fs::File,
 }
 
-fn set_nonblocking(fd: RawFd) {
+fn set_nonblocking(fd: RawFd, on: bool) {
     // SAFETY: plain fcntl on our own descriptor.
     unsafe {
         let flags = libc::fcntl(fd, libc::F_GETFL);
-        libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK);
+        let flags = if on {
+            flags | libc::O_NONBLOCK
+        } else {
+            flags & !libc::O_NONBLOCK
+        };
+        libc::fcntl(fd, libc::F_SETFL, flags);
+    }
+}
+
+/// Keeps fd 1 non-blocking while it lives.
+struct NonBlocking(RawFd);
+
+impl NonBlocking {
+    fn new(fd: RawFd) -> Self {
+        set_nonblocking(fd, true);
+        NonBlocking(fd)
+    }
+}
+
+impl Drop for NonBlocking {
+    fn drop(&mut self) {
+        set_nonblocking(self.0, false);
     }
 }
 
 impl Relay<'_> {
+    /// Handles one frame of the judge's during the run.
+    fn frame(&mut self, req: Request, payload: Vec<u8>) -> io::Result<()> {
+        match req {
+            Request::Data => self.pending.extend_from_slice(&payload),
+            Request::Eof => {
+                self.input_done = true;
+                self.input_closed = true;
+            }
+            Request::Hangup => self.input_closed = true,
+            Request::Taken { bytes } => self.unacked = self.unacked.saturating_sub(bytes),
+            Request::CloseOutput => self.from_program = None,
+            Request::Stop => self.stop = true,
+            _ => {
+                return Err(io::Error::other(
+                    "unexpected request during an interactive run",
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn pump_input(&mut self) {
         let Some(to) = self.to_program.as_mut() else {
+            // What the program can no longer read still counts as taken: the judge goes on.
+            self.taken += self.pending.len() as u64;
             self.pending.clear();
             return;
         };
@@ -260,10 +371,12 @@ impl Relay<'_> {
             match to.write(&self.pending) {
                 Ok(n) => {
                     self.pending.drain(..n);
+                    self.taken += n as u64;
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
                 Err(_) => {
                     // The program closed its input: what it did not read is dropped.
+                    self.taken += self.pending.len() as u64;
                     self.pending.clear();
                     self.to_program = None;
                     return;
@@ -275,76 +388,98 @@ impl Relay<'_> {
         }
     }
 
-    fn forward_output(&mut self) -> io::Result<bool> {
+    /// Reads the program's output into chunk frames, at most `limit` bytes.
+    fn read_output(&mut self, limit: u64) -> io::Result<()> {
+        let Some(from) = self.from_program.as_mut() else {
+            return Ok(());
+        };
         let mut buf = [0u8; 64 << 10];
-        match self.from_program.read(&mut buf) {
-            Ok(0) => Ok(false),
-            Ok(n) => {
-                let chunk = Response {
-                    chunk: true,
-                    ..Response::ok()
-                };
-                self.out.write_all(&encode(&chunk, &buf[..n]))?;
-                self.out.flush()?;
-                Ok(true)
+        let mut budget = limit;
+        while budget > 0 {
+            let want = buf.len().min(budget as usize);
+            match from.read(&mut buf[..want]) {
+                Ok(0) => break,
+                Ok(n) => {
+                    let chunk = Response {
+                        chunk: true,
+                        ..Response::ok()
+                    };
+                    self.outbox.extend_from_slice(&encode(&chunk, &buf[..n]));
+                    self.unacked += n as u64;
+                    budget -= n as u64;
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) => return Err(e),
             }
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(false),
-            Err(e) => Err(e),
         }
+        Ok(())
+    }
+
+    /// Writes what fd 1 takes now.
+    fn flush_outbox(&mut self) -> io::Result<()> {
+        while !self.outbox.is_empty() {
+            match self.out.write(&self.outbox) {
+                Ok(n) => {
+                    self.outbox.drain(..n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
     }
 }
 
 impl process::Relay for Relay<'_> {
     fn interest(&self) -> Vec<libc::pollfd> {
-        let mut fds = vec![libc::pollfd {
-            fd: self.from_program.as_raw_fd(),
-            events: libc::POLLIN,
+        let poll = |fd, events| libc::pollfd {
+            fd,
+            events,
             revents: 0,
-        }];
-        if !self.input_done {
-            fds.push(libc::pollfd {
-                fd: 0,
-                events: libc::POLLIN,
-                revents: 0,
-            });
+        };
+        // The judge's frames are always read: it keeps its data to the window, and its
+        // window updates, stop and end of input must get through whatever the program does.
+        let mut fds = vec![poll(0, libc::POLLIN)];
+        if let (Some(from), true) = (&self.from_program, self.unacked < WINDOW) {
+            fds.push(poll(from.as_raw_fd(), libc::POLLIN));
         }
         if let (Some(to), false) = (&self.to_program, self.pending.is_empty()) {
-            fds.push(libc::pollfd {
-                fd: to.as_raw_fd(),
-                events: libc::POLLOUT,
-                revents: 0,
-            });
+            fds.push(poll(to.as_raw_fd(), libc::POLLOUT));
+        }
+        if !self.outbox.is_empty() {
+            fds.push(poll(1, libc::POLLOUT));
         }
         fds
     }
 
     fn ready(&mut self, polled: &[libc::pollfd]) -> io::Result<()> {
-        for p in polled.iter().filter(|p| p.revents != 0) {
-            if p.fd == 0 {
-                let mut buf = [0u8; 64 << 10];
-                // SAFETY: valid buffer; poll said fd 0 is readable, so this does not block.
-                let n = unsafe { libc::read(0, buf.as_mut_ptr().cast(), buf.len()) };
-                if n <= 0 {
-                    return Err(io::Error::other("the judge closed the interactive input"));
-                }
-                self.decoder.push(&buf[..n as usize]);
-                while let Some((req, payload)) = self.decoder.next_frame::<Request>()? {
-                    match req {
-                        Request::Data => self.pending.extend_from_slice(&payload),
-                        Request::Eof => self.input_done = true,
-                        _ => {
-                            return Err(io::Error::other(
-                                "unexpected request during an interactive run",
-                            ));
-                        }
-                    }
-                }
-            } else if p.fd == self.from_program.as_raw_fd() {
-                while self.forward_output()? {}
+        if polled.iter().any(|p| p.fd == 0 && p.revents != 0) {
+            if self.incoming.fill()? == 0 {
+                return Err(io::Error::other("the judge closed the interactive input"));
+            }
+            while let Some((req, payload)) = self.incoming.decoder.next_frame::<Request>()? {
+                self.frame(req, payload)?;
             }
         }
         self.pump_input();
-        Ok(())
+        self.read_output(WINDOW.saturating_sub(self.unacked))?;
+        if self.taken > 0 {
+            let taken = Response {
+                chunk: true,
+                taken: std::mem::take(&mut self.taken),
+                ..Response::ok()
+            };
+            self.outbox.extend_from_slice(&encode(&taken, &[]));
+        }
+        self.flush_outbox()
+    }
+
+    fn stop_requested(&self) -> bool {
+        self.stop
+    }
+
+    fn input_closed(&self) -> bool {
+        self.input_closed
     }
 }
 
@@ -353,40 +488,36 @@ fn pipe() -> io::Result<(fs::File, fs::File)> {
     Ok((fs::File::from(r), fs::File::from(w)))
 }
 
+/// Runs an interactive program and writes its final answer.
 fn interactive(
-    input: &mut BufReader<io::StdinLock<'static>>,
+    input: &mut Incoming,
     out: &mut fs::File,
     req: &RunRequest,
     stderr_bytes: u64,
     acct: &Accounting,
-) -> io::Result<(Response, Vec<u8>)> {
+) -> io::Result<()> {
     let (stdin_r, stdin_w) = pipe()?;
     let (stdout_r, stdout_w) = pipe()?;
-    set_nonblocking(stdin_w.as_raw_fd());
-    set_nonblocking(stdout_r.as_raw_fd());
+    set_nonblocking(stdin_w.as_raw_fd(), true);
+    set_nonblocking(stdout_r.as_raw_fd(), true);
     let mut stderr = memfd("stderr")?;
+    let nonblocking_out = NonBlocking::new(out.as_raw_fd());
     let mut relay = Relay {
-        decoder: Decoder::default(),
+        incoming: input,
         to_program: Some(stdin_w),
         pending: Vec::new(),
         input_done: false,
-        from_program: stdout_r,
+        input_closed: false,
+        stop: false,
+        from_program: Some(stdout_r),
+        unacked: 0,
+        taken: 0,
+        outbox: Vec::new(),
         out,
     };
     // Frames the judge sent right after the request may already be buffered.
-    let buffered = input.buffer().to_vec();
-    input.consume(buffered.len());
-    relay.decoder.push(&buffered);
-    while let Some((req, payload)) = relay.decoder.next_frame::<Request>()? {
-        match req {
-            Request::Data => relay.pending.extend_from_slice(&payload),
-            Request::Eof => relay.input_done = true,
-            _ => {
-                return Err(io::Error::other(
-                    "unexpected request during an interactive run",
-                ));
-            }
-        }
+    while let Some((req, payload)) = relay.incoming.decoder.next_frame::<Request>()? {
+        relay.frame(req, payload)?;
     }
     let fds = [
         OwnedFd::from(stdin_r),
@@ -400,18 +531,33 @@ fn interactive(
         new_ipc_namespace: false,
         seccomp: None,
     };
-    let report = process::run(0, req, &fds, &setup, acct, Some(&mut relay))?;
+    let report = process::run(0, req, &fds, None, &setup, acct, Some(&mut relay))?;
     drop(fds);
-    // Everything the program wrote before it ended.
-    set_nonblocking(relay.from_program.as_raw_fd());
-    while relay.forward_output()? {}
+    // Everything the program wrote before it ended (it and its processes are gone, so this
+    // ends), unless its reader is gone; then the final answer.
+    relay.read_output(u64::MAX)?;
     let (err, stderr_total) = read_capped(&mut stderr, stderr_bytes)?;
-    Ok((
-        Response {
-            report: Some(report),
-            stderr_total,
-            ..Response::ok()
-        },
-        err,
-    ))
+    drop(nonblocking_out);
+    let Relay {
+        incoming,
+        mut outbox,
+        out,
+        ..
+    } = relay;
+    let answer = Response {
+        report: Some(report),
+        stderr_total,
+        ..Response::ok()
+    };
+    outbox.extend_from_slice(&encode(&answer, &err));
+    out.write_all(&outbox)?;
+    out.flush()?;
+    // The judge answers with `End`; what it sent before it is moot now.
+    loop {
+        match incoming.next_frame::<Request>()? {
+            Some((Request::End, _)) => return Ok(()),
+            Some(_) => {}
+            None => return Err(io::ErrorKind::UnexpectedEof.into()),
+        }
+    }
 }

@@ -11,6 +11,12 @@ const MAX_HEADER: u32 = 1 << 20;
 /// Largest payload accepted.
 const MAX_PAYLOAD: u32 = 1 << 30;
 
+/// How far each direction of an interactive relay may run ahead, in bytes: input the judge
+/// sends before the program has taken it, output the runner sends before the judge has
+/// passed it on. A pipe's capacity, so the relay buffers no more than a pipe would and a
+/// side that stops reading holds the other up, as a pipe does.
+pub const WINDOW: u64 = 64 << 10;
+
 /// A request to the runner.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
@@ -38,9 +44,13 @@ pub enum Request {
     },
     /// Empty `/work` and `/tmp`.
     Clear,
-    /// Run a program whose stdin and stdout are relayed live: the judge sends [`Request::Data`]
-    /// and [`Request::Eof`] for its input; the runner answers with chunk responses of its
-    /// output, then the final response (payload: stderr).
+    /// Run a program whose stdin and stdout are relayed live. The judge sends
+    /// [`Request::Data`] for its input (at most [`WINDOW`] bytes ahead of the program's
+    /// `taken`), [`Request::Taken`] for output it passed on, and the other requests below;
+    /// the runner answers with chunk responses (output, at most [`WINDOW`] bytes ahead of
+    /// `Taken`, and `taken` input), then the final response (payload: stderr). After the
+    /// final response the judge sends [`Request::End`], and the runner discards what comes
+    /// until then.
     RunInteractive {
         /// What to run.
         req: RunRequest,
@@ -49,8 +59,23 @@ pub enum Request {
     },
     /// Input for a running interactive program (the payload).
     Data,
-    /// The interactive program's input ends.
+    /// The interactive program's input ends (its writer is gone and everything is sent).
     Eof,
+    /// The writer of the program's input is gone; input already sent may still follow
+    /// (the program's `input_closed` from now on).
+    Hangup,
+    /// The judge passed on this many bytes of the program's output.
+    Taken {
+        /// Bytes.
+        bytes: u64,
+    },
+    /// The program's output has no reader any more: close it (its writes fail, as to a
+    /// pipe without reader).
+    CloseOutput,
+    /// End the run now ([`crate::sandbox::RunSpec::stop`]).
+    Stop,
+    /// The last frame of an interactive run, sent once its final response has arrived.
+    End,
     /// Run a program; the payload is its stdin.
     Run {
         /// What to run.
@@ -67,9 +92,13 @@ pub enum Request {
 pub struct Response {
     /// Set when the request failed.
     pub error: Option<String>,
-    /// A chunk of an interactive program's output (the payload), not the final answer.
+    /// A chunk of an interactive program's output (the payload, possibly empty), not the
+    /// final answer.
     #[serde(default)]
     pub chunk: bool,
+    /// With `chunk`: bytes of input the program took since the last chunk.
+    #[serde(default)]
+    pub taken: u64,
     /// Files (`list`).
     #[serde(default)]
     pub files: Vec<String>,
@@ -92,6 +121,7 @@ impl Response {
         Response {
             error: None,
             chunk: false,
+            taken: 0,
             files: Vec::new(),
             report: None,
             stdout_len: 0,
@@ -163,6 +193,11 @@ impl Decoder {
     /// Adds bytes.
     pub fn push(&mut self, bytes: &[u8]) {
         self.buf.extend_from_slice(bytes);
+    }
+
+    /// Whether no byte is buffered (not even part of a frame).
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
     }
 
     /// The next complete frame, if the buffer holds one.

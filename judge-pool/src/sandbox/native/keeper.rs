@@ -214,6 +214,13 @@ fn init(
                         return Err(e);
                     }
                 };
+                // The output closes before the input: a program on the other side of an
+                // interactive run that dies writing to this one (SIGPIPE) then always
+                // finds its own input closed too (`RunReport::input_closed`).
+                let mut fds = fds;
+                if fds.len() > 1 {
+                    drop(fds.remove(1));
+                }
                 drop(fds);
                 chan.send(&Message::Done(report), &[])?;
             }
@@ -455,5 +462,8 @@ fn run(
         oom_events: Some(&cg.oom_events),
         kill: cg.kill.as_ref(),
     };
-    process::run(chan.raw(), req, fds, &setup, &acct, None)
+    // stdin, stdout, stderr, then the stop descriptor if the run has one.
+    let (io_fds, stop) = fds.split_at(fds.len().min(3));
+    let stop = stop.first().map(|f| f.as_raw_fd());
+    process::run(chan.raw(), req, io_fds, stop, &setup, &acct, None)
 }

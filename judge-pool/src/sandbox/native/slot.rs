@@ -199,16 +199,18 @@ impl Slot {
         let stderr_capture = memfd("stderr")?;
         let processes = u64::from(limits.processes);
         let req = process::request(spec.argv, spec.env, &limits, processes);
-        let fds = [
+        let mut fds = vec![
             stdin.as_raw_fd(),
             stdout.as_raw_fd(),
             stderr_capture.as_raw_fd(),
         ];
+        fds.extend(spec.stop.as_ref().map(|s| s.0.as_raw_fd()));
         set_recv_timeout(&self.chan, limits.wall_time + Duration::from_secs(30));
         let sent = self.chan.send(&Message::Run(req), &fds);
         // Our copies must go now: a pipe only reaches end-of-file when every writer closes.
-        drop(stdin);
         drop(stdout);
+        drop(stdin);
+        drop(spec.stop);
         sent.map_err(|e| {
             self.broken = true;
             SandboxError::io("send run", e)
