@@ -7,6 +7,7 @@
 
 use crate::language::{Language, LanguageTable, PrepareError, Prepared, SourceFile};
 use crate::package::{Problem, TestCase, Validation};
+use crate::policy::VerdictPolicy;
 use crate::sandbox::{
     Environment, ExitStatus, LimitHit, RunLimits, RunResult, RunSpec, Sandbox, SandboxError, Stdin,
     Stdout, StopSignal, default_env, stop_pair,
@@ -21,9 +22,12 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc::Sender;
 
+mod inputs;
+pub use inputs::{InputFailure, InputValidation};
+
 /// Bytes of compiler output kept for the contestant.
 const COMPILE_OUTPUT_BYTES: u64 = 64 << 10;
-/// Largest file a compiler may write (the executable).
+/// Largest file read back from a work directory (compiled files).
 const COMPILE_FILE_BYTES: u64 = 256 << 20;
 /// Processes (and threads) of a run, unless the language says otherwise.
 const DEFAULT_PROCESSES: u32 = 64;
@@ -170,6 +174,8 @@ pub struct Judge<S: Sandbox> {
     compiled_validators: tokio::sync::Mutex<HashMap<PathBuf, Arc<Result<Artifact, String>>>>,
     /// Test hook; zero unless a test set it.
     reap_delays: ReapDelays,
+    /// Wall time, stack, output overflow and compiler file limits (default: CodeHub's).
+    policy: VerdictPolicy,
 }
 
 impl<S: Sandbox> Judge<S> {
@@ -181,7 +187,40 @@ impl<S: Sandbox> Judge<S> {
             languages,
             compiled_validators: tokio::sync::Mutex::new(HashMap::new()),
             reap_delays: ReapDelays::default(),
+            policy: VerdictPolicy::default(),
         }
+    }
+
+    /// This judge with `policy` instead of the default one.
+    pub fn with_policy(mut self, policy: VerdictPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// The verdict policy.
+    pub fn policy(&self) -> &VerdictPolicy {
+        &self.policy
+    }
+
+    /// Why `problem`'s output validator cannot be used (it does not compile), or `None`
+    /// (it compiles, or the problem has none).
+    ///
+    /// # Errors
+    /// [`JudgeError::Sandbox`] when the sandbox fails.
+    pub async fn output_validator_error(
+        &self,
+        problem: &Problem,
+    ) -> Result<Option<String>, JudgeError> {
+        if problem.validation == Validation::Default {
+            return Ok(None);
+        }
+        Ok(self
+            .validator_for(problem)
+            .await?
+            .as_ref()
+            .as_ref()
+            .err()
+            .cloned())
     }
 
     /// For tests: collect the two sides of interactive runs late, by `delays`.
@@ -289,7 +328,8 @@ impl<S: Sandbox> Judge<S> {
         }
         if let Some(compile) = &lang.compile {
             send(options, Progress::Compiling);
-            let (ok, output) = compile_in(&env, lang, &prepared, compile, problem).await?;
+            let (ok, output) =
+                compile_in(&env, lang, &prepared, compile, problem, &self.policy).await?;
             report.compile_output = output;
             if !ok {
                 report.verdict = Verdict::CompileError;
@@ -336,12 +376,16 @@ impl<S: Sandbox> Judge<S> {
                 Validation::Interactive => {
                     let (venv, artifact) = validator.expect("interactive has a validator");
                     let delays = self.reap_delays;
+                    let policy = &self.policy;
                     run_interactive(
-                        &env, lang, &prepared, problem, test, venv, artifact, i, delays,
+                        &env, lang, &prepared, problem, policy, test, venv, artifact, i, delays,
                     )
                     .await?
                 }
-                _ => run_test(&env, lang, &prepared, problem, test, validator, i).await?,
+                _ => {
+                    let policy = &self.policy;
+                    run_test(&env, lang, &prepared, problem, policy, test, validator, i).await?
+                }
             };
             report.max_time_ms = report.max_time_ms.max(t.time_ms);
             report.max_memory_kib = report.max_memory_kib.max(t.memory_kib);
@@ -422,7 +466,8 @@ impl<S: Sandbox> Judge<S> {
             env.write_file(&f.name, &f.contents, false).await?;
         }
         if let Some(compile) = &lang.compile {
-            let (ok, output) = compile_in(&env, lang, &prepared, compile, problem).await?;
+            let (ok, output) =
+                compile_in(&env, lang, &prepared, compile, problem, &self.policy).await?;
             if !ok {
                 return Ok(Err(output));
             }
@@ -473,6 +518,7 @@ async fn compile_in<E: Environment>(
     prepared: &Prepared,
     compile: &[String],
     problem: &Problem,
+    policy: &VerdictPolicy,
 ) -> Result<(bool, String), JudgeError> {
     let memory = problem.limits.compilation_memory_bytes;
     let mut spec = RunSpec::new(lang.expand(compile, prepared, memory >> 20));
@@ -487,7 +533,7 @@ async fn compile_in<E: Environment>(
             .processes
             .unwrap_or(DEFAULT_PROCESSES)
             .max(DEFAULT_PROCESSES),
-        file_size_bytes: COMPILE_FILE_BYTES,
+        file_size_bytes: policy.compile_file_bytes,
         output_bytes: COMPILE_OUTPUT_BYTES,
         stderr_bytes: COMPILE_OUTPUT_BYTES,
         open_files: 256,
@@ -502,22 +548,36 @@ async fn compile_in<E: Environment>(
         Some(LimitHit::CpuTime | LimitHit::WallTime) => Some("compilation exceeded its time limit"),
         Some(LimitHit::Memory) => Some("compilation exceeded its memory limit"),
         Some(LimitHit::Output) => Some("compilation produced too much output"),
+        None if file_too_large(&r, &output) => Some(FILE_SIZE_NOTE),
         None if !r.status.success() => None,
         None => return Ok((true, output)),
     };
     if let Some(note) = note {
+        let note = note.replace("{MIB}", &(policy.compile_file_bytes >> 20).to_string());
         output.push_str(&format!("\n[{note}]\n"));
     }
     Ok((false, output))
 }
 
-fn run_limits(lang: &Language, problem: &Problem) -> RunLimits {
+/// Why a compiler stopped at the judge's file-size limit, for the contestant.
+const FILE_SIZE_NOTE: &str = "the compiler tried to write a file larger than {MIB} MiB, the judge's \
+    limit on what a compiler writes (\"File size limit exceeded\"): a very large static array \
+    or an initialised table is written into the program; allocate it at run time (e.g. a \
+    std::vector) instead";
+
+/// Whether a compiler was stopped by its file-size limit (`SIGXFSZ`, directly or as a
+/// compiler driver reports it).
+fn file_too_large(r: &RunResult, output: &str) -> bool {
+    r.status == ExitStatus::Signaled(libc::SIGXFSZ) || output.contains("File size limit exceeded")
+}
+
+fn run_limits(lang: &Language, problem: &Problem, policy: &VerdictPolicy) -> RunLimits {
     let l = &problem.limits;
     RunLimits {
         cpu_time: l.time_limit,
-        wall_time: l.time_limit * 2 + Duration::from_secs(1),
+        wall_time: policy.wall_time(l.time_limit),
         memory_bytes: l.memory_bytes + (lang.memory_overhead_mib << 20),
-        stack_bytes: l.memory_bytes,
+        stack_bytes: policy.stack(l.memory_bytes),
         address_space_bytes: lang.address_space_limit.then_some(l.memory_bytes),
         processes: lang.processes.unwrap_or(DEFAULT_PROCESSES),
         file_size_bytes: l.output_bytes,
@@ -531,22 +591,23 @@ fn submission_spec(
     lang: &Language,
     prepared: &Prepared,
     problem: &Problem,
+    policy: &VerdictPolicy,
     test: &TestCase,
 ) -> RunSpec {
     let mut argv = lang.expand(&lang.run, prepared, problem.limits.memory_bytes >> 20);
     argv.extend(test.args.iter().cloned());
     let mut spec = RunSpec::new(argv);
     spec.env = env_for(lang);
-    spec.limits = run_limits(lang, problem);
+    spec.limits = run_limits(lang, problem, policy);
     spec
 }
 
 /// The verdict a run earns before its output is looked at, if it earns one.
-fn run_verdict(r: &RunResult, lang: &Language) -> Option<Verdict> {
+fn run_verdict(r: &RunResult, lang: &Language, policy: &VerdictPolicy) -> Option<Verdict> {
     match r.limit_hit {
         Some(LimitHit::CpuTime | LimitHit::WallTime) => Some(Verdict::TimeLimitExceeded),
         Some(LimitHit::Memory) => Some(Verdict::MemoryLimitExceeded),
-        Some(LimitHit::Output) => Some(Verdict::OutputLimitExceeded),
+        Some(LimitHit::Output) => Some(policy.output_overflow.verdict()),
         None => match r.status {
             ExitStatus::Exited(0) => None,
             ExitStatus::Exited(c) if Some(c) == lang.oom_exit_code => {
@@ -575,19 +636,21 @@ fn test_report(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn run_test<E: Environment>(
     env: &E,
     lang: &Language,
     prepared: &Prepared,
     problem: &Problem,
+    policy: &VerdictPolicy,
     test: &TestCase,
     validator: Option<(&E, &Artifact)>,
     index: usize,
 ) -> Result<(TestReport, Option<ScoreFeedback>), JudgeError> {
-    let mut spec = submission_spec(lang, prepared, problem, test);
+    let mut spec = submission_spec(lang, prepared, problem, policy, test);
     spec.stdin = Stdin::File(test.input.clone());
     let r = env.run(spec).await?;
-    if let Some(v) = run_verdict(&r, lang) {
+    if let Some(v) = run_verdict(&r, lang, policy) {
         return Ok((test_report(test, v, &r, None), None));
     }
     let (verdict, message, feedback) = match validator {
@@ -613,7 +676,7 @@ async fn run_test<E: Environment>(
                 .map_err(|e| SandboxError::io("write team output", e))?;
             let stdin = Stdin::File(team_output.path().to_owned());
             let (end, message, feedback) =
-                validate_custom(venv, artifact, problem, test, index, stdin, None).await?;
+                validate_custom(venv, artifact, problem, policy, test, index, stdin, None).await?;
             let verdict = match end {
                 ValidatorEnd::Accepted => Verdict::Accepted,
                 ValidatorEnd::WrongAnswer => Verdict::WrongAnswer,
@@ -642,10 +705,12 @@ enum ValidatorEnd {
 /// directory); `stdout` is `Some` for interactive problems, and its stop signal ends the
 /// run early. The message is the validator's judge message, or for
 /// [`ValidatorEnd::Failed`] what went wrong.
+#[allow(clippy::too_many_arguments)]
 async fn validate_custom<E: Environment>(
     venv: &E,
     artifact: &Artifact,
     problem: &Problem,
+    policy: &VerdictPolicy,
     test: &TestCase,
     index: usize,
     stdin: Stdin,
@@ -683,7 +748,7 @@ async fn validate_custom<E: Environment>(
     }
     let wall = if interactive {
         // The validator lives as long as the submission may, plus its own budget.
-        l.time_limit * 2 + Duration::from_secs(1) + l.validation_time
+        policy.wall_time(l.time_limit) + l.validation_time
     } else {
         l.validation_time * 2
     };
@@ -774,6 +839,7 @@ async fn run_interactive<E: Environment>(
     lang: &Language,
     prepared: &Prepared,
     problem: &Problem,
+    policy: &VerdictPolicy,
     test: &TestCase,
     venv: &E,
     artifact: &Artifact,
@@ -788,7 +854,7 @@ async fn run_interactive<E: Environment>(
     let (from_team_r, from_team_w) = pipe()?;
     // Kept until both sides are collected: dropping it would stop the validator.
     let (stop_validator, validator_stop) = stop_pair()?;
-    let mut spec = submission_spec(lang, prepared, problem, test);
+    let mut spec = submission_spec(lang, prepared, problem, policy, test);
     spec.stdin = Stdin::Pipe(to_team_r);
     spec.stdout = Stdout::Pipe(from_team_w);
     let team = async {
@@ -808,7 +874,7 @@ async fn run_interactive<E: Environment>(
     let judge = async {
         let v = Stdin::Pipe(from_team_r);
         let out = Some((to_team_w, validator_stop));
-        let r = validate_custom(venv, artifact, problem, test, index, v, out).await;
+        let r = validate_custom(venv, artifact, problem, policy, test, index, v, out).await;
         if !delays.validator.is_zero() {
             tokio::time::sleep(delays.validator).await;
         }
@@ -817,7 +883,11 @@ async fn run_interactive<E: Environment>(
     let (team, judge) = tokio::join!(team, judge);
     drop(stop_validator);
     let (team, (validator, message, feedback)) = (team?, judge?);
-    let verdict = interactive_verdict(validator, team.input_closed, run_verdict(&team, lang));
+    let verdict = interactive_verdict(
+        validator,
+        team.input_closed,
+        run_verdict(&team, lang, policy),
+    );
     Ok((test_report(test, verdict, &team, message), feedback))
 }
 

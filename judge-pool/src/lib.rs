@@ -8,6 +8,9 @@
 //! - [`package`]: Kattis / ICPC problem packages from a directory or a zip.
 //! - [`validator`]: the default output validator and the custom-validator protocol.
 //! - [`judge`]: [`judge::Judge`], the pipeline from source files to a [`judge::JudgeReport`].
+//! - [`policy`]: [`policy::VerdictPolicy`], the judge's own choices (wall time, stack,
+//!   output overflow, compiler file size).
+//! - [`timelimit`]: time limits computed from a package's submissions.
 //! - [`score`]: scores of 2023-07 scoring problems (test cases, groups, `secret`).
 //! - [`service`]: [`service::SandboxedJudge`], the engine's judging port.
 //! - [`verify`]: judging a package's own `submissions/` against their expected verdicts.
@@ -33,8 +36,10 @@
 pub mod judge;
 pub mod language;
 pub mod package;
+pub mod policy;
 pub mod sandbox;
 pub mod score;
 pub mod service;
+pub mod timelimit;
 pub mod validator;
 pub mod verify;

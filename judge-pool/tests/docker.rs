@@ -158,9 +158,9 @@ async fn every_package_gets_the_same_verdicts_on_docker_as_native() {
     names.sort();
     let mut differences = Vec::new();
     for name in &names {
-        let problem = Problem::load(&common::problems_dir().join(name)).unwrap();
-        let docker = verify_problem(&on_docker, &problem, 2).await.unwrap();
-        let native = verify_problem(&on_native, &problem, 2).await.unwrap();
+        let mut problem = Problem::load(&common::problems_dir().join(name)).unwrap();
+        let docker = verify_problem(&on_docker, &mut problem, 2).await.unwrap();
+        let native = verify_problem(&on_native, &mut problem, 2).await.unwrap();
         for (d, n) in docker.submissions.iter().zip(&native.submissions) {
             assert_eq!(d.submission, n.submission);
             if d.got != n.got || !d.matches() {

@@ -33,8 +33,8 @@ async fn every_package_verifies_without_a_mismatch() {
     );
     let mut failures = Vec::new();
     for name in &names {
-        let problem = Problem::load(&common::problems_dir().join(name)).unwrap();
-        let report = verify_problem(&judge, &problem, 2).await.unwrap();
+        let mut problem = Problem::load(&common::problems_dir().join(name)).unwrap();
+        let report = verify_problem(&judge, &mut problem, 2).await.unwrap();
         assert!(
             !report.submissions.is_empty(),
             "{name} ships no submissions"

@@ -1,6 +1,6 @@
 //! `codehub judge`: judge source files on a problem package.
 
-use super::{SandboxArgs, with_sandboxes};
+use super::{PolicyArgs, SandboxArgs, with_sandboxes};
 use anyhow::Context;
 use codehub_engine::Verdict;
 use codehub_judge::judge::JudgeOptions;
@@ -30,6 +30,8 @@ pub struct JudgeArgs {
     all_tests: bool,
     #[command(flatten)]
     sandbox: SandboxArgs,
+    #[command(flatten)]
+    policy: PolicyArgs,
     /// Source files; several files form one submission.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
@@ -75,9 +77,10 @@ pub async fn run(args: JudgeArgs) -> anyhow::Result<ExitCode> {
         })?;
     let languages = Arc::new(languages);
     let language = args.language.as_deref();
+    let policy = args.policy.policy();
     let report = with_sandboxes!(backend, |s, v| {
         judge_with(
-            Judge::new(s, v, languages),
+            Judge::new(s, v, languages).with_policy(policy),
             &problem,
             &files,
             language,

@@ -10,6 +10,7 @@ mod worker;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use codehub_judge::language::LanguageTable;
+use codehub_judge::policy::{OutputOverflow, VerdictPolicy};
 use codehub_judge::sandbox::docker::{DockerConfig, DockerSandbox};
 use codehub_judge::sandbox::native::{KeeperCommand, NativeConfig, NativeSandbox};
 use std::path::PathBuf;
@@ -76,6 +77,50 @@ pub enum Backend {
     Native(NativeSandbox, NativeSandbox),
     /// Docker pools.
     Docker(DockerSandbox, DockerSandbox),
+}
+
+/// The verdict policy of a command that judges (`docs/judging.md`); every flag left out
+/// keeps CodeHub's default.
+#[derive(Debug, clap::Args)]
+pub struct PolicyArgs {
+    /// Wall-clock limit of a run as a multiple of the time limit (default 2).
+    #[arg(long, value_name = "N")]
+    wall_time_factor: Option<u32>,
+    /// Added to the wall-clock limit of a run, ms (default 1000).
+    #[arg(long, value_name = "MS")]
+    wall_time_extra_ms: Option<u64>,
+    /// Verdict for output past the limit: OLE (default), WA or RTE.
+    #[arg(long, value_name = "OLE|WA|RTE", value_parser = OutputOverflow::parse)]
+    output_overflow: Option<OutputOverflow>,
+    /// Stack of a submission, MiB (default: its memory limit).
+    #[arg(long, value_name = "MIB")]
+    stack_mib: Option<u64>,
+    /// Largest file a compiler may write, MiB (default 256).
+    #[arg(long, value_name = "MIB")]
+    compile_file_mib: Option<u64>,
+}
+
+impl PolicyArgs {
+    /// The policy these flags give.
+    pub fn policy(&self) -> VerdictPolicy {
+        let mut p = VerdictPolicy::default();
+        if let Some(x) = self.wall_time_factor {
+            p.wall_time_factor = x.max(1);
+        }
+        if let Some(x) = self.wall_time_extra_ms {
+            p.wall_time_extra_ms = x;
+        }
+        if let Some(x) = self.output_overflow {
+            p.output_overflow = x;
+        }
+        if let Some(x) = self.stack_mib {
+            p.stack_bytes = Some(x << 20);
+        }
+        if let Some(x) = self.compile_file_mib {
+            p.compile_file_bytes = x << 20;
+        }
+        p
+    }
 }
 
 /// Options shared by every command that runs code.

@@ -1,9 +1,10 @@
-//! `codehub verify-problem`: check a package's own submissions get their verdicts.
+//! `codehub verify-problem`: check a problem package the way problemtools'
+//! `verifyproblem` does, and print one summary.
 
-use super::{SandboxArgs, with_sandboxes};
+use super::{PolicyArgs, SandboxArgs, with_sandboxes};
 use codehub_judge::judge::Judge;
 use codehub_judge::package::Problem;
-use codehub_judge::verify::verify_problem;
+use codehub_judge::verify::{CheckStatus, VerifyReport, verify_problem};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -19,66 +20,85 @@ pub struct VerifyArgs {
     json: bool,
     #[command(flatten)]
     sandbox: SandboxArgs,
+    #[command(flatten)]
+    policy: PolicyArgs,
 }
 
-/// Runs `codehub verify-problem`: exit 0 when every submission got its expected verdict,
-/// 1 on any mismatch, 2 on an error.
+/// Runs `codehub verify-problem`: exit 0 when no check ended in an error and every
+/// submission got what it must, 1 otherwise, 2 when the package cannot be read.
 pub async fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
-    let problem = Problem::load(&args.problem)?;
+    let mut problem = Problem::load(&args.problem)?;
     for w in &problem.warnings {
         eprintln!("warning: {w}");
     }
     let (backend, languages) = args.sandbox.backend().await?;
     let languages = Arc::new(languages);
     let parallel = args.sandbox.parallelism();
+    let policy = args.policy.policy();
     let report = with_sandboxes!(backend, |s, v| {
-        verify_problem(&Judge::new(s, v, languages), &problem, parallel).await?
+        let judge = Judge::new(s, v, languages).with_policy(policy);
+        verify_problem(&judge, &mut problem, parallel).await?
     });
-    let mismatches = report.mismatches().count();
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        println!(
-            "problem {}: {} submissions",
-            report.problem,
-            report.submissions.len()
-        );
-        for e in &report.submissions {
-            let got = e
-                .got
-                .map_or_else(|| "error".to_owned(), |v| v.code().to_owned());
-            let mark = if e.matches() { "ok  " } else { "FAIL" };
-            let score = e.score.map(|s| format!(" score {s}")).unwrap_or_default();
-            println!(
-                "  {mark} {:<60} expected {:<3} got {:<5}{score} {:>6} ms{}",
-                e.submission,
-                e.expected,
-                got,
-                e.max_time_ms,
-                e.error
-                    .as_deref()
-                    .map(|m| format!("  ({m})"))
-                    .unwrap_or_default()
-            );
-            for f in &e.failures {
-                println!("         {f}");
-            }
-        }
-        for w in &report.warnings {
-            println!("  warning: {w}");
-        }
-        println!(
-            "{}",
-            if mismatches == 0 {
-                "all verdicts as expected".to_owned()
-            } else {
-                format!("{mismatches} mismatch(es)")
-            }
-        );
+        print_summary(&report);
     }
-    Ok(if mismatches == 0 {
+    Ok(if report.ok {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+fn print_summary(report: &VerifyReport) {
+    println!(
+        "problem {}: {} submissions",
+        report.problem,
+        report.submissions.len()
+    );
+    for e in &report.submissions {
+        let got = e
+            .got
+            .map_or_else(|| "error".to_owned(), |v| v.code().to_owned());
+        let mark = if e.matches() { "ok  " } else { "FAIL" };
+        let score = e.score.map(|s| format!(" score {s}")).unwrap_or_default();
+        println!(
+            "  {mark} {:<60} expected {:<3} got {:<5}{score} {:>6} ms{}",
+            e.submission,
+            e.expected,
+            got,
+            e.max_time_ms,
+            e.error
+                .as_deref()
+                .map(|m| format!("  ({m})"))
+                .unwrap_or_default()
+        );
+        for f in &e.failures {
+            println!("         {f}");
+        }
+    }
+    for w in &report.warnings {
+        println!("  warning: {w}");
+    }
+    println!();
+    println!("  {:<18} {:<8} detail", "check", "status");
+    for c in &report.checks {
+        let status = match c.status {
+            CheckStatus::Ok => "ok",
+            CheckStatus::Warning => "warning",
+            CheckStatus::Error => "ERROR",
+        };
+        println!("  {:<18} {:<8} {}", c.check, status, c.detail);
+    }
+    let mismatches = report.mismatches().count();
+    let errors = report.errors().count();
+    println!(
+        "{}",
+        match (mismatches, errors) {
+            (0, 0) => "all verdicts as expected".to_owned(),
+            (0, e) => format!("all verdicts as expected; {e} check(s) failed"),
+            (m, _) => format!("{m} mismatch(es)"),
+        }
+    );
 }

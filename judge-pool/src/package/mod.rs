@@ -216,6 +216,26 @@ pub struct TestCase {
     pub validator_args: Vec<String>,
     /// `validator_args` as the default validator's flags (default validation only).
     pub flags: ValidatorFlags,
+    /// Arguments of the input validators (`input_validator_args`, legacy
+    /// `input_validator_flags`); the case's `args` follow them.
+    pub input_validator_args: InputValidatorArgs,
+}
+
+/// `input_validator_args`: one list for every input validator, or a list per validator
+/// (by its name under `input_validators/`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InputValidatorArgs {
+    /// For every validator not in `by_validator`.
+    pub all: Vec<String>,
+    /// Per validator name.
+    pub by_validator: BTreeMap<String, Vec<String>>,
+}
+
+impl InputValidatorArgs {
+    /// The arguments of the validator `name`.
+    pub fn of(&self, name: &str) -> &[String] {
+        self.by_validator.get(name).unwrap_or(&self.all)
+    }
 }
 
 /// A test-data group: a directory under `data/`.
@@ -346,6 +366,32 @@ impl Problem {
         let mut files: Vec<&PathBuf> = self.statements.iter().collect();
         files.sort_by_key(|p| score(p));
         files.first().map(|p| self.root.join(p))
+    }
+
+    /// The sources of each input validator of `input_validators/`, by name: a directory
+    /// is one program (its files), a file is a program of its own.
+    ///
+    /// # Errors
+    /// A [`PackageError`] naming the validator that cannot be read.
+    pub fn input_validator_programs(&self) -> Result<Vec<(String, Vec<SourceFile>)>, PackageError> {
+        let mut out = Vec::new();
+        for name in &self.input_validators {
+            let path = self.root.join("input_validators").join(name);
+            let program = if path.is_dir() {
+                read_program(&self.root, &path)
+            } else {
+                read_source(&path)
+                    .map(|f| vec![f])
+                    .map_err(|e| (String::new(), e))
+            };
+            let files = program.map_err(|(_, message)| PackageError {
+                problem: self.short_name.clone(),
+                file: Path::new("input_validators").join(name),
+                message,
+            })?;
+            out.push((name.clone(), files));
+        }
+        Ok(out)
     }
 
     fn load_dir(

@@ -81,6 +81,27 @@ impl TestPattern {
 }
 
 impl Expectation {
+    /// Whether its runs bound the time limit from below (the format's "time limit
+    /// inference"): it is not permitted TLE on some cases (legacy: `accepted`).
+    pub fn bounds_time_limit_below(&self) -> bool {
+        self.verdict == Some(Verdict::Accepted)
+            || self.rules.iter().any(|r| {
+                r.permitted
+                    .as_ref()
+                    .is_some_and(|p| !p.contains(&Verdict::TimeLimitExceeded))
+            })
+    }
+
+    /// Whether it bounds the time limit from above: it must get TLE (exactly `required:
+    /// [TLE]`; legacy: `time_limit_exceeded`).
+    pub fn bounds_time_limit_above(&self) -> bool {
+        self.verdict == Some(Verdict::TimeLimitExceeded)
+            || self
+                .rules
+                .iter()
+                .any(|r| r.required.as_deref() == Some(&[Verdict::TimeLimitExceeded][..]))
+    }
+
     /// Whether checking it needs every test judged (group rules or scores), not just up
     /// to the first failure.
     pub fn needs_all_tests(&self) -> bool {

@@ -8,7 +8,7 @@
 //! resolved by `score.rs`.
 
 use super::yaml::{Fault, Warnings, args, read_map, typed};
-use super::{TestCase, TestGroup, ValidatorFlags, sorted_entries};
+use super::{InputValidatorArgs, TestCase, TestGroup, ValidatorFlags, sorted_entries};
 use serde_norway::{Mapping, Value};
 use std::path::Path;
 
@@ -96,6 +96,32 @@ pub(super) struct Walk<'a> {
 struct Inherited {
     args: Vec<String>,
     validator_args: Option<(Vec<String>, String)>,
+    input_validator_args: InputValidatorArgs,
+}
+
+/// `input_validator_args` (or legacy `input_validator_flags`) as written: a list, or a
+/// map from validator names to lists.
+fn input_args(value: &Value, file: &str, key: &str) -> Result<InputValidatorArgs, Fault> {
+    match value {
+        Value::Mapping(m) => {
+            let mut out = InputValidatorArgs::default();
+            for (name, v) in m {
+                let name = name.as_str().ok_or_else(|| {
+                    (
+                        file.to_owned(),
+                        format!("`{key}`: validator names must be strings"),
+                    )
+                })?;
+                out.by_validator
+                    .insert(name.to_owned(), args(v, file, key)?);
+            }
+            Ok(out)
+        }
+        v => Ok(InputValidatorArgs {
+            all: args(v, file, key)?,
+            by_validator: Default::default(),
+        }),
+    }
 }
 
 impl Walk<'_> {
@@ -103,6 +129,7 @@ impl Walk<'_> {
     pub(super) fn run(&mut self) -> Result<(), Fault> {
         let base = Inherited {
             args: Vec::new(),
+            input_validator_args: InputValidatorArgs::default(),
             validator_args: (!self.problem_validator_args.is_empty())
                 .then(|| (self.problem_validator_args.clone(), "problem.yaml".into())),
         };
@@ -197,6 +224,12 @@ impl Walk<'_> {
         if let Some(v) = map.get("args") {
             here.args = args(v, file, "args")?;
         }
+        if let Some(key) = ["input_validator_args", "input_validator_flags"]
+            .into_iter()
+            .find(|k| known.contains(k) && map.contains_key(*k))
+        {
+            here.input_validator_args = input_args(&map[key], file, key)?;
+        }
         let validator_key = ["output_validator_args", "output_validator_flags"]
             .into_iter()
             .find(|k| known.contains(k) && map.contains_key(*k));
@@ -283,6 +316,9 @@ impl Walk<'_> {
                 if let Some(v) = map.get("args") {
                     own.args = args(v, &file, "args")?;
                 }
+                if let Some(v) = map.get("input_validator_args") {
+                    own.input_validator_args = input_args(v, &file, "input_validator_args")?;
+                }
                 if let Some(v) = map.get("output_validator_args") {
                     own.validator_args = Some((args(v, &file, "output_validator_args")?, file));
                 }
@@ -312,6 +348,7 @@ impl Walk<'_> {
             args: own.args,
             validator_args,
             flags,
+            input_validator_args: own.input_validator_args,
         });
         Ok(())
     }
