@@ -141,6 +141,7 @@ impl JudgeService for RedisJudge {
             language: job.language,
             files: job.files,
             run_all_tests: job.run_all_tests,
+            time_limit_ms: job.time_limit_ms,
             reply_to: self.reply_to.clone(),
         };
         let json = serde_json::to_string(&message)

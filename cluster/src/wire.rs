@@ -116,6 +116,9 @@ pub struct Job {
     pub files: Vec<SubmittedFile>,
     /// Run every test.
     pub run_all_tests: bool,
+    /// The problem's stored time limit, ms (absent from older nodes' jobs).
+    #[serde(default)]
+    pub time_limit_ms: Option<i64>,
     /// Where to reply.
     pub reply_to: String,
 }

@@ -195,6 +195,7 @@ async fn handle(
         language: job.language.clone(),
         files: job.files.clone(),
         run_all_tests: job.run_all_tests,
+        time_limit_ms: job.time_limit_ms,
     };
     let result = judge.judge(judge_job, tx).await;
     let _ = forward.await;

@@ -4,6 +4,7 @@
 use crate::auth::AuthKeys;
 use codehub_engine::actors::Engine;
 use codehub_engine::ports::blobs::BlobStore;
+use codehub_engine::ports::judging::JudgeService;
 use codehub_engine::ports::store::Store;
 use codehub_judge::language::LanguageTable;
 use std::ops::Deref;
@@ -18,6 +19,9 @@ pub struct AppInner {
     pub store: Arc<dyn Store>,
     /// Problem packages.
     pub blobs: Arc<dyn BlobStore>,
+    /// The engine's judge, also asked at import for the time limit of a package that
+    /// gives none.
+    pub judge: Arc<dyn JudgeService>,
     /// Languages the judge knows, with availability.
     pub languages: Arc<LanguageTable>,
     /// Token keys.

@@ -63,7 +63,13 @@ fn verify_problem_passes_a_good_package_and_fails_a_lying_one() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("all verdicts as expected"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("all verdicts as expected"), "{stdout}");
+    // The summary table: a row per check.
+    assert!(
+        stdout.contains("secret data        ok") && stdout.contains("time limit         ok"),
+        "{stdout}"
+    );
 
     // A copy of `hello` whose wrong answer is filed under accepted/.
     let tmp = tempfile::tempdir().unwrap();
@@ -92,6 +98,54 @@ fn verify_problem_passes_a_good_package_and_fails_a_lying_one() {
     assert_eq!(bad.len(), 1);
     assert_eq!(bad[0]["submission"], "submissions/accepted/comma.c");
     assert_eq!(bad[0]["got"], "WA");
+}
+
+#[test]
+fn verify_problem_summarises_its_checks_and_fails_on_a_rejected_input() {
+    let badinput = problems().join("../verify-problems/badinput");
+    let out = codehub(&["verify-problem", "--json", &path(badinput)]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["ok"], false);
+    let checks = json["checks"].as_array().unwrap();
+    let names: Vec<&str> = checks
+        .iter()
+        .map(|c| c["check"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "package",
+            "statement",
+            "samples",
+            "secret data",
+            "output validator",
+            "input validators",
+            "submissions",
+            "time limit"
+        ]
+    );
+    let status = |name: &str| {
+        checks.iter().find(|c| c["check"] == name).unwrap()["status"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(status("input validators"), "error");
+    assert_eq!(status("submissions"), "ok");
+    let detail = checks[5]["detail"].as_str().unwrap();
+    assert!(detail.contains("secret/2"), "{detail}");
+    let failures = json["input_validation"]["failures"].as_array().unwrap();
+    assert_eq!(failures.len(), 1);
+    assert_eq!(failures[0]["test"], "secret/2");
+    assert_eq!(json["time_limit"]["time_limit_ms"], 1000);
+    assert_eq!(json["time_limit"]["computed"], false);
+    assert_eq!(json["submissions"][0]["got"], "AC");
 }
 
 #[test]

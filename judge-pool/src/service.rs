@@ -4,6 +4,7 @@ use crate::judge::{Judge, JudgeError, JudgeOptions, JudgeReport, Progress};
 use crate::language::SourceFile;
 use crate::package::Problem;
 use crate::sandbox::Sandbox;
+use crate::verify::settle_problem_time_limit;
 use async_trait::async_trait;
 use codehub_engine::Verdict;
 use codehub_engine::model::{Judgement, TestResult, now_ms};
@@ -14,14 +15,19 @@ use codehub_engine::ports::judging::{
 };
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
+
+/// A loaded package: its content hash and the time limit a package without one gets.
+type ProblemKey = (String, Option<i64>);
 
 /// Judges the engine's jobs in sandboxes; problem packages come from the blob store and
-/// are loaded once per content hash.
+/// are loaded once per content hash (and stored time limit, for packages without one).
 pub struct SandboxedJudge<S: Sandbox> {
     judge: Judge<S>,
     blobs: Arc<dyn BlobStore>,
-    /// Loaded packages by content hash.
-    problems: tokio::sync::Mutex<HashMap<String, Arc<Problem>>>,
+    /// Loaded packages by content hash and the time limit they are judged with when the
+    /// package gives none (the job's, computed at import; `None`: the package's).
+    problems: tokio::sync::Mutex<HashMap<ProblemKey, Arc<Problem>>>,
 }
 
 impl<S: Sandbox> SandboxedJudge<S> {
@@ -34,11 +40,29 @@ impl<S: Sandbox> SandboxedJudge<S> {
         }
     }
 
-    async fn problem(&self, hash: &str) -> Result<Arc<Problem>, JudgeFailure> {
+    /// The package `hash`, judged with `time_limit_ms` if it gives no limit of its own.
+    async fn problem(
+        &self,
+        hash: &str,
+        time_limit_ms: Option<i64>,
+    ) -> Result<Arc<Problem>, JudgeFailure> {
+        let key = (hash.to_owned(), time_limit_ms);
         let mut cache = self.problems.lock().await;
-        if let Some(p) = cache.get(hash) {
+        if let Some(p) = cache.get(&key) {
             return Ok(p.clone());
         }
+        let mut problem = self.load(hash).await?;
+        if let Some(ms) = time_limit_ms.filter(|&ms| ms > 0)
+            && !problem.limits.time_limit_given
+        {
+            problem.limits.time_limit = Duration::from_millis(ms as u64);
+        }
+        let problem = Arc::new(problem);
+        cache.insert(key, problem.clone());
+        Ok(problem)
+    }
+
+    async fn load(&self, hash: &str) -> Result<Problem, JudgeFailure> {
         let path = self.blobs.local_path(hash).await?;
         let problem = tokio::task::spawn_blocking(move || Problem::load(&path))
             .await
@@ -47,8 +71,6 @@ impl<S: Sandbox> SandboxedJudge<S> {
         for w in &problem.warnings {
             tracing::warn!(package = hash, "{w}");
         }
-        let problem = Arc::new(problem);
-        cache.insert(hash.to_owned(), problem.clone());
         Ok(problem)
     }
 }
@@ -84,7 +106,7 @@ impl<S: Sandbox> JudgeService for SandboxedJudge<S> {
         job: JudgeJob,
         progress: ProgressSender,
     ) -> Result<Judgement, JudgeFailure> {
-        let problem = self.problem(&job.package_hash).await?;
+        let problem = self.problem(&job.package_hash, job.time_limit_ms).await?;
         let files: Vec<SourceFile> = job
             .files
             .iter()
@@ -128,4 +150,24 @@ impl<S: Sandbox> JudgeService for SandboxedJudge<S> {
             }),
         }
     }
+
+    async fn time_limit(&self, package_hash: &str) -> Result<Option<i64>, JudgeFailure> {
+        let mut problem = self.load(package_hash).await?;
+        if problem.limits.time_limit_given {
+            return Ok(None);
+        }
+        let report = settle_problem_time_limit(&self.judge, &mut problem, TIME_LIMIT_PARALLEL)
+            .await
+            .map_err(JudgeFailure::BadPackage)?;
+        tracing::info!(
+            package = package_hash,
+            time_limit_ms = report.time_limit_ms,
+            slowest_ms = report.slowest_ms,
+            "computed the time limit of a package that gives none"
+        );
+        Ok(Some(report.time_limit_ms as i64))
+    }
 }
+
+/// Submissions run at once while a time limit is computed.
+const TIME_LIMIT_PARALLEL: usize = 2;

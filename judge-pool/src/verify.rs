@@ -2,7 +2,9 @@
 //! judge every submission it ships against what it must get, and settle its time limit.
 
 use crate::judge::{InputValidation, Judge, JudgeError, JudgeOptions, JudgeReport};
-use crate::package::{Expectation, FormatVersion, PackageError, PackageSubmission, Problem};
+use crate::package::{
+    Expectation, FormatVersion, PackageError, PackageSubmission, Problem, ProblemLimits,
+};
 use crate::sandbox::Sandbox;
 use crate::timelimit;
 use codehub_engine::Verdict;
@@ -84,6 +86,21 @@ pub struct TimeLimitReport {
     pub time_limit_to_tle: f64,
     /// `time_resolution`, ms (a computed limit is a multiple of it).
     pub time_resolution_ms: u64,
+}
+
+impl TimeLimitReport {
+    /// The package's limits, before anything is measured.
+    fn of(l: &ProblemLimits) -> Self {
+        TimeLimitReport {
+            time_limit_ms: l.time_limit.as_millis() as u64,
+            computed: !l.time_limit_given,
+            slowest_ms: None,
+            slowest_submission: None,
+            ac_to_time_limit: l.time_multiplier,
+            time_limit_to_tle: l.time_safety_margin,
+            time_resolution_ms: l.time_resolution.as_millis() as u64,
+        }
+    }
 }
 
 /// The outcome for a whole package.
@@ -272,6 +289,77 @@ async fn judge_each<S: Sandbox>(
         .await
 }
 
+/// Computes the time limit of a package that gives none: judges the submissions `lower`
+/// (those bounding the limit from below) with [`PROVISIONAL_TIME_LIMIT`], writes the
+/// computed limit into `problem.limits` (unchanged when none can be computed) and
+/// `report`. Returns their entries and, when no limit could be computed, the error row.
+async fn settle_time_limit<S: Sandbox>(
+    judge: &Judge<S>,
+    problem: &mut Problem,
+    submissions: &[PackageSubmission],
+    lower: &[usize],
+    parallel: usize,
+    report: &mut TimeLimitReport,
+) -> (Vec<(usize, VerifyEntry)>, Option<Check>) {
+    let l = problem.limits.clone();
+    problem.limits.time_limit = PROVISIONAL_TIME_LIMIT;
+    let entries = judge_each(judge, problem, submissions, lower, parallel).await;
+    problem.limits.time_limit = l.time_limit;
+    let slowest = entries
+        .iter()
+        .filter(|(_, e)| e.ok)
+        .max_by_key(|(_, e)| e.max_time_ms);
+    let Some((_, e)) = slowest else {
+        report.computed = false;
+        let detail = format!(
+            "no time limit given and no accepted submission to compute one from: using {} ms",
+            l.time_limit.as_millis()
+        );
+        return (entries, Some(row("time limit", CheckStatus::Error, detail)));
+    };
+    report.slowest_ms = Some(e.max_time_ms);
+    report.slowest_submission = Some(e.submission.clone());
+    let t = Duration::from_millis(e.max_time_ms);
+    let check = match timelimit::compute(t, l.time_multiplier, l.time_resolution) {
+        Ok(limit) => {
+            problem.limits.time_limit = limit;
+            report.time_limit_ms = limit.as_millis() as u64;
+            None
+        }
+        Err(m) => Some(row("time limit", CheckStatus::Error, m)),
+    };
+    (entries, check)
+}
+
+/// The time limit `problem` is judged with, written into `problem.limits`: the
+/// package's own, or computed from the submissions bounding it from below as
+/// [`verify_problem`] does (without judging the others).
+///
+/// # Errors
+/// A message when the `submissions/` tree is malformed or no limit can be computed (no
+/// such submission is accepted).
+pub async fn settle_problem_time_limit<S: Sandbox>(
+    judge: &Judge<S>,
+    problem: &mut Problem,
+    parallel: usize,
+) -> Result<TimeLimitReport, String> {
+    let l = problem.limits.clone();
+    let mut report = TimeLimitReport::of(&l);
+    if l.time_limit_given {
+        return Ok(report);
+    }
+    let submissions = problem.submissions().map_err(|e| e.to_string())?;
+    let lower: Vec<usize> = (0..submissions.len())
+        .filter(|&i| submissions[i].expectation.bounds_time_limit_below())
+        .collect();
+    let (_, check) =
+        settle_time_limit(judge, problem, &submissions, &lower, parallel, &mut report).await;
+    match check {
+        Some(c) => Err(c.detail),
+        None => Ok(report),
+    }
+}
+
 fn row(check: &str, status: CheckStatus, detail: impl Into<String>) -> Check {
     Check {
         check: check.to_owned(),
@@ -382,15 +470,7 @@ pub async fn verify_problem<S: Sandbox>(
 
     // Submissions: lower bounds first when the limit is computed, then the rest.
     let l = problem.limits.clone();
-    let mut time_limit = TimeLimitReport {
-        time_limit_ms: l.time_limit.as_millis() as u64,
-        computed: !l.time_limit_given,
-        slowest_ms: None,
-        slowest_submission: None,
-        ac_to_time_limit: l.time_multiplier,
-        time_limit_to_tle: l.time_safety_margin,
-        time_resolution_ms: l.time_resolution.as_millis() as u64,
-    };
+    let mut time_limit = TimeLimitReport::of(&l);
     let lower: Vec<usize> = (0..submissions.len())
         .filter(|&i| submissions[i].expectation.bounds_time_limit_below())
         .collect();
@@ -400,43 +480,19 @@ pub async fn verify_problem<S: Sandbox>(
             e.bounds_time_limit_above() && !e.bounds_time_limit_below()
         })
         .collect();
-    let mut entries: Vec<(usize, VerifyEntry)> = Vec::new();
-    let mut time_check = None;
-    if !l.time_limit_given {
-        problem.limits.time_limit = PROVISIONAL_TIME_LIMIT;
-        entries = judge_each(judge, problem, &submissions, &lower, parallel).await;
-        let slowest = entries
-            .iter()
-            .filter(|(_, e)| e.ok)
-            .max_by_key(|(_, e)| e.max_time_ms);
-        problem.limits.time_limit = l.time_limit;
-        match slowest {
-            None => {
-                time_check = Some(row(
-                    "time limit",
-                    Error,
-                    format!(
-                        "no time limit given and no accepted submission to compute one from: \
-                         using {} ms",
-                        l.time_limit.as_millis()
-                    ),
-                ));
-                time_limit.computed = false;
-            }
-            Some((_, e)) => {
-                time_limit.slowest_ms = Some(e.max_time_ms);
-                time_limit.slowest_submission = Some(e.submission.clone());
-                let t = Duration::from_millis(e.max_time_ms);
-                match timelimit::compute(t, l.time_multiplier, l.time_resolution) {
-                    Ok(limit) => {
-                        problem.limits.time_limit = limit;
-                        time_limit.time_limit_ms = limit.as_millis() as u64;
-                    }
-                    Err(m) => time_check = Some(row("time limit", Error, m)),
-                }
-            }
-        }
-    }
+    let (mut entries, time_check) = if l.time_limit_given {
+        (Vec::new(), None)
+    } else {
+        settle_time_limit(
+            judge,
+            problem,
+            &submissions,
+            &lower,
+            parallel,
+            &mut time_limit,
+        )
+        .await
+    };
     let done: Vec<usize> = entries.iter().map(|(i, _)| *i).collect();
     let rest: Vec<usize> = (0..submissions.len())
         .filter(|i| !done.contains(i) && !upper.contains(i))

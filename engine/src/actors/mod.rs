@@ -291,6 +291,7 @@ impl Engine {
                 language: s.language.clone(),
                 files: s.files.clone(),
                 run_all_tests,
+                time_limit_ms: Some(problem.time_limit_ms),
             },
             user_id: s.user_id,
             contest_id: s.contest_id,

@@ -231,6 +231,7 @@ impl UserActor {
                 language: req.language,
                 files: req.files,
                 run_all_tests,
+                time_limit_ms: Some(problem.time_limit_ms),
             },
             user_id: user,
             contest_id: req.contest_id,

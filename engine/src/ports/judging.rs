@@ -21,6 +21,9 @@ pub struct JudgeJob {
     pub files: Vec<SubmittedFile>,
     /// Run every test (IOI) instead of stopping at the first failure.
     pub run_all_tests: bool,
+    /// The problem's stored time limit (`Problem::time_limit_ms`), ms: what a package
+    /// without a time limit of its own is judged with (it was computed at import).
+    pub time_limit_ms: Option<i64>,
 }
 
 /// A judging step, for live verdict streams.
@@ -97,4 +100,13 @@ pub trait JudgeService: Send + Sync + 'static {
         job: JudgeJob,
         progress: ProgressSender,
     ) -> Result<Judgement, JudgeFailure>;
+
+    /// The time limit of a package that gives none, ms, computed from its own
+    /// submissions (the slowest accepted run × `ac_to_time_limit`, rounded up to
+    /// `time_resolution`); `None` when the package gives one, or when this judge cannot
+    /// run submissions outside jobs (the default). Called at import.
+    async fn time_limit(&self, package_hash: &str) -> Result<Option<i64>, JudgeFailure> {
+        let _ = package_hash;
+        Ok(None)
+    }
 }

@@ -235,7 +235,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             bridge,
         });
     }
-    let engine = Engine::start(store.clone(), judge, config).await?;
+    let engine = Engine::start(store.clone(), judge.clone(), config).await?;
     let relay = match &cluster {
         Some((c, _, cluster)) => {
             let relay = Relay::start(&c.redis_url, engine.hub().clone(), cluster.clone()).await?;
@@ -250,6 +250,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         engine: engine.clone(),
         store: store.clone(),
         blobs,
+        judge,
         languages,
         keys: AuthKeys::new(
             &secret(&settings, &data_dir)?,

@@ -128,6 +128,32 @@ pub async fn import(
     ))
 }
 
+/// The time limit of a package that gives none: computed by the judge from the
+/// package's accepted submissions (`docs/judging.md`), or the package default (1 s) when
+/// the judge cannot (a remote judge, no accepted submission), with a warning in the log.
+async fn computed_time_limit(state: &AppState, hash: &str, package: &Package) -> i64 {
+    let default = package.limits.time_limit.as_millis() as i64;
+    match state.judge.time_limit(hash).await {
+        Ok(Some(ms)) => ms,
+        Ok(None) => {
+            tracing::warn!(
+                package = hash,
+                "the package gives no time limit and this judge cannot compute one: \
+                 using {default} ms"
+            );
+            default
+        }
+        Err(e) => {
+            tracing::warn!(
+                package = hash,
+                error.message = %e,
+                "cannot compute the time limit of a package that gives none: using {default} ms"
+            );
+            default
+        }
+    }
+}
+
 /// Validates a package zip, stores it as a blob and records the problem.
 ///
 /// # Errors
@@ -180,6 +206,11 @@ pub async fn import_package(
     .map_err(ApiError::unprocessable)?;
     let (package, statement, samples) = loaded;
     let hash = state.blobs.put(bytes).await.map_err(ApiError::internal)?;
+    let time_limit_ms = if package.limits.time_limit_given {
+        package.limits.time_limit.as_millis() as i64
+    } else {
+        computed_time_limit(state, &hash, &package).await
+    };
     let slug = if slug.is_empty() {
         package
             .name
@@ -197,7 +228,7 @@ pub async fn import_package(
             slug,
             name: package.name.clone(),
             package_hash: hash,
-            time_limit_ms: package.limits.time_limit.as_millis() as i64,
+            time_limit_ms,
             memory_limit_kib: (package.limits.memory_bytes >> 10) as i64,
             code_limit_bytes: package.limits.code_bytes as i64,
             statement,

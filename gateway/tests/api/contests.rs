@@ -191,6 +191,21 @@ async fn problem_import_validates_packages_and_hides_test_data() {
 }
 
 #[tokio::test]
+async fn a_package_without_a_time_limit_is_imported_with_the_computed_one() {
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let untimed = problems_dir().join("../verify-problems/untimed");
+
+    let id = app.import_dir(&admin, &untimed, "untimed").await;
+
+    let (status, p) = app.get(&format!("/api/problems/{id}"), None).await;
+    assert_eq!(status, 200);
+    // Its slowest accepted submission spends about 0.2 s: × 2, in steps of 0.25 s.
+    let ms = p["time_limit_ms"].as_i64().unwrap();
+    assert!(ms % 250 == 0 && (400..1000).contains(&ms), "{p}");
+}
+
+#[tokio::test]
 async fn openapi_document_describes_the_api() {
     let app = spawn_app();
     let (status, doc) = app.get("/api/openapi.json", None).await;

@@ -219,6 +219,12 @@ impl TestApp {
 
     /// Imports one of the judge's test packages (admin): the problem id.
     pub async fn import(&self, admin: &str, name: &str) -> i64 {
+        self.import_dir(admin, &problems_dir().join(name), name)
+            .await
+    }
+
+    /// Imports the package directory `dir` as `t-<slug>` (admin, practice).
+    pub async fn import_dir(&self, admin: &str, dir: &Path, name: &str) -> i64 {
         let resp = self
             .client
             .post(format!(
@@ -227,7 +233,7 @@ impl TestApp {
             ))
             .bearer_auth(admin)
             .header("content-type", "application/zip")
-            .body(zip_dir(&problems_dir().join(name)))
+            .body(zip_dir(dir))
             .send()
             .await
             .unwrap();
