@@ -232,9 +232,14 @@ pub struct InputValidatorArgs {
 }
 
 impl InputValidatorArgs {
-    /// The arguments of the validator `name`.
+    /// The arguments of the validator `name` (a map key may name a one-file validator
+    /// with or without its extension).
     pub fn of(&self, name: &str) -> &[String] {
-        self.by_validator.get(name).unwrap_or(&self.all)
+        let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+        self.by_validator
+            .get(name)
+            .or_else(|| self.by_validator.get(stem))
+            .unwrap_or(&self.all)
     }
 }
 
@@ -1081,6 +1086,47 @@ mod tests {
             p.warnings
                 .iter()
                 .any(|w| w.message.contains("only apply to scoring"))
+        );
+    }
+
+    #[test]
+    fn input_validator_args_are_inherited_per_group_and_may_name_validators() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        modern(root, V2023);
+        write(
+            root,
+            "data/secret/test_group.yaml",
+            "input_validator_args: [--max, 10]\n",
+        );
+        write(
+            root,
+            "data/secret/b/test_group.yaml",
+            "input_validator_args: {strict: [--strict], other: []}\n",
+        );
+        write(
+            root,
+            "input_validators/strict.py",
+            "import sys\nsys.exit(42)\n",
+        );
+        let p = Problem::load(root).unwrap();
+        let args = |name: &str| {
+            &p.tests
+                .iter()
+                .find(|t| t.name == name)
+                .unwrap()
+                .input_validator_args
+        };
+        assert!(args("sample/1").all.is_empty());
+        assert_eq!(args("secret/a/1").of("strict"), ["--max", "10"]);
+        assert_eq!(args("secret/b/1").of("strict"), ["--strict"]);
+        assert_eq!(args("secret/b/1").of("strict.py"), ["--strict"]);
+        assert!(args("secret/b/1").of("other").is_empty());
+        let programs = p.input_validator_programs().unwrap();
+        assert_eq!(programs.len(), 1);
+        assert_eq!(
+            (programs[0].0.as_str(), programs[0].1[0].name.as_str()),
+            ("strict.py", "strict.py")
         );
     }
 }
