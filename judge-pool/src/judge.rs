@@ -533,7 +533,7 @@ async fn compile_in<E: Environment>(
             .processes
             .unwrap_or(DEFAULT_PROCESSES)
             .max(DEFAULT_PROCESSES),
-        file_size_bytes: policy.compile_file_bytes,
+        file_size_bytes: policy.compile_file_bytes.min(COMPILE_FILE_BYTES),
         output_bytes: COMPILE_OUTPUT_BYTES,
         stderr_bytes: COMPILE_OUTPUT_BYTES,
         open_files: 256,
@@ -548,12 +548,13 @@ async fn compile_in<E: Environment>(
         Some(LimitHit::CpuTime | LimitHit::WallTime) => Some("compilation exceeded its time limit"),
         Some(LimitHit::Memory) => Some("compilation exceeded its memory limit"),
         Some(LimitHit::Output) => Some("compilation produced too much output"),
-        None if file_too_large(&r, &output) => Some(FILE_SIZE_NOTE),
+        None if !r.status.success() && file_too_large(&r, &output) => Some(FILE_SIZE_NOTE),
         None if !r.status.success() => None,
         None => return Ok((true, output)),
     };
     if let Some(note) = note {
-        let note = note.replace("{MIB}", &(policy.compile_file_bytes >> 20).to_string());
+        let mib = policy.compile_file_bytes.min(COMPILE_FILE_BYTES) >> 20;
+        let note = note.replace("{MIB}", &mib.to_string());
         output.push_str(&format!("\n[{note}]\n"));
     }
     Ok((false, output))

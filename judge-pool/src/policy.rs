@@ -21,8 +21,9 @@ pub struct VerdictPolicy {
     /// Stack of a submission's main thread, bytes; `None`: the memory limit (a stack as
     /// deep as memory allows, as Kattis and the ICPC judges give).
     pub stack_bytes: Option<u64>,
-    /// Largest file a compiler may write (the executable), bytes. A static array larger
-    /// than this gives a compile error (the message says why).
+    /// Largest file a compiler may write (object file, executable), bytes; at most
+    /// 256 MiB (compiled files are read back up to that). An initialised static array
+    /// larger than this gives a compile error (the message says why).
     pub compile_file_bytes: u64,
 }
 

@@ -95,7 +95,7 @@ pub struct PolicyArgs {
     /// Stack of a submission, MiB (default: its memory limit).
     #[arg(long, value_name = "MIB")]
     stack_mib: Option<u64>,
-    /// Largest file a compiler may write, MiB (default 256).
+    /// Largest file a compiler may write, MiB (default and most: 256).
     #[arg(long, value_name = "MIB")]
     compile_file_mib: Option<u64>,
 }
