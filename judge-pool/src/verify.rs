@@ -550,7 +550,7 @@ pub async fn verify_problem<S: Sandbox>(
         .collect();
     let source = if time_limit.computed {
         format!(
-            "computed: slowest {} ms ({}) × {} rounded up to {} ms",
+            "computed: slowest {} ms ({}) × {}, rounded up to a multiple of {} ms",
             time_limit.slowest_ms.unwrap_or(0),
             time_limit.slowest_submission.as_deref().unwrap_or("-"),
             l.time_multiplier,
