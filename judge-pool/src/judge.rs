@@ -418,9 +418,9 @@ impl<S: Sandbox> Judge<S> {
     }
 
     /// Judges answer files (a submit-answer problem): each test case's file (named by
-    /// [`answer_file_name`](codehub_protocol::files::answer_file_name)) is checked as that case's output would be. A sample without
-    /// an answer is skipped; a secret case without one is wrong; an answer larger than the
-    /// output limit is OLE.
+    /// [`answer_file_name`](codehub_protocol::files::answer_file_name)) is checked as
+    /// that case's output would be. A sample without an answer is skipped; a secret case
+    /// without one is wrong; an answer larger than the output limit is OLE.
     async fn judge_answers(
         &self,
         problem: &Problem,

@@ -233,7 +233,8 @@ pub async fn verify_problem<S: Sandbox>(
             slowest as f64 * problem.limits.time_multiplier
         ));
     }
-    if !problem.limits.time_limit_given {
+    // Answers to a submit-answer problem do not run: no time limit applies.
+    if !problem.limits.time_limit_given && !problem.kind.submit_answer {
         warnings.push(format!(
             "no time limit in problem.yaml or .timelimit: using the default {limit_ms} ms"
         ));
