@@ -3,7 +3,8 @@
 //! refuses the upload, and the judge checks it again before it writes files.
 //!
 //! Whether an extension belongs to a language is not decided here: only the callers know
-//! the language table.
+//! the language table. Answers to a submit-answer problem follow the same rule, under
+//! the language id [`ANSWER_LANGUAGE`] and the names of [`answer_file_name`].
 
 use std::fmt;
 
