@@ -60,6 +60,7 @@
 //!         code_limit_bytes: 65_536,
 //!         statement: String::new(),
 //!         samples: vec![],
+//!         answer_files: vec![],
 //!         practice: true,
 //!         created_at: 0,
 //!     })

@@ -55,6 +55,10 @@ pub struct Problem {
     pub statement: String,
     /// Sample tests shown with the statement: (input, answer).
     pub samples: Vec<(String, String)>,
+    /// A submit-answer (output-only) problem's answer files, one per test case: a
+    /// submission is these files (language `answer`), not a program. Empty for others.
+    #[serde(default)]
+    pub answer_files: Vec<String>,
     /// Whether learners may practise it outside contests.
     pub practice: bool,
     /// When imported.

@@ -4,8 +4,8 @@
 
 use codehub_engine::model::{Contest, Problem, Role, Submission, User, now_ms};
 use codehub_protocol::views::{
-    ContestProblemView, ContestView, FileView, ProblemView, SampleView, SubmissionView, TestView,
-    UserView,
+    ANSWERS_KIND, ContestProblemView, ContestView, FileView, PROGRAM_KIND, ProblemView, SampleView,
+    SubmissionView, TestView, UserView,
 };
 
 /// A user.
@@ -54,6 +54,13 @@ pub fn problem(p: &Problem, full: bool) -> ProblemView {
         memory_limit_kib: p.memory_limit_kib,
         code_limit_bytes: p.code_limit_bytes,
         practice: p.practice,
+        kind: if p.answer_files.is_empty() {
+            PROGRAM_KIND
+        } else {
+            ANSWERS_KIND
+        }
+        .to_owned(),
+        answer_files: p.answer_files.clone(),
         statement: full.then(|| p.statement.clone()),
         statement_html: full.then(|| crate::statement::to_html(&p.statement)),
         samples: full.then(|| {

@@ -543,3 +543,58 @@ fn serve_refuses_a_bad_settings_file_before_starting_anything() {
         "nothing may be created before the settings are valid"
     );
 }
+
+#[test]
+fn judge_takes_answer_files_directories_and_zips_for_an_output_only_problem() {
+    let answers = problems().join("answers2023");
+    let problem = path(answers.clone());
+    let all = path(answers.join("submissions/accepted/all"));
+    let out = codehub(&["judge", "--problem", &problem, "--json", &all]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        (&json["verdict"], &json["language"]),
+        (&"AC".into(), &"answer".into())
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let zip_path = dir.path().join("answers.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+    for (name, text) in [("1.out", "7\n"), ("2.out", "10\n")] {
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut zip, text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+    let out = codehub(&["judge", "--problem", &problem, &path(zip_path)]);
+    assert_eq!(out.status.code(), Some(1), "a wrong answer in the zip");
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("WA"));
+
+    let stray = dir.path().join("3.out");
+    std::fs::write(&stray, "7\n").unwrap();
+    let stray = path(stray);
+    for (args, expected) in [
+        (
+            vec!["judge", "--problem", &problem, &stray],
+            "`3.out` is not an answer file of this problem; its answer files are \
+             `sample.1.out`, `1.out`, `2.out`",
+        ),
+        (
+            vec![
+                "judge",
+                "--problem",
+                &problem,
+                "--language",
+                "python3",
+                &all,
+            ],
+            "takes answer files",
+        ),
+    ] {
+        let out = codehub(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}

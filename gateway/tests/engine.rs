@@ -86,6 +86,7 @@ async fn setup(config: EngineConfig) -> Setup {
             code_limit_bytes: 131_072,
             statement: String::new(),
             samples: vec![],
+            answer_files: vec![],
             practice: true,
             created_at: now_ms(),
         })

@@ -15,6 +15,7 @@ use crate::sandbox::{
 use crate::score::{GroupScore, ScoreFeedback, aggregate};
 use crate::validator::{EXIT_ACCEPTED, EXIT_WRONG_ANSWER, default_validate};
 use codehub_engine::Verdict;
+use codehub_protocol::files::ANSWER_LANGUAGE;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -62,6 +63,14 @@ pub enum JudgeError {
         /// The limit.
         limit: u64,
     },
+    /// A program submitted to a submit-answer problem.
+    #[error(
+        "this problem takes answer files, one per test case (language `answer`), not a program"
+    )]
+    AnswersExpected,
+    /// Answer files submitted to a problem that takes programs.
+    #[error("this problem takes a program, not answer files")]
+    NotSubmitAnswer,
     /// The sandbox failed: not the submitter's fault; judge again later.
     #[error(transparent)]
     Sandbox(#[from] SandboxError),
@@ -248,6 +257,16 @@ impl<S: Sandbox> Judge<S> {
         if files.is_empty() {
             return Err(JudgeError::Empty);
         }
+        let answers = language == Some(ANSWER_LANGUAGE);
+        if problem.kind.submit_answer {
+            if language.is_some() && !answers {
+                return Err(JudgeError::AnswersExpected);
+            }
+            return self.judge_answers(problem, files, options).await;
+        }
+        if answers {
+            return Err(JudgeError::NotSubmitAnswer);
+        }
         let lang = match language {
             Some(id) => self
                 .languages
@@ -361,30 +380,75 @@ impl<S: Sandbox> Judge<S> {
         let total = problem.tests.len();
         for (i, test) in problem.tests.iter().enumerate() {
             send(options, Progress::Running { test: i + 1, total });
-            let intact = match &seal {
-                Some(s) => env.is_sealed_state(s).await?,
-                None => false,
-            };
-            if !intact {
-                restore(&env, &compiled).await?;
-                seal = env.seal().await?;
-            }
             let validator = venv
                 .as_ref()
                 .map(|(e, a)| (e, a.as_ref().as_ref().expect("checked")));
-            let (t, fb) = match problem.validation {
-                Validation::Interactive => {
-                    let (venv, artifact) = validator.expect("interactive has a validator");
-                    let delays = self.reap_delays;
-                    let policy = &self.policy;
-                    run_interactive(
-                        &env, lang, &prepared, problem, policy, test, venv, artifact, i, delays,
-                    )
-                    .await?
+            // A multi-pass test runs the submission afresh on each pass's input: the
+            // test's, then each `nextpass.in` its validator writes.
+            let mut pass = Pass {
+                number: 1,
+                input: None,
+            };
+            let (mut worst_time, mut worst_memory) = (0, 0);
+            let (t, fb) = loop {
+                let intact = match &seal {
+                    Some(s) => env.is_sealed_state(s).await?,
+                    None => false,
+                };
+                if !intact {
+                    restore(&env, &compiled).await?;
+                    seal = env.seal().await?;
                 }
-                _ => {
-                    let policy = &self.policy;
-                    run_test(&env, lang, &prepared, problem, policy, test, validator, i).await?
+                let (mut t, fb, validated) = match problem.validation {
+                    Validation::Interactive => {
+                        let (venv, artifact) = validator.expect("interactive has a validator");
+                        let delays = self.reap_delays;
+                        let policy = &self.policy;
+                        run_interactive(
+                            &env, lang, &prepared, problem, policy, test, venv, artifact, i, &pass,
+                            delays,
+                        )
+                        .await?
+                    }
+                    _ => {
+                        run_test(
+                            &env,
+                            lang,
+                            &prepared,
+                            problem,
+                            &self.policy,
+                            test,
+                            validator,
+                            i,
+                            &pass,
+                        )
+                        .await?
+                    }
+                };
+                worst_time = worst_time.max(t.time_ms);
+                worst_memory = worst_memory.max(t.memory_kib);
+                let (end, next) = validated.map_or((None, None), |v| (Some(v.end), v.next_pass));
+                match after_pass(
+                    t.verdict,
+                    end,
+                    next.is_some(),
+                    pass.number,
+                    problem.limits.validation_passes,
+                ) {
+                    AfterPass::Again => {
+                        pass = Pass {
+                            number: pass.number + 1,
+                            input: next,
+                        };
+                    }
+                    AfterPass::Done(verdict, why) => {
+                        t.verdict = verdict;
+                        if let Some(why) = why {
+                            t.message = Some(why);
+                        }
+                        (t.time_ms, t.memory_kib) = (worst_time, worst_memory);
+                        break (t, fb);
+                    }
                 }
             };
             report.max_time_ms = report.max_time_ms.max(t.time_ms);
@@ -402,8 +466,148 @@ impl<S: Sandbox> Judge<S> {
                 break;
             }
         }
+        self.finish_scores(problem, options, &mut report, &feedback);
+        Ok(report)
+    }
+
+    /// Judges answer files (a submit-answer problem): each test case's file (named by
+    /// [`answer_file_name`](codehub_protocol::files::answer_file_name)) is checked as
+    /// that case's output would be. A sample without an answer is skipped; a secret case
+    /// without one is wrong; an answer larger than the output limit is OLE.
+    async fn judge_answers(
+        &self,
+        problem: &Problem,
+        files: &[SourceFile],
+        options: &JudgeOptions,
+    ) -> Result<JudgeReport, JudgeError> {
+        let names = problem.answer_files();
+        let mut report = JudgeReport {
+            verdict: Verdict::Accepted,
+            language: ANSWER_LANGUAGE.to_owned(),
+            compile_output: String::new(),
+            tests: Vec::new(),
+            max_time_ms: 0,
+            max_memory_kib: 0,
+            score: None,
+            max_score: None,
+            groups: Vec::new(),
+            judge_message: None,
+        };
+        // Files that answer no test case make the submission unusable, as a badly named
+        // source file does a program's: a compile error, with the names expected.
+        let mut answers: HashMap<&str, &[u8]> = HashMap::new();
+        for f in files {
+            let problem_with_it = if !names.contains(&f.name) {
+                Some(format!(
+                    "answer file `{}` is no test case's; the answer files are {}",
+                    f.name,
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            } else if answers.insert(&f.name, &f.contents).is_some() {
+                Some(format!("answer file `{}` is given twice", f.name))
+            } else {
+                None
+            };
+            if let Some(message) = problem_with_it {
+                report.verdict = Verdict::CompileError;
+                report.compile_output = message;
+                return Ok(report);
+            }
+        }
+        let validator = match problem.validation {
+            Validation::Default => None,
+            _ => {
+                let compiled = self.validator_for(problem).await?;
+                if let Err(message) = &*compiled {
+                    report.verdict = Verdict::JudgeError;
+                    report.judge_message =
+                        Some(format!("the output validator does not compile: {message}"));
+                    return Ok(report);
+                }
+                let venv = self.validators.acquire().await?;
+                let artifact = compiled.as_ref().as_ref().expect("checked above");
+                for (name, data) in &artifact.files {
+                    venv.write_file(name, data, true).await?;
+                }
+                Some((venv, compiled))
+            }
+        };
+        let run_all = options.run_all_tests || problem.kind.scoring;
+        let mut feedback = Vec::new();
+        let total = problem.tests.len();
+        let first = Pass {
+            number: 1,
+            input: None,
+        };
+        for (i, (test, name)) in problem.tests.iter().zip(&names).enumerate() {
+            send(options, Progress::Running { test: i + 1, total });
+            let checked = match answers.get(name.as_str()) {
+                None if test.sample => continue,
+                None => (
+                    Verdict::WrongAnswer,
+                    Some(format!("no answer file `{name}` was submitted")),
+                    None,
+                ),
+                Some(answer) if answer.len() as u64 > problem.limits.output_bytes => (
+                    Verdict::OutputLimitExceeded,
+                    Some(format!(
+                        "`{name}` is {} bytes; the output limit is {} bytes",
+                        answer.len(),
+                        problem.limits.output_bytes
+                    )),
+                    None,
+                ),
+                Some(answer) => {
+                    let v = validator
+                        .as_ref()
+                        .map(|(e, a)| (e, a.as_ref().as_ref().expect("checked")));
+                    let (verdict, message, fb, _) =
+                        check_output(problem, &self.policy, test, v, i, &first, answer).await?;
+                    (verdict, message, fb)
+                }
+            };
+            let (verdict, message, fb) = checked;
+            let failed = verdict != Verdict::Accepted;
+            if failed && report.verdict == Verdict::Accepted {
+                report.verdict = verdict;
+                if verdict == Verdict::JudgeError {
+                    report.judge_message = message.clone();
+                }
+            }
+            report.tests.push(TestReport {
+                name: test.name.clone(),
+                group: test.group.clone(),
+                sample: test.sample,
+                verdict,
+                time_ms: 0,
+                memory_kib: 0,
+                message: message.filter(|m| !m.is_empty()),
+                score: None,
+            });
+            feedback.push(fb);
+            if failed && !run_all {
+                break;
+            }
+        }
+        self.finish_scores(problem, options, &mut report, &feedback);
+        Ok(report)
+    }
+
+    /// Fills in a report's score: by the format's rules (scoring problems), or CodeHub's
+    /// group points (`run_all_tests`).
+    fn finish_scores(
+        &self,
+        problem: &Problem,
+        options: &JudgeOptions,
+        report: &mut JudgeReport,
+        feedback: &[Option<ScoreFeedback>],
+    ) {
         if problem.kind.scoring {
-            match aggregate(problem, &mut report.tests, &feedback) {
+            match aggregate(problem, &mut report.tests, feedback) {
                 Ok(summary) => {
                     report.score = Some(summary.score);
                     report.max_score = summary.max_score;
@@ -419,7 +623,6 @@ impl<S: Sandbox> Judge<S> {
             report.score = Some(score);
             report.max_score = Some(max);
         }
-        Ok(report)
     }
 
     /// The compiled validator of `problem` (compiling it on first use).
@@ -637,6 +840,86 @@ fn test_report(
     }
 }
 
+/// One pass of a test: the first (the test's input) or a later one of a multi-pass
+/// problem (the input the validator wrote in `nextpass.in`).
+struct Pass {
+    /// 1-based.
+    number: u32,
+    /// The pass's input; `None`: the test's `.in`.
+    input: Option<Vec<u8>>,
+}
+
+/// What follows a pass.
+#[derive(Debug, PartialEq)]
+enum AfterPass {
+    /// Run the submission again on the `nextpass.in` the validator wrote.
+    Again,
+    /// The test's verdict, and the judge's reason when the pass loop decided it.
+    Done(Verdict, Option<String>),
+}
+
+/// The multi-pass rule of the format, after pass `pass` of at most `max_passes`:
+/// `verdict` is the pass's, `validator` how the custom validator ended (if it ran) and
+/// `wrote_next` whether it left `nextpass.in` (only looked for in multi-pass problems).
+///
+/// A pass that fails decides; `nextpass.in` with an exit code other than 42 is a judge
+/// error, as is asking for more than `max_passes` passes; an accepting validator that
+/// wrote no `nextpass.in` ends the test, accepted.
+fn after_pass(
+    verdict: Verdict,
+    validator: Option<ValidatorEnd>,
+    wrote_next: bool,
+    pass: u32,
+    max_passes: u32,
+) -> AfterPass {
+    if wrote_next && validator == Some(ValidatorEnd::WrongAnswer) {
+        return AfterPass::Done(
+            Verdict::JudgeError,
+            Some(format!(
+                "the output validator wrote nextpass.in but rejected pass {pass} (exit code 43); \
+                 another pass needs exit code 42"
+            )),
+        );
+    }
+    if verdict != Verdict::Accepted || !wrote_next {
+        return AfterPass::Done(verdict, None);
+    }
+    if pass >= max_passes {
+        return AfterPass::Done(
+            Verdict::JudgeError,
+            Some(format!(
+                "the output validator asked for pass {} but limits.validation_passes is {max_passes}",
+                pass + 1
+            )),
+        );
+    }
+    AfterPass::Again
+}
+
+/// How the custom validator of a pass ended, and the next pass's input it wrote.
+struct Validated {
+    end: ValidatorEnd,
+    /// `nextpass.in` (multi-pass problems only), removed from the feedback directory.
+    next_pass: Option<Vec<u8>>,
+}
+
+/// A pass's input for the submission's stdin: the test's file, or a temporary copy of
+/// the pass's input (kept alive by the returned guard).
+fn pass_stdin(
+    test: &TestCase,
+    pass: &Pass,
+) -> Result<(Stdin, Option<tempfile::NamedTempFile>), SandboxError> {
+    match &pass.input {
+        None => Ok((Stdin::File(test.input.clone()), None)),
+        Some(data) => {
+            let file = tempfile::NamedTempFile::new()
+                .and_then(|mut f| std::io::Write::write_all(&mut f, data).map(|_| f))
+                .map_err(|e| SandboxError::io("write the next pass's input", e))?;
+            Ok((Stdin::File(file.path().to_owned()), Some(file)))
+        }
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn run_test<E: Environment>(
     env: &E,
@@ -647,47 +930,76 @@ async fn run_test<E: Environment>(
     test: &TestCase,
     validator: Option<(&E, &Artifact)>,
     index: usize,
-) -> Result<(TestReport, Option<ScoreFeedback>), JudgeError> {
+    pass: &Pass,
+) -> Result<(TestReport, Option<ScoreFeedback>, Option<Validated>), JudgeError> {
     let mut spec = submission_spec(lang, prepared, problem, policy, test);
-    spec.stdin = Stdin::File(test.input.clone());
+    let (stdin, _input_file) = pass_stdin(test, pass)?;
+    spec.stdin = stdin;
     let r = env.run(spec).await?;
     if let Some(v) = run_verdict(&r, lang, policy) {
-        return Ok((test_report(test, v, &r, None), None));
+        return Ok((test_report(test, v, &r, None), None, None));
     }
-    let (verdict, message, feedback) = match validator {
+    let (verdict, message, feedback, validated) =
+        check_output(problem, policy, test, validator, index, pass, &r.stdout).await?;
+    Ok((test_report(test, verdict, &r, message), feedback, validated))
+}
+
+/// Checks one output (a program's, or a submitted answer) of one test and pass with the
+/// default validator or the custom one: the verdict, the validator's message, its score
+/// feedback and how the custom validator ended.
+async fn check_output<E: Environment>(
+    problem: &Problem,
+    policy: &VerdictPolicy,
+    test: &TestCase,
+    validator: Option<(&E, &Artifact)>,
+    index: usize,
+    pass: &Pass,
+    output: &[u8],
+) -> Result<CheckedOutput, JudgeError> {
+    Ok(match validator {
         None => match std::fs::read(&test.answer) {
             Ok(answer) => {
-                let j = default_validate(&answer, &r.stdout, &test.flags);
+                let j = default_validate(&answer, output, &test.flags);
                 let v = if j.accepted {
                     Verdict::Accepted
                 } else {
                     Verdict::WrongAnswer
                 };
-                (v, Some(j.message), None)
+                (v, Some(j.message), None, None)
             }
             Err(e) => (
                 Verdict::JudgeError,
                 Some(format!("cannot read {}: {e}", test.answer.display())),
                 None,
+                None,
             ),
         },
         Some((venv, artifact)) => {
             let team_output = tempfile::NamedTempFile::new()
-                .and_then(|mut f| std::io::Write::write_all(&mut f, &r.stdout).map(|_| f))
+                .and_then(|mut f| std::io::Write::write_all(&mut f, output).map(|_| f))
                 .map_err(|e| SandboxError::io("write team output", e))?;
             let stdin = Stdin::File(team_output.path().to_owned());
-            let (end, message, feedback) =
-                validate_custom(venv, artifact, problem, policy, test, index, stdin, None).await?;
-            let verdict = match end {
+            let (v, message, feedback) = validate_custom(
+                venv, artifact, problem, policy, test, index, pass, stdin, None,
+            )
+            .await?;
+            let verdict = match v.end {
                 ValidatorEnd::Accepted => Verdict::Accepted,
                 ValidatorEnd::WrongAnswer => Verdict::WrongAnswer,
                 ValidatorEnd::Failed | ValidatorEnd::Stopped => Verdict::JudgeError,
             };
-            (verdict, message, feedback)
+            (verdict, message, feedback, Some(v))
         }
-    };
-    Ok((test_report(test, verdict, &r, message), feedback))
+    })
 }
+
+/// What [`check_output`] found.
+type CheckedOutput = (
+    Verdict,
+    Option<String>,
+    Option<ScoreFeedback>,
+    Option<Validated>,
+);
 
 /// How a custom validator's run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -702,9 +1014,10 @@ enum ValidatorEnd {
     Failed,
 }
 
-/// Runs the custom validator on one test (the `index`th: each gets a fresh feedback
-/// directory); `stdout` is `Some` for interactive problems, and its stop signal ends the
-/// run early. The message is the validator's judge message, or for
+/// Runs the custom validator on one pass of one test (the `index`th: each test gets a
+/// fresh feedback directory, which persists across its passes); `stdout` is `Some` for
+/// interactive problems, and its stop signal ends the run early. Its input file is the
+/// pass's input. The message is the validator's judge message, or for
 /// [`ValidatorEnd::Failed`] what went wrong.
 #[allow(clippy::too_many_arguments)]
 async fn validate_custom<E: Environment>(
@@ -714,18 +1027,24 @@ async fn validate_custom<E: Environment>(
     policy: &VerdictPolicy,
     test: &TestCase,
     index: usize,
+    pass: &Pass,
     stdin: Stdin,
     stdout: Option<(std::os::fd::OwnedFd, StopSignal)>,
-) -> Result<(ValidatorEnd, Option<String>, Option<ScoreFeedback>), JudgeError> {
+) -> Result<(Validated, Option<String>, Option<ScoreFeedback>), JudgeError> {
     let read = |p: &PathBuf| {
         std::fs::read(p).map_err(|e| SandboxError::io(format!("read {}", p.display()), e))
     };
-    venv.write_file("judge/input", &read(&test.input)?, false)
-        .await?;
-    venv.write_file("judge/answer", &read(&test.answer)?, false)
-        .await?;
+    let input = match &pass.input {
+        Some(data) => data.clone(),
+        None => read(&test.input)?,
+    };
+    venv.write_file("judge/input", &input, false).await?;
     let feedback_dir = format!("judge/feedback-{index}");
-    venv.make_dir(&feedback_dir).await?;
+    if pass.number == 1 {
+        venv.write_file("judge/answer", &read(&test.answer)?, false)
+            .await?;
+        venv.make_dir(&feedback_dir).await?;
+    }
     let lang = &artifact.language;
     let l = &problem.limits;
     let mut argv = lang.expand(
@@ -784,7 +1103,12 @@ async fn validate_custom<E: Environment>(
         .await
         .ok();
     let score = ScoreFeedback::parse(score.as_deref(), multiplier.as_deref());
-    Ok(match (r.limit_hit, r.status) {
+    let next_pass = if problem.kind.multi_pass {
+        take_next_pass(venv, &feedback_dir, l.validation_output_bytes).await?
+    } else {
+        None
+    };
+    let (end, message, score) = match (r.limit_hit, r.status) {
         _ if r.stopped => (ValidatorEnd::Stopped, judge_message, None),
         (None, ExitStatus::Exited(EXIT_ACCEPTED)) => (ValidatorEnd::Accepted, judge_message, score),
         (None, ExitStatus::Exited(EXIT_WRONG_ANSWER)) => {
@@ -798,7 +1122,40 @@ async fn validate_custom<E: Environment>(
             )),
             None,
         ),
-    })
+    };
+    Ok((Validated { end, next_pass }, message, score))
+}
+
+/// The name of the file in which a multi-pass validator asks for another pass.
+const NEXT_PASS: &str = "nextpass.in";
+
+/// Reads and removes `nextpass.in` from a feedback directory, keeping every other file
+/// there (the format: they persist between passes). `None` if there is none.
+async fn take_next_pass<E: Environment>(
+    venv: &E,
+    feedback_dir: &str,
+    max_bytes: u64,
+) -> Result<Option<Vec<u8>>, SandboxError> {
+    let prefix = format!("{feedback_dir}/");
+    let files = venv.list_files().await?;
+    let next_path = format!("{prefix}{NEXT_PASS}");
+    if !files.contains(&next_path) {
+        return Ok(None);
+    }
+    let next = venv.read_file(&next_path, max_bytes).await?;
+    // Environments can empty a directory but not remove one file: keep the others aside.
+    let mut kept = Vec::new();
+    for name in files {
+        if name.starts_with(&prefix) && name != next_path {
+            let data = venv.read_file(&name, max_bytes).await?;
+            kept.push((name, data));
+        }
+    }
+    venv.make_dir(feedback_dir).await?;
+    for (name, data) in kept {
+        venv.write_file(&name, &data, false).await?;
+    }
+    Ok(Some(next))
 }
 
 /// The verdict of one interactive test from how its two sides ended: Kattis' rule (as
@@ -845,8 +1202,9 @@ async fn run_interactive<E: Environment>(
     venv: &E,
     artifact: &Artifact,
     index: usize,
+    pass: &Pass,
     delays: ReapDelays,
-) -> Result<(TestReport, Option<ScoreFeedback>), JudgeError> {
+) -> Result<(TestReport, Option<ScoreFeedback>, Option<Validated>), JudgeError> {
     let pipe = || {
         nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)
             .map_err(|e| SandboxError::io("pipe", e.into()))
@@ -875,7 +1233,7 @@ async fn run_interactive<E: Environment>(
     let judge = async {
         let v = Stdin::Pipe(from_team_r);
         let out = Some((to_team_w, validator_stop));
-        let r = validate_custom(venv, artifact, problem, policy, test, index, v, out).await;
+        let r = validate_custom(venv, artifact, problem, policy, test, index, pass, v, out).await;
         if !delays.validator.is_zero() {
             tokio::time::sleep(delays.validator).await;
         }
@@ -883,13 +1241,17 @@ async fn run_interactive<E: Environment>(
     };
     let (team, judge) = tokio::join!(team, judge);
     drop(stop_validator);
-    let (team, (validator, message, feedback)) = (team?, judge?);
+    let (team, (validated, message, feedback)) = (team?, judge?);
     let verdict = interactive_verdict(
-        validator,
+        validated.end,
         team.input_closed,
         run_verdict(&team, lang, policy),
     );
-    Ok((test_report(test, verdict, &team, message), feedback))
+    Ok((
+        test_report(test, verdict, &team, message),
+        feedback,
+        Some(validated),
+    ))
 }
 
 /// The IOI score of a pass-fail problem judged with `run_all_tests`, and its maximum.
@@ -967,5 +1329,44 @@ mod tests {
             (V::Failed, false, Some(TLE), JE),
             (V::Failed, true, None, JE),
         ]);
+    }
+
+    #[test]
+    fn the_pass_loop_follows_the_multi_pass_rules() {
+        let done = |v| AfterPass::Done(v, None);
+        // (verdict, validator end, wrote nextpass.in, pass, validation_passes) → next.
+        for (verdict, end, next, pass, max, expected) in [
+            // Accepted with nextpass.in: another pass, up to the limit.
+            (AC, Some(V::Accepted), true, 1, 2, AfterPass::Again),
+            (AC, Some(V::Accepted), true, 2, 3, AfterPass::Again),
+            // Accepted without nextpass.in ends the test, on any pass.
+            (AC, Some(V::Accepted), false, 1, 2, done(AC)),
+            (AC, Some(V::Accepted), false, 2, 2, done(AC)),
+            // A failing pass decides.
+            (WA, Some(V::WrongAnswer), false, 2, 2, done(WA)),
+            (TLE, None, false, 2, 3, done(TLE)),
+            (RTE, Some(V::Accepted), true, 1, 2, done(RTE)),
+            (TLE, Some(V::Stopped), true, 1, 2, done(TLE)),
+            (JE, Some(V::Failed), true, 1, 2, done(JE)),
+        ] {
+            assert_eq!(
+                after_pass(verdict, end, next, pass, max),
+                expected,
+                "{verdict:?} {end:?} next {next} pass {pass}/{max}"
+            );
+        }
+        // Too many passes, or nextpass.in with a rejection: judge errors, with reasons.
+        let AfterPass::Done(JE, Some(why)) = after_pass(AC, Some(V::Accepted), true, 2, 2) else {
+            panic!("a third pass of two is a judge error");
+        };
+        assert!(
+            why.contains("pass 3") && why.contains("validation_passes is 2"),
+            "{why}"
+        );
+        let AfterPass::Done(JE, Some(why)) = after_pass(WA, Some(V::WrongAnswer), true, 1, 2)
+        else {
+            panic!("nextpass.in with exit code 43 is a judge error");
+        };
+        assert!(why.contains("nextpass.in") && why.contains("43"), "{why}");
     }
 }

@@ -480,7 +480,9 @@ pub async fn verify_problem<S: Sandbox>(
             e.bounds_time_limit_above() && !e.bounds_time_limit_below()
         })
         .collect();
-    let (mut entries, time_check) = if l.time_limit_given {
+    // Answers to a submit-answer problem do not run: no time limit applies.
+    let untimed = problem.kind.submit_answer;
+    let (mut entries, time_check) = if l.time_limit_given || untimed {
         (Vec::new(), None)
     } else {
         settle_time_limit(
@@ -559,6 +561,15 @@ pub async fn verify_problem<S: Sandbox>(
     } else {
         "from the package".to_owned()
     };
+    let time_check = time_check.or_else(|| {
+        untimed.then(|| {
+            row(
+                "time limit",
+                Fine,
+                "none: answers to a submit-answer problem do not run",
+            )
+        })
+    });
     let time_check = time_check.unwrap_or_else(|| {
         let head = format!("{} ms, {source}", limit.as_millis());
         if !too_fast.is_empty() {

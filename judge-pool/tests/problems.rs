@@ -145,3 +145,67 @@ async fn progress_is_reported_and_bad_requests_are_refused() {
     let e = judge.judge(&problem, &[], None, &opts).await.unwrap_err();
     assert!(e.to_string().contains("no files"), "{e}");
 }
+
+/// Copies a test package into `to`, so a test can change it.
+fn copy_package(name: &str, to: &std::path::Path) {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap().flatten() {
+            let target = to.join(entry.file_name());
+            if entry.path().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+    copy(&common::problems_dir().join(name), to);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_validator_asking_for_too_many_passes_or_answers_for_programs_are_judge_errors_or_refusals()
+ {
+    use codehub_engine::Verdict;
+    let judge = judge();
+    // The validator asks for 3 passes, the package allows 2: a judge error, which says why.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("multipass2023");
+    copy_package("multipass2023", &root);
+    let yaml = std::fs::read_to_string(root.join("problem.yaml")).unwrap();
+    std::fs::write(
+        root.join("problem.yaml"),
+        yaml.replace("validation_passes: 3", "validation_passes: 2"),
+    )
+    .unwrap();
+    let problem = Problem::load(&root).unwrap();
+    let plus_one = [SourceFile {
+        name: "plus_one.py".into(),
+        contents: b"k, v = map(int, input().split())\nprint(v + 1)\n".to_vec(),
+    }];
+    let opts = JudgeOptions::default();
+    let report = judge.judge(&problem, &plus_one, None, &opts).await.unwrap();
+    assert_eq!(report.verdict, Verdict::JudgeError, "{report:?}");
+    let why = report.judge_message.unwrap_or_default();
+    assert!(
+        why.contains("pass 3") && why.contains("validation_passes is 2"),
+        "{why}"
+    );
+
+    // Answers to a program problem, a program to an answer problem: refused.
+    let hello = Problem::load(&common::problems_dir().join("hello")).unwrap();
+    let answer = [SourceFile {
+        name: "1.out".into(),
+        contents: b"7\n".to_vec(),
+    }];
+    let e = judge
+        .judge(&hello, &answer, Some("answer"), &opts)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("takes a program"), "{e}");
+    let answers = Problem::load(&common::problems_dir().join("answers2023")).unwrap();
+    let e = judge
+        .judge(&answers, &plus_one, Some("python3"), &opts)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("takes answer files"), "{e}");
+}

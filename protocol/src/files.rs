@@ -3,7 +3,8 @@
 //! refuses the upload, and the judge checks it again before it writes files.
 //!
 //! Whether an extension belongs to a language is not decided here: only the callers know
-//! the language table.
+//! the language table. Answers to a submit-answer problem follow the same rule, under
+//! the language id [`ANSWER_LANGUAGE`] and the names of [`answer_file_name`].
 
 use std::fmt;
 
@@ -124,6 +125,19 @@ pub fn extension(name: &str) -> Option<&str> {
     }
 }
 
+/// The language id of an answer submission to a submit-answer (output-only) problem: its
+/// files are answers, one per test case, named by [`answer_file_name`], not programs.
+pub const ANSWER_LANGUAGE: &str = "answer";
+
+/// The name of the answer file for a test case of a submit-answer problem, from the
+/// case's path under `data/` (`secret/group1/03`): `secret/` dropped, each `/` a `.`,
+/// then `.out` (`group1.03.out`; `sample/1` is `sample.1.out`). The name must also
+/// follow [`check_source_name`]; a package whose names break it or collide is refused.
+pub fn answer_file_name(case: &str) -> String {
+    let path = case.strip_prefix("secret/").unwrap_or(case);
+    format!("{}.out", path.replace('/', "."))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,6 +226,14 @@ mod tests {
             "{e}"
         );
         assert!(e.len() < 600, "a long name is shortened: {e}");
+    }
+
+    #[test]
+    fn answer_files_are_named_after_their_test_cases() {
+        assert_eq!(answer_file_name("secret/1"), "1.out");
+        assert_eq!(answer_file_name("secret/group1/03"), "group1.03.out");
+        assert_eq!(answer_file_name("sample/1"), "sample.1.out");
+        assert_eq!(check_source_name(&answer_file_name("secret/a-b_c")), Ok(()));
     }
 
     #[test]

@@ -117,6 +117,15 @@ pub struct ProblemView {
     pub code_limit_bytes: i64,
     /// Open for practice.
     pub practice: bool,
+    /// What a submission to it is: `program` (source files in a language), or `answers`
+    /// (a submit-answer, output-only problem: the files of [`Self::answer_files`],
+    /// language [`ANSWER_LANGUAGE`](crate::files::ANSWER_LANGUAGE)).
+    #[serde(default = "program_kind")]
+    pub kind: String,
+    /// The answer files a submission to an `answers` problem consists of, one per test
+    /// case (a sample's may be left out); empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answer_files: Vec<String>,
     /// Statement (Markdown + LaTeX); omitted in lists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement: Option<String>,
@@ -126,6 +135,15 @@ pub struct ProblemView {
     /// Samples; omitted in lists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub samples: Option<Vec<SampleView>>,
+}
+
+/// [`ProblemView::kind`] of a problem that takes programs.
+pub const PROGRAM_KIND: &str = "program";
+/// [`ProblemView::kind`] of a submit-answer (output-only) problem.
+pub const ANSWERS_KIND: &str = "answers";
+
+fn program_kind() -> String {
+    PROGRAM_KIND.to_owned()
 }
 
 /// One test's result, as the viewer may see it.

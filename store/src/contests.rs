@@ -12,8 +12,8 @@ impl ContestStore for SqlStore {
         let created_at = now_ms();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO problems (slug, name, package_hash, time_limit_ms, memory_limit_kib, \
-             code_limit_bytes, statement, samples, practice, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+             code_limit_bytes, statement, samples, answer_files, practice, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
         .bind(&problem.slug)
         .bind(&problem.name)
@@ -23,6 +23,7 @@ impl ContestStore for SqlStore {
         .bind(problem.code_limit_bytes)
         .bind(&problem.statement)
         .bind(to_json(&problem.samples)?)
+        .bind(to_json(&problem.answer_files)?)
         .bind(i64::from(problem.practice))
         .bind(created_at)
         .fetch_one(&self.pool)
@@ -38,7 +39,7 @@ impl ContestStore for SqlStore {
     async fn problem(&self, id: ProblemId) -> Result<Option<Problem>, StoreError> {
         sqlx::query(
             "SELECT id, slug, name, package_hash, time_limit_ms, memory_limit_kib, \
-             code_limit_bytes, statement, samples, practice, created_at \
+             code_limit_bytes, statement, samples, answer_files, practice, created_at \
              FROM problems WHERE id = $1",
         )
         .bind(id.0)
@@ -53,7 +54,7 @@ impl ContestStore for SqlStore {
     async fn problems(&self) -> Result<Vec<Problem>, StoreError> {
         let all = sqlx::query(
             "SELECT id, slug, name, package_hash, time_limit_ms, memory_limit_kib, \
-             code_limit_bytes, statement, samples, practice, created_at \
+             code_limit_bytes, statement, samples, answer_files, practice, created_at \
              FROM problems ORDER BY id",
         )
         .fetch_all(&self.pool)

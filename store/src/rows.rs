@@ -75,6 +75,7 @@ pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
 
 pub(crate) fn problem_from_row(row: &AnyRow) -> Result<Problem, StoreError> {
     let samples: String = get(row, "samples")?;
+    let answer_files: String = get(row, "answer_files")?;
     Ok(Problem {
         id: ProblemId(get(row, "id")?),
         slug: get(row, "slug")?,
@@ -85,6 +86,7 @@ pub(crate) fn problem_from_row(row: &AnyRow) -> Result<Problem, StoreError> {
         code_limit_bytes: get(row, "code_limit_bytes")?,
         statement: get(row, "statement")?,
         samples: from_json(&samples, "samples")?,
+        answer_files: from_json(&answer_files, "answer_files")?,
         practice: flag(row, "practice")?,
         created_at: get(row, "created_at")?,
     })

@@ -41,6 +41,11 @@ fn problem(slug: &str) -> Problem {
             ("1 2\n".into(), "3\n".into()),
             ("".into(), "\t\"x\"\n".into()),
         ],
+        answer_files: if slug.ends_with('a') {
+            vec!["1.out".into(), "group.2.out".into()]
+        } else {
+            vec![]
+        },
         practice: slug.ends_with('p'),
         created_at: -1,
     }
@@ -299,7 +304,7 @@ async fn exercise(store: &SqlStore) -> Snapshot {
 
     // --- problems ------------------------------------------------------------------------
     let mut problems = Vec::new();
-    for slug in ["sum", "sortp", "graph"] {
+    for slug in ["sum", "sortp", "graph", "outputa"] {
         let template = problem(slug);
         let created = store.create_problem(template.clone()).await.unwrap();
         assert!(created.id.0 > 0 && created.created_at > 1_600_000_000_000);

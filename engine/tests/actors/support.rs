@@ -65,6 +65,7 @@ pub fn problem(slug: &str, practice: bool) -> Problem {
         code_limit_bytes: 1024,
         statement: String::new(),
         samples: vec![],
+        answer_files: vec![],
         practice,
         created_at: 0,
     }

@@ -8,8 +8,8 @@ use codehub_judge::judge::{Judge, JudgeReport};
 use codehub_judge::language::{ChoiceError, SourceFile};
 use codehub_judge::package::Problem;
 use codehub_judge::sandbox::Sandbox;
-use codehub_protocol::files::check_source_name;
-use std::path::PathBuf;
+use codehub_protocol::files::{ANSWER_LANGUAGE, check_source_name};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -32,7 +32,9 @@ pub struct JudgeArgs {
     sandbox: SandboxArgs,
     #[command(flatten)]
     policy: PolicyArgs,
-    /// Source files; several files form one submission.
+    /// Source files; several files form one submission. For a submit-answer problem:
+    /// answer files, or directories or .zip files holding them (named after test cases:
+    /// `1.out` for `secret/1`, `sample.1.out`).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
 }
@@ -41,8 +43,31 @@ pub struct JudgeArgs {
 ///
 /// File names are checked first, by the same rules as `POST /api/submissions`: each
 /// name by [`check_source_name`], and the files must hold a source file of the language
-/// (given, or detected from the extensions).
+/// (given, or detected from the extensions); to a submit-answer problem, each answer
+/// file must be one of the problem's.
 pub async fn run(args: JudgeArgs) -> anyhow::Result<ExitCode> {
+    let problem = Problem::load(&args.problem)?;
+    if problem.kind.submit_answer {
+        if let Some(other) = args.language.as_deref().filter(|l| *l != ANSWER_LANGUAGE) {
+            anyhow::bail!(
+                "problem `{}` takes answer files (language `{ANSWER_LANGUAGE}`), one per test \
+                 case, not a program in `{other}`",
+                problem.short_name
+            );
+        }
+        let files = answer_files(
+            &args.files,
+            &problem.answer_files(),
+            problem.limits.output_bytes,
+        )?;
+        return judge_and_print(&args, &problem, files, Some(ANSWER_LANGUAGE)).await;
+    }
+    if args.language.as_deref() == Some(ANSWER_LANGUAGE) {
+        anyhow::bail!(
+            "problem `{}` takes a program, not answer files",
+            problem.short_name
+        );
+    }
     let mut names = Vec::new();
     for path in &args.files {
         let name = path
@@ -53,35 +78,43 @@ pub async fn run(args: JudgeArgs) -> anyhow::Result<ExitCode> {
         check_source_name(&name).map_err(|e| anyhow::anyhow!("{e}; rename {}", path.display()))?;
         names.push(name);
     }
-    let problem = Problem::load(&args.problem)?;
-    for w in &problem.warnings {
-        eprintln!("warning: {w}");
-    }
     let mut files = Vec::new();
     for (path, name) in args.files.iter().zip(names) {
         let contents =
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         files.push(SourceFile { name, contents });
     }
+    judge_and_print(&args, &problem, files, args.language.as_deref()).await
+}
+
+/// Judges `files` (checked) and prints the report; the exit code by the verdict.
+async fn judge_and_print(
+    args: &JudgeArgs,
+    problem: &Problem,
+    files: Vec<SourceFile>,
+    language: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    for w in &problem.warnings {
+        eprintln!("warning: {w}");
+    }
     let options = JudgeOptions {
         run_all_tests: args.all_tests,
         progress: None,
     };
     let (backend, languages) = args.sandbox.backend().await?;
-    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
-    languages
-        .choose(args.language.as_deref(), &names)
-        .map_err(|e| match e {
+    if language != Some(ANSWER_LANGUAGE) {
+        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+        languages.choose(language, &names).map_err(|e| match e {
             ChoiceError::Undetectable { .. } => anyhow::anyhow!("{e}; give --language"),
             _ => e.into(),
         })?;
+    }
     let languages = Arc::new(languages);
-    let language = args.language.as_deref();
     let policy = args.policy.policy();
     let report = with_sandboxes!(backend, |s, v| {
         judge_with(
             Judge::new(s, v, languages).with_policy(policy),
-            &problem,
+            problem,
             &files,
             language,
             &options,
@@ -130,6 +163,93 @@ pub async fn run(args: JudgeArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// The answer files of a submit-answer submission: the files given, the regular files of
+/// the directories given, and the files of the .zip files given (by their base names).
+/// Each must be one of `expected`, once. Of a zipped answer at most one byte more than
+/// `output_bytes` is read (the judge then finds it over the output limit).
+fn answer_files(
+    paths: &[PathBuf],
+    expected: &[String],
+    output_bytes: u64,
+) -> anyhow::Result<Vec<SourceFile>> {
+    let mut files: Vec<SourceFile> = Vec::new();
+    let mut add = |name: String, contents: Vec<u8>, from: &Path| -> anyhow::Result<()> {
+        if !expected.contains(&name) {
+            let list: Vec<String> = expected.iter().map(|n| format!("`{n}`")).collect();
+            anyhow::bail!(
+                "{}: `{name}` is not an answer file of this problem; its answer files are {}",
+                from.display(),
+                list.join(", ")
+            );
+        }
+        if files.iter().any(|f| f.name == name) {
+            anyhow::bail!("{}: answer file `{name}` is given twice", from.display());
+        }
+        files.push(SourceFile { name, contents });
+        Ok(())
+    };
+    for path in paths {
+        let read =
+            |p: &Path| std::fs::read(p).with_context(|| format!("cannot read {}", p.display()));
+        let base = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
+        if path.is_dir() {
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+                .with_context(|| format!("cannot list {}", path.display()))?
+                .map(|e| e.map(|e| e.path()))
+                .collect::<Result<_, _>>()
+                .with_context(|| format!("cannot list {}", path.display()))?;
+            entries.sort();
+            for p in entries.iter().filter(|p| p.is_file()) {
+                let name = base(p).unwrap_or_default();
+                if !name.starts_with('.') {
+                    add(name, read(p)?, p)?;
+                }
+            }
+        } else if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+        {
+            let file = std::fs::File::open(path)
+                .with_context(|| format!("cannot open {}", path.display()))?;
+            let mut zip = zip::ZipArchive::new(file)
+                .with_context(|| format!("{}: not a valid zip", path.display()))?;
+            for i in 0..zip.len() {
+                let mut entry = zip
+                    .by_index(i)
+                    .with_context(|| format!("{}: entry {i}", path.display()))?;
+                if entry.is_dir() {
+                    continue;
+                }
+                let Some(name) = entry.enclosed_name().as_deref().and_then(base) else {
+                    anyhow::bail!(
+                        "{}: entry `{}` has no usable name",
+                        path.display(),
+                        entry.name()
+                    );
+                };
+                if name.starts_with('.') {
+                    continue;
+                }
+                let mut contents = Vec::new();
+                std::io::Read::read_to_end(
+                    &mut std::io::Read::take(&mut entry, output_bytes.saturating_add(1)),
+                    &mut contents,
+                )
+                .with_context(|| format!("{}: cannot read `{name}`", path.display()))?;
+                add(name, contents, path)?;
+            }
+        } else {
+            let name = base(path)
+                .with_context(|| format!("{}: a path has no file name", path.display()))?;
+            add(name, read(path)?, path)?;
+        }
+    }
+    if files.is_empty() {
+        anyhow::bail!("no answer files given");
+    }
+    Ok(files)
 }
 
 async fn judge_with<S: Sandbox>(

@@ -205,6 +205,17 @@ pub async fn import_package(
     .map_err(ApiError::internal)?
     .map_err(ApiError::unprocessable)?;
     let (package, statement, samples) = loaded;
+    // An answer submission holds up to one output per test case.
+    let answer_files = package.answer_files();
+    let code_limit = if answer_files.is_empty() {
+        package.limits.code_bytes
+    } else {
+        package
+            .limits
+            .output_bytes
+            .saturating_mul(answer_files.len() as u64)
+            .min(i64::MAX as u64)
+    };
     let hash = state.blobs.put(bytes).await.map_err(ApiError::internal)?;
     let time_limit_ms = if package.limits.time_limit_given {
         package.limits.time_limit.as_millis() as i64
@@ -230,9 +241,10 @@ pub async fn import_package(
             package_hash: hash,
             time_limit_ms,
             memory_limit_kib: (package.limits.memory_bytes >> 10) as i64,
-            code_limit_bytes: package.limits.code_bytes as i64,
+            code_limit_bytes: code_limit as i64,
             statement,
             samples,
+            answer_files,
             practice,
             created_at: now_ms(),
         })

@@ -2,7 +2,8 @@
 //!
 //! A submission is refused (422) before anything is stored when a file name breaks the
 //! rule of [`codehub_protocol::files`], or when its files hold no source file of its
-//! language (given, or detected from the extensions).
+//! language (given, or detected from the extensions). To a submit-answer problem a
+//! submission is answer files (language `answer`): each must be one of the problem's.
 
 use super::{ApiJson, ApiPath, ApiQuery};
 use crate::app::AppState;
@@ -14,7 +15,7 @@ use axum::http::StatusCode;
 use codehub_engine::actors::user::{SubmitError, SubmitRequest};
 use codehub_engine::model::{ContestId, ProblemId, Role, SubmissionId, SubmittedFile};
 use codehub_judge::language::ChoiceError;
-use codehub_protocol::files::check_source_name;
+use codehub_protocol::files::{ANSWER_LANGUAGE, check_source_name};
 use codehub_protocol::requests::NewSubmission;
 use codehub_protocol::views::SubmissionView;
 use serde::Deserialize;
@@ -48,21 +49,40 @@ pub async fn create(
         check_source_name(&f.name).map_err(|e| ApiError::unprocessable(e.to_string()))?;
     }
     let names: Vec<&str> = n.files.iter().map(|f| f.name.as_str()).collect();
-    let language = state
-        .languages
-        .choose(n.language.as_deref(), &names)
-        .map_err(|e| match e {
-            ChoiceError::Undetectable { .. } => {
-                ApiError::unprocessable(format!("{e}; give `language`"))
-            }
-            _ => ApiError::unprocessable(e.to_string()),
-        })?;
-    if !language.available_on_host() {
-        return Err(ApiError::unprocessable(format!(
-            "language `{}` is not available on this judge",
-            language.id
-        )));
-    }
+    // An unknown problem is the engine's to refuse (404), as before.
+    let answer_files = state
+        .store
+        .problem(ProblemId(n.problem_id))
+        .await?
+        .map(|p| p.answer_files)
+        .unwrap_or_default();
+    let language = if answer_files.is_empty() {
+        if n.language.as_deref() == Some(ANSWER_LANGUAGE) {
+            return Err(ApiError::unprocessable(format!(
+                "problem {} takes a program, not answer files (language `{ANSWER_LANGUAGE}`)",
+                n.problem_id
+            )));
+        }
+        let language = state
+            .languages
+            .choose(n.language.as_deref(), &names)
+            .map_err(|e| match e {
+                ChoiceError::Undetectable { .. } => {
+                    ApiError::unprocessable(format!("{e}; give `language`"))
+                }
+                _ => ApiError::unprocessable(e.to_string()),
+            })?;
+        if !language.available_on_host() {
+            return Err(ApiError::unprocessable(format!(
+                "language `{}` is not available on this judge",
+                language.id
+            )));
+        }
+        language.id.clone()
+    } else {
+        check_answers(n.problem_id, n.language.as_deref(), &names, &answer_files)?;
+        ANSWER_LANGUAGE.to_owned()
+    };
     if let Some(limit) = &state.shared_limit
         && let Err(wait) = limit.take(caller.id).await
     {
@@ -83,7 +103,7 @@ pub async fn create(
             SubmitRequest {
                 contest_id: n.contest_id.map(ContestId),
                 problem_id: ProblemId(n.problem_id),
-                language: language.id.clone(),
+                language,
                 files: n
                     .files
                     .into_iter()
@@ -99,6 +119,37 @@ pub async fn create(
         StatusCode::ACCEPTED,
         ApiJson(present::submission(&submission, caller.role)),
     ))
+}
+
+/// Checks an answer submission to a submit-answer problem: language `answer` (or none),
+/// and each file one of the problem's answer files, once.
+fn check_answers(
+    problem: i64,
+    language: Option<&str>,
+    names: &[&str],
+    answer_files: &[String],
+) -> Result<(), ApiError> {
+    if let Some(other) = language.filter(|l| *l != ANSWER_LANGUAGE) {
+        return Err(ApiError::unprocessable(format!(
+            "problem {problem} takes answer files (language `{ANSWER_LANGUAGE}`), one per test \
+             case, not a program in `{other}`"
+        )));
+    }
+    for (i, name) in names.iter().enumerate() {
+        if !answer_files.iter().any(|a| a == name) {
+            let expected: Vec<String> = answer_files.iter().map(|a| format!("`{a}`")).collect();
+            return Err(ApiError::unprocessable(format!(
+                "`{name}` is not an answer file of problem {problem}; its answer files are {}",
+                expected.join(", ")
+            )));
+        }
+        if names[..i].contains(name) {
+            return Err(ApiError::unprocessable(format!(
+                "answer file `{name}` is given twice"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The caller's submissions, newest first (optionally in one contest).

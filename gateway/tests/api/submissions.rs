@@ -375,3 +375,69 @@ async fn unusable_file_names_are_refused_at_the_door_with_the_rule() {
         .await;
     assert_eq!(status, 202, "{s}");
 }
+
+#[tokio::test]
+async fn output_only_answers_are_accepted_and_judged() {
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let problem = app.import(&admin, "answers2023").await;
+    let hello = app.import(&admin, "hello").await;
+    let (status, view) = app.get(&format!("/api/problems/{problem}"), None).await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["kind"], "answers", "{view}");
+    assert_eq!(
+        view["answer_files"],
+        json!(["sample.1.out", "1.out", "2.out"])
+    );
+    let (_, view) = app.get(&format!("/api/problems/{hello}"), None).await;
+    assert_eq!(
+        (&view["kind"], view.get("answer_files")),
+        (&json!("program"), None)
+    );
+    let (token, _) = app.register("outputter").await;
+    let answers = |problem: i64, files: &[(&str, &str)]| {
+        json!({"problem_id": problem, "language": "answer", "files": files
+            .iter()
+            .map(|(name, contents)| json!({"name": name, "contents": contents}))
+            .collect::<Vec<_>>()})
+    };
+
+    // Refused at the door, with the reason: a program, a stray or repeated answer file,
+    // answers to a problem that takes programs.
+    for (body, needle) in [
+        (
+            json!({"problem_id": problem, "files": [{"name": "a.py", "contents": "print(7)"}], "language": "python3"}),
+            "takes answer files (language `answer`)",
+        ),
+        (
+            answers(problem, &[("3.out", "7")]),
+            "`3.out` is not an answer file of problem",
+        ),
+        (
+            answers(problem, &[("1.out", "7"), ("1.out", "7")]),
+            "`1.out` is given twice",
+        ),
+        (answers(hello, &[("1.out", "7")]), "takes a program"),
+    ] {
+        let (status, resp) = app.post("/api/submissions", Some(&token), body).await;
+        assert_eq!(status, 422, "{resp}");
+        assert!(
+            resp["message"].as_str().unwrap().contains(needle),
+            "{needle}: {resp}"
+        );
+    }
+
+    // Judged by the problem's validator, like a program's output; a sample may be left out.
+    for (files, verdict) in [
+        (&[("1.out", "13\n"), ("2.out", "11\n")][..], "AC"),
+        (&[("1.out", "13\n"), ("2.out", "10\n")][..], "WA"),
+    ] {
+        let (status, s) = app
+            .post("/api/submissions", Some(&token), answers(problem, files))
+            .await;
+        assert_eq!(status, 202, "{s}");
+        assert_eq!(s["language"], "answer", "{s}");
+        let judged = app.wait_judged(&token, s["id"].as_i64().unwrap()).await;
+        assert_eq!(judged["verdict"], verdict, "{judged}");
+    }
+}

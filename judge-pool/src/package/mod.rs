@@ -68,13 +68,18 @@ pub enum FormatVersion {
     V2023_07,
 }
 
-/// The problem type (2023-07 `type`). Multi-pass and submit-answer are refused at load.
+/// The problem type (2023-07 `type`; legacy `validation` words).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct ProblemType {
     /// Accepted submissions also get a score (`scoring`); else pass-fail.
     pub scoring: bool,
     /// The output validator talks to the submission (`interactive`).
     pub interactive: bool,
+    /// The submission runs again on the validator's `nextpass.in` (`multi-pass`, legacy
+    /// `validation: custom multi-pass`), up to `limits.validation_passes` times.
+    pub multi_pass: bool,
+    /// Submissions are answer files, one per test case, not programs (`submit-answer`).
+    pub submit_answer: bool,
 }
 
 /// How output is checked.
@@ -431,6 +436,7 @@ impl Problem {
             yaml::read_legacy(root, &map, &mut w)?
         };
         let name = yaml.name.clone().unwrap_or_else(|| short_name.clone());
+        let mut legacy_multi_pass = false;
         let validation = if modern {
             let found = validator_dir(root, &mut w)?;
             match (yaml.kind.interactive, found.is_some()) {
@@ -446,26 +452,39 @@ impl Problem {
             }
         } else {
             let text = yaml.validation.clone().unwrap_or_else(|| "default".into());
-            let words: Vec<&str> = text.split_whitespace().collect();
-            match words.as_slice() {
-                ["default"] => Validation::Default,
-                ["custom"] => Validation::Custom,
-                ["custom", "interactive"] | ["interactive", "custom"] => Validation::Interactive,
-                _ => {
-                    return Err((
-                        "problem.yaml".into(),
-                        format!(
-                            "`validation: {text}` is not supported (use default, custom or \
-                             custom interactive)"
-                        ),
-                    ));
-                }
-            }
+            let (validation, multi_pass) = legacy_validation(&text).map_err(|m| {
+                (
+                    "problem.yaml".to_owned(),
+                    format!("`validation: {text}` {m}"),
+                )
+            })?;
+            legacy_multi_pass = multi_pass;
+            validation
         };
         let kind = ProblemType {
             interactive: validation == Validation::Interactive,
+            multi_pass: yaml.kind.multi_pass || legacy_multi_pass,
             ..yaml.kind
         };
+        if kind.multi_pass && validation == Validation::Default {
+            return Err((
+                if modern {
+                    "output_validator"
+                } else {
+                    "output_validators"
+                }
+                .into(),
+                "a multi-pass problem needs its output validator here (it writes \
+                 `nextpass.in`)"
+                    .into(),
+            ));
+        }
+        if yaml.validation_passes_given && !kind.multi_pass {
+            w.push(
+                "problem.yaml",
+                "`limits.validation_passes` only matters for multi-pass problems, ignored",
+            );
+        }
         let flags = if validation == Validation::Default {
             ValidatorFlags::parse(&yaml.validator_flags)
                 .map_err(|m| ("problem.yaml".to_owned(), format!("validator_flags: {m}")))?
@@ -492,6 +511,9 @@ impl Problem {
             ));
         }
         scoring::resolve(&mut groups, &tests, raws, kind.scoring, &mut w)?;
+        if kind.submit_answer {
+            check_answer_names(&tests)?;
+        }
 
         let validator = if validation == Validation::Default {
             None
@@ -591,6 +613,19 @@ impl Problem {
             .map_or(&[], Vec::as_slice)
     }
 
+    /// The answer files a submission to this submit-answer problem consists of, one per
+    /// test case in order ([`answer_file_name`](codehub_protocol::files::answer_file_name));
+    /// empty for other problems.
+    pub fn answer_files(&self) -> Vec<String> {
+        if !self.kind.submit_answer {
+            return Vec::new();
+        }
+        self.tests
+            .iter()
+            .map(|t| codehub_protocol::files::answer_file_name(&t.name))
+            .collect()
+    }
+
     /// How `secret` is scored (2023-07 scoring problems only).
     pub fn secret_scoring(&self) -> Option<&GroupScoring> {
         self.groups
@@ -598,6 +633,58 @@ impl Problem {
             .find(|g| g.name == "secret")
             .and_then(|g| g.scoring.as_ref())
     }
+}
+
+/// A submit-answer problem's answer file names must be usable file names, one per case.
+fn check_answer_names(tests: &[TestCase]) -> Result<(), Fault> {
+    use codehub_protocol::files::{answer_file_name, check_source_name};
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for t in tests {
+        let name = answer_file_name(&t.name);
+        let fail = |m: String| (format!("data/{}.in", t.name), m);
+        check_source_name(&name).map_err(|e| {
+            fail(format!(
+                "in a submit-answer problem each test case names its answer file, and this \
+                 one cannot: {e}"
+            ))
+        })?;
+        if let Some(other) = seen.insert(name.clone(), &t.name) {
+            return Err(fail(format!(
+                "its answer file `{name}` would be the same as test case `{other}`'s"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Legacy `validation`: `default`, or `custom` with any of `interactive` and `multi-pass`
+/// (in any order, once each). Returns the validation and whether it is multi-pass.
+///
+/// # Errors
+/// What is wrong, to follow the quoted value.
+fn legacy_validation(text: &str) -> Result<(Validation, bool), String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words == ["default"] {
+        return Ok((Validation::Default, false));
+    }
+    let usage = "(use default, or custom with interactive and/or multi-pass)";
+    for (i, word) in words.iter().enumerate() {
+        if !["custom", "interactive", "multi-pass"].contains(word) {
+            return Err(format!("is not supported: `{word}` {usage}"));
+        }
+        if words[..i].contains(word) {
+            return Err(format!("names `{word}` twice"));
+        }
+    }
+    if !words.contains(&"custom") {
+        return Err(format!("is not supported {usage}"));
+    }
+    let validation = if words.contains(&"interactive") {
+        Validation::Interactive
+    } else {
+        Validation::Custom
+    };
+    Ok((validation, words.contains(&"multi-pass")))
 }
 
 fn read_source(path: &Path) -> Result<SourceFile, String> {
@@ -952,7 +1039,7 @@ mod tests {
     }
 
     #[test]
-    fn types_the_format_forbids_or_codehub_lacks_are_refused_by_name() {
+    fn types_the_format_forbids_are_refused_by_name() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("t");
         for (ty, needle) in [
@@ -961,10 +1048,9 @@ mod tests {
                 "[interactive, submit-answer]",
                 "combines `interactive` and `submit-answer`",
             ),
-            ("multi-pass", "`type: multi-pass` is not supported yet"),
             (
-                "[scoring, submit-answer]",
-                "`type: submit-answer` is not supported yet",
+                "[multi-pass, submit-answer]",
+                "combines `multi-pass` and `submit-answer`",
             ),
             ("[scoring, scoring]", "lists `scoring` twice"),
             ("golf", "`type: golf` is not a problem type"),
@@ -990,6 +1076,70 @@ mod tests {
         let p = Problem::load(&root).unwrap();
         assert!(p.kind.scoring && p.kind.interactive);
         assert_eq!(p.validation, Validation::Interactive);
+    }
+
+    #[test]
+    fn multi_pass_and_submit_answer_problems_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("t");
+        modern(
+            &root,
+            &format!("{V2023}type: multi-pass\nlimits:\n  validation_passes: 4\n"),
+        );
+        let e = Problem::load(&root).unwrap_err().to_string();
+        assert!(
+            e.contains("output_validator") && e.contains("multi-pass"),
+            "{e}"
+        );
+        write(&root, "output_validator/v.py", "import sys\nsys.exit(42)\n");
+        let p = Problem::load(&root).unwrap();
+        assert!(p.kind.multi_pass && !p.kind.interactive);
+        assert_eq!(p.limits.validation_passes, 4);
+        assert!(p.answer_files().is_empty());
+        let warned = |p: &Problem| {
+            p.warnings
+                .iter()
+                .any(|w| w.message.contains("validation_passes"))
+        };
+        assert!(!warned(&p));
+        modern(&root, &format!("{V2023}limits:\n  validation_passes: 3\n"));
+        assert!(warned(&Problem::load(&root).unwrap()));
+        modern(&root, &format!("{V2023}type: [multi-pass, interactive]\n"));
+        let p = Problem::load(&root).unwrap();
+        assert!(p.kind.multi_pass && p.kind.interactive);
+        assert_eq!(p.limits.validation_passes, 2, "the format's default");
+
+        modern(&root, &format!("{V2023}type: submit-answer\n"));
+        let p = Problem::load(&root).unwrap();
+        assert!(p.kind.submit_answer);
+        assert_eq!(p.answer_files(), ["sample.1.out", "a.1.out", "b.1.out"]);
+        write(&root, "data/secret/a.1.in", "3\n");
+        write(&root, "data/secret/a.1.ans", "3\n");
+        let e = Problem::load(&root).unwrap_err().to_string();
+        assert!(e.contains("`a.1.out`") && e.contains("secret/a"), "{e}");
+    }
+
+    #[test]
+    fn legacy_validation_words_combine_custom_interactive_and_multi_pass() {
+        use Validation::*;
+        for (text, expected) in [
+            ("default", Ok((Default, false))),
+            ("custom", Ok((Custom, false))),
+            ("custom interactive", Ok((Interactive, false))),
+            ("interactive custom", Ok((Interactive, false))),
+            ("custom multi-pass", Ok((Custom, true))),
+            ("custom multi-pass interactive", Ok((Interactive, true))),
+            ("custom score", Err("`score`")),
+            ("multi-pass", Err("is not supported")),
+            ("custom custom", Err("names `custom` twice")),
+            ("default custom", Err("`default`")),
+        ] {
+            match (legacy_validation(text), expected) {
+                (Ok(got), Ok(want)) => assert_eq!(got, want, "{text}"),
+                (Err(e), Err(needle)) => assert!(e.contains(needle), "{text}: {e}"),
+                (got, _) => panic!("{text}: {got:?}"),
+            }
+        }
     }
 
     #[test]

@@ -141,6 +141,7 @@ const LEGACY_LIMIT_KEYS: &[&str] = &[
     "validation_time",
     "validation_memory",
     "validation_output",
+    "validation_passes",
 ];
 
 /// Keys of a 2023-07 `problem.yaml`.
@@ -191,6 +192,8 @@ pub(super) struct ProblemYaml {
     pub(super) kind: ProblemType,
     /// Limits.
     pub(super) limits: ProblemLimits,
+    /// Whether `limits.validation_passes` was given (it only matters for multi-pass).
+    pub(super) validation_passes_given: bool,
 }
 
 /// The limits as either edition writes them (numbers; checked by [`read_limits`]).
@@ -273,6 +276,7 @@ pub(super) fn read_legacy(
         validation,
         validator_flags,
         kind,
+        validation_passes_given: y.validation_passes.is_some(),
         limits: read_limits(root, y, true)?,
     })
 }
@@ -322,17 +326,12 @@ pub(super) fn read_2023(
         );
     }
     let y: LimitsYaml = typed(Value::Mapping(limits_map), PROBLEM_YAML, "limits")?;
-    if y.validation_passes.is_some() {
-        w.push(
-            PROBLEM_YAML,
-            "`limits.validation_passes` only matters for multi-pass problems, ignored",
-        );
-    }
     Ok(ProblemYaml {
         name,
         validation: None,
         validator_flags: Vec::new(),
         kind,
+        validation_passes_given: y.validation_passes.is_some(),
         limits: read_limits(root, y, false)?,
     })
 }
@@ -363,7 +362,7 @@ fn name_of(v: &Value) -> Result<String, Fault> {
 /// The 2023-07 `type`: one string or a list, without repetition or forbidden pairs.
 ///
 /// # Errors
-/// A message naming the value: unknown, repeated, incompatible, or not supported yet.
+/// A message naming the value: unknown, repeated or incompatible.
 pub(super) fn parse_type(v: Option<&Value>) -> Result<ProblemType, String> {
     const TYPES: [&str; 5] = [
         "pass-fail",
@@ -408,14 +407,11 @@ pub(super) fn parse_type(v: Option<&Value>) -> Result<ProblemType, String> {
             ));
         }
     }
-    for t in ["multi-pass", "submit-answer"] {
-        if has(t) {
-            return Err(format!("`type: {t}` is not supported yet by CodeHub"));
-        }
-    }
     Ok(ProblemType {
         scoring: has("scoring"),
         interactive: has("interactive"),
+        multi_pass: has("multi-pass"),
+        submit_answer: has("submit-answer"),
     })
 }
 

@@ -1,6 +1,7 @@
 //! A problem: statement (server-rendered HTML with MathML), limits, samples with copy
-//! buttons, the editor with a remembered language and file upload, submission with the
-//! live verdict underneath.
+//! buttons, the editor with a remembered language and file upload (or, for an
+//! output-only problem, the upload of its answer files), submission with the live
+//! verdict underneath.
 
 use super::{Load, fetch, pending};
 use crate::components::editor::Editor;
@@ -8,10 +9,10 @@ use crate::components::verdict::verdict_badge;
 use crate::ctx::Ctx;
 use crate::format;
 use crate::live;
-use codehub_protocol::files::check_source_name;
+use codehub_protocol::files::{ANSWER_LANGUAGE, check_source_name};
 use codehub_protocol::names::LiveState;
 use codehub_protocol::requests::NewSubmission;
-use codehub_protocol::views::{FileView, LanguageView, ProblemView, SubmissionView};
+use codehub_protocol::views::{ANSWERS_KIND, FileView, LanguageView, ProblemView, SubmissionView};
 use codehub_protocol::ws::{MessageKind, Status};
 use codehub_protocol::{Channel, SubmissionId};
 use sycamore::prelude::*;
@@ -53,6 +54,143 @@ fn upload_language(
                  (known: .{}; case matters).",
                 known.join(", .")
             ))
+        }
+    }
+}
+
+/// Whether chosen answer files can be submitted, in the words of the server's checks:
+/// each name by [`check_source_name`], one of the problem's answer files, once.
+fn check_answer_uploads(names: &[String], expected: &[String]) -> Result<(), String> {
+    if names.is_empty() {
+        return Err("Choose your answer files first.".into());
+    }
+    for (i, name) in names.iter().enumerate() {
+        check_source_name(name).map_err(|e| format!("Cannot upload this file: {e}."))?;
+        if !expected.contains(name) {
+            return Err(format!(
+                "`{name}` is not an answer file of this problem; its answer files are {}.",
+                expected
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if names[..i].contains(name) {
+            return Err(format!("`{name}` is chosen twice."));
+        }
+    }
+    Ok(())
+}
+
+/// The submit form of an output-only (submit-answer) problem: its answer files, one per
+/// test case, sent with the language `answer`.
+fn answer_form(contest: Option<i64>, problem: i64, answer_files: Vec<String>) -> View {
+    let ctx = use_context::<Ctx>();
+    let files = create_signal(Vec::<FileView>::new());
+    let error = create_signal(None::<String>);
+    let submitted = create_signal(None::<i64>);
+    let busy = create_signal(false);
+    let listed = answer_files
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let on_files = move |e: web_sys::Event| {
+        let Some(input) = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(list) = input.files() else {
+            return;
+        };
+        let chosen: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+        let names: Vec<String> = chosen.iter().map(|f| f.name()).collect();
+        if let Err(message) = check_answer_uploads(&names, &answer_files) {
+            error.set(Some(message));
+            files.set(Vec::new());
+            input.set_value("");
+            return;
+        }
+        error.set(None);
+        sycamore::futures::spawn_local_scoped(async move {
+            let mut read = Vec::new();
+            for file in chosen {
+                let name = file.name();
+                match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                    Ok(text) => read.push(FileView {
+                        name,
+                        contents: text.as_string().unwrap_or_default(),
+                    }),
+                    Err(_) => {
+                        error.set(Some(format!("Cannot read `{name}`.")));
+                        return;
+                    }
+                }
+            }
+            files.set(read);
+        });
+    };
+    let submit = move |e: web_sys::SubmitEvent| {
+        e.prevent_default();
+        if busy.get() {
+            return;
+        }
+        let chosen = files.get_clone();
+        if chosen.is_empty() {
+            error.set(Some("Choose your answer files first.".into()));
+            return;
+        }
+        let body = NewSubmission {
+            problem_id: problem,
+            contest_id: contest,
+            language: Some(ANSWER_LANGUAGE.into()),
+            files: chosen,
+        };
+        busy.set(true);
+        error.set(None);
+        sycamore::futures::spawn_local_scoped(async move {
+            let json = serde_json::to_value(&body).unwrap_or_default();
+            match ctx
+                .api
+                .post::<SubmissionView>("/api/submissions", json)
+                .await
+            {
+                Ok(s) => submitted.set(Some(s.id)),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+    let mine = match contest {
+        Some(c) => format!("/contests/{c}/submissions"),
+        None => "/practice/submissions".to_owned(),
+    };
+    view! {
+        section(class="card") {
+            h2 { "Submit answers" }
+            p { "This problem is output-only: upload one answer file per test case (" (listed) "); a sample's may be left out." }
+            form(on:submit=submit, class="submit-form") {
+                div(class="row") {
+                    label(class="file") {
+                        "Answer files "
+                        input(r#type="file", multiple=true, on:change=on_files, data-testid="answers")
+                    }
+                }
+                p(data-testid="chosen") {
+                    (files.with(|f| f.iter().map(|x| x.name.clone()).collect::<Vec<_>>().join(", ")))
+                }
+                div(class="row") {
+                    button(r#type="submit", disabled=busy.get(), data-testid="submit") {
+                        (if busy.get() { "Submitting…" } else { "Submit" })
+                    }
+                    a(href=mine) { "My submissions" }
+                }
+                (super::error_line(error))
+            }
+            (submitted.get().map(|id| view! { LiveVerdict(id=id) }).unwrap_or_default())
         }
     }
 }
@@ -174,6 +312,8 @@ pub fn ProblemPage(contest: Option<i64>, problem: i64) -> View {
         })
         (if ctx.api.user().is_none() {
             view! { section(class="card") { p { a(href="/login") { "Sign in" } " to submit a solution." } } }
+        } else if let Some(answer_files) = answers_of(&data.get_clone()) {
+            answer_form(contest, problem, answer_files)
         } else {
             let mine = mine.clone();
             view! {
@@ -367,9 +507,40 @@ pub fn submission_detail(s: SubmissionView) -> View {
     }
 }
 
+/// The answer files of a loaded output-only problem; `None` for others or before loading.
+fn answers_of(data: &Load<ProblemView>) -> Option<Vec<String>> {
+    match data {
+        Load::Ready(p) if p.kind == ANSWERS_KIND => Some(p.answer_files.clone()),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::upload_language;
+    use super::{check_answer_uploads, upload_language};
+
+    #[test]
+    fn answer_uploads_must_be_the_problems_answer_files_once() {
+        let expected = vec!["sample.1.out".to_owned(), "1.out".to_owned()];
+        let check = |names: &[&str]| {
+            let names: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
+            check_answer_uploads(&names, &expected)
+        };
+        assert_eq!(check(&["1.out"]), Ok(()));
+        assert_eq!(check(&["1.out", "sample.1.out"]), Ok(()));
+        assert!(check(&[]).unwrap_err().contains("Choose"));
+        let e = check(&["2.out"]).unwrap_err();
+        assert!(
+            e.contains("`2.out`") && e.contains("`sample.1.out`, `1.out`"),
+            "{e}"
+        );
+        assert!(check(&["1.out", "1.out"]).unwrap_err().contains("twice"));
+        assert!(
+            check(&["a b.out"])
+                .unwrap_err()
+                .contains("contains a space")
+        );
+    }
 
     #[test]
     fn uploads_are_held_to_the_servers_file_name_rule() {
