@@ -220,16 +220,7 @@ impl<S: Sandbox> Judge<S> {
         &self,
         problem: &Problem,
     ) -> Result<Option<String>, JudgeError> {
-        if problem.validation == Validation::Default {
-            return Ok(None);
-        }
-        Ok(self
-            .validator_for(problem)
-            .await?
-            .as_ref()
-            .as_ref()
-            .err()
-            .cloned())
+        Ok(self.custom_validator(problem).await?.err())
     }
 
     /// For tests: collect the two sides of interactive runs late, by `delays`.
@@ -327,17 +318,13 @@ impl<S: Sandbox> Judge<S> {
             }
         };
 
-        let validator = match problem.validation {
-            Validation::Default => None,
-            _ => {
-                let compiled = self.validator_for(problem).await?;
-                if let Err(message) = &*compiled {
-                    report.verdict = Verdict::JudgeError;
-                    report.judge_message =
-                        Some(format!("the output validator does not compile: {message}"));
-                    return Ok(report);
-                }
-                Some(compiled)
+        let validator = match self.custom_validator(problem).await? {
+            Ok(v) => v,
+            Err(message) => {
+                report.verdict = Verdict::JudgeError;
+                report.judge_message =
+                    Some(format!("the output validator does not compile: {message}"));
+                return Ok(report);
             }
         };
 
@@ -518,22 +505,21 @@ impl<S: Sandbox> Judge<S> {
                 return Ok(report);
             }
         }
-        let validator = match problem.validation {
-            Validation::Default => None,
-            _ => {
-                let compiled = self.validator_for(problem).await?;
-                if let Err(message) = &*compiled {
-                    report.verdict = Verdict::JudgeError;
-                    report.judge_message =
-                        Some(format!("the output validator does not compile: {message}"));
-                    return Ok(report);
-                }
+        let validator = match self.custom_validator(problem).await? {
+            Ok(None) => None,
+            Ok(Some(compiled)) => {
                 let venv = self.validators.acquire().await?;
                 let artifact = compiled.as_ref().as_ref().expect("checked above");
                 for (name, data) in &artifact.files {
                     venv.write_file(name, data, true).await?;
                 }
                 Some((venv, compiled))
+            }
+            Err(message) => {
+                report.verdict = Verdict::JudgeError;
+                report.judge_message =
+                    Some(format!("the output validator does not compile: {message}"));
+                return Ok(report);
             }
         };
         let run_all = options.run_all_tests || problem.kind.scoring;
@@ -626,6 +612,23 @@ impl<S: Sandbox> Judge<S> {
     }
 
     /// The compiled validator of `problem` (compiling it on first use).
+    /// `problem`'s compiled output validator: `Ok(None)` for the default one, `Err` with
+    /// the compiler's message when it does not compile (a judge error, never the
+    /// contestant's).
+    async fn custom_validator(
+        &self,
+        problem: &Problem,
+    ) -> Result<Result<Option<Arc<Result<Artifact, String>>>, String>, JudgeError> {
+        if problem.validation == Validation::Default {
+            return Ok(Ok(None));
+        }
+        let compiled = self.validator_for(problem).await?;
+        if let Err(message) = &*compiled {
+            return Ok(Err(message.clone()));
+        }
+        Ok(Ok(Some(compiled)))
+    }
+
     async fn validator_for(
         &self,
         problem: &Problem,

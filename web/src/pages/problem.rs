@@ -149,20 +149,7 @@ fn answer_form(contest: Option<i64>, problem: i64, answer_files: Vec<String>) ->
             language: Some(ANSWER_LANGUAGE.into()),
             files: chosen,
         };
-        busy.set(true);
-        error.set(None);
-        sycamore::futures::spawn_local_scoped(async move {
-            let json = serde_json::to_value(&body).unwrap_or_default();
-            match ctx
-                .api
-                .post::<SubmissionView>("/api/submissions", json)
-                .await
-            {
-                Ok(s) => submitted.set(Some(s.id)),
-                Err(e) => error.set(Some(e.to_string())),
-            }
-            busy.set(false);
-        });
+        post_submission(ctx, body, busy, error, submitted);
     };
     let mine = match contest {
         Some(c) => format!("/contests/{c}/submissions"),
@@ -279,20 +266,7 @@ pub fn ProblemPage(contest: Option<i64>, problem: i64) -> View {
                 contents: source,
             }],
         };
-        busy.set(true);
-        error.set(None);
-        sycamore::futures::spawn_local_scoped(async move {
-            let json = serde_json::to_value(&body).unwrap_or_default();
-            match ctx
-                .api
-                .post::<SubmissionView>("/api/submissions", json)
-                .await
-            {
-                Ok(s) => submitted.set(Some(s.id)),
-                Err(e) => error.set(Some(e.to_string())),
-            }
-            busy.set(false);
-        });
+        post_submission(ctx, body, busy, error, submitted);
     };
 
     let back = match contest {
@@ -513,6 +487,31 @@ fn answers_of(data: &Load<ProblemView>) -> Option<Vec<String>> {
         Load::Ready(p) if p.kind == ANSWERS_KIND => Some(p.answer_files.clone()),
         _ => None,
     }
+}
+
+/// Posts `body` to `/api/submissions` with `busy` set meanwhile: the new submission's id
+/// goes to `submitted`, a refusal's message to `error`.
+fn post_submission(
+    ctx: Ctx,
+    body: NewSubmission,
+    busy: Signal<bool>,
+    error: Signal<Option<String>>,
+    submitted: Signal<Option<i64>>,
+) {
+    busy.set(true);
+    error.set(None);
+    sycamore::futures::spawn_local_scoped(async move {
+        let json = serde_json::to_value(&body).unwrap_or_default();
+        match ctx
+            .api
+            .post::<SubmissionView>("/api/submissions", json)
+            .await
+        {
+            Ok(s) => submitted.set(Some(s.id)),
+            Err(e) => error.set(Some(e.to_string())),
+        }
+        busy.set(false);
+    });
 }
 
 #[cfg(test)]
