@@ -6,7 +6,7 @@
 //! with another judging.
 
 use crate::language::{Language, LanguageTable, PrepareError, Prepared, SourceFile};
-use crate::package::{Problem, TestCase, Validation};
+use crate::package::{Problem, ProblemLimits, Protocol, TestCase, Validation};
 use crate::policy::VerdictPolicy;
 use crate::sandbox::{
     Environment, ExitStatus, LimitHit, RunLimits, RunResult, RunSpec, Sandbox, SandboxError, Stdin,
@@ -24,7 +24,10 @@ use std::time::Duration;
 use tokio::sync::mpsc::Sender;
 
 mod inputs;
+mod testlib;
+mod tools;
 pub use inputs::{InputFailure, InputValidation};
+pub use tools::Tool;
 
 /// Bytes of compiler output kept for the contestant.
 const COMPILE_OUTPUT_BYTES: u64 = 64 << 10;
@@ -334,8 +337,15 @@ impl<S: Sandbox> Judge<S> {
         }
         if let Some(compile) = &lang.compile {
             send(options, Progress::Compiling);
-            let (ok, output) =
-                compile_in(&env, lang, &prepared, compile, problem, &self.policy).await?;
+            let (ok, output) = compile_in(
+                &env,
+                lang,
+                &prepared,
+                compile,
+                &problem.limits,
+                &self.policy,
+            )
+            .await?;
             report.compile_output = output;
             if !ok {
                 report.verdict = Verdict::CompileError;
@@ -391,11 +401,25 @@ impl<S: Sandbox> Judge<S> {
                         let (venv, artifact) = validator.expect("interactive has a validator");
                         let delays = self.reap_delays;
                         let policy = &self.policy;
-                        run_interactive(
+                        let (mut t, fb, validated) = run_interactive(
                             &env, lang, &prepared, problem, policy, test, venv, artifact, i, &pass,
                             delays,
                         )
-                        .await?
+                        .await?;
+                        let checked = if t.verdict == Verdict::Accepted {
+                            self.check_interaction(problem, venv, &artifact.files, i)
+                                .await?
+                        } else {
+                            None
+                        };
+                        match checked {
+                            Some((v, message, score)) => {
+                                t.verdict = v.end.verdict();
+                                t.message = message.filter(|m| !m.is_empty()).or(t.message);
+                                (t, score, Some(v))
+                            }
+                            None => (t, fb, validated),
+                        }
                     }
                     _ => {
                         run_test(
@@ -633,33 +657,16 @@ impl<S: Sandbox> Judge<S> {
         &self,
         problem: &Problem,
     ) -> Result<Arc<Result<Artifact, String>>, JudgeError> {
-        let mut cache = self.compiled_validators.lock().await;
-        if let Some(v) = cache.get(&problem.root) {
-            return Ok(v.clone());
-        }
         let sources = problem
             .validator
             .as_ref()
             .expect("custom validation has sources");
-        let compiled = match self.languages.detect(sources) {
-            None => Err(format!(
-                "no known language for {}",
-                sources
-                    .iter()
-                    .map(|s| s.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
-            Some(lang) => self.compile_validator(problem, lang, sources).await?,
-        };
-        let compiled = Arc::new(compiled);
-        cache.insert(problem.root.clone(), compiled.clone());
-        Ok(compiled)
+        compile_lookup(self, problem.root.clone(), sources, &problem.limits).await
     }
 
     async fn compile_validator(
         &self,
-        problem: &Problem,
+        limits: &ProblemLimits,
         lang: &Language,
         sources: &[SourceFile],
     ) -> Result<Result<Artifact, String>, JudgeError> {
@@ -673,7 +680,7 @@ impl<S: Sandbox> Judge<S> {
         }
         if let Some(compile) = &lang.compile {
             let (ok, output) =
-                compile_in(&env, lang, &prepared, compile, problem, &self.policy).await?;
+                compile_in(&env, lang, &prepared, compile, limits, &self.policy).await?;
             if !ok {
                 return Ok(Err(output));
             }
@@ -684,6 +691,34 @@ impl<S: Sandbox> Judge<S> {
             files: snapshot(&env).await?,
         }))
     }
+}
+
+/// The compiled program `sources` cached under `key` (a problem root, or a path beside
+/// it for a second program): compiled on first use, like every package program.
+async fn compile_lookup<S: Sandbox>(
+    judge: &Judge<S>,
+    key: PathBuf,
+    sources: &[SourceFile],
+    limits: &ProblemLimits,
+) -> Result<Arc<Result<Artifact, String>>, JudgeError> {
+    let mut cache = judge.compiled_validators.lock().await;
+    if let Some(v) = cache.get(&key) {
+        return Ok(v.clone());
+    }
+    let compiled = match judge.languages.detect(sources) {
+        None => Err(format!(
+            "no known language for {}",
+            sources
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        Some(lang) => judge.compile_validator(limits, lang, sources).await?,
+    };
+    let compiled = Arc::new(compiled);
+    cache.insert(key, compiled.clone());
+    Ok(compiled)
 }
 
 /// Every file of the work directory, read into memory.
@@ -723,15 +758,15 @@ async fn compile_in<E: Environment>(
     lang: &Language,
     prepared: &Prepared,
     compile: &[String],
-    problem: &Problem,
+    limits: &ProblemLimits,
     policy: &VerdictPolicy,
 ) -> Result<(bool, String), JudgeError> {
-    let memory = problem.limits.compilation_memory_bytes;
+    let memory = limits.compilation_memory_bytes;
     let mut spec = RunSpec::new(lang.expand(compile, prepared, memory >> 20));
     spec.env = env_for(lang);
     spec.limits = RunLimits {
-        cpu_time: problem.limits.compilation_time,
-        wall_time: problem.limits.compilation_time * 2,
+        cpu_time: limits.compilation_time,
+        wall_time: limits.compilation_time * 2,
         memory_bytes: memory + (lang.memory_overhead_mib << 20),
         stack_bytes: 64 << 20,
         address_space_bytes: None,
@@ -981,16 +1016,19 @@ async fn check_output<E: Environment>(
             let team_output = tempfile::NamedTempFile::new()
                 .and_then(|mut f| std::io::Write::write_all(&mut f, output).map(|_| f))
                 .map_err(|e| SandboxError::io("write team output", e))?;
-            let stdin = Stdin::File(team_output.path().to_owned());
+            // A Kattis validator reads the output on stdin, a testlib checker from a file.
+            let stdin = match problem.validator_protocol {
+                Protocol::Kattis => Stdin::File(team_output.path().to_owned()),
+                Protocol::Testlib => {
+                    venv.write_file(testlib::OUTPUT, output, false).await?;
+                    Stdin::Null
+                }
+            };
             let (v, message, feedback) = validate_custom(
                 venv, artifact, problem, policy, test, index, pass, stdin, None,
             )
             .await?;
-            let verdict = match v.end {
-                ValidatorEnd::Accepted => Verdict::Accepted,
-                ValidatorEnd::WrongAnswer => Verdict::WrongAnswer,
-                ValidatorEnd::Failed | ValidatorEnd::Stopped => Verdict::JudgeError,
-            };
+            let verdict = v.end.verdict();
             (verdict, message, feedback, Some(v))
         }
     })
@@ -1015,6 +1053,17 @@ enum ValidatorEnd {
     Stopped,
     /// Anything else (another exit code, a signal, its own limits): a judge error.
     Failed,
+}
+
+impl ValidatorEnd {
+    /// The verdict of an output so judged.
+    fn verdict(self) -> Verdict {
+        match self {
+            ValidatorEnd::Accepted => Verdict::Accepted,
+            ValidatorEnd::WrongAnswer => Verdict::WrongAnswer,
+            ValidatorEnd::Failed | ValidatorEnd::Stopped => Verdict::JudgeError,
+        }
+    }
 }
 
 /// Runs the custom validator on one pass of one test (the `index`th: each test gets a
@@ -1055,38 +1104,26 @@ async fn validate_custom<E: Environment>(
         &artifact.prepared,
         l.validation_memory_bytes >> 20,
     );
-    argv.extend([
-        "judge/input".into(),
-        "judge/answer".into(),
-        format!("{feedback_dir}/"),
-    ]);
-    argv.extend(test.validator_args.iter().cloned());
-    let mut spec = RunSpec::new(argv);
-    spec.env = env_for(lang);
-    spec.stdin = stdin;
+    let testlib = problem.validator_protocol == Protocol::Testlib;
+    match (testlib, stdout.is_some()) {
+        (false, _) => {
+            argv.extend([
+                "judge/input".into(),
+                "judge/answer".into(),
+                format!("{feedback_dir}/"),
+            ]);
+            argv.extend(test.validator_args.iter().cloned());
+        }
+        (true, false) => argv.extend(testlib::checker_args()),
+        (true, true) => argv.extend(testlib::interactor_args(index)),
+    }
     let interactive = stdout.is_some();
+    let mut spec = validator_spec(argv, lang, problem, interactive.then_some(policy));
+    spec.stdin = stdin;
     if let Some((fd, stop)) = stdout {
         spec.stdout = Stdout::Pipe(fd);
         spec.stop = Some(stop);
     }
-    let wall = if interactive {
-        // The validator lives as long as the submission may, plus its own budget.
-        policy.wall_time(l.time_limit) + l.validation_time
-    } else {
-        l.validation_time * 2
-    };
-    spec.limits = RunLimits {
-        cpu_time: l.validation_time,
-        wall_time: wall,
-        memory_bytes: l.validation_memory_bytes + (lang.memory_overhead_mib << 20),
-        stack_bytes: 64 << 20,
-        address_space_bytes: None,
-        processes: lang.processes.unwrap_or(DEFAULT_PROCESSES),
-        file_size_bytes: l.validation_output_bytes,
-        output_bytes: l.validation_output_bytes,
-        stderr_bytes: 16 << 10,
-        open_files: 64,
-    };
     let r = venv.run(spec).await?;
     let judge_message = venv
         .read_file(
@@ -1113,6 +1150,7 @@ async fn validate_custom<E: Environment>(
     };
     let (end, message, score) = match (r.limit_hit, r.status) {
         _ if r.stopped => (ValidatorEnd::Stopped, judge_message, None),
+        (hit, status) if testlib => testlib::outcome(hit, status, &r.stderr),
         (None, ExitStatus::Exited(EXIT_ACCEPTED)) => (ValidatorEnd::Accepted, judge_message, score),
         (None, ExitStatus::Exited(EXIT_WRONG_ANSWER)) => {
             (ValidatorEnd::WrongAnswer, judge_message, score)
@@ -1127,6 +1165,37 @@ async fn validate_custom<E: Environment>(
         ),
     };
     Ok((Validated { end, next_pass }, message, score))
+}
+
+/// A run of a validator, checker or interactor (`argv`) under the problem's validation
+/// limits; an interactive one (`Some(policy)`) lives as long as its submission may, plus
+/// its own budget.
+fn validator_spec(
+    argv: Vec<String>,
+    lang: &Language,
+    problem: &Problem,
+    interactive: Option<&VerdictPolicy>,
+) -> RunSpec {
+    let l = &problem.limits;
+    let mut spec = RunSpec::new(argv);
+    spec.env = env_for(lang);
+    let wall = match interactive {
+        Some(policy) => policy.wall_time(l.time_limit) + l.validation_time,
+        None => l.validation_time * 2,
+    };
+    spec.limits = RunLimits {
+        cpu_time: l.validation_time,
+        wall_time: wall,
+        memory_bytes: l.validation_memory_bytes + (lang.memory_overhead_mib << 20),
+        stack_bytes: 64 << 20,
+        address_space_bytes: None,
+        processes: lang.processes.unwrap_or(DEFAULT_PROCESSES),
+        file_size_bytes: l.validation_output_bytes,
+        output_bytes: l.validation_output_bytes,
+        stderr_bytes: 16 << 10,
+        open_files: 64,
+    };
+    spec
 }
 
 /// The name of the file in which a multi-pass validator asks for another pass.

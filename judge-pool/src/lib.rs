@@ -14,6 +14,8 @@
 //! - [`score`]: scores of 2023-07 scoring problems (test cases, groups, `secret`).
 //! - [`service`]: [`service::SandboxedJudge`], the engine's judging port.
 //! - [`verify`]: judging a package's own `submissions/` against their expected verdicts.
+//! - [`polygon`]: Polygon packages imported into the Kattis layout (testlib programs,
+//!   generated tests, statements).
 //!
 //! # Example
 //! ```no_run
@@ -37,6 +39,7 @@ pub mod judge;
 pub mod language;
 pub mod package;
 pub mod policy;
+pub mod polygon;
 pub mod sandbox;
 pub mod score;
 pub mod service;

@@ -133,7 +133,6 @@ async fn interactive_pipes_report_their_writers_end_and_runs_stop_when_told() {
 async fn every_package_gets_the_same_verdicts_on_docker_as_native() {
     use codehub_judge::judge::Judge;
     use codehub_judge::language::LanguageTable;
-    use codehub_judge::package::Problem;
     use codehub_judge::verify::verify_problem;
     use std::sync::Arc;
     let Some(docker) = common::docker_sandbox(2).await else {
@@ -158,7 +157,10 @@ async fn every_package_gets_the_same_verdicts_on_docker_as_native() {
     names.sort();
     let mut differences = Vec::new();
     for name in &names {
-        let mut problem = Problem::load(&common::problems_dir().join(name)).unwrap();
+        let path = common::problems_dir().join(name);
+        let (mut problem, _) = codehub_judge::polygon::load(&path, Some(&on_native))
+            .await
+            .unwrap();
         let docker = verify_problem(&on_docker, &mut problem, 2).await.unwrap();
         let native = verify_problem(&on_native, &mut problem, 2).await.unwrap();
         for (d, n) in docker.submissions.iter().zip(&native.submissions) {

@@ -6,6 +6,7 @@ mod common;
 use codehub_judge::judge::{Judge, JudgeOptions};
 use codehub_judge::language::{LanguageTable, SourceFile};
 use codehub_judge::package::Problem;
+use codehub_judge::polygon;
 use codehub_judge::verify::verify_problem;
 use std::sync::Arc;
 
@@ -33,7 +34,10 @@ async fn every_package_verifies_without_a_mismatch() {
     );
     let mut failures = Vec::new();
     for name in &names {
-        let mut problem = Problem::load(&common::problems_dir().join(name)).unwrap();
+        // Polygon packages are imported first (their tests made in the sandbox).
+        let (mut problem, _) = polygon::load(&common::problems_dir().join(name), Some(&judge))
+            .await
+            .unwrap();
         let report = verify_problem(&judge, &mut problem, 2).await.unwrap();
         assert!(
             !report.submissions.is_empty(),
@@ -208,4 +212,66 @@ async fn a_validator_asking_for_too_many_passes_or_answers_for_programs_are_judg
         .await
         .unwrap_err();
     assert!(e.to_string().contains("takes answer files"), "{e}");
+}
+
+/// The Polygon package imports with its generated tests made in the sandbox, and its
+/// testlib checker's verdicts and the groups' points come out as its authors meant.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_polygon_package_imports_and_scores_its_groups() {
+    let judge = judge();
+    let path = common::problems_dir().join("polygonsum");
+    let (problem, conversion) = polygon::load(&path, Some(&judge)).await.unwrap();
+    let c = conversion.expect("polygonsum is a Polygon package");
+    assert_eq!(c.short_name, "polygonsum");
+    assert_eq!(
+        (c.tests, c.generated_inputs, c.generated_answers),
+        (6, 4, 6)
+    );
+    assert!(
+        c.notes.iter().any(|n| n.contains("slowish.py")),
+        "the tag without a 2023-07 directory is reported: {:?}",
+        c.notes
+    );
+    assert!(problem.kind.scoring);
+    let statement = std::fs::read_to_string(problem.statement_file().unwrap()).unwrap();
+    assert!(statement.contains("print their **sum**"), "{statement}");
+    assert!(statement.contains("## Scoring\n\n- Group 1"), "{statement}");
+    let inputs = judge
+        .validate_inputs(&problem, &problem.input_validator_programs().unwrap())
+        .await
+        .unwrap();
+    assert_eq!((inputs.validators, inputs.inputs), (1, 6));
+    assert!(inputs.failures.is_empty(), "{:?}", inputs.failures);
+    let by_name = |needle: &str| {
+        problem
+            .submissions()
+            .unwrap()
+            .into_iter()
+            .find(|s| s.path.to_string_lossy().ends_with(needle))
+            .unwrap()
+    };
+    let options = JudgeOptions::default();
+    let overflow = judge
+        .judge(&problem, &by_name("overflow.c").files, None, &options)
+        .await
+        .unwrap();
+    assert_eq!(overflow.score, Some(30.0), "group 1 only: {overflow:?}");
+    let labelled = judge
+        .judge(&problem, &by_name("labelled.py").files, None, &options)
+        .await
+        .unwrap();
+    assert_eq!(labelled.verdict, codehub_engine::Verdict::WrongAnswer);
+    let message = labelled.tests[0].message.as_deref().unwrap_or_default();
+    assert!(
+        message.starts_with("wrong output format expected an integer"),
+        "the checker's stderr is the judge message: {message}"
+    );
+    let main = judge
+        .judge(&problem, &by_name("sum.cpp").files, None, &options)
+        .await
+        .unwrap();
+    assert_eq!(
+        (main.verdict, main.score),
+        (codehub_engine::Verdict::Accepted, Some(100.0))
+    );
 }

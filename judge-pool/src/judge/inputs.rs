@@ -1,10 +1,11 @@
 //! Input validators: every program of `input_validators/` runs on every test input, as
 //! `<program> <input_validator_args> <args> < input`; exit code 42 confirms the input,
-//! anything else rejects it (43 is the usual "invalid").
+//! anything else rejects it (43 is the usual "invalid"). testlib validators (converted
+//! Polygon packages) exit 0 for a valid input.
 
 use super::{DEFAULT_PROCESSES, Judge, JudgeError, env_for};
 use crate::language::SourceFile;
-use crate::package::Problem;
+use crate::package::{Problem, Protocol};
 use crate::sandbox::{Environment, ExitStatus, RunLimits, RunSpec, Sandbox, Stdin};
 use crate::validator::{EXIT_ACCEPTED, EXIT_WRONG_ANSWER};
 use serde::Serialize;
@@ -66,7 +67,10 @@ impl<S: Sandbox> Judge<S> {
                 ));
                 continue;
             };
-            let artifact = match self.compile_validator(problem, lang, sources).await? {
+            let artifact = match self
+                .compile_validator(&problem.limits, lang, sources)
+                .await?
+            {
                 Ok(a) => a,
                 Err(message) => {
                     out.failures
@@ -103,7 +107,10 @@ impl<S: Sandbox> Judge<S> {
                     open_files: 64,
                 };
                 let r = env.run(spec).await?;
+                let testlib = problem.input_validator_protocol == Protocol::Testlib;
                 let how = match (r.limit_hit, r.status) {
+                    (None, ExitStatus::Exited(0)) if testlib => continue,
+                    (None, ExitStatus::Exited(_)) if testlib => "invalid".to_owned(),
                     (None, ExitStatus::Exited(EXIT_ACCEPTED)) => continue,
                     (None, ExitStatus::Exited(EXIT_WRONG_ANSWER)) => "invalid".to_owned(),
                     (None, ExitStatus::Exited(c)) => {

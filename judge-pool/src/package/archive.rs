@@ -6,9 +6,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Largest total size of an extracted zip package.
-pub(super) const MAX_ZIP_BYTES: u64 = 2 << 30;
+pub const MAX_ZIP_BYTES: u64 = 2 << 30;
 /// Most entries of a zip package.
-pub(super) const MAX_ZIP_ENTRIES: usize = 100_000;
+pub const MAX_ZIP_ENTRIES: usize = 100_000;
 /// The directory holding `problem.yaml`: the zip root or its single top directory.
 pub(super) fn package_root(dir: &Path) -> Option<PathBuf> {
     if dir.join("problem.yaml").is_file() {
@@ -25,7 +25,12 @@ pub(super) fn package_root(dir: &Path) -> Option<PathBuf> {
     }
 }
 
-pub(super) fn extract_zip(zip_path: &Path, into: &Path) -> Result<(), String> {
+/// Extracts `zip_path` into `into`, refusing entries that escape it, symlinks, more than
+/// [`MAX_ZIP_ENTRIES`] entries or more than [`MAX_ZIP_BYTES`] in all.
+///
+/// # Errors
+/// A message saying which entry and why.
+pub fn extract_zip(zip_path: &Path, into: &Path) -> Result<(), String> {
     let file = fs::File::open(zip_path).map_err(|e| format!("cannot open zip: {e}"))?;
     let mut archive = zip::ZipArchive::new(file).map_err(|e| format!("not a valid zip: {e}"))?;
     if archive.len() > MAX_ZIP_ENTRIES {

@@ -12,16 +12,20 @@
 //! Files: this one (the types, `Problem::load`, validators, includes), `yaml.rs`
 //! (`problem.yaml` in both editions, limits, YAML helpers), `testdata.rs` (the walk of
 //! `data/`), `scoring.rs` (2023-07 scoring keys), `submissions.rs` (shipped submissions
-//! and `submissions.yaml`), `archive.rs` (zip packages).
+//! and `submissions.yaml`), `archive.rs` (zip packages), `codehub.rs` (CodeHub's own
+//! `codehub.yaml`: testlib programs of converted Polygon packages).
 
 mod archive;
+pub mod codehub;
 mod scoring;
 mod submissions;
 mod testdata;
 mod yaml;
 
 use crate::language::SourceFile;
-use archive::{extract_zip, package_root};
+pub use archive::extract_zip;
+use archive::package_root;
+pub use codehub::Protocol;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -319,6 +323,15 @@ pub struct Problem {
     pub attachments: Vec<PathBuf>,
     /// Names of the input validators (listed; the judge does not run them).
     pub input_validators: Vec<String>,
+    /// How the output validator (or interactor) is called (`codehub.yaml`).
+    pub validator_protocol: Protocol,
+    /// How the input validators are called (`codehub.yaml`).
+    pub input_validator_protocol: Protocol,
+    /// A testlib checker run on the interactor's output file after an accepted
+    /// interaction (`codehub.yaml` `interactor_checker`; Polygon interactive problems).
+    pub interactor_checker: Option<Vec<SourceFile>>,
+    /// Where the package was converted from (`polygon`), if it was.
+    pub converted_from: Option<String>,
     /// What the reader read past, each naming its file and key.
     pub warnings: Vec<PackageWarning>,
     /// Keeps an extracted zip alive.
@@ -572,6 +585,23 @@ impl Problem {
         if modern {
             submissions::read_submissions(root, false, &mut w)?;
         }
+        let own = codehub::read(root, &mut w)?;
+        if own.output_validator == Protocol::Testlib && validator.is_none() {
+            return Err((
+                codehub::FILE.into(),
+                "`output_validator_protocol: testlib` needs an output validator".into(),
+            ));
+        }
+        let interactor_checker = match &own.interactor_checker {
+            None => None,
+            Some(_) if validation != Validation::Interactive => {
+                return Err((
+                    codehub::FILE.into(),
+                    "`interactor_checker` is for interactive problems".into(),
+                ));
+            }
+            Some(dir) => Some(read_program(root, &root.join(dir))?),
+        };
 
         Ok(Problem {
             short_name,
@@ -590,9 +620,18 @@ impl Problem {
             statements,
             attachments,
             input_validators,
+            validator_protocol: own.output_validator,
+            input_validator_protocol: own.input_validators,
+            interactor_checker,
+            converted_from: own.converted_from,
             warnings: w.0,
             _extracted: extracted,
         })
+    }
+
+    /// Keeps `dir` (the package's files: an import's output) as long as the problem.
+    pub fn keep(&mut self, dir: tempfile::TempDir) {
+        self._extracted = Some(dir);
     }
 
     /// Points of a group, if the package gives them (legacy `score`).
