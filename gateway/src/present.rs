@@ -72,6 +72,7 @@ pub fn problem(p: &Problem, full: bool) -> ProblemView {
                 })
                 .collect()
         }),
+        import_notes: Vec::new(),
     }
 }
 

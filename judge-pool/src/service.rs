@@ -11,7 +11,7 @@ use codehub_engine::model::{Judgement, TestResult, now_ms};
 use codehub_engine::ports::blobs::BlobStore;
 use codehub_engine::ports::judging::PROGRESS_CAPACITY;
 use codehub_engine::ports::judging::{
-    JudgeFailure, JudgeJob, JudgeProgress, JudgeService, ProgressSender,
+    ImportedPackage, JudgeFailure, JudgeJob, JudgeProgress, JudgeService, ProgressSender,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -166,6 +166,34 @@ impl<S: Sandbox> JudgeService for SandboxedJudge<S> {
             "computed the time limit of a package that gives none"
         );
         Ok(Some(report.time_limit_ms as i64))
+    }
+
+    async fn import_package(
+        &self,
+        archive: Vec<u8>,
+    ) -> Result<Option<ImportedPackage>, JudgeFailure> {
+        let io = |e: std::io::Error| JudgeFailure::Sandbox(format!("import: {e}"));
+        let dir = tempfile::tempdir().map_err(io)?;
+        let zip = dir.path().join("package.zip");
+        std::fs::write(&zip, &archive).map_err(io)?;
+        if !crate::polygon::is_polygon(&zip) {
+            return Err(JudgeFailure::BadPackage(
+                "not a package this judge imports (no problem.xml)".into(),
+            ));
+        }
+        let out = dir.path().join("kattis");
+        std::fs::create_dir(&out).map_err(io)?;
+        let conversion = crate::polygon::import(&zip, &out, Some(&self.judge))
+            .await
+            .map_err(|e| JudgeFailure::BadPackage(e.to_string()))?;
+        let zip = tokio::task::spawn_blocking(move || crate::polygon::zip_dir(&out))
+            .await
+            .map_err(|e| JudgeFailure::Sandbox(e.to_string()))?
+            .map_err(JudgeFailure::Sandbox)?;
+        Ok(Some(ImportedPackage {
+            zip,
+            notes: conversion.notes,
+        }))
     }
 }
 

@@ -135,6 +135,10 @@ pub struct ProblemView {
     /// Samples; omitted in lists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub samples: Option<Vec<SampleView>>,
+    /// What the import of a package in another format (Polygon) could not convert, or
+    /// converted approximately; only in the response to the import.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub import_notes: Vec<String>,
 }
 
 /// [`ProblemView::kind`] of a problem that takes programs.

@@ -109,4 +109,26 @@ pub trait JudgeService: Send + Sync + 'static {
         let _ = package_hash;
         Ok(None)
     }
+
+    /// Imports a package in another format (a Polygon zip) into the Kattis layout,
+    /// running its programs (generators, the reference solution) in this judge's sandbox
+    /// for the tests it does not hold. `Ok(None)` when this judge cannot run programs
+    /// outside jobs (the default: a remote judge); the caller then imports without them.
+    /// A package that cannot be imported is [`JudgeFailure::BadPackage`] with the reason.
+    async fn import_package(
+        &self,
+        archive: Vec<u8>,
+    ) -> Result<Option<ImportedPackage>, JudgeFailure> {
+        let _ = archive;
+        Ok(None)
+    }
+}
+
+/// A package imported from another format.
+#[derive(Debug, Clone)]
+pub struct ImportedPackage {
+    /// The Kattis package, zipped.
+    pub zip: Vec<u8>,
+    /// What could not be converted, or was converted approximately.
+    pub notes: Vec<String>,
 }

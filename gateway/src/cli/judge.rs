@@ -46,7 +46,21 @@ pub struct JudgeArgs {
 /// (given, or detected from the extensions); to a submit-answer problem, each answer
 /// file must be one of the problem's.
 pub async fn run(args: JudgeArgs) -> anyhow::Result<ExitCode> {
-    let problem = Problem::load(&args.problem)?;
+    // A full Polygon package (every test present) imports without a sandbox; one whose
+    // tests must be generated says to import it first.
+    let (problem, _) =
+        codehub_judge::polygon::load::<codehub_judge::sandbox::native::NativeSandbox>(
+            &args.problem,
+            None,
+        )
+        .await
+        .map_err(|e| {
+            if codehub_judge::polygon::is_polygon(&args.problem) {
+                anyhow::anyhow!("{e}; `codehub import-polygon` makes a Kattis package of it first")
+            } else {
+                e.into()
+            }
+        })?;
     if problem.kind.submit_answer {
         if let Some(other) = args.language.as_deref().filter(|l| *l != ANSWER_LANGUAGE) {
             anyhow::bail!(

@@ -1,6 +1,7 @@
 //! The `codehub` command line: one module per subcommand.
 
 mod doctor;
+mod import;
 mod judge;
 mod languages;
 mod serve;
@@ -35,6 +36,8 @@ enum Command {
     Judge(judge::JudgeArgs),
     /// Judge every submission a problem package ships and report verdict mismatches.
     VerifyProblem(verify::VerifyArgs),
+    /// Import a Polygon package into the Kattis layout (tests generated in the sandbox).
+    ImportPolygon(import::ImportArgs),
     /// List the languages with their detected versions.
     Languages(languages::LanguagesArgs),
     /// Run the contest server (HTTP API, WebSocket live updates, judging).
@@ -303,6 +306,7 @@ pub fn main() -> ExitCode {
         match cli.command {
             Command::Judge(args) => judge::run(args).await,
             Command::VerifyProblem(args) => verify::run(args).await,
+            Command::ImportPolygon(args) => import::run(args).await,
             Command::Languages(args) => languages::run(args).await,
             Command::Serve(args) => serve::run(args).await,
             Command::JudgeWorker(args) => worker::run(args).await,

@@ -4,6 +4,7 @@
 use super::{PolicyArgs, SandboxArgs, with_sandboxes};
 use codehub_judge::judge::Judge;
 use codehub_judge::package::Problem;
+use codehub_judge::polygon;
 use codehub_judge::verify::{CheckStatus, VerifyReport, verify_problem};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,16 +28,32 @@ pub struct VerifyArgs {
 /// Runs `codehub verify-problem`: exit 0 when no check ended in an error and every
 /// submission got what it must, 1 otherwise, 2 when the package cannot be read.
 pub async fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
-    let mut problem = Problem::load(&args.problem)?;
-    for w in &problem.warnings {
-        eprintln!("warning: {w}");
-    }
+    // A Kattis package is read before any sandbox starts, so its errors come first.
+    let polygon = polygon::is_polygon(&args.problem);
+    let kattis = if polygon {
+        None
+    } else {
+        Some(Problem::load(&args.problem)?)
+    };
     let (backend, languages) = args.sandbox.backend().await?;
     let languages = Arc::new(languages);
     let parallel = args.sandbox.parallelism();
     let policy = args.policy.policy();
     let report = with_sandboxes!(backend, |s, v| {
         let judge = Judge::new(s, v, languages).with_policy(policy);
+        let mut problem = match kattis {
+            Some(p) => p,
+            None => {
+                let (p, conversion) = polygon::load(&args.problem, Some(&judge)).await?;
+                for n in conversion.map(|c| c.notes).unwrap_or_default() {
+                    eprintln!("polygon import: not converted: {n}");
+                }
+                p
+            }
+        };
+        for w in &problem.warnings {
+            eprintln!("warning: {w}");
+        }
         verify_problem(&judge, &mut problem, parallel).await?
     });
     if args.json {

@@ -9,7 +9,10 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use codehub_engine::model::{Problem, ProblemId, Role, now_ms};
+use codehub_engine::ports::judging::JudgeFailure;
 use codehub_judge::package::Problem as Package;
+use codehub_judge::polygon;
+use codehub_judge::sandbox::native::NativeSandbox;
 use codehub_protocol::views::ProblemView;
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -104,7 +107,8 @@ fn statement_of(package: &Package) -> String {
         .unwrap_or_default()
 }
 
-/// Imports a problem package (a Kattis/ICPC zip as the request body; admin).
+/// Imports a problem package (a Kattis/ICPC zip, or a Polygon zip imported into one, as
+/// the request body; admin).
 #[utoipa::path(post, path = "/api/problems", params(("slug" = Option<String>, Query), ("practice" = Option<bool>, Query)),
     request_body(content = Vec<u8>, content_type = "application/zip"), security(("bearer" = [])),
     responses((status = 201, body = ProblemView), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
@@ -115,17 +119,45 @@ pub async fn import(
     body: Bytes,
 ) -> ApiResult<(StatusCode, ApiJson<ProblemView>)> {
     caller.require(Role::Admin)?;
-    let problem = import_package(
-        &state,
-        body.to_vec(),
-        q.slug.clone(),
-        q.practice.unwrap_or(false),
-    )
-    .await?;
-    Ok((
-        StatusCode::CREATED,
-        ApiJson(present::problem(&problem, true)),
-    ))
+    let (bytes, import_notes) = polygon_to_kattis(&state, body.to_vec()).await?;
+    let problem =
+        import_package(&state, bytes, q.slug.clone(), q.practice.unwrap_or(false)).await?;
+    let mut view = present::problem(&problem, true);
+    view.import_notes = import_notes;
+    Ok((StatusCode::CREATED, ApiJson(view)))
+}
+
+/// A Polygon zip imported into a Kattis one, with what could not be converted (the
+/// judge's sandbox makes the tests the package does not hold); any other body as it is.
+///
+/// # Errors
+/// 422 with the reason when the Polygon package cannot be imported.
+pub async fn polygon_to_kattis(
+    state: &AppState,
+    bytes: Vec<u8>,
+) -> Result<(Vec<u8>, Vec<String>), ApiError> {
+    let dir = tempfile::tempdir().map_err(ApiError::internal)?;
+    let path = dir.path().join("package.zip");
+    std::fs::write(&path, &bytes).map_err(ApiError::internal)?;
+    if !polygon::is_polygon(&path) {
+        return Ok((bytes, Vec::new()));
+    }
+    match state.judge.import_package(bytes).await {
+        Ok(Some(imported)) => Ok((imported.zip, imported.notes)),
+        // This node cannot run the package's programs: a full package (every test in
+        // tests/) still imports; one that needs generating says so.
+        Ok(None) => {
+            let out = dir.path().join("kattis");
+            std::fs::create_dir(&out).map_err(ApiError::internal)?;
+            let conversion = polygon::import::<NativeSandbox>(&path, &out, None)
+                .await
+                .map_err(|e| ApiError::unprocessable(e.to_string()))?;
+            let zip = polygon::zip_dir(&out).map_err(ApiError::internal)?;
+            Ok((zip, conversion.notes))
+        }
+        Err(JudgeFailure::BadPackage(message)) => Err(ApiError::unprocessable(message)),
+        Err(e) => Err(ApiError::internal(e)),
+    }
 }
 
 /// The time limit of a package that gives none: computed by the judge from the

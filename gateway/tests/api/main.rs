@@ -8,4 +8,5 @@ mod contests;
 mod durability;
 mod helpers;
 mod live;
+mod packages;
 mod submissions;
