@@ -142,6 +142,7 @@ impl JudgeService for RedisJudge {
             files: job.files,
             run_all_tests: job.run_all_tests,
             time_limit_ms: job.time_limit_ms,
+            policy: job.policy,
             reply_to: self.reply_to.clone(),
         };
         let json = serde_json::to_string(&message)

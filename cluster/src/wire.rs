@@ -119,6 +119,9 @@ pub struct Job {
     /// The problem's stored time limit, ms (absent from older nodes' jobs).
     #[serde(default)]
     pub time_limit_ms: Option<i64>,
+    /// The contest's verdict policy (absent: the worker's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<codehub_engine::model::VerdictPolicy>,
     /// Where to reply.
     pub reply_to: String,
 }

@@ -196,6 +196,7 @@ async fn handle(
         files: job.files.clone(),
         run_all_tests: job.run_all_tests,
         time_limit_ms: job.time_limit_ms,
+        policy: job.policy.clone(),
     };
     let result = judge.judge(judge_job, tx).await;
     let _ = forward.await;

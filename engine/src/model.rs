@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 pub use codehub_protocol::ids::{ContestId, ProblemId, SubmissionId, UserId};
 pub use codehub_protocol::names::{ContestKind, ContestState, Role, SubmissionStatus};
+pub use codehub_protocol::policy::VerdictPolicy;
 
 /// Milliseconds since the Unix epoch.
 pub type Millis = i64;
@@ -99,6 +100,9 @@ pub struct Contest {
     pub penalty_minutes: i64,
     /// Problems, in label order.
     pub problems: Vec<ContestProblem>,
+    /// How this contest's submissions are judged where the package leaves it to the
+    /// judge (`docs/judging.md`); `None`: the judge's own policy.
+    pub verdict_policy: Option<VerdictPolicy>,
 }
 
 impl Contest {
@@ -220,6 +224,7 @@ mod tests {
             unfrozen: false,
             penalty_minutes: 20,
             problems: vec![],
+            verdict_policy: None,
         }
     }
 

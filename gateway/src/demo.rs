@@ -112,6 +112,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
             unfrozen: false,
             penalty_minutes: 20,
             problems,
+            verdict_policy: None,
         })
         .await?;
     println!("demo: admin account `admin`, password `{password}` (shown once)");

@@ -32,6 +32,7 @@ pub fn contest(c: &Contest) -> ContestView {
         unfreeze_at: c.unfreeze_at,
         unfrozen: c.unfrozen,
         penalty_minutes: c.penalty_minutes,
+        verdict_policy: c.verdict_policy.clone(),
         problems: c
             .problems
             .iter()

@@ -104,6 +104,7 @@ async fn setup(config: EngineConfig) -> Setup {
             unfreeze_at: None,
             unfrozen: false,
             penalty_minutes: 20,
+            verdict_policy: None,
             problems: vec![ContestProblem {
                 problem_id: problem.id,
                 label: "A".into(),

@@ -102,6 +102,8 @@ pub struct JudgeOptions {
     /// Where progress goes, if anywhere: a bounded queue, never waited on (progress is
     /// advisory; a step that finds it full is dropped, the report is the result).
     pub progress: Option<Sender<Progress>>,
+    /// This judging's verdict policy (a contest's); `None`: the judge's own.
+    pub policy: Option<VerdictPolicy>,
 }
 
 /// The result of one test case.
@@ -251,6 +253,7 @@ impl<S: Sandbox> Judge<S> {
         if files.is_empty() {
             return Err(JudgeError::Empty);
         }
+        let policy = options.policy.as_ref().unwrap_or(&self.policy);
         let answers = language == Some(ANSWER_LANGUAGE);
         if problem.kind.submit_answer {
             if language.is_some() && !answers {
@@ -337,15 +340,8 @@ impl<S: Sandbox> Judge<S> {
         }
         if let Some(compile) = &lang.compile {
             send(options, Progress::Compiling);
-            let (ok, output) = compile_in(
-                &env,
-                lang,
-                &prepared,
-                compile,
-                &problem.limits,
-                &self.policy,
-            )
-            .await?;
+            let (ok, output) =
+                compile_in(&env, lang, &prepared, compile, &problem.limits, policy).await?;
             report.compile_output = output;
             if !ok {
                 report.verdict = Verdict::CompileError;
@@ -400,7 +396,6 @@ impl<S: Sandbox> Judge<S> {
                     Validation::Interactive => {
                         let (venv, artifact) = validator.expect("interactive has a validator");
                         let delays = self.reap_delays;
-                        let policy = &self.policy;
                         let (mut t, fb, validated) = run_interactive(
                             &env, lang, &prepared, problem, policy, test, venv, artifact, i, &pass,
                             delays,
@@ -423,15 +418,7 @@ impl<S: Sandbox> Judge<S> {
                     }
                     _ => {
                         run_test(
-                            &env,
-                            lang,
-                            &prepared,
-                            problem,
-                            &self.policy,
-                            test,
-                            validator,
-                            i,
-                            &pass,
+                            &env, lang, &prepared, problem, policy, test, validator, i, &pass,
                         )
                         .await?
                     }
@@ -575,8 +562,16 @@ impl<S: Sandbox> Judge<S> {
                     let v = validator
                         .as_ref()
                         .map(|(e, a)| (e, a.as_ref().as_ref().expect("checked")));
-                    let (verdict, message, fb, _) =
-                        check_output(problem, &self.policy, test, v, i, &first, answer).await?;
+                    let (verdict, message, fb, _) = check_output(
+                        problem,
+                        options.policy.as_ref().unwrap_or(&self.policy),
+                        test,
+                        v,
+                        i,
+                        &first,
+                        answer,
+                    )
+                    .await?;
                     (verdict, message, fb)
                 }
             };

@@ -128,6 +128,7 @@ impl<S: Sandbox> JudgeService for SandboxedJudge<S> {
         let options = JudgeOptions {
             run_all_tests: job.run_all_tests,
             progress: Some(tx),
+            policy: job.policy.clone(),
         };
         let result = self
             .judge

@@ -253,6 +253,7 @@ async fn judge_each<S: Sandbox>(
             let options = JudgeOptions {
                 run_all_tests: s.expectation.needs_all_tests(),
                 progress: None,
+                policy: None,
             };
             let language = s.language.as_deref();
             let result = judge.judge(problem, &s.files, language, &options).await;

@@ -128,6 +128,7 @@ fn a_2023_07_package_and_its_legacy_twin_give_the_same_verdicts() {
     let options = JudgeOptions {
         run_all_tests: true,
         progress: None,
+        policy: None,
     };
     let mut runner = TestRunner::new(Config {
         cases: 8,

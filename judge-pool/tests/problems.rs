@@ -69,6 +69,7 @@ async fn ioi_mode_runs_every_test_and_scores_groups() {
     let options = JudgeOptions {
         run_all_tests: true,
         progress: None,
+        policy: None,
     };
     let report = judge
         .judge(&problem, &overflow.files, None, &options)
@@ -111,6 +112,7 @@ async fn progress_is_reported_and_bad_requests_are_refused() {
     let options = JudgeOptions {
         run_all_tests: false,
         progress: Some(tx),
+        policy: None,
     };
     let report = judge.judge(&problem, &files, None, &options).await.unwrap();
     assert_eq!(report.verdict, codehub_engine::Verdict::Accepted);

@@ -14,6 +14,8 @@
 //! - [`error`]: the `{code, message}` body of every error.
 //! - [`files`]: the rule for submitted file names, checked by the gateway, the CLI, the
 //!   UI and the judge alike.
+//! - [`policy`]: the verdict policy a contest may set (wall time, stack, output
+//!   overflow, compiler file size).
 //!
 //! With the `openapi` feature every REST type derives `utoipa::ToSchema`, so the
 //! published OpenAPI document is generated from the same definitions.
@@ -24,6 +26,7 @@ pub mod error;
 pub mod files;
 pub mod ids;
 pub mod names;
+pub mod policy;
 pub mod requests;
 pub mod verdict;
 pub mod views;

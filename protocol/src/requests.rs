@@ -70,6 +70,10 @@ pub struct NewContest {
     pub penalty_minutes: Option<i64>,
     /// Problems with labels.
     pub problems: Vec<ContestProblemView>,
+    /// How its submissions are judged where the package leaves it to the judge
+    /// (`docs/judging.md`); absent: the judge's own policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict_policy: Option<crate::policy::VerdictPolicy>,
 }
 
 /// `PATCH /api/contests/{id}`: changes to a contest; absent fields stay as they are.
@@ -106,18 +110,31 @@ pub struct ContestPatch {
     /// Problems.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub problems: Option<Vec<ContestProblemView>>,
+    /// Verdict policy (`null` returns to the judge's own). Applies to submissions
+    /// judged from now on; rejudge to apply it to earlier ones.
+    #[serde(
+        default,
+        with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub verdict_policy: Option<Option<crate::policy::VerdictPolicy>>,
 }
 
 /// A field that distinguishes "absent" (`None`) from `null` (`Some(None)`).
 mod double_option {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
-        Option::<i64>::deserialize(d).map(Some)
+    pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(d).map(Some)
     }
 
-    pub fn serialize<S: Serializer>(v: &Option<Option<i64>>, s: S) -> Result<S::Ok, S::Error> {
-        v.flatten().serialize(s)
+    pub fn serialize<S: Serializer, T: Serialize>(
+        v: &Option<Option<T>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        v.as_ref().and_then(Option::as_ref).serialize(s)
     }
 }
 

@@ -85,6 +85,9 @@ pub struct ContestView {
     pub penalty_minutes: i64,
     /// Problems.
     pub problems: Vec<ContestProblemView>,
+    /// The contest's verdict policy; absent: the judge's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict_policy: Option<crate::policy::VerdictPolicy>,
     /// Server time of this answer (for countdowns).
     pub server_time: i64,
 }

@@ -107,6 +107,9 @@ pub(crate) fn contest_from_row(row: &AnyRow) -> Result<Contest, StoreError> {
         unfrozen: flag(row, "unfrozen")?,
         penalty_minutes: get(row, "penalty_minutes")?,
         problems: from_json::<Vec<ContestProblem>>(&problems, "problems")?,
+        verdict_policy: get::<Option<String>>(row, "verdict_policy")?
+            .map(|p| from_json(&p, "verdict_policy"))
+            .transpose()?,
     })
 }
 

@@ -63,6 +63,7 @@ fn contest(slug: &str, start_at: i64, problems: &[ProblemId]) -> Contest {
         unfreeze_at: None,
         unfrozen: false,
         penalty_minutes: 20,
+        verdict_policy: None,
         problems: problems
             .iter()
             .zip(["A", "B", "C"])

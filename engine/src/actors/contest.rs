@@ -50,12 +50,14 @@ pub enum Refusal {
 
 /// What a contest tells a submission it admits: all a UserActor needs to store and
 /// route it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Admission {
     /// How the contest is scored (IOI runs every test).
     pub kind: ContestKind,
     /// This node's role: an owner judges the submission, a follower forwards it.
     pub role: Role,
+    /// The contest's verdict policy (`None`: the judge's own).
+    pub verdict_policy: Option<crate::model::VerdictPolicy>,
 }
 
 /// Why a ContestActor could not start.
@@ -370,6 +372,7 @@ impl Actor for ContestActor {
                     Ok(Admission {
                         kind: c.kind,
                         role: state.role,
+                        verdict_policy: c.verdict_policy.clone(),
                     })
                 };
                 let _ = reply.send(verdict);

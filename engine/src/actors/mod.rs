@@ -269,20 +269,24 @@ impl Engine {
         let Some(problem) = self.store.problem(s.problem_id).await? else {
             return Ok(());
         };
-        let (run_all_tests, fence) = match s.contest_id {
+        let (run_all_tests, fence, policy) = match s.contest_id {
             Some(c) => {
                 let actor = self.contest_actor(c).await?;
                 let contest =
                     ractor::call_t!(actor, ContestMsg::Info, 10_000).map_err(unavailable)?;
                 match ractor::call_t!(actor, ContestMsg::Role, 10_000).map_err(unavailable)? {
-                    Role::Owner { fence } => (contest.kind == ContestKind::Ioi, Some(fence)),
+                    Role::Owner { fence } => (
+                        contest.kind == ContestKind::Ioi,
+                        Some(fence),
+                        contest.verdict_policy,
+                    ),
                     Role::Follower => {
                         let _ = actor.send_message(ContestMsg::Submitted(s.clone()));
                         return Ok(());
                     }
                 }
             }
-            None => (true, None),
+            None => (true, None, None),
         };
         let _ = self.pool.send_message(PoolMsg::Enqueue(QueuedJob {
             job: JudgeJob {
@@ -292,6 +296,7 @@ impl Engine {
                 files: s.files.clone(),
                 run_all_tests,
                 time_limit_ms: Some(problem.time_limit_ms),
+                policy,
             },
             user_id: s.user_id,
             contest_id: s.contest_id,

@@ -179,7 +179,7 @@ impl UserActor {
             });
         }
         let now = now_ms();
-        let (contest_actor, run_all_tests, role) = match req.contest_id {
+        let (contest_actor, run_all_tests, role, policy) = match req.contest_id {
             Some(cid) => {
                 let actor = ractor::call_t!(self.ctx.contests, ContestSupMsg::Get, 10_000, cid)
                     .map_err(|e| SubmitError::Unavailable(e.to_string()))?
@@ -197,9 +197,10 @@ impl UserActor {
                     Some(actor),
                     admission.kind == ContestKind::Ioi,
                     admission.role,
+                    admission.verdict_policy,
                 )
             }
-            None if problem.practice => (None, true, Role::Owner { fence: 0 }),
+            None if problem.practice => (None, true, Role::Owner { fence: 0 }, None),
             None => return Err(SubmitError::NotPractice(req.problem_id)),
         };
         let submission = store
@@ -232,6 +233,7 @@ impl UserActor {
                 files: req.files,
                 run_all_tests,
                 time_limit_ms: Some(problem.time_limit_ms),
+                policy,
             },
             user_id: user,
             contest_id: req.contest_id,

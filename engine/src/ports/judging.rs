@@ -24,6 +24,8 @@ pub struct JudgeJob {
     /// The problem's stored time limit (`Problem::time_limit_ms`), ms: what a package
     /// without a time limit of its own is judged with (it was computed at import).
     pub time_limit_ms: Option<i64>,
+    /// The contest's verdict policy; `None`: the judge's own.
+    pub policy: Option<crate::model::VerdictPolicy>,
 }
 
 /// A judging step, for live verdict streams.

@@ -343,6 +343,7 @@ fn rules_come_from_the_contest() {
         unfrozen: false,
         penalty_minutes: 10,
         problems: vec![],
+        verdict_policy: None,
     };
     let r = Rules::for_contest(&contest);
     assert_eq!(

@@ -46,6 +46,7 @@ pub fn running_contest(slug: &str, problem: ProblemId) -> Contest {
         unfreeze_at: None,
         unfrozen: false,
         penalty_minutes: 20,
+        verdict_policy: None,
         problems: vec![ContestProblem {
             problem_id: problem,
             label: "A".into(),

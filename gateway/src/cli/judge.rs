@@ -114,6 +114,7 @@ async fn judge_and_print(
     let options = JudgeOptions {
         run_all_tests: args.all_tests,
         progress: None,
+        policy: None,
     };
     let (backend, languages) = args.sandbox.backend().await?;
     if language != Some(ANSWER_LANGUAGE) {

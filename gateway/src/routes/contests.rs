@@ -58,6 +58,9 @@ async fn validate(state: &AppState, c: &Contest) -> Result<(), ApiError> {
     if !(0..=1000).contains(&c.penalty_minutes) {
         return Err(ApiError::unprocessable("penalty_minutes must be 0-1000"));
     }
+    if let Some(why) = c.verdict_policy.as_ref().and_then(|p| p.problem()) {
+        return Err(ApiError::unprocessable(why));
+    }
     let mut labels = HashSet::new();
     for p in &c.problems {
         if p.label.is_empty() || p.label.len() > 8 || !labels.insert(p.label.clone()) {
@@ -163,6 +166,7 @@ pub async fn create(
         unfrozen: false,
         penalty_minutes: n.penalty_minutes.unwrap_or(20),
         problems: problems(&n.problems),
+        verdict_policy: n.verdict_policy,
     };
     validate(&state, &contest).await?;
     let created = state.store.create_contest(contest).await?;
@@ -200,6 +204,9 @@ pub async fn update(
     }
     if let Some(v) = p.problems {
         c.problems = problems(&v);
+    }
+    if let Some(v) = p.verdict_policy {
+        c.verdict_policy = v;
     }
     validate(&state, &c).await?;
     state.store.update_contest(&c).await?;

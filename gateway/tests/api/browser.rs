@@ -615,3 +615,105 @@ async fn an_upload_whose_name_breaks_the_rule_is_refused_before_sending() {
     assert_eq!(language, "python3");
     client.close().await.unwrap();
 }
+
+/// An organiser imports a 2023-07 zip and a Polygon zip from the admin page; the page
+/// says what was imported and what the Polygon import could not convert.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_organiser_uploads_2023_07_and_polygon_zips() {
+    let Some((driver, browser)) = browser_or_skip() else {
+        return;
+    };
+    let app = spawn_app();
+    let zips = tempfile::tempdir().unwrap();
+    let zip = |name: &str| {
+        let path = zips.path().join(format!("{name}.zip"));
+        let dir = super::helpers::problems_dir().join(name);
+        std::fs::write(&path, super::helpers::zip_dir(&dir)).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    let driver = Driver::start(driver, browser);
+    let client = driver.session(1280, 900).await;
+    client.goto(&format!("{}/login", app.base)).await.unwrap();
+    client
+        .wait()
+        .at_most(LONG)
+        .for_element(Locator::Css("[data-testid=username]"))
+        .await
+        .unwrap()
+        .send_keys("admin")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("[data-testid=password]"))
+        .await
+        .unwrap()
+        .send_keys(app.admin_password.as_deref().unwrap())
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("[data-testid=auth-submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&client, "[data-testid=whoami]", LONG, |t| {
+        t.contains("admin")
+    })
+    .await;
+    client.goto(&format!("{}/admin", app.base)).await.unwrap();
+    for (name, needle) in [
+        ("scoring2023", "Imported problem"),
+        ("polygonsum", "“Polygon Sum”. Not converted: solution"),
+    ] {
+        client
+            .wait()
+            .at_most(LONG)
+            .for_element(Locator::Css("#pkg"))
+            .await
+            .unwrap()
+            .send_keys(&zip(name))
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css("#pkg-slug"))
+            .await
+            .unwrap()
+            .clear()
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css("#pkg-slug"))
+            .await
+            .unwrap()
+            .send_keys(&format!("ui-{name}"))
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css("#pkg ~ button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let said = wait_text(&client, "[data-testid=import-result]", LONG, |t| {
+            t.contains(needle)
+        })
+        .await;
+        assert!(said.contains(needle), "{name}: {said}");
+    }
+    screenshot(&client, "admin-import").await;
+    let admin = app.admin().await;
+    let (_, problems) = app.get("/api/problems", Some(&admin)).await;
+    let slugs: Vec<&str> = problems
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["slug"].as_str())
+        .collect();
+    assert!(
+        slugs.contains(&"ui-scoring2023") && slugs.contains(&"ui-polygonsum"),
+        "{slugs:?}"
+    );
+    client.close().await.unwrap();
+}

@@ -223,3 +223,78 @@ async fn openapi_document_describes_the_api() {
     }
     assert!(doc["components"]["schemas"].get("ErrorBody").is_some());
 }
+
+/// A contest's verdict policy reaches its judging: output past the limit is WA in a
+/// contest that says so, OLE in practice (the judge's own policy); a policy out of range
+/// is refused by name.
+#[tokio::test]
+async fn a_contests_verdict_policy_decides_its_verdicts() {
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let hello = app.import(&admin, "hello").await;
+    let policy = json!({"output_overflow": "wrong_answer", "wall_time_factor": 3});
+    let contest = app
+        .contest(
+            &admin,
+            "policy",
+            &[hello],
+            json!({"verdict_policy": policy}),
+        )
+        .await;
+    let (_, view) = app.get(&format!("/api/contests/{contest}"), None).await;
+    assert_eq!(
+        view["verdict_policy"]["output_overflow"], "wrong_answer",
+        "{view}"
+    );
+    assert_eq!(view["verdict_policy"]["wall_time_factor"], 3, "{view}");
+    let (token, _) = app.register("flooder").await;
+    app.post(
+        &format!("/api/contests/{contest}/register"),
+        Some(&token),
+        json!({}),
+    )
+    .await;
+    let flood = "import sys\nwhile True:\n    sys.stdout.write('x' * 65536)\n";
+    let (status, s) = app
+        .submit(&token, Some(contest), hello, "flood.py", flood)
+        .await;
+    assert_eq!(status, 202, "{s}");
+    let in_contest = app.wait_judged(&token, s["id"].as_i64().unwrap()).await;
+    assert_eq!(in_contest["verdict"], "WA", "{in_contest}");
+    let (status, s) = app.submit(&token, None, hello, "flood.py", flood).await;
+    assert_eq!(status, 202, "{s}");
+    let practice = app.wait_judged(&token, s["id"].as_i64().unwrap()).await;
+    assert_eq!(practice["verdict"], "OLE", "{practice}");
+
+    // Out of range, or unknown knobs: refused, the contest unchanged.
+    for (body, needle) in [
+        (
+            json!({"verdict_policy": {"wall_time_factor": 0}}),
+            "wall_time_factor",
+        ),
+        (json!({"verdict_policy": {"walltime": 3}}), "walltime"),
+    ] {
+        let resp = app
+            .client
+            .patch(format!("{}/api/contests/{contest}", app.base))
+            .bearer_auth(&admin)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 422);
+        let err: serde_json::Value = resp.json().await.unwrap();
+        assert!(err["message"].as_str().unwrap().contains(needle), "{err}");
+    }
+    let resp = app
+        .client
+        .patch(format!("{}/api/contests/{contest}", app.base))
+        .bearer_auth(&admin)
+        .json(&json!({"verdict_policy": null}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let view: serde_json::Value = resp.json().await.unwrap();
+    assert!(view.get("verdict_policy").is_none(), "{view}");
+}

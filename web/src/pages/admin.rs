@@ -332,7 +332,15 @@ fn ImportPanel() -> View {
                 .await;
             let text = match r {
                 Ok(res) if res.ok() => match res.json::<ProblemView>().await {
-                    Ok(p) => format!("Imported problem {} “{}”.", p.id, p.name),
+                    Ok(p) if p.import_notes.is_empty() => {
+                        format!("Imported problem {} “{}”.", p.id, p.name)
+                    }
+                    Ok(p) => format!(
+                        "Imported problem {} “{}”. Not converted: {}",
+                        p.id,
+                        p.name,
+                        p.import_notes.join("; ")
+                    ),
                     Err(e) => e.to_string(),
                 },
                 Ok(res) => res
@@ -353,13 +361,13 @@ fn ImportPanel() -> View {
         section(class="card") {
             h2 { "Import a problem package" }
             form(class="stack", on:submit=import) {
-                label(r#for="pkg") { "Package (.zip, Kattis format)" }
+                label(r#for="pkg") { "Package (.zip: Kattis legacy or 2023-07, or Polygon)" }
                 input(id="pkg", r#type="file", accept=".zip,application/zip", on:change=on_file)
                 label(r#for="pkg-slug") { "Short name (optional)" }
                 input(id="pkg-slug", bind:value=slug)
                 label(class="check") { input(r#type="checkbox", bind:checked=practice) " Open for practice" }
                 button(r#type="submit", disabled=busy.get()) { (if busy.get() { "Importing…" } else { "Import" }) }
-                (super::error_line(message))
+                div(data-testid="import-result") { (super::error_line(message)) }
             }
             h3 { "Problems" }
             ul(class="plain") {
