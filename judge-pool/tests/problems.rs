@@ -277,3 +277,51 @@ async fn a_polygon_package_imports_and_scores_its_groups() {
         (codehub_engine::Verdict::Accepted, Some(100.0))
     );
 }
+
+/// A Polygon interactive problem: the checker runs on what the interactor wrote, after an
+/// interaction the interactor accepted, and can still reject it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_polygon_interactors_output_goes_to_its_checker() {
+    let judge = judge();
+    let path = common::problems_dir().join("polygonguess");
+    let (problem, _) = polygon::load(&path, Some(&judge)).await.unwrap();
+    assert!(problem.kind.interactive && problem.interactor_checker.is_some());
+    let source = |name: &str| {
+        let path = path.join("solutions").join(name);
+        vec![SourceFile {
+            name: name.into(),
+            contents: std::fs::read(path).unwrap(),
+        }]
+    };
+    let options = JudgeOptions::default();
+    let steps = judge
+        .judge(&problem, &source("steps.py"), None, &options)
+        .await
+        .unwrap();
+    assert_eq!(steps.verdict, codehub_engine::Verdict::WrongAnswer);
+    let failed = steps.tests.last().unwrap();
+    assert_eq!(failed.name, "secret/003", "{steps:?}");
+    assert!(
+        failed
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("17 queries, at most 10 allowed")),
+        "the checker's message: {failed:?}"
+    );
+    let bisect = judge
+        .judge(&problem, &source("bisect.cpp"), None, &options)
+        .await
+        .unwrap();
+    assert_eq!(
+        bisect.verdict,
+        codehub_engine::Verdict::Accepted,
+        "{bisect:?}"
+    );
+    assert!(
+        bisect.tests[0]
+            .message
+            .as_deref()
+            .is_some_and(|m| m.starts_with("ok ") && m.contains("queries")),
+        "{bisect:?}"
+    );
+}

@@ -717,3 +717,88 @@ async fn an_organiser_uploads_2023_07_and_polygon_zips() {
     );
     client.close().await.unwrap();
 }
+
+/// A contestant submits an output-only problem's answer files from its page and the
+/// verdict streams in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contestant_submits_answer_files_to_an_output_only_problem() {
+    let Some((driver, browser)) = browser_or_skip() else {
+        return;
+    };
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let problem = app.import(&admin, "answers2023").await;
+    app.register("olga_outputs").await;
+    let answers = super::helpers::problems_dir()
+        .join("answers2023/submissions/accepted/all")
+        .canonicalize()
+        .unwrap();
+    let path = |name: &str| answers.join(name).to_string_lossy().into_owned();
+
+    let driver = Driver::start(driver, browser);
+    let client = driver.session(1280, 900).await;
+    client.goto(&format!("{}/login", app.base)).await.unwrap();
+    client
+        .wait()
+        .at_most(LONG)
+        .for_element(Locator::Css("[data-testid=username]"))
+        .await
+        .unwrap()
+        .send_keys("olga_outputs")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("[data-testid=password]"))
+        .await
+        .unwrap()
+        .send_keys("correct horse")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("[data-testid=auth-submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&client, "[data-testid=whoami]", LONG, |t| {
+        t.contains("olga_outputs")
+    })
+    .await;
+    client
+        .goto(&format!("{}/practice/{problem}", app.base))
+        .await
+        .unwrap();
+    let input = client
+        .wait()
+        .at_most(LONG)
+        .for_element(Locator::Css("[data-testid=answers]"))
+        .await
+        .unwrap();
+    // Several files in one file input: one path per line.
+    input
+        .send_keys(&format!("{}\n{}", path("1.out"), path("2.out")))
+        .await
+        .unwrap();
+    wait_text(&client, "[data-testid=chosen]", LONG, |t| {
+        t.contains("1.out") && t.contains("2.out")
+    })
+    .await;
+    client
+        .find(Locator::Css("[data-testid=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let verdict = wait_text(
+        &client,
+        "[data-testid=live-verdict] [data-testid=verdict]",
+        LONG,
+        |t| t == "AC",
+    )
+    .await;
+    assert_eq!(verdict, "AC");
+    screenshot(&client, "answers-verdict").await;
+    client.close().await.unwrap();
+}
