@@ -6,7 +6,7 @@
 use crate::Verdict;
 use serde::{Deserialize, Serialize};
 
-pub use codehub_protocol::ids::{ContestId, ProblemId, SubmissionId, UserId};
+pub use codehub_protocol::ids::{ClarificationId, ContestId, ProblemId, SubmissionId, UserId};
 pub use codehub_protocol::names::{ContestKind, ContestState, Role, SubmissionStatus};
 pub use codehub_protocol::policy::VerdictPolicy;
 
@@ -205,6 +205,42 @@ pub struct Submission {
     pub status: SubmissionStatus,
     /// The judgement, once done.
     pub judgement: Option<Judgement>,
+}
+
+/// A clarification: a team's question, or the jury's answer or announcement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Clarification {
+    /// Id.
+    pub id: ClarificationId,
+    /// The contest.
+    pub contest_id: ContestId,
+    /// The asking team; `None`: from the jury.
+    pub from_user: Option<UserId>,
+    /// The teams a jury message goes to; `None`: every team (a question: the jury).
+    pub to_users: Option<Vec<UserId>>,
+    /// The question this answers.
+    pub reply_to: Option<ClarificationId>,
+    /// The problem it is about; `None`: general.
+    pub problem_id: Option<ProblemId>,
+    /// The text (Markdown).
+    pub text: String,
+    /// When.
+    pub created_at: Millis,
+    /// Questions: whether the jury answered it.
+    pub answered: bool,
+    /// Questions: the judge who claimed it.
+    pub claimed_by: Option<UserId>,
+}
+
+impl Clarification {
+    /// Whether `user` (a team, not the jury) may read it: its own questions, and jury
+    /// messages to every team or to it.
+    pub fn visible_to_team(&self, user: UserId) -> bool {
+        match self.from_user {
+            Some(from) => from == user,
+            None => self.to_users.as_ref().is_none_or(|to| to.contains(&user)),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -35,3 +35,7 @@ id_type!(
     /// A submission.
     SubmissionId
 );
+id_type!(
+    /// A clarification: a contestant's question, the jury's answer or announcement.
+    ClarificationId
+);

@@ -189,3 +189,31 @@ mod tests {
         assert!(err.to_string().contains("sneaky"), "{err}");
     }
 }
+
+/// `POST /api/contests/{id}/clarifications`: a team's question, or (jury) an answer or an
+/// announcement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewClarification {
+    /// The text (Markdown), 1 to 4000 characters; or use `canned`.
+    #[serde(default)]
+    pub text: String,
+    /// Jury: one of the predefined answers by index (`GET /api/clarifications/canned`),
+    /// used when `text` is empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canned: Option<usize>,
+    /// The problem it is about (a problem of the contest); absent: general.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem_id: Option<i64>,
+    /// Jury: the question this answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to_id: Option<i64>,
+    /// Jury: the teams it goes to; absent: every team, except an answer, which goes to
+    /// the asking team unless `to_all` is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_user_ids: Option<Vec<i64>>,
+    /// Jury: send an answer to every team.
+    #[serde(default)]
+    pub to_all: bool,
+}

@@ -256,3 +256,39 @@ pub struct ProgressView {
     /// Best IOI score seen.
     pub best_score: Option<f64>,
 }
+
+/// A clarification: a team's question, or the jury's answer or announcement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClarificationView {
+    /// Id.
+    pub id: i64,
+    /// The contest.
+    pub contest_id: i64,
+    /// The asking team; absent for the jury's messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_user_id: Option<i64>,
+    /// The asking team's name, when a team asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_username: Option<String>,
+    /// The teams a jury message goes to; absent: every team (or, for a question, the jury).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_user_ids: Option<Vec<i64>>,
+    /// The question this answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to_id: Option<i64>,
+    /// The problem it is about; absent: general.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem_id: Option<i64>,
+    /// The text (Markdown).
+    pub text: String,
+    /// The text rendered like statements (Markdown and math to HTML, raw HTML escaped).
+    pub text_html: String,
+    /// When, ms since the epoch.
+    pub created_at: i64,
+    /// Questions only: whether the jury answered it.
+    pub answered: bool,
+    /// Jury only: the judge who claimed the question.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claimed_by: Option<i64>,
+}

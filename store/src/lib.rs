@@ -22,6 +22,7 @@
 //! [`FenceStore`]: codehub_engine::ports::store::FenceStore
 //! [`EventLog`]: codehub_engine::ports::store::EventLog
 
+mod clarifications;
 mod contests;
 mod events;
 mod fences;

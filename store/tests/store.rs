@@ -5,8 +5,9 @@
 
 use codehub_engine::Verdict;
 use codehub_engine::model::{
-    Contest, ContestId, ContestKind, ContestProblem, Judgement, Problem, ProblemId, Role,
-    Submission, SubmissionId, SubmissionStatus, SubmittedFile, TestResult, UserId,
+    Clarification, ClarificationId, Contest, ContestId, ContestKind, ContestProblem, Judgement,
+    Problem, ProblemId, Role, Submission, SubmissionId, SubmissionStatus, SubmittedFile,
+    TestResult, UserId,
 };
 use codehub_engine::ports::store::prelude::*;
 use codehub_engine::ports::store::{NewSubmission, NewUser, RefreshToken, StoreError};
@@ -723,6 +724,61 @@ async fn exercise(store: &SqlStore) -> Snapshot {
     for id in s1.id.0..=concurrent.last().unwrap().0 {
         submissions.extend(store.submission(SubmissionId(id)).await.unwrap());
     }
+    // --- clarifications ----------------------------------------------------------------
+    let q = store
+        .create_clarification(Clarification {
+            id: ClarificationId(-1),
+            contest_id: late.id,
+            from_user: Some(bob),
+            to_users: None,
+            reply_to: None,
+            problem_id: None,
+            text: "Is n ever 0? `0 ≤ n`".into(),
+            created_at: 5,
+            answered: false,
+            claimed_by: None,
+        })
+        .await
+        .unwrap();
+    let a = store
+        .create_clarification(Clarification {
+            from_user: None,
+            to_users: Some(vec![bob, dave]),
+            reply_to: Some(q.id),
+            text: "Yes.".into(),
+            ..q.clone()
+        })
+        .await
+        .unwrap();
+    assert!(a.id > q.id);
+    store.claim_clarification(q.id, Some(carol)).await.unwrap();
+    let all = store.clarifications(late.id).await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert!(all[0].answered, "the answer marks its question answered");
+    assert_eq!(all[0].claimed_by, Some(carol));
+    assert_eq!(all[1], a);
+    assert_eq!(store.clarification(a.id).await.unwrap(), Some(a.clone()));
+    // An answer to a question of another contest, or to none: refused, nothing written.
+    assert_not_found(
+        store
+            .create_clarification(Clarification {
+                contest_id: tie.id,
+                ..a.clone()
+            })
+            .await,
+    );
+    assert_not_found(
+        store
+            .create_clarification(Clarification {
+                reply_to: Some(ClarificationId(9999)),
+                ..a.clone()
+            })
+            .await,
+    );
+    assert_not_found(store.claim_clarification(ClarificationId(9999), None).await);
+    assert_eq!(store.clarifications(late.id).await.unwrap().len(), 2);
+    assert!(store.clarifications(tie.id).await.unwrap().is_empty());
+
     let mut events = store.events(Some(late.id), 0).await.unwrap();
     events.extend(store.events(None, 0).await.unwrap());
     events.extend(store.events(Some(tie.id), 0).await.unwrap());

@@ -1,12 +1,12 @@
 //! [`MemoryStore`]: the store port in memory, with the SQL adapter's semantics.
 
 use crate::model::{
-    Contest, ContestId, Judgement, Problem, ProblemId, Role, Submission, SubmissionId,
-    SubmissionStatus, User, UserId, now_ms,
+    Clarification, ClarificationId, Contest, ContestId, Judgement, Problem, ProblemId, Role,
+    Submission, SubmissionId, SubmissionStatus, User, UserId, now_ms,
 };
 use crate::ports::store::{
-    ContestData, ContestStore, EventLog, FenceStore, LoggedEvent, NewProblem, NewSubmission,
-    NewUser, RefreshToken, StoreError, SubmissionStore, UserStore,
+    ClarificationStore, ContestData, ContestStore, EventLog, FenceStore, LoggedEvent, NewProblem,
+    NewSubmission, NewUser, RefreshToken, StoreError, SubmissionStore, UserStore,
 };
 use async_trait::async_trait;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -35,6 +35,7 @@ struct Tables {
     fences: HashMap<ContestId, u64>,
     /// The log, in id order.
     events: Vec<(Option<ContestId>, LoggedEvent)>,
+    clarifications: BTreeMap<ClarificationId, Clarification>,
     /// Last id handed out per table (users, problems, contests, submissions, events).
     ids: [i64; 5],
 }
@@ -418,5 +419,56 @@ impl EventLog for MemoryStore {
             .filter(|(c, e)| *c == contest && e.0 > after_id)
             .map(|(_, e)| e.clone())
             .collect())
+    }
+}
+
+#[async_trait]
+impl ClarificationStore for MemoryStore {
+    async fn create_clarification(&self, c: Clarification) -> Result<Clarification, StoreError> {
+        let mut t = self.tables()?;
+        if !t.contests.contains_key(&c.contest_id) {
+            return Err(StoreError::NotFound(format!("contest {}", c.contest_id)));
+        }
+        if let Some(q) = c.reply_to {
+            match t.clarifications.get_mut(&q) {
+                Some(question) if question.contest_id == c.contest_id => question.answered = true,
+                _ => return Err(StoreError::NotFound(format!("clarification {q}"))),
+            }
+        }
+        let id = ClarificationId(t.clarifications.keys().last().map_or(1, |k| k.0 + 1));
+        let stored = Clarification { id, ..c };
+        t.clarifications.insert(id, stored.clone());
+        Ok(stored)
+    }
+
+    async fn clarification(
+        &self,
+        id: ClarificationId,
+    ) -> Result<Option<Clarification>, StoreError> {
+        Ok(self.tables()?.clarifications.get(&id).cloned())
+    }
+
+    async fn clarifications(&self, contest: ContestId) -> Result<Vec<Clarification>, StoreError> {
+        Ok(self
+            .tables()?
+            .clarifications
+            .values()
+            .filter(|c| c.contest_id == contest)
+            .cloned()
+            .collect())
+    }
+
+    async fn claim_clarification(
+        &self,
+        id: ClarificationId,
+        judge: Option<UserId>,
+    ) -> Result<(), StoreError> {
+        let mut t = self.tables()?;
+        let c = t
+            .clarifications
+            .get_mut(&id)
+            .ok_or_else(|| StoreError::NotFound(format!("clarification {id}")))?;
+        c.claimed_by = judge;
+        Ok(())
     }
 }

@@ -2,6 +2,7 @@
 //! OpenAPI document.
 
 mod auth;
+mod clarifications;
 mod contests;
 mod misc;
 pub mod problems;
@@ -73,6 +74,7 @@ impl<T: serde::Serialize> axum::response::IntoResponse for ApiJson<T> {
         auth::register, auth::login, auth::refresh, auth::me,
         contests::list, contests::get_one, contests::create, contests::update, contests::register,
         contests::unfreeze, contests::scoreboard, contests::teams, contests::inject,
+        clarifications::list, clarifications::create, clarifications::claim, clarifications::canned,
         problems::list, problems::get_one, problems::import,
         submissions::create, submissions::list, submissions::get_one, submissions::rejudge,
         users::set_role,
@@ -122,6 +124,15 @@ pub fn router() -> Router<AppState> {
             get(contests::get_one).patch(contests::update),
         )
         .route("/api/contests/{id}/register", post(contests::register))
+        .route(
+            "/api/contests/{id}/clarifications",
+            get(clarifications::list).post(clarifications::create),
+        )
+        .route(
+            "/api/contests/{id}/clarifications/{cid}/claim",
+            post(clarifications::claim),
+        )
+        .route("/api/clarifications/canned", get(clarifications::canned))
         .route("/api/contests/{id}/unfreeze", post(contests::unfreeze))
         .route("/api/contests/{id}/scoreboard", get(contests::scoreboard))
         .route("/api/contests/{id}/teams", get(contests::teams))

@@ -4,6 +4,7 @@
 mod auth;
 mod browser;
 mod browser_support;
+mod clarifications;
 mod contests;
 mod durability;
 mod helpers;

@@ -1,5 +1,6 @@
 //! The store port: durable state, split by concern into [`UserStore`], [`ContestStore`],
-//! [`SubmissionStore`], [`FenceStore`] and [`EventLog`]; [`Store`] is all of them (what
+//! [`SubmissionStore`], [`FenceStore`], [`EventLog`] and [`ClarificationStore`]; [`Store`]
+//! is all of them (what
 //! the engine holds as `Arc<dyn Store>`). The SQL adapter (SQLite or PostgreSQL) lives in
 //! the `codehub-store` crate; an in-memory one in `crate::testing` (feature `testing`).
 //!
@@ -19,12 +20,14 @@
 //! Bring the traits into scope with `use codehub_engine::ports::store::prelude::*` to call
 //! them on a concrete store (`Arc<dyn Store>` needs no import).
 
+mod clarifications;
 mod contests;
 mod events;
 mod fences;
 mod submissions;
 mod users;
 
+pub use self::clarifications::ClarificationStore;
 pub use self::contests::ContestStore;
 pub use self::events::EventLog;
 pub use self::fences::FenceStore;
@@ -35,7 +38,9 @@ use crate::model::{Contest, ContestId, Millis, Problem, ProblemId, Role, Submitt
 
 /// Every store trait, for `use codehub_engine::ports::store::prelude::*`.
 pub mod prelude {
-    pub use super::{ContestStore, EventLog, FenceStore, Store, SubmissionStore, UserStore};
+    pub use super::{
+        ClarificationStore, ContestStore, EventLog, FenceStore, Store, SubmissionStore, UserStore,
+    };
 }
 
 /// A store failure.
@@ -101,7 +106,13 @@ pub struct RefreshToken {
 pub type LoggedEvent = (i64, String, serde_json::Value, Millis);
 
 /// Durable state of CodeHub: every store trait at once. Implemented for every type that
-/// implements them all, so adapters implement the five traits and nothing else.
-pub trait Store: UserStore + ContestStore + SubmissionStore + FenceStore + EventLog {}
+/// implements them all, so adapters implement the six traits and nothing else.
+pub trait Store:
+    UserStore + ContestStore + SubmissionStore + FenceStore + EventLog + ClarificationStore
+{
+}
 
-impl<T> Store for T where T: UserStore + ContestStore + SubmissionStore + FenceStore + EventLog {}
+impl<T> Store for T where
+    T: UserStore + ContestStore + SubmissionStore + FenceStore + EventLog + ClarificationStore
+{
+}
