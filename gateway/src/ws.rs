@@ -139,6 +139,23 @@ impl Connection {
                     return Err(ApiError::not_found(format!("unknown submission {s}")));
                 }
             }
+            Channel::Clarifications(c, view) => {
+                if *view == View::Jury && !jury {
+                    return Err(ApiError::forbidden(
+                        "the jury's clarification queue needs a jury token",
+                    ));
+                }
+                if self.state.store.contest(*c).await?.is_none() {
+                    return Err(ApiError::not_found(format!("unknown contest {c}")));
+                }
+            }
+            Channel::UserClarifications(u) => {
+                if !(jury || me == Some(*u)) {
+                    return Err(ApiError::forbidden(
+                        "only this user or the jury may follow these clarifications",
+                    ));
+                }
+            }
         }
         Ok(target)
     }
@@ -191,6 +208,12 @@ impl Connection {
                 let mut view = crate::present::submission(&sub, role);
                 view.files = None;
                 Ok((seq, serde_json::to_value(view).map_err(ApiError::internal)?))
+            }
+            Channel::Clarifications(..) | Channel::UserClarifications(_) => {
+                let seq = self.last_seq(name).await?;
+                let list =
+                    crate::routes::clarifications::channel_snapshot(&self.state, target).await?;
+                Ok((seq, serde_json::json!({ "clarifications": list })))
             }
         }
     }

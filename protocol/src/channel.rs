@@ -7,6 +7,9 @@
 //! | a contest's jury scoreboard | `contest/{id}/scoreboard/jury` |
 //! | a user's submissions | `user/{id}/submissions` |
 //! | one submission's verdict stream | `submission/{id}` |
+//! | a contest's clarifications to every team | `contest/{id}/clarifications` |
+//! | every clarification of a contest (jury) | `contest/{id}/clarifications/jury` |
+//! | a team's own clarifications (its questions, answers to it) | `user/{id}/clarifications` |
 
 use crate::board::View;
 use crate::ids::{ContestId, SubmissionId, UserId};
@@ -22,6 +25,11 @@ pub enum Channel {
     UserSubmissions(UserId),
     /// Status and verdict messages of one submission.
     Submission(SubmissionId),
+    /// A contest's clarifications: those to every team (public), or all (jury).
+    Clarifications(ContestId, View),
+    /// A team's own clarifications, of every contest: its questions and the jury's
+    /// messages to it alone.
+    UserClarifications(UserId),
 }
 
 impl fmt::Display for Channel {
@@ -31,6 +39,11 @@ impl fmt::Display for Channel {
             Channel::Scoreboard(c, View::Jury) => write!(f, "contest/{c}/scoreboard/jury"),
             Channel::UserSubmissions(u) => write!(f, "user/{u}/submissions"),
             Channel::Submission(s) => write!(f, "submission/{s}"),
+            Channel::Clarifications(c, View::Public) => write!(f, "contest/{c}/clarifications"),
+            Channel::Clarifications(c, View::Jury) => {
+                write!(f, "contest/{c}/clarifications/jury")
+            }
+            Channel::UserClarifications(u) => write!(f, "user/{u}/clarifications"),
         }
     }
 }
@@ -44,7 +57,8 @@ impl fmt::Display for UnknownChannel {
         write!(
             f,
             "unknown channel `{}` (expected contest/ID/scoreboard, contest/ID/scoreboard/jury, \
-             user/ID/submissions or submission/ID)",
+             contest/ID/clarifications, contest/ID/clarifications/jury, user/ID/submissions, \
+             user/ID/clarifications or submission/ID)",
             self.0
         )
     }
@@ -68,10 +82,17 @@ impl FromStr for Channel {
                 (Some("scoreboard"), Some("jury")) => {
                     Some(Channel::Scoreboard(ContestId(c), View::Jury))
                 }
+                (Some("clarifications"), None) => {
+                    Some(Channel::Clarifications(ContestId(c), View::Public))
+                }
+                (Some("clarifications"), Some("jury")) => {
+                    Some(Channel::Clarifications(ContestId(c), View::Jury))
+                }
                 _ => None,
             }),
             Some("user") => id(next()).and_then(|u| match next() {
                 Some("submissions") => Some(Channel::UserSubmissions(UserId(u))),
+                Some("clarifications") => Some(Channel::UserClarifications(UserId(u))),
                 _ => None,
             }),
             Some("submission") => id(next()).map(|s| Channel::Submission(SubmissionId(s))),
@@ -108,12 +129,18 @@ mod tests {
             Channel::Scoreboard(ContestId(3), View::Jury),
             Channel::UserSubmissions(UserId(-7)),
             Channel::Submission(SubmissionId(42)),
+            Channel::Clarifications(ContestId(3), View::Public),
+            Channel::Clarifications(ContestId(3), View::Jury),
+            Channel::UserClarifications(UserId(5)),
         ];
         let names = [
             "contest/3/scoreboard",
             "contest/3/scoreboard/jury",
             "user/-7/submissions",
             "submission/42",
+            "contest/3/clarifications",
+            "contest/3/clarifications/jury",
+            "user/5/clarifications",
         ];
         for (channel, name) in all.iter().zip(names) {
             assert_eq!(channel.to_string(), name);

@@ -54,6 +54,9 @@ pub enum MessageKind {
     Verdict,
     /// A refused command (`code`, `message`; no channel).
     Error,
+    /// A new clarification ([`crate::views::ClarificationView`]); the snapshot of a
+    /// clarification channel is `{"clarifications": [...]}`.
+    Clarification,
 }
 
 impl MessageKind {
@@ -65,6 +68,7 @@ impl MessageKind {
             MessageKind::Status => "status",
             MessageKind::Verdict => "verdict",
             MessageKind::Error => "error",
+            MessageKind::Clarification => "clarification",
         }
     }
 }

@@ -1,6 +1,8 @@
 //! `/api/contests/{id}/clarifications`: teams ask (about a problem or in general), the
 //! jury claims, answers privately or to everyone, or announces; each side sees what it
-//! may. Texts are Markdown, rendered like statements.
+//! may. Texts are Markdown, rendered like statements. Each new clarification (and each
+//! claim) is published live: to the jury's channel, and to the public channel (messages
+//! to every team) or the teams' own channels (questions, private answers).
 
 use super::{ApiJson, ApiPath};
 use crate::app::AppState;
@@ -8,11 +10,15 @@ use crate::auth::{Caller, MaybeCaller};
 use crate::error::{ApiError, ApiResult};
 use axum::extract::State;
 use axum::http::StatusCode;
+use codehub_engine::actors::hub::{HubMsg, Publication};
 use codehub_engine::model::{
     Clarification, ClarificationId, Contest, ContestId, ProblemId, Role, UserId, now_ms,
 };
+use codehub_protocol::board::View;
+use codehub_protocol::channel::Channel;
 use codehub_protocol::requests::NewClarification;
 use codehub_protocol::views::ClarificationView;
+use codehub_protocol::ws::MessageKind;
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -249,6 +255,7 @@ pub async fn create(
         .await?
         .into_iter()
         .collect();
+    publish(&state, &stored, &names);
     Ok((StatusCode::CREATED, ApiJson(view(&stored, &names, jury))))
 }
 
@@ -279,5 +286,98 @@ pub async fn claim(
         .store
         .claim_clarification(question.id, Some(caller.id))
         .await?;
+    // The jury's queue shows who holds it.
+    let claimed = Clarification {
+        claimed_by: Some(caller.id),
+        ..question
+    };
+    let names = state
+        .store
+        .participant_names(c.id)
+        .await?
+        .into_iter()
+        .collect();
+    send(
+        &state,
+        Channel::Clarifications(c.id, View::Jury),
+        &view(&claimed, &names, true),
+    );
     Ok(StatusCode::NO_CONTENT)
+}
+
+fn send(state: &AppState, channel: Channel, data: &ClarificationView) {
+    let data = serde_json::to_value(data).expect("views serialise");
+    let _ = state
+        .engine
+        .hub()
+        .send_message(HubMsg::Publish(Publication {
+            channel: channel.to_string(),
+            seq: None,
+            kind: MessageKind::Clarification,
+            data,
+        }));
+}
+
+/// Publishes a new clarification on the channels of those who may read it.
+fn publish(state: &AppState, c: &Clarification, names: &HashMap<UserId, String>) {
+    send(
+        state,
+        Channel::Clarifications(c.contest_id, View::Jury),
+        &view(c, names, true),
+    );
+    let team_view = view(c, names, false);
+    match (c.from_user, &c.to_users) {
+        (Some(asker), _) => send(state, Channel::UserClarifications(asker), &team_view),
+        (None, Some(teams)) => {
+            for t in teams {
+                send(state, Channel::UserClarifications(*t), &team_view);
+            }
+        }
+        (None, None) => send(
+            state,
+            Channel::Clarifications(c.contest_id, View::Public),
+            &team_view,
+        ),
+    }
+}
+
+/// What a clarification channel holds now: a contest's messages to every team (public),
+/// all of them (jury), or a team's own (of every contest).
+///
+/// # Errors
+/// A store failure.
+pub async fn channel_snapshot(
+    state: &AppState,
+    channel: &Channel,
+) -> Result<Vec<ClarificationView>, ApiError> {
+    let (contests, jury) = match channel {
+        Channel::Clarifications(c, view) => (vec![*c], *view == View::Jury),
+        Channel::UserClarifications(_) => (
+            state.store.contests().await?.iter().map(|c| c.id).collect(),
+            false,
+        ),
+        _ => return Ok(Vec::new()),
+    };
+    let mut out = Vec::new();
+    for contest in contests {
+        let names: HashMap<UserId, String> = state
+            .store
+            .participant_names(contest)
+            .await?
+            .into_iter()
+            .collect();
+        for c in state.store.clarifications(contest).await? {
+            let keep = match channel {
+                _ if jury => true,
+                Channel::UserClarifications(u) => {
+                    c.from_user == Some(*u) || c.to_users.as_ref().is_some_and(|to| to.contains(u))
+                }
+                _ => c.from_user.is_none() && c.to_users.is_none(),
+            };
+            if keep {
+                out.push(view(&c, &names, jury));
+            }
+        }
+    }
+    Ok(out)
 }

@@ -2,7 +2,7 @@
 //! OpenAPI document.
 
 mod auth;
-mod clarifications;
+pub mod clarifications;
 mod contests;
 mod misc;
 pub mod problems;

@@ -220,3 +220,86 @@ async fn teams_ask_the_jury_answers_and_each_reads_what_it_may() {
     let (_, canned) = app.get("/api/clarifications/canned", None).await;
     assert_eq!(canned[2], "Yes.");
 }
+
+/// Clarifications arrive live over `/ws`: the jury's queue gets every question, a team
+/// its own answers, everyone the announcements; a team cannot follow the jury's queue.
+#[tokio::test]
+async fn clarifications_arrive_live_where_they_may_be_read() {
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let hello = app.import(&admin, "hello").await;
+    let contest = app.contest(&admin, "live-clars", &[hello], json!({})).await;
+    let path = format!("/api/contests/{contest}/clarifications");
+    let (alice, alice_id) = app.register("alice_live").await;
+    let (bob, bob_id) = app.register("bob_live").await;
+    for t in [&alice, &bob] {
+        app.post(
+            &format!("/api/contests/{contest}/register"),
+            Some(t),
+            json!({}),
+        )
+        .await;
+    }
+    let wait = std::time::Duration::from_secs(10);
+    let mut jury = app.ws(Some(&admin)).await;
+    jury.subscribe(&format!("contest/{contest}/clarifications/jury"), None)
+        .await;
+    let mut a = app.ws(Some(&alice)).await;
+    a.subscribe(&format!("user/{alice_id}/clarifications"), None)
+        .await;
+    a.subscribe(&format!("contest/{contest}/clarifications"), None)
+        .await;
+    let mut b = app.ws(Some(&bob)).await;
+    b.subscribe(&format!("user/{bob_id}/clarifications"), None)
+        .await;
+    b.subscribe(&format!("contest/{contest}/clarifications"), None)
+        .await;
+    b.subscribe(&format!("contest/{contest}/clarifications/jury"), None)
+        .await;
+    for ws in [&mut jury, &mut a] {
+        ws.until(wait, |m| m["type"] == "snapshot").await;
+    }
+    let refused = b.until(wait, |m| m["type"] == "error").await;
+    assert_eq!(refused.last().unwrap()["code"], 403, "{refused:?}");
+
+    let (_, q) = app
+        .post(&path, Some(&alice), json!({"text": "Is the input sorted?"}))
+        .await;
+    let got = jury.until(wait, |m| m["type"] == "clarification").await;
+    assert_eq!(got.last().unwrap()["data"]["id"], q["id"]);
+    let got = a.until(wait, |m| m["type"] == "clarification").await;
+    assert_eq!(got.last().unwrap()["data"]["text"], "Is the input sorted?");
+
+    let (_, answer) = app
+        .post(
+            &path,
+            Some(&admin),
+            json!({"reply_to_id": q["id"], "text": "No."}),
+        )
+        .await;
+    let got = a.until(wait, |m| m["type"] == "clarification").await;
+    let m = got.last().unwrap();
+    assert_eq!(m["channel"], format!("user/{alice_id}/clarifications"));
+    assert_eq!(m["data"]["id"], answer["id"]);
+
+    let (_, news) = app
+        .post(&path, Some(&admin), json!({"text": "Problem A: n ≥ 1."}))
+        .await;
+    for ws in [&mut a, &mut b] {
+        let got = ws.until(wait, |m| m["type"] == "clarification").await;
+        let m = got.last().unwrap();
+        assert_eq!(m["channel"], format!("contest/{contest}/clarifications"));
+        assert_eq!(
+            m["data"]["id"], news["id"],
+            "Bob never saw Alice's answer: {got:?}"
+        );
+    }
+    // A late subscriber gets what it may read as the snapshot.
+    let mut late = app.ws(Some(&bob)).await;
+    late.subscribe(&format!("contest/{contest}/clarifications"), None)
+        .await;
+    let snap = late.until(wait, |m| m["type"] == "snapshot").await;
+    let list = &snap.last().unwrap()["data"]["clarifications"];
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(list[0]["id"], news["id"]);
+}
