@@ -4,6 +4,7 @@
 //! claim) is published live: to the jury's channel, and to the public channel (messages
 //! to every team) or the teams' own channels (questions, private answers).
 
+use super::contests::load;
 use super::{ApiJson, ApiPath};
 use crate::app::AppState;
 use crate::auth::{Caller, MaybeCaller};
@@ -12,7 +13,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use codehub_engine::actors::hub::{HubMsg, Publication};
 use codehub_engine::model::{
-    Clarification, ClarificationId, Contest, ContestId, ProblemId, Role, UserId, now_ms,
+    Clarification, ClarificationId, ContestId, ProblemId, Role, UserId, now_ms,
 };
 use codehub_protocol::board::View;
 use codehub_protocol::channel::Channel;
@@ -38,12 +39,17 @@ const RATE_QUESTIONS: usize = 3;
 /// The window of the question rate limit.
 const RATE_WINDOW: Duration = Duration::from_secs(60);
 
-async fn contest(state: &AppState, id: i64) -> Result<Contest, ApiError> {
-    state
+/// Team names of a contest, for `from_username`.
+async fn team_names(
+    state: &AppState,
+    contest: ContestId,
+) -> Result<HashMap<UserId, String>, ApiError> {
+    Ok(state
         .store
-        .contest(ContestId(id))
+        .participant_names(contest)
         .await?
-        .ok_or_else(|| ApiError::not_found(format!("unknown contest {id}")))
+        .into_iter()
+        .collect())
 }
 
 fn view(c: &Clarification, names: &HashMap<UserId, String>, jury: bool) -> ClarificationView {
@@ -79,14 +85,9 @@ pub async fn list(
     caller: MaybeCaller,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<ApiJson<Vec<ClarificationView>>> {
-    let c = contest(&state, id).await?;
+    let c = load(&state, id).await?;
     let all = state.store.clarifications(c.id).await?;
-    let names: HashMap<UserId, String> = state
-        .store
-        .participant_names(c.id)
-        .await?
-        .into_iter()
-        .collect();
+    let names = team_names(&state, c.id).await?;
     let jury = caller.0.as_ref().is_some_and(|c| c.role.is_jury());
     let visible = |x: &Clarification| match &caller.0 {
         _ if jury => true,
@@ -121,7 +122,7 @@ pub async fn create(
     ApiPath(id): ApiPath<i64>,
     ApiJson(n): ApiJson<NewClarification>,
 ) -> ApiResult<(StatusCode, ApiJson<ClarificationView>)> {
-    let c = contest(&state, id).await?;
+    let c = load(&state, id).await?;
     let jury = caller.role.is_jury();
     let participants = state.store.participants(c.id).await?;
     let text = match (n.text.trim(), n.canned) {
@@ -249,12 +250,7 @@ pub async fn create(
         }
     };
     let stored = state.store.create_clarification(clarification).await?;
-    let names: HashMap<UserId, String> = state
-        .store
-        .participant_names(c.id)
-        .await?
-        .into_iter()
-        .collect();
+    let names = team_names(&state, c.id).await?;
     publish(&state, &stored, &names);
     Ok((StatusCode::CREATED, ApiJson(view(&stored, &names, jury))))
 }
@@ -269,7 +265,7 @@ pub async fn claim(
     ApiPath((id, cid)): ApiPath<(i64, i64)>,
 ) -> ApiResult<StatusCode> {
     caller.require(Role::Jury)?;
-    let c = contest(&state, id).await?;
+    let c = load(&state, id).await?;
     let question = state
         .store
         .clarification(ClarificationId(cid))
@@ -291,12 +287,7 @@ pub async fn claim(
         claimed_by: Some(caller.id),
         ..question
     };
-    let names = state
-        .store
-        .participant_names(c.id)
-        .await?
-        .into_iter()
-        .collect();
+    let names = team_names(&state, c.id).await?;
     send(
         &state,
         Channel::Clarifications(c.id, View::Jury),
@@ -360,12 +351,7 @@ pub async fn channel_snapshot(
     };
     let mut out = Vec::new();
     for contest in contests {
-        let names: HashMap<UserId, String> = state
-            .store
-            .participant_names(contest)
-            .await?
-            .into_iter()
-            .collect();
+        let names = team_names(state, contest).await?;
         for c in state.store.clarifications(contest).await? {
             let keep = match channel {
                 _ if jury => true,

@@ -97,7 +97,8 @@ fn problems(list: &[ContestProblemView]) -> Vec<ContestProblem> {
         .collect()
 }
 
-async fn load(state: &AppState, id: i64) -> Result<Contest, ApiError> {
+/// A contest by id, or 404.
+pub(super) async fn load(state: &AppState, id: i64) -> Result<Contest, ApiError> {
     state
         .store
         .contest(ContestId(id))

@@ -3,10 +3,10 @@
 //! anything else rejects it (43 is the usual "invalid"). testlib validators (converted
 //! Polygon packages) exit 0 for a valid input.
 
-use super::{DEFAULT_PROCESSES, Judge, JudgeError, env_for};
+use super::{Judge, JudgeError, validator_spec};
 use crate::language::SourceFile;
 use crate::package::{Problem, Protocol};
-use crate::sandbox::{Environment, ExitStatus, RunLimits, RunSpec, Sandbox, Stdin};
+use crate::sandbox::{Environment, ExitStatus, Sandbox, Stdin};
 use crate::validator::{EXIT_ACCEPTED, EXIT_WRONG_ANSWER};
 use serde::Serialize;
 
@@ -91,21 +91,8 @@ impl<S: Sandbox> Judge<S> {
                 );
                 argv.extend(test.input_validator_args.of(name).iter().cloned());
                 argv.extend(test.args.iter().cloned());
-                let mut spec = RunSpec::new(argv);
-                spec.env = env_for(lang);
+                let mut spec = validator_spec(argv, lang, problem, None);
                 spec.stdin = Stdin::File(test.input.clone());
-                spec.limits = RunLimits {
-                    cpu_time: l.validation_time,
-                    wall_time: l.validation_time * 2,
-                    memory_bytes: l.validation_memory_bytes + (lang.memory_overhead_mib << 20),
-                    stack_bytes: 64 << 20,
-                    address_space_bytes: None,
-                    processes: lang.processes.unwrap_or(DEFAULT_PROCESSES),
-                    file_size_bytes: l.validation_output_bytes,
-                    output_bytes: l.validation_output_bytes,
-                    stderr_bytes: 16 << 10,
-                    open_files: 64,
-                };
                 let r = env.run(spec).await?;
                 let testlib = problem.input_validator_protocol == Protocol::Testlib;
                 let how = match (r.limit_hit, r.status) {

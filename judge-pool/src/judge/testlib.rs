@@ -17,7 +17,6 @@
 //! input and 3 (`_fail`) for an invalid one.
 
 use super::{Judge, JudgeError, Validated, ValidatorEnd, compile_lookup};
-use crate::language::SourceFile;
 use crate::package::Problem;
 use crate::sandbox::{ExitStatus, LimitHit, Sandbox};
 use crate::score::ScoreFeedback;
@@ -100,9 +99,7 @@ impl<S: Sandbox> Judge<S> {
         let Some(sources) = &problem.interactor_checker else {
             return Ok(None);
         };
-        let compiled = self
-            .compiled(checker_key(problem), sources, &problem.limits)
-            .await?;
+        let compiled = compile_lookup(self, checker_key(problem), sources, &problem.limits).await?;
         let artifact = match &*compiled {
             Ok(a) => a,
             Err(m) => {
@@ -144,16 +141,6 @@ impl<S: Sandbox> Judge<S> {
             message,
             score,
         )))
-    }
-
-    /// The compiled program `sources` under `key` (compiled on first use).
-    async fn compiled(
-        &self,
-        key: PathBuf,
-        sources: &[SourceFile],
-        limits: &crate::package::ProblemLimits,
-    ) -> Result<std::sync::Arc<Result<super::Artifact, String>>, JudgeError> {
-        compile_lookup(self, key, sources, limits).await
     }
 }
 

@@ -61,12 +61,7 @@ pub(super) async fn make_tests<S: Sandbox>(
     main: Option<&str>,
     c: &mut Conversion,
 ) -> Result<(), Fault> {
-    let headers: Vec<String> = xml
-        .resources
-        .iter()
-        .filter(|r| r.ends_with(".h") || r.ends_with(".hpp"))
-        .cloned()
-        .collect();
+    let headers = xml.headers();
     let limits = ProblemLimits {
         memory_bytes: xml.testset.memory_bytes.max(256 << 20),
         ..ProblemLimits::default()

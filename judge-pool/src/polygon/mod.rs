@@ -324,13 +324,7 @@ fn write_layout(
     let interactive = xml.interactor.is_some();
     let has_points = set.tests.iter().any(|t| t.points.unwrap_or(0.0) > 0.0)
         || set.groups.iter().any(|g| g.points.unwrap_or(0.0) > 0.0);
-    // Headers the programs include (testlib.h and the package's own).
-    let headers: Vec<String> = xml
-        .resources
-        .iter()
-        .filter(|r| r.ends_with(".h") || r.ends_with(".hpp"))
-        .cloned()
-        .collect();
+    let headers = xml.headers();
 
     // problem.yaml
     let mut yaml = String::from("problem_format_version: 2023-07\n");

@@ -80,6 +80,18 @@ pub struct Group {
     pub dependencies: Vec<String>,
 }
 
+impl PolygonXml {
+    /// The headers among the resources (`testlib.h` and the package's own), which every
+    /// program of the package compiles with.
+    pub fn headers(&self) -> Vec<String> {
+        self.resources
+            .iter()
+            .filter(|r| r.ends_with(".h") || r.ends_with(".hpp"))
+            .cloned()
+            .collect()
+    }
+}
+
 fn child<'a>(node: Node<'a, 'a>, name: &str) -> Option<Node<'a, 'a>> {
     node.children().find(|c| c.has_tag_name(name))
 }
