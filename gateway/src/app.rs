@@ -34,6 +34,8 @@ pub struct AppInner {
     pub redis: Option<fred::prelude::Client>,
     /// Cross-node fan-out (cluster mode): which channels this node's clients watch.
     pub relay: Option<Arc<codehub_cluster::relay::Relay>>,
+    /// The Contest API event feeds' recorders on this node.
+    pub feeds: crate::ccs::feed::Feeds,
     /// Submission rate limits shared by all nodes (cluster mode).
     pub shared_limit: Option<codehub_cluster::limits::SharedRateLimit>,
 }

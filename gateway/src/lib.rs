@@ -8,6 +8,7 @@
 //! - [`routes`]: the router and one module per API resource; [`present`]: builds the
 //!   protocol's views (`codehub_protocol::views`) from the engine's models.
 //! - [`ws`]: WebSocket connections.
+//! - [`ccs`]: the ICPC Contest API (2026-01) under `/api/ccs/`, with its event feed.
 //! - [`auth`]: passwords, tokens, extractors.
 //! - [`error`]: the `{code, message}` error type.
 //! - [`blobs`]: the local blob store.
@@ -19,6 +20,7 @@
 pub mod app;
 pub mod auth;
 pub mod blobs;
+pub mod ccs;
 pub mod cli;
 pub mod demo;
 pub mod error;

@@ -54,9 +54,22 @@ pub fn user_channel(id: UserId) -> String {
     Channel::UserSubmissions(id).to_string()
 }
 
+/// The Hub channel where a contest's submissions are announced when they arrive, start
+/// judging and are judged (no test-by-test progress). Internal: the event feed's
+/// recorder watches it; it is not a `/ws` channel.
+pub fn contest_submissions_channel(contest: ContestId) -> String {
+    format!("internal/contest/{contest}/submissions")
+}
+
 /// Publishes a submission's live state on its two channels (`verdict` once done,
-/// `status` before).
-pub fn publish_status(hub: &ActorRef<HubMsg>, user: UserId, status: &Status) {
+/// `status` before), and, for a contest's submission arriving, starting judging or
+/// judged, on [`contest_submissions_channel`].
+pub fn publish_status(
+    hub: &ActorRef<HubMsg>,
+    user: UserId,
+    contest: Option<ContestId>,
+    status: &Status,
+) {
     let id = SubmissionId(status.submission_id);
     let kind = if status.state == LiveState::Done {
         MessageKind::Verdict
@@ -64,7 +77,17 @@ pub fn publish_status(hub: &ActorRef<HubMsg>, user: UserId, status: &Status) {
         MessageKind::Status
     };
     let data = serde_json::to_value(status).expect("statuses serialise");
-    for channel in [submission_channel(id), user_channel(user)] {
+    let milestone = matches!(
+        status.state,
+        LiveState::Queued | LiveState::Compiling | LiveState::Done
+    );
+    let contest = contest
+        .filter(|_| milestone)
+        .map(contest_submissions_channel);
+    for channel in [submission_channel(id), user_channel(user)]
+        .into_iter()
+        .chain(contest)
+    {
         let _ = hub.send_message(HubMsg::Publish(Publication {
             channel,
             seq: None,
@@ -350,9 +373,10 @@ impl Actor for JudgeActor {
                 let (tx, mut rx) = ProgressSender::channel();
                 let hub = self.ctx.hub.clone();
                 let user = job.user_id;
+                let contest = job.contest_id;
                 tokio::spawn(async move {
                     while let Some(p) = rx.recv().await {
-                        publish_status(&hub, user, &progress_status(id, &p));
+                        publish_status(&hub, user, contest, &progress_status(id, &p));
                     }
                 });
                 let judge = self.ctx.judge.clone();
@@ -384,6 +408,7 @@ impl Actor for JudgeActor {
                             publish_status(
                                 &self.ctx.hub,
                                 job.user_id,
+                                job.contest_id,
                                 &Status {
                                     verdict: Some(judgement.verdict),
                                     score: judgement.score,

@@ -26,7 +26,9 @@ use self::hub::{Bridge, Hub, HubMsg};
 use self::judge_pool::{JudgeContext, JudgePool, PoolMsg, PoolStats, QueuedJob};
 use self::leaderboard::ScoreboardSnapshot;
 use self::user::{RateLimit, SubmitError, SubmitRequest, UserContext, UserSupMsg, UserSupervisor};
-use crate::model::{ContestId, ContestKind, Submission, SubmissionId, SubmissionStatus, UserId};
+use crate::model::{
+    ContestId, ContestKind, Submission, SubmissionId, SubmissionStatus, UserId, now_ms,
+};
 use crate::ports::cluster::{Cluster, ContestEvent, Role};
 use crate::ports::judging::{JudgeJob, JudgeService};
 use crate::ports::store::{Store, StoreError};
@@ -453,6 +455,9 @@ impl Engine {
     pub async fn unfreeze(&self, id: ContestId) -> Result<(), EngineError> {
         let mut contest = self.contest(id).await?;
         contest.unfrozen = true;
+        // The thaw's moment (the Contest API's `thawed`), unless it was thawed earlier.
+        let now = now_ms();
+        contest.unfreeze_at = Some(contest.unfreeze_at.map_or(now, |u| u.min(now)));
         self.store.update_contest(&contest).await?;
         self.contest_updated(id).await
     }

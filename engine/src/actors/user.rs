@@ -216,6 +216,7 @@ impl UserActor {
         publish_status(
             &self.ctx.hub,
             user,
+            req.contest_id,
             &Status::new(submission.id.0, LiveState::Queued),
         );
         if let Some(actor) = contest_actor {

@@ -258,6 +258,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             Duration::from_secs(30 * 24 * 3600),
         ),
         next_conn: AtomicU64::new(1),
+        feeds: Default::default(),
         worker_token: settings.worker_token().map(str::to_owned),
         shared_limit: redis
             .as_ref()

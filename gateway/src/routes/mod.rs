@@ -153,6 +153,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/submissions/{id}", get(submissions::get_one))
         .route("/api/submissions/{id}/rejudge", post(submissions::rejudge))
         .route("/api/users/{id}", axum::routing::patch(users::set_role))
+        .merge(crate::ccs::router())
         .route("/assets/{*path}", get(crate::web::asset))
         .fallback(crate::web::fallback)
 }
@@ -160,8 +161,13 @@ pub fn router() -> Router<AppState> {
 /// The whole application: `/api`, `/ws`, `/healthz`, the UI, with `state`; responses
 /// gzip-compressed when the client accepts it.
 pub fn app(state: AppState) -> axum::Router {
+    use tower_http::compression::predicate::{NotForContentType, Predicate};
+    // Streams (the Contest API's event feed) are not compressed: a compressor holds
+    // back what it has not flushed, and feed lines must leave at once.
+    let compress = tower_http::compression::DefaultPredicate::new()
+        .and(NotForContentType::const_new("application/x-ndjson"));
     router()
-        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(tower_http::compression::CompressionLayer::new().compress_when(compress))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

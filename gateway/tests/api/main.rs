@@ -4,6 +4,8 @@
 mod auth;
 mod browser;
 mod browser_support;
+mod ccs;
+mod ccs_schemas;
 mod clarifications;
 mod contests;
 mod durability;

@@ -1,0 +1,789 @@
+//! The Contest API (2026-01) end to end: a contest played through CodeHub's API with
+//! submissions of several verdicts, a freeze, clarifications and awards; every endpoint
+//! and every event-feed line validated against the schemas (with the errata) for the
+//! public, a team and the jury; referential integrity; the scoreboard recomputed from
+//! submissions and judgements; `since_token` resumption, also after a restart.
+
+use super::ccs_schemas::check;
+use super::helpers::{Options, TestApp, now_ms, problems_dir, spawn_app, spawn_app_with};
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::time::Duration;
+
+/// How a request authenticates.
+#[derive(Clone, Copy)]
+enum Auth<'a> {
+    Public,
+    Basic(&'a str, &'a str),
+    Bearer(&'a str),
+}
+
+fn request(app: &TestApp, path: &str, auth: Auth) -> reqwest::RequestBuilder {
+    let req = app.client.get(format!("{}/api/ccs/{path}", app.base));
+    match auth {
+        Auth::Public => req,
+        Auth::Basic(u, p) => req.basic_auth(u, Some(p)),
+        Auth::Bearer(t) => req.bearer_auth(t),
+    }
+}
+
+async fn get(app: &TestApp, path: &str, auth: Auth<'_>) -> (u16, Value) {
+    let resp = request(app, path, auth).send().await.unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+/// GETs `path`, asserts 200 and that the body validates against `schema`.
+async fn valid(app: &TestApp, path: &str, auth: Auth<'_>, schema: &str) -> Value {
+    let (status, body) = get(app, path, auth).await;
+    assert_eq!(status, 200, "{path}: {body}");
+    if let Err(e) = check(schema, &body) {
+        panic!("{path} does not validate against {schema}:\n{e}\n{body:#}");
+    }
+    body
+}
+
+/// A feed read in the background until it ends (or `limit` passes): its lines.
+fn read_feed(
+    app: &TestApp,
+    path: String,
+    auth: Auth<'static>,
+) -> tokio::task::JoinHandle<Vec<Value>> {
+    read_feed_for(app, path, auth, Duration::from_secs(240))
+}
+
+/// A feed read in the background until it ends or `limit` passes: its lines.
+fn read_feed_for(
+    app: &TestApp,
+    path: String,
+    auth: Auth<'static>,
+    limit: Duration,
+) -> tokio::task::JoinHandle<Vec<Value>> {
+    let req = request(app, &path, auth);
+    tokio::spawn(async move {
+        let resp = req.send().await.unwrap();
+        assert_eq!(resp.status().as_u16(), 200, "{path}");
+        assert_eq!(resp.headers()["content-type"], "application/x-ndjson");
+        let mut resp = resp;
+        let mut buffer = Vec::new();
+        let mut lines = Vec::new();
+        let deadline = tokio::time::Instant::now() + limit;
+        while let Ok(Some(chunk)) = tokio::time::timeout_at(deadline, resp.chunk())
+            .await
+            .map(Result::unwrap)
+        {
+            buffer.extend_from_slice(&chunk);
+            while let Some(end) = buffer.iter().position(|b| *b == b'\n') {
+                let line: Vec<u8> = buffer.drain(..=end).collect();
+                if line.len() > 1 {
+                    lines.push(serde_json::from_slice(&line).unwrap());
+                }
+            }
+        }
+        lines
+    })
+}
+
+/// Checks feed lines against the schemas and returns the final state of each object.
+fn fold_feed(who: &str, lines: &[Value]) -> BTreeMap<(String, String), Value> {
+    let mut objects = BTreeMap::new();
+    let mut tokens = HashSet::new();
+    for line in lines {
+        if let Err(e) = check("event-feed.json", line) {
+            panic!("{who}: feed line does not validate:\n{e}\n{line:#}");
+        }
+        assert!(
+            tokens.insert(line["token"].as_str().unwrap().to_owned()),
+            "{who}: token repeated: {line}"
+        );
+        let id = line["id"].as_str().unwrap_or("").to_owned();
+        objects.insert(
+            (line["type"].as_str().unwrap().to_owned(), id),
+            line["data"].clone(),
+        );
+    }
+    let last = lines.last().expect("events");
+    assert_eq!(
+        last["type"], "state",
+        "{who}: the feed ends with the state: {last}"
+    );
+    assert!(last["data"]["end_of_updates"].is_string(), "{who}: {last}");
+    objects
+}
+
+/// The objects of one type in a folded feed (deleted ones left out), by id.
+fn of_type(objects: &BTreeMap<(String, String), Value>, kind: &str) -> BTreeMap<String, Value> {
+    objects
+        .iter()
+        .filter(|((k, _), v)| k == kind && !v.is_null())
+        .map(|((_, id), v)| (id.clone(), v.clone()))
+        .collect()
+}
+
+/// Every collection for one viewer, validated, with referential integrity and each
+/// object equal to its `/{id}`; returns the collections.
+async fn check_endpoints(
+    app: &TestApp,
+    cid: &str,
+    auth: Auth<'_>,
+    who: &str,
+) -> HashMap<String, Vec<Value>> {
+    let access = valid(app, &format!("contests/{cid}/access"), auth, "access.json").await;
+    let allowed: HashMap<String, HashSet<String>> = access["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let props = e["properties"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p.as_str().unwrap().to_owned());
+            (e["type"].as_str().unwrap().to_owned(), props.collect())
+        })
+        .collect();
+    let mut all = HashMap::new();
+    for kind in [
+        "judgement-types",
+        "languages",
+        "problems",
+        "groups",
+        "organizations",
+        "teams",
+        "accounts",
+        "submissions",
+        "judgements",
+        "runs",
+        "clarifications",
+        "awards",
+    ] {
+        let path = format!("contests/{cid}/{kind}");
+        let Some(props) = allowed.get(kind) else {
+            let (status, body) = get(app, &path, auth).await;
+            assert_eq!(
+                status, 404,
+                "{who}: {kind} is not in access but served: {body}"
+            );
+            continue;
+        };
+        let items = valid(app, &path, auth, &format!("{kind}.json")).await;
+        for item in items.as_array().unwrap() {
+            for key in item.as_object().unwrap().keys() {
+                assert!(props.contains(key), "{who}: {kind}.{key} is not in access");
+            }
+            let id = item["id"].as_str().unwrap();
+            let one = valid(
+                app,
+                &format!("{path}/{id}"),
+                auth,
+                &format!("{}.json", kind.trim_end_matches('s')),
+            )
+            .await;
+            assert_eq!(&one, item, "{who}: {kind}/{id}");
+        }
+        all.insert(kind.to_owned(), items.as_array().unwrap().clone());
+    }
+    // Referential integrity.
+    let ids = |kind: &str| -> HashSet<String> {
+        all.get(kind)
+            .map(|v| {
+                v.iter()
+                    .map(|o| o["id"].as_str().unwrap().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let refs: &[(&str, &str, &str)] = &[
+        ("submissions", "problem_id", "problems"),
+        ("submissions", "team_id", "teams"),
+        ("submissions", "language_id", "languages"),
+        ("judgements", "submission_id", "submissions"),
+        ("judgements", "judgement_type_id", "judgement-types"),
+        ("runs", "judgement_id", "judgements"),
+        ("runs", "judgement_type_id", "judgement-types"),
+        ("clarifications", "from_team_id", "teams"),
+        ("clarifications", "reply_to_id", "clarifications"),
+        ("clarifications", "problem_id", "problems"),
+        ("accounts", "team_id", "teams"),
+    ];
+    for (kind, key, target) in refs {
+        let targets = ids(target);
+        for o in all.get(*kind).into_iter().flatten() {
+            if let Some(r) = o[*key].as_str() {
+                assert!(
+                    targets.contains(r),
+                    "{who}: {kind} {} refers to a missing {target} `{r}`",
+                    o["id"]
+                );
+            }
+        }
+    }
+    for (kind, key) in [("awards", "team_ids"), ("clarifications", "to_team_ids")] {
+        for o in all.get(kind).into_iter().flatten() {
+            for r in o[key].as_array().into_iter().flatten() {
+                assert!(
+                    ids("teams").contains(r.as_str().unwrap()),
+                    "{who}: {kind} {} names a missing team {r}",
+                    o["id"]
+                );
+            }
+        }
+    }
+    all
+}
+
+/// The ICPC scoreboard recomputed from submissions and judgements: per team, (solved,
+/// penalty minutes).
+fn recompute(
+    submissions: &[Value],
+    judgements: &[Value],
+    penalty: i64,
+) -> BTreeMap<String, (u64, i64)> {
+    let verdict: HashMap<&str, &str> = judgements
+        .iter()
+        .filter_map(|j| {
+            Some((
+                j["submission_id"].as_str()?,
+                j["judgement_type_id"].as_str()?,
+            ))
+        })
+        .collect();
+    let minutes = |rel: &str| -> i64 {
+        let mut parts = rel.split(':');
+        let h: i64 = parts.next().unwrap().parse().unwrap();
+        let m: i64 = parts.next().unwrap().parse().unwrap();
+        h * 60 + m
+    };
+    let mut tries: BTreeMap<(String, String), (i64, Option<i64>)> = BTreeMap::new();
+    let mut subs: Vec<&Value> = submissions.iter().collect();
+    subs.sort_by_key(|s| s["id"].as_str().unwrap().parse::<i64>().unwrap());
+    for s in subs {
+        let key = (
+            s["team_id"].as_str().unwrap().to_owned(),
+            s["problem_id"].as_str().unwrap().to_owned(),
+        );
+        let entry = tries.entry(key).or_insert((0, None));
+        if entry.1.is_some() {
+            continue;
+        }
+        match verdict.get(s["id"].as_str().unwrap()).copied() {
+            Some("AC") => entry.1 = Some(minutes(s["contest_time"].as_str().unwrap())),
+            Some("CE") | Some("JE") | None => {}
+            Some(_) => entry.0 += 1,
+        }
+    }
+    let mut out: BTreeMap<String, (u64, i64)> = BTreeMap::new();
+    for ((team, _), (wrong, solved)) in tries {
+        let row = out.entry(team).or_default();
+        if let Some(at) = solved {
+            row.0 += 1;
+            row.1 += at + wrong * penalty;
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_contest_through_the_contest_api_validates_for_every_viewer() {
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let hello = app.import(&admin, "hello").await;
+    let now = now_ms();
+    let contest = app
+        .contest(
+            &admin,
+            "wf-ccs",
+            &[hello],
+            json!({"start_at": now - 600_000, "end_at": now + 3_600_000}),
+        )
+        .await;
+    let cid = "wf-ccs";
+    let (alice, alice_id) = app.register("alice_ccs").await;
+    let (bob, bob_id) = app.register("bob_ccs").await;
+    for t in [&alice, &bob] {
+        app.post(
+            &format!("/api/contests/{contest}/register"),
+            Some(t),
+            json!({}),
+        )
+        .await;
+    }
+    let (alice_team, bob_team) = (alice_id.to_string(), bob_id.to_string());
+    let admin_auth: Auth<'static> = Auth::Bearer(Box::leak(admin.clone().into_boxed_str()));
+    let alice_auth = Auth::Basic("alice_ccs", "correct horse");
+
+    // API information, contests, and bad credentials.
+    let info = valid(&app, "", Auth::Public, "api_information.json").await;
+    assert_eq!(info["version"], "2026-01");
+    valid(&app, "contests", Auth::Public, "contests.json").await;
+    let (status, body) = get(
+        &app,
+        &format!("contests/{cid}/teams"),
+        Auth::Basic("alice_ccs", "wrong"),
+    )
+    .await;
+    assert_eq!((status, body["code"].as_i64()), (401, Some(401)), "{body}");
+    let (status, _) = get(&app, "contests/nope", Auth::Public).await;
+    assert_eq!(status, 404);
+
+    // Feeds from the start, for each viewer.
+    let feed = format!("contests/{cid}/event-feed");
+    let admin_feed = read_feed(&app, feed.clone(), admin_auth);
+    let public_feed = read_feed(&app, feed.clone(), Auth::Public);
+    let alice_feed = read_feed(
+        &app,
+        feed.clone(),
+        Auth::Basic("alice_ccs", "correct horse"),
+    );
+
+    // Before the freeze: AC, WA, RTE, CE.
+    let src = |dir: &str, file: &str| {
+        std::fs::read_to_string(
+            problems_dir()
+                .join("hello/submissions")
+                .join(dir)
+                .join(file),
+        )
+        .unwrap()
+    };
+    let mut ids = Vec::new();
+    for (token, dir, file) in [
+        (&alice, "accepted", "hello.py"),
+        (&alice, "wrong_answer", "no_bang.py"),
+        (&bob, "run_time_error", "raise.py"),
+        (&bob, "compile_error", "syntax.py"),
+    ] {
+        let (status, s) = app
+            .submit(token, Some(contest), hello, file, &src(dir, file))
+            .await;
+        assert_eq!(status, 202, "{s}");
+        ids.push((token.clone(), s["id"].as_i64().unwrap()));
+    }
+    for (token, id) in &ids {
+        app.wait_judged(token, *id).await;
+    }
+    // Freeze, then a TLE for alice and an AC for bob.
+    let (status, body) = app
+        .request(
+            reqwest::Method::PATCH,
+            &format!("/api/contests/{contest}"),
+            Some(&admin),
+            Some(json!({"freeze_at": now_ms() - 1})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let mut frozen_ids = Vec::new();
+    for (token, dir, file) in [
+        (&alice, "time_limit_exceeded", "spin.py"),
+        (&bob, "accepted", "hello.py"),
+    ] {
+        let (status, s) = app
+            .submit(token, Some(contest), hello, file, &src(dir, file))
+            .await;
+        assert_eq!(status, 202, "{s}");
+        let id = s["id"].as_i64().unwrap();
+        app.wait_judged(token, id).await;
+        frozen_ids.push(id.to_string());
+    }
+    // Clarifications: a question, a private answer, an announcement.
+    let clars = format!("/api/contests/{contest}/clarifications");
+    let (status, q) = app
+        .post(
+            &clars,
+            Some(&alice),
+            json!({"text": "Is the output case-sensitive?", "problem_id": hello}),
+        )
+        .await;
+    assert_eq!(status, 201, "{q}");
+    let (status, a) = app
+        .post(
+            &clars,
+            Some(&admin),
+            json!({"text": "Yes.", "reply_to_id": q["id"]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{a}");
+    let (status, n) = app
+        .post(
+            &clars,
+            Some(&admin),
+            json!({"text": "Five minutes left.", "to_all": true}),
+        )
+        .await;
+    assert_eq!(status, 201, "{n}");
+
+    // During the freeze the public feed shows the new submissions, not their results.
+    let during = read_feed_for(&app, feed.clone(), Auth::Public, Duration::from_secs(2))
+        .await
+        .unwrap();
+    let shown = |kind: &str, id: &str| during.iter().any(|l| l["type"] == kind && l["id"] == id);
+    assert!(shown("submissions", &frozen_ids[1]) && !shown("judgements", &frozen_ids[1]));
+    assert!(shown("judgements", &ids[0].1.to_string()));
+
+    // During the freeze, every viewer's endpoints validate; each sees what it may.
+    let public = check_endpoints(&app, cid, Auth::Public, "public").await;
+    let team = check_endpoints(&app, cid, alice_auth, "alice").await;
+    let jury = check_endpoints(&app, cid, admin_auth, "jury").await;
+    let judged = |all: &HashMap<String, Vec<Value>>| -> HashSet<String> {
+        all["judgements"]
+            .iter()
+            .map(|j| j["submission_id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (tle, late_ac) = (&frozen_ids[0], &frozen_ids[1]);
+    assert!(
+        !judged(&public).contains(tle) && !judged(&public).contains(late_ac),
+        "the public sees no result of the freeze"
+    );
+    assert!(
+        judged(&team).contains(tle) && !judged(&team).contains(late_ac),
+        "a team sees its own results only"
+    );
+    assert!(judged(&jury).contains(tle) && judged(&jury).contains(late_ac));
+    assert_eq!(
+        public["submissions"].len(),
+        6,
+        "submissions are public (without files)"
+    );
+    assert!(
+        public["submissions"]
+            .iter()
+            .all(|s| s.get("files").is_none_or(|f| f == &json!([])))
+    );
+    assert!(!public.contains_key("runs") && !public.contains_key("accounts"));
+    assert_eq!(team["accounts"].len(), 1, "a team sees its own account");
+    let texts = |all: &HashMap<String, Vec<Value>>| -> Vec<String> {
+        all["clarifications"]
+            .iter()
+            .map(|c| c["text"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(texts(&public), ["Five minutes left."]);
+    assert_eq!(texts(&team).len(), 3);
+    let (_, bob_view) = get(
+        &app,
+        &format!("contests/{cid}/clarifications"),
+        Auth::Basic("bob_ccs", "correct horse"),
+    )
+    .await;
+    assert_eq!(
+        bob_view.as_array().unwrap().len(),
+        1,
+        "bob sees only the announcement: {bob_view}"
+    );
+    let verdicts: HashSet<&str> = jury["judgements"]
+        .iter()
+        .filter_map(|j| j["judgement_type_id"].as_str())
+        .collect();
+    assert_eq!(verdicts, HashSet::from(["AC", "WA", "RTE", "CE", "TLE"]));
+    assert!(!jury["runs"].is_empty());
+
+    // Filters on ID properties; others refused.
+    let (_, mine) = get(
+        &app,
+        &format!("contests/{cid}/submissions?team_id={alice_team}"),
+        admin_auth,
+    )
+    .await;
+    assert_eq!(mine.as_array().unwrap().len(), 3);
+    assert!(
+        mine.as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["team_id"] == alice_team.as_str())
+    );
+    let (_, general) = get(
+        &app,
+        &format!("contests/{cid}/clarifications?problem_id="),
+        admin_auth,
+    )
+    .await;
+    // The answer is about the question's problem: only the announcement is general.
+    assert_eq!(general.as_array().unwrap().len(), 1, "{general}");
+    assert_eq!(general[0]["text"], "Five minutes left.");
+    let (status, body) = get(
+        &app,
+        &format!("contests/{cid}/submissions?text=x"),
+        admin_auth,
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+
+    // Submission files: the team and the jury; not the public.
+    let files = request(
+        &app,
+        &format!("contests/{cid}/submissions/{}/files", ids[0].1),
+        alice_auth,
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(files.status().as_u16(), 200);
+    let zip = files.bytes().await.unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip.to_vec())).unwrap();
+    assert_eq!(archive.by_index(0).unwrap().name(), "hello.py");
+    let (status, _) = get(
+        &app,
+        &format!("contests/{cid}/submissions/{}/files", ids[0].1),
+        Auth::Public,
+    )
+    .await;
+    assert_eq!(status, 404);
+
+    // The scoreboard: valid, frozen for the public, equal to a recomputation for the jury.
+    let public_board = valid(
+        &app,
+        &format!("contests/{cid}/scoreboard"),
+        Auth::Public,
+        "scoreboard.json",
+    )
+    .await;
+    let jury_board = valid(
+        &app,
+        &format!("contests/{cid}/scoreboard"),
+        admin_auth,
+        "scoreboard.json",
+    )
+    .await;
+    let solved = |board: &Value, team: &str| {
+        board["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["team_id"] == team)
+            .unwrap()["score"]["num_solved"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(
+        (
+            solved(&public_board, &bob_team),
+            solved(&jury_board, &bob_team)
+        ),
+        (0, 1)
+    );
+    let expected = recompute(&jury["submissions"], &jury["judgements"], 20);
+    for row in jury_board["rows"].as_array().unwrap() {
+        let team = row["team_id"].as_str().unwrap();
+        let total = row["score"]["total_time"].as_str().unwrap();
+        let (h, m) = {
+            let mut p = total.split(':');
+            (
+                p.next().unwrap().parse::<i64>().unwrap(),
+                p.next().unwrap().parse::<i64>().unwrap(),
+            )
+        };
+        let want = expected.get(team).copied().unwrap_or_default();
+        assert_eq!(
+            (row["score"]["num_solved"].as_u64().unwrap(), h * 60 + m),
+            want,
+            "{row}"
+        );
+    }
+    let (status, _) = get(
+        &app,
+        &format!("contests/{cid}/scoreboard?group_id=x"),
+        Auth::Public,
+    )
+    .await;
+    assert_eq!(status, 400);
+
+    // The end: the contest ends, the board is thawed, the results are final.
+    let (status, body) = app
+        .request(
+            reqwest::Method::PATCH,
+            &format!("/api/contests/{contest}"),
+            Some(&admin),
+            Some(json!({"end_at": now_ms() - 10})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = app
+        .post(
+            &format!("/api/contests/{contest}/unfreeze"),
+            Some(&admin),
+            json!({}),
+        )
+        .await;
+    assert!(status < 300, "{body}");
+    let state = valid(
+        &app,
+        &format!("contests/{cid}/state"),
+        Auth::Public,
+        "state.json",
+    )
+    .await;
+    for key in [
+        "started",
+        "frozen",
+        "ended",
+        "thawed",
+        "finalized",
+        "end_of_updates",
+    ] {
+        assert!(state[key].is_string(), "{key}: {state}");
+    }
+    let awards = check_endpoints(&app, cid, Auth::Public, "public after").await["awards"].clone();
+    let award = |id: &str| {
+        awards
+            .iter()
+            .find(|a| a["id"] == id)
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    assert_eq!(
+        award("winner")["team_ids"],
+        json!([alice_team]),
+        "{awards:?}"
+    );
+    assert_eq!(
+        award("first-to-solve-t-hello")["team_ids"],
+        json!([alice_team]),
+        "{awards:?}"
+    );
+
+    // Every feed ended with end_of_updates; its final objects equal what GET says.
+    let admin_lines = tokio::time::timeout(Duration::from_secs(60), admin_feed)
+        .await
+        .expect("the jury's feed ends")
+        .unwrap();
+    let public_lines = tokio::time::timeout(Duration::from_secs(60), public_feed)
+        .await
+        .expect("the public feed ends")
+        .unwrap();
+    let alice_lines = tokio::time::timeout(Duration::from_secs(60), alice_feed)
+        .await
+        .expect("alice's feed ends")
+        .unwrap();
+    let jury_objects = fold_feed("jury", &admin_lines);
+    let public_objects = fold_feed("public", &public_lines);
+    let alice_objects = fold_feed("alice", &alice_lines);
+    let jury_now = check_endpoints(&app, cid, admin_auth, "jury after").await;
+    let public_now = check_endpoints(&app, cid, Auth::Public, "public after").await;
+    let alice_now = check_endpoints(&app, cid, alice_auth, "alice after").await;
+    for (who, objects, now) in [
+        ("jury", &jury_objects, &jury_now),
+        ("public", &public_objects, &public_now),
+        ("alice", &alice_objects, &alice_now),
+    ] {
+        for (kind, items) in now {
+            let by_id: BTreeMap<String, Value> = items
+                .iter()
+                .map(|o| (o["id"].as_str().unwrap().to_owned(), o.clone()))
+                .collect();
+            assert_eq!(
+                of_type(objects, kind),
+                by_id,
+                "{who}: feed and GET disagree on {kind}"
+            );
+        }
+    }
+    assert!(
+        public_lines
+            .iter()
+            .all(|l| l["type"] != "runs" && l["type"] != "accounts")
+    );
+    let late = public_lines
+        .iter()
+        .filter(|l| l["type"] == "judgements" && l["id"] == late_ac.as_str())
+        .count();
+    assert_eq!(
+        late, 1,
+        "the public got the freeze's result once, at the thaw"
+    );
+
+    // Resuming: from a token in the middle, the rest without duplicates; a bad token is
+    // refused.
+    let middle = &admin_lines[admin_lines.len() / 2];
+    let token = middle["token"].as_str().unwrap().to_owned();
+    let resumed = read_feed(&app, format!("{feed}?since_token={token}"), admin_auth)
+        .await
+        .unwrap();
+    let after: Vec<&str> = admin_lines[admin_lines.len() / 2 + 1..]
+        .iter()
+        .map(|l| l["token"].as_str().unwrap())
+        .collect();
+    let got: Vec<&str> = resumed
+        .iter()
+        .map(|l| l["token"].as_str().unwrap())
+        .collect();
+    assert!(
+        got.iter()
+            .all(|t| t.parse::<i64>().unwrap() > token.parse::<i64>().unwrap()),
+        "{got:?}"
+    );
+    let got_set: HashSet<&str> = got.iter().copied().collect();
+    assert_eq!(got_set.len(), got.len(), "no duplicates");
+    for (kind_id, data) in &fold_feed("jury resumed", &resumed) {
+        assert_eq!(jury_objects.get(kind_id), Some(data), "{kind_id:?}");
+    }
+    assert!(after.iter().filter(|t| !got_set.contains(*t)).all(|t| {
+        // Left out only if superseded by a later record of the same object.
+        let line = admin_lines.iter().find(|l| l["token"] == *t).unwrap();
+        resumed
+            .iter()
+            .any(|l| l["type"] == line["type"] && l["id"] == line["id"])
+    }));
+    for bad in ["abc", "0", "999999999"] {
+        let (status, body) = get(&app, &format!("{feed}?since_token={bad}"), admin_auth).await;
+        assert_eq!(
+            (status, body["code"].as_i64()),
+            (400, Some(400)),
+            "{bad}: {body}"
+        );
+    }
+
+    // Tokens survive a restart.
+    let data_dir = app.data_dir.clone();
+    let admin_password = app.admin_password.clone();
+    let mut app = app;
+    app.child.kill().unwrap();
+    app.child.wait().unwrap();
+    let mut again = spawn_app_with(Options {
+        data_dir: Some(data_dir),
+        ..Options::default()
+    });
+    again.admin_password = admin_password;
+    let admin = again.admin().await;
+    let admin_auth: Auth<'static> = Auth::Bearer(Box::leak(admin.into_boxed_str()));
+    let resumed_again = read_feed(&again, format!("{feed}?since_token={token}"), admin_auth)
+        .await
+        .unwrap();
+    assert_eq!(
+        resumed_again
+            .iter()
+            .map(|l| l["token"].clone())
+            .collect::<Vec<_>>(),
+        resumed
+            .iter()
+            .map(|l| l["token"].clone())
+            .collect::<Vec<_>>(),
+        "the same records after a restart"
+    );
+}
+
+#[tokio::test]
+async fn the_api_refuses_what_it_does_not_serve() {
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let hello = app.import(&admin, "hello").await;
+    app.contest(&admin, "tiny", &[hello], json!({})).await;
+    for (path, code) in [
+        ("contests/tiny/nonsense", 404),
+        ("contests/tiny/submissions/12345", 404),
+        ("contests/tiny/account", 404),
+        ("contests/tiny/runs", 404),
+        ("contests/tiny/event-feed?since_token=-3", 400),
+    ] {
+        let (status, body) = get(&app, path, Auth::Public).await;
+        assert_eq!(
+            (status, body["code"].as_i64()),
+            (code, Some(code as i64)),
+            "{path}: {body}"
+        );
+    }
+    let (status, me) = get(&app, "contests/tiny/account", Auth::Bearer(&admin)).await;
+    assert_eq!(status, 200, "{me}");
+    check("account.json", &me).unwrap();
+    assert_eq!(me["type"], "admin");
+}
