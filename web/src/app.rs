@@ -32,6 +32,12 @@ pub enum AppRoute {
         /// Contest id.
         id: i64,
     },
+    /// A contest's clarifications.
+    #[to("/contests/<id>/clarifications")]
+    Clarifications {
+        /// Contest id.
+        id: i64,
+    },
     /// My submissions in a contest.
     #[to("/contests/<id>/submissions")]
     Submissions {
@@ -144,6 +150,7 @@ pub fn App() -> View {
                         AppRoute::Contest { id } => view! { pages::contests::ContestHome(id=id) },
                         AppRoute::ContestProblem { id, problem } => view! { pages::problem::ProblemPage(contest=id, problem=problem) },
                         AppRoute::Scoreboard { id } => view! { pages::scoreboard::ScoreboardPage(id=id) },
+                        AppRoute::Clarifications { id } => view! { pages::clarifications::ClarificationsPage(id=id) },
                         AppRoute::Submissions { id } => view! { pages::submissions::SubmissionsPage(contest=id) },
                         AppRoute::Practice => view! { pages::practice::PracticePage() },
                         AppRoute::PracticeProblem { problem } => view! { pages::problem::ProblemPage(problem=problem) },

@@ -802,3 +802,137 @@ async fn a_contestant_submits_answer_files_to_an_output_only_problem() {
     screenshot(&client, "answers-verdict").await;
     client.close().await.unwrap();
 }
+
+/// Signs `user` in through the UI.
+async fn sign_in(client: &fantoccini::Client, base: &str, user: &str, password: &str) {
+    client.goto(&format!("{base}/login")).await.unwrap();
+    client
+        .wait()
+        .at_most(LONG)
+        .for_element(Locator::Css("[data-testid=username]"))
+        .await
+        .unwrap()
+        .send_keys(user)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("[data-testid=password]"))
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("[data-testid=auth-submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(client, "[data-testid=whoami]", LONG, |t| t.contains(user)).await;
+}
+
+async fn click(client: &fantoccini::Client, css: &str) {
+    client
+        .wait()
+        .at_most(LONG)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contestant_asks_the_jury_answers_and_the_answer_appears_live() {
+    let Some((driver, browser)) = browser_or_skip() else {
+        return;
+    };
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let hello = app.import(&admin, "hello").await;
+    let contest = app.contest(&admin, "clar-ui", &[hello], json!({})).await;
+    let (tina, _) = app.register("tina_asks").await;
+    app.post(
+        &format!("/api/contests/{contest}/register"),
+        Some(&tina),
+        json!({}),
+    )
+    .await;
+    let page = format!("{}/contests/{contest}/clarifications", app.base);
+
+    let driver = Driver::start(driver, browser);
+    let team = driver.session(1280, 900).await;
+    let jury = driver.session(1280, 900).await;
+    sign_in(&team, &app.base, "tina_asks", "correct horse").await;
+    sign_in(
+        &jury,
+        &app.base,
+        "admin",
+        app.admin_password.as_deref().unwrap(),
+    )
+    .await;
+
+    // The contestant opens the page from the contest's home and asks.
+    team.goto(&format!("{}/contests/{contest}", app.base))
+        .await
+        .unwrap();
+    click(&team, "[data-testid=clarifications-link]").await;
+    team.wait()
+        .at_most(LONG)
+        .for_element(Locator::Css("[data-testid=ask-text]"))
+        .await
+        .unwrap()
+        .send_keys("Can the *name* be empty?")
+        .await
+        .unwrap();
+    click(&team, "[data-testid=ask-send]").await;
+    wait_text(&team, "[data-testid=clarification]", LONG, |t| {
+        t.contains("Can the name be empty?") && t.contains("waiting")
+    })
+    .await;
+
+    // The jury sees it in its queue, claims it and answers.
+    jury.goto(&page).await.unwrap();
+    wait_text(&jury, "[data-testid=clarification]", LONG, |t| {
+        t.contains("tina_asks asks") && t.contains("Can the name be empty?")
+    })
+    .await;
+    click(&jury, "[data-testid=claim]").await;
+    wait_text(&jury, "[data-testid=answer-form]", LONG, |t| {
+        t.contains("Claimed")
+    })
+    .await;
+    jury.find(Locator::Css("[data-testid=answer-text]"))
+        .await
+        .unwrap()
+        .send_keys("No: it has **1 to 10** letters.")
+        .await
+        .unwrap();
+    click(&jury, "[data-testid=answer-send]").await;
+
+    // The answer reaches the contestant live, with a notice, rendered as Markdown.
+    wait_text(&team, "[data-testid=clar-notice]", LONG, |t| {
+        t.contains("The jury answered")
+    })
+    .await;
+    let answer = team
+        .find(Locator::Css("[data-testid=clarification-text] strong"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(answer, "1 to 10");
+    wait_text(&team, "[data-testid=clarification]", LONG, |t| {
+        t.contains("Jury answer (private)")
+    })
+    .await;
+    wait_text(&team, "[data-testid=clarification]", LONG, |t| {
+        t.contains("Can the name be empty?") && t.contains("answered")
+    })
+    .await;
+    screenshot(&team, "clarifications-team").await;
+    screenshot(&jury, "clarifications-jury").await;
+}

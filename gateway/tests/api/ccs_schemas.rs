@@ -1,6 +1,6 @@
 //! Validation of Contest API JSON against the ICPC CCS 2026-01 JSON schemas.
 //!
-//! The schema files in `shared/ccs-schemas/` are verbatim upstream copies. Its README lists 16
+//! The schema files in `gateway/tests/ccs-schemas/` are verbatim upstream copies. Its README lists 16
 //! errata, places where the 2026-01 text and the files disagree and the text wins; they are
 //! applied here as edits of the parsed schemas, one function per erratum (see `ERRATA`).
 //! Then every object the upstream files mark with `STRICT_ANCHOR` gets
@@ -16,7 +16,7 @@ use jsonschema::{Draft, ValidationError, Validator};
 use serde_json::{Map, Value, json};
 
 /// The directory holding the 37 schema files and their README.
-const SCHEMA_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ccs-schemas");
+const SCHEMA_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/ccs-schemas");
 
 /// Every schema's `$id` is this prefix followed by its file name.
 const ID_BASE: &str = "https://github.com/icpc/ccs-specs/raw/master/json-schema/";

@@ -144,8 +144,10 @@ pub fn ContestHome(id: i64) -> View {
                             a(class="button", href=board) { "Scoreboard" }
                             (if ctx.api.user().is_some() {
                                 let mine = mine.clone();
+                                let clars = format!("/contests/{id}/clarifications");
                                 view! {
                                     a(class="button ghost", href=mine) { "My submissions" }
+                                    a(class="button ghost", href=clars, data-testid="clarifications-link") { "Clarifications" }
                                     button(class="ghost", on:click=register) { "Register" }
                                 }
                             } else {
