@@ -6,6 +6,7 @@
 //! - `board`: `scoreboard` and `awards` from CodeHub's boards.
 //! - `feed`: the event feed (recorder and readers).
 //! - `auth`: HTTP Basic and bearer callers, and what each may see.
+//! - `write`: the write side, by capability.
 //! - `tests`: `test_data_count` from the package.
 
 mod auth;
@@ -14,6 +15,7 @@ pub mod feed;
 pub mod format;
 pub mod objects;
 mod tests;
+pub mod write;
 
 use self::auth::CcsCaller;
 use self::objects::{ContestData, KINDS, Viewer};
@@ -40,7 +42,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/ccs", get(api_information))
         .route("/api/ccs/", get(api_information))
         .route("/api/ccs/contests", get(contests))
-        .route("/api/ccs/contests/{cid}", get(contest))
+        .route(
+            "/api/ccs/contests/{cid}",
+            get(contest).patch(write::patch_contest),
+        )
         .route("/api/ccs/contests/{cid}/access", get(access))
         .route("/api/ccs/contests/{cid}/account", get(account))
         .route("/api/ccs/contests/{cid}/scoreboard", get(scoreboard))
@@ -49,7 +54,10 @@ pub fn router() -> Router<AppState> {
             "/api/ccs/contests/{cid}/submissions/{id}/files",
             get(submission_files),
         )
-        .route("/api/ccs/contests/{cid}/{kind}", get(collection))
+        .route(
+            "/api/ccs/contests/{cid}/{kind}",
+            get(collection).post(create),
+        )
         .route("/api/ccs/contests/{cid}/{kind}/{id}", get(object))
 }
 
@@ -220,7 +228,10 @@ async fn access(
             (!props.is_empty()).then(|| json!({"type": kind, "properties": props}))
         })
         .collect();
-    Ok(Json(json!({"capabilities": [], "endpoints": endpoints})))
+    let capabilities = write::capabilities(viewer, caller.0.as_ref());
+    Ok(Json(
+        json!({"capabilities": capabilities, "endpoints": endpoints}),
+    ))
 }
 
 async fn account(
@@ -419,4 +430,21 @@ async fn event_feed(
         Body::from_stream(body),
     )
         .into_response())
+}
+
+/// `POST` on a collection: `submissions` and `clarifications` (see [`write`]).
+async fn create(
+    State(state): State<AppState>,
+    caller: CcsCaller,
+    ApiPath((cid, kind)): ApiPath<(String, String)>,
+    crate::routes::ApiJson(body): crate::routes::ApiJson<Value>,
+) -> ApiResult<Response> {
+    match kind.as_str() {
+        "submissions" => write::submit(&state, caller, &cid, body).await,
+        "clarifications" => write::clarify(&state, caller, &cid, body).await,
+        _ => Err(ApiError::new(
+            axum::http::StatusCode::METHOD_NOT_ALLOWED,
+            format!("`{kind}` cannot be created through the API"),
+        )),
+    }
 }

@@ -3,10 +3,10 @@
 
 mod auth;
 pub mod clarifications;
-mod contests;
+pub mod contests;
 mod misc;
 pub mod problems;
-mod submissions;
+pub mod submissions;
 mod users;
 
 pub use problems::import_package;

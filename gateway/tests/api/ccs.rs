@@ -787,3 +787,352 @@ async fn the_api_refuses_what_it_does_not_serve() {
     check("account.json", &me).unwrap();
     assert_eq!(me["type"], "admin");
 }
+
+/// A request with a JSON body.
+async fn send(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    auth: Auth<'_>,
+    body: Value,
+) -> (u16, Option<String>, Value) {
+    let req = app
+        .client
+        .request(method, format!("{}/api/ccs/{path}", app.base))
+        .json(&body);
+    let req = match auth {
+        Auth::Public => req,
+        Auth::Basic(u, p) => req.basic_auth(u, Some(p)),
+        Auth::Bearer(t) => req.bearer_auth(t),
+    };
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    let location = resp
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_owned());
+    (status, location, resp.json().await.unwrap_or(Value::Null))
+}
+
+/// A base64 zip holding `files`.
+fn archive(files: &[(&str, &str)]) -> Value {
+    use base64::Engine as _;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, contents) in files {
+        w.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut w, contents.as_bytes()).unwrap();
+    }
+    let bytes = w.finish().unwrap().into_inner();
+    json!([{"data": base64::engine::general_purpose::STANDARD.encode(bytes), "mime": "application/zip"}])
+}
+
+#[tokio::test]
+async fn external_tools_submit_clarify_start_and_thaw_through_the_api() {
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let hello = app.import(&admin, "hello").await;
+    let now = now_ms();
+    let contest = app
+        .contest(
+            &admin,
+            "write-side",
+            &[hello],
+            json!({"freeze_at": now - 1000}),
+        )
+        .await;
+    let (alice, alice_id) = app.register("alice_writes").await;
+    let (bob, bob_id) = app.register("bob_writes").await;
+    for t in [&alice, &bob] {
+        app.post(
+            &format!("/api/contests/{contest}/register"),
+            Some(t),
+            json!({}),
+        )
+        .await;
+    }
+    let alice_auth = Auth::Basic("alice_writes", "correct horse");
+    let admin_auth = Auth::Bearer(&admin);
+    let cid = "write-side";
+    let source =
+        std::fs::read_to_string(problems_dir().join("hello/submissions/accepted/hello.py"))
+            .unwrap();
+
+    // Capabilities by caller.
+    let caps = |v: Value| -> Vec<String> {
+        v["capabilities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        caps(
+            valid(
+                &app,
+                &format!("contests/{cid}/access"),
+                alice_auth,
+                "access.json"
+            )
+            .await
+        ),
+        ["team_submit", "post_clar"]
+    );
+    assert_eq!(
+        caps(
+            valid(
+                &app,
+                &format!("contests/{cid}/access"),
+                admin_auth,
+                "access.json"
+            )
+            .await
+        ),
+        ["proxy_submit", "post_clar", "contest_start", "contest_thaw"]
+    );
+    assert!(
+        caps(
+            valid(
+                &app,
+                &format!("contests/{cid}/access"),
+                Auth::Public,
+                "access.json"
+            )
+            .await
+        )
+        .is_empty()
+    );
+
+    // team_submit: a zip of files at its root.
+    let path = format!("contests/{cid}/submissions");
+    let body = json!({"language_id": "python3", "problem_id": "t-hello", "files": archive(&[("hello.py", &source)])});
+    let (status, location, created) =
+        send(&app, reqwest::Method::POST, &path, alice_auth, body.clone()).await;
+    assert_eq!(status, 201, "{created}");
+    check("submission.json", &created).unwrap();
+    assert_eq!(created["team_id"], alice_id.to_string());
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        location.unwrap(),
+        format!("/api/ccs/contests/{cid}/submissions/{id}")
+    );
+    app.wait_judged(&alice, id.parse().unwrap()).await;
+    let judgement = valid(
+        &app,
+        &format!("contests/{cid}/judgements/{id}"),
+        alice_auth,
+        "judgement.json",
+    )
+    .await;
+    assert_eq!(judgement["judgement_type_id"], "AC");
+
+    // Refusals, each with its reason.
+    let mut other_team = body.clone();
+    other_team["team_id"] = json!(bob_id.to_string());
+    let mut unknown_problem = body.clone();
+    unknown_problem["problem_id"] = json!("nope");
+    let mut with_time = body.clone();
+    with_time["time"] = json!("2026-01-01T00:00:00.000Z");
+    let mut not_base64 = body.clone();
+    not_base64["files"] = json!([{"data": "***"}]);
+    let mut nested = body.clone();
+    nested["files"] = archive(&[("src/hello.py", &source)]);
+    let mut two = body.clone();
+    two["files"] = json!([archive(&[("a.py", "")])[0], archive(&[("b.py", "")])[0]]);
+    for (auth, body, code, needle) in [
+        (alice_auth, other_team, 403, "as itself"),
+        (alice_auth, unknown_problem, 422, "unknown problem"),
+        (alice_auth, with_time, 400, "`time` may not be given"),
+        (alice_auth, not_base64, 400, "not base64"),
+        (alice_auth, nested, 400, "root"),
+        (alice_auth, two, 400, "exactly one archive"),
+        (Auth::Public, body.clone(), 401, "sign in"),
+        (admin_auth, body.clone(), 400, "`team_id` is required"),
+    ] {
+        let (status, _, e) = send(&app, reqwest::Method::POST, &path, auth, body).await;
+        assert_eq!(
+            (status, e["code"].as_i64()),
+            (code, Some(code as i64)),
+            "{needle}: {e}"
+        );
+        assert!(
+            e["message"].as_str().unwrap().contains(needle),
+            "{needle}: {e}"
+        );
+    }
+    // proxy_submit: the jury for a team.
+    let mut proxied = body.clone();
+    proxied["team_id"] = json!(bob_id.to_string());
+    let (status, _, created) = send(&app, reqwest::Method::POST, &path, admin_auth, proxied).await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["team_id"], bob_id.to_string());
+    check("submission.json", &created).unwrap();
+
+    // post_clar: a team asks; the jury answers it privately and announces.
+    let clars = format!("contests/{cid}/clarifications");
+    let (status, _, q) = send(
+        &app,
+        reqwest::Method::POST,
+        &clars,
+        alice_auth,
+        json!({"text": "Trailing newline?", "problem_id": "t-hello"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{q}");
+    check("clarification.json", &q).unwrap();
+    assert_eq!(q["from_team_id"], alice_id.to_string());
+    let (status, _, e) = send(
+        &app,
+        reqwest::Method::POST,
+        &clars,
+        alice_auth,
+        json!({"text": "x", "to_team_ids": [bob_id.to_string()]}),
+    )
+    .await;
+    assert_eq!(status, 400, "{e}");
+    let (status, _, a) = send(
+        &app,
+        reqwest::Method::POST,
+        &clars,
+        admin_auth,
+        json!({"text": "Yes.", "reply_to_id": q["id"]}),
+    )
+    .await;
+    assert_eq!(status, 201, "{a}");
+    assert_eq!(
+        (a["reply_to_id"].clone(), a["to_team_ids"].clone()),
+        (q["id"].clone(), json!([alice_id.to_string()]))
+    );
+    let (status, _, n) = send(
+        &app,
+        reqwest::Method::POST,
+        &clars,
+        admin_auth,
+        json!({"text": "Lunch is served."}),
+    )
+    .await;
+    assert_eq!(status, 201, "{n}");
+    assert!(
+        n["to_team_ids"].is_null() && n["from_team_id"].is_null(),
+        "{n}"
+    );
+    let (_, bob_sees) = get(&app, &clars, Auth::Basic("bob_writes", "correct horse")).await;
+    assert_eq!(bob_sees.as_array().unwrap().len(), 1, "{bob_sees}");
+
+    // contest_thaw: refused before the end; after it, thaws now with 200.
+    let contest_path = format!("contests/{cid}");
+    let thaw = json!({"id": cid, "scoreboard_thaw_time": time_at(now_ms())});
+    let (status, _, e) = send(
+        &app,
+        reqwest::Method::PATCH,
+        &contest_path,
+        admin_auth,
+        thaw.clone(),
+    )
+    .await;
+    assert_eq!(status, 403, "{e}");
+    app.request(
+        reqwest::Method::PATCH,
+        &format!("/api/contests/{contest}"),
+        Some(&admin),
+        Some(json!({"end_at": now_ms() - 10})),
+    )
+    .await;
+    let (status, _, e) = send(
+        &app,
+        reqwest::Method::PATCH,
+        &contest_path,
+        alice_auth,
+        thaw.clone(),
+    )
+    .await;
+    assert_eq!(status, 403, "{e}");
+    let (status, _, c) = send(
+        &app,
+        reqwest::Method::PATCH,
+        &contest_path,
+        admin_auth,
+        thaw.clone(),
+    )
+    .await;
+    assert_eq!(status, 200, "{c}");
+    check("contest.json", &c).unwrap();
+    let state = valid(
+        &app,
+        &format!("contests/{cid}/state"),
+        Auth::Public,
+        "state.json",
+    )
+    .await;
+    assert!(state["thawed"].is_string(), "{state}");
+    let (status, _, e) = send(
+        &app,
+        reqwest::Method::PATCH,
+        &contest_path,
+        admin_auth,
+        thaw,
+    )
+    .await;
+    assert_eq!(status, 403, "thawed already: {e}");
+
+    // contest_start: a contest not started yet moves, keeping its length; not once near.
+    app.contest(
+        &admin,
+        "later",
+        &[hello],
+        json!({"start_at": now_ms() + 600_000, "end_at": now_ms() + 4_200_000}),
+    )
+    .await;
+    let before = valid(&app, "contests/later", Auth::Public, "contest.json").await;
+    let start = time_at(now_ms() + 1_200_000);
+    let (status, _, e) = send(
+        &app,
+        reqwest::Method::PATCH,
+        "contests/later",
+        admin_auth,
+        json!({"id": "other", "start_time": start}),
+    )
+    .await;
+    assert_eq!(status, 409, "{e}");
+    let (status, _, e) = send(
+        &app,
+        reqwest::Method::PATCH,
+        "contests/later",
+        admin_auth,
+        json!({"id": "later", "start_time": time_at(now_ms() + 5_000)}),
+    )
+    .await;
+    assert_eq!(status, 403, "{e}");
+    let (status, _, e) = send(
+        &app,
+        reqwest::Method::PATCH,
+        "contests/later",
+        admin_auth,
+        json!({"id": "later", "start_time": start}),
+    )
+    .await;
+    assert_eq!(status, 204, "{e}");
+    let after = valid(&app, "contests/later", Auth::Public, "contest.json").await;
+    assert_eq!(after["start_time"], start.as_str());
+    assert_eq!(after["duration"], before["duration"]);
+    let (status, _, e) = send(
+        &app,
+        reqwest::Method::PATCH,
+        "contests/write-side",
+        admin_auth,
+        json!({"id": "write-side", "start_time": start}),
+    )
+    .await;
+    assert_eq!(status, 403, "started: {e}");
+}
+
+/// `ms` as the API's TIME (UTC, milliseconds).
+fn time_at(ms: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).unwrap();
+    let f = time::format_description::parse_borrowed::<2>(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z",
+    )
+    .unwrap();
+    t.format(&f).unwrap()
+}
