@@ -23,6 +23,7 @@ pub fn contest(c: &Contest) -> ContestView {
     ContestView {
         id: c.id.0,
         slug: c.slug.clone(),
+        ccs_id: crate::ccs::objects::contest_id(c),
         name: c.name.clone(),
         kind: c.kind,
         state: c.state(now),

@@ -65,6 +65,9 @@ pub struct ContestView {
     pub id: i64,
     /// Short name.
     pub slug: String,
+    /// Its id in the Contest API (`/api/ccs/contests/{ccs_id}`).
+    #[serde(default)]
+    pub ccs_id: String,
     /// Name.
     pub name: String,
     /// Scoring rules.

@@ -32,6 +32,12 @@ pub enum AppRoute {
         /// Contest id.
         id: i64,
     },
+    /// The resolver (jury).
+    #[to("/contests/<id>/resolver")]
+    Resolver {
+        /// Contest id.
+        id: i64,
+    },
     /// A contest's clarifications.
     #[to("/contests/<id>/clarifications")]
     Clarifications {
@@ -150,6 +156,7 @@ pub fn App() -> View {
                         AppRoute::Contest { id } => view! { pages::contests::ContestHome(id=id) },
                         AppRoute::ContestProblem { id, problem } => view! { pages::problem::ProblemPage(contest=id, problem=problem) },
                         AppRoute::Scoreboard { id } => view! { pages::scoreboard::ScoreboardPage(id=id) },
+                        AppRoute::Resolver { id } => view! { pages::resolver::ResolverPage(id=id) },
                         AppRoute::Clarifications { id } => view! { pages::clarifications::ClarificationsPage(id=id) },
                         AppRoute::Submissions { id } => view! { pages::submissions::SubmissionsPage(contest=id) },
                         AppRoute::Practice => view! { pages::practice::PracticePage() },

@@ -14,6 +14,7 @@
 //! - [`format`]: durations, countdowns, verdict names.
 //! - [`api`]: HTTP client with silent token refresh.
 //! - [`live`]: `/ws` subscriptions with resumption.
+//! - [`resolver`]: the frozen board revealed step by step, from Contest API objects.
 //! - [`app`]: routes, layout, theme; [`ctx`]: what every page reads; [`pages`]: one
 //!   module per page;
 //!   [`components`]: shared pieces (editor, scoreboard view).
@@ -30,6 +31,7 @@ pub mod highlight;
 pub mod live;
 #[allow(missing_docs)]
 pub mod pages;
+pub mod resolver;
 
 /// Mounts the application on the page's `<body>`.
 pub fn start() {

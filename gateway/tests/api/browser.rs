@@ -936,3 +936,148 @@ async fn a_contestant_asks_the_jury_answers_and_the_answer_appears_live() {
     screenshot(&team, "clarifications-team").await;
     screenshot(&jury, "clarifications-jury").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_jury_resolves_a_frozen_board_step_by_step() {
+    let Some((driver, browser)) = browser_or_skip() else {
+        return;
+    };
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let hello = app.import(&admin, "hello").await;
+    let contest = app
+        .contest(
+            &admin,
+            "resolve-me",
+            &[hello],
+            json!({"start_at": now_ms() - 10 * MINUTE}),
+        )
+        .await;
+    let source = |dir: &str, file: &str| {
+        std::fs::read_to_string(
+            super::helpers::problems_dir()
+                .join("hello/submissions")
+                .join(dir)
+                .join(file),
+        )
+        .unwrap()
+    };
+    let mut teams = Vec::new();
+    for name in ["alice_rv", "bob_rv", "carol_rv"] {
+        let (token, id) = app.register(name).await;
+        app.post(
+            &format!("/api/contests/{contest}/register"),
+            Some(&token),
+            json!({}),
+        )
+        .await;
+        teams.push((token, id));
+    }
+    let submit = |who: usize, dir: &'static str, file: &'static str| {
+        let (app, token, src) = (&app, teams[who].0.clone(), source(dir, file));
+        async move {
+            let (status, s) = app.submit(&token, Some(contest), hello, file, &src).await;
+            assert_eq!(status, 202, "{s}");
+            app.wait_judged(&token, s["id"].as_i64().unwrap()).await;
+        }
+    };
+    // Before the freeze alice solves after two wrong tries (penalty 40 + ~10).
+    submit(0, "wrong_answer", "no_bang.py").await;
+    submit(0, "wrong_answer", "no_bang.py").await;
+    submit(0, "accepted", "hello.py").await;
+    app.request(
+        reqwest::Method::PATCH,
+        &format!("/api/contests/{contest}"),
+        Some(&admin),
+        Some(json!({"freeze_at": now_ms() - 1})),
+    )
+    .await;
+    // During the freeze bob solves at once (~10), carol fails.
+    submit(1, "accepted", "hello.py").await;
+    submit(2, "wrong_answer", "no_bang.py").await;
+    app.request(
+        reqwest::Method::PATCH,
+        &format!("/api/contests/{contest}"),
+        Some(&admin),
+        Some(json!({"end_at": now_ms() - 1})),
+    )
+    .await;
+    let (alice, bob, carol) = (teams[0].1, teams[1].1, teams[2].1);
+
+    let driver = Driver::start(driver, browser);
+    let jury = driver.session(1920, 1080).await;
+    sign_in(
+        &jury,
+        &app.base,
+        "admin",
+        app.admin_password.as_deref().unwrap(),
+    )
+    .await;
+    jury.goto(&format!("{}/contests/{contest}", app.base))
+        .await
+        .unwrap();
+    click(&jury, "[data-testid=resolver-link]").await;
+    wait_text(&jury, "[data-testid=resolver-status]", LONG, |t| {
+        t.contains("The board at the freeze")
+    })
+    .await;
+    let rank_of = |team: i64| {
+        let jury = jury.clone();
+        async move {
+            let css = format!("[data-testid=rv-row][data-team='{team}']");
+            let row = jury.find(Locator::Css(&css)).await.unwrap();
+            let rank = row
+                .find(Locator::Css("[data-testid=rv-rank]"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            (rank, row.attr("class").await.unwrap().unwrap_or_default())
+        }
+    };
+    // At the freeze: alice first; bob and carol tied below with hidden tries.
+    assert_eq!(rank_of(alice).await.0, "1");
+    assert_eq!(rank_of(bob).await.0, "2");
+    assert_eq!(rank_of(carol).await.0, "2");
+    wait_text(&jury, "[data-testid=rv-cell]", LONG, |t| t == "? 1").await;
+    screenshot(&jury, "resolver-frozen").await;
+
+    // Space reveals the bottom row's cell: carol's wrong try.
+    jury.find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys(" ")
+        .await
+        .unwrap();
+    wait_text(&jury, "[data-testid=resolver-status]", LONG, |t| {
+        t.contains("Not solved: carol_rv")
+    })
+    .await;
+    // Then bob's accepted try lifts him to the top; the board is final.
+    click(&jury, "[data-testid=resolver-next]").await;
+    wait_text(&jury, "[data-testid=resolver-status]", LONG, |t| {
+        t == "Final standings"
+    })
+    .await;
+    let (rank, class) = rank_of(bob).await;
+    assert_eq!(rank, "1");
+    assert!(
+        class.contains("rv-winner") && class.contains("rv-gold"),
+        "{class}"
+    );
+    assert_eq!(rank_of(alice).await.0, "2");
+    screenshot(&jury, "resolver-final").await;
+    // ← undoes a step.
+    jury.find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys("\u{E012}")
+        .await
+        .unwrap();
+    wait_text(&jury, "[data-testid=resolver-status]", LONG, |t| {
+        t.contains("Not solved: carol_rv")
+    })
+    .await;
+    assert_eq!(rank_of(bob).await.0, "2");
+}

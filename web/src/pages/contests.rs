@@ -145,9 +145,12 @@ pub fn ContestHome(id: i64) -> View {
                             (if ctx.api.user().is_some() {
                                 let mine = mine.clone();
                                 let clars = format!("/contests/{id}/clarifications");
+                                let resolver = format!("/contests/{id}/resolver");
+                                let jury = ctx.api.user().is_some_and(|u| u.role.is_jury());
                                 view! {
                                     a(class="button ghost", href=mine) { "My submissions" }
                                     a(class="button ghost", href=clars, data-testid="clarifications-link") { "Clarifications" }
+                                    (if jury { view! { a(class="button ghost", href=resolver.clone(), data-testid="resolver-link") { "Resolver" } } } else { view! {} })
                                     button(class="ghost", on:click=register) { "Register" }
                                 }
                             } else {

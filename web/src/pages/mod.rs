@@ -6,6 +6,7 @@ pub mod clarifications;
 pub mod contests;
 pub mod practice;
 pub mod problem;
+pub mod resolver;
 pub mod scoreboard;
 pub mod submissions;
 
