@@ -32,6 +32,12 @@ pub enum AppRoute {
         /// Contest id.
         id: i64,
     },
+    /// Balloons to deliver (jury).
+    #[to("/contests/<id>/balloons")]
+    Balloons {
+        /// Contest id.
+        id: i64,
+    },
     /// The resolver (jury).
     #[to("/contests/<id>/resolver")]
     Resolver {
@@ -156,6 +162,7 @@ pub fn App() -> View {
                         AppRoute::Contest { id } => view! { pages::contests::ContestHome(id=id) },
                         AppRoute::ContestProblem { id, problem } => view! { pages::problem::ProblemPage(contest=id, problem=problem) },
                         AppRoute::Scoreboard { id } => view! { pages::scoreboard::ScoreboardPage(id=id) },
+                        AppRoute::Balloons { id } => view! { pages::balloons::BalloonsPage(id=id) },
                         AppRoute::Resolver { id } => view! { pages::resolver::ResolverPage(id=id) },
                         AppRoute::Clarifications { id } => view! { pages::clarifications::ClarificationsPage(id=id) },
                         AppRoute::Submissions { id } => view! { pages::submissions::SubmissionsPage(contest=id) },

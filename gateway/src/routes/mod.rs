@@ -2,6 +2,7 @@
 //! OpenAPI document.
 
 mod auth;
+pub mod balloons;
 pub mod clarifications;
 pub mod contests;
 mod misc;
@@ -75,6 +76,7 @@ impl<T: serde::Serialize> axum::response::IntoResponse for ApiJson<T> {
         contests::list, contests::get_one, contests::create, contests::update, contests::register,
         contests::unfreeze, contests::scoreboard, contests::teams, contests::inject,
         clarifications::list, clarifications::create, clarifications::claim, clarifications::canned,
+        balloons::list, balloons::mark,
         problems::list, problems::get_one, problems::import,
         submissions::create, submissions::list, submissions::get_one, submissions::rejudge,
         users::set_role,
@@ -133,6 +135,11 @@ pub fn router() -> Router<AppState> {
             post(clarifications::claim),
         )
         .route("/api/clarifications/canned", get(clarifications::canned))
+        .route("/api/contests/{id}/balloons", get(balloons::list))
+        .route(
+            "/api/contests/{id}/balloons/{submission}",
+            post(balloons::mark),
+        )
         .route("/api/contests/{id}/unfreeze", post(contests::unfreeze))
         .route("/api/contests/{id}/scoreboard", get(contests::scoreboard))
         .route("/api/contests/{id}/teams", get(contests::teams))

@@ -298,3 +298,86 @@ async fn a_contests_verdict_policy_decides_its_verdicts() {
     let view: serde_json::Value = resp.json().await.unwrap();
     assert!(view.get("verdict_policy").is_none(), "{view}");
 }
+
+#[tokio::test]
+async fn the_jury_delivers_a_balloon_per_first_solve() {
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let hello = app.import(&admin, "hello").await;
+    let contest = app.contest(&admin, "balloons", &[hello], json!({})).await;
+    let dir = super::helpers::problems_dir().join("hello/submissions");
+    let ac = std::fs::read_to_string(dir.join("accepted/hello.py")).unwrap();
+    let wa = std::fs::read_to_string(dir.join("wrong_answer/no_bang.py")).unwrap();
+    let mut accepted = Vec::new();
+    for (name, sources) in [("ann_b", vec![&ac, &ac]), ("ben_b", vec![&wa, &ac])] {
+        let (token, _) = app.register(name).await;
+        app.post(
+            &format!("/api/contests/{contest}/register"),
+            Some(&token),
+            json!({}),
+        )
+        .await;
+        for src in sources {
+            let (status, s) = app.submit(&token, Some(contest), hello, "a.py", src).await;
+            assert_eq!(status, 202, "{s}");
+            let id = s["id"].as_i64().unwrap();
+            if app.wait_judged(&token, id).await["verdict"] == "AC" {
+                accepted.push((name, id, token.clone()));
+            }
+        }
+    }
+    let path = format!("/api/contests/{contest}/balloons");
+    let (status, list) = app.get(&path, Some(&admin)).await;
+    assert_eq!(status, 200, "{list}");
+    let list = list.as_array().unwrap();
+    // One balloon per team and problem: ann's second AC earns none.
+    assert_eq!(list.len(), 2, "{list:?}");
+    assert_eq!(
+        (
+            list[0]["team"].as_str(),
+            list[0]["label"].as_str(),
+            list[0]["first_to_solve"].as_bool()
+        ),
+        (Some("ann_b"), Some("A"), Some(true))
+    );
+    assert_eq!(
+        (
+            list[1]["team"].as_str(),
+            list[1]["first_to_solve"].as_bool()
+        ),
+        (Some("ben_b"), Some(false))
+    );
+    assert!(list.iter().all(|b| b["done"] == false));
+    let (status, _) = app.get(&path, Some(&accepted[0].2)).await;
+    assert_eq!(status, 403, "teams do not see the balloon queue");
+
+    let first = list[0]["submission_id"].as_i64().unwrap();
+    let (status, b) = app
+        .post(
+            &format!("{path}/{first}"),
+            Some(&admin),
+            json!({"done": true}),
+        )
+        .await;
+    assert_eq!((status, b["done"].as_bool()), (200, Some(true)), "{b}");
+    let (_, after) = app.get(&path, Some(&admin)).await;
+    assert_eq!(after[0]["done"], true);
+    assert_eq!(after[1]["done"], false);
+    let (status, b) = app
+        .post(
+            &format!("{path}/{first}"),
+            Some(&admin),
+            json!({"done": false}),
+        )
+        .await;
+    assert_eq!((status, b["done"].as_bool()), (200, Some(false)), "{b}");
+    let second_ac_of_ann = accepted[1].1;
+    let (status, e) = app
+        .post(
+            &format!("{path}/{second_ac_of_ann}"),
+            Some(&admin),
+            json!({"done": true}),
+        )
+        .await;
+    assert_eq!(status, 404, "{e}");
+}

@@ -146,11 +146,19 @@ pub fn ContestHome(id: i64) -> View {
                                 let mine = mine.clone();
                                 let clars = format!("/contests/{id}/clarifications");
                                 let resolver = format!("/contests/{id}/resolver");
-                                let jury = ctx.api.user().is_some_and(|u| u.role.is_jury());
+                                let jury_links = if ctx.api.user().is_some_and(|u| u.role.is_jury()) {
+                                    let balloons = format!("/contests/{id}/balloons");
+                                    view! {
+                                        a(class="button ghost", href=resolver, data-testid="resolver-link") { "Resolver" }
+                                        a(class="button ghost", href=balloons, data-testid="balloons-link") { "Balloons" }
+                                    }
+                                } else {
+                                    view! {}
+                                };
                                 view! {
                                     a(class="button ghost", href=mine) { "My submissions" }
                                     a(class="button ghost", href=clars, data-testid="clarifications-link") { "Clarifications" }
-                                    (if jury { view! { a(class="button ghost", href=resolver.clone(), data-testid="resolver-link") { "Resolver" } } } else { view! {} })
+                                    (jury_links)
                                     button(class="ghost", on:click=register) { "Register" }
                                 }
                             } else {

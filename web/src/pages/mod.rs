@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod balloons;
 pub mod clarifications;
 pub mod contests;
 pub mod practice;
