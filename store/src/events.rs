@@ -50,6 +50,28 @@ impl EventLog for SqlStore {
         Ok(id)
     }
 
+    /// From the `(contest_id, kind, id)` index.
+    async fn events_of_kind(
+        &self,
+        contest: ContestId,
+        kind: &str,
+        after_id: i64,
+    ) -> Result<Vec<LoggedEvent>, StoreError> {
+        sqlx::query(
+            "SELECT id, kind, payload, at FROM events \
+             WHERE contest_id = $1 AND kind = $2 AND id > $3 ORDER BY id",
+        )
+        .bind(contest.0)
+        .bind(kind)
+        .bind(after_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?
+        .iter()
+        .map(logged)
+        .collect()
+    }
+
     /// `contest: None` reads the global log only (not every contest's events).
     async fn events(
         &self,
@@ -74,15 +96,18 @@ impl EventLog for SqlStore {
             .await
             .map_err(db)?
             .iter()
-            .map(|row| {
-                let payload: String = get(row, "payload")?;
-                Ok((
-                    get(row, "id")?,
-                    get(row, "kind")?,
-                    from_json(&payload, "payload")?,
-                    get(row, "at")?,
-                ))
-            })
+            .map(logged)
             .collect()
     }
+}
+
+/// A row of `events`.
+fn logged(row: &sqlx::any::AnyRow) -> Result<LoggedEvent, StoreError> {
+    let payload: String = get(row, "payload")?;
+    Ok((
+        get(row, "id")?,
+        get(row, "kind")?,
+        from_json(&payload, "payload")?,
+        get(row, "at")?,
+    ))
 }

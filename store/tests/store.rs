@@ -680,6 +680,26 @@ async fn exercise(store: &SqlStore) -> Snapshot {
         "strictly after"
     );
     assert_eq!(store.events(Some(late.id), e2).await.unwrap(), vec![]);
+    // By kind: the contest's events of that kind only, strictly after the id.
+    let kinds = |events: Vec<codehub_engine::ports::store::LoggedEvent>| -> Vec<i64> {
+        events.into_iter().map(|e| e.0).collect()
+    };
+    assert_eq!(
+        kinds(store.events_of_kind(late.id, "judged", 0).await.unwrap()),
+        [e1]
+    );
+    assert_eq!(
+        kinds(store.events_of_kind(late.id, "unfrozen", 0).await.unwrap()),
+        [e2]
+    );
+    assert_eq!(
+        kinds(store.events_of_kind(late.id, "judged", e1).await.unwrap()),
+        Vec::<i64>::new()
+    );
+    assert_eq!(
+        kinds(store.events_of_kind(tie.id, "judged", 0).await.unwrap()),
+        Vec::<i64>::new()
+    );
     let global = store.events(None, 0).await.unwrap();
     assert_eq!(global.len(), 1);
     assert_eq!((global[0].0, global[0].1.as_str()), (g1, "server_started"));

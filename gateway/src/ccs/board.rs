@@ -7,9 +7,49 @@ use codehub_engine::model::ContestKind;
 use codehub_protocol::board::{Snapshot, View};
 use serde_json::{Value, json};
 
-/// Medals awarded per colour (the World Finals' default of 4 each; fewer when fewer
-/// teams scored).
+/// Medals awarded per colour unless the jury sets the counts (the World Finals' 4 each;
+/// fewer when fewer teams scored).
 pub const MEDALS_PER_COLOUR: usize = 4;
+
+/// The event-log kind of the jury's medal counts: `{"gold", "silver", "bronze"}`.
+pub const MEDALS_EVENT: &str = "medals";
+/// The event-log kind of the jury's award edits: `{"id", "award"}` (`award: null` removes
+/// it, a computed one included).
+pub const AWARD_EVENT: &str = "award";
+
+/// What the jury set about a contest's awards (folded from its event log).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AwardSettings {
+    /// Gold, silver and bronze places (`None`: [`MEDALS_PER_COLOUR`] each).
+    pub medals: Option<[usize; 3]>,
+    /// Awards the jury set (`Some`) or removed (`None`), by id, replacing computed ones.
+    pub edits: std::collections::BTreeMap<String, Option<Value>>,
+}
+
+impl AwardSettings {
+    /// Folds the contest's log.
+    pub fn from_log(events: &[codehub_engine::ports::store::LoggedEvent]) -> Self {
+        let mut s = AwardSettings::default();
+        for (_, kind, payload, _) in events {
+            match kind.as_str() {
+                MEDALS_EVENT => {
+                    let n = |k: &str| payload[k].as_u64().map(|v| v as usize);
+                    if let (Some(g), Some(si), Some(b)) = (n("gold"), n("silver"), n("bronze")) {
+                        s.medals = Some([g, si, b]);
+                    }
+                }
+                AWARD_EVENT => {
+                    if let Some(id) = payload["id"].as_str() {
+                        let award = Some(payload["award"].clone()).filter(|a| !a.is_null());
+                        s.edits.insert(id.to_owned(), award);
+                    }
+                }
+                _ => {}
+            }
+        }
+        s
+    }
+}
 
 /// The board a viewer reads.
 pub fn view_of(viewer: Viewer) -> View {
@@ -85,9 +125,20 @@ fn scored(data: &ContestData, row: &codehub_protocol::board::Row) -> bool {
 }
 
 /// The awards `board` gives: `winner`, `gold-medal`, `silver-medal`, `bronze-medal` (by
-/// rank, [`MEDALS_PER_COLOUR`] places each; ties share a medal) and
-/// `first-to-solve-<problem>`. Only teams that scored get any.
+/// rank, the jury's counts or [`MEDALS_PER_COLOUR`] places each; ties share a medal) and
+/// `first-to-solve-<problem>`; only teams that scored get any. Then the jury's edits.
 pub fn awards(data: &ContestData, board: &Snapshot) -> Vec<(String, Value)> {
+    let mut out = computed_awards(data, board);
+    for (id, edit) in &data.award_settings.edits {
+        out.retain(|(a, _)| a != id);
+        if let Some(award) = edit {
+            out.push((id.clone(), award.clone()));
+        }
+    }
+    out
+}
+
+fn computed_awards(data: &ContestData, board: &Snapshot) -> Vec<(String, Value)> {
     let team = |r: &codehub_protocol::board::Row| r.team.0.to_string();
     let ranked: Vec<_> = board.rows.iter().filter(|r| scored(data, r)).collect();
     let mut out = vec![(
@@ -103,7 +154,9 @@ pub fn awards(data: &ContestData, board: &Snapshot) -> Vec<(String, Value)> {
     .into_iter()
     .enumerate()
     {
-        let (low, high) = (i * MEDALS_PER_COLOUR, (i + 1) * MEDALS_PER_COLOUR);
+        let counts = data.award_settings.medals.unwrap_or([MEDALS_PER_COLOUR; 3]);
+        let low: usize = counts[..i].iter().sum();
+        let high = low + counts[i];
         let teams: Vec<String> = ranked
             .iter()
             .filter(|r| r.rank > low && r.rank <= high)

@@ -123,6 +123,8 @@ pub struct Feeds {
 struct Recorder {
     /// The last token once the recorder has caught up (`None` before).
     ready: watch::Receiver<Option<i64>>,
+    /// Wakes the recorder for a change no Hub channel carries (the jury's award edits).
+    poke: Arc<Notify>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -140,8 +142,16 @@ impl Feeds {
                 .is_some_and(|r| !r.task.is_finished());
             if !running {
                 let (tx, rx) = watch::channel(None);
-                let task = tokio::spawn(record(state.clone(), contest, tx));
-                recorders.insert(contest, Recorder { ready: rx, task });
+                let poke = Arc::new(Notify::new());
+                let task = tokio::spawn(record(state.clone(), contest, tx, poke.clone()));
+                recorders.insert(
+                    contest,
+                    Recorder {
+                        ready: rx,
+                        poke,
+                        task,
+                    },
+                );
             }
             recorders[&contest].ready.clone()
         };
@@ -151,6 +161,16 @@ impl Feeds {
                 .map_err(|_| ApiError::unavailable("the event feed is not ready; try again"))?
                 .map_err(|_| ApiError::unavailable("the event feed stopped; try again"))?;
         Ok(caught_up.unwrap_or(0))
+    }
+}
+
+impl Feeds {
+    /// Tells the contest's recorder, if it runs, that its objects changed in a way no Hub
+    /// channel announces.
+    pub fn poke(&self, contest: ContestId) {
+        if let Some(r) = self.recorders.lock().expect("feeds lock").get(&contest) {
+            r.poke.notify_one();
+        }
     }
 }
 
@@ -298,7 +318,12 @@ async fn entries(
 }
 
 /// The recorder of one contest (see the module's documentation).
-async fn record(state: AppState, contest: ContestId, ready: watch::Sender<Option<i64>>) {
+async fn record(
+    state: AppState,
+    contest: ContestId,
+    ready: watch::Sender<Option<i64>>,
+    poke: Arc<Notify>,
+) {
     let triggers = [
         Channel::Scoreboard(contest, View::Jury).to_string(),
         Channel::Clarifications(contest, View::Jury).to_string(),
@@ -316,7 +341,7 @@ async fn record(state: AppState, contest: ContestId, ready: watch::Sender<Option
     let mut last = HashMap::new();
     let mut last_token = 0;
     let folded = loop {
-        match state.store.events(Some(contest), 0).await {
+        match state.store.events_of_kind(contest, FEED_KIND, 0).await {
             Ok(events) => break events,
             Err(e) => {
                 tracing::warn!(%contest, error = %e, "event feed: cannot read the log; retrying");
@@ -381,6 +406,7 @@ async fn record(state: AppState, contest: ContestId, ready: watch::Sender<Option
         tokio::select! {
             got = tap.rx.recv() => if got.is_none() { break },
             () = tap.wake.notified() => {}
+            () = poke.notified() => {}
             () = tokio::time::sleep(sleep) => {}
         }
         tokio::time::sleep(SETTLE).await;
@@ -399,10 +425,11 @@ async fn backlog(
     viewer: Viewer,
 ) -> Result<Vec<(i64, Record)>, ApiError> {
     let mut newest: HashMap<(Audience, String, Option<String>), (i64, Record)> = HashMap::new();
-    for (id, kind, payload, _) in state.store.events(Some(contest), after).await? {
-        if kind != FEED_KIND {
-            continue;
-        }
+    for (id, _, payload, _) in state
+        .store
+        .events_of_kind(contest, FEED_KIND, after)
+        .await?
+    {
         if let Ok(r) = serde_json::from_value::<Record>(payload)
             && r.visible_to(viewer)
         {
@@ -432,9 +459,12 @@ pub async fn check_token(
     if id <= 0 {
         return Err(bad());
     }
-    let first = state.store.events(Some(contest), id - 1).await?;
+    let first = state
+        .store
+        .events_of_kind(contest, FEED_KIND, id - 1)
+        .await?;
     match first.first() {
-        Some((found, kind, _, _)) if *found == id && kind == FEED_KIND => Ok(id),
+        Some((found, _, _, _)) if *found == id => Ok(id),
         _ => Err(bad()),
     }
 }

@@ -58,7 +58,10 @@ pub fn router() -> Router<AppState> {
             "/api/ccs/contests/{cid}/{kind}",
             get(collection).post(create),
         )
-        .route("/api/ccs/contests/{cid}/{kind}/{id}", get(object))
+        .route(
+            "/api/ccs/contests/{cid}/{kind}/{id}",
+            get(object).put(edit).patch(edit).delete(edit),
+        )
 }
 
 async fn api_information() -> Json<Value> {
@@ -254,7 +257,7 @@ async fn account(
 }
 
 /// The objects of one type that `viewer` sees.
-async fn visible(
+pub(crate) async fn visible(
     state: &AppState,
     contest: Contest,
     viewer: Viewer,
@@ -442,9 +445,35 @@ async fn create(
     match kind.as_str() {
         "submissions" => write::submit(&state, caller, &cid, body).await,
         "clarifications" => write::clarify(&state, caller, &cid, body).await,
+        "awards" => write::award_post(&state, caller, &cid, body).await,
         _ => Err(ApiError::new(
             axum::http::StatusCode::METHOD_NOT_ALLOWED,
             format!("`{kind}` cannot be created through the API"),
         )),
     }
+}
+
+/// `PUT`, `PATCH` and `DELETE` on an object: `awards` (see [`write::award_edit`]).
+async fn edit(
+    State(state): State<AppState>,
+    caller: CcsCaller,
+    method: axum::http::Method,
+    ApiPath((cid, kind, id)): ApiPath<(String, String, String)>,
+    body: bytes::Bytes,
+) -> ApiResult<Response> {
+    if kind != "awards" {
+        return Err(ApiError::new(
+            axum::http::StatusCode::METHOD_NOT_ALLOWED,
+            format!("`{kind}` cannot be changed through the API"),
+        ));
+    }
+    let body = if body.is_empty() {
+        None
+    } else {
+        Some(
+            serde_json::from_slice(&body)
+                .map_err(|e| ApiError::bad_request(format!("the body is not JSON: {e}")))?,
+        )
+    };
+    write::award_edit(&state, caller, &method, &cid, &id, body).await
 }

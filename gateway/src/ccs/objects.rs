@@ -118,6 +118,8 @@ pub struct ContestData {
     pub clarifications: Vec<Clarification>,
     /// Test cases per problem package (by problem id).
     pub test_counts: HashMap<i64, usize>,
+    /// What the jury set about awards.
+    pub award_settings: super::board::AwardSettings,
     /// Languages the judge offers: (id, name, extensions).
     pub languages: Vec<(String, String, Vec<String>)>,
     /// When the data was read.
@@ -160,6 +162,16 @@ impl ContestData {
         submissions.sort_by_key(|s| s.id);
         let mut clarifications = store.clarifications(contest.id).await?;
         clarifications.sort_by_key(|c| c.id);
+        let mut award_log = store
+            .events_of_kind(contest.id, super::board::MEDALS_EVENT, 0)
+            .await?;
+        award_log.extend(
+            store
+                .events_of_kind(contest.id, super::board::AWARD_EVENT, 0)
+                .await?,
+        );
+        award_log.sort_by_key(|(id, _, _, _)| *id);
+        let award_settings = super::board::AwardSettings::from_log(&award_log);
         let languages = state
             .languages
             .iter()
@@ -173,6 +185,7 @@ impl ContestData {
             submissions,
             clarifications,
             test_counts,
+            award_settings,
             languages,
             now: now_ms(),
         })

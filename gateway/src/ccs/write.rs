@@ -437,3 +437,174 @@ pub async fn patch_contest(
         "give `start_time` (contest_start) or `scoreboard_thaw_time` (contest_thaw)",
     ))
 }
+
+/// The awards the jury sees now, by id.
+async fn current_awards(state: &AppState, contest: &Contest) -> Result<Vec<Value>, ApiError> {
+    super::visible(state, contest.clone(), Viewer::Admin, "awards").await
+}
+
+/// Checks an award body: `citation` (non-empty) and `team_ids` (teams of the contest).
+fn check_award(data: &ContestData, award: &serde_json::Map<String, Value>) -> Result<(), ApiError> {
+    only(award, &["id", "citation", "team_ids"])?;
+    match award.get("citation") {
+        Some(Value::String(c)) if !c.trim().is_empty() => {}
+        _ => {
+            return Err(ApiError::bad_request(
+                "`citation` must be a non-empty string",
+            ));
+        }
+    }
+    let Some(Value::Array(teams)) = award.get("team_ids") else {
+        return Err(ApiError::bad_request(
+            "`team_ids` must be an array of team ids",
+        ));
+    };
+    for t in teams {
+        let t = t
+            .as_str()
+            .ok_or_else(|| ApiError::bad_request("`team_ids` holds team ids (strings)"))?;
+        team(data, t)?;
+    }
+    Ok(())
+}
+
+/// Records the jury's version of award `id` (`None`: removed) and wakes the feed.
+async fn set_award(
+    state: &AppState,
+    contest: &Contest,
+    id: &str,
+    award: Option<&Value>,
+) -> Result<(), ApiError> {
+    state
+        .store
+        .append_event(
+            Some(contest.id),
+            super::board::AWARD_EVENT,
+            &json!({"id": id, "award": award}),
+        )
+        .await?;
+    state.feeds.poke(contest.id);
+    Ok(())
+}
+
+/// The jury, or 403.
+async fn jury_only(
+    state: &AppState,
+    caller: &CcsCaller,
+    contest: &Contest,
+) -> Result<(), ApiError> {
+    if caller.viewer(state, contest).await? == Viewer::Admin {
+        Ok(())
+    } else if caller.0.is_none() {
+        Err(ApiError::unauthorized("sign in as the jury to edit awards"))
+    } else {
+        Err(ApiError::forbidden("awards are edited by the jury"))
+    }
+}
+
+/// `POST awards` (the jury): a new award, named `award-<n>` by CodeHub.
+pub async fn award_post(
+    state: &AppState,
+    caller: CcsCaller,
+    cid: &str,
+    body: Value,
+) -> ApiResult<Response> {
+    let contest = super::find(state, cid).await?;
+    jury_only(state, &caller, &contest).await?;
+    let fields = object(&body)?;
+    if fields.contains_key("id") {
+        return Err(ApiError::bad_request(
+            "POST assigns the id; use PUT awards/{id} to name it",
+        ));
+    }
+    let data = ContestData::load(state, contest.clone()).await?;
+    check_award(&data, fields)?;
+    let taken = current_awards(state, &contest).await?;
+    let id = (1..)
+        .map(|n| format!("award-{n}"))
+        .find(|id| taken.iter().all(|a| a["id"] != id.as_str()))
+        .expect("a free id");
+    let mut award = body.clone();
+    award["id"] = json!(id);
+    set_award(state, &contest, &id, Some(&award)).await?;
+    let location = format!("/api/ccs/contests/{cid}/awards/{id}");
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        axum::Json(award),
+    )
+        .into_response())
+}
+
+/// `PUT`, `PATCH` or `DELETE awards/{id}` (the jury): set, change or remove an award,
+/// computed ones included (a removed computed award stays removed).
+pub async fn award_edit(
+    state: &AppState,
+    caller: CcsCaller,
+    method: &axum::http::Method,
+    cid: &str,
+    id: &str,
+    body: Option<Value>,
+) -> ApiResult<Response> {
+    let contest = super::find(state, cid).await?;
+    jury_only(state, &caller, &contest).await?;
+    if !super::format::is_id(id) {
+        return Err(ApiError::bad_request(format!("`{id}` is not an ID")));
+    }
+    let existing = current_awards(state, &contest)
+        .await?
+        .into_iter()
+        .find(|a| a["id"] == id);
+    let data = ContestData::load(state, contest.clone()).await?;
+    let missing = || ApiError::not_found(format!("unknown award `{id}`"));
+    let award = match method.as_str() {
+        "DELETE" => {
+            existing.ok_or_else(missing)?;
+            set_award(state, &contest, id, None).await?;
+            return Ok(StatusCode::NO_CONTENT.into_response());
+        }
+        "PUT" => {
+            let body = body.unwrap_or(Value::Null);
+            let fields = object(&body)?;
+            if fields
+                .get("id")
+                .and_then(Value::as_str)
+                .is_some_and(|b| b != id)
+            {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    format!("the body's id is not `{id}`"),
+                ));
+            }
+            check_award(&data, fields)?;
+            let mut award = body.clone();
+            award["id"] = json!(id);
+            award
+        }
+        _ => {
+            let mut award = existing.ok_or_else(missing)?;
+            let body = body.unwrap_or(Value::Null);
+            let fields = object(&body)?;
+            if fields
+                .get("id")
+                .and_then(Value::as_str)
+                .is_some_and(|b| b != id)
+            {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    format!("the body's id is not `{id}`"),
+                ));
+            }
+            for (k, v) in fields {
+                if v.is_null() {
+                    return Err(ApiError::bad_request(format!("`{k}` may not be null")));
+                }
+                award[k.as_str()] = v.clone();
+            }
+            check_award(&data, object(&award)?)?;
+            award
+        }
+    };
+    set_award(state, &contest, id, Some(&award)).await?;
+    Ok(axum::Json(award).into_response())
+}

@@ -54,10 +54,11 @@ async fn balloons(state: &AppState, id: i64) -> Result<Vec<Balloon>, ApiError> {
         .into_iter()
         .collect();
     let mut done = HashMap::new();
-    for (_, kind, payload, _) in state.store.events(Some(contest.id), 0).await? {
-        if kind != BALLOON_EVENT {
-            continue;
-        }
+    for (_, _, payload, _) in state
+        .store
+        .events_of_kind(contest.id, BALLOON_EVENT, 0)
+        .await?
+    {
         if let (Some(s), Some(d)) = (payload["submission_id"].as_i64(), payload["done"].as_bool()) {
             done.insert(s, d);
         }

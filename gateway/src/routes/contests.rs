@@ -315,3 +315,41 @@ pub async fn inject(
         .await?;
     Ok(StatusCode::ACCEPTED)
 }
+
+/// Medal places per colour (`PUT /api/contests/{id}/medals`).
+#[derive(Debug, Clone, serde::Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Medals {
+    /// Gold places.
+    pub gold: usize,
+    /// Silver places.
+    pub silver: usize,
+    /// Bronze places.
+    pub bronze: usize,
+}
+
+/// Sets how many places get a gold, silver and bronze medal (jury); the Contest API's
+/// `awards` follow. The default is 4 each.
+#[utoipa::path(put, path = "/api/contests/{id}/medals", params(("id" = i64, Path)), request_body = Medals, security(("bearer" = [])),
+    responses((status = 200, body = Medals), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn medals(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(m): ApiJson<Medals>,
+) -> ApiResult<ApiJson<Medals>> {
+    caller.require(Role::Jury)?;
+    let c = load(&state, id).await?;
+    if m.gold + m.silver + m.bronze > 10_000 {
+        return Err(ApiError::unprocessable("at most 10000 medal places"));
+    }
+    state
+        .store
+        .append_event(
+            Some(c.id),
+            crate::ccs::board::MEDALS_EVENT,
+            &serde_json::to_value(&m).map_err(ApiError::internal)?,
+        )
+        .await?;
+    state.feeds.poke(c.id);
+    Ok(ApiJson(m))
+}

@@ -1136,3 +1136,224 @@ fn time_at(ms: i64) -> String {
     .unwrap();
     t.format(&f).unwrap()
 }
+
+#[tokio::test]
+async fn the_jury_sets_medal_counts_and_edits_awards() {
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let hello = app.import(&admin, "hello").await;
+    let contest = app.contest(&admin, "awards", &[hello], json!({})).await;
+    let source =
+        std::fs::read_to_string(problems_dir().join("hello/submissions/accepted/hello.py"))
+            .unwrap();
+    let wrong =
+        std::fs::read_to_string(problems_dir().join("hello/submissions/wrong_answer/no_bang.py"))
+            .unwrap();
+    let mut teams = Vec::new();
+    // Ranks by penalty: ada 0 wrong tries, bea 1, cid 2.
+    for (wrongs, name) in ["ada_aw", "bea_aw", "cid_aw"].into_iter().enumerate() {
+        let (token, id) = app.register(name).await;
+        app.post(
+            &format!("/api/contests/{contest}/register"),
+            Some(&token),
+            json!({}),
+        )
+        .await;
+        for src in std::iter::repeat_n(&wrong, wrongs).chain([&source]) {
+            let (status, s) = app.submit(&token, Some(contest), hello, "a.py", src).await;
+            assert_eq!(status, 202, "{s}");
+            app.wait_judged(&token, s["id"].as_i64().unwrap()).await;
+        }
+        teams.push(id.to_string());
+    }
+    let admin_auth = Auth::Bearer(&admin);
+    let feed = read_feed_for(
+        &app,
+        "contests/awards/event-feed".into(),
+        Auth::Bearer(Box::leak(admin.clone().into_boxed_str())),
+        Duration::from_secs(4),
+    );
+    let awards = |auth| {
+        let app = &app;
+        async move {
+            let list = valid(app, "contests/awards/awards", auth, "awards.json").await;
+            list.as_array()
+                .unwrap()
+                .iter()
+                .map(|a| (a["id"].as_str().unwrap().to_owned(), a.clone()))
+                .collect::<BTreeMap<_, _>>()
+        }
+    };
+    // Defaults: 4 gold places, so all three have gold.
+    assert_eq!(
+        awards(admin_auth).await["gold-medal"]["team_ids"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    // One gold, one silver, no bronze.
+    let (status, body) = app
+        .request(
+            reqwest::Method::PUT,
+            &format!("/api/contests/{contest}/medals"),
+            Some(&admin),
+            Some(json!({"gold": 1, "silver": 1, "bronze": 0})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let now = awards(Auth::Public).await;
+    assert_eq!(now["gold-medal"]["team_ids"], json!([teams[0]]));
+    assert_eq!(now["silver-medal"]["team_ids"], json!([teams[1]]));
+    assert_eq!(now["bronze-medal"]["team_ids"], json!([]));
+
+    // PUT a new one, PATCH its citation, DELETE a computed one, POST one more.
+    let path = "contests/awards/awards";
+    let (status, _, a) = send(
+        &app,
+        reqwest::Method::PUT,
+        &format!("{path}/best-newcomer"),
+        admin_auth,
+        json!({"citation": "Best newcomer", "team_ids": [teams[2]]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{a}");
+    check("award.json", &a).unwrap();
+    let (status, _, a) = send(
+        &app,
+        reqwest::Method::PATCH,
+        &format!("{path}/best-newcomer"),
+        admin_auth,
+        json!({"citation": "Best new team"}),
+    )
+    .await;
+    assert_eq!(
+        (status, a["citation"].as_str(), a["team_ids"].clone()),
+        (200, Some("Best new team"), json!([teams[2]])),
+        "{a}"
+    );
+    let (status, _, _) = send(
+        &app,
+        reqwest::Method::DELETE,
+        &format!("{path}/bronze-medal"),
+        admin_auth,
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (status, location, a) = send(
+        &app,
+        reqwest::Method::POST,
+        path,
+        admin_auth,
+        json!({"citation": "Fair play", "team_ids": []}),
+    )
+    .await;
+    assert_eq!(status, 201, "{a}");
+    assert_eq!(location.unwrap(), "/api/ccs/contests/awards/awards/award-1");
+    let now = awards(Auth::Public).await;
+    assert_eq!(now["best-newcomer"]["citation"], "Best new team");
+    assert!(!now.contains_key("bronze-medal") && now.contains_key("award-1"));
+
+    // Refusals.
+    for (method, target, auth, body, code) in [
+        (
+            reqwest::Method::PUT,
+            "best-newcomer",
+            Auth::Basic("ada_aw", "correct horse"),
+            json!({"citation": "x", "team_ids": []}),
+            403,
+        ),
+        (
+            reqwest::Method::PUT,
+            "x",
+            Auth::Public,
+            json!({"citation": "x", "team_ids": []}),
+            401,
+        ),
+        (
+            reqwest::Method::PUT,
+            "x",
+            admin_auth,
+            json!({"citation": "x", "team_ids": ["999999"]}),
+            422,
+        ),
+        (
+            reqwest::Method::PUT,
+            "x",
+            admin_auth,
+            json!({"citation": "", "team_ids": []}),
+            400,
+        ),
+        (
+            reqwest::Method::PUT,
+            "x",
+            admin_auth,
+            json!({"id": "y", "citation": "x", "team_ids": []}),
+            409,
+        ),
+        (
+            reqwest::Method::PATCH,
+            "best-newcomer",
+            admin_auth,
+            json!({"team_ids": null}),
+            400,
+        ),
+        (
+            reqwest::Method::PATCH,
+            "nope",
+            admin_auth,
+            json!({"citation": "x"}),
+            404,
+        ),
+        (
+            reqwest::Method::DELETE,
+            "bronze-medal",
+            admin_auth,
+            Value::Null,
+            404,
+        ),
+    ] {
+        let (status, _, e) = send(
+            &app,
+            method.clone(),
+            &format!("{path}/{target}"),
+            auth,
+            body,
+        )
+        .await;
+        assert_eq!(
+            (status, e["code"].as_i64()),
+            (code, Some(code as i64)),
+            "{method} {target}: {e}"
+        );
+    }
+    let (status, _, e) = send(
+        &app,
+        reqwest::Method::POST,
+        path,
+        admin_auth,
+        json!({"id": "z", "citation": "x", "team_ids": []}),
+    )
+    .await;
+    assert_eq!(status, 400, "{e}");
+
+    // The jury's feed carried the edits.
+    let lines = feed.await.unwrap();
+    let last_of = |id: &str| {
+        lines
+            .iter()
+            .rev()
+            .find(|l| l["type"] == "awards" && l["id"] == id)
+            .map(|l| l["data"].clone())
+    };
+    assert_eq!(
+        last_of("best-newcomer").unwrap()["citation"],
+        "Best new team"
+    );
+    assert_eq!(last_of("bronze-medal"), Some(Value::Null));
+    assert_eq!(
+        last_of("gold-medal").unwrap()["team_ids"],
+        json!([teams[0]])
+    );
+}

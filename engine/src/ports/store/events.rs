@@ -23,4 +23,16 @@ pub trait EventLog: Send + Sync + 'static {
         contest: Option<ContestId>,
         after_id: i64,
     ) -> Result<Vec<LoggedEvent>, StoreError>;
+    /// The contest's events of one kind after `after_id`, by id (what [`EventLog::events`]
+    /// gives, filtered; stores answer it from an index).
+    async fn events_of_kind(
+        &self,
+        contest: ContestId,
+        kind: &str,
+        after_id: i64,
+    ) -> Result<Vec<LoggedEvent>, StoreError> {
+        let mut events = self.events(Some(contest), after_id).await?;
+        events.retain(|(_, k, _, _)| k == kind);
+        Ok(events)
+    }
 }
