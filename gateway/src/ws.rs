@@ -149,6 +149,11 @@ impl Connection {
                     return Err(ApiError::not_found(format!("unknown contest {c}")));
                 }
             }
+            Channel::Resolver(c) => {
+                if self.state.store.contest(*c).await?.is_none() {
+                    return Err(ApiError::not_found(format!("unknown contest {c}")));
+                }
+            }
             Channel::UserClarifications(u) => {
                 if !(jury || me == Some(*u)) {
                     return Err(ApiError::forbidden(
@@ -214,6 +219,13 @@ impl Connection {
                 let list =
                     crate::routes::clarifications::channel_snapshot(&self.state, target).await?;
                 Ok((seq, serde_json::json!({ "clarifications": list })))
+            }
+            Channel::Resolver(c) => {
+                let seq = self.last_seq(name).await?;
+                Ok((
+                    seq,
+                    crate::routes::contests::resolver_state(&self.state, *c).await?,
+                ))
             }
         }
     }

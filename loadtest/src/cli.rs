@@ -28,6 +28,8 @@ pub(crate) enum Cmd {
     Ramp(Ramp),
     /// Contestants submit a realistic mix while spectators watch.
     Contest(ContestArgs),
+    /// Readers follow the Contest API event feed while contestants submit; event delay.
+    Feed(FeedArgs),
     /// (internal) One worker process's share of spectators.
     #[command(hide = true)]
     Worker(WorkerArgs),
@@ -126,6 +128,28 @@ pub(crate) struct ContestArgs {
     /// The problem submitted to (default: the contest's first; it must be `Hello World!`).
     #[arg(long)]
     pub(crate) problem: Option<i64>,
+    /// Where to write the JSON report.
+    #[arg(long)]
+    pub(crate) report: Option<PathBuf>,
+}
+
+// Arguments of `feed`.
+#[derive(Args)]
+pub(crate) struct FeedArgs {
+    #[command(flatten)]
+    pub(crate) target: Target,
+    /// Event-feed readers (held by this process).
+    #[arg(long, default_value_t = 1000)]
+    pub(crate) readers: usize,
+    /// Contestants submitting.
+    #[arg(long, default_value_t = 20)]
+    pub(crate) contestants: usize,
+    /// Submissions per second, all contestants together.
+    #[arg(long, default_value_t = 10.0)]
+    pub(crate) rate: f64,
+    /// Length of the submitting phase.
+    #[arg(long, default_value = "30s", value_parser = parse_duration)]
+    pub(crate) duration: Duration,
     /// Where to write the JSON report.
     #[arg(long)]
     pub(crate) report: Option<PathBuf>,

@@ -26,7 +26,7 @@ mod target;
 
 use clap::Parser;
 use cli::{Cli, Cmd};
-use scenario::{contest_cmd, ramp_cmd, spectators_cmd, worker_cmd};
+use scenario::{contest_cmd, feed_cmd, ramp_cmd, spectators_cmd, worker_cmd};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -46,6 +46,7 @@ fn main() -> ExitCode {
             Cmd::Spectators(s) => spectators_cmd(s).await,
             Cmd::Ramp(r) => ramp_cmd(r).await,
             Cmd::Contest(c) => contest_cmd(c).await,
+            Cmd::Feed(f) => feed_cmd(f).await,
             Cmd::Worker(w) => worker_cmd(w).await,
         }
     });

@@ -10,6 +10,7 @@
 //! | a contest's clarifications to every team | `contest/{id}/clarifications` |
 //! | every clarification of a contest (jury) | `contest/{id}/clarifications/jury` |
 //! | a team's own clarifications (its questions, answers to it) | `user/{id}/clarifications` |
+//! | what the jury's resolver has revealed | `contest/{id}/resolver` |
 
 use crate::board::View;
 use crate::ids::{ContestId, SubmissionId, UserId};
@@ -30,6 +31,8 @@ pub enum Channel {
     /// A team's own clarifications, of every contest: its questions and the jury's
     /// messages to it alone.
     UserClarifications(UserId),
+    /// What the jury's resolver has revealed (public).
+    Resolver(ContestId),
 }
 
 impl fmt::Display for Channel {
@@ -44,6 +47,7 @@ impl fmt::Display for Channel {
                 write!(f, "contest/{c}/clarifications/jury")
             }
             Channel::UserClarifications(u) => write!(f, "user/{u}/clarifications"),
+            Channel::Resolver(c) => write!(f, "contest/{c}/resolver"),
         }
     }
 }
@@ -57,7 +61,8 @@ impl fmt::Display for UnknownChannel {
         write!(
             f,
             "unknown channel `{}` (expected contest/ID/scoreboard, contest/ID/scoreboard/jury, \
-             contest/ID/clarifications, contest/ID/clarifications/jury, user/ID/submissions, \
+             contest/ID/clarifications, contest/ID/clarifications/jury, contest/ID/resolver, \
+             user/ID/submissions, \
              user/ID/clarifications or submission/ID)",
             self.0
         )
@@ -88,6 +93,7 @@ impl FromStr for Channel {
                 (Some("clarifications"), Some("jury")) => {
                     Some(Channel::Clarifications(ContestId(c), View::Jury))
                 }
+                (Some("resolver"), None) => Some(Channel::Resolver(ContestId(c))),
                 _ => None,
             }),
             Some("user") => id(next()).and_then(|u| match next() {

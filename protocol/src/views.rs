@@ -295,3 +295,29 @@ pub struct ClarificationView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claimed_by: Option<i64>,
 }
+
+/// What the jury's resolver has revealed: the `contest/{id}/resolver` channel's messages
+/// (`snapshot`, each the whole state) and `POST /api/contests/{id}/resolver`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResolverState {
+    /// Steps taken.
+    pub step: u32,
+    /// The cells opened so far, the latest last.
+    pub revealed: Vec<RevealedCell>,
+}
+
+/// A cell the resolver opened: its tries counted and when it was solved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RevealedCell {
+    /// The team (Contest API id).
+    pub team_id: String,
+    /// The problem (Contest API id).
+    pub problem_id: String,
+    /// Tries counted (up to the accepted one).
+    pub tries: u32,
+    /// Contest minute of the accepted try; `None`: not solved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub solved_at: Option<i64>,
+}

@@ -50,6 +50,55 @@ impl EventLog for SqlStore {
         Ok(id)
     }
 
+    /// In one transaction: the last id of the kind (from the `(contest_id, kind, id)`
+    /// index) is checked, then every payload is inserted; on PostgreSQL under the same
+    /// advisory lock as [`EventLog::append_event`], so no other append interleaves.
+    async fn append_events_if_last(
+        &self,
+        contest: ContestId,
+        kind: &str,
+        expected_last: i64,
+        payloads: &[serde_json::Value],
+    ) -> Result<Option<Vec<i64>>, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(EVENTS_APPEND_LOCK)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+        }
+        let last: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(id), 0) FROM events WHERE contest_id = $1 AND kind = $2",
+        )
+        .bind(contest.0)
+        .bind(kind)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+        if last != expected_last {
+            return Ok(None);
+        }
+        let at = now_ms();
+        let mut ids = Vec::with_capacity(payloads.len());
+        for payload in payloads {
+            let id = sqlx::query_scalar(
+                "INSERT INTO events (contest_id, kind, payload, at) VALUES ($1, $2, $3, $4) \
+                 RETURNING id",
+            )
+            .bind(contest.0)
+            .bind(kind)
+            .bind(to_json(payload)?)
+            .bind(at)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| write_error(e, || "event".to_owned(), &format!("contest {contest}")))?;
+            ids.push(id);
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(Some(ids))
+    }
+
     /// From the `(contest_id, kind, id)` index.
     async fn events_of_kind(
         &self,

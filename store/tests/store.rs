@@ -700,6 +700,55 @@ async fn exercise(store: &SqlStore) -> Snapshot {
         kinds(store.events_of_kind(tie.id, "judged", 0).await.unwrap()),
         Vec::<i64>::new()
     );
+    // Compare-and-append: only over the kind's last id; a stale writer writes nothing.
+    // (Contests of their own: the persisted check below compares the others' logs.)
+    let cas = store
+        .create_contest(contest("zz-cas", t0 + 1_000_000_000, &[]))
+        .await
+        .unwrap();
+    let cas2 = store
+        .create_contest(contest("zz-cas2", t0 + 1_000_000_000, &[]))
+        .await
+        .unwrap();
+    let appended = store
+        .append_events_if_last(cas.id, "feed", 0, &[json!(1), json!(2)])
+        .await
+        .unwrap()
+        .expect("the first writer appends");
+    assert_eq!(appended.len(), 2);
+    assert!(appended[0] < appended[1]);
+    assert_eq!(
+        store
+            .append_events_if_last(cas.id, "feed", 0, &[json!(3)])
+            .await
+            .unwrap(),
+        None,
+        "stale"
+    );
+    let more = store
+        .append_events_if_last(cas.id, "feed", appended[1], &[json!(3)])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        kinds(store.events_of_kind(cas.id, "feed", 0).await.unwrap()),
+        [appended[0], appended[1], more[0]]
+    );
+    assert_eq!(
+        store
+            .append_events_if_last(cas2.id, "feed", 0, &[json!(1)])
+            .await
+            .unwrap()
+            .map(|v| v.len()),
+        Some(1),
+        "per contest"
+    );
+    assert_not_found(
+        store
+            .append_events_if_last(ghost.id, "feed", 0, &[json!(1)])
+            .await,
+    );
+
     let global = store.events(None, 0).await.unwrap();
     assert_eq!(global.len(), 1);
     assert_eq!((global[0].0, global[0].1.as_str()), (g1, "server_started"));

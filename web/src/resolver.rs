@@ -8,6 +8,7 @@
 //! accepted one; the team's rank is recomputed (it may climb). When no team has anything
 //! hidden the board is the final one.
 
+use codehub_protocol::views::{ResolverState, RevealedCell};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -167,6 +168,10 @@ pub struct Resolver {
     history: Vec<(Vec<Row>, Option<Reveal>)>,
     /// The last step's reveal.
     pub last: Option<Reveal>,
+    /// The board at the freeze.
+    initial: Vec<Row>,
+    /// Problem ids, in column order.
+    problem_ids: Vec<String>,
 }
 
 /// Whether a judgement type counts as a try (compile and judging errors do not).
@@ -307,6 +312,11 @@ impl Resolver {
                 .iter()
                 .map(|p| p["label"].as_str().unwrap_or("?").to_owned())
                 .collect(),
+            problem_ids: problems
+                .iter()
+                .map(|p| p["id"].as_str().unwrap_or_default().to_owned())
+                .collect(),
+            initial: rows.clone(),
             rows,
             penalty_minutes,
             awards,
@@ -369,6 +379,76 @@ impl Resolver {
         };
         self.last = Some(reveal.clone());
         Some(reveal)
+    }
+
+    /// What has been revealed so far, for spectators to follow ([`Resolver::follow`]).
+    pub fn state(&self) -> ResolverState {
+        let mut revealed = Vec::new();
+        for start in &self.initial {
+            let Some(now) = self.rows.iter().find(|r| r.team == start.team) else {
+                continue;
+            };
+            for (col, (before, after)) in start.cells.iter().zip(&now.cells).enumerate() {
+                if !before.hidden.is_empty() && after.hidden.is_empty() {
+                    revealed.push(RevealedCell {
+                        team_id: now.team.clone(),
+                        problem_id: self.problem_ids[col].clone(),
+                        tries: after.tries,
+                        solved_at: after.solved_at,
+                    });
+                }
+            }
+        }
+        // The last reveal goes last, so followers highlight it too.
+        if let Some(l) = &self.last {
+            let key = |c: &RevealedCell| {
+                c.team_id == l.team && c.problem_id == self.problem_ids[l.problem]
+            };
+            if let Some(i) = revealed.iter().position(key) {
+                let last = revealed.remove(i);
+                revealed.push(last);
+            }
+        }
+        ResolverState {
+            step: self.history.len() as u32,
+            revealed,
+        }
+    }
+
+    /// Shows what the jury's resolver revealed: the board at the freeze with `state`'s
+    /// cells opened (a spectator's board, which cannot see the hidden results itself).
+    pub fn follow(&mut self, state: &ResolverState) {
+        self.rows = self.initial.clone();
+        self.last = None;
+        for c in &state.revealed {
+            let Some(col) = self.problem_ids.iter().position(|p| *p == c.problem_id) else {
+                continue;
+            };
+            let Some(row) = self.rows.iter_mut().find(|r| r.team == c.team_id) else {
+                continue;
+            };
+            let from_rank = row.rank;
+            let cell = &mut row.cells[col];
+            cell.hidden.clear();
+            cell.tries = c.tries;
+            cell.solved_at = c.solved_at;
+            row.totals(self.penalty_minutes);
+            self.last = Some(Reveal {
+                team: c.team_id.clone(),
+                problem: col,
+                solved: c.solved_at.is_some(),
+                from_rank,
+                to_rank: 0,
+            });
+        }
+        rank(&mut self.rows);
+        if let Some(l) = &mut self.last {
+            l.to_rank = self
+                .rows
+                .iter()
+                .find(|r| r.team == l.team)
+                .map_or(0, |r| r.rank);
+        }
     }
 
     /// Undoes the last step.
@@ -488,8 +568,30 @@ mod tests {
             order(&r),
             [("t2", 1, 2, 390), ("t3", 2, 2, 590), ("t1", 3, 1, 90)]
         );
+        // A spectator's board (the freeze's results hidden) follows the jury's reveals.
+        let hidden_results: String = text
+            .lines()
+            .filter(|l| {
+                let event: Value = serde_json::from_str(l).unwrap();
+                let late = ["3", "4", "5", "6", "7"].contains(&event["id"].as_str().unwrap_or(""));
+                !(event["type"] == "judgements" && late)
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let mut follower = Resolver::new(&Objects::from_feed(&hidden_results).unwrap()).unwrap();
+        assert_eq!(
+            follower.rows[2].cells[0].pending(),
+            3,
+            "hidden, results unknown"
+        );
+        follower.follow(&r.state());
+        assert_eq!(order(&follower), order(&r));
+        let last = follower.last.as_ref().map(|l| (l.team.as_str(), l.problem));
+        assert_eq!(last, Some(("t2", 1)));
         // Undo goes back one step at a time.
         assert!(r.back());
+        follower.follow(&r.state());
+        assert_eq!(order(&follower), order(&r));
         assert_eq!(r.rows.iter().find(|x| x.team == "t2").unwrap().solved, 1);
     }
 

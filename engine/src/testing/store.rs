@@ -408,6 +408,37 @@ impl EventLog for MemoryStore {
         Ok(id)
     }
 
+    async fn append_events_if_last(
+        &self,
+        contest: ContestId,
+        kind: &str,
+        expected_last: i64,
+        payloads: &[serde_json::Value],
+    ) -> Result<Option<Vec<i64>>, StoreError> {
+        let mut t = self.tables()?;
+        if !t.contests.contains_key(&contest) {
+            return Err(StoreError::NotFound(format!("contest {contest}")));
+        }
+        let last = t
+            .events
+            .iter()
+            .filter(|(c, e)| *c == Some(contest) && e.1 == kind)
+            .map(|(_, e)| e.0)
+            .max()
+            .unwrap_or(0);
+        if last != expected_last {
+            return Ok(None);
+        }
+        let mut ids = Vec::new();
+        for p in payloads {
+            let id = t.next(4);
+            t.events
+                .push((Some(contest), (id, kind.to_owned(), p.clone(), now_ms())));
+            ids.push(id);
+        }
+        Ok(Some(ids))
+    }
+
     async fn events(
         &self,
         contest: Option<ContestId>,

@@ -8,7 +8,12 @@
 //! object whose jury, public or own-team view changed to the store's event log (kind
 //! [`FEED_KIND`]). The log id is the token: tokens survive restarts and any node reading
 //! the store can resume from any of them. A restarted recorder folds the log back into
-//! what it last wrote, so it appends only real changes.
+//! what it last wrote, so it appends only real changes. In a cluster every node serving a
+//! reader runs a recorder; each appends with a compare-and-append on the feed's last
+//! token ([`EventLog::append_events_if_last`]), and one that lost the race folds the
+//! winner's records in and compares again: one history, nothing written twice.
+//!
+//! [`EventLog::append_events_if_last`]: codehub_engine::ports::store::EventLog::append_events_if_last
 //!
 //! **Readers.** Each appended record is also published on the Hub channel
 //! [`feed_channel`] (its `seq` is the token). A reader subscribes to it, then sends the log
@@ -340,36 +345,31 @@ async fn record(
     };
     let mut last = HashMap::new();
     let mut last_token = 0;
-    let folded = loop {
-        match state.store.events_of_kind(contest, FEED_KIND, 0).await {
-            Ok(events) => break events,
-            Err(e) => {
-                tracing::warn!(%contest, error = %e, "event feed: cannot read the log; retrying");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-            }
-        }
-    };
-    for (id, kind, payload, _) in folded {
-        if kind != FEED_KIND {
-            continue;
-        }
-        if let Ok(r) = serde_json::from_value::<Record>(payload) {
-            last.insert(r.key(), r.data);
-            last_token = id;
-        }
+    while let Err(e) = catch_up(&state, contest, &mut last, &mut last_token).await {
+        tracing::warn!(%contest, error = %e, "event feed: cannot read the log; retrying");
+        tokio::time::sleep(Duration::from_secs(1)).await;
     }
     loop {
         let next = match entries(&state, contest).await {
             Ok((entries, next)) => {
-                let mut appended = true;
-                for r in diff(&mut last, &entries) {
-                    let payload = serde_json::to_value(&r).expect("records serialise");
-                    match state
+                let mut trial = last.clone();
+                let records = diff(&mut trial, &entries);
+                let payloads: Vec<Value> = records
+                    .iter()
+                    .map(|r| serde_json::to_value(r).expect("records serialise"))
+                    .collect();
+                let appended = if payloads.is_empty() {
+                    Ok(Some(Vec::new()))
+                } else {
+                    state
                         .store
-                        .append_event(Some(contest), FEED_KIND, &payload)
+                        .append_events_if_last(contest, FEED_KIND, last_token, &payloads)
                         .await
-                    {
-                        Ok(token) => {
+                };
+                match appended {
+                    Ok(Some(tokens)) => {
+                        last = trial;
+                        for (token, payload) in tokens.into_iter().zip(payloads) {
                             last_token = token;
                             let _ = state
                                 .engine
@@ -381,18 +381,25 @@ async fn record(
                                     data: payload,
                                 }));
                         }
-                        Err(e) => {
-                            // Forget what was not written, so the next pass writes it.
-                            last.remove(&r.key());
-                            tracing::warn!(%contest, error = %e, "event feed: cannot append");
-                            appended = false;
+                        ready.send_replace(Some(last_token));
+                        next
+                    }
+                    Ok(None) => {
+                        // Another node's recorder wrote first: take its records in, then
+                        // compare again (nothing is written twice, nothing stale last).
+                        match catch_up(&state, contest, &mut last, &mut last_token).await {
+                            Ok(()) => continue,
+                            Err(e) => {
+                                tracing::warn!(%contest, error = %e, "event feed: cannot read the log");
+                                Some(now_ms() + 1000)
+                            }
                         }
                     }
+                    Err(e) => {
+                        tracing::warn!(%contest, error = %e, "event feed: cannot append");
+                        Some(now_ms() + 1000)
+                    }
                 }
-                if appended {
-                    ready.send_replace(Some(last_token));
-                }
-                next
             }
             Err(e) if e.status == axum::http::StatusCode::NOT_FOUND => break,
             Err(e) => {
@@ -414,6 +421,26 @@ async fn record(
         tap.lagged.store(false, Ordering::Release);
     }
     tap.close(&state);
+}
+
+/// Folds the log's records after `last_token` into `last`.
+async fn catch_up(
+    state: &AppState,
+    contest: ContestId,
+    last: &mut HashMap<(Audience, String, Option<String>), Value>,
+    last_token: &mut i64,
+) -> Result<(), codehub_engine::ports::store::StoreError> {
+    for (id, _, payload, _) in state
+        .store
+        .events_of_kind(contest, FEED_KIND, *last_token)
+        .await?
+    {
+        if let Ok(r) = serde_json::from_value::<Record>(payload) {
+            last.insert(r.key(), r.data);
+        }
+        *last_token = id;
+    }
+    Ok(())
 }
 
 /// The records of `contest` after token `after` that `viewer` sees, only each object's

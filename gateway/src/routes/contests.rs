@@ -353,3 +353,61 @@ pub async fn medals(
     state.feeds.poke(c.id);
     Ok(ApiJson(m))
 }
+
+/// The event-log kind of the jury resolver's published state.
+pub const RESOLVER_EVENT: &str = "resolver";
+
+/// What the jury's resolver has revealed so far (the last state it published).
+///
+/// # Errors
+/// Store failures.
+pub async fn resolver_state(
+    state: &AppState,
+    contest: ContestId,
+) -> Result<serde_json::Value, ApiError> {
+    Ok(state
+        .store
+        .events_of_kind(contest, RESOLVER_EVENT, 0)
+        .await?
+        .pop()
+        .map(|(_, _, payload, _)| payload)
+        .unwrap_or_else(|| {
+            serde_json::to_value(codehub_protocol::views::ResolverState::default())
+                .expect("states serialise")
+        }))
+}
+
+/// Publishes the jury's resolver state: spectators' resolver pages follow it live on
+/// `contest/{id}/resolver` (jury).
+#[utoipa::path(post, path = "/api/contests/{id}/resolver", params(("id" = i64, Path)),
+    request_body = codehub_protocol::views::ResolverState, security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn resolver(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(r): ApiJson<codehub_protocol::views::ResolverState>,
+) -> ApiResult<StatusCode> {
+    caller.require(Role::Jury)?;
+    let c = load(&state, id).await?;
+    if r.revealed.len() > 100_000 {
+        return Err(ApiError::unprocessable("at most 100000 revealed cells"));
+    }
+    let data = serde_json::to_value(&r).map_err(ApiError::internal)?;
+    state
+        .store
+        .append_event(Some(c.id), RESOLVER_EVENT, &data)
+        .await?;
+    let _ = state
+        .engine
+        .hub()
+        .send_message(codehub_engine::actors::hub::HubMsg::Publish(
+            codehub_engine::actors::hub::Publication {
+                channel: codehub_protocol::channel::Channel::Resolver(c.id).to_string(),
+                seq: None,
+                kind: codehub_protocol::ws::MessageKind::Snapshot,
+                data,
+            },
+        ));
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -76,7 +76,7 @@ impl<T: serde::Serialize> axum::response::IntoResponse for ApiJson<T> {
         contests::list, contests::get_one, contests::create, contests::update, contests::register,
         contests::unfreeze, contests::scoreboard, contests::teams, contests::inject,
         clarifications::list, clarifications::create, clarifications::claim, clarifications::canned,
-        balloons::list, balloons::mark, contests::medals,
+        balloons::list, balloons::mark, contests::medals, contests::resolver,
         problems::list, problems::get_one, problems::import,
         submissions::create, submissions::list, submissions::get_one, submissions::rejudge,
         users::set_role,
@@ -136,6 +136,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/clarifications/canned", get(clarifications::canned))
         .route("/api/contests/{id}/balloons", get(balloons::list))
+        .route("/api/contests/{id}/resolver", post(contests::resolver))
         .route(
             "/api/contests/{id}/medals",
             axum::routing::put(contests::medals),

@@ -1006,6 +1006,7 @@ async fn the_jury_resolves_a_frozen_board_step_by_step() {
 
     let driver = Driver::start(driver, browser);
     let jury = driver.session(1920, 1080).await;
+    let spectator = driver.session(1280, 900).await;
     sign_in(
         &jury,
         &app.base,
@@ -1013,6 +1014,16 @@ async fn the_jury_resolves_a_frozen_board_step_by_step() {
         app.admin_password.as_deref().unwrap(),
     )
     .await;
+    // A spectator (not signed in) watches the resolver page: it follows the jury.
+    spectator
+        .goto(&format!("{}/contests/{contest}/resolver", app.base))
+        .await
+        .unwrap();
+    wait_text(&spectator, "[data-testid=resolver-following]", LONG, |t| {
+        t.contains("Following")
+    })
+    .await;
+    wait_text(&spectator, "[data-testid=rv-cell]", LONG, |t| t == "? 1").await;
     jury.goto(&format!("{}/contests/{contest}", app.base))
         .await
         .unwrap();
@@ -1068,6 +1079,22 @@ async fn the_jury_resolves_a_frozen_board_step_by_step() {
     );
     assert_eq!(rank_of(alice).await.0, "2");
     screenshot(&jury, "resolver-final").await;
+    // The spectator's board followed both steps live, without the hidden results itself.
+    wait_text(&spectator, "[data-testid=resolver-status]", LONG, |t| {
+        t == "Final standings"
+    })
+    .await;
+    let spectator_rank = spectator
+        .find(Locator::Css(&format!(
+            "[data-testid=rv-row][data-team='{bob}'] [data-testid=rv-rank]"
+        )))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(spectator_rank, "1");
+    screenshot(&spectator, "resolver-spectator").await;
     // ← undoes a step.
     jury.find(Locator::Css("body"))
         .await

@@ -1,11 +1,16 @@
-//! The resolver page (jury): the frozen board revealed from the bottom up, one cell per
-//! key press, rows gliding to their new places, award winners marked at the end. Reads the
-//! contest from the Contest API, or from an event-feed file (an exported contest). Laid
-//! out for a 1080p projector; keyboard: Space, Enter or → reveal, ← back.
+//! The resolver page: the frozen board revealed from the bottom up, one cell per key
+//! press, rows gliding to their new places, award winners marked at the end. The jury
+//! drives it (keyboard: Space, Enter or → reveal, ← back); everyone else's page follows the
+//! jury's steps live (`contest/{id}/resolver`). Reads the contest from the Contest API, or
+//! from an event-feed file (an exported contest). Laid out for a 1080p projector.
 
+use crate::api::Body;
 use crate::ctx::Ctx;
+use crate::live;
 use crate::resolver::{Objects, Resolver};
-use codehub_protocol::views::ContestView;
+use codehub_protocol::views::{ContestView, ResolverState};
+use codehub_protocol::{Channel, ContestId};
+use gloo_net::http::Method;
 use serde_json::Value;
 use std::collections::HashMap;
 use sycamore::prelude::*;
@@ -15,7 +20,8 @@ use wasm_bindgen::closure::Closure;
 /// Height of a row, px (the rows' `top` moves in these steps).
 const ROW_HEIGHT: usize = 64;
 
-/// Reads the contest's objects through the Contest API (as the signed-in jury).
+/// Reads the contest's objects through the Contest API, as whoever is signed in (the
+/// jury sees everything; others the board as frozen).
 async fn load(ctx: Ctx, id: i64) -> Result<Objects, String> {
     let contest: ContestView = ctx
         .api
@@ -46,23 +52,52 @@ async fn load(ctx: Ctx, id: i64) -> Result<Objects, String> {
 #[component(inline_props)]
 pub fn ResolverPage(id: i64) -> View {
     let ctx = use_context::<Ctx>();
+    let jury = ctx.api.user().is_some_and(|u| u.role.is_jury());
     let state = create_signal(None::<Resolver>);
     let error = create_signal(None::<String>);
+    // The jury's last published steps (spectators), applied once the board is loaded.
+    let followed = create_signal(None::<ResolverState>);
     let start =
         move |objects: Result<Objects, String>| match objects.and_then(|o| Resolver::new(&o)) {
-            Ok(r) => {
+            Ok(mut r) => {
                 error.set(None);
+                if let Some(f) = followed.get_clone_untracked() {
+                    r.follow(&f);
+                }
                 state.set(Some(r));
             }
             Err(e) => error.set(Some(e)),
         };
-    if ctx.api.user().is_some_and(|u| u.role.is_jury()) {
-        sycamore::futures::spawn_local_scoped(async move { start(load(ctx, id).await) });
-    } else {
-        error.set(Some(
-            "The resolver is the jury's: sign in as jury, or load an event feed file.".into(),
-        ));
+    sycamore::futures::spawn_local_scoped(async move { start(load(ctx, id).await) });
+    if !jury {
+        live::subscribe(ctx.api, Channel::Resolver(ContestId(id)), move |msg| {
+            let Ok(f) = serde_json::from_value::<ResolverState>(msg.data) else {
+                return;
+            };
+            state.update(|s| {
+                if let Some(r) = s {
+                    r.follow(&f);
+                }
+            });
+            followed.set(Some(f));
+        });
     }
+    // The jury's page publishes each step for the spectators' pages.
+    let publish = move || {
+        if !jury {
+            return;
+        }
+        let Some(body) = state.with_untracked(|s| s.as_ref().map(|r| r.state())) else {
+            return;
+        };
+        sycamore::futures::spawn_local_scoped(async move {
+            let path = format!("/api/contests/{id}/resolver");
+            let body = serde_json::to_value(body).unwrap_or_default();
+            if let Err(e) = ctx.api.call(Method::POST, &path, Body::Json(body)).await {
+                error.set(Some(format!("spectators are not following: {e}")));
+            }
+        });
+    };
     let on_file = move |e: web_sys::Event| {
         let Some(file) = e
             .target()
@@ -81,18 +116,26 @@ pub fn ResolverPage(id: i64) -> View {
         });
     };
     let forward = move || {
+        if !jury {
+            return;
+        }
         state.update(|s| {
             if let Some(r) = s {
                 r.step();
             }
-        })
+        });
+        publish();
     };
     let back = move || {
+        if !jury {
+            return;
+        }
         state.update(|s| {
             if let Some(r) = s {
                 r.back();
             }
-        })
+        });
+        publish();
     };
     // Keys on the whole window, for as long as the page is shown.
     let on_key =
@@ -162,8 +205,14 @@ pub fn ResolverPage(id: i64) -> View {
                 h1 { "Resolver" }
                 p(class="resolver-status", aria-live="polite", data-testid="resolver-status") { (status()) }
                 div(class="row") {
-                    button(on:click=move |_| back(), data-testid="resolver-back") { "← Back" }
-                    button(on:click=move |_| forward(), data-testid="resolver-next") { "Reveal →" }
+                    (if jury {
+                        view! {
+                            button(on:click=move |_| back(), data-testid="resolver-back") { "← Back" }
+                            button(on:click=move |_| forward(), data-testid="resolver-next") { "Reveal →" }
+                        }
+                    } else {
+                        view! { span(class="muted", data-testid="resolver-following") { "Following the jury" } }
+                    })
                     label(class="button ghost") {
                         "Load event feed…"
                         input(r#type="file", accept=".ndjson,.json,.txt", class="visually-hidden", on:change=on_file, data-testid="resolver-file")

@@ -23,6 +23,18 @@ pub trait EventLog: Send + Sync + 'static {
         contest: Option<ContestId>,
         after_id: i64,
     ) -> Result<Vec<LoggedEvent>, StoreError>;
+    /// Appends `payloads`, in order, as the contest's events of `kind`, only if the
+    /// contest's last event of that kind is `expected_last` (0: it has none): a
+    /// compare-and-append, so several writers (one per node) keep one history. `Ok(None)`:
+    /// another writer appended first and nothing was written; the ids otherwise.
+    /// [`StoreError::NotFound`] if the contest does not exist.
+    async fn append_events_if_last(
+        &self,
+        contest: ContestId,
+        kind: &str,
+        expected_last: i64,
+        payloads: &[serde_json::Value],
+    ) -> Result<Option<Vec<i64>>, StoreError>;
     /// The contest's events of one kind after `after_id`, by id (what [`EventLog::events`]
     /// gives, filtered; stores answer it from an index).
     async fn events_of_kind(
