@@ -131,7 +131,7 @@ pub(crate) async fn feed_cmd(f: FeedArgs) -> anyhow::Result<ExitCode> {
     let mut made = Vec::new();
     let mut k = 0usize;
     while start.elapsed() < f.duration {
-        let (file, source) = if k % 2 == 0 {
+        let (file, source) = if k.is_multiple_of(2) {
             ("a.py", "print('Hello World!')\n")
         } else {
             ("a.py", "print('Hello, there')\n")
