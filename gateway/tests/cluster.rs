@@ -617,3 +617,163 @@ async fn containers_on_a_private_network_survive_a_partitioned_node() {
     drop(cluster);
     drop_database(&admin, &database);
 }
+
+/// Reads `base`'s public event feed of `cid` (after `since`) for `for_`: its lines.
+async fn feed_lines(base: &str, cid: &str, since: Option<&str>, for_: Duration) -> Vec<Value> {
+    let mut url = format!("{base}/api/ccs/contests/{cid}/event-feed");
+    if let Some(t) = since {
+        url.push_str(&format!("?since_token={t}"));
+    }
+    let mut resp = reqwest::get(&url).await.unwrap();
+    assert_eq!(resp.status().as_u16(), 200, "{url}");
+    let deadline = tokio::time::Instant::now() + for_;
+    let (mut buffer, mut lines) = (Vec::new(), Vec::new());
+    while let Ok(Ok(Some(chunk))) = tokio::time::timeout_at(deadline, resp.chunk()).await {
+        buffer.extend_from_slice(&chunk);
+        while let Some(end) = buffer.iter().position(|b| *b == b'\n') {
+            let line: Vec<u8> = buffer.drain(..=end).collect();
+            if line.len() > 1 {
+                lines.push(serde_json::from_slice(&line).unwrap());
+            }
+        }
+    }
+    lines
+}
+
+/// The newest data of each object in feed lines.
+fn fold(lines: &[Value]) -> std::collections::BTreeMap<(String, String), Value> {
+    lines
+        .iter()
+        .map(|l| {
+            let key = (
+                l["type"].as_str().unwrap().to_owned(),
+                l["id"].as_str().unwrap_or("").to_owned(),
+            );
+            (key, l["data"].clone())
+        })
+        .collect()
+}
+
+fn tokens(lines: &[Value]) -> Vec<i64> {
+    lines
+        .iter()
+        .map(|l| l["token"].as_str().unwrap().parse().unwrap())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_event_feed_is_one_history_on_every_node_and_resumes_after_a_kill() {
+    let Some(redis) = redis_url(8) else { return };
+    let Some((admin, database)) = postgres_database("feed") else {
+        return;
+    };
+    flush(&redis);
+    let data = tempfile::tempdir().unwrap();
+    let spec = |id| NodeSpec::shared(&redis, id, &database, data.path());
+    let mut a = node(spec("node-a"));
+    let b = node(spec("node-b"));
+    let c = node(spec("node-c"));
+    let gateways = format!("{},{},{}", a.base, b.base, c.base);
+    let _w1 = worker(&redis, &gateways, "worker-1");
+    let (_, contest) = a
+        .call(reqwest::Method::GET, "/api/contests/1", None, None)
+        .await;
+    let cid = contest["ccs_id"].as_str().unwrap().to_owned();
+    // Its board, asked of node A first, makes node A the owner.
+    a.board().await;
+    assert_eq!(owner(&redis), "node-a");
+
+    // Readers on every node at once: each node runs a recorder; they race to write.
+    let readers: Vec<_> = [&a.base, &b.base, &c.base]
+        .into_iter()
+        .map(|base| {
+            let (base, cid) = (base.clone(), cid.clone());
+            tokio::spawn(
+                async move { feed_lines(&base, &cid, None, Duration::from_secs(12)).await },
+            )
+        })
+        .collect();
+    let mut users = Vec::new();
+    for (i, n) in [&a, &b, &c].into_iter().enumerate() {
+        let token = n.register(&format!("feeder{i}")).await;
+        let wa = n.submit(&token, WA).await;
+        let ac = n.submit(&token, AC).await;
+        users.push((i, token, wa, ac));
+    }
+    let nodes = [&a, &b, &c];
+    for (i, token, wa, ac) in &users {
+        nodes[*i].wait_status(token, *wa, "done").await;
+        nodes[*i].wait_status(token, *ac, "done").await;
+    }
+    let live: Vec<Vec<Value>> = futures::future::join_all(readers)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    // One history: every token once, in order, on every node; the same final objects.
+    for (n, lines) in live.iter().enumerate() {
+        let t = tokens(lines);
+        assert!(
+            t.windows(2).all(|w| w[0] < w[1]),
+            "node {n}: tokens in order, none twice: {t:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l["type"] == "judgements" && l["data"]["judgement_type_id"] == "AC"),
+            "node {n}"
+        );
+    }
+    assert_eq!(fold(&live[0]), fold(&live[1]));
+    assert_eq!(fold(&live[1]), fold(&live[2]));
+    let fresh: Vec<Vec<Value>> = futures::future::join_all(
+        [&a.base, &b.base, &c.base]
+            .map(|base| feed_lines(base, &cid, None, Duration::from_secs(2))),
+    )
+    .await;
+    assert_eq!(fresh[0], fresh[1], "the same sequence from any node");
+    assert_eq!(fresh[1], fresh[2], "the same sequence from any node");
+    // No change was recorded twice (the nodes' recorders never wrote the same record).
+    let store = codehub_store::SqlStore::connect(&database).await.unwrap();
+    let log = store
+        .events_of_kind(codehub_engine::model::ContestId(1), "ccs", 0)
+        .await
+        .unwrap();
+    let mut last = std::collections::HashMap::new();
+    for (id, _, record, _) in &log {
+        let key = (
+            record["audience"].to_string(),
+            record["type"].to_string(),
+            record["id"].to_string(),
+        );
+        let data = record["data"].to_string();
+        assert_ne!(
+            last.insert(key, data.clone()),
+            Some(data),
+            "record {id} repeats the previous one: {record}"
+        );
+    }
+    // A client reading from the owner: the owner is killed; it resumes on node C with
+    // its last token and misses nothing.
+    let token = tokens(&fresh[0]).into_iter().max().unwrap().to_string();
+    a.proc.kill9();
+    let (_, token_c, ..) = &users[2];
+    let late = c.submit(token_c, AC).await;
+    c.wait_status(token_c, late, "done").await;
+    let resumed = feed_lines(&c.base, &cid, Some(&token), Duration::from_secs(5)).await;
+    assert!(
+        resumed
+            .iter()
+            .any(|l| l["type"] == "judgements" && l["id"] == late.to_string().as_str()),
+        "the judgement made after the kill: {resumed:?}"
+    );
+    let mut after_resume = fold(&fresh[0]);
+    after_resume.extend(fold(&resumed));
+    let everything = fold(&feed_lines(&b.base, &cid, None, Duration::from_secs(2)).await);
+    assert_eq!(
+        after_resume, everything,
+        "resumed with the token: the same objects as a fresh read"
+    );
+    drop((b, c));
+    drop_database(&admin, &database);
+}

@@ -60,7 +60,13 @@ impl EventLog for SqlStore {
         expected_last: i64,
         payloads: &[serde_json::Value],
     ) -> Result<Option<Vec<i64>>, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(db)?;
+        // SQLite: take the write lock first (a read that later upgrades to a write would
+        // fail with "database is locked" instead of waiting for the busy timeout).
+        let mut tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+        .map_err(db)?;
         if self.backend == Backend::Postgres {
             sqlx::query("SELECT pg_advisory_xact_lock($1)")
                 .bind(EVENTS_APPEND_LOCK)
