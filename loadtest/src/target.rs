@@ -43,3 +43,35 @@ pub(crate) async fn prepare(t: &Target) -> anyhow::Result<Prepared> {
         local: None,
     })
 }
+
+/// Registers `n` fresh contestants (`<prefix><pid>x<i>`) and returns their access tokens.
+///
+/// # Errors
+/// A registration the server refuses.
+pub(crate) async fn register_contestants(
+    client: &reqwest::Client,
+    url: &str,
+    prefix: &str,
+    n: usize,
+) -> anyhow::Result<Vec<String>> {
+    use codehub_protocol::requests::Credentials;
+    use codehub_protocol::views::Session;
+    let mut tokens = Vec::with_capacity(n);
+    for i in 0..n {
+        let name = format!("{prefix}{}x{i}", std::process::id());
+        let session: Session = client
+            .post(format!("{url}/api/auth/register"))
+            .json(&Credentials {
+                username: name.clone(),
+                password: "load test password".to_owned(),
+            })
+            .send()
+            .await?
+            .error_for_status()
+            .with_context(|| format!("register {name}"))?
+            .json()
+            .await?;
+        tokens.push(session.tokens.access_token);
+    }
+    Ok(tokens)
+}

@@ -220,21 +220,7 @@ pub async fn submit(
         }),
     )
     .await?;
-    let id = created.id.to_string();
-    let data = ContestData::load(&state, contest).await?;
-    let object = data
-        .entries(Vec::new())
-        .into_iter()
-        .find(|e| e.kind == "submissions" && e.id.as_deref() == Some(&id))
-        .and_then(|e| e.seen_by(viewer).cloned())
-        .unwrap_or(Value::Null);
-    let location = format!("/api/ccs/contests/{}/submissions/{id}", data.id);
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        axum::Json(object),
-    )
-        .into_response())
+    created_response(&state, contest, viewer, "submissions", created.id).await
 }
 
 /// `POST contests/{id}/clarifications`: `post_clar`. A team asks (about a problem or in
@@ -315,15 +301,26 @@ pub async fn clarify(
         ApiJson(request),
     )
     .await?;
-    let id = created.id.to_string();
-    let data = ContestData::load(&state, contest).await?;
+    created_response(&state, contest, viewer, "clarifications", created.id).await
+}
+
+/// `201 Created` with `Location` and the new object as `viewer` sees it.
+async fn created_response(
+    state: &AppState,
+    contest: Contest,
+    viewer: Viewer,
+    kind: &str,
+    id: i64,
+) -> ApiResult<Response> {
+    let id = id.to_string();
+    let data = ContestData::load(state, contest).await?;
     let object = data
         .entries(Vec::new())
         .into_iter()
-        .find(|e| e.kind == "clarifications" && e.id.as_deref() == Some(&id))
+        .find(|e| e.kind == kind && e.id.as_deref() == Some(&id))
         .and_then(|e| e.seen_by(viewer).cloned())
         .unwrap_or(Value::Null);
-    let location = format!("/api/ccs/contests/{}/clarifications/{id}", data.id);
+    let location = format!("/api/ccs/contests/{}/{kind}/{id}", data.id);
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, location)],

@@ -832,6 +832,31 @@ async fn sign_in(client: &fantoccini::Client, base: &str, user: &str, password: 
     wait_text(client, "[data-testid=whoami]", LONG, |t| t.contains(user)).await;
 }
 
+/// Presses `key` on the page (a WebDriver key code for the arrows).
+async fn press(client: &fantoccini::Client, key: &str) {
+    client
+        .find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys(key)
+        .await
+        .unwrap();
+}
+
+/// A resolver row's rank text and class.
+async fn row_of(client: &fantoccini::Client, team: i64) -> (String, String) {
+    let css = format!("[data-testid=rv-row][data-team='{team}']");
+    let row = client.find(Locator::Css(&css)).await.unwrap();
+    let rank = row
+        .find(Locator::Css("[data-testid=rv-rank]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    (rank, row.attr("class").await.unwrap().unwrap_or_default())
+}
+
 async fn click(client: &fantoccini::Client, css: &str) {
     client
         .wait()
@@ -1032,21 +1057,7 @@ async fn the_jury_resolves_a_frozen_board_step_by_step() {
         t.contains("The board at the freeze")
     })
     .await;
-    let rank_of = |team: i64| {
-        let jury = jury.clone();
-        async move {
-            let css = format!("[data-testid=rv-row][data-team='{team}']");
-            let row = jury.find(Locator::Css(&css)).await.unwrap();
-            let rank = row
-                .find(Locator::Css("[data-testid=rv-rank]"))
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
-            (rank, row.attr("class").await.unwrap().unwrap_or_default())
-        }
-    };
+    let rank_of = |team: i64| row_of(&jury, team);
     // At the freeze: alice first; bob and carol tied below with hidden tries.
     assert_eq!(rank_of(alice).await.0, "1");
     assert_eq!(rank_of(bob).await.0, "2");
@@ -1055,12 +1066,7 @@ async fn the_jury_resolves_a_frozen_board_step_by_step() {
     screenshot(&jury, "resolver-frozen").await;
 
     // Space reveals the bottom row's cell: carol's wrong try.
-    jury.find(Locator::Css("body"))
-        .await
-        .unwrap()
-        .send_keys(" ")
-        .await
-        .unwrap();
+    press(&jury, " ").await;
     wait_text(&jury, "[data-testid=resolver-status]", LONG, |t| {
         t.contains("Not solved: carol_rv")
     })
@@ -1084,24 +1090,10 @@ async fn the_jury_resolves_a_frozen_board_step_by_step() {
         t == "Final standings"
     })
     .await;
-    let spectator_rank = spectator
-        .find(Locator::Css(&format!(
-            "[data-testid=rv-row][data-team='{bob}'] [data-testid=rv-rank]"
-        )))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert_eq!(spectator_rank, "1");
+    assert_eq!(row_of(&spectator, bob).await.0, "1");
     screenshot(&spectator, "resolver-spectator").await;
     // ← undoes a step.
-    jury.find(Locator::Css("body"))
-        .await
-        .unwrap()
-        .send_keys("\u{E012}")
-        .await
-        .unwrap();
+    press(&jury, "\u{E012}").await;
     wait_text(&jury, "[data-testid=resolver-status]", LONG, |t| {
         t.contains("Not solved: carol_rv")
     })

@@ -9,7 +9,7 @@
 
 use crate::cli::ContestArgs;
 use crate::fleet::Fleet;
-use crate::target::prepare;
+use crate::target::{prepare, register_contestants};
 use anyhow::{Context, bail};
 use codehub_loadtest::raise_fd_limit;
 use codehub_loadtest::report::{Latency, merge};
@@ -46,8 +46,8 @@ const MIX: &[(&str, &str, &str)] = &[
 
 /// Runs `contest`: register, submit while spectators watch, wait for every verdict.
 pub(crate) async fn contest_cmd(c: ContestArgs) -> anyhow::Result<ExitCode> {
-    use codehub_protocol::requests::{Credentials, NewSubmission};
-    use codehub_protocol::views::{ContestView, FileView, Session, SubmissionView};
+    use codehub_protocol::requests::NewSubmission;
+    use codehub_protocol::views::{ContestView, FileView, SubmissionView};
     use codehub_protocol::{SubmissionStatus, Verdict};
     use serde_json::json;
     raise_fd_limit();
@@ -74,23 +74,7 @@ pub(crate) async fn contest_cmd(c: ContestArgs) -> anyhow::Result<ExitCode> {
                 .problem_id
         }
     };
-    let mut tokens = Vec::new();
-    for i in 0..c.contestants {
-        let name = format!("lt{}x{i}", std::process::id());
-        let session: Session = client
-            .post(format!("{url}/api/auth/register"))
-            .json(&Credentials {
-                username: name.clone(),
-                password: "load test password".to_owned(),
-            })
-            .send()
-            .await?
-            .error_for_status()
-            .with_context(|| format!("register {name}"))?
-            .json()
-            .await?;
-        tokens.push(session.tokens.access_token);
-    }
+    let tokens = register_contestants(&client, &url, "lt", c.contestants).await?;
     let fleet = Fleet::spawn(&p, &c.target, c.spectators.max(1))?;
     // Verdicts are noticed as they come (every 100 ms), not after the submitting phase.
     let seen: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<i64, (Instant, String)>>> =

@@ -8,7 +8,7 @@
 //! if a reader did not see every submission made during the run.
 
 use crate::cli::FeedArgs;
-use crate::target::prepare;
+use crate::target::{prepare, register_contestants};
 use anyhow::{Context, bail};
 use codehub_loadtest::raise_fd_limit;
 use codehub_loadtest::report::{Latency, MAX_LATENCY_MS, histogram};
@@ -76,8 +76,8 @@ async fn read(
 
 /// Runs `feed`.
 pub(crate) async fn feed_cmd(f: FeedArgs) -> anyhow::Result<ExitCode> {
-    use codehub_protocol::requests::{Credentials, NewSubmission};
-    use codehub_protocol::views::{ContestView, FileView, Session};
+    use codehub_protocol::requests::NewSubmission;
+    use codehub_protocol::views::{ContestView, FileView};
     raise_fd_limit();
     if !(f.rate.is_finite() && f.rate > 0.0) || f.contestants == 0 || f.readers == 0 {
         bail!("--rate must be positive, --contestants and --readers at least 1");
@@ -97,23 +97,7 @@ pub(crate) async fn feed_cmd(f: FeedArgs) -> anyhow::Result<ExitCode> {
         .first()
         .context("the contest has no problem")?
         .problem_id;
-    let mut tokens = Vec::new();
-    for i in 0..f.contestants {
-        let name = format!("feed{}x{i}", std::process::id());
-        let session: Session = client
-            .post(format!("{url}/api/auth/register"))
-            .json(&Credentials {
-                username: name.clone(),
-                password: "load test password".to_owned(),
-            })
-            .send()
-            .await?
-            .error_for_status()
-            .with_context(|| format!("register {name}"))?
-            .json()
-            .await?;
-        tokens.push(session.tokens.access_token);
-    }
+    let tokens = register_contestants(&client, &url, "feed", f.contestants).await?;
     // Readers connect first and take the snapshot; the measured phase starts after.
     let feed = format!("{url}/api/ccs/contests/{}/event-feed", contest.ccs_id);
     let readers_client = reqwest::Client::builder()
