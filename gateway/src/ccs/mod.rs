@@ -55,6 +55,10 @@ pub fn router() -> Router<AppState> {
             get(submission_files),
         )
         .route(
+            "/api/ccs/contests/{cid}/problems/{id}/package",
+            get(problem_package),
+        )
+        .route(
             "/api/ccs/contests/{cid}/{kind}",
             get(collection).post(create),
         )
@@ -133,6 +137,17 @@ fn properties(kind: &str, viewer: Viewer, contest: &Contest) -> &'static [&'stat
             "entry_point_required",
             "entry_point_name",
             "extensions",
+        ],
+        "problems" if viewer == Viewer::Admin => &[
+            "id",
+            "label",
+            "name",
+            "ordinal",
+            "time_limit",
+            "memory_limit",
+            "code_limit",
+            "test_data_count",
+            "package",
         ],
         "problems" => &[
             "id",
@@ -476,4 +491,30 @@ async fn edit(
         )
     };
     write::award_edit(&state, caller, &method, &cid, &id, body).await
+}
+
+/// A problem's package (the jury's): the zip CodeHub judges with.
+async fn problem_package(
+    State(state): State<AppState>,
+    caller: CcsCaller,
+    ApiPath((cid, id)): ApiPath<(String, String)>,
+) -> ApiResult<Response> {
+    let contest = find(&state, &cid).await?;
+    let missing = || ApiError::not_found(format!("unknown problem `{id}`"));
+    if caller.viewer(&state, &contest).await? != Viewer::Admin {
+        return Err(missing());
+    }
+    let data = ContestData::load(&state, contest).await?;
+    let (_, problem) = data
+        .problems
+        .iter()
+        .find(|(_, p)| objects::problem_id(p) == id)
+        .ok_or_else(missing)?;
+    let path = state
+        .blobs
+        .local_path(&problem.package_hash)
+        .await
+        .map_err(ApiError::internal)?;
+    let bytes = tokio::fs::read(path).await.map_err(ApiError::internal)?;
+    Ok(([(header::CONTENT_TYPE, "application/zip")], bytes).into_response())
 }

@@ -438,11 +438,21 @@ impl ContestData {
         for (i, (label, p)) in self.problems.iter().enumerate() {
             let o = self.problem_object(i + 1, label, p);
             let id = problem_id(p);
+            // The package is the jury's (`problems/{id}/package`).
+            let mut admin = o.clone();
+            admin["package"] = json!([{
+                "href": format!("contests/{}/problems/{id}/package", self.id),
+                "filename": "problem.zip",
+                "mime": "application/zip",
+            }]);
             // Problems stay secret until the contest starts.
-            out.push(if started {
-                Entry::shared("problems", Some(id), o)
-            } else {
-                Entry::jury_only("problems", id, o)
+            out.push(Entry {
+                kind: "problems",
+                id: Some(id),
+                owners: Vec::new(),
+                public: started.then_some(o),
+                own: None,
+                admin,
             });
         }
         for u in &self.teams {

@@ -1,5 +1,6 @@
 //! The `codehub` command line: one module per subcommand.
 
+mod contest;
 mod doctor;
 mod import;
 mod judge;
@@ -36,6 +37,8 @@ enum Command {
     Judge(judge::JudgeArgs),
     /// Judge every submission a problem package ships and report verdict mismatches.
     VerifyProblem(verify::VerifyArgs),
+    /// Export a contest as a CCS contest package, or set one up from a package.
+    Contest(contest::ContestArgs),
     /// Import a Polygon package into the Kattis layout (tests generated in the sandbox).
     ImportPolygon(import::ImportArgs),
     /// List the languages with their detected versions.
@@ -307,6 +310,7 @@ pub fn main() -> ExitCode {
             Command::Judge(args) => judge::run(args).await,
             Command::VerifyProblem(args) => verify::run(args).await,
             Command::ImportPolygon(args) => import::run(args).await,
+            Command::Contest(args) => contest::run(args).await,
             Command::Languages(args) => languages::run(args).await,
             Command::Serve(args) => serve::run(args).await,
             Command::JudgeWorker(args) => worker::run(args).await,

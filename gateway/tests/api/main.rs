@@ -7,6 +7,7 @@ mod browser_support;
 mod ccs;
 mod ccs_schemas;
 mod clarifications;
+mod contest_package;
 mod contests;
 mod durability;
 mod helpers;
