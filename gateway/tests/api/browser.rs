@@ -1099,4 +1099,12 @@ async fn the_jury_resolves_a_frozen_board_step_by_step() {
     })
     .await;
     assert_eq!(rank_of(bob).await.0, "2");
+    // The contest's home lists its awards once it is over.
+    jury.goto(&format!("{}/contests/{contest}", app.base))
+        .await
+        .unwrap();
+    wait_text(&jury, "[data-testid=award]", LONG, |t| {
+        t.contains("Contest winner") && t.contains("bob_rv")
+    })
+    .await;
 }

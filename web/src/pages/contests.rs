@@ -171,6 +171,55 @@ pub fn ContestHome(id: i64) -> View {
                         h2 { "Problems" }
                         (table)
                     }
+                    (if c.state == codehub_protocol::ContestState::Ended {
+                        view! { Awards(contest=c.clone()) }
+                    } else {
+                        view! {}
+                    })
+                }
+            }
+            _ => view! {},
+        })
+    }
+}
+
+/// The contest's awards (Contest API `awards`, as this viewer may see them: the public
+/// sees those of the board it sees), with team names; shown once the contest is over.
+#[component(inline_props)]
+fn Awards(contest: ContestView) -> View {
+    let ctx = use_context::<Ctx>();
+    let awards = fetch::<Vec<serde_json::Value>>(
+        ctx.api,
+        format!("/api/ccs/contests/{}/awards", contest.ccs_id),
+    );
+    let teams = fetch::<Vec<codehub_protocol::board::Team>>(
+        ctx.api,
+        format!("/api/contests/{}/teams", contest.id),
+    );
+    let name = move |id: &str| {
+        teams.with(|t| {
+            t.ready()
+                .and_then(|t| t.iter().find(|x| x.id.0.to_string() == id))
+                .map_or_else(|| format!("team {id}"), |x| x.name.clone())
+        })
+    };
+    view! {
+        (match awards.get_clone() {
+            Load::Ready(list) if list.iter().any(|a| a["team_ids"].as_array().is_some_and(|t| !t.is_empty())) => {
+                let rows: Vec<View> = list.into_iter().filter_map(|a| {
+                    let teams: Vec<String> = a["team_ids"].as_array()?.iter().filter_map(|t| t.as_str()).map(name).collect();
+                    if teams.is_empty() {
+                        return None;
+                    }
+                    let citation = a["citation"].as_str().unwrap_or_default().to_owned();
+                    let teams = teams.join(", ");
+                    Some(view! { tr(data-testid="award") { td { strong { (citation) } } td { (teams) } } })
+                }).collect();
+                view! {
+                    section(class="card") {
+                        h2 { "Awards" }
+                        table(class="table") { tbody { (rows) } }
+                    }
                 }
             }
             _ => view! {},
