@@ -294,6 +294,21 @@ pub struct ClarificationView {
     /// Jury only: the judge who claimed the question.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claimed_by: Option<i64>,
+    /// Jury only: the judges' notes on it, oldest first (never shown to teams).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub jury_notes: Vec<JuryNote>,
+}
+
+/// A judge's note on a clarification (jury only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JuryNote {
+    /// The note.
+    pub text: String,
+    /// The judge who wrote it.
+    pub by: String,
+    /// When, ms since the epoch.
+    pub at: i64,
 }
 
 /// What the jury's resolver has revealed: the `contest/{id}/resolver` channel's messages

@@ -18,7 +18,7 @@ use codehub_engine::model::{
 use codehub_protocol::board::View;
 use codehub_protocol::channel::Channel;
 use codehub_protocol::requests::NewClarification;
-use codehub_protocol::views::ClarificationView;
+use codehub_protocol::views::{ClarificationView, JuryNote};
 use codehub_protocol::ws::MessageKind;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -52,7 +52,38 @@ async fn team_names(
         .collect())
 }
 
-fn view(c: &Clarification, names: &HashMap<UserId, String>, jury: bool) -> ClarificationView {
+/// The event-log kind of a judge's note on a clarification:
+/// `{"clarification_id", "text", "by"}`.
+pub const NOTE_EVENT: &str = "clarification_note";
+
+/// The jury's notes of a contest's clarifications, by clarification id.
+type Notes = HashMap<i64, Vec<JuryNote>>;
+
+async fn jury_notes(state: &AppState, contest: ContestId) -> Result<Notes, ApiError> {
+    let mut notes = Notes::new();
+    for (_, _, payload, at) in state.store.events_of_kind(contest, NOTE_EVENT, 0).await? {
+        if let (Some(id), Some(text), Some(by)) = (
+            payload["clarification_id"].as_i64(),
+            payload["text"].as_str(),
+            payload["by"].as_str(),
+        ) {
+            notes.entry(id).or_default().push(JuryNote {
+                text: text.to_owned(),
+                by: by.to_owned(),
+                at,
+            });
+        }
+    }
+    Ok(notes)
+}
+
+/// The view of `c`: for the jury (`notes` given) with claims and notes.
+fn view(
+    c: &Clarification,
+    names: &HashMap<UserId, String>,
+    notes: Option<&Notes>,
+) -> ClarificationView {
+    let jury = notes.is_some();
     ClarificationView {
         id: c.id.0,
         contest_id: c.contest_id.0,
@@ -73,6 +104,9 @@ fn view(c: &Clarification, names: &HashMap<UserId, String>, jury: bool) -> Clari
         } else {
             None
         },
+        jury_notes: notes
+            .and_then(|n| n.get(&c.id.0).cloned())
+            .unwrap_or_default(),
     }
 }
 
@@ -89,6 +123,11 @@ pub async fn list(
     let all = state.store.clarifications(c.id).await?;
     let names = team_names(&state, c.id).await?;
     let jury = caller.0.as_ref().is_some_and(|c| c.role.is_jury());
+    let notes = if jury {
+        Some(jury_notes(&state, c.id).await?)
+    } else {
+        None
+    };
     let visible = |x: &Clarification| match &caller.0 {
         _ if jury => true,
         Some(me) => x.visible_to_team(me.id),
@@ -97,7 +136,7 @@ pub async fn list(
     Ok(ApiJson(
         all.iter()
             .filter(|x| visible(x))
-            .map(|x| view(x, &names, jury))
+            .map(|x| view(x, &names, notes.as_ref()))
             .collect(),
     ))
 }
@@ -252,7 +291,10 @@ pub async fn create(
     let stored = state.store.create_clarification(clarification).await?;
     let names = team_names(&state, c.id).await?;
     publish(&state, &stored, &names);
-    Ok((StatusCode::CREATED, ApiJson(view(&stored, &names, jury))))
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(view(&stored, &names, jury.then(Notes::new).as_ref())),
+    ))
 }
 
 /// Claims a question for the caller (jury), so two judges do not answer it twice; 409 if
@@ -288,10 +330,11 @@ pub async fn claim(
         ..question
     };
     let names = team_names(&state, c.id).await?;
+    let notes = jury_notes(&state, c.id).await?;
     send(
         &state,
         Channel::Clarifications(c.id, View::Jury),
-        &view(&claimed, &names, true),
+        &view(&claimed, &names, Some(&notes)),
     );
     Ok(StatusCode::NO_CONTENT)
 }
@@ -314,9 +357,9 @@ fn publish(state: &AppState, c: &Clarification, names: &HashMap<UserId, String>)
     send(
         state,
         Channel::Clarifications(c.contest_id, View::Jury),
-        &view(c, names, true),
+        &view(c, names, Some(&Notes::new())),
     );
-    let team_view = view(c, names, false);
+    let team_view = view(c, names, None);
     match (c.from_user, &c.to_users) {
         (Some(asker), _) => send(state, Channel::UserClarifications(asker), &team_view),
         (None, Some(teams)) => {
@@ -352,6 +395,11 @@ pub async fn channel_snapshot(
     let mut out = Vec::new();
     for contest in contests {
         let names = team_names(state, contest).await?;
+        let notes = if jury {
+            Some(jury_notes(state, contest).await?)
+        } else {
+            None
+        };
         for c in state.store.clarifications(contest).await? {
             let keep = match channel {
                 _ if jury => true,
@@ -361,9 +409,58 @@ pub async fn channel_snapshot(
                 _ => c.from_user.is_none() && c.to_users.is_none(),
             };
             if keep {
-                out.push(view(&c, &names, jury));
+                out.push(view(&c, &names, notes.as_ref()));
             }
         }
     }
     Ok(out)
+}
+
+/// A judge's note (`POST /api/contests/{id}/clarifications/{cid}/notes`).
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct NewNote {
+    /// The note, 1 to 2000 characters.
+    pub text: String,
+}
+
+/// Adds a jury-only note to a clarification (jury): for the judges who answer it next;
+/// teams never see notes.
+#[utoipa::path(post, path = "/api/contests/{id}/clarifications/{cid}/notes", params(("id" = i64, Path), ("cid" = i64, Path)),
+    request_body = NewNote, security(("bearer" = [])),
+    responses((status = 201, body = ClarificationView), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn note(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((id, cid)): ApiPath<(i64, i64)>,
+    ApiJson(n): ApiJson<NewNote>,
+) -> ApiResult<(StatusCode, ApiJson<ClarificationView>)> {
+    caller.require(Role::Jury)?;
+    let c = load(&state, id).await?;
+    let clarification = state
+        .store
+        .clarification(ClarificationId(cid))
+        .await?
+        .filter(|x| x.contest_id == c.id)
+        .ok_or_else(|| ApiError::not_found(format!("no clarification {cid} in contest {id}")))?;
+    let text = n.text.trim();
+    if text.is_empty() || text.chars().count() > 2000 {
+        return Err(ApiError::unprocessable("a note is 1 to 2000 characters"));
+    }
+    state
+        .store
+        .append_event(
+            Some(c.id),
+            NOTE_EVENT,
+            &serde_json::json!({"clarification_id": cid, "text": text, "by": caller.username}),
+        )
+        .await?;
+    let names = team_names(&state, c.id).await?;
+    let notes = jury_notes(&state, c.id).await?;
+    let jury_view = view(&clarification, &names, Some(&notes));
+    send(
+        &state,
+        Channel::Clarifications(c.id, View::Jury),
+        &jury_view,
+    );
+    Ok((StatusCode::CREATED, ApiJson(jury_view)))
 }

@@ -75,7 +75,7 @@ impl<T: serde::Serialize> axum::response::IntoResponse for ApiJson<T> {
         auth::register, auth::login, auth::refresh, auth::me,
         contests::list, contests::get_one, contests::create, contests::update, contests::register,
         contests::unfreeze, contests::scoreboard, contests::teams, contests::inject,
-        clarifications::list, clarifications::create, clarifications::claim, clarifications::canned,
+        clarifications::list, clarifications::create, clarifications::claim, clarifications::canned, clarifications::note,
         balloons::list, balloons::mark, contests::medals, contests::resolver,
         problems::list, problems::get_one, problems::import,
         submissions::create, submissions::list, submissions::get_one, submissions::rejudge,
@@ -133,6 +133,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/contests/{id}/clarifications/{cid}/claim",
             post(clarifications::claim),
+        )
+        .route(
+            "/api/contests/{id}/clarifications/{cid}/notes",
+            post(clarifications::note),
         )
         .route("/api/clarifications/canned", get(clarifications::canned))
         .route("/api/contests/{id}/balloons", get(balloons::list))

@@ -303,3 +303,60 @@ async fn clarifications_arrive_live_where_they_may_be_read() {
     assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
     assert_eq!(list[0]["id"], news["id"]);
 }
+
+#[tokio::test]
+async fn judges_keep_notes_on_a_clarification_that_teams_never_see() {
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let hello = app.import(&admin, "hello").await;
+    let contest = app.contest(&admin, "notes", &[hello], json!({})).await;
+    let path = format!("/api/contests/{contest}/clarifications");
+    let (team, _) = app.register("nora_notes").await;
+    app.post(
+        &format!("/api/contests/{contest}/register"),
+        Some(&team),
+        json!({}),
+    )
+    .await;
+    let (_, q) = app
+        .post(&path, Some(&team), json!({"text": "Is 0 allowed?"}))
+        .await;
+    let qid = q["id"].as_i64().unwrap();
+    let notes = format!("{path}/{qid}/notes");
+    let (status, v) = app
+        .post(
+            &notes,
+            Some(&admin),
+            json!({"text": "Ask the problem setter"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{v}");
+    assert_eq!(v["jury_notes"][0]["text"], "Ask the problem setter");
+    assert_eq!(v["jury_notes"][0]["by"], "admin");
+    app.post(
+        &notes,
+        Some(&admin),
+        json!({"text": "Setter: yes, 0 is allowed"}),
+    )
+    .await;
+    let (_, jury) = app.get(&path, Some(&admin)).await;
+    assert_eq!(jury[0]["jury_notes"].as_array().unwrap().len(), 2, "{jury}");
+    let (_, mine) = app.get(&path, Some(&team)).await;
+    assert!(mine[0].get("jury_notes").is_none(), "{mine}");
+    for (token, body, code) in [
+        (Some(team.as_str()), json!({"text": "x"}), 403),
+        (Some(admin.as_str()), json!({"text": "  "}), 422),
+        (None, json!({"text": "x"}), 401),
+    ] {
+        let (status, e) = app.post(&notes, token, body).await;
+        assert_eq!(status, code, "{e}");
+    }
+    let (status, _) = app
+        .post(
+            &format!("{path}/99999/notes"),
+            Some(&admin),
+            json!({"text": "x"}),
+        )
+        .await;
+    assert_eq!(status, 404);
+}

@@ -224,6 +224,31 @@ pub fn ClarificationsPage(id: i64) -> View {
                     span(class=format!("badge {status}")) { (status) }
                 }
                 div(class="statement-body", data-testid="clarification-text", dangerously_set_inner_html=html)
+                (if jury {
+                    let notes: Vec<View> = c.jury_notes.iter().map(|n| {
+                        let line = format!("{}: {}", n.by, n.text);
+                        view! { li(data-testid="jury-note") { (line) } }
+                    }).collect();
+                    let note = create_signal(String::new());
+                    let add_note = move |e: web_sys::SubmitEvent| {
+                        e.prevent_default();
+                        let body = json!({"text": note.get_clone()});
+                        sycamore::futures::spawn_local_scoped(async move {
+                            let path = format!("/api/contests/{id}/clarifications/{cid}/notes");
+                            match ctx.api.post::<ClarificationView>(&path, body).await {
+                                Ok(c) => upsert(list, c),
+                                Err(e) => message.set(Some(e.to_string())),
+                            }
+                        });
+                    };
+                    view! {
+                        ul(class="muted jury-notes") { (notes) }
+                        form(class="row", on:submit=add_note) {
+                            input(bind:value=note, placeholder="Jury note (teams never see it)", data-testid="note-text")
+                            button(r#type="submit", class="ghost", data-testid="note-add") { "Add note" }
+                        }
+                    }
+                } else { view! {} })
                 (if jury && open {
                     let options: Vec<View> = canned.with(|c| c.ready().cloned().unwrap_or_default()).into_iter().enumerate().map(|(i, t)| {
                         view! { option(value=i.to_string()) { (t) } }
