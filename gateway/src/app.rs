@@ -36,6 +36,8 @@ pub struct AppInner {
     pub relay: Option<Arc<codehub_cluster::relay::Relay>>,
     /// The Contest API event feeds' recorders on this node.
     pub feeds: crate::ccs::feed::Feeds,
+    /// Wakes the Contest API's webhook delivery (a webhook registered or removed).
+    pub webhooks: tokio::sync::Notify,
     /// Submission rate limits shared by all nodes (cluster mode).
     pub shared_limit: Option<codehub_cluster::limits::SharedRateLimit>,
 }

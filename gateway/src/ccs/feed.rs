@@ -180,15 +180,15 @@ impl Feeds {
 }
 
 /// A subscription of this node's Hub, as the feed tasks hold it.
-struct HubTap {
-    rx: mpsc::Receiver<Outgoing>,
+pub(crate) struct HubTap {
+    pub(crate) rx: mpsc::Receiver<Outgoing>,
     lagged: Arc<AtomicBool>,
     wake: Arc<Notify>,
     conn: u64,
 }
 
 impl HubTap {
-    async fn open(
+    pub(crate) async fn open(
         state: &AppState,
         channels: &[String],
         capacity: usize,

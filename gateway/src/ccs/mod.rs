@@ -6,7 +6,7 @@
 //! - `board`: `scoreboard` and `awards` from CodeHub's boards.
 //! - `feed`: the event feed (recorder and readers).
 //! - `auth`: HTTP Basic and bearer callers, and what each may see.
-//! - `write`: the write side, by capability.
+//! - `write`: the write side, by capability; `webhooks`: notifications POSTed to clients.
 //! - `tests`: `test_data_count` from the package.
 
 mod auth;
@@ -15,6 +15,7 @@ pub mod feed;
 pub mod format;
 pub mod objects;
 mod tests;
+pub mod webhooks;
 pub mod write;
 
 use self::auth::CcsCaller;
@@ -42,6 +43,14 @@ pub fn router() -> Router<AppState> {
         .route("/api/ccs", get(api_information))
         .route("/api/ccs/", get(api_information))
         .route("/api/ccs/contests", get(contests))
+        .route(
+            "/api/ccs/webhooks",
+            get(webhooks::list).post(webhooks::create),
+        )
+        .route(
+            "/api/ccs/webhooks/{id}",
+            get(webhooks::get_one).delete(webhooks::delete),
+        )
         .route(
             "/api/ccs/contests/{cid}",
             get(contest).patch(write::patch_contest),

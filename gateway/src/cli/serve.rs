@@ -259,6 +259,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         ),
         next_conn: AtomicU64::new(1),
         feeds: Default::default(),
+        webhooks: Default::default(),
         worker_token: settings.worker_token().map(str::to_owned),
         shared_limit: redis
             .as_ref()
@@ -266,6 +267,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         redis,
         relay,
     }));
+    tokio::spawn(crate::ccs::webhooks::deliver(state.clone()));
     if settings.demo || codehub_engine::ports::store::UserStore::count_users(&*store).await? == 0 {
         crate::demo::seed(&state).await?;
     }

@@ -1357,3 +1357,183 @@ async fn the_jury_sets_medal_counts_and_edits_awards() {
         json!([teams[0]])
     );
 }
+
+/// A webhook receiver on loopback: what it was sent (token header, body), answering 500
+/// to the first `fail_first` requests.
+async fn receiver(
+    fail_first: usize,
+) -> (
+    String,
+    std::sync::Arc<std::sync::Mutex<Vec<(String, Value)>>>,
+) {
+    use std::sync::{Arc, Mutex};
+    let got: Arc<Mutex<Vec<(String, Value)>>> = Arc::default();
+    let seen = got.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(
+            move |headers: axum::http::HeaderMap, body: axum::Json<Value>| {
+                let seen = seen.clone();
+                async move {
+                    let token = headers
+                        .get("webhook-token")
+                        .map(|t| t.to_str().unwrap().to_owned())
+                        .unwrap_or_default();
+                    let mut seen = seen.lock().unwrap();
+                    seen.push((token, body.0));
+                    if seen.len() <= fail_first {
+                        axum::http::StatusCode::INTERNAL_SERVER_ERROR
+                    } else {
+                        axum::http::StatusCode::OK
+                    }
+                }
+            },
+        ),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, got)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhooks_get_every_change_once_acknowledged_and_retries_until_then() {
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let hello = app.import(&admin, "hello").await;
+    let contest = app.contest(&admin, "hooked", &[hello], json!({})).await;
+    let (team, _) = app.register("hana_hook").await;
+    app.post(
+        &format!("/api/contests/{contest}/register"),
+        Some(&team),
+        json!({}),
+    )
+    .await;
+    let admin_auth = Auth::Bearer(&admin);
+    let (url, got) = receiver(1).await;
+
+    // Registration: the jury only, a valid URL and token, known endpoints and contests.
+    for (auth, body, code) in [
+        (
+            Auth::Basic("hana_hook", "correct horse"),
+            json!({"url": url, "token": "t"}),
+            403,
+        ),
+        (Auth::Public, json!({"url": url, "token": "t"}), 401),
+        (admin_auth, json!({"url": "ftp://x", "token": "t"}), 400),
+        (admin_auth, json!({"url": url}), 400),
+        (
+            admin_auth,
+            json!({"url": url, "token": "t", "endpoints": ["nope"]}),
+            422,
+        ),
+        (
+            admin_auth,
+            json!({"url": url, "token": "t", "contest_ids": ["nope"]}),
+            422,
+        ),
+    ] {
+        let (status, _, e) = send(&app, reqwest::Method::POST, "webhooks", auth, body).await;
+        assert_eq!(status, code, "{e}");
+    }
+    let (status, location, hook) = send(
+        &app,
+        reqwest::Method::POST,
+        "webhooks",
+        admin_auth,
+        json!({"url": url, "token": "s3cret", "endpoints": ["submissions", "judgements"], "contest_ids": ["hooked"]}),
+    )
+    .await;
+    assert_eq!(status, 201, "{hook}");
+    let id = hook["id"].as_str().unwrap().to_owned();
+    assert_eq!(location.unwrap(), format!("/api/ccs/webhooks/{id}"));
+    let (_, listed) = get(&app, "webhooks", admin_auth).await;
+    assert_eq!(listed[0]["url"], url.as_str());
+    assert!(
+        listed[0].get("token").is_none(),
+        "the token is never shown: {listed}"
+    );
+
+    // A submission: its submission and judgement reach the hook, after one failed try.
+    let source =
+        std::fs::read_to_string(problems_dir().join("hello/submissions/accepted/hello.py"))
+            .unwrap();
+    let (_, s) = app
+        .submit(&team, Some(contest), hello, "a.py", &source)
+        .await;
+    let sid = s["id"].as_i64().unwrap().to_string();
+    app.wait_judged(&team, s["id"].as_i64().unwrap()).await;
+    let delivered = |kind: &str| {
+        let got = got.lock().unwrap();
+        got.iter()
+            .skip(1) // the first answer was a 500
+            .flat_map(|(_, b)| b["notifications"].as_array().unwrap().clone())
+            .filter(|n| n["type"] == kind && n["id"] == sid.as_str())
+            .count()
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while delivered("judgements") == 0 || delivered("submissions") == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not delivered: {:?}",
+            got.lock().unwrap()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    {
+        let got = got.lock().unwrap();
+        assert!(got.len() >= 2, "retried after the 500");
+        for (token, body) in got.iter() {
+            assert_eq!(token, "s3cret");
+            assert_eq!(body["contest_id"], "hooked");
+            for n in body["notifications"].as_array().unwrap() {
+                assert!(
+                    ["submissions", "judgements"].contains(&n["type"].as_str().unwrap()),
+                    "{n}"
+                );
+                check("event-feed.json", n).unwrap();
+            }
+        }
+        // Acknowledged tokens are never sent again.
+        let tokens: Vec<&str> = got
+            .iter()
+            .skip(1)
+            .flat_map(|(_, b)| {
+                b["notifications"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|n| n["token"].as_str().unwrap())
+            })
+            .collect();
+        let unique: HashSet<&str> = tokens.iter().copied().collect();
+        assert_eq!(unique.len(), tokens.len(), "{tokens:?}");
+    }
+
+    // Deleted: nothing more is sent.
+    let (status, _, _) = send(
+        &app,
+        reqwest::Method::DELETE,
+        &format!("webhooks/{id}"),
+        admin_auth,
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 204);
+    let before = got.lock().unwrap().len();
+    let (_, s) = app
+        .submit(&team, Some(contest), hello, "a.py", &source)
+        .await;
+    app.wait_judged(&team, s["id"].as_i64().unwrap()).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(got.lock().unwrap().len(), before);
+    let (status, _, _) = send(
+        &app,
+        reqwest::Method::DELETE,
+        &format!("webhooks/{id}"),
+        admin_auth,
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 404);
+}
