@@ -511,6 +511,17 @@ impl ContestData {
         for c in &self.clarifications {
             let o = self.clarification_object(c);
             let id = Some(c.id.0.to_string());
+            // `reply_to_id` only for those who can see the question (the text's rule; and
+            // no reference to an object the viewer cannot see).
+            let asker = c
+                .reply_to
+                .and_then(|q| self.clarifications.iter().find(|x| x.id == q))
+                .and_then(|q| q.from_user);
+            let without_reply = || {
+                let mut o = o.clone();
+                o["reply_to_id"] = Value::Null;
+                o
+            };
             let entry = match (&c.from_user, &c.to_users) {
                 (Some(from), _) => Entry {
                     kind: "clarifications",
@@ -525,10 +536,26 @@ impl ContestData {
                     id,
                     owners: to.clone(),
                     public: None,
-                    own: Some(o.clone()),
+                    own: Some(if asker.is_none() || to.iter().all(|t| Some(*t) == asker) {
+                        o.clone()
+                    } else {
+                        without_reply()
+                    }),
                     admin: o,
                 },
-                (None, None) => Entry::shared("clarifications", id, o),
+                // To every team: the asker (if a question was answered) keeps the link.
+                (None, None) => Entry {
+                    kind: "clarifications",
+                    id,
+                    owners: asker.into_iter().collect(),
+                    public: Some(if asker.is_some() {
+                        without_reply()
+                    } else {
+                        o.clone()
+                    }),
+                    own: asker.map(|_| o.clone()),
+                    admin: o,
+                },
             };
             out.push(entry);
         }

@@ -411,6 +411,25 @@ async fn a_contest_through_the_contest_api_validates_for_every_viewer() {
         )
         .await;
     assert_eq!(status, 201, "{n}");
+    // Bob's question answered to every team: only bob sees which question it answers.
+    let bob_token = bob.clone();
+    let (status, bq) = app
+        .post(
+            &clars,
+            Some(&bob_token),
+            json!({"text": "Is the judge's output final?"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{bq}");
+    let (status, ba) = app
+        .post(
+            &clars,
+            Some(&admin),
+            json!({"text": "Yes, for everyone.", "reply_to_id": bq["id"], "to_all": true}),
+        )
+        .await;
+    assert_eq!(status, 201, "{ba}");
+    let answer_to_all = ba["id"].to_string();
 
     // During the freeze the public feed shows the new submissions, not their results.
     let during = read_feed_for(&app, feed.clone(), Auth::Public, Duration::from_secs(2))
@@ -458,8 +477,22 @@ async fn a_contest_through_the_contest_api_validates_for_every_viewer() {
             .map(|c| c["text"].as_str().unwrap().to_owned())
             .collect()
     };
-    assert_eq!(texts(&public), ["Five minutes left."]);
-    assert_eq!(texts(&team).len(), 3);
+    assert_eq!(texts(&public), ["Five minutes left.", "Yes, for everyone."]);
+    assert_eq!(texts(&team).len(), 4);
+    let reply_of = |all: &HashMap<String, Vec<Value>>| -> Value {
+        all["clarifications"]
+            .iter()
+            .find(|c| c["id"] == answer_to_all.as_str())
+            .unwrap()["reply_to_id"]
+            .clone()
+    };
+    assert_eq!(
+        reply_of(&public),
+        Value::Null,
+        "the public cannot see bob's question"
+    );
+    assert_eq!(reply_of(&team), Value::Null, "nor can alice");
+    assert_eq!(reply_of(&jury), bq["id"].to_string().as_str());
     let (_, bob_view) = get(
         &app,
         &format!("contests/{cid}/clarifications"),
@@ -468,8 +501,19 @@ async fn a_contest_through_the_contest_api_validates_for_every_viewer() {
     .await;
     assert_eq!(
         bob_view.as_array().unwrap().len(),
-        1,
-        "bob sees only the announcement: {bob_view}"
+        3,
+        "bob sees the announcement, his question and its answer: {bob_view}"
+    );
+    let bobs_answer = bob_view
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == answer_to_all.as_str())
+        .unwrap();
+    assert_eq!(
+        bobs_answer["reply_to_id"],
+        bq["id"].to_string().as_str(),
+        "the asker sees the link"
     );
     let verdicts: HashSet<&str> = jury["judgements"]
         .iter()
@@ -498,9 +542,21 @@ async fn a_contest_through_the_contest_api_validates_for_every_viewer() {
         admin_auth,
     )
     .await;
-    // The answer is about the question's problem: only the announcement is general.
-    assert_eq!(general.as_array().unwrap().len(), 1, "{general}");
-    assert_eq!(general[0]["text"], "Five minutes left.");
+    // Alice's question and its answer are about a problem; the rest is general.
+    let general: Vec<&str> = general
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        general,
+        [
+            "Five minutes left.",
+            "Is the judge's output final?",
+            "Yes, for everyone."
+        ]
+    );
     let (status, body) = get(
         &app,
         &format!("contests/{cid}/submissions?text=x"),
