@@ -182,8 +182,34 @@ pub fn app(state: AppState) -> axum::Router {
     // back what it has not flushed, and feed lines must leave at once.
     let compress = tower_http::compression::DefaultPredicate::new()
         .and(NotForContentType::const_new("application/x-ndjson"));
+    // Browser hardening on every answer: the CSP, no MIME sniffing, no referrer, no
+    // cross-origin opener. (CORS stays off: no `Access-Control-Allow-Origin`.)
+    use axum::http::{HeaderName, HeaderValue, header};
+    use tower_http::set_header::SetResponseHeaderLayer;
+    let set = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+    };
     router()
+        .layer(set(
+            header::CONTENT_SECURITY_POLICY,
+            CONTENT_SECURITY_POLICY,
+        ))
+        .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(set(header::REFERRER_POLICY, "no-referrer"))
+        .layer(set(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ))
         .layer(tower_http::compression::CompressionLayer::new().compress_when(compress))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
+
+/// The Content-Security-Policy of every answer: only this origin's scripts (no inline
+/// script; `wasm-unsafe-eval` for the WebAssembly UI), styles (inline style attributes,
+/// which the UI sets), images and connections (the API and `/ws`); no plugins, no
+/// framing by other sites.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+     font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+     frame-ancestors 'none'";

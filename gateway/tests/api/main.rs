@@ -2,6 +2,7 @@
 //! process (SQLite in a temp dir, native sandbox), over real sockets.
 
 mod auth;
+mod authz;
 mod browser;
 mod browser_support;
 mod ccs;
