@@ -22,6 +22,10 @@
 //! burst = 10
 //! refill_secs = 6.0
 //!
+//! [tls]                      # HTTPS (and wss://); both or neither
+//! cert = "/etc/codehub/cert.pem"
+//! key = "/etc/codehub/key.pem"
+//!
 //! [cluster]
 //! redis_url = "redis://redis:6379"
 //! node_id = "node-1"
@@ -53,6 +57,17 @@ pub struct Settings {
     pub rate: RateSettings,
     /// Cluster mode (`None`: this node is alone, fan-out in process).
     pub cluster: Option<ClusterSettings>,
+    /// HTTPS (`None`: plain HTTP, e.g. behind a TLS proxy).
+    pub tls: Option<TlsSettings>,
+}
+
+/// The certificate and key of HTTPS (PEM files; reloaded on SIGHUP or when they change).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TlsSettings {
+    /// Certificate chain, PEM.
+    pub cert: PathBuf,
+    /// Private key, PEM.
+    pub key: PathBuf,
 }
 
 /// Token settings.
@@ -129,6 +144,15 @@ pub struct FileSettings {
     #[serde(default)]
     rate: FileRate,
     cluster: Option<FileCluster>,
+    #[serde(default)]
+    tls: FileTls,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileTls {
+    cert: Option<PathBuf>,
+    key: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -198,6 +222,10 @@ pub struct Overrides {
     pub remote_judges: bool,
     /// `--worker-token` / `CODEHUB_WORKER_TOKEN`.
     pub worker_token: Option<String>,
+    /// `--tls-cert` / `CODEHUB_TLS_CERT`.
+    pub tls_cert: Option<PathBuf>,
+    /// `--tls-key` / `CODEHUB_TLS_KEY`.
+    pub tls_key: Option<PathBuf>,
 }
 
 /// Defaults of the embedded setup.
@@ -237,6 +265,15 @@ impl Settings {
                 "the access-token lifetime (--access-ttl, auth.access_ttl_secs) must be positive"
             );
         }
+        let tls = match (
+            over.tls_cert.or(file.tls.cert),
+            over.tls_key.or(file.tls.key),
+        ) {
+            (Some(cert), Some(key)) => Some(TlsSettings { cert, key }),
+            (None, None) => None,
+            (Some(_), None) => bail!("HTTPS needs the key too (--tls-key, tls.key)"),
+            (None, Some(_)) => bail!("HTTPS needs the certificate too (--tls-cert, tls.cert)"),
+        };
         let file_cluster = file.cluster.unwrap_or_default();
         let redis_url = over.redis_url.or(file_cluster.redis_url);
         let remote = over.remote_judges || file_cluster.remote_judges.unwrap_or(false);
@@ -296,6 +333,7 @@ impl Settings {
                 refill: Duration::from_secs_f64(refill),
             },
             cluster,
+            tls,
         })
     }
 }

@@ -6,6 +6,7 @@ mod import;
 mod judge;
 mod languages;
 mod serve;
+mod tls;
 mod verify;
 mod worker;
 

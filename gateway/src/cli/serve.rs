@@ -75,6 +75,13 @@ pub struct ServeArgs {
     /// Shared secret of the judge workers (they fetch packages with it).
     #[arg(long, env = "CODEHUB_WORKER_TOKEN", hide_env_values = true)]
     worker_token: Option<String>,
+    /// Serve HTTPS (and wss://) with this certificate chain (PEM); reloaded on SIGHUP or
+    /// when the file changes.
+    #[arg(long, env = "CODEHUB_TLS_CERT", value_name = "FILE")]
+    tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM).
+    #[arg(long, env = "CODEHUB_TLS_KEY", value_name = "FILE")]
+    tls_key: Option<PathBuf>,
     #[command(flatten)]
     sandbox: SandboxArgs,
 }
@@ -102,6 +109,8 @@ impl ServeArgs {
                 lease_ms: self.lease_ms,
                 remote_judges: self.remote_judges,
                 worker_token: self.worker_token.clone(),
+                tls_cert: self.tls_cert.clone(),
+                tls_key: self.tls_key.clone(),
             },
         )
     }
@@ -271,13 +280,20 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     if settings.demo || codehub_engine::ports::store::UserStore::count_users(&*store).await? == 0 {
         crate::demo::seed(&state).await?;
     }
-    let listener = tokio::net::TcpListener::bind(settings.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", settings.listen))?;
-    println!("codehub: listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    match &settings.tls {
+        None => {
+            let listener = tokio::net::TcpListener::bind(settings.listen)
+                .await
+                .with_context(|| format!("cannot listen on {}", settings.listen))?;
+            println!("codehub: listening on http://{}", listener.local_addr()?);
+            axum::serve(listener, router(state))
+                .with_graceful_shutdown(shutdown_signal())
+                .await?;
+        }
+        Some(tls) => {
+            super::tls::serve(settings.listen, tls, router(state), shutdown_signal()).await?
+        }
+    }
     if let Some((_, _, cluster)) = &cluster {
         cluster.release_all().await;
     }

@@ -15,3 +15,4 @@ mod helpers;
 mod live;
 mod packages;
 mod submissions;
+mod tls;
