@@ -6,8 +6,11 @@
 //! `verdict`; errors `{"type":"error","code","message"}`.
 //!
 //! Channels: `contest/{id}/scoreboard` (public, no login), `contest/{id}/scoreboard/jury`
-//! (jury), `user/{id}/submissions` and `submission/{id}` (the user or the jury). A socket
-//! authenticates with `?token=<access token>`.
+//! (jury), `user/{id}/submissions` and `submission/{id}` (the user or the jury), and the
+//! clarification and resolver channels. A socket authenticates with its first message,
+//! `{"op":"auth","token":"<access token>"}` (answered `{"type":"auth","data":{"user_id",
+//! "role"}}`; once per connection), or, for compatibility, `/ws?token=` (tokens in URLs end
+//! up in logs: the UI no longer uses it).
 //!
 //! Each connection has one bounded queue fed by the Hub. Messages of a channel reach the
 //! client in `seq` order with none at or below what the client already has; when the queue
@@ -345,6 +348,25 @@ impl Connection {
             ClientCommand::Subscribe { channel, since } => {
                 match self.subscribe(channel, since).await {
                     Ok(msgs) => msgs,
+                    Err(e) => vec![error_message(e.status.as_u16(), &e.message)],
+                }
+            }
+            ClientCommand::Auth { token } => {
+                if self.caller.is_some() {
+                    return vec![error_message(
+                        409,
+                        "this connection is already authenticated; open another for another user",
+                    )];
+                }
+                match verify_access_token(&self.state.keys, &token) {
+                    Ok(caller) => {
+                        let reply = serde_json::json!({
+                            "type": "auth",
+                            "data": {"user_id": caller.id.0, "role": caller.role.as_str()},
+                        });
+                        self.caller = Some(caller);
+                        vec![Message::Text(reply.to_string().into())]
+                    }
                     Err(e) => vec![error_message(e.status.as_u16(), &e.message)],
                 }
             }

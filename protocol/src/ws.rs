@@ -28,6 +28,12 @@ pub enum ClientCommand {
         /// Channel name.
         channel: String,
     },
+    /// Authenticate the connection with an access token (the first message; keeps the
+    /// token out of URLs and logs). Answered by an `auth` message, or a 401 error.
+    Auth {
+        /// Access token.
+        token: String,
+    },
 }
 
 impl ClientCommand {
@@ -57,6 +63,8 @@ pub enum MessageKind {
     /// A new clarification ([`crate::views::ClarificationView`]); the snapshot of a
     /// clarification channel is `{"clarifications": [...]}`.
     Clarification,
+    /// The connection is authenticated (`{"user_id", "role"}`; no channel).
+    Auth,
 }
 
 impl MessageKind {
@@ -69,6 +77,7 @@ impl MessageKind {
             MessageKind::Verdict => "verdict",
             MessageKind::Error => "error",
             MessageKind::Clarification => "clarification",
+            MessageKind::Auth => "auth",
         }
     }
 }

@@ -71,7 +71,7 @@ pub fn subscribe(
     *link
 }
 
-fn ws_url(token: Option<&str>) -> Option<String> {
+fn ws_url() -> Option<String> {
     let location = web_sys::window()?.location();
     let scheme = if location.protocol().ok()? == "https:" {
         "wss"
@@ -79,10 +79,8 @@ fn ws_url(token: Option<&str>) -> Option<String> {
         "ws"
     };
     let host = location.host().ok()?;
-    Some(match token {
-        Some(t) => format!("{scheme}://{host}/ws?token={t}"),
-        None => format!("{scheme}://{host}/ws"),
-    })
+    // The token goes in the first message, not the URL (`ClientCommand::Auth`).
+    Some(format!("{scheme}://{host}/ws"))
 }
 
 fn connect(weak: Weak<Inner>) {
@@ -92,7 +90,7 @@ fn connect(weak: Weak<Inner>) {
         if inner.closed.get() {
             return;
         }
-        let Some(url) = ws_url(token.as_deref()) else {
+        let Some(url) = ws_url() else {
             return;
         };
         let Ok(ws) = web_sys::WebSocket::new(&url) else {
@@ -102,14 +100,18 @@ fn connect(weak: Weak<Inner>) {
         let w = Rc::downgrade(&inner);
         let on_open = Closure::<dyn FnMut()>::new(move || {
             let Some(inner) = w.upgrade() else { return };
-            let cmd = ClientCommand::Subscribe {
+            let auth = token.clone().map(|token| ClientCommand::Auth { token });
+            let subscribe = ClientCommand::Subscribe {
                 channel: inner.channel.clone(),
                 since: inner.last_seq.get(),
             };
-            if let (Some(ws), Ok(cmd)) =
-                (inner.socket.borrow().as_ref(), serde_json::to_string(&cmd))
-            {
-                let _ = ws.send_with_str(&cmd);
+            if let Some(ws) = inner.socket.borrow().as_ref() {
+                // Commands are handled in order: the subscription is made as this user.
+                for cmd in auth.into_iter().chain([subscribe]) {
+                    if let Ok(cmd) = serde_json::to_string(&cmd) {
+                        let _ = ws.send_with_str(&cmd);
+                    }
+                }
             }
             inner.backoff_ms.set(250);
             inner.link.set(Link::Live);

@@ -322,3 +322,37 @@ async fn admins_inject_synthetic_results_for_load_tests_only() {
     let (_, subs) = app.get("/api/submissions", Some(&admin)).await;
     assert_eq!(subs.as_array().unwrap().len(), 0);
 }
+
+#[tokio::test]
+async fn a_socket_authenticates_with_its_first_message_not_its_url() {
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let mut ws = app.ws(None).await;
+    // Anonymous: the jury's board is refused.
+    ws.subscribe("contest/1/scoreboard/jury", None).await;
+    let refused = ws.next(Duration::from_secs(10)).await.expect("an answer");
+    assert_eq!(
+        (refused["type"].as_str(), refused["code"].as_u64()),
+        (Some("error"), Some(403)),
+        "{refused}"
+    );
+    // A bad token: 401, still anonymous.
+    ws.send(json!({"op": "auth", "token": "forged"})).await;
+    let bad = ws.next(Duration::from_secs(10)).await.expect("an answer");
+    assert_eq!(bad["code"], 401, "{bad}");
+    // The token in a message: authenticated as the admin, the jury board opens.
+    ws.send(json!({"op": "auth", "token": admin})).await;
+    let ok = ws.next(Duration::from_secs(10)).await.expect("an answer");
+    assert_eq!(
+        (ok["type"].as_str(), ok["data"]["role"].as_str()),
+        (Some("auth"), Some("admin")),
+        "{ok}"
+    );
+    ws.subscribe("contest/1/scoreboard/jury", None).await;
+    let snapshot = ws.next(Duration::from_secs(10)).await.expect("an answer");
+    assert_eq!(snapshot["type"], "snapshot", "{snapshot}");
+    // One user per connection.
+    ws.send(json!({"op": "auth", "token": admin})).await;
+    let again = ws.next(Duration::from_secs(10)).await.expect("an answer");
+    assert_eq!(again["code"], 409, "{again}");
+}
