@@ -74,6 +74,28 @@ impl UserStore for SqlStore {
         Ok(())
     }
 
+    async fn revoke_refresh_tokens(&self, user: UserId) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM refresh_tokens WHERE user_id = $1")
+            .bind(user.0)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(done.rows_affected())
+    }
+
+    async fn set_password_hash(&self, id: UserId, password_hash: &str) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(id.0)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("user {id}")));
+        }
+        Ok(())
+    }
+
     async fn put_refresh_token(
         &self,
         token_hash: &str,

@@ -303,6 +303,33 @@ async fn exercise(store: &SqlStore) -> Snapshot {
         .filter(Option::is_some)
         .count();
     assert_eq!(winners, 1, "a token is taken once");
+    // Sign out everywhere: every token of one user goes, the others' stay.
+    for (hash, user_id) in [("d1", dave), ("d2", dave), ("c1", carol)] {
+        store
+            .put_refresh_token(
+                hash,
+                RefreshToken {
+                    user_id,
+                    expires_at: 9,
+                },
+            )
+            .await
+            .unwrap();
+    }
+    assert_eq!(store.revoke_refresh_tokens(dave).await.unwrap(), 2);
+    assert_eq!(store.take_refresh_token("d1").await.unwrap(), None);
+    assert!(store.take_refresh_token("c1").await.unwrap().is_some());
+    assert_eq!(store.revoke_refresh_tokens(dave).await.unwrap(), 0);
+    // A new password hash.
+    store
+        .set_password_hash(dave, "$argon2id$new")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.user(dave).await.unwrap().unwrap().password_hash,
+        "$argon2id$new"
+    );
+    assert_not_found(store.set_password_hash(UserId(dave.0 + 1000), "x").await);
 
     // --- problems ------------------------------------------------------------------------
     let mut problems = Vec::new();

@@ -139,6 +139,23 @@ impl UserStore for MemoryStore {
     ) -> Result<Option<RefreshToken>, StoreError> {
         Ok(self.tables()?.tokens.remove(token_hash))
     }
+
+    async fn revoke_refresh_tokens(&self, user: UserId) -> Result<u64, StoreError> {
+        let mut t = self.tables()?;
+        let before = t.tokens.len();
+        t.tokens.retain(|_, tok| tok.user_id != user);
+        Ok((before - t.tokens.len()) as u64)
+    }
+
+    async fn set_password_hash(&self, id: UserId, password_hash: &str) -> Result<(), StoreError> {
+        let mut t = self.tables()?;
+        let user = t
+            .users
+            .get_mut(&id)
+            .ok_or_else(|| StoreError::NotFound(format!("user {id}")))?;
+        user.password_hash = password_hash.to_owned();
+        Ok(())
+    }
 }
 
 #[async_trait]

@@ -101,3 +101,53 @@ pub async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<ApiJ
         .ok_or_else(|| ApiError::unauthorized("the user of this token no longer exists"))?;
     Ok(ApiJson(present::user(&user)))
 }
+
+/// `POST /api/me/password`: the current password and the new one.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    /// The password now.
+    pub current: String,
+    /// The new one, 8 to 256 characters.
+    pub new: String,
+}
+
+/// Changes the caller's password: every other session ends (their refresh tokens are
+/// revoked) and a fresh pair is returned for this one.
+#[utoipa::path(post, path = "/api/me/password", request_body = PasswordChange, security(("bearer" = [])),
+    responses((status = 200, body = TokenPair), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(change): ApiJson<PasswordChange>,
+) -> ApiResult<ApiJson<TokenPair>> {
+    if !(8..=256).contains(&change.new.chars().count()) {
+        return Err(ApiError::unprocessable("password must be 8-256 characters"));
+    }
+    let user = state
+        .store
+        .user(caller.id)
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("no such user"))?;
+    if !verify_password(change.current, user.password_hash.clone()).await {
+        return Err(ApiError::forbidden("the current password is wrong"));
+    }
+    let hash = hash_password(change.new).await?;
+    state.store.set_password_hash(user.id, &hash).await?;
+    state.store.revoke_refresh_tokens(user.id).await?;
+    Ok(ApiJson(
+        issue_tokens(&state.keys, &*state.store, &user).await?,
+    ))
+}
+
+/// Signs the caller out everywhere: every refresh token is revoked, so no session can be
+/// renewed (access tokens run out within their lifetime, 15 minutes by default).
+#[utoipa::path(post, path = "/api/me/sign-out-everywhere", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = crate::error::ErrorBody)))]
+pub async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<StatusCode> {
+    state.store.revoke_refresh_tokens(caller.id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

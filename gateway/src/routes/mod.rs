@@ -72,7 +72,7 @@ impl<T: serde::Serialize> axum::response::IntoResponse for ApiJson<T> {
 #[openapi(
     info(title = "CodeHub API", description = "Programming contests: auth, contests, problems, submissions, scoreboards. Errors are `{code, message}`."),
     paths(
-        auth::register, auth::login, auth::refresh, auth::me,
+        auth::register, auth::login, auth::refresh, auth::me, auth::change_password, auth::sign_out_everywhere,
         contests::list, contests::get_one, contests::create, contests::update, contests::register,
         contests::unfreeze, contests::scoreboard, contests::teams, contests::inject,
         clarifications::list, clarifications::create, clarifications::claim, clarifications::canned, clarifications::note,
@@ -117,6 +117,11 @@ pub fn router() -> Router<AppState> {
         .route("/api/auth/login", post(auth::login))
         .route("/api/auth/refresh", post(auth::refresh))
         .route("/api/me", get(auth::me))
+        .route("/api/me/password", post(auth::change_password))
+        .route(
+            "/api/me/sign-out-everywhere",
+            post(auth::sign_out_everywhere),
+        )
         .route("/api/languages", get(misc::languages))
         .route("/api/queue", get(misc::queue))
         .route("/api/practice/progress", get(misc::progress))

@@ -1,7 +1,7 @@
 //! Registration, login, token refresh and their failures.
 
 use super::helpers::{Options, spawn_app, spawn_app_with};
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn register_login_me_and_refresh_rotation() {
@@ -223,4 +223,80 @@ async fn admins_assign_roles_and_roles_gate_the_jury_view() {
         )
         .await;
     assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn a_password_change_and_sign_out_everywhere_end_the_other_sessions() {
+    let app = spawn_app();
+    let login = |password: &'static str| {
+        let app = &app;
+        async move {
+            app.post(
+                "/api/auth/login",
+                None,
+                json!({"username": "sam_sessions", "password": password}),
+            )
+            .await
+        }
+    };
+    app.register("sam_sessions").await;
+    // Two sessions (say, a laptop and a phone).
+    let (_, laptop) = login("correct horse").await;
+    let (_, phone) = login("correct horse").await;
+    let token = laptop["access_token"].as_str().unwrap().to_owned();
+    let refresh = |session: &Value| json!({"refresh_token": session["refresh_token"]});
+
+    // A wrong current password or a too-short new one changes nothing.
+    let change = "/api/me/password";
+    let (status, e) = app
+        .post(
+            change,
+            Some(&token),
+            json!({"current": "wrong one", "new": "battery staple"}),
+        )
+        .await;
+    assert_eq!(status, 403, "{e}");
+    let (status, e) = app
+        .post(
+            change,
+            Some(&token),
+            json!({"current": "correct horse", "new": "short"}),
+        )
+        .await;
+    assert_eq!(status, 422, "{e}");
+    let (status, _) = app
+        .post(
+            change,
+            None,
+            json!({"current": "correct horse", "new": "battery staple"}),
+        )
+        .await;
+    assert_eq!(status, 401);
+    // The change: a fresh pair for this session; the phone's session cannot be renewed.
+    let (status, fresh) = app
+        .post(
+            change,
+            Some(&token),
+            json!({"current": "correct horse", "new": "battery staple"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{fresh}");
+    let (status, _) = app.post("/api/auth/refresh", None, refresh(&phone)).await;
+    assert_eq!(status, 401, "the other session ended");
+    let (status, _) = app.post("/api/auth/refresh", None, refresh(&laptop)).await;
+    assert_eq!(status, 401, "the old pair of this session too");
+    assert_eq!(login("correct horse").await.0, 401);
+    let (status, again) = login("battery staple").await;
+    assert_eq!(status, 200, "{again}");
+
+    // Sign out everywhere: no session renews.
+    let token = again["access_token"].as_str().unwrap().to_owned();
+    let (status, _) = app
+        .post("/api/me/sign-out-everywhere", Some(&token), json!({}))
+        .await;
+    assert_eq!(status, 204);
+    for session in [&fresh, &again] {
+        let (status, _) = app.post("/api/auth/refresh", None, refresh(session)).await;
+        assert_eq!(status, 401);
+    }
 }

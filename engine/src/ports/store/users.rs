@@ -30,4 +30,8 @@ pub trait UserStore: Send + Sync + 'static {
         &self,
         token_hash: &str,
     ) -> Result<Option<RefreshToken>, StoreError>;
+    /// Removes every refresh token of a user (sign out everywhere); how many there were.
+    async fn revoke_refresh_tokens(&self, user: UserId) -> Result<u64, StoreError>;
+    /// Replaces a user's password hash. [`StoreError::NotFound`] if absent.
+    async fn set_password_hash(&self, id: UserId, password_hash: &str) -> Result<(), StoreError>;
 }
