@@ -14,6 +14,7 @@
 //! - [`error`]: the `{code, message}` body of every error.
 //! - [`files`]: the rule for submitted file names, checked by the gateway, the CLI, the
 //!   UI and the judge alike.
+//! - [`reltime`]: the Contest API's `RELTIME`, shared by the gateway and the resolver.
 //! - [`policy`]: the verdict policy a contest may set (wall time, stack, output
 //!   overflow, compiler file size).
 //!
@@ -27,6 +28,7 @@ pub mod files;
 pub mod ids;
 pub mod names;
 pub mod policy;
+pub mod reltime;
 pub mod requests;
 pub mod verdict;
 pub mod views;

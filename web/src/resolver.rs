@@ -8,6 +8,7 @@
 //! accepted one; the team's rank is recomputed (it may climb). When no team has anything
 //! hidden the board is the final one.
 
+use codehub_protocol::reltime::parse_reltime;
 use codehub_protocol::views::{ResolverState, RevealedCell};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -63,16 +64,6 @@ impl Objects {
     fn of(&self, kind: &str) -> &[Value] {
         self.by_type.get(kind).map_or(&[], Vec::as_slice)
     }
-}
-
-/// Milliseconds of a `RELTIME` (`h:mm:ss(.uuu)`, maybe negative).
-pub fn reltime_ms(s: &str) -> Option<i64> {
-    let (sign, s) = s.strip_prefix('-').map_or((1, s), |r| (-1, r));
-    let mut parts = s.split(':');
-    let h: i64 = parts.next()?.parse().ok()?;
-    let m: i64 = parts.next()?.parse().ok()?;
-    let sec: f64 = parts.next()?.parse().ok()?;
-    Some(sign * (h * 3_600_000 + m * 60_000 + (sec * 1000.0).round() as i64))
 }
 
 /// One try, in contest order.
@@ -191,15 +182,15 @@ impl Resolver {
         }
         let duration = contest["duration"]
             .as_str()
-            .and_then(reltime_ms)
+            .and_then(parse_reltime)
             .ok_or("the contest has no duration")?;
         let freeze = contest["scoreboard_freeze_duration"]
             .as_str()
-            .and_then(reltime_ms)
+            .and_then(parse_reltime)
             .map_or(duration, |f| duration - f);
         let penalty_minutes = contest["penalty_time"]
             .as_str()
-            .and_then(reltime_ms)
+            .and_then(parse_reltime)
             .unwrap_or(1_200_000)
             / 60_000;
         let mut problems: Vec<&Value> = objects.of("problems").iter().collect();
@@ -225,7 +216,7 @@ impl Resolver {
             let (Some(team), Some(col), Some(at)) = (
                 s["team_id"].as_str(),
                 s["problem_id"].as_str().and_then(|p| column.get(p)),
-                s["contest_time"].as_str().and_then(reltime_ms),
+                s["contest_time"].as_str().and_then(parse_reltime),
             ) else {
                 continue;
             };
@@ -597,8 +588,8 @@ mod tests {
 
     #[test]
     fn reltimes_parse() {
-        assert_eq!(reltime_ms("1:02:03.450"), Some(3_723_450));
-        assert_eq!(reltime_ms("-0:00:01"), Some(-1000));
-        assert_eq!(reltime_ms("x"), None);
+        assert_eq!(parse_reltime("1:02:03.450"), Some(3_723_450));
+        assert_eq!(parse_reltime("-0:00:01"), Some(-1000));
+        assert_eq!(parse_reltime("x"), None);
     }
 }

@@ -209,3 +209,17 @@ pub fn award_entries(data: &ContestData, jury: &Snapshot, public: &Snapshot) -> 
         })
         .collect()
 }
+
+/// The award entries now: both boards asked of the engine.
+///
+/// # Errors
+/// The engine cannot give a board.
+pub async fn current_award_entries(
+    state: &crate::app::AppState,
+    data: &ContestData,
+) -> Result<Vec<Entry>, crate::error::ApiError> {
+    let id = data.contest.id;
+    let jury = state.engine.scoreboard(id, View::Jury).await?;
+    let public = state.engine.scoreboard(id, View::Public).await?;
+    Ok(award_entries(data, &jury, &public))
+}

@@ -316,9 +316,7 @@ async fn entries(
         .await?
         .ok_or_else(|| ApiError::not_found(format!("unknown contest {contest}")))?;
     let data = ContestData::load(state, c).await?;
-    let jury = state.engine.scoreboard(contest, View::Jury).await?;
-    let public = state.engine.scoreboard(contest, View::Public).await?;
-    let awards = super::board::award_entries(&data, &jury, &public);
+    let awards = super::board::current_award_entries(state, &data).await?;
     Ok((data.entries(awards), next_moment(&data, data.now)))
 }
 

@@ -7,14 +7,14 @@
 //! - `feed`: the event feed (recorder and readers).
 //! - `auth`: HTTP Basic and bearer callers, and what each may see.
 //! - `write`: the write side, by capability; `webhooks`: notifications POSTed to clients.
-//! - `tests`: `test_data_count` from the package.
+//! - `test_count`: `test_data_count` from the package.
 
 mod auth;
 pub mod board;
 pub mod feed;
 pub mod format;
 pub mod objects;
-mod tests;
+mod test_count;
 pub mod webhooks;
 pub mod write;
 
@@ -295,18 +295,10 @@ pub(crate) async fn visible(
             "`{kind}` is not available to this account"
         )));
     }
-    let id = contest.id;
     let data = ContestData::load(state, contest).await?;
+    // The boards are asked for only when awards are.
     let awards = if kind == "awards" {
-        let jury = state
-            .engine
-            .scoreboard(id, codehub_protocol::board::View::Jury)
-            .await?;
-        let public = state
-            .engine
-            .scoreboard(id, codehub_protocol::board::View::Public)
-            .await?;
-        board::award_entries(&data, &jury, &public)
+        board::current_award_entries(state, &data).await?
     } else {
         Vec::new()
     };

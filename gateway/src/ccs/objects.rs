@@ -147,7 +147,10 @@ impl ContestData {
         let mut test_counts = HashMap::new();
         for cp in &contest.problems {
             if let Some(p) = store.problem(cp.problem_id).await? {
-                test_counts.insert(p.id.0, super::tests::count(state, &p.package_hash).await);
+                test_counts.insert(
+                    p.id.0,
+                    super::test_count::count(state, &p.package_hash).await,
+                );
                 problems.push((cp.label.clone(), p));
             }
         }

@@ -330,13 +330,11 @@ async fn created_response(
 }
 
 fn parse_time(key: &str, s: &str) -> Result<Millis, ApiError> {
-    time::OffsetDateTime::parse(s, &time::format_description::well_known::Iso8601::DEFAULT)
-        .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as Millis)
-        .map_err(|_| {
-            ApiError::bad_request(format!(
-                "`{key}` must be a TIME (ISO 8601 with a time zone)"
-            ))
-        })
+    super::format::parse_time(s).ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "`{key}` must be a TIME (ISO 8601 with a time zone)"
+        ))
+    })
 }
 
 async fn patch(

@@ -471,12 +471,8 @@ async fn import(a: ImportArgs) -> anyhow::Result<()> {
     let start = contest["start_time"]
         .as_str()
         .context("contest: `start_time` is needed (CodeHub has no paused countdown)")?;
-    let start = time::OffsetDateTime::parse(
-        start,
-        &time::format_description::well_known::Iso8601::DEFAULT,
-    )
-    .with_context(|| format!("contest `start_time`: `{start}` is not a TIME"))?;
-    let start_at = (start.unix_timestamp_nanos() / 1_000_000) as i64;
+    let start_at = crate::ccs::format::parse_time(start)
+        .with_context(|| format!("contest `start_time`: `{start}` is not a TIME"))?;
     let duration = reltime_field(&contest, "duration")?.context("contest: no `duration`")?;
     let freeze = reltime_field(&contest, "scoreboard_freeze_duration")?.filter(|f| *f > 0);
     let penalty = reltime_field(&contest, "penalty_time")?.map(|ms| ms / 60_000);

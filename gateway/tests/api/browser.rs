@@ -270,36 +270,12 @@ async fn register_submit_and_watch_the_scoreboard_live() {
         .click()
         .await
         .unwrap();
-    contestant
-        .goto(&format!("{}/login", app.base))
-        .await
-        .unwrap();
-    contestant
-        .wait()
-        .at_most(LONG)
-        .for_element(Locator::Css("[data-testid=username]"))
-        .await
-        .unwrap()
-        .send_keys("admin")
-        .await
-        .unwrap();
-    contestant
-        .find(Locator::Css("[data-testid=password]"))
-        .await
-        .unwrap()
-        .send_keys(app.admin_password.as_deref().unwrap())
-        .await
-        .unwrap();
-    contestant
-        .find(Locator::Css("[data-testid=auth-submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_text(&contestant, "[data-testid=whoami]", LONG, |t| {
-        t.contains("admin")
-    })
+    sign_in(
+        &contestant,
+        &app.base,
+        "admin",
+        app.admin_password.as_deref().unwrap(),
+    )
     .await;
     contestant
         .goto(&format!("{}/admin", app.base))
@@ -489,34 +465,7 @@ async fn an_upload_whose_name_breaks_the_rule_is_refused_before_sending() {
 
     let driver = Driver::start(driver, browser);
     let client = driver.session(1280, 900).await;
-    client.goto(&format!("{}/login", app.base)).await.unwrap();
-    client
-        .wait()
-        .at_most(LONG)
-        .for_element(Locator::Css("[data-testid=username]"))
-        .await
-        .unwrap()
-        .send_keys("uma_upload")
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css("[data-testid=password]"))
-        .await
-        .unwrap()
-        .send_keys("correct horse")
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css("[data-testid=auth-submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_text(&client, "[data-testid=whoami]", LONG, |t| {
-        t.contains("uma_upload")
-    })
-    .await;
+    sign_in(&client, &app.base, "uma_upload", "correct horse").await;
     client
         .goto(&format!("{}/practice/{problem}", app.base))
         .await
@@ -633,33 +582,12 @@ async fn an_organiser_uploads_2023_07_and_polygon_zips() {
     };
     let driver = Driver::start(driver, browser);
     let client = driver.session(1280, 900).await;
-    client.goto(&format!("{}/login", app.base)).await.unwrap();
-    client
-        .wait()
-        .at_most(LONG)
-        .for_element(Locator::Css("[data-testid=username]"))
-        .await
-        .unwrap()
-        .send_keys("admin")
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css("[data-testid=password]"))
-        .await
-        .unwrap()
-        .send_keys(app.admin_password.as_deref().unwrap())
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css("[data-testid=auth-submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_text(&client, "[data-testid=whoami]", LONG, |t| {
-        t.contains("admin")
-    })
+    sign_in(
+        &client,
+        &app.base,
+        "admin",
+        app.admin_password.as_deref().unwrap(),
+    )
     .await;
     client.goto(&format!("{}/admin", app.base)).await.unwrap();
     for (name, needle) in [
@@ -737,34 +665,7 @@ async fn a_contestant_submits_answer_files_to_an_output_only_problem() {
 
     let driver = Driver::start(driver, browser);
     let client = driver.session(1280, 900).await;
-    client.goto(&format!("{}/login", app.base)).await.unwrap();
-    client
-        .wait()
-        .at_most(LONG)
-        .for_element(Locator::Css("[data-testid=username]"))
-        .await
-        .unwrap()
-        .send_keys("olga_outputs")
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css("[data-testid=password]"))
-        .await
-        .unwrap()
-        .send_keys("correct horse")
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css("[data-testid=auth-submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_text(&client, "[data-testid=whoami]", LONG, |t| {
-        t.contains("olga_outputs")
-    })
-    .await;
+    sign_in(&client, &app.base, "olga_outputs", "correct horse").await;
     client
         .goto(&format!("{}/practice/{problem}", app.base))
         .await
