@@ -40,6 +40,12 @@ pub struct AppInner {
     pub webhooks: tokio::sync::Notify,
     /// Submission rate limits shared by all nodes (cluster mode).
     pub shared_limit: Option<codehub_cluster::limits::SharedRateLimit>,
+    /// Sign-in providers (OpenID Connect, GitHub).
+    pub oidc: crate::oidc::Providers,
+    /// The address browsers use, if configured.
+    pub public_url: Option<String>,
+    /// Whether this server itself serves HTTPS.
+    pub tls: bool,
 }
 
 /// Cheap-to-clone handle to [`AppInner`].

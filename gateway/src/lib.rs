@@ -24,6 +24,7 @@ pub mod ccs;
 pub mod cli;
 pub mod demo;
 pub mod error;
+pub mod oidc;
 pub mod present;
 pub mod routes;
 pub mod settings;

@@ -26,6 +26,21 @@
 //! cert = "/etc/codehub/cert.pem"
 //! key = "/etc/codehub/key.pem"
 //!
+//! public_url = "https://contest.example.org"   # how browsers reach it (sign-in redirects)
+//!
+//! [[oidc]]                   # a sign-in provider (OpenID Connect, found by discovery)
+//! name = "uni"               # in URLs: /api/auth/oidc/uni/start
+//! label = "University login" # on the sign-in button
+//! issuer = "https://login.uni.example"
+//! client_id = "codehub"
+//! client_secret = "…"        # or CODEHUB_OIDC_UNI_CLIENT_SECRET
+//!
+//! [[oidc]]                   # GitHub (OAuth 2.0 and its user API)
+//! name = "github"
+//! preset = "github"
+//! client_id = "…"
+//! client_secret = "…"
+//!
 //! [cluster]
 //! redis_url = "redis://redis:6379"
 //! node_id = "node-1"
@@ -59,6 +74,38 @@ pub struct Settings {
     pub cluster: Option<ClusterSettings>,
     /// HTTPS (`None`: plain HTTP, e.g. behind a TLS proxy).
     pub tls: Option<TlsSettings>,
+    /// The address browsers use (`https://host[:port]`); `None`: taken from each
+    /// request's `Host`.
+    pub public_url: Option<String>,
+    /// Sign-in providers, in the order of the sign-in page.
+    pub oidc: Vec<OidcProvider>,
+}
+
+/// A sign-in provider.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OidcProvider {
+    /// Its name in URLs and in linked identities (`[a-z0-9_-]`, 1-32).
+    pub name: String,
+    /// The sign-in button's text.
+    pub label: String,
+    /// How it signs in.
+    pub kind: OidcKind,
+    /// This server's client id there.
+    pub client_id: String,
+    /// This server's client secret there (`None`: a public client, PKCE alone).
+    pub client_secret: Option<String>,
+}
+
+/// How a provider signs in.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OidcKind {
+    /// OpenID Connect: endpoints and keys by discovery under the issuer, an ID token.
+    Oidc {
+        /// The issuer URL (`{issuer}/.well-known/openid-configuration`).
+        issuer: String,
+    },
+    /// GitHub: OAuth 2.0 and the user API (`id` is the subject).
+    Github,
 }
 
 /// The certificate and key of HTTPS (PEM files; reloaded on SIGHUP or when they change).
@@ -146,6 +193,80 @@ pub struct FileSettings {
     cluster: Option<FileCluster>,
     #[serde(default)]
     tls: FileTls,
+    public_url: Option<String>,
+    #[serde(default)]
+    oidc: Vec<FileOidc>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileOidc {
+    name: String,
+    label: Option<String>,
+    issuer: Option<String>,
+    preset: Option<String>,
+    client_id: String,
+    client_secret: Option<String>,
+}
+
+impl FileOidc {
+    /// Checks one provider's entry; the secret may come from
+    /// `CODEHUB_OIDC_<NAME>_CLIENT_SECRET`.
+    fn resolve(self) -> anyhow::Result<OidcProvider> {
+        let name_ok = (1..=32).contains(&self.name.len())
+            && self
+                .name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_-".contains(c));
+        if !name_ok {
+            bail!(
+                "oidc provider name `{}` must be 1-32 characters of a-z, 0-9, `_` or `-`",
+                self.name
+            );
+        }
+        let name = self.name;
+        if self.client_id.is_empty() {
+            bail!("oidc provider `{name}` needs a client_id");
+        }
+        let env = format!(
+            "CODEHUB_OIDC_{}_CLIENT_SECRET",
+            name.to_ascii_uppercase().replace('-', "_")
+        );
+        let client_secret = std::env::var(&env).ok().or(self.client_secret);
+        let kind = match (self.issuer, self.preset.as_deref()) {
+            (Some(issuer), None) => {
+                if !(issuer.starts_with("https://") || issuer.starts_with("http://")) {
+                    bail!("oidc provider `{name}`: the issuer `{issuer}` is not an http(s) URL");
+                }
+                OidcKind::Oidc { issuer }
+            }
+            (None, Some("github")) => {
+                if client_secret.is_none() {
+                    bail!("oidc provider `{name}` (GitHub) needs a client_secret (or {env})");
+                }
+                OidcKind::Github
+            }
+            (None, Some(other)) => {
+                bail!("oidc provider `{name}`: unknown preset `{other}` (known: github)")
+            }
+            (Some(_), Some(_)) => {
+                bail!("oidc provider `{name}`: give an issuer or a preset, not both")
+            }
+            (None, None) => {
+                bail!("oidc provider `{name}` needs an issuer (or preset = \"github\")")
+            }
+        };
+        Ok(OidcProvider {
+            label: self.label.unwrap_or_else(|| match kind {
+                OidcKind::Github => "GitHub".to_owned(),
+                OidcKind::Oidc { .. } => name.clone(),
+            }),
+            name,
+            kind,
+            client_id: self.client_id,
+            client_secret,
+        })
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -226,6 +347,8 @@ pub struct Overrides {
     pub tls_cert: Option<PathBuf>,
     /// `--tls-key` / `CODEHUB_TLS_KEY`.
     pub tls_key: Option<PathBuf>,
+    /// `--public-url` / `CODEHUB_PUBLIC_URL`.
+    pub public_url: Option<String>,
 }
 
 /// Defaults of the embedded setup.
@@ -274,6 +397,21 @@ impl Settings {
             (Some(_), None) => bail!("HTTPS needs the key too (--tls-key, tls.key)"),
             (None, Some(_)) => bail!("HTTPS needs the certificate too (--tls-cert, tls.cert)"),
         };
+        let mut oidc: Vec<OidcProvider> = Vec::new();
+        for entry in file.oidc {
+            let provider = entry.resolve()?;
+            if oidc.iter().any(|p| p.name == provider.name) {
+                bail!("oidc provider `{}` is configured twice", provider.name);
+            }
+            oidc.push(provider);
+        }
+        let public_url = over.public_url.or(file.public_url);
+        if let Some(url) = &public_url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            bail!("the public URL (--public-url, public_url) `{url}` is not an http(s) URL");
+        }
+        let public_url = public_url.map(|u| u.trim_end_matches('/').to_owned());
         let file_cluster = file.cluster.unwrap_or_default();
         let redis_url = over.redis_url.or(file_cluster.redis_url);
         let remote = over.remote_judges || file_cluster.remote_judges.unwrap_or(false);
@@ -334,6 +472,8 @@ impl Settings {
             },
             cluster,
             tls,
+            public_url,
+            oidc,
         })
     }
 }

@@ -142,6 +142,7 @@ async fn every_package_gets_the_same_verdicts_on_docker_as_native() {
         return;
     };
     let languages = Arc::new(LanguageTable::builtin());
+    let (docker_pool, validators_pool) = (docker.clone(), docker_validators.clone());
     let on_docker = Judge::new(docker, docker_validators, languages.clone());
     let on_native = Judge::new(
         common::native_sandbox(2),
@@ -161,8 +162,27 @@ async fn every_package_gets_the_same_verdicts_on_docker_as_native() {
         let (mut problem, _) = codehub_judge::polygon::load(&path, Some(&on_native))
             .await
             .unwrap();
-        let docker = verify_problem(&on_docker, &mut problem, 2).await.unwrap();
-        let native = verify_problem(&on_native, &mut problem, 2).await.unwrap();
+        // A package verifies in well under a minute; one that takes 5 says where it hung
+        // (which backend, and how the Docker pools stood) instead of holding CI up.
+        let limit = std::time::Duration::from_secs(300);
+        let hung = |backend: &str| {
+            format!(
+                "{name} on {backend} did not finish in {limit:?}: docker containers in use \
+                 {} (warm {}), validators {} (warm {})",
+                docker_pool.containers_in_use(),
+                docker_pool.ready_containers(),
+                validators_pool.containers_in_use(),
+                validators_pool.ready_containers()
+            )
+        };
+        let docker = tokio::time::timeout(limit, verify_problem(&on_docker, &mut problem, 2))
+            .await
+            .unwrap_or_else(|_| panic!("{}", hung("docker")))
+            .unwrap();
+        let native = tokio::time::timeout(limit, verify_problem(&on_native, &mut problem, 2))
+            .await
+            .unwrap_or_else(|_| panic!("{}", hung("native")))
+            .unwrap();
         for (d, n) in docker.submissions.iter().zip(&native.submissions) {
             assert_eq!(d.submission, n.submission);
             if d.got != n.got || !d.matches() {

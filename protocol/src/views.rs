@@ -336,3 +336,44 @@ pub struct RevealedCell {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solved_at: Option<i64>,
 }
+
+/// A configured sign-in provider, as the sign-in page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignInProvider {
+    /// Its name in URLs (`/api/auth/oidc/{name}/start`).
+    pub name: String,
+    /// The button's text.
+    pub label: String,
+}
+
+/// An external identity linked to the caller's account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LinkedIdentity {
+    /// The provider's name.
+    pub provider: String,
+    /// The e-mail address it gave, if any.
+    pub email: Option<String>,
+    /// When it was linked (ms since the epoch).
+    pub linked_at: i64,
+}
+
+/// How the caller can sign in: a password or not, and the linked identities.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignInMethods {
+    /// Whether the account has a password (accounts made by a provider have none until
+    /// one is set).
+    pub has_password: bool,
+    /// Linked identities, by provider name.
+    pub identities: Vec<LinkedIdentity>,
+}
+
+/// Where to send the browser to link a provider (`POST /api/me/identities/{provider}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuthorizeRedirect {
+    /// The provider's authorization URL.
+    pub authorize_url: String,
+}

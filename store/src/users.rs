@@ -4,7 +4,7 @@ use crate::SqlStore;
 use crate::rows::{db, get, user_from_row, write_error};
 use async_trait::async_trait;
 use codehub_engine::model::{Role, User, UserId, now_ms};
-use codehub_engine::ports::store::{NewUser, RefreshToken, StoreError, UserStore};
+use codehub_engine::ports::store::{Identity, NewUser, RefreshToken, StoreError, UserStore};
 
 #[async_trait]
 impl UserStore for SqlStore {
@@ -137,5 +137,75 @@ impl UserStore for SqlStore {
             })
         })
         .transpose()
+    }
+
+    async fn link_identity(&self, identity: Identity) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO identities (provider, subject, user_id, email, linked_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&identity.provider)
+        .bind(&identity.subject)
+        .bind(identity.user_id.0)
+        .bind(identity.email.clone())
+        .bind(identity.linked_at)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| {
+            write_error(
+                e,
+                || format!("an identity of `{}`", identity.provider),
+                &format!("user {}", identity.user_id),
+            )
+        })?;
+        Ok(())
+    }
+
+    async fn identity_user(
+        &self,
+        provider: &str,
+        subject: &str,
+    ) -> Result<Option<UserId>, StoreError> {
+        let id: Option<i64> = sqlx::query_scalar(
+            "SELECT user_id FROM identities WHERE provider = $1 AND subject = $2",
+        )
+        .bind(provider)
+        .bind(subject)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(id.map(UserId))
+    }
+
+    async fn identities_of(&self, user: UserId) -> Result<Vec<Identity>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT provider, subject, email, linked_at FROM identities \
+             WHERE user_id = $1 ORDER BY provider",
+        )
+        .bind(user.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter()
+            .map(|row| {
+                Ok(Identity {
+                    provider: get(row, "provider")?,
+                    subject: get(row, "subject")?,
+                    user_id: user,
+                    email: get(row, "email")?,
+                    linked_at: get(row, "linked_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn unlink_identity(&self, user: UserId, provider: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM identities WHERE user_id = $1 AND provider = $2")
+            .bind(user.0)
+            .bind(provider)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(done.rows_affected() > 0)
     }
 }

@@ -5,8 +5,8 @@ use crate::model::{
     Submission, SubmissionId, SubmissionStatus, User, UserId, now_ms,
 };
 use crate::ports::store::{
-    ClarificationStore, ContestData, ContestStore, EventLog, FenceStore, LoggedEvent, NewProblem,
-    NewSubmission, NewUser, RefreshToken, StoreError, SubmissionStore, UserStore,
+    ClarificationStore, ContestData, ContestStore, EventLog, FenceStore, Identity, LoggedEvent,
+    NewProblem, NewSubmission, NewUser, RefreshToken, StoreError, SubmissionStore, UserStore,
 };
 use async_trait::async_trait;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -36,6 +36,8 @@ struct Tables {
     /// The log, in id order.
     events: Vec<(Option<ContestId>, LoggedEvent)>,
     clarifications: BTreeMap<ClarificationId, Clarification>,
+    /// Linked external identities.
+    identities: Vec<Identity>,
     /// Last id handed out per table (users, problems, contests, submissions, events).
     ids: [i64; 5],
 }
@@ -155,6 +157,58 @@ impl UserStore for MemoryStore {
             .ok_or_else(|| StoreError::NotFound(format!("user {id}")))?;
         user.password_hash = password_hash.to_owned();
         Ok(())
+    }
+
+    async fn link_identity(&self, identity: Identity) -> Result<(), StoreError> {
+        let mut t = self.tables()?;
+        if !t.users.contains_key(&identity.user_id) {
+            return Err(StoreError::NotFound(format!("user {}", identity.user_id)));
+        }
+        let taken = t.identities.iter().any(|i| {
+            i.provider == identity.provider
+                && (i.subject == identity.subject || i.user_id == identity.user_id)
+        });
+        if taken {
+            return Err(StoreError::Conflict(format!(
+                "an identity of `{}`",
+                identity.provider
+            )));
+        }
+        t.identities.push(identity);
+        Ok(())
+    }
+
+    async fn identity_user(
+        &self,
+        provider: &str,
+        subject: &str,
+    ) -> Result<Option<UserId>, StoreError> {
+        Ok(self
+            .tables()?
+            .identities
+            .iter()
+            .find(|i| i.provider == provider && i.subject == subject)
+            .map(|i| i.user_id))
+    }
+
+    async fn identities_of(&self, user: UserId) -> Result<Vec<Identity>, StoreError> {
+        let mut list: Vec<Identity> = self
+            .tables()?
+            .identities
+            .iter()
+            .filter(|i| i.user_id == user)
+            .cloned()
+            .collect();
+        list.sort_by(|a, b| a.provider.cmp(&b.provider));
+        Ok(list)
+    }
+
+    async fn unlink_identity(&self, user: UserId, provider: &str) -> Result<bool, StoreError> {
+        let mut t = self.tables()?;
+        let before = t.identities.len();
+        t.identities
+            .retain(|i| !(i.user_id == user && i.provider == provider));
+        Ok(t.identities.len() < before)
     }
 }
 

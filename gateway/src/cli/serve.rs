@@ -82,6 +82,10 @@ pub struct ServeArgs {
     /// The certificate's private key (PEM).
     #[arg(long, env = "CODEHUB_TLS_KEY", value_name = "FILE")]
     tls_key: Option<PathBuf>,
+    /// The address browsers use (`https://contest.example.org`), for sign-in redirects;
+    /// default: each request's `Host`.
+    #[arg(long, env = "CODEHUB_PUBLIC_URL", value_name = "URL")]
+    public_url: Option<String>,
     #[command(flatten)]
     sandbox: SandboxArgs,
 }
@@ -111,6 +115,7 @@ impl ServeArgs {
                 worker_token: self.worker_token.clone(),
                 tls_cert: self.tls_cert.clone(),
                 tls_key: self.tls_key.clone(),
+                public_url: self.public_url.clone(),
             },
         )
     }
@@ -275,6 +280,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             .map(|r| SharedRateLimit::new(r.clone(), settings.rate.burst, settings.rate.refill)),
         redis,
         relay,
+        oidc: crate::oidc::Providers::new(&settings.oidc)?,
+        public_url: settings.public_url.clone(),
+        tls: settings.tls.is_some(),
     }));
     tokio::spawn(crate::ccs::webhooks::deliver(state.clone()));
     if settings.demo || codehub_engine::ports::store::UserStore::count_users(&*store).await? == 0 {

@@ -106,7 +106,8 @@ pub async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<ApiJ
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
-    /// The password now.
+    /// The password now (empty for an account that has none yet).
+    #[serde(default)]
     pub current: String,
     /// The new one, 8 to 256 characters.
     pub new: String,
@@ -129,7 +130,9 @@ pub async fn change_password(
         .user(caller.id)
         .await?
         .ok_or_else(|| ApiError::unauthorized("no such user"))?;
-    if !verify_password(change.current, user.password_hash.clone()).await {
+    // An account made by a sign-in provider has no password yet: it sets one without.
+    let has_password = !user.password_hash.is_empty();
+    if has_password && !verify_password(change.current, user.password_hash.clone()).await {
         return Err(ApiError::forbidden("the current password is wrong"));
     }
     let hash = hash_password(change.new).await?;

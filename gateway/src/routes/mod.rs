@@ -80,6 +80,8 @@ impl<T: serde::Serialize> axum::response::IntoResponse for ApiJson<T> {
         problems::list, problems::get_one, problems::import,
         submissions::create, submissions::list, submissions::get_one, submissions::rejudge,
         users::set_role,
+        crate::oidc::providers, crate::oidc::start, crate::oidc::callback, crate::oidc::session,
+        crate::oidc::identities, crate::oidc::link, crate::oidc::unlink,
         misc::healthz, misc::readyz, misc::languages, misc::queue, misc::progress,
     ),
     components(schemas(crate::error::ErrorBody, crate::auth::TokenPair)),
@@ -121,6 +123,18 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/me/sign-out-everywhere",
             post(auth::sign_out_everywhere),
+        )
+        .route("/api/auth/providers", get(crate::oidc::providers))
+        .route("/api/auth/oidc/{provider}/start", get(crate::oidc::start))
+        .route(
+            "/api/auth/oidc/{provider}/callback",
+            get(crate::oidc::callback),
+        )
+        .route("/api/auth/oidc/session", post(crate::oidc::session))
+        .route("/api/me/identities", get(crate::oidc::identities))
+        .route(
+            "/api/me/identities/{provider}",
+            post(crate::oidc::link).delete(crate::oidc::unlink),
         )
         .route("/api/languages", get(misc::languages))
         .route("/api/queue", get(misc::queue))

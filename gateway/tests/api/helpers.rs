@@ -19,6 +19,8 @@ pub struct Options {
     pub access_ttl: u64,
     /// Reuse a data dir (restart tests).
     pub data_dir: Option<PathBuf>,
+    /// A settings file's text (`--config`).
+    pub config: Option<String>,
 }
 
 impl Default for Options {
@@ -27,6 +29,7 @@ impl Default for Options {
             rate_burst: 50,
             access_ttl: 900,
             data_dir: None,
+            config: None,
         }
     }
 }
@@ -69,8 +72,15 @@ pub fn spawn_app_with(opts: Options) -> TestApp {
             (Some(t), d)
         }
     };
-    let mut child = Command::new(env!("CARGO_BIN_EXE_codehub"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--parallel", "2"])
+    let mut command = Command::new(env!("CARGO_BIN_EXE_codehub"));
+    command.args(["serve", "--listen", "127.0.0.1:0", "--parallel", "2"]);
+    if let Some(text) = &opts.config {
+        let path = data_dir.join("codehub-test.toml");
+        std::fs::create_dir_all(&data_dir).unwrap();
+        std::fs::write(&path, text).unwrap();
+        command.arg("--config").arg(path);
+    }
+    let mut child = command
         .arg("--data-dir")
         .arg(&data_dir)
         .args([

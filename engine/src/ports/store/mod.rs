@@ -71,6 +71,22 @@ pub struct NewUser {
     pub role: Role,
 }
 
+/// An external identity (an OpenID Connect or OAuth 2.0 provider's subject) linked to an
+/// account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    /// The provider's configured name (`github`, `uni`, …).
+    pub provider: String,
+    /// The provider's stable id of the person (`sub`, or GitHub's numeric id).
+    pub subject: String,
+    /// The account it signs in to.
+    pub user_id: UserId,
+    /// The e-mail address the provider gave, if any (shown to the owner only).
+    pub email: Option<String>,
+    /// When it was linked.
+    pub linked_at: Millis,
+}
+
 /// A problem to create (`id` and `created_at` are assigned).
 pub type NewProblem = Problem;
 /// A contest to create or update (`id` is assigned on create).

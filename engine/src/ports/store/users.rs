@@ -1,6 +1,6 @@
 //! Users and their refresh tokens.
 
-use super::{NewUser, RefreshToken, StoreError};
+use super::{Identity, NewUser, RefreshToken, StoreError};
 use crate::model::{Role, User, UserId};
 use async_trait::async_trait;
 
@@ -34,4 +34,19 @@ pub trait UserStore: Send + Sync + 'static {
     async fn revoke_refresh_tokens(&self, user: UserId) -> Result<u64, StoreError>;
     /// Replaces a user's password hash. [`StoreError::NotFound`] if absent.
     async fn set_password_hash(&self, id: UserId, password_hash: &str) -> Result<(), StoreError>;
+
+    /// Links an external identity to its account. [`StoreError::Conflict`] if that
+    /// provider's subject is linked already (to anyone), or the account has an identity of
+    /// that provider; [`StoreError::NotFound`] if the user does not exist.
+    async fn link_identity(&self, identity: Identity) -> Result<(), StoreError>;
+    /// The account a provider's subject signs in to.
+    async fn identity_user(
+        &self,
+        provider: &str,
+        subject: &str,
+    ) -> Result<Option<UserId>, StoreError>;
+    /// The identities linked to an account, by provider name.
+    async fn identities_of(&self, user: UserId) -> Result<Vec<Identity>, StoreError>;
+    /// Unlinks an account's identity of a provider; whether there was one.
+    async fn unlink_identity(&self, user: UserId, provider: &str) -> Result<bool, StoreError>;
 }

@@ -45,15 +45,17 @@ impl Conn {
         timeout: Duration,
     ) -> Result<(Response, Vec<u8>), SandboxError> {
         let lost = |what: &str| SandboxError::Protocol(format!("docker runner connection {what}"));
-        self.input
-            .write_all(&wire::encode(req, payload))
-            .await
-            .map_err(|e| SandboxError::io("write to the runner", e))?;
-        self.input
-            .flush()
-            .await
-            .map_err(|e| SandboxError::io("write to the runner", e))?;
-        let read = async {
+        // The request's writing counts against the timeout too: a runner (or an attach
+        // stream) that stops reading must not hold the judge forever.
+        let exchange = async {
+            self.input
+                .write_all(&wire::encode(req, payload))
+                .await
+                .map_err(|e| SandboxError::io("write to the runner", e))?;
+            self.input
+                .flush()
+                .await
+                .map_err(|e| SandboxError::io("write to the runner", e))?;
             loop {
                 if let Some(frame) = self
                     .decoder
@@ -73,7 +75,7 @@ impl Conn {
                 }
             }
         };
-        let (resp, data) = tokio::time::timeout(timeout, read)
+        let (resp, data) = tokio::time::timeout(timeout, exchange)
             .await
             .map_err(|_| lost("timed out"))??;
         if let Some(e) = &resp.error {
@@ -210,28 +212,28 @@ pub(super) async fn start_container(pool: &Pool) -> Result<Container, SandboxErr
         host_config: Some(host_config),
         ..Default::default()
     };
-    let created = pool
-        .docker
-        .create_container(None::<CreateContainerOptions>, body)
-        .await
-        .map_err(unavailable)?;
+    let created = api_call(
+        "create a container",
+        pool.docker
+            .create_container(None::<CreateContainerOptions>, body),
+    )
+    .await?;
     let id = created.id;
-    let attach = pool
-        .docker
-        .attach_container(
-            &id,
-            Some(
-                AttachContainerOptionsBuilder::default()
-                    .stream(true)
-                    .stdin(true)
-                    .stdout(true)
-                    .stderr(true)
-                    .build(),
-            ),
-        )
-        .await;
-    let started = match attach {
-        Ok(a) => pool.docker.start_container(&id, None).await.map(|_| a),
+    let attach = pool.docker.attach_container(
+        &id,
+        Some(
+            AttachContainerOptionsBuilder::default()
+                .stream(true)
+                .stdin(true)
+                .stdout(true)
+                .stderr(true)
+                .build(),
+        ),
+    );
+    let started = match api_call("attach to a container", attach).await {
+        Ok(a) => api_call("start a container", pool.docker.start_container(&id, None))
+            .await
+            .map(|_| a),
         Err(e) => Err(e),
     };
     match started {
@@ -246,7 +248,24 @@ pub(super) async fn start_container(pool: &Pool) -> Result<Container, SandboxErr
         }),
         Err(e) => {
             remove_container(pool.docker.clone(), id);
-            Err(unavailable(e))
+            Err(e)
         }
+    }
+}
+
+/// How long a call to the Docker daemon may take before the judge gives up on it.
+pub(super) const DOCKER_API_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A Docker API call bounded by [`DOCKER_API_TIMEOUT`]: a daemon that stops answering
+/// fails the judging (the job is retried) instead of hanging it.
+pub(super) async fn api_call<T>(
+    what: &str,
+    call: impl std::future::Future<Output = Result<T, bollard::errors::Error>>,
+) -> Result<T, SandboxError> {
+    match tokio::time::timeout(DOCKER_API_TIMEOUT, call).await {
+        Ok(result) => result.map_err(unavailable),
+        Err(_) => Err(unavailable(format!(
+            "the daemon did not {what} within {DOCKER_API_TIMEOUT:?}"
+        ))),
     }
 }

@@ -1,7 +1,7 @@
 //! [`DockerEnv`]: one container lent to one submission, as an [`Environment`].
 
 use super::config::RUNNER_MEMORY;
-use super::container::{Conn, Container};
+use super::container::{Conn, Container, api_call};
 use super::pool::{Pool, remove_container, unavailable};
 use super::wire;
 use super::wire::{Request, Response};
@@ -336,18 +336,18 @@ impl Environment for DockerEnv {
         let c = self.container();
         if c.memory.load(Ordering::Relaxed) != limits.memory_bytes {
             let total = (limits.memory_bytes + RUNNER_MEMORY) as i64;
-            self.pool
-                .docker
-                .update_container(
+            api_call(
+                "update a container's memory limit",
+                self.pool.docker.update_container(
                     &c.id,
                     ContainerUpdateBody {
                         memory: Some(total),
                         memory_swap: Some(total),
                         ..Default::default()
                     },
-                )
-                .await
-                .map_err(unavailable)?;
+                ),
+            )
+            .await?;
             c.memory.store(limits.memory_bytes, Ordering::Relaxed);
         }
         // The container's pids limit bounds processes; RLIMIT_NPROC would count every

@@ -80,6 +80,15 @@ impl DockerSandbox {
         self.inner.ready.lock().expect("pool lock").len()
     }
 
+    /// Containers lent out now (each holds one of `max_containers` permits).
+    pub fn containers_in_use(&self) -> usize {
+        self.inner
+            .config
+            .max_containers
+            .max(1)
+            .saturating_sub(self.inner.permits.available_permits())
+    }
+
     /// Waits until the warm pool is full (benchmarks, tests).
     pub async fn wait_warm(&self) {
         for _ in 0..600 {
