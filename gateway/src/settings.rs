@@ -351,6 +351,19 @@ pub struct Overrides {
     pub public_url: Option<String>,
 }
 
+/// Refuses a secret anyone could guess: shorter than `min` characters, or a placeholder
+/// left from an example file (`change-me`, `replace…`).
+fn check_secret(secret: &str, min: usize, what: &str) -> anyhow::Result<()> {
+    let lower = secret.to_ascii_lowercase();
+    if lower.contains("change-me") || lower.contains("changeme") || lower.starts_with("replace") {
+        bail!("{what} is an example placeholder; set a random one (`openssl rand -hex 32`)");
+    }
+    if secret.chars().count() < min {
+        bail!("{what} must be at least {min} characters (`openssl rand -hex 32` makes one)");
+    }
+    Ok(())
+}
+
 /// Defaults of the embedded setup.
 const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 const DEFAULT_ACCESS_TTL_SECS: u64 = 900;
@@ -397,6 +410,14 @@ impl Settings {
             (Some(_), None) => bail!("HTTPS needs the key too (--tls-key, tls.key)"),
             (None, Some(_)) => bail!("HTTPS needs the certificate too (--tls-cert, tls.cert)"),
         };
+        let jwt_secret = over.jwt_secret.or(file.auth.jwt_secret);
+        if let Some(secret) = &jwt_secret {
+            check_secret(
+                secret,
+                32,
+                "the token-signing secret (--jwt-secret, CODEHUB_JWT_SECRET, auth.jwt_secret)",
+            )?;
+        }
         let mut oidc: Vec<OidcProvider> = Vec::new();
         for entry in file.oidc {
             let provider = entry.resolve()?;
@@ -433,6 +454,11 @@ impl Settings {
                 let judging = match (remote, worker_token) {
                     (false, _) => Judging::Local,
                     (true, Some(worker_token)) if !worker_token.is_empty() => {
+                        check_secret(
+                            &worker_token,
+                            16,
+                            "the workers' shared secret (--worker-token, CODEHUB_WORKER_TOKEN, cluster.worker_token)",
+                        )?;
                         Judging::Remote { worker_token }
                     }
                     (true, _) => bail!(
@@ -463,7 +489,7 @@ impl Settings {
             database_url: over.database_url.or(file.database_url),
             demo: over.demo || file.demo.unwrap_or(false),
             auth: AuthSettings {
-                jwt_secret: over.jwt_secret.or(file.auth.jwt_secret),
+                jwt_secret,
                 access_ttl: Duration::from_secs(access_ttl_secs),
             },
             rate: RateSettings {
@@ -484,6 +510,93 @@ mod tests {
 
     fn file(text: &str) -> FileSettings {
         toml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn sign_in_providers_are_checked() {
+        let f = file(
+            r#"
+            public_url = "https://contest.example.org/"
+            [[oidc]]
+            name = "uni"
+            label = "University"
+            issuer = "https://login.uni.example"
+            client_id = "codehub"
+            [[oidc]]
+            name = "github"
+            preset = "github"
+            client_id = "gh"
+            client_secret = "s"
+            "#,
+        );
+        let s = Settings::resolve(f, Overrides::default()).unwrap();
+        assert_eq!(s.public_url.as_deref(), Some("https://contest.example.org"));
+        assert_eq!(s.oidc.len(), 2);
+        assert_eq!(
+            s.oidc[0].kind,
+            OidcKind::Oidc {
+                issuer: "https://login.uni.example".into()
+            }
+        );
+        assert_eq!(
+            (s.oidc[1].kind.clone(), s.oidc[1].label.as_str()),
+            (OidcKind::Github, "GitHub")
+        );
+        for (text, needle) in [
+            (
+                "name = \"Bad Name\"\nissuer = \"https://x\"\nclient_id = \"c\"",
+                "must be 1-32",
+            ),
+            ("name = \"a\"\nclient_id = \"c\"", "needs an issuer"),
+            (
+                "name = \"a\"\nissuer = \"ftp://x\"\nclient_id = \"c\"",
+                "not an http(s) URL",
+            ),
+            (
+                "name = \"a\"\npreset = \"gitlab\"\nclient_id = \"c\"",
+                "unknown preset",
+            ),
+            (
+                "name = \"a\"\npreset = \"github\"\nclient_id = \"c\"",
+                "needs a client_secret",
+            ),
+            (
+                "name = \"a\"\nissuer = \"https://x\"\nclient_id = \"\"",
+                "needs a client_id",
+            ),
+        ] {
+            let err = Settings::resolve(file(&format!("[[oidc]]\n{text}")), Overrides::default())
+                .unwrap_err();
+            assert!(err.to_string().contains(needle), "{text}: {err}");
+        }
+        let twice = "[[oidc]]\nname = \"a\"\nissuer = \"https://x\"\nclient_id = \"c\"\n";
+        let err =
+            Settings::resolve(file(&format!("{twice}{twice}")), Overrides::default()).unwrap_err();
+        assert!(err.to_string().contains("configured twice"), "{err}");
+    }
+
+    #[test]
+    fn guessable_secrets_are_refused() {
+        for (secret, needle) in [
+            ("change-me-too", "placeholder"),
+            ("replace-with-openssl-rand-hex-32", "placeholder"),
+            ("short", "at least 32"),
+        ] {
+            let over = Overrides {
+                jwt_secret: Some(secret.into()),
+                ..Overrides::default()
+            };
+            let err = Settings::resolve(FileSettings::default(), over).unwrap_err();
+            assert!(err.to_string().contains(needle), "{secret}: {err}");
+        }
+        let over = Overrides {
+            redis_url: Some("redis://r".into()),
+            remote_judges: true,
+            worker_token: Some("tiny".into()),
+            ..Overrides::default()
+        };
+        let err = Settings::resolve(FileSettings::default(), over).unwrap_err();
+        assert!(err.to_string().contains("at least 16"), "{err}");
     }
 
     #[test]
@@ -543,8 +656,12 @@ mod tests {
         };
         let err = Settings::resolve(FileSettings::default(), over.clone()).unwrap_err();
         assert!(err.to_string().contains("shared secret"), "{err}");
-        let s = Settings::resolve(file("[cluster]\nworker_token = \"t\""), over).unwrap();
-        assert_eq!(s.worker_token(), Some("t"));
+        let s = Settings::resolve(
+            file("[cluster]\nworker_token = \"a-long-enough-token\""),
+            over,
+        )
+        .unwrap();
+        assert_eq!(s.worker_token(), Some("a-long-enough-token"));
     }
 
     #[test]

@@ -29,23 +29,87 @@ pub fn to_html(markdown: &str) -> String {
 fn math(tex: &CowStr<'_>, display_mode: DisplayMode) -> String {
     let storage = Storage::new();
     let parser = pulldown_latex::Parser::new(tex, &storage);
+    // pulldown-latex writes the annotation (the TeX source, for copying) as given, so it
+    // gets the escaped source: markup typed inside math stays text.
+    let escaped = escape_html(tex);
     let config = RenderConfig {
         display_mode,
-        annotation: Some(tex),
+        annotation: Some(&escaped),
         ..RenderConfig::default()
     };
     let mut out = String::new();
     let ok = pulldown_latex::push_mathml(&mut out, parser, config).is_ok();
-    if ok && !out.contains("<merror") {
+    if ok && !out.contains("<merror") && !emits_foreign_markup(&out) {
         out
     } else {
-        let escaped = tex
-            .replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;");
         format!("<code class=\"math-error\">{escaped}</code>")
     }
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Whether rendered MathML holds a tag that is not MathML's (text the renderer passed
+/// through unescaped, as `\text{<b>…</b>}` would): such a formula is shown as source.
+fn emits_foreign_markup(mathml: &str) -> bool {
+    const MATHML: &[&str] = &[
+        "math",
+        "semantics",
+        "annotation",
+        "mrow",
+        "mi",
+        "mn",
+        "mo",
+        "ms",
+        "mtext",
+        "mspace",
+        "msub",
+        "msup",
+        "msubsup",
+        "munder",
+        "mover",
+        "munderover",
+        "mfrac",
+        "msqrt",
+        "mroot",
+        "mstyle",
+        "merror",
+        "mpadded",
+        "mphantom",
+        "menclose",
+        "mtable",
+        "mtr",
+        "mtd",
+        "mlabeledtr",
+        "mmultiscripts",
+        "mprescripts",
+        "none",
+    ];
+    let bytes = mathml.as_bytes();
+    let mut i = 0;
+    while let Some(at) = mathml[i..].find('<') {
+        let start = i + at + 1;
+        let name_start = if bytes.get(start) == Some(&b'/') {
+            start + 1
+        } else {
+            start
+        };
+        let name_len = mathml[name_start..]
+            .bytes()
+            .take_while(u8::is_ascii_alphanumeric)
+            .count();
+        let name = &mathml[name_start..name_start + name_len];
+        // `<` not opening a tag (an operator written raw) is harmless text.
+        if !name.is_empty() && !MATHML.contains(&name) {
+            return true;
+        }
+        i = start;
+    }
+    false
 }
 
 #[cfg(test)]
@@ -72,6 +136,19 @@ mod tests {
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("<img"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn markup_inside_math_is_never_markup() {
+        for source in [
+            "$a<img src=x onerror=alert(1)>$",
+            "$$x</annotation></semantics></math><img src=x onerror=alert(1)>$$",
+            "$\\text{<b>bold</b>}$",
+        ] {
+            let html = to_html(source);
+            assert!(!html.contains("<img"), "{source}: {html}");
+            assert!(!html.contains("<b>"), "{source}: {html}");
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use codehub_engine::model::{
     TestResult, UserId,
 };
 use codehub_engine::ports::store::prelude::*;
-use codehub_engine::ports::store::{NewSubmission, NewUser, RefreshToken, StoreError};
+use codehub_engine::ports::store::{Identity, NewSubmission, NewUser, RefreshToken, StoreError};
 use codehub_store::{Backend, SqlStore};
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -330,6 +330,48 @@ async fn exercise(store: &SqlStore) -> Snapshot {
         "$argon2id$new"
     );
     assert_not_found(store.set_password_hash(UserId(dave.0 + 1000), "x").await);
+    // External identities: one per (provider, subject), one per provider per account.
+    let identity = |provider: &str, subject: &str, user_id| Identity {
+        provider: provider.into(),
+        subject: subject.into(),
+        user_id,
+        email: Some(format!("{subject}@example.org")),
+        linked_at: 7,
+    };
+    store
+        .link_identity(identity("uni", "s-1", dave))
+        .await
+        .unwrap();
+    store
+        .link_identity(identity("github", "42", dave))
+        .await
+        .unwrap();
+    assert_conflict(
+        store.link_identity(identity("uni", "s-1", carol)).await,
+        "uni",
+    );
+    assert_conflict(
+        store.link_identity(identity("uni", "s-2", dave)).await,
+        "uni",
+    );
+    assert_not_found(
+        store
+            .link_identity(identity("uni", "s-3", UserId(dave.0 + 1000)))
+            .await,
+    );
+    assert_eq!(store.identity_user("uni", "s-1").await.unwrap(), Some(dave));
+    assert_eq!(store.identity_user("uni", "s-9").await.unwrap(), None);
+    assert_eq!(
+        store.identities_of(dave).await.unwrap(),
+        vec![identity("github", "42", dave), identity("uni", "s-1", dave)]
+    );
+    assert!(store.unlink_identity(dave, "uni").await.unwrap());
+    assert!(!store.unlink_identity(dave, "uni").await.unwrap());
+    assert_eq!(store.identity_user("uni", "s-1").await.unwrap(), None);
+    store
+        .link_identity(identity("uni", "s-1", carol))
+        .await
+        .unwrap();
 
     // --- problems ------------------------------------------------------------------------
     let mut problems = Vec::new();

@@ -158,6 +158,25 @@ impl Api {
         Ok(session.user)
     }
 
+    /// Finishes a sign-in with a provider: trades the server's one-use sign-in cookie
+    /// for this browser's session.
+    pub async fn finish_provider_sign_in(self) -> Result<UserView, Error> {
+        let res = self
+            .raw(Method::POST, "/api/auth/oidc/session", &Body::Empty, None)
+            .await?;
+        let session: Session = decode(res).await?;
+        self.auth
+            .set(Some(Auth::new(session.user.clone(), session.tokens)));
+        Ok(session.user)
+    }
+
+    /// Replaces this session's tokens (after a password change, which ends the others).
+    pub fn replace_tokens(self, tokens: TokenPair) {
+        if let Some(auth) = self.auth.get_clone_untracked() {
+            self.auth.set(Some(Auth::new(auth.user, tokens)));
+        }
+    }
+
     /// A valid access token, refreshed first if it is about to expire; `None` when
     /// signed out (or the refresh was refused, which signs out).
     pub async fn token(self) -> Option<String> {

@@ -77,6 +77,12 @@ pub enum AppRoute {
     /// Create an account.
     #[to("/register")]
     Register,
+    /// Where a provider's sign-in comes back to.
+    #[to("/signin/complete")]
+    SignInComplete,
+    /// The signed-in user's account.
+    #[to("/account")]
+    Account,
     /// Anything else.
     #[not_found]
     NotFound,
@@ -147,7 +153,7 @@ pub fn App() -> View {
                     }
                     (match api.user() {
                         Some(u) => view! {
-                            span(class="who", data-testid="whoami") { (u.username.clone()) " · " (u.role.as_str()) }
+                            a(class="who", href="/account", data-testid="whoami", title="Your account") { (u.username.clone()) " · " (u.role.as_str()) }
                             button(class="ghost", on:click=move |_| api.logout()) { "Sign out" }
                         },
                         None => view! {
@@ -172,6 +178,8 @@ pub fn App() -> View {
                         AppRoute::Admin => view! { pages::admin::AdminPage() },
                         AppRoute::Login => view! { pages::auth::AuthPage(register=false) },
                         AppRoute::Register => view! { pages::auth::AuthPage(register=true) },
+                        AppRoute::SignInComplete => view! { pages::auth::SignInComplete() },
+                        AppRoute::Account => view! { pages::account::AccountPage() },
                         AppRoute::NotFound => view! {
                             section(class="card") { h1 { "Not found" } p { "No such page. " a(href="/") { "Back to the contests" } } }
                         },

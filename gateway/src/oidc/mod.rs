@@ -231,25 +231,25 @@ async fn begin(
     Ok((url.to_string(), cookie))
 }
 
+/// The oauth2 client of a provider: authorization and token endpoints set.
+type OauthClient = oauth2::Client<
+    BasicErrorResponse,
+    TokenAnswer,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    oauth2::EndpointSet,
+    oauth2::EndpointNotSet,
+    oauth2::EndpointNotSet,
+    oauth2::EndpointNotSet,
+    oauth2::EndpointSet,
+>;
+
 fn oauth_client(
     config: &OidcProvider,
     metadata: &Metadata,
     redirect_uri: &str,
-) -> Result<
-    oauth2::Client<
-        BasicErrorResponse,
-        TokenAnswer,
-        BasicTokenIntrospectionResponse,
-        StandardRevocableToken,
-        BasicRevocationErrorResponse,
-        oauth2::EndpointSet,
-        oauth2::EndpointNotSet,
-        oauth2::EndpointNotSet,
-        oauth2::EndpointNotSet,
-        oauth2::EndpointSet,
-    >,
-    ApiError,
-> {
+) -> Result<OauthClient, ApiError> {
     let bad = |what: &str, e: oauth2::url::ParseError| {
         bad_gateway(format!("the provider's {what} is not a URL: {e}"))
     };

@@ -1009,3 +1009,75 @@ async fn the_jury_resolves_a_frozen_board_step_by_step() {
     })
     .await;
 }
+
+/// At the mock provider's page: signs `sub` in.
+async fn consent_at_provider(client: &fantoccini::Client, sub: &str) {
+    client
+        .wait()
+        .at_most(LONG)
+        .for_element(Locator::Css("input[name=sub]"))
+        .await
+        .unwrap()
+        .send_keys(sub)
+        .await
+        .unwrap();
+    click(client, "form button[type=submit]").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_provider_signs_in_from_the_sign_in_page_and_links_a_second_on_the_account_page() {
+    let Some((driver, browser)) = browser_or_skip() else {
+        return;
+    };
+    let Some(issuer) = super::oidc::provider_url() else {
+        return;
+    };
+    let app = super::oidc::app_with_providers(&issuer);
+    let driver = Driver::start(driver, browser);
+    let client = driver.session(1280, 900).await;
+    client.goto(&format!("{}/login", app.base)).await.unwrap();
+    wait_text(&client, "[data-testid=provider-mock]", LONG, |t| {
+        t.contains("Sign in with Mock University")
+    })
+    .await;
+    click(&client, "[data-testid=provider-mock]").await;
+    consent_at_provider(&client, "ursula").await;
+    // Back from the provider, signed in as the account it made.
+    wait_text(&client, "[data-testid=whoami]", LONG, |t| {
+        t.contains("ursula · contestant")
+    })
+    .await;
+
+    click(&client, "[data-testid=whoami]").await;
+    wait_text(&client, "[data-testid=identity-mock]", LONG, |t| {
+        t.contains("linked")
+    })
+    .await;
+    wait_text(&client, "[data-testid=has-password]", LONG, |t| {
+        t.contains("No password yet")
+    })
+    .await;
+    let second = "[data-testid=identity-second] button";
+    wait_text(&client, second, LONG, |t| t == "Link").await;
+    click(&client, second).await;
+    consent_at_provider(&client, "ursula-elsewhere").await;
+    wait_text(&client, "[data-testid=identity-second]", LONG, |t| {
+        t.contains("· linked")
+    })
+    .await;
+    screenshot(&client, "account").await;
+
+    click(&client, "[data-testid=sign-out-everywhere]").await;
+    wait_text(&client, "[data-testid=auth-submit]", LONG, |t| {
+        t == "Sign in"
+    })
+    .await;
+    // The second provider now signs in to the same account.
+    click(&client, "[data-testid=provider-second]").await;
+    consent_at_provider(&client, "ursula-elsewhere").await;
+    wait_text(&client, "[data-testid=whoami]", LONG, |t| {
+        t.contains("ursula · contestant")
+    })
+    .await;
+    client.close().await.unwrap();
+}

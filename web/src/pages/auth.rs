@@ -1,6 +1,7 @@
 //! Sign in and register.
 
 use crate::ctx::Ctx;
+use codehub_protocol::views::SignInProvider;
 use sycamore::prelude::*;
 
 /// The sign-in (or, with `register`, account creation) form.
@@ -11,6 +12,7 @@ pub fn AuthPage(register: bool) -> View {
     let password = create_signal(String::new());
     let error = create_signal(None::<String>);
     let busy = create_signal(false);
+    let providers = super::fetch::<Vec<SignInProvider>>(ctx.api, "/api/auth/providers".into());
     let submit = move |e: web_sys::SubmitEvent| {
         e.prevent_default();
         if busy.get() {
@@ -54,7 +56,67 @@ pub fn AuthPage(register: bool) -> View {
                 button(r#type="submit", disabled=busy.get(), data-testid="auth-submit") { (title) }
                 (super::error_line(error))
             }
+            (providers_view(providers))
             (other)
+        }
+    }
+}
+
+/// "Sign in with …" for each configured provider (plain links: the browser leaves for
+/// the provider and comes back to `/signin/complete`).
+fn providers_view(providers: Signal<super::Load<Vec<SignInProvider>>>) -> View {
+    let list = providers.with(|p| p.ready().cloned().unwrap_or_default());
+    if list.is_empty() {
+        return view! {};
+    }
+    let buttons = list
+        .into_iter()
+        .map(|p| {
+            let href = format!("/api/auth/oidc/{}/start", p.name);
+            let testid = format!("provider-{}", p.name);
+            view! {
+                a(class="button ghost", href=href, rel="external", data-testid=testid) {
+                    "Sign in with " (p.label)
+                }
+            }
+        })
+        .collect::<Vec<_>>();
+    view! {
+        div(class="stack providers") {
+            p(class="muted") { "Or" }
+            (buttons)
+        }
+    }
+}
+
+/// Where a provider's sign-in ends: the session is taken, then on to `return_to`.
+#[component]
+pub fn SignInComplete() -> View {
+    let ctx = use_context::<Ctx>();
+    let error = create_signal(None::<String>);
+    sycamore::futures::spawn_local_scoped(async move {
+        match ctx.api.finish_provider_sign_in().await {
+            Ok(_) => {
+                let target = web_sys::window()
+                    .and_then(|w| w.location().search().ok())
+                    .and_then(|q| web_sys::UrlSearchParams::new_with_str(&q).ok())
+                    .and_then(|q| q.get("return_to"))
+                    .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+                    .unwrap_or_else(|| "/".into());
+                sycamore_router::navigate(&target);
+            }
+            Err(e) => error.set(Some(e.message)),
+        }
+    });
+    view! {
+        section(class="card narrow") {
+            h1 { "Signing in…" }
+            (super::error_line(error))
+            (if error.with(Option::is_some) {
+                view! { p { a(href="/login") { "Back to sign-in" } } }
+            } else {
+                view! {}
+            })
         }
     }
 }
