@@ -196,6 +196,44 @@ async fn every_route_answers_each_role_as_the_table_says() {
         ("GET", "/api/queue".into(), None, [401, 403, 403, 200, 200]),
         (
             "GET",
+            "/api/auth/providers".into(),
+            None,
+            [200, 200, 200, 200, 200],
+        ),
+        (
+            "GET",
+            "/api/me/identities".into(),
+            None,
+            [401, 200, 200, 200, 200],
+        ),
+        (
+            // No provider is configured on this server.
+            "POST",
+            "/api/me/identities/uni".into(),
+            None,
+            [401, 404, 404, 404, 404],
+        ),
+        (
+            "DELETE",
+            "/api/me/identities/uni".into(),
+            None,
+            [401, 404, 404, 404, 404],
+        ),
+        (
+            // Only a browser that finished a provider's sign-in holds its cookie.
+            "POST",
+            "/api/auth/oidc/session".into(),
+            None,
+            [401, 401, 401, 401, 401],
+        ),
+        (
+            "GET",
+            "/api/auth/oidc/uni/start".into(),
+            None,
+            [404, 404, 404, 404, 404],
+        ),
+        (
+            "GET",
             format!("/api/ccs/contests/authz/submissions/{sid}/files"),
             None,
             [404, 200, 404, 200, 200],
