@@ -10,8 +10,10 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Credentials {
     /// Login name: 3–32 of letters, digits, `_`, `-`, `.`.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Za-z0-9_.-]{3,32}$"))]
     pub username: String,
     /// Password: 8–256 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 256))]
     pub password: String,
 }
 
@@ -39,7 +41,8 @@ pub struct NewSubmission {
     /// Source files (several form one submission). Each name follows the rule of
     /// [`crate::files::check_source_name`] (1–100 ASCII letters, digits, `_`, `-`, `+`,
     /// `.`; no directory part; no leading `.`; an extension), and at least one file is
-    /// a source file of the language.
+    /// a source file of the language. 1 to 32 files.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 32))]
     pub files: Vec<FileView>,
 }
 
@@ -48,25 +51,45 @@ pub struct NewSubmission {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewContest {
-    /// Unique short name.
+    /// Unique short name: 1-64 letters, digits, `-` or `_`.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Za-z0-9_-]{1,64}$"))]
     pub slug: String,
-    /// Name.
+    /// Name (not blank).
+    #[cfg_attr(feature = "openapi", schema(pattern = r"\S"))]
     pub name: String,
     /// `icpc` (default) or `ioi`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<ContestKindName>))]
     pub kind: Option<String>,
-    /// Start, ms since the epoch.
+    /// Start, ms since the epoch (1970 to 9999, as every time here).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(minimum = 0, maximum = 253_402_300_799_999_i64)
+    )]
     pub start_at: i64,
-    /// End.
+    /// End (after the start).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(minimum = 0, maximum = 253_402_300_799_999_i64)
+    )]
     pub end_at: i64,
     /// Freeze time (between start and end).
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(minimum = 0, maximum = 253_402_300_799_999_i64)
+    )]
     pub freeze_at: Option<i64>,
     /// Automatic unfreeze (at or after the end).
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(minimum = 0, maximum = 253_402_300_799_999_i64)
+    )]
     pub unfreeze_at: Option<i64>,
-    /// Penalty minutes per rejected try (default 20).
+    /// Penalty minutes per rejected try, 0-1000 (default 20).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1000))]
     pub penalty_minutes: Option<i64>,
     /// Problems with labels.
     pub problems: Vec<ContestProblemView>,
@@ -81,20 +104,33 @@ pub struct NewContest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ContestPatch {
-    /// Name.
+    /// Name (not blank).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"\S"))]
     pub name: Option<String>,
     /// Start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(minimum = 0, maximum = 253_402_300_799_999_i64)
+    )]
     pub start_at: Option<i64>,
     /// End.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(minimum = 0, maximum = 253_402_300_799_999_i64)
+    )]
     pub end_at: Option<i64>,
     /// Freeze time (`null` removes it).
     #[serde(
         default,
         with = "double_option",
         skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(minimum = 0, maximum = 253_402_300_799_999_i64)
     )]
     pub freeze_at: Option<Option<i64>>,
     /// Unfreeze time (`null` removes it).
@@ -103,9 +139,14 @@ pub struct ContestPatch {
         with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(minimum = 0, maximum = 253_402_300_799_999_i64)
+    )]
     pub unfreeze_at: Option<Option<i64>>,
-    /// Penalty minutes.
+    /// Penalty minutes, 0-1000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1000))]
     pub penalty_minutes: Option<i64>,
     /// Problems.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -148,8 +189,13 @@ pub struct Injection {
     /// Problem index in the contest (0 = A).
     pub problem: usize,
     /// Verdict code (`AC`, `WA`, …).
+    #[cfg_attr(feature = "openapi", schema(value_type = VerdictCode))]
     pub verdict: String,
-    /// Contest time of the synthetic submission, ms.
+    /// Contest time of the synthetic submission, ms (0 to the year 9999's).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(minimum = 0, maximum = 253_402_300_799_999_i64)
+    )]
     pub at_ms: i64,
 }
 
@@ -159,6 +205,7 @@ pub struct Injection {
 #[serde(deny_unknown_fields)]
 pub struct RoleChange {
     /// `admin`, `jury`, `contestant` or `spectator`.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::names::Role))]
     pub role: String,
 }
 
@@ -198,6 +245,7 @@ mod tests {
 pub struct NewClarification {
     /// The text (Markdown), 1 to 4000 characters; or use `canned`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
     pub text: String,
     /// Jury: one of the predefined answers by index (`GET /api/clarifications/canned`),
     /// used when `text` is empty.
@@ -216,4 +264,39 @@ pub struct NewClarification {
     /// Jury: send an answer to every team.
     #[serde(default)]
     pub to_all: bool,
+}
+
+/// The contest kinds a request may name (the schema of `kind`).
+#[cfg(feature = "openapi")]
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum ContestKindName {
+    /// ICPC: solved count, then penalty time.
+    Icpc,
+    /// IOI: scores per subtask.
+    Ioi,
+}
+
+/// The verdict codes a request may name (the schema of `verdict`).
+#[cfg(feature = "openapi")]
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code, clippy::upper_case_acronyms)]
+pub enum VerdictCode {
+    /// Accepted.
+    AC,
+    /// Wrong answer.
+    WA,
+    /// Time limit exceeded.
+    TLE,
+    /// Memory limit exceeded.
+    MLE,
+    /// Run-time error.
+    RTE,
+    /// Compile error.
+    CE,
+    /// Output limit exceeded.
+    OLE,
+    /// Judge error.
+    JE,
 }

@@ -53,7 +53,8 @@ pub struct Session {
 pub struct ContestProblemView {
     /// Problem id.
     pub problem_id: i64,
-    /// Label (`A`, `B`, …).
+    /// Label (`A`, `B`, …): 1-8 characters, unique in the contest.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 8))]
     pub label: String,
 }
 
@@ -174,7 +175,15 @@ pub struct TestView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FileView {
-    /// Name.
+    /// Name: 1-100 of ASCII letters, digits, `_`, `-`, `+`, `.`; no leading `.`; an
+    /// extension.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^[A-Za-z0-9_+-][A-Za-z0-9_.+-]{0,98}\.[A-Za-z0-9_+-]+$",
+            max_length = 100
+        )
+    )]
     pub name: String,
     /// Contents.
     pub contents: String,
@@ -317,8 +326,10 @@ pub struct JuryNote {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResolverState {
     /// Steps taken.
+    #[cfg_attr(feature = "openapi", schema(value_type = i64, minimum = 0, maximum = 4_294_967_295_i64))]
     pub step: u32,
-    /// The cells opened so far, the latest last.
+    /// The cells opened so far, the latest last (at most 100,000).
+    #[cfg_attr(feature = "openapi", schema(max_items = 100_000))]
     pub revealed: Vec<RevealedCell>,
 }
 
@@ -331,6 +342,7 @@ pub struct RevealedCell {
     /// The problem (Contest API id).
     pub problem_id: String,
     /// Tries counted (up to the accepted one).
+    #[cfg_attr(feature = "openapi", schema(value_type = i64, minimum = 0, maximum = 4_294_967_295_i64))]
     pub tries: u32,
     /// Contest minute of the accepted try; `None`: not solved.
     #[serde(default, skip_serializing_if = "Option::is_none")]

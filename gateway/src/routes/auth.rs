@@ -110,6 +110,7 @@ pub struct PasswordChange {
     #[serde(default)]
     pub current: String,
     /// The new one, 8 to 256 characters.
+    #[schema(min_length = 8, max_length = 256)]
     pub new: String,
 }
 

@@ -419,7 +419,8 @@ pub async fn channel_snapshot(
 /// A judge's note (`POST /api/contests/{id}/clarifications/{cid}/notes`).
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 pub struct NewNote {
-    /// The note, 1 to 2000 characters.
+    /// The note, 1 to 2000 characters (not blank).
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub text: String,
 }
 

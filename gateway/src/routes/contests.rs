@@ -23,6 +23,17 @@ pub struct ViewQuery {
     view: Option<String>,
 }
 
+/// The scoreboard views (the schema of `?view=`).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum BoardView {
+    /// What spectators see (frozen during the freeze).
+    Public,
+    /// The jury's live board.
+    Jury,
+}
+
 async fn validate(state: &AppState, c: &Contest) -> Result<(), ApiError> {
     if c.slug.is_empty()
         || c.slug.len() > 64
@@ -37,6 +48,18 @@ async fn validate(state: &AppState, c: &Contest) -> Result<(), ApiError> {
     }
     if c.name.trim().is_empty() {
         return Err(ApiError::unprocessable("name must not be empty"));
+    }
+    /// Year 9999, the last moment a time here may name (ms since the epoch).
+    const LAST_MS: i64 = 253_402_300_799_999;
+    let times = [Some(c.start_at), Some(c.end_at), c.freeze_at, c.unfreeze_at];
+    if times
+        .into_iter()
+        .flatten()
+        .any(|t| !(0..=LAST_MS).contains(&t))
+    {
+        return Err(ApiError::unprocessable(
+            "times must be between 1970 and the year 9999 (ms since the epoch)",
+        ));
     }
     if c.end_at <= c.start_at {
         return Err(ApiError::unprocessable("end_at must be after start_at"));
@@ -247,7 +270,7 @@ pub async fn unfreeze(
 }
 
 /// The scoreboard: public (frozen view; no login needed) or `?view=jury` (jury, live).
-#[utoipa::path(get, path = "/api/contests/{id}/scoreboard", params(("id" = i64, Path), ("view" = Option<String>, Query)),
+#[utoipa::path(get, path = "/api/contests/{id}/scoreboard", params(("id" = i64, Path), ("view" = Option<BoardView>, Query, description = "`public` (default) or `jury` (the jury's unfrozen board)")),
     responses((status = 200, description = "snapshot: {contest_id, view, frozen, problems, seq, rows}"), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn scoreboard(
     State(state): State<AppState>,
@@ -289,6 +312,11 @@ pub async fn inject(
     ApiJson(i): ApiJson<Injection>,
 ) -> ApiResult<StatusCode> {
     caller.require(Role::Admin)?;
+    if !(0..=253_402_300_799_999).contains(&i.at_ms) {
+        return Err(ApiError::unprocessable(
+            "at_ms must be 0 to 253402300799999",
+        ));
+    }
     let contest = load(&state, id).await?;
     if i.problem >= contest.problems.len() {
         return Err(ApiError::unprocessable(format!(
@@ -310,7 +338,7 @@ pub async fn inject(
             codehub_engine::model::UserId(i.team),
             i.problem,
             verdict,
-            i.at_ms.max(0),
+            i.at_ms,
         )
         .await?;
     Ok(StatusCode::ACCEPTED)
@@ -319,11 +347,14 @@ pub async fn inject(
 /// Medal places per colour (`PUT /api/contests/{id}/medals`).
 #[derive(Debug, Clone, serde::Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Medals {
-    /// Gold places.
+    /// Gold places (at most 10,000).
+    #[schema(maximum = 10_000)]
     pub gold: usize,
-    /// Silver places.
+    /// Silver places (at most 10,000).
+    #[schema(maximum = 10_000)]
     pub silver: usize,
-    /// Bronze places.
+    /// Bronze places (at most 10,000).
+    #[schema(maximum = 10_000)]
     pub bronze: usize,
 }
 
@@ -339,8 +370,8 @@ pub async fn medals(
 ) -> ApiResult<ApiJson<Medals>> {
     caller.require(Role::Jury)?;
     let c = load(&state, id).await?;
-    if m.gold + m.silver + m.bronze > 10_000 {
-        return Err(ApiError::unprocessable("at most 10000 medal places"));
+    if [m.gold, m.silver, m.bronze].iter().any(|&n| n > 10_000) {
+        return Err(ApiError::unprocessable("at most 10000 places per medal"));
     }
     state
         .store

@@ -21,10 +21,47 @@ use axum::routing::{get, post};
 use utoipa::OpenApi;
 
 /// A JSON body whose rejections are API errors: 400 malformed JSON, 422 missing or
-/// mistyped fields, 415 without a JSON content type, 413 too large.
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// mistyped fields, 415 without a JSON content type, 413 too large. Numbers are taken as
+/// JSON Schema reads them: `3.0` is the integer 3 (an integral float in an integer field
+/// is not an error).
 pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        let axum::Json(mut value) =
+            axum::Json::<serde_json::Value>::from_request(req, state).await?;
+        integral_floats_to_integers(&mut value);
+        serde_json::from_value(value).map(ApiJson).map_err(|e| {
+            ApiError::unprocessable(format!(
+                "Failed to deserialize the JSON body into the target type: {e}"
+            ))
+        })
+    }
+}
+
+/// Rewrites every float with no fractional part that a double holds exactly (|x| ≤
+/// 2^53) as an integer; larger ones stay floats (and integer fields refuse them).
+fn integral_floats_to_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            if f.fract() == 0.0 && f.abs() <= EXACT {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_floats_to_integers),
+        Value::Object(map) => map.values_mut().for_each(integral_floats_to_integers),
+        _ => {}
+    }
+}
 
 /// A path parameter whose rejections are API errors (400).
 #[derive(FromRequestParts)]
@@ -84,10 +121,72 @@ impl<T: serde::Serialize> axum::response::IntoResponse for ApiJson<T> {
         crate::oidc::identities, crate::oidc::link, crate::oidc::unlink,
         misc::healthz, misc::readyz, misc::languages, misc::queue, misc::progress,
     ),
-    components(schemas(crate::error::ErrorBody, crate::auth::TokenPair)),
-    modifiers(&BearerAuth)
+    components(schemas(crate::error::ErrorBody, crate::auth::TokenPair, contests::BoardView)),
+    modifiers(&BearerAuth, &CommonErrors)
 )]
 pub struct ApiDoc;
+
+/// The error answers every operation of a kind can give, added where a handler's own list
+/// lacks them: 400 (a malformed path, query or body), 401 (an `Authorization` header
+/// that holds no valid token: every `/api` route reads it), and for JSON bodies 413 (too
+/// large), 415 (not JSON) and 422 (fields missing, mistyped or invalid).
+struct CommonErrors;
+
+impl utoipa::Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let error = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build()
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let api = path.starts_with("/api/") && path != "/api/openapi.json";
+            let operations = [
+                item.get.as_mut(),
+                item.put.as_mut(),
+                item.post.as_mut(),
+                item.delete.as_mut(),
+                item.patch.as_mut(),
+            ];
+            for op in operations.into_iter().flatten() {
+                let has_params = op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                let json_body = op
+                    .request_body
+                    .as_ref()
+                    .is_some_and(|b| b.content.contains_key("application/json"));
+                let mut add = |code: &str, description: &str| {
+                    op.responses
+                        .responses
+                        .entry(code.to_owned())
+                        .or_insert_with(|| error(description).into());
+                };
+                if has_params || op.request_body.is_some() {
+                    add("400", "Malformed path, query or body");
+                }
+                if api {
+                    add(
+                        "401",
+                        "The Authorization header holds no valid token (or one is needed)",
+                    );
+                }
+                if op.request_body.is_some() {
+                    add("413", "The body is too large");
+                    add("415", "The body is not of the documented type");
+                }
+                if json_body {
+                    add("422", "Fields missing, mistyped or invalid");
+                }
+            }
+        }
+    }
+}
 
 struct BearerAuth;
 
