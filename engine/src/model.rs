@@ -33,6 +33,25 @@ pub struct User {
     pub role: Role,
     /// When registered.
     pub created_at: Millis,
+    /// Disabled by an administrator: cannot sign in or renew a session.
+    pub disabled: bool,
+    /// Deleted by its owner (anonymised; kept so submissions keep their owner).
+    pub deleted: bool,
+}
+
+/// What a user tells about themselves (public), each field optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    /// The name shown instead of the user name.
+    pub display_name: Option<String>,
+    /// School, university or company.
+    pub affiliation: Option<String>,
+    /// ISO 3166-1 alpha-3 country code.
+    pub country: Option<String>,
+    /// A few words (Markdown).
+    pub bio: Option<String>,
+    /// Content hash of the avatar (a PNG made by the server).
+    pub avatar: Option<String>,
 }
 
 /// A problem: metadata; the package itself is a blob named by its content hash.

@@ -171,7 +171,11 @@ pub async fn refresh(
     if stored.expires_at <= now_ms() {
         return Err(invalid());
     }
-    let user = store.user(stored.user_id).await?.ok_or_else(invalid)?;
+    let user = store
+        .user(stored.user_id)
+        .await?
+        .filter(|u| !u.disabled)
+        .ok_or_else(invalid)?;
     issue_tokens(keys, store, &user).await
 }
 

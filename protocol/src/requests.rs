@@ -199,14 +199,56 @@ pub struct Injection {
     pub at_ms: i64,
 }
 
-/// `PATCH /api/users/{id}`: a role change.
+/// `PATCH /api/users/{id}` (admin): a role change, disabling or enabling; absent fields
+/// stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UserChange {
+    /// `admin`, `jury`, `contestant` or `spectator`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::names::Role>))]
+    pub role: Option<String>,
+    /// Disable (the account cannot sign in; its sessions end) or enable it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+}
+
+/// `PATCH /api/users/{id}/profile`: fields to change; absent ones stay, an empty string
+/// clears one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ProfileChange {
+    /// The name shown, at most 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
+    pub display_name: Option<String>,
+    /// School, university or company, at most 128 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 128))]
+    pub affiliation: Option<String>,
+    /// ISO 3166-1 alpha-3 country code (three capital letters), or empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^([A-Z]{3})?$"))]
+    pub country: Option<String>,
+    /// A few words (Markdown), at most 2000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
+    pub bio: Option<String>,
+}
+
+/// `DELETE /api/me`: the user name again, to confirm, and the password (accounts that
+/// have one).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
-pub struct RoleChange {
-    /// `admin`, `jury`, `contestant` or `spectator`.
-    #[cfg_attr(feature = "openapi", schema(value_type = crate::names::Role))]
-    pub role: String,
+pub struct AccountDeletion {
+    /// The account's user name.
+    pub confirm_username: String,
+    /// The account's password (needed when it has one).
+    #[serde(default)]
+    pub password: Option<String>,
 }
 
 #[cfg(test)]

@@ -389,3 +389,95 @@ pub struct AuthorizeRedirect {
     /// The provider's authorization URL.
     pub authorize_url: String,
 }
+
+/// A user's public profile (`GET /api/users/{id}/profile`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProfileView {
+    /// Id.
+    pub id: i64,
+    /// User name.
+    pub username: String,
+    /// The name shown, if set.
+    pub display_name: Option<String>,
+    /// School, university or company.
+    pub affiliation: Option<String>,
+    /// ISO 3166-1 alpha-3 country code.
+    pub country: Option<String>,
+    /// A few words (Markdown source).
+    pub bio: Option<String>,
+    /// `/api/users/{id}/avatar` when there is an avatar.
+    pub avatar_url: Option<String>,
+    /// When the account was made (ms since the epoch).
+    pub created_at: i64,
+    /// Practice problems solved.
+    pub solved: Vec<SolvedProblem>,
+    /// Finished contests taken part in.
+    pub contests: Vec<ContestTaken>,
+}
+
+/// A problem a user solved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SolvedProblem {
+    /// Problem id.
+    pub problem_id: i64,
+    /// Its name.
+    pub name: String,
+}
+
+/// A contest a user took part in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ContestTaken {
+    /// Contest id.
+    pub contest_id: i64,
+    /// Its name.
+    pub name: String,
+}
+
+/// A user as administrators list them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AdminUserView {
+    /// Id.
+    pub id: i64,
+    /// User name.
+    pub username: String,
+    /// Role.
+    pub role: Role,
+    /// Disabled (cannot sign in).
+    pub disabled: bool,
+    /// When the account was made (ms since the epoch).
+    pub created_at: i64,
+}
+
+/// A page of the user list (`GET /api/users`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserPage {
+    /// The users of this page.
+    pub users: Vec<AdminUserView>,
+    /// How many match in all.
+    pub total: i64,
+}
+
+/// One administrator action, as the audit log keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    /// Position in the log.
+    pub id: i64,
+    /// When (ms since the epoch).
+    pub at: i64,
+    /// Who did it (user id).
+    pub actor_id: i64,
+    /// Their user name then.
+    pub actor: String,
+    /// What: `set_role`, `disable`, `enable`, `reset_password`, `delete_user`, ….
+    pub action: String,
+    /// On what (`user 12`, `contest 3`, …).
+    pub target: String,
+    /// Details (the new role, …).
+    pub detail: serde_json::Value,
+}

@@ -70,6 +70,8 @@ pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
         password_hash: get(row, "password_hash")?,
         role: Role::parse(&role).ok_or_else(|| bad_value("role", &role))?,
         created_at: get(row, "created_at")?,
+        disabled: flag(row, "disabled")?,
+        deleted: get::<Option<i64>>(row, "deleted_at")?.is_some(),
     })
 }
 

@@ -3,7 +3,7 @@
 use crate::SqlStore;
 use crate::rows::{db, get, user_from_row, write_error};
 use async_trait::async_trait;
-use codehub_engine::model::{Role, User, UserId, now_ms};
+use codehub_engine::model::{Profile, Role, User, UserId, now_ms};
 use codehub_engine::ports::store::{Identity, NewUser, RefreshToken, StoreError, UserStore};
 
 #[async_trait]
@@ -27,11 +27,13 @@ impl UserStore for SqlStore {
             password_hash: user.password_hash,
             role: user.role,
             created_at,
+            disabled: false,
+            deleted: false,
         })
     }
 
     async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
-        sqlx::query("SELECT id, username, password_hash, role, created_at FROM users WHERE id = $1")
+        sqlx::query("SELECT id, username, password_hash, role, created_at, disabled, deleted_at FROM users WHERE id = $1")
             .bind(id.0)
             .fetch_optional(&self.pool)
             .await
@@ -43,7 +45,8 @@ impl UserStore for SqlStore {
 
     async fn user_by_name(&self, username: &str) -> Result<Option<User>, StoreError> {
         sqlx::query(
-            "SELECT id, username, password_hash, role, created_at FROM users WHERE username = $1",
+            "SELECT id, username, password_hash, role, created_at, disabled, deleted_at \
+             FROM users WHERE username = $1",
         )
         .bind(username)
         .fetch_optional(&self.pool)
@@ -207,5 +210,122 @@ impl UserStore for SqlStore {
             .await
             .map_err(db)?;
         Ok(done.rows_affected() > 0)
+    }
+
+    async fn profile(&self, id: UserId) -> Result<Profile, StoreError> {
+        let row = sqlx::query(
+            "SELECT display_name, affiliation, country, bio, avatar FROM users WHERE id = $1",
+        )
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?
+        .ok_or_else(|| StoreError::NotFound(format!("user {id}")))?;
+        Ok(Profile {
+            display_name: get(&row, "display_name")?,
+            affiliation: get(&row, "affiliation")?,
+            country: get(&row, "country")?,
+            bio: get(&row, "bio")?,
+            avatar: get(&row, "avatar")?,
+        })
+    }
+
+    async fn set_profile(&self, id: UserId, p: &Profile) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE users SET display_name = $1, affiliation = $2, country = $3, bio = $4, \
+             avatar = $5 WHERE id = $6",
+        )
+        .bind(p.display_name.clone())
+        .bind(p.affiliation.clone())
+        .bind(p.country.clone())
+        .bind(p.bio.clone())
+        .bind(p.avatar.clone())
+        .bind(id.0)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("user {id}")));
+        }
+        Ok(())
+    }
+
+    async fn set_disabled(&self, id: UserId, disabled: bool) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+            .bind(i64::from(disabled))
+            .bind(id.0)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("user {id}")));
+        }
+        Ok(())
+    }
+
+    async fn list_users(
+        &self,
+        search: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<User>, i64), StoreError> {
+        let pattern = format!(
+            "%{}%",
+            search
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let total: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM users WHERE deleted_at IS NULL \
+             AND LOWER(username) LIKE $1 ESCAPE '\\'",
+        )
+        .bind(&pattern)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db)?;
+        let rows = sqlx::query(
+            "SELECT id, username, password_hash, role, created_at, disabled, deleted_at \
+             FROM users WHERE deleted_at IS NULL AND LOWER(username) LIKE $1 ESCAPE '\\' \
+             ORDER BY id LIMIT $2 OFFSET $3",
+        )
+        .bind(&pattern)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        let users = rows.iter().map(user_from_row).collect::<Result<_, _>>()?;
+        Ok((users, total))
+    }
+
+    async fn delete_user(&self, id: UserId) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let done = sqlx::query(
+            "UPDATE users SET username = $1, password_hash = '', display_name = NULL, \
+             affiliation = NULL, country = NULL, bio = NULL, avatar = NULL, disabled = 1, \
+             deleted_at = $2 WHERE id = $3",
+        )
+        .bind(format!("deleted-{}", id.0))
+        .bind(now_ms())
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("user {id}")));
+        }
+        for delete in [
+            "DELETE FROM identities WHERE user_id = $1",
+            "DELETE FROM refresh_tokens WHERE user_id = $1",
+        ] {
+            sqlx::query(delete)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+        }
+        tx.commit().await.map_err(db)
     }
 }

@@ -6,7 +6,7 @@
 use codehub_engine::Verdict;
 use codehub_engine::model::{
     Clarification, ClarificationId, Contest, ContestId, ContestKind, ContestProblem, Judgement,
-    Problem, ProblemId, Role, Submission, SubmissionId, SubmissionStatus, SubmittedFile,
+    Problem, ProblemId, Profile, Role, Submission, SubmissionId, SubmissionStatus, SubmittedFile,
     TestResult, UserId,
 };
 use codehub_engine::ports::store::prelude::*;
@@ -372,6 +372,65 @@ async fn exercise(store: &SqlStore) -> Snapshot {
         .link_identity(identity("uni", "s-1", carol))
         .await
         .unwrap();
+    // Profiles, disabling, the user list, deletion.
+    let erin = store
+        .create_user(NewUser {
+            username: "erin".into(),
+            password_hash: "$argon2id$erin".into(),
+            role: Role::Contestant,
+        })
+        .await
+        .unwrap()
+        .id;
+    store
+        .link_identity(identity("uni", "s-erin", erin))
+        .await
+        .unwrap();
+    assert_eq!(store.profile(erin).await.unwrap(), Profile::default());
+    let profile = Profile {
+        display_name: Some("Carol C.".into()),
+        affiliation: Some("Uni".into()),
+        country: Some("NLD".into()),
+        bio: Some("hi".into()),
+        avatar: Some("ab12".into()),
+    };
+    store.set_profile(erin, &profile).await.unwrap();
+    assert_eq!(store.profile(erin).await.unwrap(), profile);
+    assert_not_found(store.profile(UserId(erin.0 + 1000)).await);
+    store.set_disabled(erin, true).await.unwrap();
+    assert!(store.user(erin).await.unwrap().unwrap().disabled);
+    store.set_disabled(erin, false).await.unwrap();
+    assert!(!store.user(erin).await.unwrap().unwrap().disabled);
+    let (page, total) = store.list_users("RI", 10, 0).await.unwrap();
+    assert!(total >= 1 && page.iter().any(|u| u.id == erin), "{page:?}");
+    assert!(
+        page.iter()
+            .all(|u| u.username.to_lowercase().contains("ri"))
+    );
+    let (none, zero) = store.list_users("100%_match", 10, 0).await.unwrap();
+    assert_eq!((none.len(), zero), (0, 0), "% and _ are literal");
+    let (all, count) = store.list_users("", 2, 1).await.unwrap();
+    assert!(all.len() <= 2 && count >= 3);
+    store
+        .put_refresh_token(
+            "erin-last",
+            RefreshToken {
+                user_id: erin,
+                expires_at: 9,
+            },
+        )
+        .await
+        .unwrap();
+    store.delete_user(erin).await.unwrap();
+    let gone = store.user(erin).await.unwrap().unwrap();
+    assert_eq!(gone.username, format!("deleted-{}", erin.0));
+    assert!(gone.deleted && gone.disabled && gone.password_hash.is_empty());
+    assert_eq!(store.profile(erin).await.unwrap(), Profile::default());
+    assert_eq!(store.identity_user("uni", "s-erin").await.unwrap(), None);
+    assert_eq!(store.take_refresh_token("erin-last").await.unwrap(), None);
+    let (_, after) = store.list_users("deleted-", 10, 0).await.unwrap();
+    assert_eq!(after, 0, "deleted accounts are not listed");
+    users.push(gone);
 
     // --- problems ------------------------------------------------------------------------
     let mut problems = Vec::new();

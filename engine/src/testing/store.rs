@@ -1,8 +1,8 @@
 //! [`MemoryStore`]: the store port in memory, with the SQL adapter's semantics.
 
 use crate::model::{
-    Clarification, ClarificationId, Contest, ContestId, Judgement, Problem, ProblemId, Role,
-    Submission, SubmissionId, SubmissionStatus, User, UserId, now_ms,
+    Clarification, ClarificationId, Contest, ContestId, Judgement, Problem, ProblemId, Profile,
+    Role, Submission, SubmissionId, SubmissionStatus, User, UserId, now_ms,
 };
 use crate::ports::store::{
     ClarificationStore, ContestData, ContestStore, EventLog, FenceStore, Identity, LoggedEvent,
@@ -38,6 +38,8 @@ struct Tables {
     clarifications: BTreeMap<ClarificationId, Clarification>,
     /// Linked external identities.
     identities: Vec<Identity>,
+    /// Profiles (absent: empty).
+    profiles: HashMap<UserId, Profile>,
     /// Last id handed out per table (users, problems, contests, submissions, events).
     ids: [i64; 5],
 }
@@ -91,6 +93,8 @@ impl UserStore for MemoryStore {
             password_hash: user.password_hash,
             role: user.role,
             created_at: now_ms(),
+            disabled: false,
+            deleted: false,
         };
         t.users.insert(user.id, user.clone());
         Ok(user)
@@ -209,6 +213,72 @@ impl UserStore for MemoryStore {
         t.identities
             .retain(|i| !(i.user_id == user && i.provider == provider));
         Ok(t.identities.len() < before)
+    }
+
+    async fn profile(&self, id: UserId) -> Result<Profile, StoreError> {
+        let t = self.tables()?;
+        if !t.users.contains_key(&id) {
+            return Err(StoreError::NotFound(format!("user {id}")));
+        }
+        Ok(t.profiles.get(&id).cloned().unwrap_or_default())
+    }
+
+    async fn set_profile(&self, id: UserId, profile: &Profile) -> Result<(), StoreError> {
+        let mut t = self.tables()?;
+        if !t.users.contains_key(&id) {
+            return Err(StoreError::NotFound(format!("user {id}")));
+        }
+        t.profiles.insert(id, profile.clone());
+        Ok(())
+    }
+
+    async fn set_disabled(&self, id: UserId, disabled: bool) -> Result<(), StoreError> {
+        let mut t = self.tables()?;
+        let user = t
+            .users
+            .get_mut(&id)
+            .ok_or_else(|| StoreError::NotFound(format!("user {id}")))?;
+        user.disabled = disabled;
+        Ok(())
+    }
+
+    async fn list_users(
+        &self,
+        search: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<User>, i64), StoreError> {
+        let t = self.tables()?;
+        let needle = search.to_lowercase();
+        let matching: Vec<User> = t
+            .users
+            .values()
+            .filter(|u| !u.deleted && u.username.to_lowercase().contains(&needle))
+            .cloned()
+            .collect();
+        let total = matching.len() as i64;
+        let page = matching
+            .into_iter()
+            .skip(offset.max(0) as usize)
+            .take(limit.max(0) as usize)
+            .collect();
+        Ok((page, total))
+    }
+
+    async fn delete_user(&self, id: UserId) -> Result<(), StoreError> {
+        let mut t = self.tables()?;
+        let user = t
+            .users
+            .get_mut(&id)
+            .ok_or_else(|| StoreError::NotFound(format!("user {id}")))?;
+        user.username = format!("deleted-{}", id.0);
+        user.password_hash.clear();
+        user.disabled = true;
+        user.deleted = true;
+        t.profiles.remove(&id);
+        t.identities.retain(|i| i.user_id != id);
+        t.tokens.retain(|_, tok| tok.user_id != id);
+        Ok(())
     }
 }
 

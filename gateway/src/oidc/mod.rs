@@ -414,6 +414,11 @@ pub async fn callback(
         return Ok(redirect(&flow.return_to, [clear_flow]));
     }
     let user = account_for(&state, &name, subject, email, username_hint).await?;
+    if user.disabled {
+        return Err(ApiError::forbidden(
+            "this account is disabled; ask an administrator",
+        ));
+    }
     let signed_in = SignedIn {
         typ: SIGNED_IN_TYPE.into(),
         uid: user.id.0,
@@ -619,9 +624,10 @@ fn username_base(hint: &str) -> String {
         .filter(|c| c.is_ascii_alphanumeric() || "_-.".contains(*c))
         .take(24)
         .collect();
-    if name.len() < 3 {
+    if name.len() < 3 || name.starts_with("deleted-") {
         name = format!("user{name}");
     }
+    name.truncate(24);
     name
 }
 
@@ -660,7 +666,8 @@ pub async fn session(State(state): State<AppState>, headers: HeaderMap) -> ApiRe
         .store
         .user(UserId(signed_in.uid))
         .await?
-        .ok_or_else(|| ApiError::unauthorized("the account is gone"))?;
+        .filter(|u| !u.disabled)
+        .ok_or_else(|| ApiError::unauthorized("the account is gone or disabled"))?;
     let tokens = issue_tokens(&state.keys, &*state.store, &user).await?;
     let mut response = ApiJson(Session {
         user: present::user(&user),

@@ -22,6 +22,11 @@ fn validate(c: &Credentials) -> Result<(), ApiError> {
             "username must be 3-32 characters of letters, digits, `_`, `-` or `.`",
         ));
     }
+    if c.username.starts_with("deleted-") {
+        return Err(ApiError::unprocessable(
+            "user names starting with `deleted-` are kept for deleted accounts",
+        ));
+    }
     if !(8..=256).contains(&c.password.chars().count()) {
         return Err(ApiError::unprocessable("password must be 8-256 characters"));
     }
@@ -70,6 +75,11 @@ pub async fn login(
         .ok_or_else(wrong)?;
     if !verify_password(c.password, user.password_hash.clone()).await {
         return Err(wrong());
+    }
+    if user.disabled {
+        return Err(ApiError::forbidden(
+            "this account is disabled; ask an administrator",
+        ));
     }
     let tokens = issue_tokens(&state.keys, &*state.store, &user).await?;
     Ok(ApiJson(Session {

@@ -2,6 +2,7 @@
 //! OpenAPI document.
 
 mod auth;
+mod avatar;
 pub mod balloons;
 pub mod clarifications;
 pub mod contests;
@@ -116,7 +117,9 @@ impl<T: serde::Serialize> axum::response::IntoResponse for ApiJson<T> {
         balloons::list, balloons::mark, contests::medals, contests::resolver,
         problems::list, problems::get_one, problems::import,
         submissions::create, submissions::list, submissions::get_one, submissions::rejudge,
-        users::set_role,
+        users::update, users::list, users::reset_password, users::audit_log, users::profile,
+        users::update_profile, users::put_avatar, users::delete_avatar, users::get_avatar,
+        users::delete_me,
         crate::oidc::providers, crate::oidc::start, crate::oidc::callback, crate::oidc::session,
         crate::oidc::identities, crate::oidc::link, crate::oidc::unlink,
         misc::healthz, misc::readyz, misc::languages, misc::queue, misc::progress,
@@ -217,7 +220,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/auth/register", post(auth::register))
         .route("/api/auth/login", post(auth::login))
         .route("/api/auth/refresh", post(auth::refresh))
-        .route("/api/me", get(auth::me))
+        .route("/api/me", get(auth::me).delete(users::delete_me))
         .route("/api/me/password", post(auth::change_password))
         .route(
             "/api/me/sign-out-everywhere",
@@ -286,7 +289,26 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/submissions/{id}", get(submissions::get_one))
         .route("/api/submissions/{id}/rejudge", post(submissions::rejudge))
-        .route("/api/users/{id}", axum::routing::patch(users::set_role))
+        .route("/api/users", get(users::list))
+        .route("/api/users/{id}", axum::routing::patch(users::update))
+        .route(
+            "/api/users/{id}/profile",
+            get(users::profile).patch(users::update_profile),
+        )
+        .route("/api/users/{id}/avatar", get(users::get_avatar))
+        .route(
+            "/api/users/{id}/reset-password",
+            post(users::reset_password),
+        )
+        .route("/api/audit", get(users::audit_log))
+        .route(
+            "/api/me/avatar",
+            axum::routing::put(users::put_avatar)
+                .delete(users::delete_avatar)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    avatar::MAX_UPLOAD_BYTES,
+                )),
+        )
         .merge(crate::ccs::router())
         .route("/assets/{*path}", get(crate::web::asset))
         .fallback(crate::web::fallback)

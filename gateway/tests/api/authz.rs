@@ -194,6 +194,38 @@ async fn every_route_answers_each_role_as_the_table_says() {
             [401, 403, 403, 403, 200],
         ),
         ("GET", "/api/queue".into(), None, [401, 403, 403, 200, 200]),
+        ("GET", "/api/users".into(), None, [401, 403, 403, 403, 200]),
+        ("GET", "/api/audit".into(), None, [401, 403, 403, 403, 200]),
+        (
+            "GET",
+            format!("/api/users/{owner_id}/profile"),
+            None,
+            [200, 200, 200, 200, 200],
+        ),
+        (
+            "PATCH",
+            format!("/api/users/{owner_id}/profile"),
+            Some(json!({"bio": "hi"})),
+            [401, 200, 403, 403, 200],
+        ),
+        (
+            "GET",
+            format!("/api/users/{owner_id}/avatar"),
+            None,
+            [404, 404, 404, 404, 404],
+        ),
+        (
+            "POST",
+            format!("/api/users/{jury_id}/reset-password"),
+            None,
+            [401, 403, 403, 403, 200],
+        ),
+        (
+            "DELETE",
+            "/api/me".into(),
+            Some(json!({"confirm_username": "nobody"})),
+            [401, 422, 422, 422, 422],
+        ),
         (
             "GET",
             "/api/auth/providers".into(),

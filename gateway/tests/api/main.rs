@@ -17,3 +17,4 @@ mod oidc;
 mod packages;
 mod submissions;
 mod tls;
+mod users;

@@ -1,7 +1,7 @@
 //! Users and their refresh tokens.
 
 use super::{Identity, NewUser, RefreshToken, StoreError};
-use crate::model::{Role, User, UserId};
+use crate::model::{Profile, Role, User, UserId};
 use async_trait::async_trait;
 
 /// Accounts and sessions.
@@ -49,4 +49,23 @@ pub trait UserStore: Send + Sync + 'static {
     async fn identities_of(&self, user: UserId) -> Result<Vec<Identity>, StoreError>;
     /// Unlinks an account's identity of a provider; whether there was one.
     async fn unlink_identity(&self, user: UserId, provider: &str) -> Result<bool, StoreError>;
+
+    /// A user's profile. [`StoreError::NotFound`] if absent.
+    async fn profile(&self, id: UserId) -> Result<Profile, StoreError>;
+    /// Replaces a user's profile. [`StoreError::NotFound`] if absent.
+    async fn set_profile(&self, id: UserId, profile: &Profile) -> Result<(), StoreError>;
+    /// Disables or enables an account. [`StoreError::NotFound`] if absent.
+    async fn set_disabled(&self, id: UserId, disabled: bool) -> Result<(), StoreError>;
+    /// Users whose name contains `search` (case-insensitive; deleted ones excluded), by
+    /// id, `limit` from `offset`, and how many match in all.
+    async fn list_users(
+        &self,
+        search: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<User>, i64), StoreError>;
+    /// Deletes an account as its owner asks: the name becomes `deleted-<id>`, the
+    /// password, profile, identities and sessions go; the row stays so submissions keep
+    /// an (anonymous) owner. [`StoreError::NotFound`] if absent.
+    async fn delete_user(&self, id: UserId) -> Result<(), StoreError>;
 }
