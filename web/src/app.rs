@@ -83,6 +83,12 @@ pub enum AppRoute {
     /// The signed-in user's account.
     #[to("/account")]
     Account,
+    /// A user's public profile.
+    #[to("/users/<id>")]
+    Profile {
+        /// User id.
+        id: i64,
+    },
     /// Anything else.
     #[not_found]
     NotFound,
@@ -180,6 +186,7 @@ pub fn App() -> View {
                         AppRoute::Register => view! { pages::auth::AuthPage(register=true) },
                         AppRoute::SignInComplete => view! { pages::auth::SignInComplete() },
                         AppRoute::Account => view! { pages::account::AccountPage() },
+                        AppRoute::Profile { id } => view! { pages::users::ProfilePage(id=id) },
                         AppRoute::NotFound => view! {
                             section(class="card") { h1 { "Not found" } p { "No such page. " a(href="/") { "Back to the contests" } } }
                         },

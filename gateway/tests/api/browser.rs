@@ -1081,3 +1081,103 @@ async fn a_provider_signs_in_from_the_sign_in_page_and_links_a_second_on_the_acc
     .await;
     client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_edits_their_profile_and_an_admin_disables_them_from_the_user_list() {
+    let Some((driver, browser)) = browser_or_skip() else {
+        return;
+    };
+    let app = spawn_app();
+    app.register("bea_profile").await;
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("bea.png");
+    image::RgbImage::from_pixel(64, 48, image::Rgb([30, 120, 200]))
+        .save(&png)
+        .unwrap();
+
+    let driver = Driver::start(driver, browser);
+    let bea = driver.session(1280, 900).await;
+    sign_in(&bea, &app.base, "bea_profile", "correct horse").await;
+    bea.goto(&format!("{}/account", app.base)).await.unwrap();
+    bea.wait()
+        .at_most(LONG)
+        .for_element(Locator::Css("[data-testid=display-name]"))
+        .await
+        .unwrap()
+        .send_keys("Bea B.")
+        .await
+        .unwrap();
+    click(&bea, "[data-testid=save-profile]").await;
+    wait_text(&bea, "[data-testid=account-notice]", LONG, |t| {
+        t == "Profile saved."
+    })
+    .await;
+    bea.find(Locator::Css("[data-testid=avatar-file]"))
+        .await
+        .unwrap()
+        .send_keys(png.to_str().unwrap())
+        .await
+        .unwrap();
+    wait_text(&bea, "[data-testid=account-notice]", LONG, |t| {
+        t == "Avatar saved."
+    })
+    .await;
+    click(&bea, "[data-testid=my-profile]").await;
+    wait_text(&bea, "[data-testid=profile-name]", LONG, |t| t == "Bea B.").await;
+    bea.wait()
+        .at_most(LONG)
+        .for_element(Locator::Css("[data-testid=avatar]"))
+        .await
+        .unwrap();
+    screenshot(&bea, "profile").await;
+
+    let admin = driver.session(1280, 900).await;
+    sign_in(
+        &admin,
+        &app.base,
+        "admin",
+        app.admin_password.as_deref().unwrap(),
+    )
+    .await;
+    admin.goto(&format!("{}/admin", app.base)).await.unwrap();
+    admin
+        .wait()
+        .at_most(LONG)
+        .for_element(Locator::Css("[data-testid=user-search]"))
+        .await
+        .unwrap()
+        .send_keys("bea\n")
+        .await
+        .unwrap();
+    let row = "[data-testid=user-row-bea_profile]";
+    wait_text(
+        &admin,
+        &format!("{row} [data-testid=user-state]"),
+        LONG,
+        |t| t == "active",
+    )
+    .await;
+    click(&admin, &format!("{row} button")).await;
+    wait_text(
+        &admin,
+        &format!("{row} [data-testid=user-state]"),
+        LONG,
+        |t| t == "disabled",
+    )
+    .await;
+    admin.refresh().await.unwrap();
+    wait_text(&admin, "[data-testid=audit-panel] td", LONG, |t| {
+        t == "disable"
+    })
+    .await;
+    let (status, _) = app
+        .post(
+            "/api/auth/login",
+            None,
+            json!({"username": "bea_profile", "password": "correct horse"}),
+        )
+        .await;
+    assert_eq!(status, 403);
+    bea.close().await.unwrap();
+    admin.close().await.unwrap();
+}

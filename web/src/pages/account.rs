@@ -3,9 +3,12 @@
 
 use crate::api::Body;
 use crate::ctx::Ctx;
-use codehub_protocol::views::{AuthorizeRedirect, SignInMethods, SignInProvider, TokenPair};
+use codehub_protocol::views::{
+    AuthorizeRedirect, ProfileView, SignInMethods, SignInProvider, TokenPair,
+};
 use gloo_net::http::Method;
 use sycamore::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// `/account`.
 #[component]
@@ -144,12 +147,103 @@ pub fn AccountPage() -> View {
     };
     let has_password = move || methods.with(|m| m.ready().is_some_and(|m| m.has_password));
 
+    // The public profile: fields and avatar.
+    let uid = user.id;
+    let display_name = create_signal(String::new());
+    let affiliation = create_signal(String::new());
+    let country = create_signal(String::new());
+    let bio = create_signal(String::new());
+    sycamore::futures::spawn_local_scoped(async move {
+        if let Ok(p) = ctx
+            .api
+            .get::<ProfileView>(&format!("/api/users/{uid}/profile"))
+            .await
+        {
+            display_name.set(p.display_name.unwrap_or_default());
+            affiliation.set(p.affiliation.unwrap_or_default());
+            country.set(p.country.unwrap_or_default());
+            bio.set(p.bio.unwrap_or_default());
+        }
+    });
+    let save_profile = move |e: web_sys::SubmitEvent| {
+        e.prevent_default();
+        error.set(None);
+        sycamore::futures::spawn_local_scoped(async move {
+            let body = serde_json::json!({
+                "display_name": display_name.get_clone(),
+                "affiliation": affiliation.get_clone(),
+                "country": country.get_clone().trim().to_uppercase(),
+                "bio": bio.get_clone(),
+            });
+            let path = format!("/api/users/{uid}/profile");
+            match ctx.api.patch::<ProfileView>(&path, body).await {
+                Ok(_) => notice.set(Some("Profile saved.".into())),
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    let on_avatar = move |e: web_sys::Event| {
+        let file = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|i| i.files())
+            .and_then(|f| f.get(0));
+        let Some(file) = file else { return };
+        sycamore::futures::spawn_local_scoped(async move {
+            match super::users::upload_avatar(ctx.api, file).await {
+                Ok(()) => notice.set(Some("Avatar saved.".into())),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+
+    // Deletion: the user name again, and the password when there is one.
+    let confirm_name = create_signal(String::new());
+    let confirm_password = create_signal(String::new());
+    let delete_account = move |e: web_sys::SubmitEvent| {
+        e.prevent_default();
+        error.set(None);
+        sycamore::futures::spawn_local_scoped(async move {
+            let body = serde_json::json!({
+                "confirm_username": confirm_name.get_clone(),
+                "password": confirm_password.get_clone(),
+            });
+            match ctx
+                .api
+                .call(Method::DELETE, "/api/me", Body::Json(body))
+                .await
+            {
+                Ok(()) => {
+                    ctx.api.logout();
+                    sycamore_router::navigate("/");
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    let profile_href = format!("/users/{uid}");
+
     view! {
         section(class="card narrow stack") {
             h1 { "Account" }
             p { "Signed in as " strong { (user.username.clone()) } " (" (user.role.as_str()) ")." }
             (super::error_line(error))
             (notice.get_clone().map(|n| view! { p(class="notice", role="status", data-testid="account-notice") { (n) } }).unwrap_or_default())
+            p { a(href=profile_href, data-testid="my-profile") { "Your public profile" } }
+            h2 { "Profile" }
+            form(on:submit=save_profile, class="stack") {
+                label(r#for="display-name") { "Display name" }
+                input(id="display-name", bind:value=display_name, maxlength="64", data-testid="display-name")
+                label(r#for="affiliation") { "Affiliation" }
+                input(id="affiliation", bind:value=affiliation, maxlength="128")
+                label(r#for="country") { "Country (ISO 3166 alpha-3, e.g. SWE)" }
+                input(id="country", bind:value=country, maxlength="3", pattern="[A-Za-z]{3}")
+                label(r#for="bio") { "About you" }
+                textarea(id="bio", bind:value=bio, maxlength="2000", rows="3")
+                button(r#type="submit", data-testid="save-profile") { "Save profile" }
+            }
+            label(r#for="avatar") { "Avatar (PNG, JPEG or WebP, at most 2 MiB)" }
+            input(id="avatar", r#type="file", accept="image/png,image/jpeg,image/webp", on:change=on_avatar, data-testid="avatar-file")
             h2 { "How you sign in" }
             (identities())
             h2 { "Password" }
@@ -169,6 +263,21 @@ pub fn AccountPage() -> View {
             h2 { "Sessions" }
             p { "Signing out everywhere ends every session of this account, on every device." }
             button(on:click=sign_out_everywhere, data-testid="sign-out-everywhere") { "Sign out everywhere" }
+            h2 { "Delete your account" }
+            p { "Your name, password, profile, avatar and linked sign-ins are removed. Submissions stay, without your name, so contest results stay whole. This cannot be undone." }
+            form(on:submit=delete_account, class="stack") {
+                label(r#for="confirm-name") { "Type your user name to confirm" }
+                input(id="confirm-name", bind:value=confirm_name, required=true, autocomplete="off", data-testid="confirm-username")
+                (if has_password() {
+                    view! {
+                        label(r#for="confirm-password") { "Password" }
+                        input(id="confirm-password", r#type="password", bind:value=confirm_password, autocomplete="current-password", data-testid="confirm-password")
+                    }
+                } else {
+                    view! {}
+                })
+                button(r#type="submit", class="danger", data-testid="delete-account") { "Delete my account" }
+            }
         }
     }
 }

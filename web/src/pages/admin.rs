@@ -76,6 +76,16 @@ pub fn AdminPage() -> View {
             ImportPanel()
             RejudgePanel()
         }
+        (if ctx.api.user().is_some_and(|u| u.role == codehub_protocol::names::Role::Admin) {
+            view! {
+                div(class="grid wide") {
+                    super::users::UsersPanel()
+                    super::users::AuditPanel()
+                }
+            }
+        } else {
+            view! {}
+        })
     }
 }
 

@@ -11,6 +11,7 @@ pub mod problem;
 pub mod resolver;
 pub mod scoreboard;
 pub mod submissions;
+pub mod users;
 
 use crate::api::Api;
 use serde::de::DeserializeOwned;

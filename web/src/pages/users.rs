@@ -1,0 +1,247 @@
+//! Users: the public profile page, and the administrators' user list and audit log.
+
+use crate::api::Body;
+use crate::ctx::Ctx;
+use codehub_protocol::views::{AuditEntry, ProfileView, UserPage, UserView};
+use gloo_net::http::Method;
+use sycamore::prelude::*;
+
+/// `/users/<id>`: a user's public profile.
+#[component(inline_props)]
+pub fn ProfilePage(id: i64) -> View {
+    let ctx = use_context::<Ctx>();
+    let profile = super::fetch::<ProfileView>(ctx.api, format!("/api/users/{id}/profile"));
+    view! {
+        section(class="card narrow stack", data-testid="profile") {
+            (match profile.get_clone() {
+                super::Load::Ready(p) => profile_view(p),
+                other => super::pending(&other),
+            })
+        }
+    }
+}
+
+fn profile_view(p: ProfileView) -> View {
+    let title = p.display_name.clone().unwrap_or_else(|| p.username.clone());
+    let avatar = p
+        .avatar_url
+        .clone()
+        .map(|src| view! { img(class="avatar", src=src, alt="", width="96", height="96", data-testid="avatar") })
+        .unwrap_or_default();
+    let facts = [
+        ("Affiliation", p.affiliation.clone()),
+        ("Country", p.country.clone()),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| view! { dt { (k) } dd { (v) } }))
+    .collect::<Vec<_>>();
+    let bio = p
+        .bio
+        .clone()
+        .map(|b| view! { p(class="bio") { (b) } })
+        .unwrap_or_default();
+    let solved = p
+        .solved
+        .iter()
+        .map(|s| {
+            let href = format!("/practice/{}", s.problem_id);
+            let name = s.name.clone();
+            view! { li { a(href=href) { (name) } } }
+        })
+        .collect::<Vec<_>>();
+    let contests = p
+        .contests
+        .iter()
+        .map(|c| {
+            let href = format!("/contests/{}", c.contest_id);
+            let name = c.name.clone();
+            view! { li { a(href=href) { (name) } } }
+        })
+        .collect::<Vec<_>>();
+    let solved_count = p.solved.len();
+    view! {
+        div(class="profile-head") {
+            (avatar)
+            div {
+                h1(data-testid="profile-name") { (title) }
+                p(class="muted") { "@" (p.username.clone()) }
+            }
+        }
+        dl(class="stats") { (facts) }
+        (bio)
+        h2 { "Solved (" (solved_count) ")" }
+        (if solved_count == 0 { view! { p(class="muted") { "Nothing yet." } } } else { view! { ul(class="plain", data-testid="solved") { (solved) } } })
+        h2 { "Contests" }
+        ul(class="plain") { (contests) }
+    }
+}
+
+/// The administrators' user list: search, role, disable or enable, password reset.
+#[component]
+pub fn UsersPanel() -> View {
+    let ctx = use_context::<Ctx>();
+    let search = create_signal(String::new());
+    let page = create_signal(super::Load::<UserPage>::Loading);
+    let message = create_signal(None::<String>);
+    let load = move || {
+        sycamore::futures::spawn_local_scoped(async move {
+            let q = js_sys::encode_uri_component(search.get_clone().trim());
+            page.set(
+                match ctx
+                    .api
+                    .get::<UserPage>(&format!("/api/users?search={q}&limit=50"))
+                    .await
+                {
+                    Ok(p) => super::Load::Ready(p),
+                    Err(e) => super::Load::Failed(e.to_string()),
+                },
+            );
+        });
+    };
+    load();
+    let change = move |id: i64, body: serde_json::Value, what: &'static str| {
+        sycamore::futures::spawn_local_scoped(async move {
+            let path = format!("/api/users/{id}");
+            match ctx.api.patch::<UserView>(&path, body).await {
+                Ok(u) => message.set(Some(format!("{} {what}.", u.username))),
+                Err(e) => message.set(Some(e.message)),
+            }
+            load();
+        });
+    };
+    let reset = move |id: i64, name: String| {
+        sycamore::futures::spawn_local_scoped(async move {
+            let path = format!("/api/users/{id}/reset-password");
+            match ctx
+                .api
+                .post::<serde_json::Value>(&path, serde_json::json!({}))
+                .await
+            {
+                Ok(r) => message.set(Some(format!(
+                    "New password for {name}: {} (shown once)",
+                    r["password"].as_str().unwrap_or_default()
+                ))),
+                Err(e) => message.set(Some(e.message)),
+            }
+        });
+    };
+    let rows = move || {
+        let Some(p) = page.with(|p| p.ready().cloned()) else {
+            return page.with(super::pending);
+        };
+        let total = p.total;
+        let rows = p
+            .users
+            .into_iter()
+            .map(|u| {
+                let id = u.id;
+                let name = u.username.clone();
+                let shown = u.username.clone();
+                let profile = format!("/users/{id}");
+                let (toggle, label) = if u.disabled {
+                    (serde_json::json!({"disabled": false}), "Enable")
+                } else {
+                    (serde_json::json!({"disabled": true}), "Disable")
+                };
+                let done = if u.disabled { "enabled" } else { "disabled" };
+                let testid = format!("user-row-{}", u.username);
+                let state = if u.disabled { "disabled" } else { "active" };
+                let role = u.role.as_str();
+                let on_role = move |e: web_sys::Event| {
+                    let value = e
+                        .target()
+                        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlSelectElement>(t).ok())
+                        .map(|s| s.value())
+                        .unwrap_or_default();
+                    change(id, serde_json::json!({"role": value}), "has a new role");
+                };
+                let options = ["contestant", "jury", "admin", "spectator"]
+                    .into_iter()
+                    .map(|r| view! { option(value=r, selected=r == role) { (r) } })
+                    .collect::<Vec<_>>();
+                view! {
+                    tr(data-testid=testid) {
+                        td { a(href=profile) { (shown) } }
+                        td { select(on:change=on_role, aria-label="Role") { (options) } }
+                        td(data-testid="user-state") { (state) }
+                        td {
+                            button(class="ghost", on:click=move |_| change(id, toggle.clone(), done)) { (label) }
+                            " "
+                            button(class="ghost", on:click=move |_| reset(id, name.clone())) { "Reset password" }
+                        }
+                    }
+                }
+            })
+            .collect::<Vec<_>>();
+        view! {
+            p(class="muted") { (total) " users" }
+            table(class="table") {
+                thead { tr { th { "User" } th { "Role" } th { "State" } th { "" } } }
+                tbody { (rows) }
+            }
+        }
+    };
+    let on_search = move |e: web_sys::SubmitEvent| {
+        e.prevent_default();
+        load();
+    };
+    view! {
+        section(class="card", data-testid="users-panel") {
+            h2 { "Users" }
+            form(on:submit=on_search, class="row") {
+                input(bind:value=search, placeholder="Search by name", aria-label="Search users", data-testid="user-search")
+                button(r#type="submit") { "Search" }
+            }
+            (message.get_clone().map(|m| view! { p(class="notice", role="status", data-testid="users-message") { (m) } }).unwrap_or_default())
+            (rows())
+        }
+    }
+}
+
+/// The audit log of administrator actions, newest first.
+#[component]
+pub fn AuditPanel() -> View {
+    let ctx = use_context::<Ctx>();
+    let log = super::fetch::<Vec<AuditEntry>>(ctx.api, "/api/audit?limit=50".into());
+    view! {
+        section(class="card", data-testid="audit-panel") {
+            h2 { "Audit log" }
+            (match log.get_clone() {
+                super::Load::Ready(entries) if entries.is_empty() => view! { p(class="muted") { "No administrator actions yet." } },
+                super::Load::Ready(entries) => {
+                    let rows = entries.into_iter().map(|e| {
+                        let when = js_sys::Date::new(&(e.at as f64).into())
+                            .to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
+                            .as_string()
+                            .unwrap_or_default();
+                        let detail = if e.detail.as_object().is_some_and(|o| o.is_empty()) { String::new() } else { e.detail.to_string() };
+                        view! { tr { td { (when) } td { (e.actor) } td { (e.action) } td { (e.target) } td { (detail) } } }
+                    }).collect::<Vec<_>>();
+                    view! {
+                        table(class="table") {
+                            thead { tr { th { "When" } th { "Who" } th { "What" } th { "On" } th { "" } } }
+                            tbody { (rows) }
+                        }
+                    }
+                }
+                other => super::pending(&other),
+            })
+        }
+    }
+}
+
+/// Uploads an avatar file for the signed-in user.
+pub async fn upload_avatar(api: crate::api::Api, file: web_sys::File) -> Result<(), String> {
+    let buf = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|_| "Cannot read the file.".to_owned())?;
+    let bytes = js_sys::Uint8Array::new(&buf).to_vec();
+    let ty: &'static str = match file.type_().as_str() {
+        "image/jpeg" => "image/jpeg",
+        "image/webp" => "image/webp",
+        _ => "image/png",
+    };
+    api.call(Method::PUT, "/api/me/avatar", Body::Bytes(bytes, ty))
+        .await
+        .map_err(|e| e.message)
+}
