@@ -46,6 +46,10 @@ pub struct AppInner {
     pub public_url: Option<String>,
     /// Whether this server itself serves HTTPS.
     pub tls: bool,
+    /// Reverse proxies whose forwarding headers are believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Origins allowed to call the API from their pages (CORS).
+    pub cors_origins: Vec<String>,
 }
 
 /// Cheap-to-clone handle to [`AppInner`].

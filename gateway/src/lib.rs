@@ -26,6 +26,7 @@ pub mod demo;
 pub mod error;
 pub mod oidc;
 pub mod present;
+pub mod proxy;
 pub mod routes;
 pub mod settings;
 pub mod statement;

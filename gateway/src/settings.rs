@@ -27,6 +27,9 @@
 //! key = "/etc/codehub/key.pem"
 //!
 //! public_url = "https://contest.example.org"   # how browsers reach it (sign-in redirects)
+//! trusted_proxies = ["10.0.0.0/8"]   # whose X-Forwarded-*/Forwarded headers count
+//! cors_origins = ["https://board.example.org"]   # other sites' pages that may call the API
+//! redirect_http = "0.0.0.0:80"       # with [tls]: answer plain HTTP with a redirect
 //!
 //! [[oidc]]                   # a sign-in provider (OpenID Connect, found by discovery)
 //! name = "uni"               # in URLs: /api/auth/oidc/uni/start
@@ -79,6 +82,13 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// Sign-in providers, in the order of the sign-in page.
     pub oidc: Vec<OidcProvider>,
+    /// Networks of the reverse proxies whose `Forwarded`/`X-Forwarded-*` headers are
+    /// believed (none: those headers are ignored).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Origins whose pages may call the API from a browser (CORS; none: off).
+    pub cors_origins: Vec<String>,
+    /// With TLS: a plain HTTP listener that redirects every request to HTTPS.
+    pub redirect_http: Option<SocketAddr>,
 }
 
 /// A sign-in provider.
@@ -196,6 +206,11 @@ pub struct FileSettings {
     public_url: Option<String>,
     #[serde(default)]
     oidc: Vec<FileOidc>,
+    #[serde(default)]
+    trusted_proxies: Vec<String>,
+    #[serde(default)]
+    cors_origins: Vec<String>,
+    redirect_http: Option<SocketAddr>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -349,6 +364,12 @@ pub struct Overrides {
     pub tls_key: Option<PathBuf>,
     /// `--public-url` / `CODEHUB_PUBLIC_URL`.
     pub public_url: Option<String>,
+    /// `--trusted-proxy` (repeatable) / `CODEHUB_TRUSTED_PROXIES` (comma-separated).
+    pub trusted_proxies: Vec<String>,
+    /// `--cors-origin` (repeatable) / `CODEHUB_CORS_ORIGINS` (comma-separated).
+    pub cors_origins: Vec<String>,
+    /// `--redirect-http` / `CODEHUB_REDIRECT_HTTP`.
+    pub redirect_http: Option<SocketAddr>,
 }
 
 /// Refuses a secret anyone could guess: shorter than `min` characters, or a placeholder
@@ -433,6 +454,46 @@ impl Settings {
             bail!("the public URL (--public-url, public_url) `{url}` is not an http(s) URL");
         }
         let public_url = public_url.map(|u| u.trim_end_matches('/').to_owned());
+        let proxies = if over.trusted_proxies.is_empty() {
+            file.trusted_proxies
+        } else {
+            over.trusted_proxies
+        };
+        let trusted_proxies = proxies
+            .iter()
+            .map(|p| {
+                p.parse::<ipnet::IpNet>()
+                    .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| {
+                        anyhow::anyhow!(
+                            "trusted proxy `{p}` (--trusted-proxy, trusted_proxies) is not an \
+                             address or a network like 10.0.0.0/8"
+                        )
+                    })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let cors_origins = if over.cors_origins.is_empty() {
+            file.cors_origins
+        } else {
+            over.cors_origins
+        };
+        for origin in &cors_origins {
+            let ok = (origin.starts_with("https://") || origin.starts_with("http://"))
+                && !origin.ends_with('/')
+                && origin.matches('/').count() == 2;
+            if !ok {
+                bail!(
+                    "CORS origin `{origin}` (--cors-origin, cors_origins) must be a scheme and \
+                     host like https://board.example.org (no path, no trailing slash)"
+                );
+            }
+        }
+        let redirect_http = over.redirect_http.or(file.redirect_http);
+        if redirect_http.is_some() && tls.is_none() {
+            bail!(
+                "the HTTP redirect (--redirect-http, redirect_http) needs HTTPS (--tls-cert, --tls-key)"
+            );
+        }
         let file_cluster = file.cluster.unwrap_or_default();
         let redis_url = over.redis_url.or(file_cluster.redis_url);
         let remote = over.remote_judges || file_cluster.remote_judges.unwrap_or(false);
@@ -500,6 +561,9 @@ impl Settings {
             tls,
             public_url,
             oidc,
+            trusted_proxies,
+            cors_origins,
+            redirect_http,
         })
     }
 }
@@ -573,6 +637,29 @@ mod tests {
         let err =
             Settings::resolve(file(&format!("{twice}{twice}")), Overrides::default()).unwrap_err();
         assert!(err.to_string().contains("configured twice"), "{err}");
+    }
+
+    #[test]
+    fn proxies_origins_and_the_redirect_are_checked() {
+        let s = Settings::resolve(
+            file("trusted_proxies = [\"10.0.0.0/8\", \"192.0.2.7\"]\ncors_origins = [\"https://a.example\"]"),
+            Overrides::default(),
+        )
+        .unwrap();
+        assert_eq!(s.trusted_proxies.len(), 2);
+        assert!(s.trusted_proxies[1].contains(&"192.0.2.7".parse::<std::net::IpAddr>().unwrap()));
+        for (text, needle) in [
+            ("trusted_proxies = [\"proxy.local\"]", "is not an address"),
+            (
+                "cors_origins = [\"https://a.example/\"]",
+                "no trailing slash",
+            ),
+            ("cors_origins = [\"*\"]", "must be a scheme"),
+            ("redirect_http = \"0.0.0.0:80\"", "needs HTTPS"),
+        ] {
+            let err = Settings::resolve(file(text), Overrides::default()).unwrap_err();
+            assert!(err.to_string().contains(needle), "{text}: {err}");
+        }
     }
 
     #[test]

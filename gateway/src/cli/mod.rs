@@ -6,7 +6,7 @@ mod import;
 mod judge;
 mod languages;
 mod serve;
-mod tls;
+pub mod tls;
 mod verify;
 mod worker;
 
@@ -45,7 +45,7 @@ enum Command {
     /// List the languages with their detected versions.
     Languages(languages::LanguagesArgs),
     /// Run the contest server (HTTP API, WebSocket live updates, judging).
-    Serve(serve::ServeArgs),
+    Serve(Box<serve::ServeArgs>),
     /// Judge jobs from the cluster's Redis queue (see `serve --remote-judges`).
     JudgeWorker(worker::WorkerArgs),
     /// Check this host for judging: cgroups, namespaces, seccomp, timing noise, Docker,
@@ -313,7 +313,7 @@ pub fn main() -> ExitCode {
             Command::ImportPolygon(args) => import::run(args).await,
             Command::Contest(args) => contest::run(args).await,
             Command::Languages(args) => languages::run(args).await,
-            Command::Serve(args) => serve::run(args).await,
+            Command::Serve(args) => serve::run(*args).await,
             Command::JudgeWorker(args) => worker::run(args).await,
             Command::Doctor(args) => doctor::run(args).await,
         }

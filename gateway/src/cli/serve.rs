@@ -86,6 +86,26 @@ pub struct ServeArgs {
     /// default: each request's `Host`.
     #[arg(long, env = "CODEHUB_PUBLIC_URL", value_name = "URL")]
     public_url: Option<String>,
+    /// A reverse proxy (address or network) whose `Forwarded`/`X-Forwarded-*` headers are
+    /// believed; repeat for several.
+    #[arg(
+        long = "trusted-proxy",
+        env = "CODEHUB_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_name = "NET"
+    )]
+    trusted_proxies: Vec<String>,
+    /// An origin whose pages may call the API from a browser (CORS); repeat for several.
+    #[arg(
+        long = "cors-origin",
+        env = "CODEHUB_CORS_ORIGINS",
+        value_delimiter = ',',
+        value_name = "ORIGIN"
+    )]
+    cors_origins: Vec<String>,
+    /// With HTTPS: also listen for plain HTTP here and redirect it to HTTPS.
+    #[arg(long, env = "CODEHUB_REDIRECT_HTTP", value_name = "ADDR")]
+    redirect_http: Option<SocketAddr>,
     #[command(flatten)]
     sandbox: SandboxArgs,
 }
@@ -116,6 +136,9 @@ impl ServeArgs {
                 tls_cert: self.tls_cert.clone(),
                 tls_key: self.tls_key.clone(),
                 public_url: self.public_url.clone(),
+                trusted_proxies: self.trusted_proxies.clone(),
+                cors_origins: self.cors_origins.clone(),
+                redirect_http: self.redirect_http,
             },
         )
     }
@@ -283,6 +306,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         oidc: crate::oidc::Providers::new(&settings.oidc)?,
         public_url: settings.public_url.clone(),
         tls: settings.tls.is_some(),
+        trusted_proxies: settings.trusted_proxies.clone(),
+        cors_origins: settings.cors_origins.clone(),
     }));
     tokio::spawn(crate::ccs::webhooks::deliver(state.clone()));
     if settings.demo || codehub_engine::ports::store::UserStore::count_users(&*store).await? == 0 {
@@ -294,12 +319,23 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
                 .await
                 .with_context(|| format!("cannot listen on {}", settings.listen))?;
             println!("codehub: listening on http://{}", listener.local_addr()?);
-            axum::serve(listener, router(state))
+            let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+            axum::serve(listener, app)
                 .with_graceful_shutdown(shutdown_signal())
                 .await?;
         }
         Some(tls) => {
-            super::tls::serve(settings.listen, tls, router(state), shutdown_signal()).await?
+            let redirect = settings
+                .redirect_http
+                .map(|addr| (addr, settings.public_url.clone()));
+            super::tls::serve(
+                settings.listen,
+                tls,
+                router(state),
+                shutdown_signal(),
+                redirect,
+            )
+            .await?
         }
     }
     if let Some((_, _, cluster)) = &cluster {

@@ -21,7 +21,8 @@ fn stamp(tls: &TlsSettings) -> Option<SystemTime> {
     m(&tls.cert).max(m(&tls.key))
 }
 
-/// Serves `app` over TLS on `listen` until `shutdown`.
+/// Serves `app` over TLS on `listen` until `shutdown`; with `redirect` (an address and
+/// the public URL, if set), also answers plain HTTP there with a redirect to HTTPS.
 ///
 /// # Errors
 /// Unreadable or invalid certificate or key (named), or an address that cannot be bound.
@@ -30,6 +31,7 @@ pub async fn serve(
     tls: &TlsSettings,
     app: axum::Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    redirect: Option<(SocketAddr, Option<String>)>,
 ) -> anyhow::Result<()> {
     let config = RustlsConfig::from_pem_file(&tls.cert, &tls.key)
         .await
@@ -43,6 +45,9 @@ pub async fn serve(
     let listener = std::net::TcpListener::bind(listen)
         .with_context(|| format!("cannot listen on {listen}"))?;
     listener.set_nonblocking(true)?;
+    if let Some((addr, public_url)) = redirect {
+        redirect_http(addr, public_url, listener.local_addr()?.port()).await?;
+    }
     println!("codehub: listening on https://{}", listener.local_addr()?);
     tokio::spawn(reload(config.clone(), tls.clone()));
     let handle = axum_server::Handle::new();
@@ -57,8 +62,67 @@ pub async fn serve(
     ));
     axum_server::from_tcp_rustls(listener, config)?
         .handle(handle)
-        .serve(app.into_make_service())
+        .serve(app.into_make_service_with_connect_info::<SocketAddr>())
         .await?;
+    Ok(())
+}
+
+/// Listens for plain HTTP on `addr` and answers every request with a permanent redirect
+/// (308) to the same path over HTTPS: on `public_url` when given, else on the request's
+/// host at the HTTPS port.
+///
+/// # Errors
+/// An address that cannot be bound.
+async fn redirect_http(
+    addr: SocketAddr,
+    public_url: Option<String>,
+    https_port: u16,
+) -> anyhow::Result<()> {
+    use axum::extract::Request;
+    use axum::response::{IntoResponse, Redirect};
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr} for the HTTP redirect"))?;
+    println!(
+        "codehub: redirecting http://{} to https",
+        listener.local_addr()?
+    );
+    let to_https = move |req: Request| {
+        let public_url = public_url.clone();
+        async move {
+            let path = req
+                .uri()
+                .path_and_query()
+                .map_or("/", |p| p.as_str())
+                .to_owned();
+            let base = match public_url {
+                Some(url) => url,
+                None => {
+                    let host = req
+                        .headers()
+                        .get(header::HOST)
+                        .and_then(|h| h.to_str().ok())
+                        .filter(|h| {
+                            h.chars()
+                                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+                        })
+                        .unwrap_or("localhost");
+                    let name = host.rsplit_once(':').map_or(host, |(n, _)| n);
+                    match https_port {
+                        443 => format!("https://{name}"),
+                        port => format!("https://{name}:{port}"),
+                    }
+                }
+            };
+            Redirect::permanent(&format!("{base}{path}")).into_response()
+        }
+    };
+    let app = axum::Router::new().fallback(to_https);
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = %e, "the HTTP redirect listener stopped");
+        }
+    });
     Ok(())
 }
 

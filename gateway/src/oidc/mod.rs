@@ -17,8 +17,10 @@ use crate::app::AppState;
 use crate::auth::{Caller, issue_tokens};
 use crate::error::{ApiError, ApiResult};
 use crate::present;
+use crate::proxy::ClientInfo;
 use crate::routes::{ApiJson, ApiPath, ApiQuery};
 use crate::settings::OidcProvider;
+use axum::Extension;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -127,8 +129,8 @@ fn random_token() -> String {
 }
 
 /// The address browsers reach this server at: the configured public URL, else the
-/// request's `Host` with this server's scheme.
-fn base_url(state: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
+/// request's `Host` with the scheme the client used (here, or at a trusted proxy).
+fn base_url(state: &AppState, headers: &HeaderMap, https: bool) -> Result<String, ApiError> {
     if let Some(url) = &state.public_url {
         return Ok(url.clone());
     }
@@ -141,7 +143,7 @@ fn base_url(state: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
                     .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
         })
         .ok_or_else(|| ApiError::bad_request("the request has no usable Host header"))?;
-    let scheme = if state.tls { "https" } else { "http" };
+    let scheme = if https { "https" } else { "http" };
     Ok(format!("{scheme}://{host}"))
 }
 
@@ -177,6 +179,11 @@ fn safe_return_to(path: Option<String>) -> String {
     }
 }
 
+/// Whether the client came over HTTPS (here, or at a trusted proxy).
+fn https(state: &AppState, client: Option<Extension<ClientInfo>>) -> bool {
+    client.map_or(state.tls, |Extension(c)| c.https)
+}
+
 fn bad_gateway(message: impl Into<String>) -> ApiError {
     ApiError::new(StatusCode::BAD_GATEWAY, message)
 }
@@ -185,6 +192,7 @@ fn bad_gateway(message: impl Into<String>) -> ApiError {
 async fn begin(
     state: &AppState,
     headers: &HeaderMap,
+    https: bool,
     provider: &Provider,
     link: Option<UserId>,
     return_to: String,
@@ -193,7 +201,7 @@ async fn begin(
         .metadata(&state.oidc.http)
         .await
         .map_err(bad_gateway)?;
-    let base = base_url(state, headers)?;
+    let base = base_url(state, headers, https)?;
     let redirect_uri = format!("{base}/api/auth/oidc/{}/callback", provider.config.name);
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let nonce = random_token();
@@ -303,12 +311,14 @@ pub async fn start(
     State(state): State<AppState>,
     ApiPath(name): ApiPath<String>,
     ApiQuery(query): ApiQuery<StartQuery>,
+    client: Option<Extension<ClientInfo>>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let provider = state.oidc.get(&name)?;
     let (url, cookie) = begin(
         &state,
         &headers,
+        https(&state, client),
         provider,
         None,
         safe_return_to(query.return_to),
@@ -325,6 +335,7 @@ pub async fn link(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(name): ApiPath<String>,
+    client: Option<Extension<ClientInfo>>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let provider = state.oidc.get(&name)?;
@@ -338,6 +349,7 @@ pub async fn link(
     let (url, cookie) = begin(
         &state,
         &headers,
+        https(&state, client),
         provider,
         Some(caller.id),
         "/account".into(),
@@ -653,7 +665,11 @@ fn redirect<const N: usize>(to: &str, cookies: [HeaderValue; N]) -> Response {
 /// Trades a finished sign-in (its cookie, once) for the usual session.
 #[utoipa::path(post, path = "/api/auth/oidc/session",
     responses((status = 200, body = Session), (status = 401, body = crate::error::ErrorBody)))]
-pub async fn session(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
+pub async fn session(
+    State(state): State<AppState>,
+    client: Option<Extension<ClientInfo>>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     let signed_in: SignedIn = read_cookie(&headers, SIGNIN_COOKIE)
         .and_then(|c| state.keys.verify::<SignedIn>(&c))
         .filter(|s| s.typ == SIGNED_IN_TYPE)
@@ -674,7 +690,8 @@ pub async fn session(State(state): State<AppState>, headers: HeaderMap) -> ApiRe
         tokens,
     })
     .into_response();
-    let secure = base_url(&state, &headers).is_ok_and(|b| b.starts_with("https://"));
+    let secure =
+        base_url(&state, &headers, https(&state, client)).is_ok_and(|b| b.starts_with("https://"));
     response.headers_mut().append(
         header::SET_COOKIE,
         cookie_header(SIGNIN_COOKIE, "", 0, secure),

@@ -323,13 +323,37 @@ pub fn app(state: AppState) -> axum::Router {
     let compress = tower_http::compression::DefaultPredicate::new()
         .and(NotForContentType::const_new("application/x-ndjson"));
     // Browser hardening on every answer: the CSP, no MIME sniffing, no referrer, no
-    // cross-origin opener. (CORS stays off: no `Access-Control-Allow-Origin`.)
+    // cross-origin opener. CORS is off unless origins are configured (then only those,
+    // with bearer tokens, never cookies).
     use axum::http::{HeaderName, HeaderValue, header};
     use tower_http::set_header::SetResponseHeaderLayer;
     let set = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };
-    router()
+    let cors = (!state.cors_origins.is_empty()).then(|| {
+        use axum::http::Method;
+        let origins: Vec<HeaderValue> = state
+            .cors_origins
+            .iter()
+            .filter_map(|o| HeaderValue::from_str(o).ok())
+            .collect();
+        tower_http::cors::CorsLayer::new()
+            .allow_origin(origins)
+            .allow_methods([
+                Method::GET,
+                Method::POST,
+                Method::PUT,
+                Method::PATCH,
+                Method::DELETE,
+            ])
+            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+            .max_age(std::time::Duration::from_secs(600))
+    });
+    let app = router()
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::proxy::client_info,
+        ))
         .layer(set(
             header::CONTENT_SECURITY_POLICY,
             CONTENT_SECURITY_POLICY,
@@ -341,8 +365,12 @@ pub fn app(state: AppState) -> axum::Router {
             "same-origin",
         ))
         .layer(tower_http::compression::CompressionLayer::new().compress_when(compress))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
-        .with_state(state)
+        .layer(tower_http::trace::TraceLayer::new_for_http());
+    let app = match cors {
+        Some(cors) => app.layer(cors),
+        None => app,
+    };
+    app.with_state(state)
 }
 
 /// The Content-Security-Policy of every answer: only this origin's scripts (no inline

@@ -15,6 +15,7 @@ mod helpers;
 mod live;
 mod oidc;
 mod packages;
+mod proxy;
 mod submissions;
 mod tls;
 mod users;

@@ -198,3 +198,62 @@ async fn read_text(
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_http_is_redirected_to_https_when_asked() {
+    let data = tempfile::tempdir().unwrap();
+    let certs = tempfile::tempdir().unwrap();
+    let pem = certificate(certs.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_codehub"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--parallel", "1"])
+        .arg("--data-dir")
+        .arg(data.path())
+        .arg("--tls-cert")
+        .arg(certs.path().join("cert.pem"))
+        .arg("--tls-key")
+        .arg(certs.path().join("key.pem"))
+        .args(["--redirect-http", "127.0.0.1:0"])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let (mut plain, mut secure) = (None, None);
+    while secure.is_none() {
+        let line = lines
+            .next()
+            .expect("the server says where it listens")
+            .unwrap();
+        if let Some(rest) = line.strip_prefix("codehub: redirecting http://") {
+            plain = Some(rest.split_whitespace().next().unwrap().to_owned());
+        }
+        if let Some(rest) = line.strip_prefix("codehub: listening on https://") {
+            secure = Some(rest.trim().to_owned());
+        }
+    }
+    std::thread::spawn(move || for _ in lines {});
+    let (plain, secure) = (plain.expect("the redirect listener"), secure.unwrap());
+    let https_port = secure.rsplit(':').next().unwrap();
+
+    let mut s = tokio::net::TcpStream::connect(&plain).await.unwrap();
+    s.write_all(
+        b"GET /contests/1?tab=board HTTP/1.1\r\nHost: contest.example:8080\r\nConnection: close\r\n\r\n",
+    )
+    .await
+    .unwrap();
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).await.unwrap();
+    let answer = String::from_utf8_lossy(&out).to_ascii_lowercase();
+    assert!(answer.starts_with("http/1.1 308"), "{answer}");
+    assert!(
+        answer.contains(&format!(
+            "location: https://contest.example:{https_port}/contests/1?tab=board"
+        )),
+        "{answer}"
+    );
+    // The HTTPS side still answers.
+    let answer = get(&secure, &pem, "/api/contests").await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
