@@ -50,6 +50,8 @@ pub struct AppInner {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Origins allowed to call the API from their pages (CORS).
     pub cors_origins: Vec<String>,
+    /// Failed password sign-ins (password guessing is slowed down).
+    pub login_throttle: crate::throttle::LoginThrottle,
 }
 
 /// Cheap-to-clone handle to [`AppInner`].

@@ -31,5 +31,6 @@ pub mod routes;
 pub mod settings;
 pub mod statement;
 pub mod telemetry;
+pub mod throttle;
 pub mod web;
 pub mod ws;

@@ -3,7 +3,7 @@
 
 use super::objects::Viewer;
 use crate::app::AppState;
-use crate::auth::{Caller, verify_access_token, verify_password};
+use crate::auth::{Caller, verify_access_token};
 use crate::error::ApiError;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
@@ -42,14 +42,16 @@ impl FromRequestParts<AppState> for CcsCaller {
         let (username, password) = decoded
             .split_once(':')
             .ok_or_else(|| ApiError::unauthorized("malformed Basic credentials"))?;
-        let user = state
-            .store
-            .user_by_name(username)
-            .await?
-            .ok_or_else(invalid)?;
-        if !verify_password(password.to_owned(), user.password_hash.clone()).await {
-            return Err(invalid());
-        }
+        let ip = parts
+            .extensions
+            .get::<crate::proxy::ClientInfo>()
+            .and_then(|c| c.ip);
+        let user = crate::throttle::password_sign_in(state, username, password.to_owned(), ip)
+            .await
+            .map_err(|e| match e.status {
+                axum::http::StatusCode::UNAUTHORIZED => invalid(),
+                _ => e,
+            })?;
         Ok(CcsCaller(Some(Caller {
             id: user.id,
             username: user.username,

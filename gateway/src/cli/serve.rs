@@ -308,6 +308,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         tls: settings.tls.is_some(),
         trusted_proxies: settings.trusted_proxies.clone(),
         cors_origins: settings.cors_origins.clone(),
+        login_throttle: Default::default(),
     }));
     tokio::spawn(crate::ccs::webhooks::deliver(state.clone()));
     if settings.demo || codehub_engine::ports::store::UserStore::count_users(&*store).await? == 0 {

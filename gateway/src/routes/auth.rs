@@ -60,27 +60,18 @@ pub async fn register(
     ))
 }
 
-/// Logs in.
+/// Logs in. After 10 failed attempts on one account (or 100 from one address) within
+/// 15 minutes, attempts are refused with 429 and `Retry-After` until the oldest failure
+/// is 15 minutes old.
 #[utoipa::path(post, path = "/api/auth/login", request_body = Credentials,
-    responses((status = 200, body = Session), (status = 401, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = Session), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
+    client: Option<axum::Extension<crate::proxy::ClientInfo>>,
     ApiJson(c): ApiJson<Credentials>,
 ) -> ApiResult<ApiJson<Session>> {
-    let wrong = || ApiError::unauthorized("wrong username or password");
-    let user = state
-        .store
-        .user_by_name(&c.username)
-        .await?
-        .ok_or_else(wrong)?;
-    if !verify_password(c.password, user.password_hash.clone()).await {
-        return Err(wrong());
-    }
-    if user.disabled {
-        return Err(ApiError::forbidden(
-            "this account is disabled; ask an administrator",
-        ));
-    }
+    let ip = client.and_then(|axum::Extension(c)| c.ip);
+    let user = crate::throttle::password_sign_in(&state, &c.username, c.password, ip).await?;
     let tokens = issue_tokens(&state.keys, &*state.store, &user).await?;
     Ok(ApiJson(Session {
         user: present::user(&user),

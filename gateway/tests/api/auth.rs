@@ -300,3 +300,47 @@ async fn a_password_change_and_sign_out_everywhere_end_the_other_sessions() {
         assert_eq!(status, 401);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn password_guessing_is_held_after_ten_failures_per_account() {
+    let app = spawn_app();
+    app.register("guess_me").await;
+    app.register("bystander").await;
+    let attempt = |name: &'static str, password: &'static str| {
+        let request = app
+            .client
+            .post(format!("{}/api/auth/login", app.base))
+            .json(&json!({"username": name, "password": password}));
+        async move { request.send().await.unwrap() }
+    };
+    for _ in 0..10 {
+        assert_eq!(attempt("guess_me", "wrong guess").await.status(), 401);
+    }
+    // Now even the right password waits; the answer says how long.
+    let held = attempt("guess_me", "correct horse").await;
+    assert_eq!(held.status(), 429);
+    let retry: u64 = held.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((800..=900).contains(&retry), "{retry}");
+    // The Contest API's Basic credentials count against the same account.
+    let basic = app
+        .client
+        .get(format!("{}/api/ccs/contests/demo/account", app.base))
+        .basic_auth("guess_me", Some("correct horse"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(basic.status(), 429);
+    // Other accounts are not held.
+    assert_eq!(attempt("bystander", "correct horse").await.status(), 200);
+    // Unknown names answer like known ones.
+    let unknown = attempt("nobody_here", "whatever12").await;
+    assert_eq!(unknown.status(), 401);
+    assert_eq!(
+        unknown.json::<serde_json::Value>().await.unwrap()["message"],
+        "wrong username or password"
+    );
+}
