@@ -73,6 +73,11 @@ impl Providers {
         })
     }
 
+    /// The configured providers' names.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.list.iter().map(|p| p.config.name.as_str())
+    }
+
     fn get(&self, name: &str) -> Result<&Provider, ApiError> {
         self.list
             .iter()

@@ -248,6 +248,7 @@ pub async fn register(
 ) -> ApiResult<StatusCode> {
     caller.require(Role::Contestant)?;
     load(&state, id).await?;
+    super::sso::check(&state, ContestId(id), &caller).await?;
     state
         .engine
         .add_participant(ContestId(id), caller.id)

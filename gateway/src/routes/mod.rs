@@ -8,6 +8,7 @@ pub mod clarifications;
 pub mod contests;
 mod misc;
 pub mod problems;
+mod sso;
 pub mod submissions;
 mod users;
 
@@ -119,7 +120,7 @@ impl<T: serde::Serialize> axum::response::IntoResponse for ApiJson<T> {
         submissions::create, submissions::list, submissions::get_one, submissions::rejudge,
         users::update, users::list, users::reset_password, users::audit_log, users::profile,
         users::update_profile, users::put_avatar, users::delete_avatar, users::get_avatar,
-        users::delete_me,
+        users::delete_me, sso::get, sso::put,
         crate::oidc::providers, crate::oidc::start, crate::oidc::callback, crate::oidc::session,
         crate::oidc::identities, crate::oidc::link, crate::oidc::unlink,
         misc::healthz, misc::readyz, misc::languages, misc::queue, misc::progress,
@@ -247,6 +248,7 @@ pub fn router() -> Router<AppState> {
             get(contests::get_one).patch(contests::update),
         )
         .route("/api/contests/{id}/register", post(contests::register))
+        .route("/api/contests/{id}/sso", get(sso::get).put(sso::put))
         .route(
             "/api/contests/{id}/clarifications",
             get(clarifications::list).post(clarifications::create),

@@ -88,6 +88,9 @@ pub async fn create(
     {
         return Err(SubmitError::RateLimited(wait).into());
     }
+    if let Some(c) = n.contest_id {
+        super::sso::check(&state, ContestId(c), &caller).await?;
+    }
     if let Some(c) = n.contest_id
         && caller.role == Role::Contestant
     {

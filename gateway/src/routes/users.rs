@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 const AUDIT_EVENT: &str = "audit";
 
 /// Records an administrator's action in the audit log.
-async fn audit(
+pub(crate) async fn audit(
     state: &AppState,
     actor: &Caller,
     action: &str,

@@ -195,6 +195,18 @@ async fn every_route_answers_each_role_as_the_table_says() {
         ),
         ("GET", "/api/queue".into(), None, [401, 403, 403, 200, 200]),
         ("GET", "/api/users".into(), None, [401, 403, 403, 403, 200]),
+        (
+            "GET",
+            format!("/api/contests/{c_}/sso"),
+            None,
+            [200, 200, 200, 200, 200],
+        ),
+        (
+            "PUT",
+            format!("/api/contests/{c_}/sso"),
+            Some(json!({"provider": null})),
+            [401, 403, 403, 403, 200],
+        ),
         ("GET", "/api/audit".into(), None, [401, 403, 403, 403, 200]),
         (
             "GET",

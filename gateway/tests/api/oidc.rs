@@ -512,3 +512,77 @@ async fn id_tokens_are_checked_for_signature_issuer_audience_expiry_and_nonce() 
         IdTokenError::Algorithm(_)
     ));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contest_can_require_a_provider_for_its_participants() {
+    let Some(issuer) = provider_url() else { return };
+    let app = app_with_providers(&issuer);
+    let admin = app.admin().await;
+    let hello = app.import(&admin, "hello").await;
+    let contest = app.contest(&admin, "uni-only", &[hello], json!({})).await;
+    let sso = format!("/api/contests/{contest}/sso");
+    let (status, body) = app
+        .request(
+            reqwest::Method::PUT,
+            &sso,
+            Some(&admin),
+            Some(json!({"provider": "nope"})),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    let (plain, _) = app.register("plain_contestant").await;
+    let (status, _) = app
+        .request(
+            reqwest::Method::PUT,
+            &sso,
+            Some(&plain),
+            Some(json!({"provider": "mock"})),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = app
+        .request(
+            reqwest::Method::PUT,
+            &sso,
+            Some(&admin),
+            Some(json!({"provider": "mock"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, now) = app.get(&sso, None).await;
+    assert_eq!(now["provider"], "mock");
+
+    // A password-only account is turned away, with the way in named.
+    let register = format!("/api/contests/{contest}/register");
+    let (status, body) = app.post(&register, Some(&plain), json!({})).await;
+    assert_eq!(status, 403);
+    assert!(
+        body["message"].as_str().unwrap().contains("`mock`"),
+        "{body}"
+    );
+    let source = std::fs::read_to_string(
+        super::helpers::problems_dir().join("hello/submissions/accepted/hello.py"),
+    )
+    .unwrap();
+    let (status, _) = app
+        .submit(&plain, Some(contest), hello, "hello.py", &source)
+        .await;
+    assert_eq!(status, 403);
+    // Signed in through the provider: in.
+    let session = sign_in(&app, &browser(), "mock", "uni-student").await;
+    let student = session["access_token"].as_str().unwrap();
+    let (status, _) = app.post(&register, Some(student), json!({})).await;
+    assert_eq!(status, 204);
+    // Lifted: everyone again.
+    let (status, _) = app
+        .request(
+            reqwest::Method::PUT,
+            &sso,
+            Some(&admin),
+            Some(json!({"provider": null})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = app.post(&register, Some(&plain), json!({})).await;
+    assert_eq!(status, 204);
+}
