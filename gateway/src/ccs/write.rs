@@ -119,6 +119,16 @@ fn unpack(files: &Value) -> Result<Vec<FileView>, ApiError> {
     }
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|_| bad("`data` is not a zip archive"))?;
+    // What an archive may unpack to: a submission's 32 files, 4 MiB of text in all (a
+    // small zip can expand a thousandfold).
+    const MAX_ENTRIES: usize = 64;
+    const MAX_UNPACKED: u64 = 4 << 20;
+    if archive.len() > MAX_ENTRIES {
+        return Err(bad(&format!(
+            "the archive holds more than {MAX_ENTRIES} entries"
+        )));
+    }
+    let mut unpacked = 0u64;
     let mut out = Vec::new();
     for i in 0..archive.len() {
         let mut entry = archive
@@ -134,9 +144,16 @@ fn unpack(files: &Value) -> Result<Vec<FileView>, ApiError> {
         let mut contents = String::new();
         entry
             .by_ref()
-            .take(MAX_ARCHIVE_BYTES as u64 + 1)
+            .take(MAX_UNPACKED - unpacked + 1)
             .read_to_string(&mut contents)
             .map_err(|_| bad(&format!("`{name}` is not UTF-8 text")))?;
+        unpacked += contents.len() as u64;
+        if unpacked > MAX_UNPACKED {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("files: the archive unpacks to more than {MAX_UNPACKED} bytes"),
+            ));
+        }
         out.push(FileView { name, contents });
     }
     Ok(out)

@@ -996,7 +996,16 @@ async fn external_tools_submit_clarify_start_and_thaw_through_the_api() {
     nested["files"] = archive(&[("src/hello.py", &source)]);
     let mut two = body.clone();
     two["files"] = json!([archive(&[("a.py", "")])[0], archive(&[("b.py", "")])[0]]);
+    // A zip bomb: 5 MiB of one letter compresses to a few KiB.
+    let mut bomb = body.clone();
+    bomb["files"] = archive(&[("hello.py", &"a".repeat(5 << 20))]);
+    let mut crowd = body.clone();
+    let names: Vec<String> = (0..65).map(|i| format!("f{i}.py")).collect();
+    let many: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "")).collect();
+    crowd["files"] = archive(&many);
     for (auth, body, code, needle) in [
+        (alice_auth, bomb, 413, "unpacks to more than"),
+        (alice_auth, crowd, 400, "more than 64 entries"),
         (alice_auth, other_team, 403, "as itself"),
         (alice_auth, unknown_problem, 422, "unknown problem"),
         (alice_auth, with_time, 400, "`time` may not be given"),
