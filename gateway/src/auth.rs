@@ -154,6 +154,15 @@ pub async fn issue_tokens(
     })
 }
 
+/// Revokes a refresh token (sign-out); nothing happens for an unknown one.
+///
+/// # Errors
+/// Store failures.
+pub async fn revoke_refresh_token(store: &dyn Store, refresh_token: &str) -> Result<(), ApiError> {
+    store.take_refresh_token(&token_hash(refresh_token)).await?;
+    Ok(())
+}
+
 /// Exchanges a refresh token (once) for a new pair.
 ///
 /// # Errors

@@ -12,8 +12,8 @@ pub struct Credentials {
     /// Login name: 3–32 of letters, digits, `_`, `-`, `.`.
     #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Za-z0-9_.-]{3,32}$"))]
     pub username: String,
-    /// Password: 8–256 characters.
-    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 256))]
+    /// Password: 12–128 characters (ASVS 2.1.1, 2.1.2).
+    #[cfg_attr(feature = "openapi", schema(min_length = 12, max_length = 128))]
     pub password: String,
 }
 
@@ -222,19 +222,32 @@ pub struct UserChange {
 pub struct ProfileChange {
     /// The name shown, at most 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 64, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")
+    )]
     pub display_name: Option<String>,
     /// School, university or company, at most 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(max_length = 128))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 128, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")
+    )]
     pub affiliation: Option<String>,
     /// ISO 3166-1 alpha-3 country code (three capital letters), or empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(pattern = "^([A-Z]{3})?$"))]
     pub country: Option<String>,
-    /// A few words (Markdown), at most 2000 characters.
+    /// A few words (Markdown), at most 2000 characters; no control characters but line
+    /// breaks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = r"^[^\u0000-\u0009\u000b-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub bio: Option<String>,
 }
 

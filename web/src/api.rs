@@ -125,8 +125,20 @@ impl Api {
         self.auth.with(|a| a.as_ref().map(|a| a.user.clone()))
     }
 
-    /// Signs out (the refresh token is simply forgotten; it expires on the server).
+    /// Signs out: the refresh token is revoked on the server (in the background) and the
+    /// session forgotten here.
     pub fn logout(self) {
+        if let Some(auth) = self.auth.get_clone_untracked() {
+            let body = serde_json::json!({ "refresh_token": auth.refresh_token });
+            sycamore::futures::spawn_local(async move {
+                if let Ok(request) = RequestBuilder::new("/api/auth/logout")
+                    .method(Method::POST)
+                    .json(&body)
+                {
+                    let _ = request.send().await;
+                }
+            });
+        }
         self.auth.set(None);
     }
 

@@ -303,6 +303,7 @@ pub async fn providers(State(state): State<AppState>) -> ApiJson<Vec<SignInProvi
 
 /// `?return_to=` of a sign-in: a path of this site to land on afterwards.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct StartQuery {
     /// A path of this site (default `/`).
@@ -367,6 +368,7 @@ pub async fn link(
 
 /// What the provider sends the browser back with.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CallbackQuery {
     /// The authorization code.
     pub code: Option<String>,

@@ -27,8 +27,10 @@ fn validate(c: &Credentials) -> Result<(), ApiError> {
             "user names starting with `deleted-` are kept for deleted accounts",
         ));
     }
-    if !(8..=256).contains(&c.password.chars().count()) {
-        return Err(ApiError::unprocessable("password must be 8-256 characters"));
+    if !(12..=128).contains(&c.password.chars().count()) {
+        return Err(ApiError::unprocessable(
+            "password must be 12-128 characters",
+        ));
     }
     Ok(())
 }
@@ -91,6 +93,19 @@ pub async fn refresh(
         .map(ApiJson)
 }
 
+/// Signs this session out on the server: its refresh token stops working at once (the
+/// access token runs out within its lifetime). Unknown or used tokens are answered the
+/// same way.
+#[utoipa::path(post, path = "/api/auth/logout", request_body = RefreshRequest,
+    responses((status = 204)))]
+pub async fn logout(
+    State(state): State<AppState>,
+    ApiJson(r): ApiJson<RefreshRequest>,
+) -> ApiResult<StatusCode> {
+    crate::auth::revoke_refresh_token(&*state.store, &r.refresh_token).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// The current user.
 #[utoipa::path(get, path = "/api/me", security(("bearer" = [])),
     responses((status = 200, body = UserView), (status = 401, body = crate::error::ErrorBody)))]
@@ -110,8 +125,8 @@ pub struct PasswordChange {
     /// The password now (empty for an account that has none yet).
     #[serde(default)]
     pub current: String,
-    /// The new one, 8 to 256 characters.
-    #[schema(min_length = 8, max_length = 256)]
+    /// The new one, 12 to 128 characters.
+    #[schema(min_length = 12, max_length = 128)]
     pub new: String,
 }
 
@@ -124,8 +139,10 @@ pub async fn change_password(
     caller: Caller,
     ApiJson(change): ApiJson<PasswordChange>,
 ) -> ApiResult<ApiJson<TokenPair>> {
-    if !(8..=256).contains(&change.new.chars().count()) {
-        return Err(ApiError::unprocessable("password must be 8-256 characters"));
+    if !(12..=128).contains(&change.new.chars().count()) {
+        return Err(ApiError::unprocessable(
+            "password must be 12-128 characters",
+        ));
     }
     let user = state
         .store

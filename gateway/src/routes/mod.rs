@@ -38,6 +38,10 @@ where
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
         let axum::Json(mut value) =
             axum::Json::<serde_json::Value>::from_request(req, state).await?;
+        // Every body is an object (serde would also read a struct from an array).
+        if !value.is_object() {
+            return Err(ApiError::unprocessable("the body must be a JSON object"));
+        }
         integral_floats_to_integers(&mut value);
         serde_json::from_value(value).map(ApiJson).map_err(|e| {
             ApiError::unprocessable(format!(
@@ -111,7 +115,7 @@ impl<T: serde::Serialize> axum::response::IntoResponse for ApiJson<T> {
 #[openapi(
     info(title = "CodeHub API", description = "Programming contests: auth, contests, problems, submissions, scoreboards. Errors are `{code, message}`."),
     paths(
-        auth::register, auth::login, auth::refresh, auth::me, auth::change_password, auth::sign_out_everywhere,
+        auth::register, auth::login, auth::refresh, auth::logout, auth::me, auth::change_password, auth::sign_out_everywhere,
         contests::list, contests::get_one, contests::create, contests::update, contests::register,
         contests::unfreeze, contests::scoreboard, contests::teams, contests::inject,
         clarifications::list, clarifications::create, clarifications::claim, clarifications::canned, clarifications::note,
@@ -221,6 +225,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/auth/register", post(auth::register))
         .route("/api/auth/login", post(auth::login))
         .route("/api/auth/refresh", post(auth::refresh))
+        .route("/api/auth/logout", post(auth::logout))
         .route("/api/me", get(auth::me).delete(users::delete_me))
         .route("/api/me/password", post(auth::change_password))
         .route(
@@ -352,6 +357,7 @@ pub fn app(state: AppState) -> axum::Router {
             .max_age(std::time::Duration::from_secs(600))
     });
     let app = router()
+        .layer(axum::middleware::from_fn(no_store_api))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::proxy::client_info,
@@ -373,6 +379,24 @@ pub fn app(state: AppState) -> axum::Router {
         None => app,
     };
     app.with_state(state)
+}
+
+/// API answers are not kept by browsers or shared caches (`Cache-Control: no-store`)
+/// unless a handler says otherwise (avatars, the UI's assets).
+async fn no_store_api(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    let api = req.uri().path().starts_with("/api/");
+    let mut response = next.run(req).await;
+    if api {
+        response
+            .headers_mut()
+            .entry(header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static("no-store"));
+    }
+    response
 }
 
 /// The Content-Security-Policy of every answer: only this origin's scripts (no inline

@@ -111,6 +111,7 @@ pub async fn update(
 
 /// `GET /api/users` filters.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct UserQuery {
     /// Part of the user name (case-insensitive).
@@ -192,6 +193,7 @@ pub async fn reset_password(
 
 /// `GET /api/audit` paging.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// Entries before this id (default: the newest).

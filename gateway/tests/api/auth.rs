@@ -344,3 +344,46 @@ async fn password_guessing_is_held_after_ten_failures_per_account() {
         "wrong username or password"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_revokes_the_refresh_token_and_api_answers_are_not_cached() {
+    let app = spawn_app();
+    let (status, session) = app
+        .post(
+            "/api/auth/register",
+            None,
+            json!({"username": "leaver", "password": "correct horse"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let refresh = session["refresh_token"].clone();
+    let (status, _) = app
+        .post("/api/auth/logout", None, json!({"refresh_token": refresh}))
+        .await;
+    assert_eq!(status, 204);
+    let (status, _) = app
+        .post("/api/auth/refresh", None, json!({"refresh_token": refresh}))
+        .await;
+    assert_eq!(status, 401);
+    // Unknown tokens get the same answer.
+    let (status, _) = app
+        .post("/api/auth/logout", None, json!({"refresh_token": "nope"}))
+        .await;
+    assert_eq!(status, 204);
+    // A password under 12 characters is refused at registration.
+    let (status, body) = app
+        .post(
+            "/api/auth/register",
+            None,
+            json!({"username": "shorty", "password": "eleven char"}),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    let r = app
+        .client
+        .get(format!("{}/api/contests", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["cache-control"], "no-store");
+}

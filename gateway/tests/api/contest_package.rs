@@ -263,7 +263,7 @@ async fn a_hand_written_package_with_yaml_and_legacy_accounts_imports() {
     copy_dir(&problems_dir().join("hello"), &root.join("hello"));
     std::fs::write(
         root.join("accounts.tsv"),
-        "accounts\t1\nteam\tTeam One\tteam-one\tpw-one-1\njudge\tJudge\tjudy\tpw-judy-1\n",
+        "accounts\t1\nteam\tTeam One\tteam-one\tpw-one-1-long\njudge\tJudge\tjudy\tpw-judy-1-long\n",
     )
     .unwrap();
     let (ok, stdout, stderr) = codehub(&[
@@ -289,7 +289,7 @@ async fn a_hand_written_package_with_yaml_and_legacy_accounts_imports() {
         .post(
             "/api/auth/login",
             None,
-            json!({"username": "team-one", "password": "pw-one-1"}),
+            json!({"username": "team-one", "password": "pw-one-1-long"}),
         )
         .await;
     assert_eq!(status, 200, "{team}");
@@ -297,7 +297,7 @@ async fn a_hand_written_package_with_yaml_and_legacy_accounts_imports() {
         .post(
             "/api/auth/login",
             None,
-            json!({"username": "judy", "password": "pw-judy-1"}),
+            json!({"username": "judy", "password": "pw-judy-1-long"}),
         )
         .await;
     assert_eq!(

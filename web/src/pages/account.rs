@@ -256,8 +256,8 @@ pub fn AccountPage() -> View {
                 } else {
                     view! {}
                 })
-                label(r#for="new-password") { "New password (8–256 characters)" }
-                input(id="new-password", r#type="password", bind:value=new, required=true, minlength="8", autocomplete="new-password", data-testid="new-password")
+                label(r#for="new-password") { "New password (12–128 characters)" }
+                input(id="new-password", r#type="password", bind:value=new, required=true, minlength="12", autocomplete="new-password", data-testid="new-password")
                 button(r#type="submit", data-testid="change-password") { "Change password" }
             }
             h2 { "Sessions" }
