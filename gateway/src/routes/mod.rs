@@ -382,7 +382,8 @@ pub fn app(state: AppState) -> axum::Router {
 }
 
 /// API answers are not kept by browsers or shared caches (`Cache-Control: no-store`)
-/// unless a handler says otherwise (avatars, the UI's assets).
+/// unless a handler says otherwise (avatars), and JSON answers are never rendered by a
+/// browser that navigates to them (`Content-Disposition: attachment`).
 async fn no_store_api(
     req: axum::extract::Request,
     next: axum::middleware::Next,
@@ -391,10 +392,19 @@ async fn no_store_api(
     let api = req.uri().path().starts_with("/api/");
     let mut response = next.run(req).await;
     if api {
-        response
-            .headers_mut()
+        let json = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|t| t.as_bytes().starts_with(b"application/json"));
+        let headers = response.headers_mut();
+        headers
             .entry(header::CACHE_CONTROL)
             .or_insert(HeaderValue::from_static("no-store"));
+        if json {
+            headers
+                .entry(header::CONTENT_DISPOSITION)
+                .or_insert(HeaderValue::from_static("attachment; filename=\"api.json\""));
+        }
     }
     response
 }

@@ -386,4 +386,8 @@ async fn signing_out_revokes_the_refresh_token_and_api_answers_are_not_cached() 
         .await
         .unwrap();
     assert_eq!(r.headers()["cache-control"], "no-store");
+    assert_eq!(
+        r.headers()["content-disposition"],
+        "attachment; filename=\"api.json\""
+    );
 }

@@ -6,6 +6,20 @@
 use super::helpers::{TestApp, problems_dir, spawn_app};
 use serde_json::{Value, json};
 
+/// Whether a concrete path fits an OpenAPI path template (`{name}` matches one
+/// non-empty segment).
+fn fits(template: &str, path: &str) -> bool {
+    let (t, p): (Vec<_>, Vec<_>) = (template.split('/').collect(), path.split('/').collect());
+    t.len() == p.len()
+        && t.iter().zip(&p).all(|(t, p)| {
+            if t.starts_with('{') {
+                !p.is_empty()
+            } else {
+                t == p
+            }
+        })
+}
+
 /// The callers of the table.
 struct Callers {
     owner: String,
@@ -306,7 +320,138 @@ async fn every_route_answers_each_role_as_the_table_says() {
             None,
             [401, 403, 403, 200, 200],
         ),
+        ("GET", "/api/openapi.json".into(), None, [200; 5]),
+        ("GET", "/api/me".into(), None, [401, 200, 200, 200, 200]),
+        (
+            "POST",
+            "/api/auth/login".into(),
+            Some(json!({"username": "owner_az", "password": "not the password"})),
+            [401; 5],
+        ),
+        ("GET", format!("/api/contests/{c_}"), None, [200; 5]),
+        (
+            "GET",
+            // Anonymous readers see announcements; teams their own questions too.
+            format!("/api/contests/{c_}/clarifications"),
+            None,
+            [200; 5],
+        ),
+        (
+            "POST",
+            format!("/api/contests/{c_}/clarifications"),
+            Some(json!({"text": "Another question?"})),
+            [401, 201, 201, 201, 201],
+        ),
+        (
+            "POST",
+            format!("/api/contests/{c_}/register"),
+            None,
+            [401, 204, 204, 204, 204],
+        ),
+        ("GET", "/api/languages".into(), None, [200; 5]),
+        ("GET", "/api/clarifications/canned".into(), None, [200; 5]),
+        ("GET", format!("/api/contests/{c_}/teams"), None, [200; 5]),
+        (
+            "POST",
+            format!("/api/contests/{c_}/balloons/{sid}"),
+            Some(json!({"done": true})),
+            [401, 403, 403, 200, 200],
+        ),
+        (
+            "GET",
+            "/api/practice/progress".into(),
+            None,
+            [401, 200, 200, 200, 200],
+        ),
+        ("GET", "/api/problems".into(), None, [200; 5]),
+        ("GET", format!("/api/problems/{hello}"), None, [200; 5]),
+        (
+            // Not a zip: who may import reaches the package check.
+            "POST",
+            "/api/problems".into(),
+            None,
+            [401, 403, 403, 403, 400],
+        ),
+        (
+            "GET",
+            "/api/submissions".into(),
+            None,
+            [401, 200, 200, 200, 200],
+        ),
+        (
+            "POST",
+            "/api/submissions".into(),
+            Some(json!({"problem_id": hello, "files": []})),
+            [401, 422, 422, 422, 422],
+        ),
+        (
+            "POST",
+            "/api/auth/register".into(),
+            Some(json!({"username": "authz_newcomer", "password": "correct horse"})),
+            [201, 409, 409, 409, 409],
+        ),
+        (
+            "POST",
+            "/api/auth/refresh".into(),
+            Some(json!({"refresh_token": "not-a-token"})),
+            [401; 5],
+        ),
+        (
+            "POST",
+            "/api/auth/logout".into(),
+            Some(json!({"refresh_token": "not-a-token"})),
+            [204; 5],
+        ),
+        (
+            "GET",
+            "/api/auth/oidc/uni/callback?code=c&state=s".into(),
+            None,
+            [404; 5],
+        ),
+        (
+            "POST",
+            "/api/me/password".into(),
+            Some(json!({"current": "x", "new": "short"})),
+            [401, 422, 422, 422, 422],
+        ),
+        (
+            "PUT",
+            "/api/me/avatar".into(),
+            None,
+            [401, 422, 422, 422, 422],
+        ),
+        (
+            "DELETE",
+            "/api/me/avatar".into(),
+            None,
+            [401, 204, 204, 204, 204],
+        ),
+        (
+            // Last: it ends the callers' other sessions (their access tokens live on).
+            "POST",
+            "/api/me/sign-out-everywhere".into(),
+            None,
+            [401, 204, 204, 204, 204],
+        ),
     ];
+    // Every operation of the OpenAPI document (the Contest API has its own tests) has a
+    // row: a path of the table matches its template.
+    let (_, doc) = app.get("/api/openapi.json", None).await;
+    let mut missing = Vec::new();
+    for (template, operations) in doc["paths"].as_object().unwrap() {
+        if !template.starts_with("/api/") || template.starts_with("/api/ccs") {
+            continue;
+        }
+        for method in operations.as_object().unwrap().keys() {
+            let covered = table.iter().any(|(m, path, _, _)| {
+                m.eq_ignore_ascii_case(method) && fits(template, path.split('?').next().unwrap())
+            });
+            if !covered {
+                missing.push(format!("{} {template}", method.to_uppercase()));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "routes without a row: {missing:?}");
     let mut wrong = Vec::new();
     for (method, path, body, want) in &table {
         for (i, token) in [

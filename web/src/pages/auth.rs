@@ -12,6 +12,7 @@ pub fn AuthPage(register: bool) -> View {
     let password = create_signal(String::new());
     let error = create_signal(None::<String>);
     let busy = create_signal(false);
+    let shown = create_signal(false);
     let providers = super::fetch::<Vec<SignInProvider>>(ctx.api, "/api/auth/providers".into());
     let submit = move |e: web_sys::SubmitEvent| {
         e.prevent_default();
@@ -50,9 +51,13 @@ pub fn AuthPage(register: bool) -> View {
             form(on:submit=submit, class="stack") {
                 label(r#for="username") { "User name" }
                 input(id="username", name="username", bind:value=username, required=true, autocomplete="username", data-testid="username")
-                label(r#for="password") { "Password" }
-                input(id="password", name="password", r#type="password", bind:value=password, required=true,
+                label(r#for="password") { (if register { "Password (12–128 characters)" } else { "Password" }) }
+                input(id="password", name="password", r#type=if shown.get() { "text" } else { "password" }, bind:value=password, required=true,
                     autocomplete=if register { "new-password" } else { "current-password" }, data-testid="password")
+                label(class="inline") {
+                    input(r#type="checkbox", bind:checked=shown, data-testid="show-password")
+                    " Show password"
+                }
                 button(r#type="submit", disabled=busy.get(), data-testid="auth-submit") { (title) }
                 (super::error_line(error))
             }
