@@ -403,7 +403,9 @@ async fn no_store_api(
         if json {
             headers
                 .entry(header::CONTENT_DISPOSITION)
-                .or_insert(HeaderValue::from_static("attachment; filename=\"api.json\""));
+                .or_insert(HeaderValue::from_static(
+                    "attachment; filename=\"api.json\"",
+                ));
         }
     }
     response

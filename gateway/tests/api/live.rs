@@ -214,6 +214,21 @@ async fn freeze_hides_results_from_the_public_until_unfrozen() {
             .cloned()
             .unwrap()
     };
+    // The boards follow the verdict asynchronously (the contest actor applies it after
+    // the store holds it): wait until the jury's board has it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let (_, jury) = app
+            .get(
+                &format!("/api/contests/{contest}/scoreboard?view=jury"),
+                Some(&admin),
+            )
+            .await;
+        if row(&jury)["solved"] == 1 || std::time::Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     let (_, public) = app
         .get(&format!("/api/contests/{contest}/scoreboard"), None)
         .await;
