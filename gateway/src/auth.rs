@@ -115,7 +115,8 @@ fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Issues a fresh access token and refresh token for `user`.
+/// Issues a fresh access token and refresh token for `user` (a new session: the
+/// refresh token lives the full refresh lifetime).
 ///
 /// # Errors
 /// If signing or storing fails.
@@ -123,6 +124,19 @@ pub async fn issue_tokens(
     keys: &AuthKeys,
     store: &dyn Store,
     user: &User,
+) -> Result<TokenPair, ApiError> {
+    let session_end = now_ms() + keys.refresh_ttl.as_millis() as i64;
+    issue_tokens_until(keys, store, user, session_end).await
+}
+
+/// Issues tokens whose refresh token expires at `session_end` (ms since the epoch):
+/// refreshing keeps the session's end, so every session signs in again within the
+/// refresh lifetime (30 days; ASVS 3.3.2).
+async fn issue_tokens_until(
+    keys: &AuthKeys,
+    store: &dyn Store,
+    user: &User,
+    session_end: i64,
 ) -> Result<TokenPair, ApiError> {
     let now = (now_ms() / 1000) as u64;
     let claims = Claims {
@@ -142,7 +156,7 @@ pub async fn issue_tokens(
             &token_hash(&refresh_token),
             RefreshToken {
                 user_id: user.id,
-                expires_at: now_ms() + keys.refresh_ttl.as_millis() as i64,
+                expires_at: session_end,
             },
         )
         .await?;
@@ -151,6 +165,7 @@ pub async fn issue_tokens(
         refresh_token,
         token_type: "Bearer".to_owned(),
         expires_in: keys.access_ttl.as_secs(),
+        refresh_expires_in: Some(((session_end - now_ms()).max(0) / 1000) as u64),
     })
 }
 
@@ -185,7 +200,7 @@ pub async fn refresh(
         .await?
         .filter(|u| !u.disabled)
         .ok_or_else(invalid)?;
-    issue_tokens(keys, store, &user).await
+    issue_tokens_until(keys, store, &user, stored.expires_at).await
 }
 
 /// The authenticated caller of a request.

@@ -30,6 +30,10 @@ pub struct TokenPair {
     pub token_type: String,
     /// Seconds until the access token expires.
     pub expires_in: u64,
+    /// Seconds until the session ends: refreshing never extends it, so a session signs
+    /// in again at least every 30 days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_expires_in: Option<u64>,
 }
 
 fn bearer() -> String {

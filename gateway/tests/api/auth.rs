@@ -391,3 +391,40 @@ async fn signing_out_revokes_the_refresh_token_and_api_answers_are_not_cached() 
         "attachment; filename=\"api.json\""
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refreshing_never_extends_the_session() {
+    let app = spawn_app();
+    let (_, session) = app
+        .post(
+            "/api/auth/register",
+            None,
+            json!({"username": "long_lived", "password": "correct horse"}),
+        )
+        .await;
+    let first = session["refresh_expires_in"].as_u64().unwrap();
+    assert!((30 * 86_400 - 60..=30 * 86_400).contains(&first), "{first}");
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let (status, pair) = app
+        .post(
+            "/api/auth/refresh",
+            None,
+            json!({"refresh_token": session["refresh_token"]}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let second = pair["refresh_expires_in"].as_u64().unwrap();
+    assert!(
+        second < first,
+        "the session's end stays put: {first} then {second}"
+    );
+    // A new sign-in is a new session.
+    let (_, login) = app
+        .post(
+            "/api/auth/login",
+            None,
+            json!({"username": "long_lived", "password": "correct horse"}),
+        )
+        .await;
+    assert!(login["refresh_expires_in"].as_u64().unwrap() > second);
+}
