@@ -334,6 +334,11 @@ impl<S: Sandbox> Judge<S> {
             }
         };
 
+        // Compiled now, before this judging holds any environment: compiling takes a
+        // validator environment, and waiting for one while holding one deadlocks once
+        // every validator environment is held by a judging doing the same.
+        self.compile_interactor_checker(problem).await?;
+
         let env = self.submissions.acquire().await?;
         for f in &prepared.files {
             env.write_file(&f.name, &f.contents, false).await?;
@@ -690,6 +695,9 @@ impl<S: Sandbox> Judge<S> {
 
 /// The compiled program `sources` cached under `key` (a problem root, or a path beside
 /// it for a second program): compiled on first use, like every package program.
+///
+/// A first use compiles in a validator environment: never call this while holding one
+/// (with every validator environment held that way, nothing would ever be released).
 async fn compile_lookup<S: Sandbox>(
     judge: &Judge<S>,
     key: PathBuf,

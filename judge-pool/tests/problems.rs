@@ -325,3 +325,34 @@ async fn a_polygon_interactors_output_goes_to_its_checker() {
         "{bisect:?}"
     );
 }
+
+/// With a single validator environment, the interactor's checker is still compiled and
+/// run: its compilation does not wait for a second environment while the judging holds
+/// the only one (that wait never ended, so Polygon interactive problems hung whenever
+/// every validator environment was held by a judging reaching its first check).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interactors_checker_compiles_with_one_validator_environment() {
+    let judge = Judge::new(
+        common::native_sandbox(1),
+        common::native_sandbox(1),
+        Arc::new(LanguageTable::builtin()),
+    );
+    let path = common::problems_dir().join("polygonguess");
+    let (problem, _) = polygon::load(&path, Some(&judge)).await.unwrap();
+    let source = vec![SourceFile {
+        name: "bisect.cpp".into(),
+        contents: std::fs::read(path.join("solutions/bisect.cpp")).unwrap(),
+    }];
+    let judged = tokio::time::timeout(
+        std::time::Duration::from_secs(120),
+        judge.judge(&problem, &source, None, &JudgeOptions::default()),
+    )
+    .await
+    .expect("judging finishes (it waited for a second validator environment)")
+    .unwrap();
+    assert_eq!(
+        judged.verdict,
+        codehub_engine::Verdict::Accepted,
+        "{judged:?}"
+    );
+}

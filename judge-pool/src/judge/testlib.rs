@@ -83,6 +83,19 @@ fn points(said: &str) -> Option<f64> {
 }
 
 impl<S: Sandbox> Judge<S> {
+    /// Compiles the problem's `interactor_checker` (if any) into the cache, so that
+    /// [`Self::check_interaction`], which runs while holding a validator environment, finds
+    /// it there. A checker that does not compile is reported by `check_interaction`.
+    pub(super) async fn compile_interactor_checker(
+        &self,
+        problem: &Problem,
+    ) -> Result<(), JudgeError> {
+        if let Some(sources) = &problem.interactor_checker {
+            compile_lookup(self, checker_key(problem), sources, &problem.limits).await?;
+        }
+        Ok(())
+    }
+
     /// Checks an accepted interaction with the problem's `interactor_checker`: the
     /// checker reads the test's input, the interactor's output file and the answer.
     /// `None` when the problem has no such checker.
