@@ -1,11 +1,12 @@
 //! The local blob store: content-addressed files in a directory.
 
+use crate::cache::write_atomically;
+use crate::{check_hash, hash_of};
 use async_trait::async_trait;
 use codehub_engine::ports::blobs::{BlobError, BlobStore};
-use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
-/// Blobs as `<dir>/<sha256>.blob`, written atomically (temp file + rename).
+/// Blobs as `<dir>/<sha256>.blob`, written atomically (synced temp file + rename).
 pub struct LocalBlobs {
     dir: PathBuf,
 }
@@ -21,9 +22,7 @@ impl LocalBlobs {
     }
 
     fn path(&self, hash: &str) -> Result<PathBuf, BlobError> {
-        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(BlobError::BadHash(hash.to_owned()));
-        }
+        check_hash(hash)?;
         Ok(self.dir.join(format!("{hash}.blob")))
     }
 }
@@ -31,18 +30,14 @@ impl LocalBlobs {
 #[async_trait]
 impl BlobStore for LocalBlobs {
     async fn put(&self, bytes: Vec<u8>) -> Result<String, BlobError> {
-        let hash = hex::encode(Sha256::digest(&bytes));
+        let hash = hash_of(&bytes);
         let path = self.path(&hash)?;
         let dir = self.dir.clone();
         tokio::task::spawn_blocking(move || -> std::io::Result<()> {
             if path.exists() {
                 return Ok(());
             }
-            let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
-            std::io::Write::write_all(&mut tmp, &bytes)?;
-            tmp.as_file().sync_all()?;
-            tmp.persist(&path).map_err(|e| e.error)?;
-            Ok(())
+            write_atomically(&dir, &path, &bytes)
         })
         .await
         .map_err(std::io::Error::other)??;

@@ -6,13 +6,11 @@
 //!   that puts jobs on the `codehub:jobs` stream and waits for replies on its own stream.
 //! - [`worker`]: the worker side: a consumer group member that judges jobs, keeps its
 //!   claim alive while judging and takes over jobs of workers that died.
-//! - [`blobs`]: problem packages fetched from a node by content hash, cached locally.
 //! - [`contests`]: contest ownership (leases, fencing tokens, inboxes, takeover): the
 //!   engine's [`Cluster`](codehub_engine::ports::cluster::Cluster) port.
 //! - [`relay`]: cross-node fan-out of the Hub's channels over pub/sub.
 //! - [`limits`]: submission rate limits shared by all nodes.
 
-pub mod blobs;
 pub mod contests;
 pub mod limits;
 pub mod queue;

@@ -11,7 +11,7 @@
 //! - [`ccs`]: the ICPC Contest API (2026-01) under `/api/ccs/`, with its event feed.
 //! - [`auth`]: passwords, tokens, extractors.
 //! - [`error`]: the `{code, message}` error type.
-//! - [`blobs`]: the local blob store.
+//! - blob stores (local directory, S3, HTTP for workers) live in the `codehub-blobs` crate.
 //! - the Redis adapters (cluster mode) live in the `codehub-cluster` crate.
 //! - [`demo`]: demo data.
 //! - [`web`]: the embedded browser UI.
@@ -19,7 +19,6 @@
 
 pub mod app;
 pub mod auth;
-pub mod blobs;
 pub mod ccs;
 pub mod cli;
 pub mod demo;

@@ -44,6 +44,14 @@
 //! client_id = "…"
 //! client_secret = "…"
 //!
+//! [blobs]                    # problem packages and avatars (default: <data_dir>/blobs)
+//! url = "s3://codehub/blobs"  # any S3-compatible store, shared by every node and worker
+//! endpoint = "http://seaweedfs:8333"   # default: AWS (or AWS_ENDPOINT_URL)
+//! region = "us-east-1"        # default: the AWS chain (AWS_REGION, profile), then us-east-1
+//! path_style = true           # most self-hosted stores need it
+//! # credentials: the standard AWS chain (AWS_ACCESS_KEY_ID/…, profile, web identity,
+//! # instance roles), or access_key_id + secret_access_key here
+//!
 //! [cluster]
 //! redis_url = "redis://redis:6379"
 //! node_id = "node-1"
@@ -53,6 +61,7 @@
 //! ```
 
 use anyhow::{Context, bail};
+use codehub_blobs::S3Settings;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -89,6 +98,8 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     /// With TLS: a plain HTTP listener that redirects every request to HTTPS.
     pub redirect_http: Option<SocketAddr>,
+    /// Blobs in S3 (`None`: in `<data_dir>/blobs`).
+    pub s3: Option<S3Settings>,
 }
 
 /// A sign-in provider.
@@ -211,6 +222,80 @@ pub struct FileSettings {
     #[serde(default)]
     cors_origins: Vec<String>,
     redirect_http: Option<SocketAddr>,
+    #[serde(default)]
+    blobs: FileBlobs,
+}
+
+/// The `[blobs]` table of a settings file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileBlobs {
+    url: Option<String>,
+    endpoint: Option<String>,
+    region: Option<String>,
+    path_style: Option<bool>,
+    access_key_id: Option<String>,
+    secret_access_key: Option<String>,
+}
+
+/// Where blobs are, as flags and environment give it (`codehub serve` and
+/// `codehub judge-worker` share these).
+#[derive(Debug, Default, Clone, clap::Args)]
+pub struct BlobArgs {
+    /// Keep problem packages and avatars in S3 (`s3://bucket/prefix`) instead of the data
+    /// dir; every node and worker of a cluster then shares them through S3. Credentials:
+    /// the standard AWS chain (`AWS_ACCESS_KEY_ID`, …, profiles, instance roles).
+    #[arg(long, env = "CODEHUB_BLOBS", value_name = "S3_URL")]
+    pub blobs: Option<String>,
+    /// The S3 service's URL for S3-compatible stores (default: AWS, or `AWS_ENDPOINT_URL`).
+    #[arg(long, env = "CODEHUB_S3_ENDPOINT", value_name = "URL")]
+    pub s3_endpoint: Option<String>,
+    /// The S3 region (default: `AWS_REGION`, the profile, then us-east-1).
+    #[arg(long, env = "CODEHUB_S3_REGION")]
+    pub s3_region: Option<String>,
+    /// Path-style S3 addressing (`endpoint/bucket/key`), which most self-hosted stores
+    /// need.
+    #[arg(long, env = "CODEHUB_S3_PATH_STYLE")]
+    pub s3_path_style: bool,
+}
+
+impl BlobArgs {
+    /// The S3 settings these flags and the settings file's `[blobs]` give (flags win);
+    /// `None`: blobs stay local.
+    ///
+    /// # Errors
+    /// A bad `s3://` URL or endpoint, S3 options without a bucket, or half a key pair.
+    pub fn resolve(self, file: FileBlobs) -> anyhow::Result<Option<S3Settings>> {
+        let endpoint = self.s3_endpoint.or(file.endpoint);
+        let region = self.s3_region.or(file.region);
+        let path_style = self.s3_path_style || file.path_style.unwrap_or(false);
+        let credentials = match (file.access_key_id, file.secret_access_key) {
+            (Some(id), Some(secret)) => Some((id, secret)),
+            (None, None) => None,
+            _ => bail!("blobs.access_key_id and blobs.secret_access_key go together"),
+        };
+        let Some(url) = self.blobs.or(file.url) else {
+            if endpoint.is_some() || region.is_some() || path_style || credentials.is_some() {
+                bail!(
+                    "S3 options are set but no bucket: give --blobs s3://bucket/prefix \
+                     (CODEHUB_BLOBS, blobs.url)"
+                );
+            }
+            return Ok(None);
+        };
+        let mut s3 = S3Settings::from_url(&url)
+            .map_err(|e| anyhow::anyhow!("--blobs (CODEHUB_BLOBS, blobs.url): {e}"))?;
+        if let Some(e) = &endpoint
+            && !(e.starts_with("https://") || e.starts_with("http://"))
+        {
+            bail!("the S3 endpoint (--s3-endpoint, blobs.endpoint) `{e}` is not an http(s) URL");
+        }
+        s3.endpoint = endpoint;
+        s3.region = region;
+        s3.path_style = path_style;
+        s3.credentials = credentials;
+        Ok(Some(s3))
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -370,6 +455,8 @@ pub struct Overrides {
     pub cors_origins: Vec<String>,
     /// `--redirect-http` / `CODEHUB_REDIRECT_HTTP`.
     pub redirect_http: Option<SocketAddr>,
+    /// `--blobs`, `--s3-*` / `CODEHUB_BLOBS`, `CODEHUB_S3_*`.
+    pub blobs: BlobArgs,
 }
 
 /// Refuses a secret anyone could guess: shorter than `min` characters, or a placeholder
@@ -494,6 +581,7 @@ impl Settings {
                 "the HTTP redirect (--redirect-http, redirect_http) needs HTTPS (--tls-cert, --tls-key)"
             );
         }
+        let s3 = over.blobs.resolve(file.blobs)?;
         let file_cluster = file.cluster.unwrap_or_default();
         let redis_url = over.redis_url.or(file_cluster.redis_url);
         let remote = over.remote_judges || file_cluster.remote_judges.unwrap_or(false);
@@ -564,6 +652,7 @@ impl Settings {
             trusted_proxies,
             cors_origins,
             redirect_http,
+            s3,
         })
     }
 }
@@ -659,6 +748,66 @@ mod tests {
         ] {
             let err = Settings::resolve(file(text), Overrides::default()).unwrap_err();
             assert!(err.to_string().contains(needle), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn blobs_in_s3_are_configured_by_url_flags_and_file() {
+        let f = file(
+            r#"
+            [blobs]
+            url = "s3://contest-data/codehub/"
+            endpoint = "http://127.0.0.1:8333"
+            path_style = true
+            access_key_id = "k"
+            secret_access_key = "s"
+            "#,
+        );
+        let s = Settings::resolve(f, Overrides::default()).unwrap();
+        let s3 = s.s3.unwrap();
+        assert_eq!(
+            (s3.bucket.as_str(), s3.prefix.as_str()),
+            ("contest-data", "codehub/")
+        );
+        assert_eq!(s3.endpoint.as_deref(), Some("http://127.0.0.1:8333"));
+        assert!(s3.path_style);
+        assert_eq!(s3.credentials, Some(("k".into(), "s".into())));
+        // A flag beats the file; nothing set keeps blobs local.
+        let over = Overrides {
+            blobs: BlobArgs {
+                blobs: Some("s3://other".into()),
+                ..BlobArgs::default()
+            },
+            ..Overrides::default()
+        };
+        let s3 = Settings::resolve(file("[blobs]\nurl = \"s3://contest-data\""), over)
+            .unwrap()
+            .s3
+            .unwrap();
+        assert_eq!((s3.bucket.as_str(), s3.prefix.as_str()), ("other", ""));
+        assert_eq!(
+            Settings::resolve(file(""), Overrides::default())
+                .unwrap()
+                .s3,
+            None
+        );
+        for (text, needle) in [
+            ("url = \"https://bucket\"", "not an s3://"),
+            ("url = \"s3://Bad_Bucket\"", "not an S3 bucket name"),
+            ("url = \"s3://ok-bucket/../x\"", "may not hold"),
+            ("endpoint = \"http://x\"", "no bucket"),
+            (
+                "url = \"s3://ok-bucket\"\nendpoint = \"x:1\"",
+                "not an http(s) URL",
+            ),
+            (
+                "url = \"s3://ok-bucket\"\naccess_key_id = \"k\"",
+                "go together",
+            ),
+        ] {
+            let err = Settings::resolve(file(&format!("[blobs]\n{text}")), Overrides::default())
+                .unwrap_err();
+            assert!(format!("{err:#}").contains(needle), "{text}: {err:#}");
         }
     }
 

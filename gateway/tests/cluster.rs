@@ -24,6 +24,7 @@ fn single_node(redis: &str) -> Node {
         data_dir: None,
         lease_ms: 3_000,
         rate_burst: 100,
+        s3: None,
     })
 }
 
@@ -775,5 +776,111 @@ async fn the_event_feed_is_one_history_on_every_node_and_resumes_after_a_kill() 
         "resumed with the token: the same objects as a fresh read"
     );
     drop((b, c));
+    drop_database(&admin, &database);
+}
+
+/// `curl` with SigV4 against the test S3 server: `GET /{bucket}?list-type=2&prefix=…`.
+fn s3_keys(url: &str) -> String {
+    let rest = url.strip_prefix("s3://").unwrap();
+    let (bucket, prefix) = rest.split_once('/').unwrap();
+    let var = |name: &str| std::env::var(name).unwrap();
+    let out = Command::new("curl")
+        .args(["-fsS", "--aws-sigv4", "aws:amz:us-east-1:s3", "--user"])
+        .arg(format!(
+            "{}:{}",
+            var("CODEHUB_TEST_S3_ACCESS_KEY"),
+            var("CODEHUB_TEST_S3_SECRET_KEY")
+        ))
+        .arg(format!(
+            "{}/{bucket}?list-type=2&prefix={prefix}%2F",
+            var("CODEHUB_TEST_S3_URL")
+        ))
+        .output()
+        .expect("curl");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Two nodes and a judge worker that share nothing but PostgreSQL, Redis and an S3 bucket
+/// (private data dirs, the worker never talks to a node): packages seeded by the first
+/// node are judged by the worker straight from S3, and an avatar uploaded through one
+/// node is served by the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_and_a_worker_share_only_postgres_redis_and_s3() {
+    let Some(redis) = redis_url(9) else { return };
+    let Some(s3) = s3_blobs("cluster") else {
+        return;
+    };
+    let Some((admin, database)) = postgres_database("s3") else {
+        return;
+    };
+    flush(&redis);
+    let (data_a, data_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (data_a, data_b) = (data_a.path(), data_b.path());
+    // The first node creates the schema and seeds the demo contest's packages into S3.
+    let a = node(NodeSpec {
+        s3: Some(&s3),
+        ..NodeSpec::shared(&redis, "node-a", &database, data_a)
+    });
+    let password = a.proc.admin_password();
+    let b = node(NodeSpec {
+        s3: Some(&s3),
+        ..NodeSpec::shared(&redis, "node-b", &database, data_b)
+    });
+    let listing = s3_keys(&s3);
+    assert!(
+        listing.contains("<Key>"),
+        "the packages are in S3: {listing}"
+    );
+    assert!(
+        !data_a.join("blobs").exists() && !data_b.join("blobs").exists(),
+        "no node keeps blobs in its data dir"
+    );
+    let _worker = s3_worker(&redis, &s3, "worker-s3");
+
+    // Submitted through node B, judged by the worker from S3, whichever node owns it.
+    let team = b.register("s3team").await;
+    let wrong = b.submit(&team, WA).await;
+    let right = b.submit(&team, AC).await;
+    assert_eq!(b.wait_status(&team, wrong, "done").await["verdict"], "WA");
+    assert_eq!(b.wait_status(&team, right, "done").await["verdict"], "AC");
+
+    // An avatar put through node A is served by node B.
+    let token = a.login("admin", &password).await;
+    let img = image::ImageBuffer::from_fn(40, 30, |x, y| image::Rgb([x as u8, y as u8, 9]));
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let res = a
+        .http
+        .put(format!("{}/api/me/avatar", a.base))
+        .bearer_auth(&token)
+        .header("content-type", "image/png")
+        .body(png)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+    let (_, me) = a
+        .call(reqwest::Method::GET, "/api/me", Some(&token), None)
+        .await;
+    let res = b
+        .http
+        .get(format!("{}/api/users/{}/avatar", b.base, me["id"]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let served = res.bytes().await.unwrap();
+    assert!(
+        served.starts_with(b"\x89PNG"),
+        "node B serves the avatar from S3"
+    );
+    drop((a, b));
     drop_database(&admin, &database);
 }

@@ -2,6 +2,7 @@
 //! ContestActor are survived (job requeued; contest state restored from the store), and
 //! idle UserActors passivate. Real store (SQLite), real sandboxed judge.
 
+use codehub_blobs::LocalBlobs;
 use codehub_engine::Verdict;
 use codehub_engine::actors::user::SubmitRequest;
 use codehub_engine::actors::{Engine, EngineConfig, Faults};
@@ -13,7 +14,6 @@ use codehub_engine::ports::blobs::BlobStore;
 use codehub_engine::ports::store::NewUser;
 use codehub_engine::ports::store::prelude::*;
 use codehub_engine::scoring::View;
-use codehub_gateway::blobs::LocalBlobs;
 use codehub_judge::judge::Judge;
 use codehub_judge::language::LanguageTable;
 use codehub_judge::sandbox::native::{KeeperCommand, NativeConfig, NativeSandbox};

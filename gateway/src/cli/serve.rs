@@ -4,15 +4,16 @@
 use super::{SandboxArgs, with_sandboxes};
 use crate::app::{AppInner, AppState};
 use crate::auth::AuthKeys;
-use crate::blobs::LocalBlobs;
 use crate::routes::app as router;
-use crate::settings::{FileSettings, Judging, Overrides, Settings};
+use crate::settings::{BlobArgs, FileSettings, Judging, Overrides, Settings};
 use anyhow::Context;
+use codehub_blobs::{LocalBlobs, S3Blobs};
 use codehub_cluster::contests::{ClusterPort, RedisCluster};
 use codehub_cluster::limits::SharedRateLimit;
 use codehub_cluster::relay::Relay;
 use codehub_engine::actors::user::RateLimit;
 use codehub_engine::actors::{ClusterHooks, Engine, EngineConfig};
+use codehub_engine::ports::blobs::BlobStore;
 use codehub_engine::ports::judging::JudgeService;
 use codehub_judge::judge::Judge;
 use codehub_judge::service::SandboxedJudge;
@@ -107,6 +108,8 @@ pub struct ServeArgs {
     #[arg(long, env = "CODEHUB_REDIRECT_HTTP", value_name = "ADDR")]
     redirect_http: Option<SocketAddr>,
     #[command(flatten)]
+    blobs: BlobArgs,
+    #[command(flatten)]
     sandbox: SandboxArgs,
 }
 
@@ -139,6 +142,7 @@ impl ServeArgs {
                 trusted_proxies: self.trusted_proxies.clone(),
                 cors_origins: self.cors_origins.clone(),
                 redirect_http: self.redirect_http,
+                blobs: self.blobs.clone(),
             },
         )
     }
@@ -212,7 +216,17 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             .await
             .with_context(|| "cannot open the database")?,
     );
-    let blobs = Arc::new(LocalBlobs::new(data_dir.join("blobs"))?);
+    let blobs: Arc<dyn BlobStore> = match &settings.s3 {
+        None => Arc::new(LocalBlobs::new(data_dir.join("blobs"))?),
+        Some(s3) => {
+            let cache = data_dir.join("blob-cache");
+            let blobs = S3Blobs::new(s3, cache.clone())
+                .await
+                .with_context(|| format!("cannot create the blob cache {}", cache.display()))?;
+            tracing::info!(url = %s3.url(), "blobs in S3");
+            Arc::new(blobs)
+        }
+    };
     let rate = RateLimit {
         burst: settings.rate.burst,
         refill_seconds: settings.rate.refill.as_secs_f64(),

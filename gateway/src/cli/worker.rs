@@ -1,10 +1,13 @@
 //! `codehub judge-worker`: judges jobs from the Redis queue with this host's sandbox,
-//! fetching problem packages from a `codehub serve` node by content hash.
+//! fetching problem packages by content hash from S3 (`--blobs`) or else from a
+//! `codehub serve` node.
 
 use super::{SandboxArgs, with_sandboxes};
+use crate::settings::{BlobArgs, FileBlobs};
 use anyhow::Context;
-use codehub_cluster::blobs::HttpBlobs;
+use codehub_blobs::{HttpBlobs, S3Blobs};
 use codehub_cluster::worker::{self, WorkerConfig};
+use codehub_engine::ports::blobs::BlobStore;
 use codehub_engine::ports::judging::JudgeService;
 use codehub_judge::judge::Judge;
 use codehub_judge::service::SandboxedJudge;
@@ -20,12 +23,13 @@ pub struct WorkerArgs {
     #[arg(long, env = "REDIS_URL")]
     redis: String,
     /// `codehub serve` nodes to fetch problem packages from (`http://host:port`, several
-    /// comma-separated: tried in turn, so one node down costs nothing).
-    #[arg(long, env = "CODEHUB_GATEWAY_URL")]
-    gateway: String,
-    /// The shared secret the nodes were started with (`--worker-token`).
+    /// comma-separated: tried in turn, so one node down costs nothing). Not needed with
+    /// `--blobs`: packages then come from S3 with no node in the path.
+    #[arg(long, env = "CODEHUB_GATEWAY_URL", required_unless_present = "blobs")]
+    gateway: Option<String>,
+    /// The shared secret the nodes were started with (`--worker-token`); with `--gateway`.
     #[arg(long, env = "CODEHUB_WORKER_TOKEN", hide_env_values = true)]
-    token: String,
+    token: Option<String>,
     /// Where fetched packages are cached.
     #[arg(long, env = "CODEHUB_CACHE_DIR", default_value = "./worker-cache")]
     cache_dir: PathBuf,
@@ -36,6 +40,8 @@ pub struct WorkerArgs {
     #[arg(long, default_value_t = 30.0)]
     claim_timeout: f64,
     #[command(flatten)]
+    blobs: BlobArgs,
+    #[command(flatten)]
     sandbox: SandboxArgs,
 }
 
@@ -45,10 +51,24 @@ pub async fn run(args: WorkerArgs) -> anyhow::Result<ExitCode> {
     if !(args.claim_timeout.is_finite() && args.claim_timeout >= 1.0) {
         anyhow::bail!("--claim-timeout must be at least 1 second");
     }
-    let blobs = Arc::new(
-        HttpBlobs::new(&args.gateway, &args.token, args.cache_dir.clone())
-            .with_context(|| format!("cannot create the cache dir {}", args.cache_dir.display()))?,
-    );
+    let cache_error = || format!("cannot create the cache dir {}", args.cache_dir.display());
+    let blobs: Arc<dyn BlobStore> = match args.blobs.clone().resolve(FileBlobs::default())? {
+        Some(s3) => Arc::new(
+            S3Blobs::new(&s3, args.cache_dir.clone())
+                .await
+                .with_context(cache_error)?,
+        ),
+        None => {
+            let (Some(gateway), Some(token)) = (&args.gateway, &args.token) else {
+                anyhow::bail!(
+                    "packages come from S3 (--blobs) or from the nodes (--gateway with --token)"
+                );
+            };
+            Arc::new(
+                HttpBlobs::new(gateway, token, args.cache_dir.clone()).with_context(cache_error)?,
+            )
+        }
+    };
     let (backend, languages) = args.sandbox.backend().await?;
     let languages = Arc::new(languages);
     let judge: Arc<dyn JudgeService> = with_sandboxes!(backend, |s, v| {

@@ -112,9 +112,14 @@ impl Drop for Proc {
 impl Proc {
     /// Starts `codehub <args>`; with `dir_flag`, a private temporary directory follows it.
     pub fn spawn(args: &[&str], dir_flag: Option<&str>) -> Proc {
+        Proc::spawn_with_env(args, dir_flag, &[])
+    }
+
+    /// [`Proc::spawn`] with environment variables added.
+    pub fn spawn_with_env(args: &[&str], dir_flag: Option<&str>, env: &[(String, String)]) -> Proc {
         let dir = dir_flag.map(|_| tempfile::tempdir().unwrap());
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_codehub"));
-        cmd.args(args);
+        cmd.args(args).envs(env.iter().map(|(k, v)| (k, v)));
         if let (Some(flag), Some(dir)) = (dir_flag, &dir) {
             cmd.arg(flag).arg(dir.path());
         }
@@ -214,6 +219,8 @@ pub struct NodeSpec<'a> {
     pub lease_ms: u64,
     /// Submissions a user may make at once (one more per minute).
     pub rate_burst: u32,
+    /// Blobs in the test S3 server under this `s3://` URL (see [`s3_blobs`]).
+    pub s3: Option<&'a str>,
 }
 
 impl<'a> NodeSpec<'a> {
@@ -226,6 +233,7 @@ impl<'a> NodeSpec<'a> {
             data_dir: Some(data_dir),
             lease_ms: 2_000,
             rate_burst: 100,
+            s3: None,
         }
     }
 }
@@ -267,12 +275,78 @@ pub fn node(spec: NodeSpec<'_>) -> Node {
     if let Some(d) = &data_dir {
         args.extend(["--data-dir", d.as_str()]);
     }
-    let proc = Proc::spawn(&args, data_dir.is_none().then_some("--data-dir"));
+    let (s3_args, env) = spec.s3.map(s3_flags).unwrap_or_default();
+    args.extend(s3_args.iter().map(String::as_str));
+    let proc = Proc::spawn_with_env(&args, data_dir.is_none().then_some("--data-dir"), &env);
     let base = proc.line("codehub: listening on ").trim().to_owned();
     Node {
         proc,
         api: Api::new(base),
     }
+}
+
+/// The test S3 server (`CODEHUB_TEST_S3_*`, started by the test script): a fresh
+/// `s3://` URL in its bucket, or `None` (and the SKIPPED marker).
+pub fn s3_blobs(test: &str) -> Option<String> {
+    let Ok(bucket) = std::env::var("CODEHUB_TEST_S3_BUCKET") else {
+        eprintln!("s3: SKIPPED (set CODEHUB_TEST_S3_URL; scripts/test does)");
+        return None;
+    };
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    Some(format!(
+        "s3://{bucket}/{test}-{}-{nanos}",
+        std::process::id()
+    ))
+}
+
+/// The flags and environment (standard AWS credentials) that put a process's blobs at
+/// the `s3://` URL `url` of the test server.
+pub fn s3_flags(url: &str) -> (Vec<String>, Vec<(String, String)>) {
+    let var = |name: &str| std::env::var(name).unwrap_or_else(|_| panic!("{name} is unset"));
+    let args = vec![
+        "--blobs".to_owned(),
+        url.to_owned(),
+        "--s3-endpoint".to_owned(),
+        var("CODEHUB_TEST_S3_URL"),
+        "--s3-path-style".to_owned(),
+        "--s3-region".to_owned(),
+        "us-east-1".to_owned(),
+    ];
+    let env = vec![
+        (
+            "AWS_ACCESS_KEY_ID".to_owned(),
+            var("CODEHUB_TEST_S3_ACCESS_KEY"),
+        ),
+        (
+            "AWS_SECRET_ACCESS_KEY".to_owned(),
+            var("CODEHUB_TEST_S3_SECRET_KEY"),
+        ),
+    ];
+    (args, env)
+}
+
+/// Starts a judge worker that fetches packages from S3 only (no node) and waits until
+/// it is ready.
+pub fn s3_worker(redis: &str, url: &str, id: &str) -> Proc {
+    let (s3_args, env) = s3_flags(url);
+    let mut args = vec![
+        "judge-worker",
+        "--redis",
+        redis,
+        "--id",
+        id,
+        "--claim-timeout",
+        "3",
+        "--parallel",
+        "1",
+    ];
+    args.extend(s3_args.iter().map(String::as_str));
+    let w = Proc::spawn_with_env(&args, Some("--cache-dir"), &env);
+    w.line(&format!("judge-worker: {id} ready"));
+    w
 }
 
 /// Starts a judge worker fetching packages from `gateway` and waits until it is ready.
