@@ -29,11 +29,21 @@ pub async fn connect(url: &str) -> anyhow::Result<Client> {
         .set_policy(ReconnectPolicy::new_exponential(0, 100, 2_000, 2))
         .build()
         .context("cannot create a Redis client")?;
+    count_connection_errors(&client);
     client
         .init()
         .await
         .with_context(|| format!("cannot reach Redis at {url}"))?;
     Ok(client)
+}
+
+/// Counts the client's connection errors in `codehub_redis_errors_total{op="connection"}`.
+pub fn count_connection_errors(client: &Client) {
+    // The listener task runs for the client's life; its handle is not needed.
+    drop(client.on_error(|_| async {
+        metrics::counter!("codehub_redis_errors_total", "op" => "connection").increment(1);
+        Ok(())
+    }));
 }
 
 /// A member name for this process: the host name and the pid (`fallback` when the host

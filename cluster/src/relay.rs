@@ -66,6 +66,7 @@ pub fn parse(channel: &str, payload: &str) -> Option<Outgoing> {
         channel: Arc::from(channel),
         seq,
         bytes: encode_raw(channel, seq, kind, ts, data),
+        ts,
     })
 }
 

@@ -52,6 +52,8 @@ pub struct AppInner {
     pub cors_origins: Vec<String>,
     /// Failed password sign-ins (password guessing is slowed down).
     pub login_throttle: crate::throttle::LoginThrottle,
+    /// Prometheus metrics (`None`: off).
+    pub metrics: Option<crate::metrics::Metrics>,
 }
 
 /// Cheap-to-clone handle to [`AppInner`].

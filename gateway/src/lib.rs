@@ -13,6 +13,7 @@
 //! - [`error`]: the `{code, message}` error type.
 //! - blob stores (local directory, S3, HTTP for workers) live in the `codehub-blobs` crate.
 //! - the Redis adapters (cluster mode) live in the `codehub-cluster` crate.
+//! - [`metrics`]: Prometheus metrics (`/metrics`, the HTTP middleware).
 //! - [`demo`]: demo data.
 //! - [`web`]: the embedded browser UI.
 //! - [`statement`]: Markdown + LaTeX statements to HTML.
@@ -23,6 +24,7 @@ pub mod ccs;
 pub mod cli;
 pub mod demo;
 pub mod error;
+pub mod metrics;
 pub mod oidc;
 pub mod present;
 pub mod proxy;

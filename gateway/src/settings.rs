@@ -52,6 +52,11 @@
 //! # credentials: the standard AWS chain (AWS_ACCESS_KEY_ID/…, profile, web identity,
 //! # instance roles), or access_key_id + secret_access_key here
 //!
+//! [metrics]                  # Prometheus, at GET /metrics
+//! enabled = true              # default; false records nothing
+//! listen = "10.0.0.5:9464"    # also a listener of its own, /metrics only, no token
+//! allow = ["10.0.0.0/8"]      # may scrape the main listener without a token
+//!
 //! [cluster]
 //! redis_url = "redis://redis:6379"
 //! node_id = "node-1"
@@ -100,6 +105,20 @@ pub struct Settings {
     pub redirect_http: Option<SocketAddr>,
     /// Blobs in S3 (`None`: in `<data_dir>/blobs`).
     pub s3: Option<S3Settings>,
+    /// Prometheus metrics.
+    pub metrics: MetricsSettings,
+}
+
+/// Prometheus metrics: on unless turned off; `/metrics` on the main listener for admins
+/// and the allowed networks, and optionally on a listener of its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricsSettings {
+    /// Record and serve metrics at all.
+    pub enabled: bool,
+    /// A separate listener serving only `/metrics`, to anyone who reaches it.
+    pub listen: Option<SocketAddr>,
+    /// Networks that may scrape the main listener's `/metrics` without a token.
+    pub allow: Vec<ipnet::IpNet>,
 }
 
 /// A sign-in provider.
@@ -224,6 +243,17 @@ pub struct FileSettings {
     redirect_http: Option<SocketAddr>,
     #[serde(default)]
     blobs: FileBlobs,
+    #[serde(default)]
+    metrics: FileMetrics,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileMetrics {
+    enabled: Option<bool>,
+    listen: Option<SocketAddr>,
+    #[serde(default)]
+    allow: Vec<String>,
 }
 
 /// The `[blobs]` table of a settings file.
@@ -457,6 +487,28 @@ pub struct Overrides {
     pub redirect_http: Option<SocketAddr>,
     /// `--blobs`, `--s3-*` / `CODEHUB_BLOBS`, `CODEHUB_S3_*`.
     pub blobs: BlobArgs,
+    /// `--no-metrics`.
+    pub no_metrics: bool,
+    /// `--metrics-listen` / `CODEHUB_METRICS_LISTEN`.
+    pub metrics_listen: Option<SocketAddr>,
+    /// `--metrics-allow` (repeatable) / `CODEHUB_METRICS_ALLOW` (comma-separated).
+    pub metrics_allow: Vec<String>,
+}
+
+/// Parses addresses or networks (`10.0.0.0/8`, `::1`); `what` and `keys` name them in
+/// the error.
+fn networks(list: &[String], what: &str, keys: &str) -> anyhow::Result<Vec<ipnet::IpNet>> {
+    list.iter()
+        .map(|p| {
+            p.parse::<ipnet::IpNet>()
+                .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    anyhow::anyhow!(
+                        "{what} `{p}` ({keys}) is not an address or a network like 10.0.0.0/8"
+                    )
+                })
+        })
+        .collect()
 }
 
 /// Refuses a secret anyone could guess: shorter than `min` characters, or a placeholder
@@ -546,19 +598,25 @@ impl Settings {
         } else {
             over.trusted_proxies
         };
-        let trusted_proxies = proxies
-            .iter()
-            .map(|p| {
-                p.parse::<ipnet::IpNet>()
-                    .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-                    .map_err(|_| {
-                        anyhow::anyhow!(
-                            "trusted proxy `{p}` (--trusted-proxy, trusted_proxies) is not an \
-                             address or a network like 10.0.0.0/8"
-                        )
-                    })
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?;
+        let trusted_proxies = networks(
+            &proxies,
+            "trusted proxy",
+            "--trusted-proxy, trusted_proxies",
+        )?;
+        let metrics_allow = if over.metrics_allow.is_empty() {
+            file.metrics.allow
+        } else {
+            over.metrics_allow
+        };
+        let metrics = MetricsSettings {
+            enabled: !over.no_metrics && file.metrics.enabled.unwrap_or(true),
+            listen: over.metrics_listen.or(file.metrics.listen),
+            allow: networks(
+                &metrics_allow,
+                "metrics network",
+                "--metrics-allow, metrics.allow",
+            )?,
+        };
         let cors_origins = if over.cors_origins.is_empty() {
             file.cors_origins
         } else {
@@ -653,6 +711,7 @@ impl Settings {
             cors_origins,
             redirect_http,
             s3,
+            metrics,
         })
     }
 }

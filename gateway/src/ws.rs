@@ -38,6 +38,43 @@ const QUEUE: usize = 256;
 /// Largest client message.
 const MAX_CLIENT_MESSAGE: usize = 16 << 10;
 
+/// A channel a connection watches: the last `seq` it has, and its metrics (handles
+/// resolved once, so a delivery costs no label lookup).
+struct Watched {
+    last: u64,
+    sent: metrics::Counter,
+    resyncs: metrics::Counter,
+    lag: metrics::Histogram,
+}
+
+impl Watched {
+    fn new(last: u64, channel: &Channel) -> Watched {
+        let kind = channel.kind();
+        Watched {
+            last,
+            sent: metrics::counter!("codehub_ws_messages_sent_total", "kind" => kind),
+            resyncs: metrics::counter!("codehub_ws_resyncs_total", "kind" => kind),
+            lag: metrics::histogram!("codehub_ws_delivery_lag_seconds", "kind" => kind),
+        }
+    }
+}
+
+/// Counts an open connection in `codehub_ws_connections` while it lives.
+struct OpenConnection;
+
+impl OpenConnection {
+    fn new() -> OpenConnection {
+        metrics::gauge!("codehub_ws_connections").increment(1.0);
+        OpenConnection
+    }
+}
+
+impl Drop for OpenConnection {
+    fn drop(&mut self) {
+        metrics::gauge!("codehub_ws_connections").decrement(1.0);
+    }
+}
+
 /// `?token=`.
 #[derive(Debug, Deserialize)]
 pub struct WsQuery {
@@ -77,7 +114,7 @@ struct Connection {
     /// Its inbox as the Hub sees it.
     subscriber: Subscriber,
     /// Last `seq` delivered per subscribed channel.
-    channels: HashMap<String, u64>,
+    channels: HashMap<String, Watched>,
 }
 
 fn error_message(status: u16, message: &str) -> Message {
@@ -313,7 +350,7 @@ impl Connection {
         match (since, self.hub_subscribe(&name, since).await?) {
             (Some(since), Some(backlog)) => {
                 let last = backlog.last().map_or(since, |m| m.seq);
-                self.channels.insert(name, last);
+                self.watch(name, last, &target);
                 Ok(backlog.into_iter().filter_map(|m| text(m.bytes)).collect())
             }
             _ => self.resync(name, &target).await,
@@ -335,8 +372,18 @@ impl Connection {
                 out.extend(text(m.bytes));
             }
         }
-        self.channels.insert(name, last);
+        self.watch(name, last, target);
         Ok(out)
+    }
+
+    /// Records that the client has `name` up to `last`.
+    fn watch(&mut self, name: String, last: u64, target: &Channel) {
+        match self.channels.get_mut(&name) {
+            Some(watched) => watched.last = last,
+            None => {
+                self.channels.insert(name, Watched::new(last, target));
+            }
+        }
     }
 
     async fn command(&mut self, raw: &str) -> Vec<Message> {
@@ -401,6 +448,7 @@ impl Connection {
 
     async fn run(self_and_rx: (Self, mpsc::Receiver<Outgoing>), socket: WebSocket) {
         let (mut conn, mut rx) = self_and_rx;
+        let _open = OpenConnection::new();
         let (mut sink, mut stream) = socket.split();
         let wake = conn.subscriber.wake.clone();
         let lagged = conn.subscriber.lagged.clone();
@@ -415,8 +463,11 @@ impl Connection {
                 out = rx.recv() => {
                     let Some(out) = out else { break };
                     match conn.channels.get_mut(&*out.channel) {
-                        Some(last) if out.seq > *last => {
-                            *last = out.seq;
+                        Some(watched) if out.seq > watched.last => {
+                            watched.last = out.seq;
+                            watched.sent.increment(1);
+                            let lag_ms = (codehub_engine::model::now_ms() - out.ts).max(0);
+                            watched.lag.record(lag_ms as f64 / 1000.0);
                             text(out.bytes).into_iter().collect()
                         }
                         _ => continue,
@@ -428,6 +479,9 @@ impl Connection {
                     }
                     // Too slow: drop the backlog, send each channel one fresh snapshot.
                     while rx.try_recv().is_ok() {}
+                    for watched in conn.channels.values() {
+                        watched.resyncs.increment(1);
+                    }
                     let names: Vec<String> = conn.channels.keys().cloned().collect();
                     let mut msgs = Vec::new();
                     for name in names {

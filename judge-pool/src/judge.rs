@@ -724,6 +724,12 @@ async fn compile_lookup<S: Sandbox>(
     Ok(compiled)
 }
 
+/// The sandbox's own cost of a run: how much longer the call took than the program ran.
+fn record_overhead(took: std::time::Duration, r: &RunResult) {
+    metrics::histogram!("codehub_sandbox_overhead_seconds")
+        .record(took.saturating_sub(r.wall_time).as_secs_f64());
+}
+
 /// Every file of the work directory, read into memory.
 async fn snapshot<E: Environment>(env: &E) -> Result<Vec<(String, Vec<u8>)>, SandboxError> {
     let mut files = Vec::new();
@@ -782,7 +788,11 @@ async fn compile_in<E: Environment>(
         stderr_bytes: COMPILE_OUTPUT_BYTES,
         open_files: 256,
     };
+    let started = std::time::Instant::now();
     let r = env.run(spec).await?;
+    let took = started.elapsed();
+    metrics::histogram!("codehub_judge_compile_seconds").record(took.as_secs_f64());
+    record_overhead(took, &r);
     let mut output = String::from_utf8_lossy(&r.stdout).into_owned();
     output.push_str(&String::from_utf8_lossy(&r.stderr));
     if r.stdout_truncated || r.stderr_truncated {
@@ -976,7 +986,11 @@ async fn run_test<E: Environment>(
     let mut spec = submission_spec(lang, prepared, problem, policy, test);
     let (stdin, _input_file) = pass_stdin(test, pass)?;
     spec.stdin = stdin;
+    let started = std::time::Instant::now();
     let r = env.run(spec).await?;
+    let took = started.elapsed();
+    metrics::histogram!("codehub_judge_test_seconds").record(took.as_secs_f64());
+    record_overhead(took, &r);
     if let Some(v) = run_verdict(&r, lang, policy) {
         return Ok((test_report(test, v, &r, None), None, None));
     }

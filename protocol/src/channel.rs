@@ -35,6 +35,22 @@ pub enum Channel {
     Resolver(ContestId),
 }
 
+impl Channel {
+    /// The channel's kind, without its ids (a metric label).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Channel::Scoreboard(_, View::Public) => "scoreboard",
+            Channel::Scoreboard(_, View::Jury) => "scoreboard_jury",
+            Channel::UserSubmissions(_) => "user_submissions",
+            Channel::Submission(_) => "submission",
+            Channel::Clarifications(_, View::Public) => "clarifications",
+            Channel::Clarifications(_, View::Jury) => "clarifications_jury",
+            Channel::UserClarifications(_) => "user_clarifications",
+            Channel::Resolver(_) => "resolver",
+        }
+    }
+}
+
 impl fmt::Display for Channel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

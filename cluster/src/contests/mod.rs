@@ -45,6 +45,7 @@ const RECONCILE_EVERY: Duration = Duration::from_secs(10);
 
 /// A Redis failure as the port's [`ClusterError::Unavailable`].
 fn cluster_err(e: impl std::fmt::Display) -> ClusterError {
+    metrics::counter!("codehub_redis_errors_total", "op" => "contests").increment(1);
     ClusterError::Unavailable(e.to_string())
 }
 
@@ -201,6 +202,7 @@ impl RedisCluster {
             .insert(contest, fence);
         let _: Result<i64, _> = self.client.sadd(CONTESTS, contest.0).await;
         tracing::info!(contest_id = %contest, fence, member = %self.member, "took the contest's lease");
+        metrics::counter!("codehub_cluster_leases_acquired_total").increment(1);
         tokio::spawn(self.clone().own(contest, from));
         Ok(Some(fence))
     }
@@ -238,6 +240,7 @@ impl RedisCluster {
             return;
         }
         tracing::warn!(contest_id = %contest, "lost the contest's lease");
+        metrics::counter!("codehub_cluster_leases_lost_total").increment(1);
         if let Some(engine) = self.engine.get()
             && let Err(e) = engine.reassign(contest).await
         {
@@ -299,6 +302,7 @@ impl RedisCluster {
                 }
                 match self.try_acquire(c).await {
                     Ok(Some(_)) => {
+                        metrics::counter!("codehub_cluster_takeovers_total").increment(1);
                         let engine = self.engine().await;
                         if let Err(e) = engine.reassign(c).await {
                             tracing::warn!(contest_id = %c, error = %e, "starting as owner");

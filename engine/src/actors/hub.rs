@@ -38,6 +38,8 @@ pub struct Outgoing {
     pub seq: u64,
     /// The serialised message (shared by every subscriber).
     pub bytes: Bytes,
+    /// When it was published (ms since the epoch; its `ts`), for the delivery lag.
+    pub ts: i64,
 }
 
 /// A connection's inbox, as the Hub sees it.
@@ -185,10 +187,13 @@ impl HubState {
     fn publish(&mut self, p: Publication) {
         let last = self.channels.get(&p.channel).map_or(0, |c| c.seq);
         let seq = p.seq.unwrap_or(last + 1);
+        let ts = now_ms();
+        let data = serde_json::to_string(&p.data).expect("JSON values serialise");
         let out = Outgoing {
             channel: Arc::from(p.channel.as_str()),
             seq,
-            bytes: encode(&p.channel, seq, p.kind.as_str(), &p.data),
+            bytes: encode_raw(&p.channel, seq, p.kind.as_str(), ts, &data),
+            ts,
         };
         self.deliver(out);
     }
@@ -211,10 +216,11 @@ impl HubState {
         }
         channel.ring.push_back(out.clone());
         for sub in channel.subscribers.values() {
-            if let Err(mpsc::error::TrySendError::Full(_)) = sub.tx.try_send(out.clone())
-                && !sub.lagged.swap(true, Ordering::AcqRel)
-            {
-                sub.wake.notify_one();
+            if let Err(mpsc::error::TrySendError::Full(_)) = sub.tx.try_send(out.clone()) {
+                metrics::counter!("codehub_ws_messages_dropped_total").increment(1);
+                if !sub.lagged.swap(true, Ordering::AcqRel) {
+                    sub.wake.notify_one();
+                }
             }
         }
     }
@@ -480,6 +486,7 @@ mod tests {
             channel: Arc::from("c"),
             seq,
             bytes: Bytes::from(format!("m{seq}")),
+            ts: 0,
         };
         for seq in [7, 7, 6, 8] {
             hub.send_message(HubMsg::Relay(relayed(seq))).unwrap();

@@ -109,6 +109,35 @@ fn progress_status(id: SubmissionId, progress: &JudgeProgress) -> Status {
     }
 }
 
+/// Counts a finished judging: by verdict and language, or by failure, and its duration
+/// (queue wait excluded).
+fn record_judging(
+    language: &str,
+    took: std::time::Duration,
+    result: &Result<Judgement, JudgeFailure>,
+) {
+    let language = language.to_owned();
+    match result {
+        Ok(judgement) => {
+            metrics::counter!("codehub_judgements_total",
+                "verdict" => judgement.verdict.code(), "language" => language.clone())
+            .increment(1);
+        }
+        Err(failure) => {
+            let kind = match failure {
+                JudgeFailure::Package(_) => "package",
+                JudgeFailure::BadPackage(_) => "bad_package",
+                JudgeFailure::Sandbox(_) => "sandbox",
+                JudgeFailure::Unavailable(_) => "unavailable",
+                JudgeFailure::Remote(_) => "remote",
+            };
+            metrics::counter!("codehub_judge_failures_total", "kind" => kind).increment(1);
+        }
+    }
+    metrics::histogram!("codehub_judge_duration_seconds", "language" => language)
+        .record(took.as_secs_f64());
+}
+
 /// Queue statistics.
 #[derive(Debug, Clone, Serialize)]
 pub struct PoolStats {
@@ -164,6 +193,8 @@ pub struct PoolState {
     idle: Vec<ActorRef<JudgeMsg>>,
     /// JudgeActors with a job, and the job (requeued if the actor dies).
     busy: HashMap<ActorId, (ActorRef<JudgeMsg>, QueuedJob)>,
+    /// When each waiting job was queued (for the queue wait metric).
+    queued_at: HashMap<SubmissionId, std::time::Instant>,
 }
 
 impl JudgePool {
@@ -179,11 +210,21 @@ impl JudgePool {
         Ok(a)
     }
 
+    /// Publishes the queue's depth and the jobs being judged.
+    fn gauge(state: &PoolState) {
+        metrics::gauge!("codehub_judge_queue_depth").set(state.queue.len() as f64);
+        metrics::gauge!("codehub_judge_busy").set(state.busy.len() as f64);
+    }
+
     fn dispatch(state: &mut PoolState) {
         while !state.queue.is_empty() {
             let Some(judge) = state.idle.pop() else { break };
             let job = state.queue.pop_front().expect("not empty");
             if judge.send_message(JudgeMsg::Run(job.clone())).is_ok() {
+                if let Some(since) = state.queued_at.remove(&job.job.submission_id) {
+                    metrics::histogram!("codehub_judge_queue_wait_seconds")
+                        .record(since.elapsed().as_secs_f64());
+                }
                 state.busy.insert(judge.get_id(), (judge, job));
             } else {
                 state.queue.push_front(job);
@@ -210,6 +251,7 @@ impl Actor for JudgePool {
             queue: VecDeque::new(),
             idle,
             busy: HashMap::new(),
+            queued_at: HashMap::new(),
         })
     }
 
@@ -241,6 +283,7 @@ impl Actor for JudgePool {
                     // The newest owner's token wins.
                     queued.fence = job.fence;
                 } else if !known {
+                    state.queued_at.insert(id, std::time::Instant::now());
                     state.queue.push_back(job);
                 }
             }
@@ -258,6 +301,7 @@ impl Actor for JudgePool {
             }
         }
         Self::dispatch(state);
+        Self::gauge(state);
         Ok(())
     }
 
@@ -382,7 +426,9 @@ impl Actor for JudgeActor {
                 let judge = self.ctx.judge.clone();
                 let me = myself.clone();
                 tokio::spawn(async move {
+                    let started = std::time::Instant::now();
                     let result = judge.judge(job.job.clone(), tx).await;
+                    record_judging(&job.job.language, started.elapsed(), &result);
                     let _ = me.send_message(JudgeMsg::Finished(job, result));
                 });
             }

@@ -109,6 +109,22 @@ pub struct ServeArgs {
     redirect_http: Option<SocketAddr>,
     #[command(flatten)]
     blobs: BlobArgs,
+    /// Record no metrics and serve no `/metrics`.
+    #[arg(long)]
+    no_metrics: bool,
+    /// Also serve `/metrics` (only) on this address, to anyone who reaches it: bind it to
+    /// a private network (port 0 picks a free port; the address is printed).
+    #[arg(long, env = "CODEHUB_METRICS_LISTEN", value_name = "ADDR")]
+    metrics_listen: Option<SocketAddr>,
+    /// A network (or address) that may scrape `/metrics` on the main listener without an
+    /// admin's token; repeat for several.
+    #[arg(
+        long = "metrics-allow",
+        env = "CODEHUB_METRICS_ALLOW",
+        value_delimiter = ',',
+        value_name = "NET"
+    )]
+    metrics_allow: Vec<String>,
     #[command(flatten)]
     sandbox: SandboxArgs,
 }
@@ -143,6 +159,9 @@ impl ServeArgs {
                 cors_origins: self.cors_origins.clone(),
                 redirect_http: self.redirect_http,
                 blobs: self.blobs.clone(),
+                no_metrics: self.no_metrics,
+                metrics_listen: self.metrics_listen,
+                metrics_allow: self.metrics_allow.clone(),
             },
         )
     }
@@ -202,6 +221,26 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     crate::telemetry::init();
     let settings = args.settings()?;
     raise_fd_limit();
+    // Before anything records: the recorder must be in place first.
+    let metrics = settings
+        .metrics
+        .enabled
+        .then(|| crate::metrics::Metrics::install(settings.metrics.allow.clone()));
+    if let (Some(metrics), Some(addr)) = (&metrics, settings.metrics.listen) {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen for metrics on {addr}"))?;
+        println!(
+            "codehub: metrics on http://{}/metrics",
+            listener.local_addr()?
+        );
+        let router = crate::metrics::listener_router(metrics.clone());
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, router).await {
+                tracing::error!(error = %e, "the metrics listener stopped");
+            }
+        });
+    }
     std::fs::create_dir_all(&settings.data_dir)
         .with_context(|| format!("cannot create data dir {}", settings.data_dir.display()))?;
     let data_dir = settings.data_dir.canonicalize()?;
@@ -323,6 +362,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         trusted_proxies: settings.trusted_proxies.clone(),
         cors_origins: settings.cors_origins.clone(),
         login_throttle: Default::default(),
+        metrics,
     }));
     tokio::spawn(crate::ccs::webhooks::deliver(state.clone()));
     if settings.demo || codehub_engine::ports::store::UserStore::count_users(&*store).await? == 0 {

@@ -41,6 +41,10 @@ pub struct WorkerArgs {
     claim_timeout: f64,
     #[command(flatten)]
     blobs: BlobArgs,
+    /// Serve this worker's Prometheus metrics (compile, test and sandbox times) at
+    /// `/metrics` on this address, to anyone who reaches it (port 0 picks one; printed).
+    #[arg(long, env = "CODEHUB_METRICS_LISTEN", value_name = "ADDR")]
+    metrics_listen: Option<std::net::SocketAddr>,
     #[command(flatten)]
     sandbox: SandboxArgs,
 }
@@ -50,6 +54,19 @@ pub async fn run(args: WorkerArgs) -> anyhow::Result<ExitCode> {
     crate::telemetry::init();
     if !(args.claim_timeout.is_finite() && args.claim_timeout >= 1.0) {
         anyhow::bail!("--claim-timeout must be at least 1 second");
+    }
+    if let Some(addr) = args.metrics_listen {
+        let metrics = crate::metrics::Metrics::install(Vec::new());
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen for metrics on {addr}"))?;
+        println!(
+            "judge-worker: metrics on http://{}/metrics",
+            listener.local_addr()?
+        );
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, crate::metrics::listener_router(metrics)).await;
+        });
     }
     let cache_error = || format!("cannot create the cache dir {}", args.cache_dir.display());
     let blobs: Arc<dyn BlobStore> = match args.blobs.clone().resolve(FileBlobs::default())? {

@@ -219,6 +219,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(misc::healthz))
         .route("/readyz", get(misc::readyz))
+        .route("/metrics", get(crate::metrics::scrape))
         .route("/api/internal/blobs/{hash}", get(misc::blob))
         .route("/ws", get(crate::ws::upgrade))
         .route("/api/openapi.json", get(misc::openapi))
@@ -356,7 +357,13 @@ pub fn app(state: AppState) -> axum::Router {
             .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
             .max_age(std::time::Duration::from_secs(600))
     });
-    let app = router()
+    let app = router();
+    // Counted per route only when metrics are on (off, nothing is added).
+    let app = match state.metrics {
+        Some(_) => app.layer(axum::middleware::from_fn(crate::metrics::track_http)),
+        None => app,
+    };
+    let app = app
         .layer(axum::middleware::from_fn(no_store_api))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

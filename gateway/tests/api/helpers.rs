@@ -46,6 +46,8 @@ pub struct TestApp {
     _tmp: Option<tempfile::TempDir>,
     /// The demo admin's password (first start only).
     pub admin_password: Option<String>,
+    /// `http://ADDR/metrics` of the separate metrics listener, when configured.
+    pub metrics_url: Option<String>,
     /// HTTP client.
     pub client: reqwest::Client,
 }
@@ -106,6 +108,7 @@ pub fn spawn_app_with(opts: Options) -> TestApp {
         }
     });
     let mut admin_password = None;
+    let mut metrics_url = None;
     let deadline = Instant::now() + Duration::from_secs(60);
     let base = loop {
         let line = rx
@@ -113,6 +116,9 @@ pub fn spawn_app_with(opts: Options) -> TestApp {
             .expect("server did not say where it listens");
         if let Some(rest) = line.strip_prefix("demo: admin account `admin`, password `") {
             admin_password = Some(rest.split('`').next().unwrap().to_owned());
+        }
+        if let Some(url) = line.strip_prefix("codehub: metrics on ") {
+            metrics_url = Some(url.trim().to_owned());
         }
         if let Some(addr) = line.strip_prefix("codehub: listening on ") {
             break addr.trim().to_owned();
@@ -124,6 +130,7 @@ pub fn spawn_app_with(opts: Options) -> TestApp {
         data_dir,
         _tmp: tmp,
         admin_password,
+        metrics_url,
         client: reqwest::Client::new(),
     }
 }

@@ -13,6 +13,7 @@ mod contests;
 mod durability;
 mod helpers;
 mod live;
+mod metrics;
 mod oidc;
 mod packages;
 mod proxy;
