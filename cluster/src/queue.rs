@@ -144,6 +144,7 @@ impl JudgeService for RedisJudge {
             time_limit_ms: job.time_limit_ms,
             policy: job.policy,
             reply_to: self.reply_to.clone(),
+            trace_parent: job.trace_parent,
         };
         let json = serde_json::to_string(&message)
             .map_err(|e| JudgeFailure::Unavailable(format!("encoding the job: {e}")))?;

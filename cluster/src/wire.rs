@@ -124,6 +124,10 @@ pub struct Job {
     pub policy: Option<codehub_engine::model::VerdictPolicy>,
     /// Where to reply.
     pub reply_to: String,
+    /// The W3C `traceparent` of the node's judging span: the worker's spans join the
+    /// submission's trace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace_parent: Option<String>,
 }
 
 /// A reply on a node's stream.

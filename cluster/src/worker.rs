@@ -197,6 +197,7 @@ async fn handle(
         run_all_tests: job.run_all_tests,
         time_limit_ms: job.time_limit_ms,
         policy: job.policy.clone(),
+        trace_parent: job.trace_parent.clone(),
     };
     let result = judge.judge(judge_job, tx).await;
     let _ = forward.await;

@@ -77,6 +77,7 @@
 //!         problem_id: problem.id,
 //!         language: "c".into(),
 //!         files: vec![SubmittedFile { name: "a.c".into(), contents: "int main(){}".into() }],
+//!         trace: tracing::Span::current(),
 //!     })
 //!     .await
 //!     .unwrap();

@@ -68,9 +68,18 @@ impl Metrics {
     }
 }
 
-/// Help texts and units, shown by Prometheus and Grafana.
+/// Help texts and units, shown by Prometheus and Grafana; counters of rare events start
+/// at 0, so that their first increase is seen by `increase()` and alerts.
 fn describe() {
     use metrics::{Unit, describe_counter, describe_gauge, describe_histogram};
+    for rare in [
+        "codehub_cluster_leases_acquired_total",
+        "codehub_cluster_takeovers_total",
+        "codehub_cluster_leases_lost_total",
+        "codehub_ws_messages_dropped_total",
+    ] {
+        metrics::counter!(rare).increment(0);
+    }
     describe_counter!(
         "codehub_http_requests_total",
         "HTTP requests answered, by method, route and status"

@@ -25,6 +25,7 @@ fn single_node(redis: &str) -> Node {
         lease_ms: 3_000,
         rate_burst: 100,
         s3: None,
+        env: &[],
     })
 }
 
@@ -883,4 +884,153 @@ async fn two_nodes_and_a_worker_share_only_postgres_redis_and_s3() {
     );
     drop((a, b));
     drop_database(&admin, &database);
+}
+
+/// One exported span, as an OTLP receiver sees it.
+#[derive(Debug, Clone)]
+struct ReceivedSpan {
+    service: String,
+    name: String,
+    trace_id: Vec<u8>,
+    span_id: Vec<u8>,
+    parent: Vec<u8>,
+}
+
+/// A real OTLP/HTTP trace receiver on loopback (`POST /v1/traces`, protobuf, decoded with
+/// `opentelemetry-proto`): the spans it was sent.
+async fn otlp_receiver() -> (String, std::sync::Arc<std::sync::Mutex<Vec<ReceivedSpan>>>) {
+    use opentelemetry_proto::tonic::collector::trace::v1::{
+        ExportTraceServiceRequest, ExportTraceServiceResponse,
+    };
+    use opentelemetry_proto::tonic::common::v1::any_value::Value as Any;
+    use prost::Message;
+    let spans = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = spans.clone();
+    let app = axum::Router::new().route(
+        "/v1/traces",
+        axum::routing::post(move |body: axum::body::Bytes| {
+            let seen = seen.clone();
+            async move {
+                let request = ExportTraceServiceRequest::decode(body).expect("OTLP protobuf");
+                for resource in request.resource_spans {
+                    let service = resource
+                        .resource
+                        .iter()
+                        .flat_map(|r| &r.attributes)
+                        .find(|kv| kv.key == "service.name")
+                        .and_then(|kv| match kv.value.as_ref()?.value.as_ref()? {
+                            Any::StringValue(s) => Some(s.clone()),
+                            _ => None,
+                        })
+                        .unwrap_or_default();
+                    for scope in resource.scope_spans {
+                        for span in scope.spans {
+                            seen.lock().unwrap().push(ReceivedSpan {
+                                service: service.clone(),
+                                name: span.name,
+                                trace_id: span.trace_id,
+                                span_id: span.span_id,
+                                parent: span.parent_span_id,
+                            });
+                        }
+                    }
+                }
+                (
+                    [("content-type", "application/x-protobuf")],
+                    ExportTraceServiceResponse::default().encode_to_vec(),
+                )
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (endpoint, spans)
+}
+
+/// One submission is one connected trace across the node and the worker process: the
+/// HTTP request, the node's judging, the worker's judging and test runs, the verdict.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_submission_is_one_trace_across_node_and_worker() {
+    let Some(redis) = redis_url(10) else { return };
+    flush(&redis);
+    let (endpoint, spans) = otlp_receiver().await;
+    let env = vec![
+        ("OTEL_EXPORTER_OTLP_ENDPOINT".to_owned(), endpoint),
+        ("OTEL_BSP_SCHEDULE_DELAY".to_owned(), "100".to_owned()),
+    ];
+    let node = node(NodeSpec {
+        env: &env,
+        ..NodeSpec {
+            redis: &redis,
+            id: "node-traced",
+            database: None,
+            data_dir: None,
+            lease_ms: 3_000,
+            rate_burst: 100,
+            s3: None,
+            env: &[],
+        }
+    });
+    let _worker = worker_with_env(&redis, &node.base, "worker-traced", &env);
+    let team = node.register("traced").await;
+    let id = node.submit(&team, AC).await;
+    assert_eq!(node.wait_status(&team, id, "done").await["verdict"], "AC");
+
+    // The request's span is the root; everything else hangs under it.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let (root, trace) = loop {
+        let all = spans.lock().unwrap().clone();
+        let root = all
+            .iter()
+            .find(|s| s.name == "POST /api/submissions" && s.parent.is_empty())
+            .cloned();
+        if let Some(root) = root {
+            let trace: Vec<ReceivedSpan> = all
+                .into_iter()
+                .filter(|s| s.trace_id == root.trace_id)
+                .collect();
+            let names: Vec<&str> = trace.iter().map(|s| s.name.as_str()).collect();
+            if ["judge", "worker judge", "test", "verdict"]
+                .iter()
+                .all(|n| names.contains(n))
+            {
+                break (root, trace);
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no complete trace; spans so far: {:?}",
+            spans
+                .lock()
+                .unwrap()
+                .iter()
+                .map(|s| (&s.service, &s.name))
+                .collect::<Vec<_>>()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let one = |name: &str| trace.iter().find(|s| s.name == name).unwrap().clone();
+    let (judge, remote, verdict) = (one("judge"), one("worker judge"), one("verdict"));
+    assert_eq!(root.service, "codehub");
+    assert_eq!(
+        (judge.service.as_str(), judge.parent.clone()),
+        ("codehub", root.span_id.clone())
+    );
+    assert_eq!(
+        verdict.parent, root.span_id,
+        "the verdict's publication is under the request"
+    );
+    assert_eq!(
+        (remote.service.as_str(), remote.parent.clone()),
+        ("codehub-judge-worker", judge.span_id.clone()),
+        "the worker continues the node's judging span"
+    );
+    let tests: Vec<&ReceivedSpan> = trace.iter().filter(|s| s.name == "test").collect();
+    assert!(
+        tests
+            .iter()
+            .all(|t| t.parent == remote.span_id && t.service == "codehub-judge-worker"),
+        "{tests:?}"
+    );
 }

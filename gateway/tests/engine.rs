@@ -142,6 +142,7 @@ fn request(s: &Setup, contest: Option<ContestId>) -> SubmitRequest {
             name: "a.c".into(),
             contents: HELLO_C.into(),
         }],
+        trace: tracing::Span::none(),
     }
 }
 

@@ -762,6 +762,7 @@ fn env_for(lang: &Language) -> Vec<(String, String)> {
 }
 
 /// Compiles in `env`; returns whether it succeeded and the (truncated) compiler output.
+#[tracing::instrument(name = "compile", skip_all, fields(language = %lang.id))]
 async fn compile_in<E: Environment>(
     env: &E,
     lang: &Language,
@@ -972,6 +973,7 @@ fn pass_stdin(
 }
 
 #[allow(clippy::too_many_arguments)]
+#[tracing::instrument(name = "test", skip_all, fields(test = %test.name))]
 async fn run_test<E: Environment>(
     env: &E,
     lang: &Language,
@@ -1281,6 +1283,7 @@ fn interactive_verdict(
 }
 
 #[allow(clippy::too_many_arguments)]
+#[tracing::instrument(name = "test", skip_all, fields(test = %test.name, interactive = true))]
 async fn run_interactive<E: Environment>(
     env: &E,
     lang: &Language,

@@ -26,6 +26,7 @@ use serde::Serialize;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
+use tracing::Instrument;
 
 /// Default pause before a job whose judging failed is tried again.
 pub const RETRY_DELAY: Duration = Duration::from_secs(2);
@@ -42,6 +43,8 @@ pub struct QueuedJob {
     /// The contest owner's fencing token (cluster mode): the judgement is stored only if
     /// this node still owns the contest.
     pub fence: Option<u64>,
+    /// The submission's span: judging and the verdict's publication are its children.
+    pub span: tracing::Span,
 }
 
 /// The channel of one submission's verdict stream.
@@ -152,8 +155,8 @@ pub struct PoolStats {
 /// Messages of the pool.
 #[derive(Debug)]
 pub enum PoolMsg {
-    /// Queue a job.
-    Enqueue(QueuedJob),
+    /// Queue a job (boxed: a job is large, the other messages small).
+    Enqueue(Box<QueuedJob>),
     /// A JudgeActor finished its job.
     Idle(ActorId),
     /// Queue statistics.
@@ -274,6 +277,7 @@ impl Actor for JudgePool {
     ) -> Result<(), ActorProcessingErr> {
         match msg {
             PoolMsg::Enqueue(job) => {
+                let job = *job;
                 // Already queued or being judged here: once is enough (the cluster may
                 // announce a submission again after a takeover or a resynchronisation).
                 let id = job.job.submission_id;
@@ -388,6 +392,54 @@ impl JudgeActor {
             }
         }
     }
+
+    /// Stores a judgement and, if this node still owns the contest, tells everyone: the
+    /// event log, the verdict streams, the contest's scoreboard.
+    async fn publish_verdict(
+        &self,
+        job: &QueuedJob,
+        judgement: &Judgement,
+    ) -> Result<(), ActorProcessingErr> {
+        let id = job.job.submission_id;
+        let recorded = self.record(job, judgement).await?;
+        if recorded {
+            let _ = self
+                .ctx
+                .store
+                .append_event(
+                    job.contest_id,
+                    "judged",
+                    &serde_json::json!({
+                        "submission_id": id,
+                        "verdict": judgement.verdict,
+                        "at": now_ms(),
+                    }),
+                )
+                .await;
+            publish_status(
+                &self.ctx.hub,
+                job.user_id,
+                job.contest_id,
+                &Status {
+                    verdict: Some(judgement.verdict),
+                    score: judgement.score,
+                    time_ms: Some(judgement.time_ms),
+                    memory_kib: Some(judgement.memory_kib),
+                    ..Status::new(id.0, LiveState::Done)
+                },
+            );
+            if let Some(contest) = job.contest_id
+                && let Some(sub) = self.ctx.store.submission(id).await?
+            {
+                let actor =
+                    ractor::call_t!(self.ctx.contests, ContestSupMsg::Get, 10_000, contest)?;
+                if let Ok(actor) = actor {
+                    let _ = actor.send_message(ContestMsg::Judged(sub));
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Actor for JudgeActor {
@@ -425,58 +477,27 @@ impl Actor for JudgeActor {
                 });
                 let judge = self.ctx.judge.clone();
                 let me = myself.clone();
-                tokio::spawn(async move {
-                    let started = std::time::Instant::now();
-                    let result = judge.judge(job.job.clone(), tx).await;
-                    record_judging(&job.job.language, started.elapsed(), &result);
-                    let _ = me.send_message(JudgeMsg::Finished(job, result));
-                });
+                let span = tracing::info_span!(parent: &job.span, "judge",
+                    submission_id = %id, language = %job.job.language);
+                tokio::spawn(
+                    async move {
+                        let started = std::time::Instant::now();
+                        let result = judge.judge(job.job.clone(), tx).await;
+                        record_judging(&job.job.language, started.elapsed(), &result);
+                        let _ = me.send_message(JudgeMsg::Finished(job, result));
+                    }
+                    .instrument(span),
+                );
             }
             JudgeMsg::Finished(job, result) => {
                 let id = job.job.submission_id;
                 match result {
                     Ok(judgement) => {
-                        let recorded = self.record(&job, &judgement).await?;
-                        if recorded {
-                            let _ = self
-                                .ctx
-                                .store
-                                .append_event(
-                                    job.contest_id,
-                                    "judged",
-                                    &serde_json::json!({
-                                        "submission_id": id,
-                                        "verdict": judgement.verdict,
-                                        "at": now_ms(),
-                                    }),
-                                )
-                                .await;
-                            publish_status(
-                                &self.ctx.hub,
-                                job.user_id,
-                                job.contest_id,
-                                &Status {
-                                    verdict: Some(judgement.verdict),
-                                    score: judgement.score,
-                                    time_ms: Some(judgement.time_ms),
-                                    memory_kib: Some(judgement.memory_kib),
-                                    ..Status::new(id.0, LiveState::Done)
-                                },
-                            );
-                            if let Some(contest) = job.contest_id
-                                && let Some(sub) = self.ctx.store.submission(id).await?
-                            {
-                                let actor = ractor::call_t!(
-                                    self.ctx.contests,
-                                    ContestSupMsg::Get,
-                                    10_000,
-                                    contest
-                                )?;
-                                if let Ok(actor) = actor {
-                                    let _ = actor.send_message(ContestMsg::Judged(sub));
-                                }
-                            }
-                        }
+                        let span = tracing::info_span!(parent: &job.span, "verdict",
+                            submission_id = %id, verdict = judgement.verdict.code());
+                        self.publish_verdict(&job, &judgement)
+                            .instrument(span)
+                            .await?;
                     }
                     Err(e) => {
                         tracing::warn!(submission_id = %id, error = %e, "judging failed; job requeued");
@@ -484,7 +505,7 @@ impl Actor for JudgeActor {
                         let delay = self.ctx.retry_delay;
                         tokio::spawn(async move {
                             tokio::time::sleep(delay).await;
-                            let _ = pool.send_message(PoolMsg::Enqueue(job));
+                            let _ = pool.send_message(PoolMsg::Enqueue(Box::new(job)));
                         });
                     }
                 }

@@ -290,7 +290,7 @@ impl Engine {
             }
             None => (true, None, None),
         };
-        let _ = self.pool.send_message(PoolMsg::Enqueue(QueuedJob {
+        let _ = self.pool.send_message(PoolMsg::Enqueue(Box::new(QueuedJob {
             job: JudgeJob {
                 submission_id: s.id,
                 package_hash: problem.package_hash,
@@ -299,11 +299,13 @@ impl Engine {
                 run_all_tests,
                 time_limit_ms: Some(problem.time_limit_ms),
                 policy,
+                trace_parent: None,
             },
             user_id: s.user_id,
             contest_id: s.contest_id,
             fence: fence.filter(|_| self.clustered),
-        }));
+            span: tracing::Span::current(),
+        })));
         Ok(())
     }
 

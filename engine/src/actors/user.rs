@@ -47,6 +47,9 @@ pub struct SubmitRequest {
     pub language: String,
     /// Files.
     pub files: Vec<SubmittedFile>,
+    /// The span the submission was made in (the HTTP request's): judging and the
+    /// verdict's publication are traced under it.
+    pub trace: tracing::Span,
 }
 
 /// Why a submission is refused.
@@ -226,20 +229,25 @@ impl UserActor {
         let Role::Owner { fence } = role else {
             return Ok(submission);
         };
-        let _ = self.ctx.pool.send_message(PoolMsg::Enqueue(QueuedJob {
-            job: JudgeJob {
-                submission_id: submission.id,
-                package_hash: problem.package_hash.clone(),
-                language: req.language,
-                files: req.files,
-                run_all_tests,
-                time_limit_ms: Some(problem.time_limit_ms),
-                policy,
-            },
-            user_id: user,
-            contest_id: req.contest_id,
-            fence: (self.ctx.clustered && req.contest_id.is_some()).then_some(fence),
-        }));
+        let _ = self
+            .ctx
+            .pool
+            .send_message(PoolMsg::Enqueue(Box::new(QueuedJob {
+                job: JudgeJob {
+                    submission_id: submission.id,
+                    package_hash: problem.package_hash.clone(),
+                    language: req.language,
+                    files: req.files,
+                    run_all_tests,
+                    time_limit_ms: Some(problem.time_limit_ms),
+                    policy,
+                    trace_parent: None,
+                },
+                user_id: user,
+                contest_id: req.contest_id,
+                fence: (self.ctx.clustered && req.contest_id.is_some()).then_some(fence),
+                span: req.trace,
+            })));
         Ok(submission)
     }
 }

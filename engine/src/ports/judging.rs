@@ -26,6 +26,9 @@ pub struct JudgeJob {
     pub time_limit_ms: Option<i64>,
     /// The contest's verdict policy; `None`: the judge's own.
     pub policy: Option<crate::model::VerdictPolicy>,
+    /// The W3C `traceparent` of the judging's span, for a judge in another process to
+    /// continue the submission's trace (`None`: tracing is off or not yet known).
+    pub trace_parent: Option<String>,
 }
 
 /// A judging step, for live verdict streams.

@@ -134,6 +134,7 @@ impl World {
                 name: "a.c".into(),
                 contents: "int main(void) { return 0; }\n".into(),
             }],
+            trace: tracing::Span::none(),
         }
     }
 

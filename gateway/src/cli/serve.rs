@@ -218,7 +218,7 @@ async fn shutdown_signal() {
 
 /// Runs the server until SIGINT/SIGTERM.
 pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    crate::telemetry::init();
+    crate::telemetry::init("codehub");
     let settings = args.settings()?;
     raise_fd_limit();
     // Before anything records: the recorder must be in place first.
@@ -325,6 +325,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             bridge,
         });
     }
+    let judge = crate::telemetry::TracedJudge::wrap(judge);
     let engine = Engine::start(store.clone(), judge.clone(), config).await?;
     let relay = match &cluster {
         Some((c, _, cluster)) => {
@@ -399,5 +400,6 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     if let Err(e) = engine.shutdown().await {
         tracing::warn!(error = %e, "engine shutdown");
     }
+    tokio::task::spawn_blocking(crate::telemetry::flush).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -51,7 +51,7 @@ pub struct WorkerArgs {
 
 /// Runs a worker until killed.
 pub async fn run(args: WorkerArgs) -> anyhow::Result<ExitCode> {
-    crate::telemetry::init();
+    crate::telemetry::init("codehub-judge-worker");
     if !(args.claim_timeout.is_finite() && args.claim_timeout >= 1.0) {
         anyhow::bail!("--claim-timeout must be at least 1 second");
     }
@@ -91,6 +91,7 @@ pub async fn run(args: WorkerArgs) -> anyhow::Result<ExitCode> {
     let judge: Arc<dyn JudgeService> = with_sandboxes!(backend, |s, v| {
         Arc::new(SandboxedJudge::new(Judge::new(s, v, languages), blobs))
     });
+    let judge = crate::telemetry::TracedJudge::wrap(judge);
     let name = args
         .id
         .unwrap_or_else(|| codehub_cluster::default_member_name("worker"));

@@ -380,7 +380,11 @@ pub fn app(state: AppState) -> axum::Router {
             "same-origin",
         ))
         .layer(tower_http::compression::CompressionLayer::new().compress_when(compress))
-        .layer(tower_http::trace::TraceLayer::new_for_http());
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(crate::telemetry::http_span)
+                .on_response(crate::telemetry::http_status),
+        );
     let app = match cors {
         Some(cors) => app.layer(cors),
         None => app,

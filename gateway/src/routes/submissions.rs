@@ -115,6 +115,7 @@ pub async fn create(
                         contents: f.contents,
                     })
                     .collect(),
+                trace: tracing::Span::current(),
             },
         )
         .await?;

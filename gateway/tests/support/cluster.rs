@@ -221,6 +221,8 @@ pub struct NodeSpec<'a> {
     pub rate_burst: u32,
     /// Blobs in the test S3 server under this `s3://` URL (see [`s3_blobs`]).
     pub s3: Option<&'a str>,
+    /// Environment variables added (OpenTelemetry's, say).
+    pub env: &'a [(String, String)],
 }
 
 impl<'a> NodeSpec<'a> {
@@ -234,6 +236,7 @@ impl<'a> NodeSpec<'a> {
             lease_ms: 2_000,
             rate_burst: 100,
             s3: None,
+            env: &[],
         }
     }
 }
@@ -275,8 +278,9 @@ pub fn node(spec: NodeSpec<'_>) -> Node {
     if let Some(d) = &data_dir {
         args.extend(["--data-dir", d.as_str()]);
     }
-    let (s3_args, env) = spec.s3.map(s3_flags).unwrap_or_default();
+    let (s3_args, mut env) = spec.s3.map(s3_flags).unwrap_or_default();
     args.extend(s3_args.iter().map(String::as_str));
+    env.extend(spec.env.iter().cloned());
     let proc = Proc::spawn_with_env(&args, data_dir.is_none().then_some("--data-dir"), &env);
     let base = proc.line("codehub: listening on ").trim().to_owned();
     Node {
@@ -351,7 +355,12 @@ pub fn s3_worker(redis: &str, url: &str, id: &str) -> Proc {
 
 /// Starts a judge worker fetching packages from `gateway` and waits until it is ready.
 pub fn worker(redis: &str, gateway: &str, id: &str) -> Proc {
-    let w = Proc::spawn(
+    worker_with_env(redis, gateway, id, &[])
+}
+
+/// [`worker`] with environment variables added.
+pub fn worker_with_env(redis: &str, gateway: &str, id: &str, env: &[(String, String)]) -> Proc {
+    let w = Proc::spawn_with_env(
         &[
             "judge-worker",
             "--redis",
@@ -368,6 +377,7 @@ pub fn worker(redis: &str, gateway: &str, id: &str) -> Proc {
             "1",
         ],
         Some("--cache-dir"),
+        env,
     );
     w.line(&format!("judge-worker: {id} ready"));
     w
