@@ -87,6 +87,12 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_codehub"))
         .args(["serve", "--listen", "127.0.0.1:0", "--parallel", "2"])
+        // Extra flags for side-by-side runs (`--no-metrics`, say).
+        .args(
+            std::env::var("CODEHUB_BENCH_SERVE_ARGS")
+                .unwrap_or_default()
+                .split_whitespace(),
+        )
         .arg("--data-dir")
         .arg(dir.path())
         .env("RUST_LOG", "warn")
