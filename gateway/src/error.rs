@@ -96,6 +96,14 @@ impl From<StoreError> for ApiError {
             }
             StoreError::NotFound(what) => Self::not_found(format!("{what} not found")),
             StoreError::Database(m) => Self::internal(m),
+            StoreError::Unavailable(m) => {
+                tracing::warn!(error = %m, "the database is unavailable");
+                ApiError {
+                    status: StatusCode::SERVICE_UNAVAILABLE,
+                    message: "the database is unavailable; try again shortly".to_owned(),
+                    retry_after: Some(std::time::Duration::from_secs(5)),
+                }
+            }
             StoreError::Fenced(m) => Self::new(StatusCode::CONFLICT, m),
         }
     }

@@ -119,6 +119,9 @@ impl SqlStore {
             Backend::Postgres => {
                 AnyPoolOptions::new()
                     .max_connections(10)
+                    // With the database down, a request fails (503, try again) within
+                    // 5 s instead of waiting 30 s for a connection.
+                    .acquire_timeout(std::time::Duration::from_secs(5))
                     .connect_with(options)
                     .await
             }

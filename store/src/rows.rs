@@ -13,7 +13,29 @@ use sqlx::any::AnyRow;
 
 /// Any failure as [`StoreError::Database`].
 pub(crate) fn db(e: sqlx::Error) -> StoreError {
-    StoreError::Database(e.to_string())
+    if unavailable(&e) {
+        StoreError::Unavailable(e.to_string())
+    } else {
+        StoreError::Database(e.to_string())
+    }
+}
+
+/// Whether `e` says the database cannot be reached (rather than that the request is
+/// wrong): no connection, a closed or exhausted pool, or PostgreSQL shutting down,
+/// starting up or dropping the connection (SQLSTATE classes 08 and 57P).
+fn unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Protocol(_) => true,
+        sqlx::Error::Database(d) => d
+            .code()
+            .is_some_and(|c| c.starts_with("08") || c.starts_with("57P")),
+        _ => false,
+    }
 }
 
 /// A unique violation as [`StoreError::Conflict`]`(what)`, a foreign-key violation as

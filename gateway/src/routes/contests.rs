@@ -294,7 +294,8 @@ pub async fn scoreboard(
             )));
         }
     };
-    load(&state, id).await?;
+    // The contest's actor holds the board (and knows whether the contest exists): no
+    // store read, so a live board is served while the database is down.
     let snapshot = state.engine.scoreboard(ContestId(id), view).await?;
     Ok(axum::Json(
         serde_json::to_value(snapshot).map_err(ApiError::internal)?,

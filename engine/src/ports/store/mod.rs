@@ -55,6 +55,10 @@ pub enum StoreError {
     /// The database failed.
     #[error("database error: {0}")]
     Database(String),
+    /// The database cannot be reached now (down, restarting, connections refused):
+    /// nothing was written; the same request may succeed later.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
     /// A write of a contest's owner carried an outdated fencing token.
     #[error("fenced off: {0}")]
     Fenced(String),
