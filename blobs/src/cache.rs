@@ -46,7 +46,7 @@ impl BlobCache {
     /// [`BlobError::Corrupt`] (nothing is written) or an I/O error (no partial file is
     /// left: the temporary file is removed).
     pub async fn keep(&self, hash: &str, bytes: bytes::Bytes) -> Result<PathBuf, BlobError> {
-        let path = self.path(hash)?;
+        check_hash(hash)?;
         let got = hash_of(&bytes);
         if got != hash {
             return Err(BlobError::Corrupt {
@@ -54,6 +54,16 @@ impl BlobCache {
                 got,
             });
         }
+        self.write(hash, bytes).await
+    }
+
+    /// Keeps `bytes`, which the caller has just hashed to `hash`, as that blob.
+    pub(crate) async fn write(
+        &self,
+        hash: &str,
+        bytes: bytes::Bytes,
+    ) -> Result<PathBuf, BlobError> {
+        let path = self.path(hash)?;
         let dir = self.dir.clone();
         let target = path.clone();
         tokio::task::spawn_blocking(move || write_atomically(&dir, &target, &bytes))

@@ -9,7 +9,7 @@
 //! timeouts and 5xx answers with exponential backoff and jitter ([`MAX_ATTEMPTS`] tries).
 
 use crate::cache::BlobCache;
-use crate::{check_hash, hash_of};
+use crate::hash_of;
 use async_trait::async_trait;
 use aws_sdk_s3::config::retry::RetryConfig;
 use aws_sdk_s3::config::timeout::TimeoutConfig;
@@ -274,20 +274,22 @@ where
 impl BlobStore for S3Blobs {
     async fn put(&self, bytes: Vec<u8>) -> Result<String, BlobError> {
         let hash = hash_of(&bytes);
+        // A cached blob is in S3 already: the cache is filled only from S3 or after an
+        // upload.
+        if self.cache.get(&hash)?.is_some() {
+            return Ok(hash);
+        }
         let key = self.key(&hash);
         let bytes = Bytes::from(bytes);
         if !self.exists(&key).await? {
             self.upload(&key, bytes.clone()).await?;
         }
-        // Durable in S3 now; keep a copy for this host's readers.
-        if self.cache.get(&hash)?.is_none() {
-            self.cache.keep(&hash, bytes).await?;
-        }
+        // Durable in S3 now; keep a copy for this host's readers (hashed above).
+        self.cache.write(&hash, bytes).await?;
         Ok(hash)
     }
 
     async fn local_path(&self, hash: &str) -> Result<PathBuf, BlobError> {
-        check_hash(hash)?;
         if let Some(path) = self.cache.get(hash)? {
             return Ok(path);
         }

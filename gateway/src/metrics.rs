@@ -230,13 +230,31 @@ pub async fn scrape(
     Ok(exposition(metrics))
 }
 
-/// The router of a separate metrics listener (`--metrics-listen`): `/metrics` only.
-pub fn listener_router(metrics: Metrics) -> axum::Router {
-    axum::Router::new().route(
+/// Serves `/metrics` alone on `addr` (`--metrics-listen`), to anyone who reaches it, in
+/// the background; returns the address bound (port 0 picks one).
+///
+/// # Errors
+/// If `addr` cannot be bound.
+pub async fn spawn_listener(
+    metrics: Metrics,
+    addr: std::net::SocketAddr,
+) -> anyhow::Result<std::net::SocketAddr> {
+    use anyhow::Context;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen for metrics on {addr}"))?;
+    let bound = listener.local_addr()?;
+    let router = axum::Router::new().route(
         "/metrics",
         axum::routing::get(move || {
             let metrics = metrics.clone();
             async move { exposition(&metrics) }
         }),
-    )
+    );
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, router).await {
+            tracing::error!(error = %e, "the metrics listener stopped");
+        }
+    });
+    Ok(bound)
 }

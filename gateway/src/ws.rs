@@ -44,17 +44,19 @@ struct Watched {
     last: u64,
     sent: metrics::Counter,
     resyncs: metrics::Counter,
-    lag: metrics::Histogram,
+    /// `None` with metrics off: no clock read per delivery.
+    lag: Option<metrics::Histogram>,
 }
 
 impl Watched {
-    fn new(last: u64, channel: &Channel) -> Watched {
+    fn new(last: u64, channel: &Channel, metered: bool) -> Watched {
         let kind = channel.kind();
         Watched {
             last,
             sent: metrics::counter!("codehub_ws_messages_sent_total", "kind" => kind),
             resyncs: metrics::counter!("codehub_ws_resyncs_total", "kind" => kind),
-            lag: metrics::histogram!("codehub_ws_delivery_lag_seconds", "kind" => kind),
+            lag: metered
+                .then(|| metrics::histogram!("codehub_ws_delivery_lag_seconds", "kind" => kind)),
         }
     }
 }
@@ -381,7 +383,9 @@ impl Connection {
         match self.channels.get_mut(&name) {
             Some(watched) => watched.last = last,
             None => {
-                self.channels.insert(name, Watched::new(last, target));
+                let metered = self.state.metrics.is_some();
+                self.channels
+                    .insert(name, Watched::new(last, target, metered));
             }
         }
     }
@@ -466,8 +470,10 @@ impl Connection {
                         Some(watched) if out.seq > watched.last => {
                             watched.last = out.seq;
                             watched.sent.increment(1);
-                            let lag_ms = (codehub_engine::model::now_ms() - out.ts).max(0);
-                            watched.lag.record(lag_ms as f64 / 1000.0);
+                            if let Some(lag) = &watched.lag {
+                                let lag_ms = (codehub_engine::model::now_ms() - out.ts).max(0);
+                                lag.record(lag_ms as f64 / 1000.0);
+                            }
                             text(out.bytes).into_iter().collect()
                         }
                         _ => continue,

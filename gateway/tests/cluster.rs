@@ -17,16 +17,7 @@ use support::*;
 
 /// One node on SQLite with a private data dir.
 fn single_node(redis: &str) -> Node {
-    node(NodeSpec {
-        redis,
-        id: "node-a",
-        database: None,
-        data_dir: None,
-        lease_ms: 3_000,
-        rate_burst: 100,
-        s3: None,
-        env: &[],
-    })
+    node(NodeSpec::alone(redis, "node-a"))
 }
 
 /// Waits until `consumer` holds an unacknowledged job (it is judging it).
@@ -400,27 +391,10 @@ async fn the_submission_rate_limit_is_shared_by_all_nodes() {
     a.submit(&alice, AC).await;
     b.submit(&alice, AC).await;
     // The third, on either node, waits for the bucket (one more per minute).
-    let (_, contest) = a
-        .call(reqwest::Method::GET, "/api/contests/1", None, None)
-        .await;
-    let problem = contest["problems"][1]["problem_id"].as_i64().unwrap();
-    let res = a
-        .http
-        .post(format!("{}/api/submissions", a.base))
-        .bearer_auth(&alice)
-        .json(
-            &serde_json::json!({"contest_id": 1, "problem_id": problem, "language": "python3",
-                                  "files": [{"name": "a.py", "contents": AC}]}),
-        )
-        .send()
-        .await
-        .unwrap();
+    let problem = a.problem_id(1).await;
+    let res = a.post_submission(&alice, problem, AC).await;
     assert_eq!(res.status(), 429);
-    let wait: u64 = res.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let wait = retry_after(&res);
     assert!((1..=60).contains(&wait), "Retry-After {wait}");
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["code"], 429, "{body}");
@@ -961,16 +935,7 @@ async fn a_submission_is_one_trace_across_node_and_worker() {
     ];
     let node = node(NodeSpec {
         env: &env,
-        ..NodeSpec {
-            redis: &redis,
-            id: "node-traced",
-            database: None,
-            data_dir: None,
-            lease_ms: 3_000,
-            rate_burst: 100,
-            s3: None,
-            env: &[],
-        }
+        ..NodeSpec::alone(&redis, "node-traced")
     });
     let _worker = worker_with_env(&redis, &node.base, "worker-traced", &env);
     let team = node.register("traced").await;

@@ -94,32 +94,15 @@ async fn a_postgres_restart_mid_contest_loses_nothing_and_heals_by_itself() {
         "AC"
     );
     let board = node.board().await;
-    let (_, contest) = node
-        .call(reqwest::Method::GET, "/api/contests/1", None, None)
-        .await;
-    let problem = contest["problems"][1]["problem_id"].as_i64().unwrap();
+    let problem = node.problem_id(1).await;
 
     pg.run("halt");
     // Reads of the live contest come from memory.
     assert_eq!(node.board().await["rows"], board["rows"]);
     // A submission is refused, saying when to come back, and is not acknowledged.
-    let refused = node
-        .http
-        .post(format!("{}/api/submissions", node.base))
-        .bearer_auth(&team)
-        .json(
-            &serde_json::json!({"contest_id": 1, "problem_id": problem, "language": "python3",
-            "files": [{"name": "a.py", "contents": AC}]}),
-        )
-        .send()
-        .await
-        .unwrap();
+    let refused = node.post_submission(&team, problem, AC).await;
     assert_eq!(refused.status(), 503);
-    let retry: u64 = refused.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let retry = retry_after(&refused);
     assert!((1..=30).contains(&retry), "Retry-After: {retry}");
     let error: serde_json::Value = refused.json().await.unwrap();
     assert!(
@@ -130,28 +113,19 @@ async fn a_postgres_restart_mid_contest_loses_nothing_and_heals_by_itself() {
     pg.run("resume");
     // Back by itself: the next submission is acknowledged within the pool's reconnect.
     let deadline = Instant::now() + Duration::from_secs(30);
-    let after =
-        loop {
-            let response = node
-            .http
-            .post(format!("{}/api/submissions", node.base))
-            .bearer_auth(&team)
-            .json(&serde_json::json!({"contest_id": 1, "problem_id": problem, "language": "python3",
-                "files": [{"name": "a.py", "contents": WA}]}))
-            .send()
-            .await
-            .unwrap();
-            if response.status() == 202 {
-                let body: serde_json::Value = response.json().await.unwrap();
-                break body["id"].as_i64().unwrap();
-            }
-            assert!(
-                Instant::now() < deadline,
-                "never accepted again: {}",
-                response.status()
-            );
-            tokio::time::sleep(Duration::from_millis(250)).await;
-        };
+    let after = loop {
+        let response = node.post_submission(&team, problem, WA).await;
+        if response.status() == 202 {
+            let body: serde_json::Value = response.json().await.unwrap();
+            break body["id"].as_i64().unwrap();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "never accepted again: {}",
+            response.status()
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    };
     assert_eq!(
         node.wait_status(&team, after, "done").await["verdict"],
         "WA"

@@ -227,19 +227,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .enabled
         .then(|| crate::metrics::Metrics::install(settings.metrics.allow.clone()));
     if let (Some(metrics), Some(addr)) = (&metrics, settings.metrics.listen) {
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .with_context(|| format!("cannot listen for metrics on {addr}"))?;
-        println!(
-            "codehub: metrics on http://{}/metrics",
-            listener.local_addr()?
-        );
-        let router = crate::metrics::listener_router(metrics.clone());
-        tokio::spawn(async move {
-            if let Err(e) = axum::serve(listener, router).await {
-                tracing::error!(error = %e, "the metrics listener stopped");
-            }
-        });
+        let bound = crate::metrics::spawn_listener(metrics.clone(), addr).await?;
+        println!("codehub: metrics on http://{bound}/metrics");
     }
     std::fs::create_dir_all(&settings.data_dir)
         .with_context(|| format!("cannot create data dir {}", settings.data_dir.display()))?;

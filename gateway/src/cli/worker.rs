@@ -57,16 +57,8 @@ pub async fn run(args: WorkerArgs) -> anyhow::Result<ExitCode> {
     }
     if let Some(addr) = args.metrics_listen {
         let metrics = crate::metrics::Metrics::install(Vec::new());
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .with_context(|| format!("cannot listen for metrics on {addr}"))?;
-        println!(
-            "judge-worker: metrics on http://{}/metrics",
-            listener.local_addr()?
-        );
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, crate::metrics::listener_router(metrics)).await;
-        });
+        let bound = crate::metrics::spawn_listener(metrics, addr).await?;
+        println!("judge-worker: metrics on http://{bound}/metrics");
     }
     let cache_error = || format!("cannot create the cache dir {}", args.cache_dir.display());
     let blobs: Arc<dyn BlobStore> = match args.blobs.clone().resolve(FileBlobs::default())? {

@@ -226,6 +226,20 @@ pub struct NodeSpec<'a> {
 }
 
 impl<'a> NodeSpec<'a> {
+    /// A node alone: SQLite in a private data dir, 3 s leases.
+    pub fn alone(redis: &'a str, id: &'a str) -> Self {
+        NodeSpec {
+            redis,
+            id,
+            database: None,
+            data_dir: None,
+            lease_ms: 3_000,
+            rate_burst: 100,
+            s3: None,
+            env: &[],
+        }
+    }
+
     /// A node of a test cluster: shared PostgreSQL database and data dir, 2 s leases.
     pub fn shared(redis: &'a str, id: &'a str, database: &'a str, data_dir: &'a Path) -> Self {
         NodeSpec {
@@ -332,10 +346,9 @@ pub fn s3_flags(url: &str) -> (Vec<String>, Vec<(String, String)>) {
     (args, env)
 }
 
-/// Starts a judge worker that fetches packages from S3 only (no node) and waits until
-/// it is ready.
-pub fn s3_worker(redis: &str, url: &str, id: &str) -> Proc {
-    let (s3_args, env) = s3_flags(url);
+/// Starts `codehub judge-worker` (one job at a time, 3 s claim timeout) with `source`
+/// saying where packages come from, and waits until it is ready.
+fn spawn_worker(redis: &str, id: &str, source: &[&str], env: &[(String, String)]) -> Proc {
     let mut args = vec![
         "judge-worker",
         "--redis",
@@ -347,10 +360,18 @@ pub fn s3_worker(redis: &str, url: &str, id: &str) -> Proc {
         "--parallel",
         "1",
     ];
-    args.extend(s3_args.iter().map(String::as_str));
-    let w = Proc::spawn_with_env(&args, Some("--cache-dir"), &env);
+    args.extend(source);
+    let w = Proc::spawn_with_env(&args, Some("--cache-dir"), env);
     w.line(&format!("judge-worker: {id} ready"));
     w
+}
+
+/// Starts a judge worker that fetches packages from S3 only (no node) and waits until
+/// it is ready.
+pub fn s3_worker(redis: &str, url: &str, id: &str) -> Proc {
+    let (s3_args, env) = s3_flags(url);
+    let source: Vec<&str> = s3_args.iter().map(String::as_str).collect();
+    spawn_worker(redis, id, &source, &env)
 }
 
 /// Starts a judge worker fetching packages from `gateway` and waits until it is ready.
@@ -360,27 +381,7 @@ pub fn worker(redis: &str, gateway: &str, id: &str) -> Proc {
 
 /// [`worker`] with environment variables added.
 pub fn worker_with_env(redis: &str, gateway: &str, id: &str, env: &[(String, String)]) -> Proc {
-    let w = Proc::spawn_with_env(
-        &[
-            "judge-worker",
-            "--redis",
-            redis,
-            "--gateway",
-            gateway,
-            "--token",
-            TOKEN,
-            "--id",
-            id,
-            "--claim-timeout",
-            "3",
-            "--parallel",
-            "1",
-        ],
-        Some("--cache-dir"),
-        env,
-    );
-    w.line(&format!("judge-worker: {id} ready"));
-    w
+    spawn_worker(redis, id, &["--gateway", gateway, "--token", TOKEN], env)
 }
 
 impl Api {
@@ -436,22 +437,40 @@ impl Api {
 
     /// Submits to problem `index` of contest 1; returns the submission id.
     pub async fn submit_to(&self, token: &str, index: usize, code: &str) -> i64 {
+        let problem = self.problem_id(index).await;
+        let response = self.post_submission(token, problem, code).await;
+        let status = response.status();
+        let v: Value = response.json().await.unwrap();
+        assert_eq!(status, 202, "{v}");
+        v["id"].as_i64().unwrap()
+    }
+
+    /// The id of problem `index` of contest 1.
+    pub async fn problem_id(&self, index: usize) -> i64 {
         let (_, contest) = self
             .call(reqwest::Method::GET, "/api/contests/1", None, None)
             .await;
-        let problem = contest["problems"][index]["problem_id"].as_i64().unwrap();
-        let body = json!({"contest_id": 1, "problem_id": problem, "language": "python3",
-                          "files": [{"name": "a.py", "contents": code}]});
-        let (s, v) = self
-            .call(
-                reqwest::Method::POST,
-                "/api/submissions",
-                Some(token),
-                Some(body),
+        contest["problems"][index]["problem_id"].as_i64().unwrap()
+    }
+
+    /// POSTs a Python submission to `problem` of contest 1 and returns the raw answer
+    /// (for tests of refusals: status, headers, body).
+    pub async fn post_submission(
+        &self,
+        token: &str,
+        problem: i64,
+        code: &str,
+    ) -> reqwest::Response {
+        self.http
+            .post(format!("{}/api/submissions", self.base))
+            .bearer_auth(token)
+            .json(
+                &json!({"contest_id": 1, "problem_id": problem, "language": "python3",
+                          "files": [{"name": "a.py", "contents": code}]}),
             )
-            .await;
-        assert_eq!(s, 202, "{v}");
-        v["id"].as_i64().unwrap()
+            .send()
+            .await
+            .unwrap()
     }
 
     /// Submits to problem B (a + b) of contest 1.
@@ -494,6 +513,15 @@ impl Api {
         assert_eq!(s, 200, "{v}");
         v
     }
+}
+
+/// An answer's `Retry-After`, in seconds.
+pub fn retry_after(response: &reqwest::Response) -> u64 {
+    response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
 }
 
 /// A correct a + b.
