@@ -19,7 +19,9 @@ async fn containers_are_hardened_and_isolated() {
         .run(sh(
             "id -u; hostname; pwd; cat /proc/self/status | grep CapEff; \
                  touch /usr/x 2>/dev/null && echo USR; touch /x 2>/dev/null && echo ROOT; \
-                 cat /etc/shadow 2>/dev/null && echo SHADOW; ls /sys/class/net; env | sort",
+                 cat /etc/shadow 2>/dev/null && echo SHADOW; ls /sys/class/net; \
+                 cat /proc/self/oom_score_adj; \
+                 (echo -1 > /proc/self/oom_score_adj) 2>/dev/null && echo OOM_EXEMPT; env | sort",
         ))
         .await
         .unwrap();
@@ -42,6 +44,12 @@ async fn containers_are_hardened_and_isolated() {
     assert!(
         !out.contains("USR") && !out.contains("ROOT") && !out.contains("SHADOW"),
         "{out}"
+    );
+    // The OOM killer takes the program before the runner (pid 1, whose death would end
+    // the container mid-run), and the program cannot shield itself below the runner.
+    assert!(
+        out.lines().any(|l| l == "1000") && !out.contains("OOM_EXEMPT"),
+        "oom scores: {out}"
     );
     assert!(
         out.lines().any(|l| l == "lo") && !out.contains("eth0"),
@@ -192,8 +200,8 @@ async fn every_package_gets_the_same_verdicts_on_docker_as_native() {
             assert_eq!(d.submission, n.submission);
             if d.got != n.got || !d.matches() {
                 differences.push(format!(
-                    "{name}/{}: docker {:?} native {:?} expected {} ({:?})",
-                    d.submission, d.got, n.got, d.expected, d.error
+                    "{name}/{}: docker {:?} native {:?} expected {} (errors: {:?}, {:?})",
+                    d.submission, d.got, n.got, d.expected, d.error, n.error
                 ));
             }
         }

@@ -30,6 +30,11 @@ pub struct ChildSetup<'a> {
     /// Seccomp filters: their per-run part is installed right before `execve` (the
     /// caller has installed the rest in itself, so the run inherits it).
     pub seccomp: Option<&'a super::seccomp::Filters>,
+    /// Make the run the OOM killer's first choice (`oom_score_adj` 1000), for a
+    /// supervisor that shares the run's memory cgroup (the Docker runner, pid 1: its
+    /// death ends the container mid-run). Exempting the supervisor instead (-1000)
+    /// needs `CAP_SYS_RESOURCE` in the daemon, which many hosts' Docker lacks.
+    pub first_to_oom_kill: bool,
 }
 
 /// Extra descriptors the supervising loop serves while the program runs (the Docker
@@ -260,6 +265,7 @@ pub fn run(
     let procs_fds: &[RawFd] = setup.join_cgroups;
     let drop_to = setup.drop_to;
     let new_ipc = setup.new_ipc_namespace;
+    let first_to_oom_kill = setup.first_to_oom_kill;
     let seccomp = setup.seccomp;
     let cpu_secs = req.cpu_ns.div_ceil(1_000_000_000) + 1;
     let (err_read, err_write) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?;
@@ -292,6 +298,9 @@ pub fn run(
             }
             if new_ipc && libc::unshare(libc::CLONE_NEWIPC) != 0 {
                 child_fail(err_write.as_raw_fd(), *libc::__errno_location(), 126);
+            }
+            if first_to_oom_kill && let Err(errno) = raise_oom_score() {
+                child_fail(err_write.as_raw_fd(), errno, 126);
             }
             set_rlimit(libc::RLIMIT_CPU, cpu_secs, cpu_secs + 1);
             set_rlimit(libc::RLIMIT_FSIZE, req.file_size, req.file_size);
@@ -494,6 +503,28 @@ fn running_cpu_ns(acct: &Accounting, child: libc::pid_t, before: u64) -> u64 {
 
 /// In a forked child that cannot go on: reports `errno` to the parent through `pipe` (read
 /// as the run's `exec_error`) and exits with `code`. Async-signal-safe.
+/// Sets the calling process's `oom_score_adj` to 1000 (raising it needs no privilege).
+/// A non-dumpable process's `/proc/self` belongs to root, so the (forked, not yet
+/// exec'd) child becomes dumpable first, as `execve` would make it anyway.
+///
+/// # Safety
+/// Async-signal-safe syscalls only: callable between `fork` and `execve`.
+unsafe fn raise_oom_score() -> Result<(), i32> {
+    // SAFETY: plain syscalls on static data.
+    unsafe {
+        libc::prctl(libc::PR_SET_DUMPABLE, 1);
+        let fd = libc::open(
+            c"/proc/self/oom_score_adj".as_ptr(),
+            libc::O_WRONLY | libc::O_CLOEXEC,
+        );
+        if fd < 0 || libc::write(fd, b"1000".as_ptr().cast(), 4) != 4 {
+            return Err(*libc::__errno_location());
+        }
+        libc::close(fd);
+    }
+    Ok(())
+}
+
 fn child_fail(pipe: RawFd, errno: i32, code: i32) -> ! {
     // SAFETY: plain syscalls on a valid buffer.
     unsafe {

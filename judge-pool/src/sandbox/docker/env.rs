@@ -48,6 +48,36 @@ impl DockerEnv {
     }
 }
 
+impl DockerEnv {
+    /// Adds the container's state to a lost runner connection (did the runner exit, and
+    /// was the container's memory cgroup out of memory), so a failed run says why.
+    async fn explain(&self, e: SandboxError) -> SandboxError {
+        let SandboxError::Protocol(message) = e else {
+            return e;
+        };
+        let inspect = self
+            .pool
+            .docker
+            .inspect_container(&self.container().id, None);
+        let state = match tokio::time::timeout(Duration::from_secs(5), inspect).await {
+            Ok(Ok(info)) => info.state.map_or_else(
+                || "no state".to_owned(),
+                |s| {
+                    format!(
+                        "running: {}, exit code: {}, out of memory: {}",
+                        s.running.unwrap_or(false),
+                        s.exit_code.unwrap_or(-1),
+                        s.oom_killed.unwrap_or(false)
+                    )
+                },
+            ),
+            Ok(Err(e)) => format!("inspection failed: {e}"),
+            Err(_) => "inspection timed out".to_owned(),
+        };
+        SandboxError::Protocol(format!("{message} (container {state})"))
+    }
+}
+
 impl Drop for DockerEnv {
     fn drop(&mut self) {
         if let Some(c) = self.container.take()
@@ -361,7 +391,10 @@ impl Environment for DockerEnv {
                     output_bytes: limits.output_bytes,
                     stderr_bytes: limits.stderr_bytes,
                 };
-                self.call(&request, &input, timeout).await?
+                match self.call(&request, &input, timeout).await {
+                    Ok(answer) => answer,
+                    Err(e) => return Err(self.explain(e).await),
+                }
             }
             Some((from_judge, to_judge)) => {
                 let request = Request::RunInteractive {
@@ -370,14 +403,17 @@ impl Environment for DockerEnv {
                 };
                 let mut conn = self.container().conn.lock().await;
                 let stop = spec.stop.map(|s| s.0);
-                tokio::time::timeout(
+                let answer = tokio::time::timeout(
                     timeout,
                     relay(&mut conn, request, from_judge, to_judge, stop),
                 )
                 .await
-                .map_err(|_| {
-                    SandboxError::Protocol("docker runner connection timed out".into())
-                })??
+                .map_err(|_| SandboxError::Protocol("docker runner connection timed out".into()))?;
+                drop(conn);
+                match answer {
+                    Ok(answer) => answer,
+                    Err(e) => return Err(self.explain(e).await),
+                }
             }
         };
         let report = resp

@@ -258,6 +258,7 @@ fn handle(req: Request, payload: Vec<u8>, acct: &Accounting) -> io::Result<(Resp
                 drop_to: None,
                 new_ipc_namespace: false,
                 seccomp: None,
+                first_to_oom_kill: true,
             };
             let report = process::run(0, &req, &fds, None, &setup, acct, None)?;
             drop(fds);
@@ -530,6 +531,7 @@ fn interactive(
         drop_to: None,
         new_ipc_namespace: false,
         seccomp: None,
+        first_to_oom_kill: true,
     };
     let report = process::run(0, req, &fds, None, &setup, acct, Some(&mut relay))?;
     drop(fds);

@@ -454,6 +454,7 @@ fn run(
         drop_to: Some(SANDBOX_UID),
         new_ipc_namespace,
         seccomp: Some(seccomp),
+        first_to_oom_kill: false,
     };
     let acct = Accounting {
         cpu_usage: Some(&cg.cpu_usage),
