@@ -8,6 +8,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use codehub_engine::actors::EngineError;
 use codehub_engine::actors::user::SubmitError;
+use codehub_engine::ports::blobs::BlobError;
 use codehub_engine::ports::store::StoreError;
 use std::time::Duration;
 
@@ -64,6 +65,18 @@ impl ApiError {
         Self::new(StatusCode::SERVICE_UNAVAILABLE, message)
     }
 
+    /// 507: the server's disk is full; nothing was stored. Worth retrying once an
+    /// operator has freed space.
+    pub fn storage_full() -> Self {
+        ApiError {
+            status: StatusCode::INSUFFICIENT_STORAGE,
+            message: "the server's storage is full: nothing was saved; try again once space \
+                      is freed"
+                .to_owned(),
+            retry_after: Some(Duration::from_secs(30)),
+        }
+    }
+
     /// 500, logged with its cause.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error.message = %cause, "internal error");
@@ -104,7 +117,34 @@ impl From<StoreError> for ApiError {
                     retry_after: Some(std::time::Duration::from_secs(5)),
                 }
             }
+            StoreError::Full(m) => {
+                tracing::error!(error = %m, "the database's disk is full");
+                Self::storage_full()
+            }
             StoreError::Fenced(m) => Self::new(StatusCode::CONFLICT, m),
+        }
+    }
+}
+
+impl From<BlobError> for ApiError {
+    fn from(e: BlobError) -> Self {
+        match e {
+            BlobError::Io(io) if io.kind() == std::io::ErrorKind::StorageFull => {
+                tracing::error!(error = %io, "the blob directory's disk is full");
+                Self::storage_full()
+            }
+            BlobError::Unavailable(m) => {
+                tracing::warn!(error = %m, "the blob store is unavailable");
+                ApiError {
+                    status: StatusCode::SERVICE_UNAVAILABLE,
+                    message: "the file store is unavailable: nothing was saved; try again \
+                              shortly"
+                        .to_owned(),
+                    retry_after: Some(Duration::from_secs(10)),
+                }
+            }
+            BlobError::NotFound(what) => Self::not_found(format!("file {what} not found")),
+            e => Self::internal(e),
         }
     }
 }

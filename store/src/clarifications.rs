@@ -1,7 +1,7 @@
 //! [`ClarificationStore`] on SQL.
 
 use crate::SqlStore;
-use crate::rows::{db, flag, from_json, get, rows, to_json, write_error};
+use crate::rows::{db, first, flag, from_json, get, rows, to_json, write_error};
 use async_trait::async_trait;
 use codehub_engine::model::{Clarification, ClarificationId, ContestId, ProblemId, UserId};
 use codehub_engine::ports::store::{ClarificationStore, StoreError};
@@ -69,8 +69,9 @@ impl ClarificationStore for SqlStore {
         .bind(c.created_at)
         .bind(i64::from(c.answered))
         .bind(c.claimed_by.map(|u| u.0))
-        .fetch_one(&mut *tx)
+        .fetch_all(&mut *tx)
         .await
+        .and_then(first)
         .map_err(|e| write_error(e, || "clarification".into(), "contest, user or problem"))?;
         tx.commit().await.map_err(db)?;
         Ok(Clarification {

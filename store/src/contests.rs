@@ -1,7 +1,9 @@
 //! [`ContestStore`] on SQL: problems, contests and participants.
 
 use crate::SqlStore;
-use crate::rows::{contest_from_row, db, kind_str, problem_from_row, rows, to_json, write_error};
+use crate::rows::{
+    contest_from_row, db, first, kind_str, problem_from_row, rows, to_json, write_error,
+};
 use async_trait::async_trait;
 use codehub_engine::model::{Contest, ContestId, Problem, ProblemId, UserId, now_ms};
 use codehub_engine::ports::store::{ContestData, ContestStore, NewProblem, StoreError};
@@ -26,8 +28,9 @@ impl ContestStore for SqlStore {
         .bind(to_json(&problem.answer_files)?)
         .bind(i64::from(problem.practice))
         .bind(created_at)
-        .fetch_one(&self.pool)
+        .fetch_all(&self.pool)
         .await
+        .and_then(first)
         .map_err(|e| write_error(e, || format!("problem slug `{}`", problem.slug), "problem"))?;
         Ok(Problem {
             id: ProblemId(id),
@@ -80,8 +83,9 @@ impl ContestStore for SqlStore {
         .bind(contest.penalty_minutes)
         .bind(to_json(&contest.problems)?)
         .bind(policy_json(&contest.verdict_policy)?)
-        .fetch_one(&self.pool)
+        .fetch_all(&self.pool)
         .await
+        .and_then(first)
         .map_err(|e| write_error(e, || format!("contest slug `{}`", contest.slug), "contest"))?;
         Ok(Contest {
             id: ContestId(id),

@@ -1,6 +1,6 @@
 //! [`EventLog`] on SQL: the append-only event log.
 
-use crate::rows::{db, from_json, get, to_json, write_error};
+use crate::rows::{db, first, from_json, get, to_json, write_error};
 use crate::{Backend, EVENTS_APPEND_LOCK, SqlStore};
 use async_trait::async_trait;
 use codehub_engine::model::{ContestId, now_ms};
@@ -37,8 +37,9 @@ impl EventLog for SqlStore {
         .bind(kind)
         .bind(to_json(payload)?)
         .bind(now_ms())
-        .fetch_one(&mut *tx)
+        .fetch_all(&mut *tx)
         .await
+        .and_then(first)
         .map_err(|e| {
             write_error(
                 e,
@@ -96,8 +97,9 @@ impl EventLog for SqlStore {
             .bind(kind)
             .bind(to_json(payload)?)
             .bind(at)
-            .fetch_one(&mut *tx)
+            .fetch_all(&mut *tx)
             .await
+            .and_then(first)
             .map_err(|e| write_error(e, || "event".to_owned(), &format!("contest {contest}")))?;
             ids.push(id);
         }

@@ -1,7 +1,7 @@
 //! [`FenceStore`] on SQL: fencing tokens and the fenced finish of contest owners.
 
 use crate::SqlStore;
-use crate::rows::{db, to_json};
+use crate::rows::{db, first, to_json};
 use async_trait::async_trait;
 use codehub_engine::model::{ContestId, Judgement, SubmissionId};
 use codehub_engine::ports::store::{FenceStore, StoreError};
@@ -57,8 +57,9 @@ impl FenceStore for SqlStore {
              RETURNING fence",
         )
         .bind(contest.0)
-        .fetch_one(&self.pool)
+        .fetch_all(&self.pool)
         .await
+        .and_then(first)
         .map_err(db)?;
         Ok(fence as u64)
     }

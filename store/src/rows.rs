@@ -13,10 +13,30 @@ use sqlx::any::AnyRow;
 
 /// Any failure as [`StoreError::Database`].
 pub(crate) fn db(e: sqlx::Error) -> StoreError {
-    if unavailable(&e) {
+    if disk_full(&e) {
+        StoreError::Full(e.to_string())
+    } else if unavailable(&e) {
         StoreError::Unavailable(e.to_string())
     } else {
         StoreError::Database(e.to_string())
+    }
+}
+
+/// The first row of a write's `RETURNING` rows, read with `fetch_all`: SQLite commits
+/// an autocommit write when its statement runs to the end, and `fetch_one` stops at the
+/// first row, so a commit that fails there (a full disk, a lock) went unseen and the id
+/// returned named a row that was never stored (sqlx issue #2099).
+pub(crate) fn first<T>(rows: Vec<T>) -> Result<T, sqlx::Error> {
+    rows.into_iter().next().ok_or(sqlx::Error::RowNotFound)
+}
+
+/// Whether `e` says the database's disk is full: SQLite's `SQLITE_FULL` (13),
+/// PostgreSQL's `disk_full` (53100), or an I/O error `ENOSPC`.
+fn disk_full(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(io) => io.kind() == std::io::ErrorKind::StorageFull,
+        sqlx::Error::Database(d) => d.code().is_some_and(|c| c == "13" || c == "53100"),
+        _ => false,
     }
 }
 

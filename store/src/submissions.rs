@@ -1,7 +1,7 @@
 //! [`SubmissionStore`] on SQL: submissions from acceptance to judgement.
 
 use crate::SqlStore;
-use crate::rows::{db, rows, submission_from_row, to_json, write_error};
+use crate::rows::{db, first, rows, submission_from_row, to_json, write_error};
 use async_trait::async_trait;
 use codehub_engine::model::{
     ContestId, Judgement, Submission, SubmissionId, SubmissionStatus, UserId,
@@ -24,8 +24,9 @@ impl SubmissionStore for SqlStore {
         .bind(to_json(&submission.files)?)
         .bind(submission.submitted_at)
         .bind(status.as_str())
-        .fetch_one(&self.pool)
+        .fetch_all(&self.pool)
         .await
+        .and_then(first)
         .map_err(|e| {
             let contest = submission
                 .contest_id

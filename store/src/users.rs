@@ -1,7 +1,7 @@
 //! [`UserStore`] on SQL: users and refresh tokens.
 
 use crate::SqlStore;
-use crate::rows::{db, get, user_from_row, write_error};
+use crate::rows::{db, first, get, user_from_row, write_error};
 use async_trait::async_trait;
 use codehub_engine::model::{Profile, Role, User, UserId, now_ms};
 use codehub_engine::ports::store::{Identity, NewUser, RefreshToken, StoreError, UserStore};
@@ -18,8 +18,9 @@ impl UserStore for SqlStore {
         .bind(&user.password_hash)
         .bind(user.role.as_str())
         .bind(created_at)
-        .fetch_one(&self.pool)
+        .fetch_all(&self.pool)
         .await
+        .and_then(first)
         .map_err(|e| write_error(e, || format!("username `{}`", user.username), "user"))?;
         Ok(User {
             id: UserId(id),
@@ -130,8 +131,9 @@ impl UserStore for SqlStore {
             "DELETE FROM refresh_tokens WHERE token_hash = $1 RETURNING user_id, expires_at",
         )
         .bind(token_hash)
-        .fetch_optional(&self.pool)
+        .fetch_all(&self.pool)
         .await
+        .map(|rows| rows.into_iter().next())
         .map_err(db)?;
         row.map(|row| {
             Ok(RefreshToken {

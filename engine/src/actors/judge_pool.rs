@@ -393,6 +393,16 @@ impl JudgeActor {
         }
     }
 
+    /// Puts `job` back in the pool's queue after the retry delay.
+    fn requeue_later(&self, job: QueuedJob) {
+        let pool = self.pool.clone();
+        let delay = self.ctx.retry_delay;
+        tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            let _ = pool.send_message(PoolMsg::Enqueue(Box::new(job)));
+        });
+    }
+
     /// Stores a judgement and, if this node still owns the contest, tells everyone: the
     /// event log, the verdict streams, the contest's scoreboard.
     async fn publish_verdict(
@@ -495,18 +505,20 @@ impl Actor for JudgeActor {
                     Ok(judgement) => {
                         let span = tracing::info_span!(parent: &job.span, "verdict",
                             submission_id = %id, verdict = judgement.verdict.code());
-                        self.publish_verdict(&job, &judgement)
+                        // A verdict that cannot be stored (the database down or its
+                        // disk full) is judged again later, never dropped.
+                        if let Err(e) = self
+                            .publish_verdict(&job, &judgement)
                             .instrument(span)
-                            .await?;
+                            .await
+                        {
+                            tracing::warn!(submission_id = %id, error = %e, "verdict not stored; job requeued");
+                            self.requeue_later(job);
+                        }
                     }
                     Err(e) => {
                         tracing::warn!(submission_id = %id, error = %e, "judging failed; job requeued");
-                        let pool = self.pool.clone();
-                        let delay = self.ctx.retry_delay;
-                        tokio::spawn(async move {
-                            tokio::time::sleep(delay).await;
-                            let _ = pool.send_message(PoolMsg::Enqueue(Box::new(job)));
-                        });
+                        self.requeue_later(job);
                     }
                 }
                 let _ = self.pool.send_message(PoolMsg::Idle(myself.get_id()));

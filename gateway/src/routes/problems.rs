@@ -248,7 +248,7 @@ pub async fn import_package(
             .saturating_mul(answer_files.len() as u64)
             .min(i64::MAX as u64)
     };
-    let hash = state.blobs.put(bytes).await.map_err(ApiError::internal)?;
+    let hash = state.blobs.put(bytes).await?;
     let time_limit_ms = if package.limits.time_limit_given {
         package.limits.time_limit.as_millis() as i64
     } else {

@@ -391,7 +391,7 @@ pub async fn put_avatar(
         .await
         .map_err(ApiError::internal)?
         .map_err(ApiError::unprocessable)?;
-    let hash = state.blobs.put(png).await.map_err(ApiError::internal)?;
+    let hash = state.blobs.put(png).await?;
     let mut p = state.store.profile(caller.id).await?;
     p.avatar = Some(hash);
     state.store.set_profile(caller.id, &p).await?;

@@ -117,8 +117,27 @@ impl Proc {
 
     /// [`Proc::spawn`] with environment variables added.
     pub fn spawn_with_env(args: &[&str], dir_flag: Option<&str>, env: &[(String, String)]) -> Proc {
+        Proc::spawn_wrapped(&[], args, dir_flag, env)
+    }
+
+    /// [`Proc::spawn_with_env`] through a `wrapper` command (`nsenter …`) that runs
+    /// `codehub <args>` as its last arguments.
+    pub fn spawn_wrapped(
+        wrapper: &[&str],
+        args: &[&str],
+        dir_flag: Option<&str>,
+        env: &[(String, String)],
+    ) -> Proc {
         let dir = dir_flag.map(|_| tempfile::tempdir().unwrap());
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_codehub"));
+        let codehub = env!("CARGO_BIN_EXE_codehub");
+        let mut cmd = match wrapper {
+            [] => Command::new(codehub),
+            [program, rest @ ..] => {
+                let mut cmd = Command::new(program);
+                cmd.args(rest).arg(codehub);
+                cmd
+            }
+        };
         cmd.args(args).envs(env.iter().map(|(k, v)| (k, v)));
         if let (Some(flag), Some(dir)) = (dir_flag, &dir) {
             cmd.arg(flag).arg(dir.path());

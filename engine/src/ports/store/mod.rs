@@ -59,6 +59,10 @@ pub enum StoreError {
     /// nothing was written; the same request may succeed later.
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// The database's disk is full (SQLite `SQLITE_FULL`, PostgreSQL `53100`): the
+    /// write was rolled back and nothing was stored; it may succeed once space is freed.
+    #[error("storage full: {0}")]
+    Full(String),
     /// A write of a contest's owner carried an outdated fencing token.
     #[error("fenced off: {0}")]
     Fenced(String),
