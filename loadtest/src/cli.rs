@@ -131,6 +131,16 @@ pub(crate) struct ContestArgs {
     /// Where to write the JSON report.
     #[arg(long)]
     pub(crate) report: Option<PathBuf>,
+    /// Sample the local server's memory and open descriptors (`--local` only) and draw
+    /// them over time into this SVG file; the samples go beside it as `.csv`.
+    #[arg(long)]
+    pub(crate) resources: Option<PathBuf>,
+    /// Interval of the `--resources` samples.
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    pub(crate) sample_every: Duration,
+    /// Where to write the server's `/metrics` exposition at the end of the run.
+    #[arg(long)]
+    pub(crate) metrics: Option<PathBuf>,
 }
 
 // Arguments of `feed`.

@@ -20,6 +20,7 @@
 
 mod cli;
 mod fleet;
+mod resources;
 mod scenario;
 mod summary;
 mod target;

@@ -108,7 +108,11 @@ impl Admin {
     /// # Errors
     /// Connection failures and a refused login (with the server's message).
     pub async fn login(url: &str, password: &str) -> anyhow::Result<Admin> {
-        let client = reqwest::Client::new();
+        // A request the server never answers fails the run (after a minute) instead of
+        // stalling it silently.
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(60))
+            .build()?;
         let resp = client
             .post(format!("{url}/api/auth/login"))
             .json(&Credentials {
@@ -171,6 +175,22 @@ impl Admin {
     /// The client (for requests as other users).
     pub fn client(&self) -> &reqwest::Client {
         &self.client
+    }
+
+    /// The server's Prometheus exposition (`GET /metrics` with the admin's token).
+    ///
+    /// # Errors
+    /// A refused or failed request.
+    pub async fn metrics(&self) -> anyhow::Result<String> {
+        Ok(self
+            .client
+            .get(format!("{}/metrics", self.url))
+            .bearer_auth(&self.token)
+            .send()
+            .await?
+            .error_for_status()?
+            .text()
+            .await?)
     }
 
     /// The server URL.

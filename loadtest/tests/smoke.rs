@@ -145,6 +145,10 @@ fn a_short_contest_run_judges_every_submission_as_expected() {
         .arg(codehub())
         .arg("--report")
         .arg(&report)
+        .args(["--sample-every", "500ms", "--resources"])
+        .arg(dir.path().join("resources.svg"))
+        .arg("--metrics")
+        .arg(dir.path().join("metrics.txt"))
         .output()
         .unwrap();
     assert!(
@@ -155,6 +159,19 @@ fn a_short_contest_run_judges_every_submission_as_expected() {
     let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
     assert_eq!(r["ok"], true, "{r}");
     assert!(r["submissions"].as_u64().unwrap() >= 6, "{r}");
+    // The server's memory and descriptors over the run, and its metrics at the end.
+    let resources = &r["server_resources"];
+    assert!(resources["samples"].as_u64().unwrap() >= 5, "{r}");
+    assert!(resources["rss_kib_last"].as_u64().unwrap() > 1000, "{r}");
+    let csv = std::fs::read_to_string(dir.path().join("resources.csv")).unwrap();
+    assert!(csv.starts_with("seconds,rss_kib,open_fds\n"), "{csv}");
+    let svg = std::fs::read_to_string(dir.path().join("resources.svg")).unwrap();
+    assert!(svg.contains("RSS, MiB"), "the plot");
+    let metrics = std::fs::read_to_string(dir.path().join("metrics.txt")).unwrap();
+    assert!(
+        metrics.contains("codehub_judgements_total{"),
+        "the judged submissions are in /metrics"
+    );
     assert_eq!(r["judged"], r["submissions"]);
     assert_eq!(
         (

@@ -55,6 +55,15 @@ pub(crate) async fn contest_cmd(c: ContestArgs) -> anyhow::Result<ExitCode> {
         bail!("--rate must be positive and --contestants at least 1");
     }
     let p = prepare(&c.target).await?;
+    let sampler = match (&c.resources, &p.local) {
+        (None, _) => None,
+        (Some(path), Some(server)) => Some(crate::resources::spawn_sampler(
+            server.child.id(),
+            c.sample_every,
+            path.with_extension("csv"),
+        )),
+        (Some(_), None) => bail!("--resources reads the server's /proc: it needs --local"),
+    };
     let client = p.admin.client().clone();
     let url = p.admin.url().to_owned();
     let contest: ContestView = client
@@ -184,6 +193,35 @@ pub(crate) async fn contest_cmd(c: ContestArgs) -> anyhow::Result<ExitCode> {
     let (final_seq, _) = p.admin.board(c.target.contest).await?;
     let reports = fleet.finish(final_seq)?;
     let (spectators, delivery) = merge(&reports).map_err(anyhow::Error::msg)?;
+    let resources = match (&c.resources, sampler) {
+        (Some(path), Some((task, samples))) => {
+            task.abort();
+            let samples = samples.lock().expect("samples lock").clone();
+            crate::resources::write_csv(&path.with_extension("csv"), &samples)?;
+            crate::resources::plot(
+                path,
+                &samples,
+                &format!(
+                    "codehub serve: {} spectators, {} submissions/s",
+                    c.spectators, c.rate
+                ),
+            )?;
+            let growth = crate::resources::growth_after_warmup(&samples);
+            json!({
+                "samples": samples.len(),
+                "rss_kib_first": samples.first().map(|s| s.rss_kib),
+                "rss_kib_last": samples.last().map(|s| s.rss_kib),
+                "rss_kib_max": samples.iter().map(|s| s.rss_kib).max(),
+                "open_fds_last": samples.last().map(|s| s.open_fds),
+                "rss_growth_after_warmup_kib": growth.map(|g| g.0),
+                "open_fds_growth_after_warmup": growth.map(|g| g.1),
+            })
+        }
+        _ => serde_json::Value::Null,
+    };
+    if let Some(path) = &c.metrics {
+        std::fs::write(path, p.admin.metrics().await?)?;
+    }
     let judged = verdict_latency.len();
     let ok = pending.is_empty()
         && refused == 0
@@ -207,6 +245,7 @@ pub(crate) async fn contest_cmd(c: ContestArgs) -> anyhow::Result<ExitCode> {
         "deltas_missed": spectators.missed,
         "deltas_out_of_order": spectators.out_of_order,
         "latency_ms": Latency::of(&delivery),
+        "server_resources": resources,
         "ok": ok,
     });
     eprintln!("{}", serde_json::to_string_pretty(&out)?);
