@@ -100,6 +100,8 @@ pub struct Admin {
     client: reqwest::Client,
     url: String,
     token: String,
+    /// Kept to sign in again at the end of a run longer than an access token lives.
+    password: String,
 }
 
 impl Admin {
@@ -135,6 +137,7 @@ impl Admin {
             client,
             url: url.to_owned(),
             token,
+            password: password.to_owned(),
         })
     }
 
@@ -182,10 +185,12 @@ impl Admin {
     /// # Errors
     /// A refused or failed request.
     pub async fn metrics(&self) -> anyhow::Result<String> {
+        // A fresh session: the run may have outlived the first one's access token.
+        let fresh = Admin::login(&self.url, &self.password).await?;
         Ok(self
             .client
             .get(format!("{}/metrics", self.url))
-            .bearer_auth(&self.token)
+            .bearer_auth(&fresh.token)
             .send()
             .await?
             .error_for_status()?
