@@ -119,20 +119,7 @@ async fn a_postgres_restart_mid_contest_loses_nothing_and_heals_by_itself() {
 
     pg.run("resume");
     // Back by itself: the next submission is acknowledged within the pool's reconnect.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let after = loop {
-        let response = node.post_submission(&team, problem, WA).await;
-        if response.status() == 202 {
-            let body: serde_json::Value = response.json().await.unwrap();
-            break body["id"].as_i64().unwrap();
-        }
-        assert!(
-            Instant::now() < deadline,
-            "never accepted again: {}",
-            response.status()
-        );
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    };
+    let after = submit_when_writable(&node, &team, problem, WA).await;
     assert_eq!(
         node.wait_status(&team, after, "done").await["verdict"],
         "WA"
