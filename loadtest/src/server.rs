@@ -95,13 +95,85 @@ impl Drop for LocalServer {
     }
 }
 
-/// An admin session on a server.
-pub struct Admin {
+/// A signed-in user whose access token is renewed when it expires: a run can outlive
+/// an access token (15 minutes by default).
+pub struct SignedIn {
     client: reqwest::Client,
     url: String,
-    token: String,
-    /// Kept to sign in again at the end of a run longer than an access token lives.
+    username: String,
     password: String,
+    /// The current access token, renewed when the server answers 401.
+    token: std::sync::Mutex<String>,
+}
+
+impl SignedIn {
+    /// Signs `username` in on `url`.
+    ///
+    /// # Errors
+    /// Connection failures and a refused sign-in (with the server's message).
+    pub async fn new(
+        client: &reqwest::Client,
+        url: &str,
+        username: &str,
+        password: &str,
+    ) -> anyhow::Result<SignedIn> {
+        let user = SignedIn {
+            client: client.clone(),
+            url: url.to_owned(),
+            username: username.to_owned(),
+            password: password.to_owned(),
+            token: std::sync::Mutex::new(String::new()),
+        };
+        *user.token.lock().expect("token lock") = user.sign_in().await?;
+        Ok(user)
+    }
+
+    /// Sends the request `make` builds with this user's token, signing in again once if
+    /// the server answers 401 (the token expired).
+    ///
+    /// # Errors
+    /// Connection failures and a refused sign-in.
+    pub async fn send(
+        &self,
+        make: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+    ) -> anyhow::Result<reqwest::Response> {
+        let token = self.token.lock().expect("token lock").clone();
+        let resp = make(&self.client).bearer_auth(&token).send().await?;
+        if resp.status() != reqwest::StatusCode::UNAUTHORIZED {
+            return Ok(resp);
+        }
+        let fresh = self.sign_in().await?;
+        *self.token.lock().expect("token lock") = fresh.clone();
+        Ok(make(&self.client).bearer_auth(&fresh).send().await?)
+    }
+
+    async fn sign_in(&self) -> anyhow::Result<String> {
+        let resp = self
+            .client
+            .post(format!("{}/api/auth/login", self.url))
+            .json(&Credentials {
+                username: self.username.clone(),
+                password: self.password.clone(),
+            })
+            .send()
+            .await
+            .with_context(|| format!("cannot reach {}", self.url))?;
+        let status = resp.status();
+        if !status.is_success() {
+            bail!(
+                "sign-in of {} refused ({status}): {}",
+                self.username,
+                error_message(resp).await
+            );
+        }
+        let session: Session = resp.json().await.context("sign-in answer")?;
+        Ok(session.tokens.access_token)
+    }
+}
+
+/// An admin session on a server.
+pub struct Admin {
+    session: SignedIn,
 }
 
 impl Admin {
@@ -115,29 +187,8 @@ impl Admin {
         let client = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(60))
             .build()?;
-        let resp = client
-            .post(format!("{url}/api/auth/login"))
-            .json(&Credentials {
-                username: "admin".to_owned(),
-                password: password.to_owned(),
-            })
-            .send()
-            .await
-            .with_context(|| format!("cannot reach {url}"))?;
-        let status = resp.status();
-        if !status.is_success() {
-            bail!(
-                "admin login refused ({status}): {}",
-                error_message(resp).await
-            );
-        }
-        let session: Session = resp.json().await.context("login answer")?;
-        let token = session.tokens.access_token;
         Ok(Admin {
-            client,
-            url: url.to_owned(),
-            token,
-            password: password.to_owned(),
+            session: SignedIn::new(&client, url, "admin", password).await?,
         })
     }
 
@@ -153,18 +204,14 @@ impl Admin {
         verdict: &str,
         at_ms: i64,
     ) -> anyhow::Result<()> {
-        let resp = self
-            .client
-            .post(format!("{}/api/contests/{contest}/inject", self.url))
-            .bearer_auth(&self.token)
-            .json(&Injection {
-                team,
-                problem,
-                verdict: verdict.to_owned(),
-                at_ms,
-            })
-            .send()
-            .await?;
+        let injection = Injection {
+            team,
+            problem,
+            verdict: verdict.to_owned(),
+            at_ms,
+        };
+        let url = format!("{}/api/contests/{contest}/inject", self.url());
+        let resp = self.session.send(|c| c.post(&url).json(&injection)).await?;
         if !resp.status().is_success() {
             let status = resp.status();
             bail!(
@@ -177,7 +224,7 @@ impl Admin {
 
     /// The client (for requests as other users).
     pub fn client(&self) -> &reqwest::Client {
-        &self.client
+        &self.session.client
     }
 
     /// The server's Prometheus exposition (`GET /metrics` with the admin's token).
@@ -185,13 +232,10 @@ impl Admin {
     /// # Errors
     /// A refused or failed request.
     pub async fn metrics(&self) -> anyhow::Result<String> {
-        // A fresh session: the run may have outlived the first one's access token.
-        let fresh = Admin::login(&self.url, &self.password).await?;
+        let url = format!("{}/metrics", self.url());
         Ok(self
-            .client
-            .get(format!("{}/metrics", self.url))
-            .bearer_auth(&fresh.token)
-            .send()
+            .session
+            .send(|c| c.get(&url))
             .await?
             .error_for_status()?
             .text()
@@ -200,7 +244,7 @@ impl Admin {
 
     /// The server URL.
     pub fn url(&self) -> &str {
-        &self.url
+        &self.session.url
     }
 
     /// The public scoreboard's current `seq` and problem count.
@@ -209,8 +253,8 @@ impl Admin {
     /// Unknown contest, connection failures.
     pub async fn board(&self, contest: i64) -> anyhow::Result<(u64, usize)> {
         let resp = self
-            .client
-            .get(format!("{}/api/contests/{contest}/scoreboard", self.url))
+            .client()
+            .get(format!("{}/api/contests/{contest}/scoreboard", self.url()))
             .send()
             .await?;
         let status = resp.status();

@@ -3,7 +3,7 @@
 
 use crate::cli::Target;
 use anyhow::{Context, bail};
-use codehub_loadtest::server::{Admin, LocalServer};
+use codehub_loadtest::server::{Admin, LocalServer, SignedIn};
 
 /// The servers of a run, ready to be loaded.
 pub(crate) struct Prepared {
@@ -44,7 +44,14 @@ pub(crate) async fn prepare(t: &Target) -> anyhow::Result<Prepared> {
     })
 }
 
-/// Registers `n` fresh contestants (`<prefix><pid>x<i>`) and returns their access tokens.
+/// The password every contestant of a run signs up with.
+const CONTESTANT_PASSWORD: &str = "load test password";
+
+/// A run's contestants, signed in (their tokens renewed when they expire, so a long soak
+/// does not count expired tokens as refused submissions).
+pub(crate) type Contestants = std::sync::Arc<[SignedIn]>;
+
+/// Registers `n` fresh contestants (`<prefix><pid>x<i>`).
 ///
 /// # Errors
 /// A registration the server refuses.
@@ -53,25 +60,22 @@ pub(crate) async fn register_contestants(
     url: &str,
     prefix: &str,
     n: usize,
-) -> anyhow::Result<Vec<String>> {
+) -> anyhow::Result<Contestants> {
     use codehub_protocol::requests::Credentials;
-    use codehub_protocol::views::Session;
-    let mut tokens = Vec::with_capacity(n);
+    let mut contestants = Vec::with_capacity(n);
     for i in 0..n {
         let name = format!("{prefix}{}x{i}", std::process::id());
-        let session: Session = client
+        client
             .post(format!("{url}/api/auth/register"))
             .json(&Credentials {
                 username: name.clone(),
-                password: "load test password".to_owned(),
+                password: CONTESTANT_PASSWORD.to_owned(),
             })
             .send()
             .await?
             .error_for_status()
-            .with_context(|| format!("register {name}"))?
-            .json()
-            .await?;
-        tokens.push(session.tokens.access_token);
+            .with_context(|| format!("register {name}"))?;
+        contestants.push(SignedIn::new(client, url, &name, CONTESTANT_PASSWORD).await?);
     }
-    Ok(tokens)
+    Ok(contestants.into())
 }

@@ -126,8 +126,21 @@ fn bad_arguments_get_a_readable_error() {
 
 #[test]
 fn a_short_contest_run_judges_every_submission_as_expected() {
+    use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let report = dir.path().join("contest.json");
+    // Access tokens live one second, so every contestant's and the admin's expire during
+    // the run: the harness must sign them in again rather than count refusals.
+    let short_tokens = dir.path().join("codehub-short-tokens");
+    std::fs::write(
+        &short_tokens,
+        format!(
+            "#!/bin/sh\nexec '{}' \"$@\" --access-ttl 1\n",
+            codehub().display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&short_tokens, std::fs::Permissions::from_mode(0o755)).unwrap();
     let out = Command::new(loadtest())
         .args([
             "contest",
@@ -142,7 +155,7 @@ fn a_short_contest_run_judges_every_submission_as_expected() {
             "4s",
         ])
         .arg("--codehub")
-        .arg(codehub())
+        .arg(&short_tokens)
         .arg("--report")
         .arg(&report)
         .args(["--sample-every", "500ms", "--resources"])

@@ -83,24 +83,19 @@ pub(crate) async fn contest_cmd(c: ContestArgs) -> anyhow::Result<ExitCode> {
                 .problem_id
         }
     };
-    let tokens = register_contestants(&client, &url, "lt", c.contestants).await?;
+    let contestants = register_contestants(&client, &url, "lt", c.contestants).await?;
     let fleet = Fleet::spawn(&p, &c.target, c.spectators.max(1))?;
     // Verdicts are noticed as they come (every 100 ms), not after the submitting phase.
     let seen: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<i64, (Instant, String)>>> =
         Default::default();
     let poller = {
-        let (client, url, tokens, seen) =
-            (client.clone(), url.clone(), tokens.clone(), seen.clone());
+        let (url, contestants, seen) = (url.clone(), contestants.clone(), seen.clone());
         let contest_id = c.target.contest;
         tokio::spawn(async move {
+            let list_url = format!("{url}/api/submissions?contest_id={contest_id}");
             loop {
-                for token in &tokens {
-                    let Ok(resp) = client
-                        .get(format!("{url}/api/submissions?contest_id={contest_id}"))
-                        .bearer_auth(token)
-                        .send()
-                        .await
-                    else {
+                for contestant in contestants.iter() {
+                    let Ok(resp) = contestant.send(|c| c.get(&list_url)).await else {
                         continue;
                     };
                     let Ok(list) = resp.json::<Vec<SubmissionView>>().await else {
@@ -128,21 +123,19 @@ pub(crate) async fn contest_cmd(c: ContestArgs) -> anyhow::Result<ExitCode> {
     let mut k = 0usize;
     while start.elapsed() < c.duration {
         let (file, source, expected) = MIX[k % MIX.len()];
-        let who = k % tokens.len();
+        let who = k % contestants.len();
+        let submission = NewSubmission {
+            problem_id: problem,
+            contest_id: Some(c.target.contest),
+            language: None,
+            files: vec![FileView {
+                name: file.to_owned(),
+                contents: source.to_owned(),
+            }],
+        };
         let t = Instant::now();
-        let resp = client
-            .post(format!("{url}/api/submissions"))
-            .bearer_auth(&tokens[who])
-            .json(&NewSubmission {
-                problem_id: problem,
-                contest_id: Some(c.target.contest),
-                language: None,
-                files: vec![FileView {
-                    name: file.to_owned(),
-                    contents: source.to_owned(),
-                }],
-            })
-            .send()
+        let resp = contestants[who]
+            .send(|c| c.post(format!("{url}/api/submissions")).json(&submission))
             .await?;
         let _ = post.record(
             (t.elapsed().as_millis() as u64).clamp(1, codehub_loadtest::report::MAX_LATENCY_MS),

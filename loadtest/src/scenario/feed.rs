@@ -97,7 +97,7 @@ pub(crate) async fn feed_cmd(f: FeedArgs) -> anyhow::Result<ExitCode> {
         .first()
         .context("the contest has no problem")?
         .problem_id;
-    let tokens = register_contestants(&client, &url, "feed", f.contestants).await?;
+    let contestants = register_contestants(&client, &url, "feed", f.contestants).await?;
     // Readers connect first and take the snapshot; the measured phase starts after.
     let feed = format!("{url}/api/ccs/contests/{}/event-feed", contest.ccs_id);
     let readers_client = reqwest::Client::builder()
@@ -120,19 +120,17 @@ pub(crate) async fn feed_cmd(f: FeedArgs) -> anyhow::Result<ExitCode> {
         } else {
             ("a.py", "print('Hello, there')\n")
         };
-        let resp = client
-            .post(format!("{url}/api/submissions"))
-            .bearer_auth(&tokens[k % tokens.len()])
-            .json(&NewSubmission {
-                problem_id: problem,
-                contest_id: Some(contest.id),
-                language: None,
-                files: vec![FileView {
-                    name: file.to_owned(),
-                    contents: source.to_owned(),
-                }],
-            })
-            .send()
+        let submission = NewSubmission {
+            problem_id: problem,
+            contest_id: Some(contest.id),
+            language: None,
+            files: vec![FileView {
+                name: file.to_owned(),
+                contents: source.to_owned(),
+            }],
+        };
+        let resp = contestants[k % contestants.len()]
+            .send(|c| c.post(format!("{url}/api/submissions")).json(&submission))
             .await?;
         if resp.status().as_u16() == 202 {
             let s: Value = resp.json().await?;
