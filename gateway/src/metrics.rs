@@ -136,6 +136,10 @@ fn describe() {
         "codehub_ws_messages_dropped_total",
         "Live messages not queued because a client's queue was full (it resyncs)"
     );
+    describe_gauge!(
+        "codehub_hub_channels",
+        "Live channels the Hub holds (idle verdict streams are forgotten every 30 s)"
+    );
     describe_counter!(
         "codehub_ws_resyncs_total",
         "Snapshots sent to clients that fell behind, by channel kind"

@@ -23,8 +23,38 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tokio::sync::{Notify, mpsc};
 
-/// Messages kept per channel for `since` resumption.
+/// Messages kept per channel for `since` resumption (boards, clarifications, resolver).
 pub const RING_CAPACITY: usize = 1024;
+
+/// Messages kept for one submission's or one user's verdict stream: a client resuming
+/// from further back gets a snapshot, which the store answers.
+pub const STREAM_RING_CAPACITY: usize = 64;
+
+/// How long a verdict-stream channel is kept once nobody watches it and nothing is
+/// published to it: then it is forgotten ([`HubMsg::Sweep`]), so the Hub does not hold
+/// every submission ever made. A client resuming such a channel gets a snapshot.
+pub const STREAM_IDLE: Duration = Duration::from_secs(120);
+
+/// How often the Hub forgets idle verdict-stream channels.
+const SWEEP_EVERY: Duration = Duration::from_secs(30);
+
+/// Is `channel` a verdict stream (`submission/N`, `user/N/submissions`)? The Hub numbers
+/// those itself, so forgetting one idle channel loses nothing: a new subscriber starts
+/// from a snapshot at the channel's new numbering. Channels whose publisher owns the
+/// sequence (boards) are never forgotten.
+fn is_verdict_stream(channel: &str) -> bool {
+    channel.starts_with("submission/")
+        || (channel.starts_with("user/") && channel.ends_with("/submissions"))
+}
+
+/// Messages kept in `channel`'s ring.
+fn ring_capacity(channel: &str) -> usize {
+    if is_verdict_stream(channel) {
+        STREAM_RING_CAPACITY
+    } else {
+        RING_CAPACITY
+    }
+}
 
 /// A connection id (unique per node).
 pub type ConnId = u64;
@@ -133,6 +163,8 @@ pub enum HubMsg {
     BridgeCheck,
     /// Publications dropped because the bridge was full, since the Hub started.
     BridgeDropped(RpcReplyPort<u64>),
+    /// Forget idle verdict-stream channels (the Hub sends this to itself every 30 s).
+    Sweep,
 }
 
 /// The Hub actor: local delivery, or with a bridge, delivery of what the cluster relays.
@@ -147,6 +179,8 @@ pub struct Hub {
 struct Channel {
     /// Last sequence number delivered.
     seq: u64,
+    /// When the channel was last published to or unsubscribed from (ms since the epoch).
+    touched_ms: i64,
     /// Last sequence number this node published (bridged Hubs; delivered later by relay).
     published: u64,
     /// Recent messages, oldest first, for `since` resumption.
@@ -211,7 +245,8 @@ impl HubState {
             return;
         }
         channel.seq = out.seq;
-        if channel.ring.len() == RING_CAPACITY {
+        channel.touched_ms = out.ts;
+        if channel.ring.len() >= ring_capacity(&out.channel) {
             channel.ring.pop_front();
         }
         channel.ring.push_back(out.clone());
@@ -271,10 +306,34 @@ impl HubState {
     fn unsubscribe(&mut self, name: &str, conn: ConnId) {
         if let Some(c) = self.channels.get_mut(name) {
             c.subscribers.remove(&conn);
+            c.touched_ms = now_ms();
         }
         if let Some(chans) = self.by_conn.get_mut(&conn) {
             chans.retain(|c| c != name);
         }
+    }
+
+    fn disconnect(&mut self, conn: ConnId) {
+        let now = now_ms();
+        for name in self.by_conn.remove(&conn).unwrap_or_default() {
+            if let Some(c) = self.channels.get_mut(&name) {
+                c.subscribers.remove(&conn);
+                c.touched_ms = now;
+            }
+        }
+    }
+
+    /// Forgets the verdict-stream channels nobody watches that have been quiet for
+    /// [`STREAM_IDLE`] at `now_ms`.
+    fn sweep(&mut self, now_ms: i64) {
+        let idle_ms = STREAM_IDLE.as_millis() as i64;
+        self.channels.retain(|name, c| {
+            !(is_verdict_stream(name)
+                && c.subscribers.is_empty()
+                && now_ms - c.touched_ms >= idle_ms
+                && c.published <= c.seq)
+        });
+        self.channels.shrink_to(self.channels.len() * 2);
     }
 }
 
@@ -285,9 +344,10 @@ impl Actor for Hub {
 
     async fn pre_start(
         &self,
-        _myself: ActorRef<HubMsg>,
+        myself: ActorRef<HubMsg>,
         _: (),
     ) -> Result<HubState, ActorProcessingErr> {
+        myself.send_interval(SWEEP_EVERY, || HubMsg::Sweep);
         Ok(HubState::default())
     }
 
@@ -348,12 +408,10 @@ impl Actor for Hub {
                 let _ = reply.send(backlog);
             }
             HubMsg::Unsubscribe { channel, conn } => state.unsubscribe(&channel, conn),
-            HubMsg::Disconnect(conn) => {
-                for name in state.by_conn.remove(&conn).unwrap_or_default() {
-                    if let Some(c) = state.channels.get_mut(&name) {
-                        c.subscribers.remove(&conn);
-                    }
-                }
+            HubMsg::Disconnect(conn) => state.disconnect(conn),
+            HubMsg::Sweep => {
+                state.sweep(now_ms());
+                metrics::gauge!("codehub_hub_channels").set(state.channels.len() as f64);
             }
             HubMsg::LastSeq(name, reply) => {
                 let last = state
@@ -504,11 +562,68 @@ mod tests {
         let (a, mut ra) = subscriber(8);
         hub.subscribe("x".into(), 7, a.clone(), None);
         hub.subscribe("y".into(), 7, a, None);
-        for name in hub.by_conn.remove(&7).unwrap() {
-            hub.channels.get_mut(&name).unwrap().subscribers.remove(&7);
-        }
+        hub.disconnect(7);
+        assert!(hub.by_conn.is_empty());
         publish(&mut hub, "x", 1);
         publish(&mut hub, "y", 1);
         assert!(ra.try_recv().is_err());
+    }
+
+    #[test]
+    fn verdict_streams_keep_a_short_ring_and_boards_a_long_one() {
+        let mut hub = HubState::default();
+        for n in 0..2000 {
+            publish(&mut hub, "submission/1", n);
+            publish(&mut hub, "user/2/submissions", n);
+            publish(&mut hub, "contest/1/scoreboard", n);
+        }
+        let ring = |hub: &HubState, c: &str| hub.channels[c].ring.len();
+        assert_eq!(ring(&hub, "submission/1"), STREAM_RING_CAPACITY);
+        assert_eq!(ring(&hub, "user/2/submissions"), STREAM_RING_CAPACITY);
+        assert_eq!(ring(&hub, "contest/1/scoreboard"), RING_CAPACITY);
+        // Resuming from before the short ring: a snapshot.
+        let (a, _) = subscriber(8);
+        assert!(
+            hub.subscribe("submission/1".into(), 1, a, Some(1000))
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn idle_verdict_streams_are_forgotten_and_resumed_from_a_snapshot() {
+        let mut hub = HubState::default();
+        for c in [
+            "submission/1",
+            "submission/2",
+            "user/3/submissions",
+            "contest/1/scoreboard",
+        ] {
+            publish(&mut hub, c, 1);
+            publish(&mut hub, c, 2);
+        }
+        // submission/2 is still watched.
+        let (watcher, _rw) = subscriber(8);
+        hub.subscribe("submission/2".into(), 9, watcher, None);
+        let idle = STREAM_IDLE.as_millis() as i64;
+        let touched = hub.channels["submission/1"].touched_ms;
+        hub.sweep(touched + idle - 1_000);
+        assert_eq!(hub.channels.len(), 4, "not idle long enough");
+        hub.sweep(touched + idle + 1_000);
+        let mut kept: Vec<&str> = hub.channels.keys().map(String::as_str).collect();
+        kept.sort_unstable();
+        assert_eq!(kept, ["contest/1/scoreboard", "submission/2"]);
+        // A client that had seq 2 of the forgotten channel is sent a snapshot, and then
+        // gets the channel's next message (numbered afresh).
+        let (a, mut ra) = subscriber(8);
+        assert!(
+            hub.subscribe("submission/1".into(), 1, a, Some(2))
+                .is_none()
+        );
+        publish(&mut hub, "submission/1", 3);
+        assert_eq!(ra.try_recv().unwrap().seq, 1);
+        // Unwatched after the connection closes: forgotten once idle again.
+        hub.disconnect(9);
+        hub.sweep(now_ms() + idle + 1_000);
+        assert!(!hub.channels.contains_key("submission/2"));
     }
 }
