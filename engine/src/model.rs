@@ -122,6 +122,9 @@ pub struct Contest {
     /// How this contest's submissions are judged where the package leaves it to the
     /// judge (`docs/judging.md`); `None`: the judge's own policy.
     pub verdict_policy: Option<VerdictPolicy>,
+    /// Participants may run code on samples or typed input while it runs
+    /// (`POST /api/runs`); outside contests runs are always allowed.
+    pub allow_runs: bool,
 }
 
 impl Contest {
@@ -280,6 +283,7 @@ mod tests {
             penalty_minutes: 20,
             problems: vec![],
             verdict_policy: None,
+            allow_runs: false,
         }
     }
 

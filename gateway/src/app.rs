@@ -50,6 +50,8 @@ pub struct AppInner {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Origins allowed to call the API from their pages (CORS).
     pub cors_origins: Vec<String>,
+    /// Runs (`POST /api/runs`) each user may make.
+    pub run_limit: crate::run_limit::RunLimit,
     /// Failed password sign-ins (password guessing is slowed down).
     pub login_throttle: crate::throttle::LoginThrottle,
     /// Prometheus metrics (`None`: off).

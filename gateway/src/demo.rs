@@ -113,6 +113,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
             penalty_minutes: 20,
             problems,
             verdict_policy: None,
+            allow_runs: false,
         })
         .await?;
     println!("demo: admin account `admin`, password `{password}` (shown once)");

@@ -29,6 +29,7 @@ pub mod oidc;
 pub mod present;
 pub mod proxy;
 pub mod routes;
+pub mod run_limit;
 pub mod settings;
 pub mod statement;
 pub mod telemetry;

@@ -34,6 +34,7 @@ pub fn contest(c: &Contest) -> ContestView {
         unfrozen: c.unfrozen,
         penalty_minutes: c.penalty_minutes,
         verdict_policy: c.verdict_policy.clone(),
+        allow_runs: c.allow_runs,
         problems: c
             .problems
             .iter()

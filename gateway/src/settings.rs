@@ -21,6 +21,8 @@
 //! [rate]
 //! burst = 10
 //! refill_secs = 6.0
+//! run_burst = 5              # runs on samples or typed input (POST /api/runs)
+//! run_refill_secs = 2.0
 //!
 //! [tls]                      # HTTPS (and wss://); both or neither
 //! cert = "/etc/codehub/cert.pem"
@@ -173,6 +175,10 @@ pub struct RateSettings {
     pub burst: u32,
     /// Time to earn one more submission (positive).
     pub refill: Duration,
+    /// Runs (`POST /api/runs`) a user may make in a burst (at least 1).
+    pub run_burst: u32,
+    /// Time to earn one more run (positive).
+    pub run_refill: Duration,
 }
 
 /// Cluster mode: contests shared through Redis.
@@ -418,6 +424,8 @@ struct FileAuth {
 struct FileRate {
     burst: Option<u32>,
     refill_secs: Option<f64>,
+    run_burst: Option<u32>,
+    run_refill_secs: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -463,6 +471,10 @@ pub struct Overrides {
     pub rate_burst: Option<u32>,
     /// `--rate-refill` (seconds).
     pub rate_refill_secs: Option<f64>,
+    /// `--run-rate-burst`.
+    pub run_rate_burst: Option<u32>,
+    /// `--run-rate-refill` (seconds).
+    pub run_rate_refill_secs: Option<f64>,
     /// `--redis-url` / `REDIS_URL`.
     pub redis_url: Option<String>,
     /// `--node-id` / `CODEHUB_NODE_ID`.
@@ -529,6 +541,8 @@ const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 const DEFAULT_ACCESS_TTL_SECS: u64 = 900;
 const DEFAULT_BURST: u32 = 10;
 const DEFAULT_REFILL_SECS: f64 = 6.0;
+const DEFAULT_RUN_BURST: u32 = 5;
+const DEFAULT_RUN_REFILL_SECS: f64 = 2.0;
 const DEFAULT_LEASE_MS: u64 = 3_000;
 
 impl Settings {
@@ -550,6 +564,22 @@ impl Settings {
         if !(refill.is_finite() && refill > 0.0) {
             bail!(
                 "the rate refill (--rate-refill, rate.refill_secs) must be a positive number of seconds"
+            );
+        }
+        let run_burst = over
+            .run_rate_burst
+            .or(file.rate.run_burst)
+            .unwrap_or(DEFAULT_RUN_BURST);
+        if run_burst == 0 {
+            bail!("the run rate burst (--run-rate-burst, rate.run_burst) must be at least 1");
+        }
+        let run_refill = over
+            .run_rate_refill_secs
+            .or(file.rate.run_refill_secs)
+            .unwrap_or(DEFAULT_RUN_REFILL_SECS);
+        if !(run_refill.is_finite() && run_refill > 0.0) {
+            bail!(
+                "the run rate refill (--run-rate-refill, rate.run_refill_secs) must be a positive number of seconds"
             );
         }
         let access_ttl_secs = over
@@ -702,6 +732,8 @@ impl Settings {
             rate: RateSettings {
                 burst,
                 refill: Duration::from_secs_f64(refill),
+                run_burst,
+                run_refill: Duration::from_secs_f64(run_refill),
             },
             cluster,
             tls,

@@ -226,6 +226,13 @@ impl JudgeService for TracedJudge {
         self.inner.judge(job, progress).instrument(span).await
     }
 
+    async fn run(
+        &self,
+        job: codehub_engine::ports::judging::RunJob,
+    ) -> Result<codehub_protocol::views::RunView, codehub_engine::ports::judging::RunError> {
+        self.inner.run(job).await
+    }
+
     async fn time_limit(&self, package_hash: &str) -> Result<Option<i64>, JudgeFailure> {
         self.inner.time_limit(package_hash).await
     }

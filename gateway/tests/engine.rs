@@ -105,6 +105,7 @@ async fn setup(config: EngineConfig) -> Setup {
             unfrozen: false,
             penalty_minutes: 20,
             verdict_policy: None,
+            allow_runs: false,
             problems: vec![ContestProblem {
                 problem_id: problem.id,
                 label: "A".into(),

@@ -24,6 +24,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::Sender;
 
 mod inputs;
+mod run_once;
 mod testlib;
 mod tools;
 pub use inputs::{InputFailure, InputValidation};
@@ -74,6 +75,9 @@ pub enum JudgeError {
     /// Answer files submitted to a problem that takes programs.
     #[error("this problem takes a program, not answer files")]
     NotSubmitAnswer,
+    /// A run outside judging that this problem or request cannot have (the reason).
+    #[error("{0}")]
+    CannotRun(String),
     /// The sandbox failed: not the submitter's fault; judge again later.
     #[error(transparent)]
     Sandbox(#[from] SandboxError),
@@ -264,31 +268,7 @@ impl<S: Sandbox> Judge<S> {
         if answers {
             return Err(JudgeError::NotSubmitAnswer);
         }
-        let lang = match language {
-            Some(id) => self
-                .languages
-                .get(id)
-                .ok_or_else(|| JudgeError::UnknownLanguage(id.to_owned()))?,
-            None => self.languages.detect(files).ok_or_else(|| {
-                JudgeError::UnknownLanguageOf(
-                    files
-                        .iter()
-                        .map(|f| format!("`{}`", f.name))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                )
-            })?,
-        };
-        if self.submissions.uses_host_toolchains() && !lang.available_on_host() {
-            return Err(JudgeError::LanguageUnavailable(lang.id.clone()));
-        }
-        let size: u64 = files.iter().map(|f| f.contents.len() as u64).sum();
-        if size > problem.limits.code_bytes {
-            return Err(JudgeError::SourceTooLarge {
-                size,
-                limit: problem.limits.code_bytes,
-            });
-        }
+        let lang = self.language_of(problem, files, language)?;
         let mut report = JudgeReport {
             verdict: Verdict::Accepted,
             language: lang.id.clone(),
@@ -301,21 +281,7 @@ impl<S: Sandbox> Judge<S> {
             groups: Vec::new(),
             judge_message: None,
         };
-        // Included files join after the code limit is checked, replacing same-named ones.
-        let includes = problem.includes_for(&lang.id);
-        let with_includes: Vec<SourceFile>;
-        let files = if includes.is_empty() {
-            files
-        } else {
-            with_includes = files
-                .iter()
-                .filter(|f| !includes.iter().any(|i| i.name == f.name))
-                .chain(includes)
-                .cloned()
-                .collect();
-            &with_includes
-        };
-        let prepared = match lang.prepare_submission(files) {
+        let prepared = match prepare_with_includes(problem, lang, files) {
             Ok(p) => p,
             Err(PrepareError(message)) => {
                 report.verdict = Verdict::CompileError;
@@ -639,6 +605,42 @@ impl<S: Sandbox> Judge<S> {
     /// `problem`'s compiled output validator: `Ok(None)` for the default one, `Err` with
     /// the compiler's message when it does not compile (a judge error, never the
     /// contestant's).
+    /// The language `files` are judged as (`language`, or detected from their names),
+    /// checked against this judge's toolchains and the problem's code limit.
+    fn language_of(
+        &self,
+        problem: &Problem,
+        files: &[SourceFile],
+        language: Option<&str>,
+    ) -> Result<&Language, JudgeError> {
+        let lang = match language {
+            Some(id) => self
+                .languages
+                .get(id)
+                .ok_or_else(|| JudgeError::UnknownLanguage(id.to_owned()))?,
+            None => self.languages.detect(files).ok_or_else(|| {
+                JudgeError::UnknownLanguageOf(
+                    files
+                        .iter()
+                        .map(|f| format!("`{}`", f.name))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )
+            })?,
+        };
+        if self.submissions.uses_host_toolchains() && !lang.available_on_host() {
+            return Err(JudgeError::LanguageUnavailable(lang.id.clone()));
+        }
+        let size: u64 = files.iter().map(|f| f.contents.len() as u64).sum();
+        if size > problem.limits.code_bytes {
+            return Err(JudgeError::SourceTooLarge {
+                size,
+                limit: problem.limits.code_bytes,
+            });
+        }
+        Ok(lang)
+    }
+
     async fn custom_validator(
         &self,
         problem: &Problem,
@@ -749,6 +751,26 @@ async fn restore<E: Environment>(env: &E, files: &[(String, Vec<u8>)]) -> Result
     Ok(())
 }
 
+/// Prepares `files` for compilation with the problem's included files for `lang`, which
+/// join after the code limit is checked and replace same-named ones.
+fn prepare_with_includes(
+    problem: &Problem,
+    lang: &Language,
+    files: &[SourceFile],
+) -> Result<Prepared, PrepareError> {
+    let includes = problem.includes_for(&lang.id);
+    if includes.is_empty() {
+        return lang.prepare_submission(files);
+    }
+    let with_includes: Vec<SourceFile> = files
+        .iter()
+        .filter(|f| !includes.iter().any(|i| i.name == f.name))
+        .chain(includes)
+        .cloned()
+        .collect();
+    lang.prepare_submission(&with_includes)
+}
+
 fn send(options: &JudgeOptions, p: Progress) {
     if let Some(tx) = &options.progress {
         let _ = tx.try_send(p);
@@ -848,10 +870,10 @@ fn submission_spec(
     prepared: &Prepared,
     problem: &Problem,
     policy: &VerdictPolicy,
-    test: &TestCase,
+    args: &[String],
 ) -> RunSpec {
     let mut argv = lang.expand(&lang.run, prepared, problem.limits.memory_bytes >> 20);
-    argv.extend(test.args.iter().cloned());
+    argv.extend(args.iter().cloned());
     let mut spec = RunSpec::new(argv);
     spec.env = env_for(lang);
     spec.limits = run_limits(lang, problem, policy);
@@ -985,7 +1007,7 @@ async fn run_test<E: Environment>(
     index: usize,
     pass: &Pass,
 ) -> Result<(TestReport, Option<ScoreFeedback>, Option<Validated>), JudgeError> {
-    let mut spec = submission_spec(lang, prepared, problem, policy, test);
+    let mut spec = submission_spec(lang, prepared, problem, policy, &test.args);
     let (stdin, _input_file) = pass_stdin(test, pass)?;
     spec.stdin = stdin;
     let started = std::time::Instant::now();
@@ -1305,7 +1327,7 @@ async fn run_interactive<E: Environment>(
     let (from_team_r, from_team_w) = pipe()?;
     // Kept until both sides are collected: dropping it would stop the validator.
     let (stop_validator, validator_stop) = stop_pair()?;
-    let mut spec = submission_spec(lang, prepared, problem, policy, test);
+    let mut spec = submission_spec(lang, prepared, problem, policy, &test.args);
     spec.stdin = Stdin::Pipe(to_team_r);
     spec.stdout = Stdout::Pipe(from_team_w);
     let team = async {

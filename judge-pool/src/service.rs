@@ -11,7 +11,8 @@ use codehub_engine::model::{Judgement, TestResult, now_ms};
 use codehub_engine::ports::blobs::BlobStore;
 use codehub_engine::ports::judging::PROGRESS_CAPACITY;
 use codehub_engine::ports::judging::{
-    ImportedPackage, JudgeFailure, JudgeJob, JudgeProgress, JudgeService, ProgressSender,
+    ImportedPackage, JudgeFailure, JudgeJob, JudgeProgress, JudgeService, ProgressSender, RunError,
+    RunJob,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -75,6 +76,17 @@ impl<S: Sandbox> SandboxedJudge<S> {
     }
 }
 
+/// The judge's files of a job's sources.
+fn source_files(files: &[codehub_engine::model::SubmittedFile]) -> Vec<SourceFile> {
+    files
+        .iter()
+        .map(|f| SourceFile {
+            name: f.name.clone(),
+            contents: f.contents.as_bytes().to_vec(),
+        })
+        .collect()
+}
+
 /// Converts the judge's report to the engine's judgement.
 pub fn to_judgement(report: &JudgeReport) -> Judgement {
     Judgement {
@@ -107,14 +119,7 @@ impl<S: Sandbox> JudgeService for SandboxedJudge<S> {
         progress: ProgressSender,
     ) -> Result<Judgement, JudgeFailure> {
         let problem = self.problem(&job.package_hash, job.time_limit_ms).await?;
-        let files: Vec<SourceFile> = job
-            .files
-            .iter()
-            .map(|f| SourceFile {
-                name: f.name.clone(),
-                contents: f.contents.as_bytes().to_vec(),
-            })
-            .collect();
+        let files = source_files(&job.files);
         let (tx, mut rx) = tokio::sync::mpsc::channel::<Progress>(PROGRESS_CAPACITY);
         let forward = tokio::spawn(async move {
             while let Some(p) = rx.recv().await {
@@ -150,6 +155,24 @@ impl<S: Sandbox> JudgeService for SandboxedJudge<S> {
                 judged_at: now_ms(),
             }),
         }
+    }
+
+    async fn run(&self, job: RunJob) -> Result<codehub_protocol::views::RunView, RunError> {
+        let problem = self.problem(&job.package_hash, job.time_limit_ms).await?;
+        let files = source_files(&job.files);
+        self.judge
+            .run_once(
+                &problem,
+                &files,
+                Some(&job.language),
+                &job.input,
+                job.policy.as_ref(),
+            )
+            .await
+            .map_err(|e| match e {
+                JudgeError::Sandbox(e) => RunError::Failed(JudgeFailure::Sandbox(e.to_string())),
+                refused => RunError::Refused(refused.to_string()),
+            })
     }
 
     async fn time_limit(&self, package_hash: &str) -> Result<Option<i64>, JudgeFailure> {

@@ -97,6 +97,10 @@ pub struct NewContest {
     /// (`docs/judging.md`); absent: the judge's own policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verdict_policy: Option<crate::policy::VerdictPolicy>,
+    /// Participants may run code on samples or typed input during the contest
+    /// (`POST /api/runs`; default: not).
+    #[serde(default)]
+    pub allow_runs: bool,
 }
 
 /// `PATCH /api/contests/{id}`: changes to a contest; absent fields stay as they are.
@@ -159,6 +163,9 @@ pub struct ContestPatch {
         skip_serializing_if = "Option::is_none"
     )]
     pub verdict_policy: Option<Option<crate::policy::VerdictPolicy>>,
+    /// Whether participants may run code during the contest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_runs: Option<bool>,
 }
 
 /// A field that distinguishes "absent" (`None`) from `null` (`Some(None)`).
@@ -355,3 +362,39 @@ pub enum VerdictCode {
     /// Judge error.
     JE,
 }
+
+/// Run code on a problem's sample or on typed input, without making a submission
+/// (`POST /api/runs`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewRun {
+    /// Problem.
+    pub problem_id: i64,
+    /// The contest the run is made in, if any (its rules decide whether runs are allowed).
+    #[serde(default)]
+    pub contest_id: Option<i64>,
+    /// Language id; detected from the file names if omitted.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// Source files, as for a submission.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 32))]
+    pub files: Vec<FileView>,
+    /// What the program reads.
+    pub input: RunInput,
+}
+
+/// What a run's program reads on its standard input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum RunInput {
+    /// The problem's sample number N (1-based, in the statement's order); its output is
+    /// checked against the sample's answer.
+    Sample(usize),
+    /// This text (at most [`MAX_RUN_INPUT_BYTES`]).
+    Stdin(String),
+}
+
+/// The largest typed input of a run, bytes.
+pub const MAX_RUN_INPUT_BYTES: usize = 1 << 20;

@@ -96,6 +96,9 @@ pub struct ContestView {
     /// The contest's verdict policy; absent: the judge's own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verdict_policy: Option<crate::policy::VerdictPolicy>,
+    /// Participants may run code on samples or typed input during the contest.
+    #[serde(default)]
+    pub allow_runs: bool,
     /// Server time of this answer (for countdowns).
     pub server_time: i64,
 }
@@ -485,3 +488,49 @@ pub struct AuditEntry {
     /// Details (the new role, …).
     pub detail: serde_json::Value,
 }
+
+/// What a run on custom input or a sample gave (`POST /api/runs`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RunView {
+    /// Language id the code ran as.
+    pub language: String,
+    /// `CE` when it did not compile; a limit's verdict (`TLE`, `MLE`, `OLE`) or `RTE`
+    /// when the run failed; on a sample, `AC` or `WA` from the problem's checker; absent
+    /// when typed input ran to a normal end (nothing to check it against).
+    pub verdict: Option<Verdict>,
+    /// The compiler's output (empty for interpreted languages).
+    pub compile_output: String,
+    /// Standard output (the first [`RUN_OUTPUT_BYTES`], lossily UTF-8).
+    pub stdout: String,
+    /// Standard output was longer than shown.
+    pub stdout_truncated: bool,
+    /// Standard error (the first [`RUN_OUTPUT_BYTES`]).
+    pub stderr: String,
+    /// Standard error was longer than shown.
+    pub stderr_truncated: bool,
+    /// CPU time, ms.
+    pub time_ms: u64,
+    /// Peak memory, KiB.
+    pub memory_kib: u64,
+    /// Exit code, when the program exited by itself.
+    pub exit_code: Option<i32>,
+    /// On a sample: the expected answer (the first [`RUN_OUTPUT_BYTES`]) and the checker's
+    /// message.
+    pub sample: Option<SampleCheckView>,
+}
+
+/// A run's output checked against a sample's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SampleCheckView {
+    /// The sample's answer.
+    pub expected: String,
+    /// The answer was longer than shown.
+    pub expected_truncated: bool,
+    /// The checker's message (where the output first differs), if any.
+    pub message: Option<String>,
+}
+
+/// How much of a run's output, error output and expected answer a [`RunView`] shows, bytes.
+pub const RUN_OUTPUT_BYTES: usize = 64 << 10;

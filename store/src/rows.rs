@@ -154,6 +154,7 @@ pub(crate) fn contest_from_row(row: &AnyRow) -> Result<Contest, StoreError> {
         verdict_policy: get::<Option<String>>(row, "verdict_policy")?
             .map(|p| from_json(&p, "verdict_policy"))
             .transpose()?,
+        allow_runs: flag(row, "allow_runs")?,
     })
 }
 

@@ -65,6 +65,7 @@ fn contest(slug: &str, start_at: i64, problems: &[ProblemId]) -> Contest {
         unfrozen: false,
         penalty_minutes: 20,
         verdict_policy: None,
+        allow_runs: false,
         problems: problems
             .iter()
             .zip(["A", "B", "C"])

@@ -16,7 +16,9 @@ use super::contest::{ContestMsg, ContestSupMsg};
 use super::hub::{HubMsg, Publication};
 use crate::model::{ContestId, Judgement, SubmissionId, UserId, now_ms};
 use crate::ports::cluster::Role;
-use crate::ports::judging::{JudgeFailure, JudgeJob, JudgeProgress, JudgeService, ProgressSender};
+use crate::ports::judging::{
+    JudgeFailure, JudgeJob, JudgeProgress, JudgeService, ProgressSender, RunError, RunJob,
+};
 use crate::ports::store::{Store, StoreError};
 use codehub_protocol::Channel;
 use codehub_protocol::names::LiveState;
@@ -150,6 +152,22 @@ pub struct PoolStats {
     pub judging: usize,
     /// JudgeActors.
     pub judges: usize,
+    /// Runs (`POST /api/runs`) waiting.
+    pub runs_queued: usize,
+    /// Runs running.
+    pub runs_running: usize,
+}
+
+/// Runs that may wait for a judge; more are refused (the judges are busy).
+pub const MAX_WAITING_RUNS: usize = 64;
+
+/// A run (code on a sample or typed input) waiting for a judge, and where its result goes.
+#[derive(Debug)]
+pub struct QueuedRun {
+    /// The run.
+    pub job: RunJob,
+    /// Its caller (gone if it stopped waiting: the run is then skipped).
+    pub reply: tokio::sync::oneshot::Sender<Result<codehub_protocol::views::RunView, RunError>>,
 }
 
 /// Messages of the pool.
@@ -161,6 +179,11 @@ pub enum PoolMsg {
     Idle(ActorId),
     /// Queue statistics.
     Stats(RpcReplyPort<PoolStats>),
+    /// Run code outside a submission, after every queued submission: a run never takes
+    /// a judge a waiting submission could have.
+    Run(Box<QueuedRun>),
+    /// A run finished.
+    RunDone,
 }
 
 /// The pool (configuration only).
@@ -198,6 +221,10 @@ pub struct PoolState {
     busy: HashMap<ActorId, (ActorRef<JudgeMsg>, QueuedJob)>,
     /// When each waiting job was queued (for the queue wait metric).
     queued_at: HashMap<SubmissionId, std::time::Instant>,
+    /// Waiting runs, first out first; dispatched only while no submission waits.
+    runs: VecDeque<QueuedRun>,
+    /// Runs running (each holds a judge's share of the sandbox, as a job does).
+    runs_running: usize,
 }
 
 impl JudgePool {
@@ -219,8 +246,11 @@ impl JudgePool {
         metrics::gauge!("codehub_judge_busy").set(state.busy.len() as f64);
     }
 
-    fn dispatch(state: &mut PoolState) {
-        while !state.queue.is_empty() {
+    /// Hands waiting jobs to idle JudgeActors, then, if no job waits, runs to free
+    /// judges. A running run counts as a busy judge (it uses the same sandbox), so at most
+    /// half the judges (at least one) run runs, and jobs take precedence.
+    fn dispatch(&self, myself: &ActorRef<PoolMsg>, state: &mut PoolState) {
+        while !state.queue.is_empty() && state.idle.len() > state.runs_running {
             let Some(judge) = state.idle.pop() else { break };
             let job = state.queue.pop_front().expect("not empty");
             if judge.send_message(JudgeMsg::Run(job.clone())).is_ok() {
@@ -232,6 +262,25 @@ impl JudgePool {
             } else {
                 state.queue.push_front(job);
             }
+        }
+        let run_cap = (self.judges / 2).max(1);
+        while state.queue.is_empty()
+            && state.runs_running < run_cap
+            && state.idle.len() > state.runs_running
+        {
+            let Some(run) = state.runs.pop_front() else {
+                break;
+            };
+            if run.reply.is_closed() {
+                continue;
+            }
+            state.runs_running += 1;
+            let (judge, pool) = (self.ctx.judge.clone(), myself.clone());
+            tokio::spawn(async move {
+                let result = judge.run(run.job).await;
+                let _ = run.reply.send(result);
+                let _ = pool.send_message(PoolMsg::RunDone);
+            });
         }
     }
 }
@@ -255,6 +304,8 @@ impl Actor for JudgePool {
             idle,
             busy: HashMap::new(),
             queued_at: HashMap::new(),
+            runs: VecDeque::new(),
+            runs_running: 0,
         })
     }
 
@@ -271,7 +322,7 @@ impl Actor for JudgePool {
 
     async fn handle(
         &self,
-        _myself: ActorRef<PoolMsg>,
+        myself: ActorRef<PoolMsg>,
         msg: PoolMsg,
         state: &mut PoolState,
     ) -> Result<(), ActorProcessingErr> {
@@ -301,10 +352,25 @@ impl Actor for JudgePool {
                     queued: state.queue.len(),
                     judging: state.busy.len(),
                     judges: state.busy.len() + state.idle.len(),
+                    runs_queued: state.runs.len(),
+                    runs_running: state.runs_running,
                 });
             }
+            PoolMsg::Run(run) => {
+                state.runs.retain(|r| !r.reply.is_closed());
+                if state.runs.len() >= MAX_WAITING_RUNS {
+                    let _ = run
+                        .reply
+                        .send(Err(RunError::Failed(JudgeFailure::Unavailable(
+                            "every judge is busy: too many runs are waiting".to_owned(),
+                        ))));
+                } else {
+                    state.runs.push_back(*run);
+                }
+            }
+            PoolMsg::RunDone => state.runs_running = state.runs_running.saturating_sub(1),
         }
-        Self::dispatch(state);
+        self.dispatch(&myself, state);
         Self::gauge(state);
         Ok(())
     }
@@ -330,7 +396,7 @@ impl Actor for JudgePool {
             state.idle.retain(|a| a.get_id() != id);
             let replacement = self.spawn_judge(&myself).await?;
             state.idle.push(replacement);
-            Self::dispatch(state);
+            self.dispatch(&myself, state);
         }
         Ok(())
     }

@@ -517,6 +517,32 @@ impl Engine {
         ractor::call_t!(self.pool, PoolMsg::Stats, 10_000).map_err(unavailable)
     }
 
+    /// Runs code on a sample or typed input ([`RunJob`](crate::ports::judging::RunJob)) once a judge is free, after every
+    /// queued submission. Waits at most `wait` for the judge to start and finish.
+    ///
+    /// # Errors
+    /// The run's [`RunError`]; [`RunError::Failed`] when the judges stayed busy for
+    /// `wait`, too many runs wait, or the pool is gone.
+    pub async fn run(
+        &self,
+        job: crate::ports::judging::RunJob,
+        wait: std::time::Duration,
+    ) -> Result<codehub_protocol::views::RunView, crate::ports::judging::RunError> {
+        use crate::ports::judging::{JudgeFailure, RunError};
+        let busy = |why: &str| RunError::Failed(JudgeFailure::Unavailable(why.to_owned()));
+        let (reply, result) = tokio::sync::oneshot::channel();
+        self.pool
+            .send_message(PoolMsg::Run(Box::new(judge_pool::QueuedRun { job, reply })))
+            .map_err(|_| busy("the judge pool is not running"))?;
+        match tokio::time::timeout(wait, result).await {
+            Ok(Ok(outcome)) => outcome,
+            Ok(Err(_)) => Err(busy("the run was dropped by the judge pool")),
+            Err(_) => Err(busy(
+                "every judge stayed busy with submissions; try the run again shortly",
+            )),
+        }
+    }
+
     /// Live user actors (passivation is observable here).
     ///
     /// # Errors

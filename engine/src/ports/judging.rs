@@ -31,6 +31,36 @@ pub struct JudgeJob {
     pub trace_parent: Option<String>,
 }
 
+/// One run of code outside a submission: on a sample or on typed input, with the
+/// problem's limits (`POST /api/runs`). Nothing is stored.
+#[derive(Debug, Clone)]
+pub struct RunJob {
+    /// Package blob hash of the problem.
+    pub package_hash: String,
+    /// Language id.
+    pub language: String,
+    /// Source files.
+    pub files: Vec<SubmittedFile>,
+    /// What the program reads.
+    pub input: codehub_protocol::requests::RunInput,
+    /// The problem's stored time limit, ms (as [`JudgeJob::time_limit_ms`]).
+    pub time_limit_ms: Option<i64>,
+    /// The contest's verdict policy; `None`: the judge's own.
+    pub policy: Option<crate::model::VerdictPolicy>,
+}
+
+/// Why a run gave no result.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The request cannot be run (no such sample, an interactive problem, an unknown
+    /// language, code over the limit): the caller's to fix; the message says how.
+    #[error("{0}")]
+    Refused(String),
+    /// The judge failed (not the program); worth trying again later.
+    #[error(transparent)]
+    Failed(#[from] JudgeFailure),
+}
+
 /// A judging step, for live verdict streams.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
@@ -105,6 +135,15 @@ pub trait JudgeService: Send + Sync + 'static {
         job: JudgeJob,
         progress: ProgressSender,
     ) -> Result<Judgement, JudgeFailure>;
+
+    /// Runs code once on a sample or typed input ([`RunJob`]), with judging's sandbox and
+    /// limits. The default refuses: a judge that cannot run code outside jobs.
+    async fn run(&self, job: RunJob) -> Result<codehub_protocol::views::RunView, RunError> {
+        let _ = job;
+        Err(RunError::Failed(JudgeFailure::Unavailable(
+            "this judge cannot run code outside submissions".to_owned(),
+        )))
+    }
 
     /// The time limit of a package that gives none, ms, computed from its own
     /// submissions (the slowest accepted run × `ac_to_time_limit`, rounded up to

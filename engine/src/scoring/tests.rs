@@ -344,6 +344,7 @@ fn rules_come_from_the_contest() {
         penalty_minutes: 10,
         problems: vec![],
         verdict_policy: None,
+        allow_runs: false,
     };
     let r = Rules::for_contest(&contest);
     assert_eq!(

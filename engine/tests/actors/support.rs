@@ -47,6 +47,7 @@ pub fn running_contest(slug: &str, problem: ProblemId) -> Contest {
         unfrozen: false,
         penalty_minutes: 20,
         verdict_policy: None,
+        allow_runs: false,
         problems: vec![ContestProblem {
             problem_id: problem,
             label: "A".into(),

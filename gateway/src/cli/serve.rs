@@ -59,6 +59,12 @@ pub struct ServeArgs {
     /// Seconds to earn one more submission [default: 6].
     #[arg(long)]
     rate_refill: Option<f64>,
+    /// Runs on samples or typed input a user may make in a burst [default: 5].
+    #[arg(long)]
+    run_rate_burst: Option<u32>,
+    /// Seconds to earn one more run [default: 2].
+    #[arg(long)]
+    run_rate_refill: Option<f64>,
     /// Redis for cluster mode (`redis://host:port`): the judge queue and readiness.
     #[arg(long, env = "REDIS_URL")]
     redis_url: Option<String>,
@@ -147,6 +153,8 @@ impl ServeArgs {
                 access_ttl_secs: self.access_ttl,
                 rate_burst: self.rate_burst,
                 rate_refill_secs: self.rate_refill,
+                run_rate_burst: self.run_rate_burst,
+                run_rate_refill_secs: self.run_rate_refill,
                 redis_url: self.redis_url.clone(),
                 node_id: self.node_id.clone(),
                 lease_ms: self.lease_ms,
@@ -352,6 +360,10 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         trusted_proxies: settings.trusted_proxies.clone(),
         cors_origins: settings.cors_origins.clone(),
         login_throttle: Default::default(),
+        run_limit: crate::run_limit::RunLimit::new(
+            settings.rate.run_burst,
+            settings.rate.run_refill,
+        ),
         metrics,
     }));
     tokio::spawn(crate::ccs::webhooks::deliver(state.clone()));

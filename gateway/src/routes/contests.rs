@@ -191,6 +191,7 @@ pub async fn create(
         penalty_minutes: n.penalty_minutes.unwrap_or(20),
         problems: problems(&n.problems),
         verdict_policy: n.verdict_policy,
+        allow_runs: n.allow_runs,
     };
     validate(&state, &contest).await?;
     let created = state.store.create_contest(contest).await?;
@@ -231,6 +232,9 @@ pub async fn update(
     }
     if let Some(v) = p.verdict_policy {
         c.verdict_policy = v;
+    }
+    if let Some(v) = p.allow_runs {
+        c.allow_runs = v;
     }
     validate(&state, &c).await?;
     state.store.update_contest(&c).await?;

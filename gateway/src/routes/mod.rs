@@ -8,6 +8,7 @@ pub mod clarifications;
 pub mod contests;
 mod misc;
 pub mod problems;
+mod runs;
 mod sso;
 pub mod submissions;
 mod users;
@@ -121,7 +122,7 @@ impl<T: serde::Serialize> axum::response::IntoResponse for ApiJson<T> {
         clarifications::list, clarifications::create, clarifications::claim, clarifications::canned, clarifications::note,
         balloons::list, balloons::mark, contests::medals, contests::resolver,
         problems::list, problems::get_one, problems::import,
-        submissions::create, submissions::list, submissions::get_one, submissions::rejudge,
+        submissions::create, submissions::list, submissions::get_one, submissions::rejudge, runs::create,
         users::update, users::list, users::reset_password, users::audit_log, users::profile,
         users::update_profile, users::put_avatar, users::delete_avatar, users::get_avatar,
         users::delete_me, sso::get, sso::put,
@@ -296,6 +297,7 @@ pub fn router() -> Router<AppState> {
             get(submissions::list).post(submissions::create),
         )
         .route("/api/submissions/{id}", get(submissions::get_one))
+        .route("/api/runs", post(runs::create))
         .route("/api/submissions/{id}/rejudge", post(submissions::rejudge))
         .route("/api/users", get(users::list))
         .route("/api/users/{id}", axum::routing::patch(users::update))

@@ -38,7 +38,10 @@ pub struct ImportQuery {
 
 /// Problems a caller may see: all for the jury; otherwise practice problems and those of
 /// contests that have started.
-async fn visible(state: &AppState, caller: &MaybeCaller) -> Result<HashSet<ProblemId>, ApiError> {
+pub(super) async fn visible(
+    state: &AppState,
+    caller: &MaybeCaller,
+) -> Result<HashSet<ProblemId>, ApiError> {
     let all = state.store.problems().await?;
     if caller.0.as_ref().is_some_and(|c| c.role.is_jury()) {
         return Ok(all.iter().map(|p| p.id).collect());

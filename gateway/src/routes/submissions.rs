@@ -37,17 +37,7 @@ pub async fn create(
     ApiJson(n): ApiJson<NewSubmission>,
 ) -> ApiResult<(StatusCode, ApiJson<SubmissionView>)> {
     caller.require(Role::Contestant)?;
-    if n.files.is_empty() {
-        return Err(ApiError::unprocessable(
-            "files must hold at least one source file",
-        ));
-    }
-    if n.files.len() > 32 {
-        return Err(ApiError::unprocessable("at most 32 files per submission"));
-    }
-    for f in &n.files {
-        check_source_name(&f.name).map_err(|e| ApiError::unprocessable(e.to_string()))?;
-    }
+    check_files(&n.files)?;
     let names: Vec<&str> = n.files.iter().map(|f| f.name.as_str()).collect();
     // An unknown problem is the engine's to refuse (404), as before.
     let answer_files = state
@@ -63,22 +53,7 @@ pub async fn create(
                 n.problem_id
             )));
         }
-        let language = state
-            .languages
-            .choose(n.language.as_deref(), &names)
-            .map_err(|e| match e {
-                ChoiceError::Undetectable { .. } => {
-                    ApiError::unprocessable(format!("{e}; give `language`"))
-                }
-                _ => ApiError::unprocessable(e.to_string()),
-            })?;
-        if !language.available_on_host() {
-            return Err(ApiError::unprocessable(format!(
-                "language `{}` is not available on this judge",
-                language.id
-            )));
-        }
-        language.id.clone()
+        choose_language(&state, n.language.as_deref(), &names)?
     } else {
         check_answers(n.problem_id, n.language.as_deref(), &names, &answer_files)?;
         ANSWER_LANGUAGE.to_owned()
@@ -123,6 +98,47 @@ pub async fn create(
         StatusCode::ACCEPTED,
         ApiJson(present::submission(&submission, caller.role)),
     ))
+}
+
+/// Checks the files of a submission or a run: 1 to 32, each name by the rule of
+/// [`check_source_name`].
+pub(super) fn check_files(files: &[codehub_protocol::views::FileView]) -> Result<(), ApiError> {
+    if files.is_empty() {
+        return Err(ApiError::unprocessable(
+            "files must hold at least one source file",
+        ));
+    }
+    if files.len() > 32 {
+        return Err(ApiError::unprocessable("at most 32 files per submission"));
+    }
+    for f in files {
+        check_source_name(&f.name).map_err(|e| ApiError::unprocessable(e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// The language id of files named `names` (`language`, or detected), if this judge has it.
+pub(super) fn choose_language(
+    state: &AppState,
+    language: Option<&str>,
+    names: &[&str],
+) -> Result<String, ApiError> {
+    let language = state
+        .languages
+        .choose(language, names)
+        .map_err(|e| match e {
+            ChoiceError::Undetectable { .. } => {
+                ApiError::unprocessable(format!("{e}; give `language`"))
+            }
+            _ => ApiError::unprocessable(e.to_string()),
+        })?;
+    if !language.available_on_host() {
+        return Err(ApiError::unprocessable(format!(
+            "language `{}` is not available on this judge",
+            language.id
+        )));
+    }
+    Ok(language.id.clone())
 }
 
 /// Checks an answer submission to a submit-answer problem: language `answer` (or none),

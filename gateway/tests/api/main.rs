@@ -17,6 +17,7 @@ mod metrics;
 mod oidc;
 mod packages;
 mod proxy;
+mod runs;
 mod submissions;
 mod tls;
 mod users;
