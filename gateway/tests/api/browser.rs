@@ -1181,3 +1181,76 @@ async fn a_user_edits_their_profile_and_an_admin_disables_them_from_the_user_lis
     bea.close().await.unwrap();
     admin.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_learner_runs_code_on_typed_input_and_on_a_sample() {
+    let Some((driver, browser)) = browser_or_skip() else {
+        return;
+    };
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let problem = app.import(&admin, "hello").await;
+    let (token, _) = app.register("rhea_runs").await;
+    let driver = Driver::start(driver, browser);
+    let client = driver.session(1280, 1000).await;
+    sign_in(&client, &app.base, "rhea_runs", "correct horse").await;
+    client
+        .goto(&format!("{}/practice/{problem}", app.base))
+        .await
+        .unwrap();
+    client
+        .wait()
+        .at_most(LONG)
+        .for_element(Locator::Css("[data-testid=language] option[value=python3]"))
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("[data-testid=language]"))
+        .await
+        .unwrap()
+        .select_by_value("python3")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("[data-testid=editor]"))
+        .await
+        .unwrap()
+        .send_keys("import sys\nprint(sys.stdin.read().upper(), end='')\n")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("[data-testid=run-input]"))
+        .await
+        .unwrap()
+        .send_keys("shout")
+        .await
+        .unwrap();
+    click(&client, "[data-testid=run-custom]").await;
+    let out = wait_text(&client, "[data-testid=run-stdout]", LONG, |t| !t.is_empty()).await;
+    assert_eq!(out, "SHOUT");
+    // On the sample the output is checked: rejected, with the expected answer shown.
+    click(&client, "[data-testid=run-sample-1]").await;
+    let verdict = wait_text(
+        &client,
+        "[data-testid=run-result] [data-testid=verdict]",
+        LONG,
+        |t| t == "WA",
+    )
+    .await;
+    assert_eq!(verdict, "WA");
+    let result = client
+        .find(Locator::Css("[data-testid=run-result]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        result.contains("Expected") && result.contains("Hello World!"),
+        "{result}"
+    );
+    screenshot(&client, "run-on-sample").await;
+    let (_, mine) = app.get("/api/submissions", Some(&token)).await;
+    assert_eq!(mine, serde_json::json!([]), "runs make no submission");
+    client.close().await.unwrap();
+}

@@ -18,6 +18,8 @@ use codehub_protocol::{Channel, SubmissionId};
 use sycamore::prelude::*;
 use wasm_bindgen::JsCast;
 
+mod run;
+
 const LANGUAGE_KEY: &str = "codehub.language";
 
 fn copy_to_clipboard(text: &str) {
@@ -238,15 +240,11 @@ pub fn ProblemPage(contest: Option<i64>, problem: i64) -> View {
         });
     };
 
-    let submit = move |e: web_sys::SubmitEvent| {
-        e.prevent_default();
-        if busy.get() {
-            return;
-        }
-        let source = code.get_clone();
-        if source.trim().is_empty() {
-            error.set(Some("Write or upload a solution first.".into()));
-            return;
+    // The editor's code as the file to send, with its language.
+    let source = move || -> Result<(String, FileView), String> {
+        let contents = code.get_clone();
+        if contents.trim().is_empty() {
+            return Err("Write or upload a solution first.".into());
         }
         let lang = language.get_clone();
         let ext = languages.with(|l| {
@@ -257,14 +255,25 @@ pub fn ProblemPage(contest: Option<i64>, problem: i64) -> View {
         let name = file_name
             .get_clone()
             .unwrap_or_else(|| format!("main.{}", ext.unwrap_or_else(|| "txt".into())));
+        Ok((lang, FileView { name, contents }))
+    };
+    let submit = move |e: web_sys::SubmitEvent| {
+        e.prevent_default();
+        if busy.get() {
+            return;
+        }
+        let (lang, file) = match source() {
+            Ok(s) => s,
+            Err(message) => {
+                error.set(Some(message));
+                return;
+            }
+        };
         let body = NewSubmission {
             problem_id: problem,
             contest_id: contest,
             language: Some(lang),
-            files: vec![FileView {
-                name,
-                contents: source,
-            }],
+            files: vec![file],
         };
         post_submission(ctx, body, busy, error, submitted);
     };
@@ -323,9 +332,18 @@ pub fn ProblemPage(contest: Option<i64>, problem: i64) -> View {
                         (super::error_line(error))
                     }
                     (submitted.get().map(|id| view! { LiveVerdict(id=id) }).unwrap_or_default())
+                    (run::run_panel(problem, contest, sample_count(&data.get_clone()), source))
                 }
             }
         })
+    }
+}
+
+/// How many samples the loaded problem shows.
+fn sample_count(data: &Load<ProblemView>) -> usize {
+    match data {
+        Load::Ready(p) => p.samples.as_ref().map_or(0, Vec::len),
+        _ => 0,
     }
 }
 
