@@ -1,9 +1,12 @@
 //! The node side of the Redis judge queue.
 
-use super::wire::{FIELD, JOBS, Job, Reply, replies};
+use super::wire::{FIELD, JOBS, Job, RUNS, RUNS_CAP, Reply, RunRequest, replies};
 use async_trait::async_trait;
 use codehub_engine::model::Judgement;
-use codehub_engine::ports::judging::{JudgeFailure, JudgeJob, JudgeService, ProgressSender};
+use codehub_engine::ports::judging::{
+    JudgeFailure, JudgeJob, JudgeService, ProgressSender, RunError, RunJob,
+};
+use codehub_protocol::views::RunView;
 use fred::prelude::*;
 use rand::RngCore;
 use std::collections::HashMap;
@@ -18,12 +21,26 @@ struct Waiter {
 
 type Waiting = Arc<Mutex<HashMap<String, Waiter>>>;
 
+/// Runs waiting for their result, by attempt.
+type WaitingRuns = Arc<Mutex<HashMap<String, oneshot::Sender<Result<RunView, RunError>>>>>;
+
+/// How long a run waits for a worker's answer (a worker that died with it never answers).
+const RUN_REPLY_WAIT: Duration = Duration::from_secs(120);
+
+/// A fresh random attempt id.
+fn new_attempt() -> String {
+    let mut raw = [0u8; 12];
+    rand::rng().fill_bytes(&mut raw);
+    hex::encode(raw)
+}
+
 /// Judges through `codehub judge-worker` processes: a job goes on the shared stream, the
 /// progress and the judgement come back on this node's reply stream.
 pub struct RedisJudge {
     client: Client,
     reply_to: String,
     waiting: Waiting,
+    runs: WaitingRuns,
 }
 
 impl RedisJudge {
@@ -36,18 +53,25 @@ impl RedisJudge {
             client,
             reply_to: replies(node),
             waiting: Arc::new(Mutex::new(HashMap::new())),
+            runs: Arc::new(Mutex::new(HashMap::new())),
         });
         tokio::spawn(read_replies(
             reader,
             judge.reply_to.clone(),
             judge.waiting.clone(),
+            judge.runs.clone(),
         ));
         // After a reconnect the queue may be gone (a restarted Redis without persistence):
         // every job in flight fails, and the engine queues it again.
         let mut reconnects = judge.client.reconnect_rx();
-        let waiting = judge.waiting.clone();
+        let (waiting, runs) = (judge.waiting.clone(), judge.runs.clone());
         tokio::spawn(async move {
             while reconnects.recv().await.is_ok() {
+                for (_, run) in runs.lock().expect("not poisoned").drain() {
+                    let _ = run.send(Err(RunError::Failed(JudgeFailure::Unavailable(
+                        "the Redis connection was lost while the run was queued".into(),
+                    ))));
+                }
                 let lost: Vec<Waiter> = waiting
                     .lock()
                     .expect("not poisoned")
@@ -73,7 +97,7 @@ impl RedisJudge {
 
 /// Reads the reply stream from "now" on, dispatching to the waiting jobs. Replies for
 /// attempts nobody waits for (a job judged twice after a worker died) are dropped.
-async fn read_replies(reader: Client, stream: String, waiting: Waiting) {
+async fn read_replies(reader: Client, stream: String, waiting: Waiting, runs: WaitingRuns) {
     let mut last = "$".to_owned();
     loop {
         let read: Result<fred::types::Value, _> = reader
@@ -117,6 +141,18 @@ async fn read_replies(reader: Client, stream: String, waiting: Waiting) {
                 Reply::Failed { attempt, message } => {
                     if let Some(w) = waiting.remove(&attempt) {
                         let _ = w.done.send(Err(JudgeFailure::Remote(message)));
+                    } else if let Some(run) = runs.lock().expect("not poisoned").remove(&attempt) {
+                        let _ = run.send(Err(RunError::Failed(JudgeFailure::Remote(message))));
+                    }
+                }
+                Reply::RunDone { attempt, view } => {
+                    if let Some(run) = runs.lock().expect("not poisoned").remove(&attempt) {
+                        let _ = run.send(Ok(view));
+                    }
+                }
+                Reply::RunRefused { attempt, message } => {
+                    if let Some(run) = runs.lock().expect("not poisoned").remove(&attempt) {
+                        let _ = run.send(Err(RunError::Refused(message)));
                     }
                 }
             }
@@ -131,9 +167,7 @@ impl JudgeService for RedisJudge {
         job: JudgeJob,
         progress: ProgressSender,
     ) -> Result<Judgement, JudgeFailure> {
-        let mut raw = [0u8; 12];
-        rand::rng().fill_bytes(&mut raw);
-        let attempt = hex::encode(raw);
+        let attempt = new_attempt();
         let message = Job {
             submission_id: job.submission_id.0,
             attempt: attempt.clone(),
@@ -165,5 +199,49 @@ impl JudgeService for RedisJudge {
         }
         rx.await
             .unwrap_or_else(|_| Err(JudgeFailure::Unavailable("the reply reader stopped".into())))
+    }
+
+    /// Queues the run on [`RUNS`] for a worker (which takes it only when no judge job
+    /// waits) and waits for its answer.
+    async fn run(&self, job: RunJob) -> Result<RunView, RunError> {
+        let attempt = new_attempt();
+        let message = RunRequest {
+            attempt: attempt.clone(),
+            package_hash: job.package_hash,
+            language: job.language,
+            files: job.files,
+            input: job.input,
+            time_limit_ms: job.time_limit_ms,
+            policy: job.policy,
+            reply_to: self.reply_to.clone(),
+        };
+        let unavailable = |why: String| RunError::Failed(JudgeFailure::Unavailable(why));
+        let json = serde_json::to_string(&message)
+            .map_err(|e| unavailable(format!("encoding the run: {e}")))?;
+        let (done, rx) = oneshot::channel();
+        self.runs
+            .lock()
+            .expect("not poisoned")
+            .insert(attempt.clone(), done);
+        let cap = (
+            fred::types::streams::XCapKind::MaxLen,
+            fred::types::streams::XCapTrim::AlmostExact,
+            RUNS_CAP as i64,
+        );
+        let queued: Result<String, _> = self
+            .client
+            .xadd(RUNS, false, cap, "*", vec![(FIELD, json)])
+            .await;
+        if let Err(e) = queued {
+            self.runs.lock().expect("not poisoned").remove(&attempt);
+            return Err(unavailable(format!("cannot queue the run in Redis: {e}")));
+        }
+        let answer = tokio::time::timeout(RUN_REPLY_WAIT, rx).await;
+        self.runs.lock().expect("not poisoned").remove(&attempt);
+        match answer {
+            Ok(Ok(result)) => result,
+            Ok(Err(_)) => Err(unavailable("the reply reader stopped".into())),
+            Err(_) => Err(unavailable("no judge worker answered the run".into())),
+        }
     }
 }

@@ -5,7 +5,13 @@ use serde::{Deserialize, Serialize};
 
 /// The stream of judge jobs.
 pub const JOBS: &str = "codehub:jobs";
-/// The consumer group of judge workers on [`JOBS`].
+/// The stream of runs (code run on a sample or typed input, `POST /api/runs`). Workers
+/// read it only when no judge job waits, and at most once: a run is acknowledged when
+/// read, and a run whose worker died is answered by the node's timeout.
+pub const RUNS: &str = "codehub:runs";
+/// Runs kept on [`RUNS`] (approximate trim): a run nobody took for that long is stale.
+pub const RUNS_CAP: u64 = 1_000;
+/// The consumer group of judge workers on [`JOBS`] (and on [`RUNS`]).
 pub const GROUP: &str = "judges";
 /// The field holding a message's JSON.
 pub const FIELD: &str = "msg";
@@ -130,6 +136,29 @@ pub struct Job {
     pub trace_parent: Option<String>,
 }
 
+/// A run on [`RUNS`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RunRequest {
+    /// This run (replies name it).
+    pub attempt: String,
+    /// Package content hash.
+    pub package_hash: String,
+    /// Language id.
+    pub language: String,
+    /// Sources.
+    pub files: Vec<SubmittedFile>,
+    /// What the program reads.
+    pub input: codehub_protocol::requests::RunInput,
+    /// The problem's stored time limit, ms.
+    #[serde(default)]
+    pub time_limit_ms: Option<i64>,
+    /// The contest's verdict policy (absent: the worker's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<codehub_engine::model::VerdictPolicy>,
+    /// Where to reply.
+    pub reply_to: String,
+}
+
 /// A reply on a node's stream.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -157,6 +186,20 @@ pub enum Reply {
         /// Why.
         message: String,
     },
+    /// A run's result.
+    RunDone {
+        /// The run.
+        attempt: String,
+        /// What it gave.
+        view: codehub_protocol::views::RunView,
+    },
+    /// A run the worker refused (the caller's to fix: no such sample, …).
+    RunRefused {
+        /// The run.
+        attempt: String,
+        /// Why.
+        message: String,
+    },
 }
 
 impl Reply {
@@ -165,7 +208,9 @@ impl Reply {
         match self {
             Reply::Progress { attempt, .. }
             | Reply::Done { attempt, .. }
-            | Reply::Failed { attempt, .. } => attempt,
+            | Reply::Failed { attempt, .. }
+            | Reply::RunDone { attempt, .. }
+            | Reply::RunRefused { attempt, .. } => attempt,
         }
     }
 }

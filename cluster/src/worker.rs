@@ -6,10 +6,14 @@
 //! for the claim timeout another worker takes it (`XAUTOCLAIM`) and judges it again. The
 //! reply names the attempt, and the node stores a judgement once (`finish_submission` is
 //! idempotent), so the scoreboard counts it once.
+//!
+//! Runs (code on a sample or typed input) come on their own stream, [`RUNS`], read in the
+//! same call as jobs but taken only after them: a run never takes a slot a waiting job
+//! could have had. A run is acknowledged when read (at most once).
 
-use super::wire::{FIELD, GROUP, JOBS, Job, REPLY_CAP, Reply};
+use super::wire::{FIELD, GROUP, JOBS, Job, REPLY_CAP, RUNS, Reply, RunRequest};
 use codehub_engine::model::SubmissionId;
-use codehub_engine::ports::judging::{JudgeJob, JudgeService, ProgressSender};
+use codehub_engine::ports::judging::{JudgeJob, JudgeService, ProgressSender, RunError, RunJob};
 use fred::prelude::*;
 use fred::types::streams::{XCapKind, XCapTrim, XReadValue};
 use std::collections::HashMap;
@@ -44,13 +48,17 @@ async fn reply(client: &Client, to: &str, reply: &Reply) {
     }
 }
 
-/// Creates the consumer group (and the stream) unless it exists.
+/// Creates the consumer groups (and the streams) of jobs and runs unless they exist.
 pub async fn ensure_group(client: &Client) -> anyhow::Result<()> {
-    let created: Result<(), Error> = client.xgroup_create(JOBS, GROUP, "0", true).await;
-    match created {
-        Err(e) if !e.details().contains("BUSYGROUP") => Err(e.into()),
-        _ => Ok(()),
+    for stream in [JOBS, RUNS] {
+        let created: Result<(), Error> = client.xgroup_create(stream, GROUP, "0", true).await;
+        if let Err(e) = created
+            && !e.details().contains("BUSYGROUP")
+        {
+            return Err(e.into());
+        }
     }
+    Ok(())
 }
 
 /// Entries as read from the stream: (id, fields).
@@ -103,20 +111,11 @@ pub async fn run(
                 continue;
             }
         };
+        let mut runs = Vec::new();
         if entries.is_empty() {
-            let read: Result<fred::types::Value, _> = blocking
-                .xreadgroup(
-                    GROUP,
-                    config.name.as_str(),
-                    Some(1),
-                    Some(2_000),
-                    false,
-                    JOBS,
-                    ">",
-                )
-                .await;
-            match read.and_then(|v| super::stream_entries(v, JOBS)) {
-                Ok(e) => entries = parse(e),
+            // A waiting job first (without blocking), then whichever comes: a job or a run.
+            match read_new(&client, &config.name, &[JOBS], None).await {
+                Ok((jobs, _)) => entries = jobs,
                 Err(e) => {
                     tracing::warn!("reading jobs: {e}");
                     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -124,6 +123,36 @@ pub async fn run(
                 }
             }
         }
+        if entries.is_empty() {
+            match read_new(&blocking, &config.name, &[JOBS, RUNS], Some(2_000)).await {
+                Ok((jobs, new_runs)) => (entries, runs) = (jobs, new_runs),
+                Err(e) => {
+                    tracing::warn!("reading jobs and runs: {e}");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            }
+        }
+        // A job and a run may come in one read: the job takes this slot, the run the next.
+        let mut permit = Some(permit);
+        for (id, run) in runs {
+            let _: Result<i64, _> = client.xack(RUNS, GROUP, id.as_str()).await;
+            let Some(run) = run else { continue };
+            let slot = if entries.is_empty() {
+                permit.take()
+            } else {
+                None
+            };
+            let (client, judge, slots) = (client.clone(), judge.clone(), slots.clone());
+            tokio::spawn(async move {
+                let _slot = match slot {
+                    Some(p) => p,
+                    None => slots.acquire_owned().await.expect("never closed"),
+                };
+                handle_run(&client, judge, run).await;
+            });
+        }
+        let Some(permit) = permit else { continue };
         let Some((id, job)) = entries.pop() else {
             continue;
         };
@@ -137,6 +166,58 @@ pub async fn run(
             drop(permit);
         });
     }
+}
+
+/// New entries of `streams` (jobs, runs) for this consumer, at most one of each, waiting
+/// up to `block` ms for one (`None`: not at all).
+async fn read_new(
+    client: &Client,
+    name: &str,
+    streams: &[&str],
+    block: Option<u64>,
+) -> Result<(Vec<Entry>, Vec<(String, Option<RunRequest>)>), Error> {
+    let ids: Vec<&str> = streams.iter().map(|_| ">").collect();
+    let read: fred::types::Value = client
+        .xreadgroup(GROUP, name, Some(1), block, false, streams.to_vec(), ids)
+        .await?;
+    if read.is_null() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let mut map: fred::types::streams::XReadResponse<String, String, String, String> =
+        read.into_xread_response()?;
+    let jobs = parse(map.remove(JOBS).unwrap_or_default());
+    let runs = map
+        .remove(RUNS)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(id, fields)| {
+            let run = fields.get(FIELD).and_then(|m| serde_json::from_str(m).ok());
+            (id, run)
+        })
+        .collect();
+    Ok((jobs, runs))
+}
+
+/// Runs one run and replies with its result.
+async fn handle_run(client: &Client, judge: Arc<dyn JudgeService>, run: RunRequest) {
+    let job = RunJob {
+        package_hash: run.package_hash,
+        language: run.language,
+        files: run.files,
+        input: run.input,
+        time_limit_ms: run.time_limit_ms,
+        policy: run.policy,
+    };
+    let attempt = run.attempt;
+    let message = match judge.run(job).await {
+        Ok(view) => Reply::RunDone { attempt, view },
+        Err(RunError::Refused(message)) => Reply::RunRefused { attempt, message },
+        Err(RunError::Failed(e)) => Reply::Failed {
+            attempt,
+            message: e.to_string(),
+        },
+    };
+    reply(client, &run.reply_to, &message).await;
 }
 
 async fn handle(

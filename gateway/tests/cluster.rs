@@ -95,6 +95,66 @@ async fn remote_workers_judge_and_a_killed_workers_job_is_taken_over() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runs_on_samples_and_typed_input_go_to_remote_workers() {
+    let Some(redis) = redis_url(5) else { return };
+    flush(&redis);
+    let node = single_node(&redis);
+    let _worker = worker(&redis, &node.base, "worker-runs");
+    let carol = node.register("carol").await;
+    let problem = node.problem_id(1).await;
+    let run = |input: Value| {
+        serde_json::json!({"problem_id": problem, "language": "python3",
+            "files": [{"name": "a.py", "contents": AC}], "input": input})
+    };
+    let (status, typed) = node
+        .call(
+            reqwest::Method::POST,
+            "/api/runs",
+            Some(&carol),
+            Some(run(serde_json::json!({"stdin": "2 3\n"}))),
+        )
+        .await;
+    assert_eq!(
+        (status, &typed["stdout"]),
+        (200, &Value::from("5\n")),
+        "{typed}"
+    );
+    let (status, sample) = node
+        .call(
+            reqwest::Method::POST,
+            "/api/runs",
+            Some(&carol),
+            Some(run(serde_json::json!({"sample": 1}))),
+        )
+        .await;
+    assert_eq!(
+        (status, &sample["verdict"]),
+        (200, &Value::from("AC")),
+        "{sample}"
+    );
+    // The worker's refusal reaches the caller as the node's own would.
+    let (status, refused) = node
+        .call(
+            reqwest::Method::POST,
+            "/api/runs",
+            Some(&carol),
+            Some(run(serde_json::json!({"sample": 99}))),
+        )
+        .await;
+    assert_eq!(status, 422, "{refused}");
+    assert!(
+        refused["message"].as_str().unwrap().contains("sample 99"),
+        "{refused}"
+    );
+    // Nothing was stored.
+    let (_, mine) = node
+        .call(reqwest::Method::GET, "/api/submissions", Some(&carol), None)
+        .await;
+    assert_eq!(mine, serde_json::json!([]));
+    drop(node.proc);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readiness_and_the_package_endpoint_for_workers() {
     let Some(redis) = redis_url(2) else { return };
     let node = single_node(&redis);
