@@ -63,6 +63,9 @@
 //!         answer_files: vec![],
 //!         practice: true,
 //!         created_at: 0,
+//!         tags: vec![],
+//!         difficulty: None,
+//!         source: None,
 //!     })
 //!     .await
 //!     .unwrap();

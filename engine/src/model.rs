@@ -83,6 +83,15 @@ pub struct Problem {
     pub practice: bool,
     /// When imported.
     pub created_at: Millis,
+    /// Topic tags (lower case, from the package's `keywords` or set by the jury).
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// The author's difficulty, 1 (easiest) to 10; `None`: not given.
+    #[serde(default)]
+    pub difficulty: Option<i64>,
+    /// Where the problem comes from (a contest, a book), if given.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 /// A problem as it appears in a contest.

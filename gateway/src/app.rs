@@ -50,6 +50,8 @@ pub struct AppInner {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Origins allowed to call the API from their pages (CORS).
     pub cors_origins: Vec<String>,
+    /// The practice archive's list, kept in memory for a few seconds.
+    pub archive: crate::archive::Archive,
     /// Runs (`POST /api/runs`) each user may make.
     pub run_limit: crate::run_limit::RunLimit,
     /// Failed password sign-ins (password guessing is slowed down).

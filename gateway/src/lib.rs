@@ -19,6 +19,7 @@
 //! - [`statement`]: Markdown + LaTeX statements to HTML.
 
 pub mod app;
+pub mod archive;
 pub mod auth;
 pub mod ccs;
 pub mod cli;

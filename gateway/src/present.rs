@@ -76,6 +76,9 @@ pub fn problem(p: &Problem, full: bool) -> ProblemView {
                 .collect()
         }),
         import_notes: Vec::new(),
+        tags: p.tags.clone(),
+        difficulty: p.difficulty,
+        source: p.source.clone(),
     }
 }
 

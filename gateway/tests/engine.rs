@@ -89,6 +89,9 @@ async fn setup(config: EngineConfig) -> Setup {
             answer_files: vec![],
             practice: true,
             created_at: now_ms(),
+            tags: vec![],
+            difficulty: None,
+            source: None,
         })
         .await
         .unwrap();

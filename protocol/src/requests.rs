@@ -398,3 +398,31 @@ pub enum RunInput {
 
 /// The largest typed input of a run, bytes.
 pub const MAX_RUN_INPUT_BYTES: usize = 1 << 20;
+
+/// `PATCH /api/problems/{id}` (jury): a problem's archive details; absent fields stay.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ProblemPatch {
+    /// Topic tags (each 1-40 characters; stored lower case; at most 20).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// The author's difficulty, 1-10 (`null` removes it).
+    #[serde(
+        default,
+        with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10))]
+    pub difficulty: Option<Option<i64>>,
+    /// Source (`null` removes it).
+    #[serde(
+        default,
+        with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source: Option<Option<String>>,
+    /// Open for practice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub practice: Option<bool>,
+}

@@ -153,6 +153,15 @@ pub struct ProblemView {
     /// converted approximately; only in the response to the import.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub import_notes: Vec<String>,
+    /// Topic tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// The author's difficulty, 1-10.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub difficulty: Option<i64>,
+    /// Where it comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// [`ProblemView::kind`] of a problem that takes programs.
@@ -534,3 +543,58 @@ pub struct SampleCheckView {
 
 /// How much of a run's output, error output and expected answer a [`RunView`] shows, bytes.
 pub const RUN_OUTPUT_BYTES: usize = 64 << 10;
+
+/// One problem of the practice archive (`GET /api/archive`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ArchiveEntry {
+    /// Problem id.
+    pub id: i64,
+    /// Short name.
+    pub slug: String,
+    /// Name.
+    pub name: String,
+    /// Topic tags.
+    pub tags: Vec<String>,
+    /// The difficulty shown, 1.0 (easiest) to 10.0: computed from who solves it once
+    /// enough users tried (`docs/practice.md`), else the author's.
+    pub difficulty: Option<f64>,
+    /// The author's difficulty, 1-10.
+    pub author_difficulty: Option<i64>,
+    /// Where it comes from.
+    pub source: Option<String>,
+    /// Users who submitted to it (judged).
+    pub attempted: i64,
+    /// Users who solved it.
+    pub solved: i64,
+    /// Accepted share of its judged submissions, 0-1 (absent before any).
+    pub acceptance: Option<f64>,
+    /// The caller solved it (false when signed out).
+    pub solved_by_me: bool,
+}
+
+/// A page of the practice archive.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ArchivePage {
+    /// Problems matching the search, in all pages.
+    pub total: usize,
+    /// This page (1-based).
+    pub page: usize,
+    /// Problems per page.
+    pub per_page: usize,
+    /// This page's problems.
+    pub problems: Vec<ArchiveEntry>,
+    /// Every tag of the archive with how many problems carry it, most used first.
+    pub tags: Vec<TagCount>,
+}
+
+/// A tag and how many archive problems carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TagCount {
+    /// The tag.
+    pub tag: String,
+    /// Problems with it.
+    pub problems: usize,
+}

@@ -6,7 +6,9 @@ use crate::rows::{
 };
 use async_trait::async_trait;
 use codehub_engine::model::{Contest, ContestId, Problem, ProblemId, UserId, now_ms};
-use codehub_engine::ports::store::{ContestData, ContestStore, NewProblem, StoreError};
+use codehub_engine::ports::store::{
+    ContestData, ContestStore, NewProblem, ProblemStats, StoreError,
+};
 
 #[async_trait]
 impl ContestStore for SqlStore {
@@ -14,8 +16,9 @@ impl ContestStore for SqlStore {
         let created_at = now_ms();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO problems (slug, name, package_hash, time_limit_ms, memory_limit_kib, \
-             code_limit_bytes, statement, samples, answer_files, practice, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+             code_limit_bytes, statement, samples, answer_files, practice, created_at, tags, \
+             difficulty, source) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
         )
         .bind(&problem.slug)
         .bind(&problem.name)
@@ -28,6 +31,9 @@ impl ContestStore for SqlStore {
         .bind(to_json(&problem.answer_files)?)
         .bind(i64::from(problem.practice))
         .bind(created_at)
+        .bind(to_json(&problem.tags)?)
+        .bind(problem.difficulty)
+        .bind(&problem.source)
         .fetch_all(&self.pool)
         .await
         .and_then(first)
@@ -42,8 +48,8 @@ impl ContestStore for SqlStore {
     async fn problem(&self, id: ProblemId) -> Result<Option<Problem>, StoreError> {
         sqlx::query(
             "SELECT id, slug, name, package_hash, time_limit_ms, memory_limit_kib, \
-             code_limit_bytes, statement, samples, answer_files, practice, created_at \
-             FROM problems WHERE id = $1",
+             code_limit_bytes, statement, samples, answer_files, practice, created_at, tags, \
+             difficulty, source FROM problems WHERE id = $1",
         )
         .bind(id.0)
         .fetch_optional(&self.pool)
@@ -57,13 +63,59 @@ impl ContestStore for SqlStore {
     async fn problems(&self) -> Result<Vec<Problem>, StoreError> {
         let all = sqlx::query(
             "SELECT id, slug, name, package_hash, time_limit_ms, memory_limit_kib, \
-             code_limit_bytes, statement, samples, answer_files, practice, created_at \
-             FROM problems ORDER BY id",
+             code_limit_bytes, statement, samples, answer_files, practice, created_at, tags, \
+             difficulty, source FROM problems ORDER BY id",
         )
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
         rows(all, problem_from_row)
+    }
+
+    async fn update_problem_details(&self, problem: &Problem) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE problems SET tags = $2, difficulty = $3, source = $4, practice = $5 \
+             WHERE id = $1",
+        )
+        .bind(problem.id.0)
+        .bind(to_json(&problem.tags)?)
+        .bind(problem.difficulty)
+        .bind(&problem.source)
+        .bind(i64::from(problem.practice))
+        .execute(&self.pool)
+        .await
+        .map_err(|e| write_error(e, || format!("problem {}", problem.id), "problem"))?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("problem {}", problem.id)));
+        }
+        Ok(())
+    }
+
+    async fn problem_stats(&self) -> Result<Vec<ProblemStats>, StoreError> {
+        use sqlx::Row;
+        let all = sqlx::query(
+            "SELECT problem_id, COUNT(DISTINCT user_id) AS attempted, \
+             COUNT(DISTINCT CASE WHEN verdict = 'AC' THEN user_id END) AS solved, \
+             COUNT(*) AS judged, \
+             COALESCE(SUM(CASE WHEN verdict = 'AC' THEN 1 ELSE 0 END), 0) AS accepted \
+             FROM submissions WHERE verdict IS NOT NULL AND verdict <> 'JE' \
+             GROUP BY problem_id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        all.iter()
+            .map(|row| {
+                let get = |c: &str| row.try_get::<i64, _>(c).map_err(db);
+                Ok(ProblemStats {
+                    problem_id: ProblemId(get("problem_id")?),
+                    attempted: get("attempted")?,
+                    solved: get("solved")?,
+                    judged: get("judged")?,
+                    accepted: get("accepted")?,
+                })
+            })
+            .collect()
     }
 
     async fn create_contest(&self, contest: ContestData) -> Result<Contest, StoreError> {

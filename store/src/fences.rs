@@ -17,7 +17,7 @@ impl FenceStore for SqlStore {
     ) -> Result<bool, StoreError> {
         // One statement: the token is compared where the row is written.
         let done = sqlx::query(
-            "UPDATE submissions SET status = 'done', judgement = $2 \
+            "UPDATE submissions SET status = 'done', judgement = $2, verdict = $5 \
              WHERE id = $1 AND status <> 'done' AND contest_id = $3 \
              AND (SELECT fence FROM contest_fences WHERE contest_id = $3) = $4",
         )
@@ -25,6 +25,7 @@ impl FenceStore for SqlStore {
         .bind(to_json(judgement)?)
         .bind(contest.0)
         .bind(fence as i64)
+        .bind(judgement.verdict.code())
         .execute(&self.pool)
         .await
         .map_err(db)?;

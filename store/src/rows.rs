@@ -133,6 +133,9 @@ pub(crate) fn problem_from_row(row: &AnyRow) -> Result<Problem, StoreError> {
         answer_files: from_json(&answer_files, "answer_files")?,
         practice: flag(row, "practice")?,
         created_at: get(row, "created_at")?,
+        tags: from_json(&get::<String>(row, "tags")?, "tags")?,
+        difficulty: get(row, "difficulty")?,
+        source: get(row, "source")?,
     })
 }
 

@@ -77,11 +77,12 @@ impl SubmissionStore for SqlStore {
         judgement: &Judgement,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "UPDATE submissions SET status = 'done', judgement = $2 \
+            "UPDATE submissions SET status = 'done', judgement = $2, verdict = $3 \
              WHERE id = $1 AND status <> 'done'",
         )
         .bind(id.0)
         .bind(to_json(judgement)?)
+        .bind(judgement.verdict.code())
         .execute(&self.pool)
         .await
         .map_err(db)?;
@@ -96,12 +97,14 @@ impl SubmissionStore for SqlStore {
     }
 
     async fn requeue_submission(&self, id: SubmissionId) -> Result<(), StoreError> {
-        let done =
-            sqlx::query("UPDATE submissions SET status = 'queued', judgement = NULL WHERE id = $1")
-                .bind(id.0)
-                .execute(&self.pool)
-                .await
-                .map_err(db)?;
+        let done = sqlx::query(
+            "UPDATE submissions SET status = 'queued', judgement = NULL, verdict = NULL \
+                 WHERE id = $1",
+        )
+        .bind(id.0)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("submission {id}")));
         }

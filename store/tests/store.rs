@@ -49,6 +49,9 @@ fn problem(slug: &str) -> Problem {
         },
         practice: slug.ends_with('p'),
         created_at: -1,
+        tags: vec![],
+        difficulty: None,
+        source: None,
     }
 }
 

@@ -6,7 +6,8 @@ use crate::model::{
 };
 use crate::ports::store::{
     ClarificationStore, ContestData, ContestStore, EventLog, FenceStore, Identity, LoggedEvent,
-    NewProblem, NewSubmission, NewUser, RefreshToken, StoreError, SubmissionStore, UserStore,
+    NewProblem, NewSubmission, NewUser, ProblemStats, RefreshToken, StoreError, SubmissionStore,
+    UserStore,
 };
 use async_trait::async_trait;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -307,6 +308,50 @@ impl ContestStore for MemoryStore {
 
     async fn problems(&self) -> Result<Vec<Problem>, StoreError> {
         Ok(self.tables()?.problems.values().cloned().collect())
+    }
+
+    async fn update_problem_details(&self, problem: &Problem) -> Result<(), StoreError> {
+        let mut t = self.tables()?;
+        let stored = t
+            .problems
+            .get_mut(&problem.id)
+            .ok_or_else(|| StoreError::NotFound(format!("problem {}", problem.id)))?;
+        stored.tags = problem.tags.clone();
+        stored.difficulty = problem.difficulty;
+        stored.source = problem.source.clone();
+        stored.practice = problem.practice;
+        Ok(())
+    }
+
+    async fn problem_stats(&self) -> Result<Vec<ProblemStats>, StoreError> {
+        let t = self.tables()?;
+        let mut by_problem: BTreeMap<ProblemId, (BTreeSet<UserId>, BTreeSet<UserId>, i64, i64)> =
+            BTreeMap::new();
+        for s in t.submissions.values() {
+            let Some(j) = &s.judgement else { continue };
+            if j.verdict == crate::Verdict::JudgeError {
+                continue;
+            }
+            let e = by_problem.entry(s.problem_id).or_default();
+            e.0.insert(s.user_id);
+            e.2 += 1;
+            if j.verdict == crate::Verdict::Accepted {
+                e.1.insert(s.user_id);
+                e.3 += 1;
+            }
+        }
+        Ok(by_problem
+            .into_iter()
+            .map(
+                |(problem_id, (tried, solved, judged, accepted))| ProblemStats {
+                    problem_id,
+                    attempted: tried.len() as i64,
+                    solved: solved.len() as i64,
+                    judged,
+                    accepted,
+                },
+            )
+            .collect())
     }
 
     async fn create_contest(&self, contest: ContestData) -> Result<Contest, StoreError> {

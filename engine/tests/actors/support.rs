@@ -70,6 +70,9 @@ pub fn problem(slug: &str, practice: bool) -> Problem {
         answer_files: vec![],
         practice,
         created_at: 0,
+        tags: vec![],
+        difficulty: None,
+        source: None,
     }
 }
 

@@ -360,6 +360,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         trusted_proxies: settings.trusted_proxies.clone(),
         cors_origins: settings.cors_origins.clone(),
         login_throttle: Default::default(),
+        archive: Default::default(),
         run_limit: crate::run_limit::RunLimit::new(
             settings.rate.run_burst,
             settings.rate.run_refill,

@@ -1,6 +1,7 @@
 //! The HTTP API under `/api`, one module per resource, plus `/healthz`, `/ws` and the
 //! OpenAPI document.
 
+mod archive;
 mod auth;
 mod avatar;
 pub mod balloons;
@@ -121,7 +122,7 @@ impl<T: serde::Serialize> axum::response::IntoResponse for ApiJson<T> {
         contests::unfreeze, contests::scoreboard, contests::teams, contests::inject,
         clarifications::list, clarifications::create, clarifications::claim, clarifications::canned, clarifications::note,
         balloons::list, balloons::mark, contests::medals, contests::resolver,
-        problems::list, problems::get_one, problems::import,
+        problems::list, problems::get_one, problems::import, problems::update, archive::list,
         submissions::create, submissions::list, submissions::get_one, submissions::rejudge, runs::create,
         users::update, users::list, users::reset_password, users::audit_log, users::profile,
         users::update_profile, users::put_avatar, users::delete_avatar, users::get_avatar,
@@ -291,7 +292,11 @@ pub fn router() -> Router<AppState> {
                     problems::MAX_PACKAGE_BYTES,
                 )),
         )
-        .route("/api/problems/{id}", get(problems::get_one))
+        .route(
+            "/api/problems/{id}",
+            get(problems::get_one).patch(problems::update),
+        )
+        .route("/api/archive", get(archive::list))
         .route(
             "/api/submissions",
             get(submissions::list).post(submissions::create),

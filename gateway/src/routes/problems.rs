@@ -13,6 +13,7 @@ use codehub_engine::ports::judging::JudgeFailure;
 use codehub_judge::package::Problem as Package;
 use codehub_judge::polygon;
 use codehub_judge::sandbox::native::NativeSandbox;
+use codehub_protocol::requests::ProblemPatch;
 use codehub_protocol::views::ProblemView;
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -125,9 +126,86 @@ pub async fn import(
     let (bytes, import_notes) = polygon_to_kattis(&state, body.to_vec()).await?;
     let problem =
         import_package(&state, bytes, q.slug.clone(), q.practice.unwrap_or(false)).await?;
+    state.archive.invalidate();
     let mut view = present::problem(&problem, true);
     view.import_notes = import_notes;
     Ok((StatusCode::CREATED, ApiJson(view)))
+}
+
+/// Tags a problem may carry.
+const MAX_TAGS: usize = 20;
+
+/// Changes a problem's archive details: tags, the author's difficulty, source, practice
+/// (jury).
+#[utoipa::path(patch, path = "/api/problems/{id}", params(("id" = i64, Path)), request_body = ProblemPatch, security(("bearer" = [])),
+    responses((status = 200, body = ProblemView), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(patch): ApiJson<ProblemPatch>,
+) -> ApiResult<ApiJson<ProblemView>> {
+    if !caller.role.is_jury() {
+        return Err(ApiError::forbidden("only the jury changes problems"));
+    }
+    let mut p = state
+        .store
+        .problem(ProblemId(id))
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("unknown problem {id}")))?;
+    if let Some(tags) = patch.tags {
+        p.tags = clean_tags(&tags)?;
+    }
+    if let Some(difficulty) = patch.difficulty {
+        if difficulty.is_some_and(|d| !(1..=10).contains(&d)) {
+            return Err(ApiError::unprocessable("difficulty must be 1 to 10"));
+        }
+        p.difficulty = difficulty;
+    }
+    if let Some(source) = patch.source {
+        let source = source
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty());
+        if source.as_ref().is_some_and(|s| s.chars().count() > 200) {
+            return Err(ApiError::unprocessable(
+                "source must be at most 200 characters",
+            ));
+        }
+        p.source = source;
+    }
+    if let Some(practice) = patch.practice {
+        p.practice = practice;
+    }
+    state.store.update_problem_details(&p).await?;
+    state.archive.invalidate();
+    Ok(ApiJson(present::problem(&p, true)))
+}
+
+/// Tags as stored: trimmed, lower case, without repeats; each 1-40 characters of letters,
+/// digits, spaces, `-`, `+`, `#`, `.` (no comma: a search names several with commas).
+fn clean_tags(tags: &[String]) -> Result<Vec<String>, ApiError> {
+    let mut out: Vec<String> = Vec::new();
+    for tag in tags {
+        let tag = tag.trim().to_lowercase();
+        let fine = (1..=40).contains(&tag.chars().count())
+            && tag
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '+' | '#' | '.'));
+        if !fine {
+            return Err(ApiError::unprocessable(format!(
+                "tag `{tag}`: 1-40 letters, digits, spaces, `-`, `+`, `#` or `.`"
+            )));
+        }
+        if !out.contains(&tag) {
+            out.push(tag);
+        }
+    }
+    if out.len() > MAX_TAGS {
+        return Err(ApiError::unprocessable(format!(
+            "at most {MAX_TAGS} tags per problem"
+        )));
+    }
+    Ok(out)
 }
 
 /// A Polygon zip imported into a Kattis one, with what could not be converted (the
@@ -282,6 +360,9 @@ pub async fn import_package(
             answer_files,
             practice,
             created_at: now_ms(),
+            tags: package.keywords.clone(),
+            difficulty: None,
+            source: package.source.clone(),
         })
         .await?)
 }

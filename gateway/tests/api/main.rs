@@ -1,6 +1,7 @@
 //! The HTTP API and WebSocket channels end to end, against a real `codehub serve`
 //! process (SQLite in a temp dir, native sandbox), over real sockets.
 
+mod archive;
 mod auth;
 mod authz;
 mod browser;

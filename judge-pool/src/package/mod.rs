@@ -332,6 +332,10 @@ pub struct Problem {
     pub interactor_checker: Option<Vec<SourceFile>>,
     /// Where the package was converted from (`polygon`), if it was.
     pub converted_from: Option<String>,
+    /// `keywords` of `problem.yaml`, lower case: the archive's tags.
+    pub keywords: Vec<String>,
+    /// `source` of `problem.yaml` (a contest, a book), if given.
+    pub source: Option<String>,
     /// What the reader read past, each naming its file and key.
     pub warnings: Vec<PackageWarning>,
     /// Keeps an extracted zip alive.
@@ -624,6 +628,8 @@ impl Problem {
             input_validator_protocol: own.input_validators,
             interactor_checker,
             converted_from: own.converted_from,
+            keywords: yaml.keywords,
+            source: yaml.source,
             warnings: w.0,
             _extracted: extracted,
         })

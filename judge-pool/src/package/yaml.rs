@@ -194,6 +194,53 @@ pub(super) struct ProblemYaml {
     pub(super) limits: ProblemLimits,
     /// Whether `limits.validation_passes` was given (it only matters for multi-pass).
     pub(super) validation_passes_given: bool,
+    /// `keywords`, lower case, without repeats.
+    pub(super) keywords: Vec<String>,
+    /// `source` (its name where it is a map; several joined with `, `).
+    pub(super) source: Option<String>,
+}
+
+/// `keywords` (a list, or legacy's string of words), lower case and without repeats; a
+/// value of another shape is a warning, not a broken package.
+fn keywords_of(map: &Mapping, w: &mut Warnings) -> Vec<String> {
+    let Some(v) = map.get("keywords") else {
+        return Vec::new();
+    };
+    match args(v, PROBLEM_YAML, "keywords") {
+        Ok(words) => {
+            let mut out: Vec<String> = Vec::new();
+            for word in words.iter().map(|k| k.trim().to_lowercase()) {
+                if !word.is_empty() && !out.contains(&word) {
+                    out.push(word);
+                }
+            }
+            out
+        }
+        Err((_, message)) => {
+            w.push(PROBLEM_YAML, format!("{message}; ignored"));
+            Vec::new()
+        }
+    }
+}
+
+/// `source`: a string, a map with `name` (2023-07), or a list of those.
+fn source_of(map: &Mapping) -> Option<String> {
+    fn one(v: &Value) -> Option<String> {
+        match v {
+            Value::String(s) => Some(s.trim().to_owned()),
+            Value::Mapping(m) => m
+                .get("name")
+                .and_then(Value::as_str)
+                .map(|s| s.trim().to_owned()),
+            _ => None,
+        }
+    }
+    let names: Vec<String> = match map.get("source")? {
+        Value::Sequence(items) => items.iter().filter_map(one).collect(),
+        other => one(other).into_iter().collect(),
+    };
+    let names: Vec<String> = names.into_iter().filter(|n| !n.is_empty()).collect();
+    (!names.is_empty()).then(|| names.join(", "))
 }
 
 /// The limits as either edition writes them (numbers; checked by [`read_limits`]).
@@ -278,6 +325,8 @@ pub(super) fn read_legacy(
         kind,
         validation_passes_given: y.validation_passes.is_some(),
         limits: read_limits(root, y, true)?,
+        keywords: keywords_of(map, w),
+        source: source_of(map),
     })
 }
 
@@ -333,6 +382,8 @@ pub(super) fn read_2023(
         kind,
         validation_passes_given: y.validation_passes.is_some(),
         limits: read_limits(root, y, false)?,
+        keywords: keywords_of(map, w),
+        source: source_of(map),
     })
 }
 

@@ -4,6 +4,22 @@ use super::{ContestData, NewProblem, StoreError};
 use crate::model::{Contest, ContestId, Problem, ProblemId, UserId};
 use async_trait::async_trait;
 
+/// Solve statistics of one problem, over every judged submission (contests and
+/// practice); judge errors are not counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProblemStats {
+    /// The problem.
+    pub problem_id: ProblemId,
+    /// Users with a judged submission.
+    pub attempted: i64,
+    /// Users with an accepted submission.
+    pub solved: i64,
+    /// Judged submissions.
+    pub judged: i64,
+    /// Accepted submissions.
+    pub accepted: i64,
+}
+
 /// What can be submitted to, and who takes part.
 #[async_trait]
 pub trait ContestStore: Send + Sync + 'static {
@@ -14,6 +30,11 @@ pub trait ContestStore: Send + Sync + 'static {
     async fn problem(&self, id: ProblemId) -> Result<Option<Problem>, StoreError>;
     /// All problems, by id.
     async fn problems(&self) -> Result<Vec<Problem>, StoreError>;
+    /// Changes a problem's archive details: tags, the author's difficulty, source, and
+    /// whether it is open for practice. [`StoreError::NotFound`] if absent.
+    async fn update_problem_details(&self, problem: &Problem) -> Result<(), StoreError>;
+    /// Solve statistics of every problem that has a judged submission.
+    async fn problem_stats(&self) -> Result<Vec<ProblemStats>, StoreError>;
 
     /// Creates a contest; `id` of the argument is ignored.
     /// [`StoreError::Conflict`] if the slug is taken.

@@ -28,7 +28,7 @@ mod submissions;
 mod users;
 
 pub use self::clarifications::ClarificationStore;
-pub use self::contests::ContestStore;
+pub use self::contests::{ContestStore, ProblemStats};
 pub use self::events::EventLog;
 pub use self::fences::FenceStore;
 pub use self::submissions::SubmissionStore;
