@@ -5,7 +5,7 @@
 //! [`FRESH_FOR`] and dropped when a problem is imported or changed, so a search over
 //! 10,000 problems reads no table; only "unsolved" reads the caller's submissions.
 //!
-//! **Difficulty** (`docs/judging.md`): once [`MIN_ATTEMPTS`] users have had a submission
+//! **Difficulty** (`docs/practice.md`): once [`MIN_ATTEMPTS`] users have had a submission
 //! judged, `1 + 9 × (1 − (solved + 1) / (attempted + 2))`, one decimal: the share of users
 //! who solve it, smoothed (Laplace: one solver and one non-solver assumed), mapped onto
 //! 1.0 (everyone solves it) to 10.0 (nobody does). Before that, the author's 1-10.

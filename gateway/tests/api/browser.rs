@@ -1254,3 +1254,91 @@ async fn a_learner_runs_code_on_typed_input_and_on_a_sample() {
     assert_eq!(mine, serde_json::json!([]), "runs make no submission");
     client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_learner_searches_the_archive_by_tag_and_name() {
+    let Some((driver, browser)) = browser_or_skip() else {
+        return;
+    };
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let custom = app.import(&admin, "custom").await;
+    let (status, _) = app
+        .request(
+            reqwest::Method::PATCH,
+            &format!("/api/problems/{custom}"),
+            Some(&admin),
+            Some(serde_json::json!({"tags": ["strings", "greedy"], "difficulty": 3})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    app.register("ada_archive").await;
+    let driver = Driver::start(driver, browser);
+    let client = driver.session(1280, 900).await;
+    sign_in(&client, &app.base, "ada_archive", "correct horse").await;
+    client
+        .goto(&format!("{}/practice", app.base))
+        .await
+        .unwrap();
+    // The demo's two problems and the tagged one.
+    wait_text(&client, "[data-testid=archive-summary]", LONG, |t| {
+        t.starts_with("3 problems")
+    })
+    .await;
+    client
+        .wait()
+        .at_most(LONG)
+        .for_element(Locator::Css(
+            "[data-testid=archive-tag] option[value=greedy]",
+        ))
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("[data-testid=archive-tag]"))
+        .await
+        .unwrap()
+        .select_by_value("greedy")
+        .await
+        .unwrap();
+    wait_text(&client, "[data-testid=archive-summary]", LONG, |t| {
+        t.starts_with("1 problem ·")
+    })
+    .await;
+    let row = client
+        .find(Locator::Css("[data-testid=practice-row]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        row.contains("Two Different Parts") && row.contains("greedy") && row.contains("3.0"),
+        "{row}"
+    );
+    screenshot(&client, "archive-by-tag").await;
+    // Back to any tag, then by name.
+    client
+        .find(Locator::Css("[data-testid=archive-tag]"))
+        .await
+        .unwrap()
+        .select_by_value("")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("[data-testid=archive-search]"))
+        .await
+        .unwrap()
+        .send_keys("plus")
+        .await
+        .unwrap();
+    wait_text(&client, "[data-testid=practice-row]", LONG, |t| {
+        t.contains("A plus B")
+    })
+    .await;
+    let rows = client
+        .find_all(Locator::Css("[data-testid=practice-row]"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    client.close().await.unwrap();
+}

@@ -1,19 +1,45 @@
-//! The practice archive, with solved markers for a signed-in learner.
+//! The practice archive: search by name, tag and difficulty, unsolved only, sorted and
+//! paged by the server (`GET /api/archive`), with solved markers for a signed-in learner.
 
-use super::{Load, fetch, pending};
+use super::Load;
 use crate::ctx::Ctx;
-use crate::format;
-use codehub_protocol::views::{ProblemView, ProgressView};
+use codehub_protocol::views::{ArchiveEntry, ArchivePage, ProgressView};
 use std::collections::HashMap;
 use sycamore::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Problems per page.
+const PER_PAGE: usize = 25;
+
+/// The value of the form control that fired `e`.
+fn value_of(e: &web_sys::Event) -> String {
+    let target = e.target();
+    if let Some(s) = target
+        .clone()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+    {
+        return s.value();
+    }
+    target
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .map(|i| i.value())
+        .unwrap_or_default()
+}
 
 /// The page.
 #[component]
 pub fn PracticePage() -> View {
     let ctx = use_context::<Ctx>();
-    let problems = fetch::<Vec<ProblemView>>(ctx.api, "/api/problems".into());
+    let signed_in = ctx.api.user().is_some();
+    let text = create_signal(String::new());
+    let tag = create_signal(String::new());
+    let max_difficulty = create_signal(String::new());
+    let unsolved = create_signal(false);
+    let sort = create_signal("name".to_owned());
+    let page = create_signal(1usize);
+    let result = create_signal(Load::<ArchivePage>::Loading);
     let progress = create_signal(HashMap::<i64, ProgressView>::new());
-    if ctx.api.user().is_some() {
+    if signed_in {
         sycamore::futures::spawn_local_scoped(async move {
             if let Ok(list) = ctx
                 .api
@@ -24,45 +50,176 @@ pub fn PracticePage() -> View {
             }
         });
     }
+    // Every change of the search asks the server again.
+    create_effect(move || {
+        let mut path = format!(
+            "/api/archive?sort={}&page={}&per_page={PER_PAGE}",
+            sort.get_clone(),
+            page.get()
+        );
+        let q = text.get_clone();
+        if !q.trim().is_empty() {
+            path.push_str(&format!("&q={}", js_sys::encode_uri_component(q.trim())));
+        }
+        let t = tag.get_clone();
+        if !t.is_empty() {
+            path.push_str(&format!("&tags={}", js_sys::encode_uri_component(&t)));
+        }
+        let d = max_difficulty.get_clone();
+        if !d.is_empty() {
+            path.push_str(&format!("&max_difficulty={d}"));
+        }
+        if unsolved.get() {
+            path.push_str("&unsolved=true");
+        }
+        sycamore::futures::spawn_local_scoped(async move {
+            result.set(match ctx.api.get::<ArchivePage>(&path).await {
+                Ok(v) => Load::Ready(v),
+                Err(e) => Load::Failed(e.to_string()),
+            });
+        });
+    });
+    // A new search starts at its first page.
+    let search_changed = move || page.set(1);
+
+    let tag_options = move || -> Vec<View> {
+        let tags = result.with(|r| match r {
+            Load::Ready(p) => p.tags.clone(),
+            _ => Vec::new(),
+        });
+        tags.into_iter()
+            .map(|t| {
+                let label = format!("{} ({})", t.tag, t.problems);
+                let selected = tag.get_clone_untracked() == t.tag;
+                view! { option(value=t.tag, selected=selected) { (label) } }
+            })
+            .collect()
+    };
     view! {
         section(class="card") {
             h1 { "Practice" }
             p(class="muted") { "Problems open for practice at any time. " a(href="/practice/submissions") { "My practice submissions" } }
-            (pending(&problems.get_clone()))
-            (match problems.get_clone() {
-                Load::Ready(list) => {
-                    let rows: Vec<View> = list.into_iter().filter(|p| p.practice).map(|p| {
-                        let href = format!("/practice/{}", p.id);
-                        let id = p.id;
-                        let name = p.name.clone();
-                        let limits = format!("{} · {}", format::ms(p.time_limit_ms), format::kib(p.memory_limit_kib));
-                        view! {
-                            tr(data-testid="practice-row") {
-                                td {
-                                    (match progress.with(|m| m.get(&id).cloned()) {
-                                        Some(p) if p.solved => view! { span(class="badge ok", title="Solved", data-testid="solved") { "✓ solved" } },
-                                        Some(p) if p.attempts > 0 => view! { span(class="badge bad", title="Tried") { (p.attempts) " tries" } },
-                                        _ => view! { span(class="muted") { "—" } },
-                                    })
-                                }
-                                td { a(href=href) { (name) } }
-                                td(class="muted") { (limits) }
-                            }
-                        }
-                    }).collect();
-                    if rows.is_empty() {
-                        view! { p(class="muted") { "No practice problems yet." } }
-                    } else {
-                        view! {
-                            table(class="table") {
-                                thead { tr { th(scope="col") { "Status" } th(scope="col") { "Problem" } th(scope="col") { "Limits" } } }
-                                tbody { (rows) }
-                            }
+            form(class="archive-search row", on:submit=move |e: web_sys::SubmitEvent| e.prevent_default()) {
+                input(r#type="search", placeholder="Search by name", aria-label="Search by name",
+                    data-testid="archive-search", bind:value=text, on:input=move |_| search_changed())
+                select(aria-label="Tag", data-testid="archive-tag", on:change=move |e: web_sys::Event| {
+                    tag.set(value_of(&e));
+                    search_changed();
+                }) {
+                    option(value="") { "Any tag" }
+                    (tag_options())
+                }
+                select(aria-label="Difficulty at most", data-testid="archive-difficulty", on:change=move |e: web_sys::Event| {
+                    max_difficulty.set(value_of(&e));
+                    search_changed();
+                }) {
+                    option(value="") { "Any difficulty" }
+                    ((1..=10).map(|d| view! { option(value=d.to_string()) { "≤ " (d) } }).collect::<Vec<View>>())
+                }
+                select(aria-label="Sort", data-testid="archive-sort", on:change=move |e: web_sys::Event| {
+                    sort.set(value_of(&e));
+                    search_changed();
+                }) {
+                    option(value="name") { "By name" }
+                    option(value="difficulty") { "Easiest first" }
+                    option(value="solved") { "Most solved" }
+                    option(value="acceptance") { "Highest acceptance" }
+                    option(value="newest") { "Newest" }
+                }
+                (if signed_in {
+                    view! {
+                        label {
+                            input(r#type="checkbox", data-testid="archive-unsolved", bind:checked=unsolved,
+                                on:change=move |_| search_changed())
+                            " Unsolved only"
                         }
                     }
-                }
+                } else {
+                    view! {}
+                })
+            }
+            (super::pending(&result.get_clone()))
+            (match result.get_clone() {
+                Load::Ready(found) => results(found, page, progress),
                 _ => view! {},
             })
+        }
+    }
+}
+
+/// A page of results with its pager.
+fn results(
+    found: ArchivePage,
+    page: Signal<usize>,
+    progress: Signal<HashMap<i64, ProgressView>>,
+) -> View {
+    if found.problems.is_empty() {
+        return view! { p(class="muted", data-testid="archive-empty") { "No problem matches." } };
+    }
+    let pages = found.total.div_ceil(found.per_page).max(1);
+    let at = found.page;
+    let noun = if found.total == 1 {
+        "problem"
+    } else {
+        "problems"
+    };
+    let summary = format!("{} {noun} · page {at} of {pages}", found.total);
+    let rows: Vec<View> = found
+        .problems
+        .into_iter()
+        .map(|p| row(p, progress))
+        .collect();
+    view! {
+        table(class="table") {
+            thead { tr {
+                th(scope="col") { "Status" } th(scope="col") { "Problem" } th(scope="col") { "Tags" }
+                th(scope="col") { "Difficulty" } th(scope="col") { "Solved by" } th(scope="col") { "Acceptance" }
+            } }
+            tbody { (rows) }
+        }
+        div(class="row pager") {
+            button(r#type="button", class="ghost", disabled=at <= 1, data-testid="archive-prev",
+                on:click=move |_| page.set(at.saturating_sub(1).max(1))) { "← Previous" }
+            span(class="muted", data-testid="archive-summary") { (summary) }
+            button(r#type="button", class="ghost", disabled=at >= pages, data-testid="archive-next",
+                on:click=move |_| page.set(at + 1)) { "Next →" }
+        }
+    }
+}
+
+/// One problem's row.
+fn row(p: ArchiveEntry, progress: Signal<HashMap<i64, ProgressView>>) -> View {
+    let href = format!("/practice/{}", p.id);
+    let id = p.id;
+    let solved_by_me = p.solved_by_me;
+    let status: View = match progress.with(|m| m.get(&id).cloned()) {
+        _ if solved_by_me => {
+            view! { span(class="badge ok", title="Solved", data-testid="solved") { "✓ solved" } }
+        }
+        Some(t) if t.attempts > 0 => {
+            view! { span(class="badge bad", title="Tried") { (t.attempts) " tries" } }
+        }
+        _ => view! { span(class="muted") { "—" } },
+    };
+    let tags = p.tags.join(", ");
+    let difficulty = p
+        .difficulty
+        .map(|d| format!("{d:.1}"))
+        .unwrap_or_else(|| "—".into());
+    let acceptance = p
+        .acceptance
+        .map(|a| format!("{:.0} %", a * 100.0))
+        .unwrap_or_else(|| "—".into());
+    let name = p.name;
+    let solved = p.solved;
+    view! {
+        tr(data-testid="practice-row") {
+            td { (status) }
+            td { a(href=href) { (name) } }
+            td(class="muted", data-testid="archive-tags") { (tags) }
+            td { (difficulty) }
+            td { (solved) }
+            td { (acceptance) }
         }
     }
 }
