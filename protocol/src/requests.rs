@@ -426,3 +426,17 @@ pub struct ProblemPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub practice: Option<bool>,
 }
+
+/// `PUT /api/problems/{id}/editorial` (jury): a problem's editorial and hints.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EditorialBody {
+    /// The editorial (Markdown with LaTeX; empty: none), at most 64 KiB.
+    #[serde(default)]
+    pub editorial: String,
+    /// Hints, revealed one at a time (each non-empty, at most 4 KiB; at most 10).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 10))]
+    pub hints: Vec<String>,
+}

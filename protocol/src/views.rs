@@ -598,3 +598,31 @@ pub struct TagCount {
     /// Problems with it.
     pub problems: usize,
 }
+
+/// What a user sees of a problem's hints and editorial
+/// (`GET /api/problems/{id}/editorial`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EditorialView {
+    /// How many hints the problem has.
+    pub hints_total: usize,
+    /// The hints revealed so far (the jury: all), in order.
+    pub hints: Vec<RichText>,
+    /// Whether the problem has an editorial.
+    pub has_editorial: bool,
+    /// The editorial, once the user solved the problem or chose to see it (the jury:
+    /// always).
+    pub editorial: Option<RichText>,
+    /// The user solved the problem.
+    pub solved: bool,
+}
+
+/// Markdown with LaTeX and its HTML (math as MathML, raw HTML escaped).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RichText {
+    /// The Markdown.
+    pub markdown: String,
+    /// Rendered.
+    pub html: String,
+}

@@ -26,6 +26,7 @@ mod clarifications;
 mod contests;
 mod events;
 mod fences;
+mod practice;
 mod rows;
 mod submissions;
 mod users;

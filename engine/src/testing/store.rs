@@ -32,6 +32,8 @@ struct Tables {
     contests: BTreeMap<ContestId, Contest>,
     /// (contest, user).
     participants: BTreeSet<(ContestId, UserId)>,
+    editorials: BTreeMap<ProblemId, crate::ports::store::Editorial>,
+    reveals: BTreeMap<(UserId, ProblemId), crate::ports::store::Revealed>,
     submissions: BTreeMap<SubmissionId, Submission>,
     fences: HashMap<ContestId, u64>,
     /// The log, in id order.
@@ -636,6 +638,60 @@ impl EventLog for MemoryStore {
             .filter(|(c, e)| *c == contest && e.0 > after_id)
             .map(|(_, e)| e.clone())
             .collect())
+    }
+}
+
+#[async_trait]
+impl crate::ports::store::PracticeStore for MemoryStore {
+    async fn editorial(
+        &self,
+        problem: ProblemId,
+    ) -> Result<crate::ports::store::Editorial, StoreError> {
+        Ok(self
+            .tables()?
+            .editorials
+            .get(&problem)
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    async fn set_editorial(
+        &self,
+        problem: ProblemId,
+        e: &crate::ports::store::Editorial,
+    ) -> Result<(), StoreError> {
+        let mut t = self.tables()?;
+        if !t.problems.contains_key(&problem) {
+            return Err(StoreError::NotFound(format!("problem {problem}")));
+        }
+        t.editorials.insert(problem, e.clone());
+        Ok(())
+    }
+
+    async fn revealed(
+        &self,
+        user: UserId,
+        problem: ProblemId,
+    ) -> Result<crate::ports::store::Revealed, StoreError> {
+        Ok(self
+            .tables()?
+            .reveals
+            .get(&(user, problem))
+            .copied()
+            .unwrap_or_default())
+    }
+
+    async fn reveal(
+        &self,
+        user: UserId,
+        problem: ProblemId,
+        revealed: crate::ports::store::Revealed,
+    ) -> Result<crate::ports::store::Revealed, StoreError> {
+        let mut t = self.tables()?;
+        let r = t.reveals.entry((user, problem)).or_default();
+        r.hints = r.hints.max(revealed.hints);
+        r.editorial |= revealed.editorial;
+        Ok(*r)
     }
 }
 

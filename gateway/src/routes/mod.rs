@@ -7,6 +7,7 @@ mod avatar;
 pub mod balloons;
 pub mod clarifications;
 pub mod contests;
+mod editorial;
 mod misc;
 pub mod problems;
 mod runs;
@@ -123,6 +124,7 @@ impl<T: serde::Serialize> axum::response::IntoResponse for ApiJson<T> {
         clarifications::list, clarifications::create, clarifications::claim, clarifications::canned, clarifications::note,
         balloons::list, balloons::mark, contests::medals, contests::resolver,
         problems::list, problems::get_one, problems::import, problems::update, archive::list,
+        editorial::get, editorial::put, editorial::next_hint, editorial::open,
         submissions::create, submissions::list, submissions::get_one, submissions::rejudge, runs::create,
         users::update, users::list, users::reset_password, users::audit_log, users::profile,
         users::update_profile, users::put_avatar, users::delete_avatar, users::get_avatar,
@@ -297,6 +299,12 @@ pub fn router() -> Router<AppState> {
             get(problems::get_one).patch(problems::update),
         )
         .route("/api/archive", get(archive::list))
+        .route(
+            "/api/problems/{id}/editorial",
+            get(editorial::get).put(editorial::put),
+        )
+        .route("/api/problems/{id}/editorial/open", post(editorial::open))
+        .route("/api/problems/{id}/hints/next", post(editorial::next_hint))
         .route(
             "/api/submissions",
             get(submissions::list).post(submissions::create),

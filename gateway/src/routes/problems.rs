@@ -19,7 +19,7 @@ use serde::Deserialize;
 use std::collections::HashSet;
 
 /// A loaded package with its statement and samples.
-type Loaded = (Package, String, Vec<(String, String)>);
+type Loaded = (Package, String, Vec<(String, String)>, String);
 
 /// Largest package zip accepted.
 pub const MAX_PACKAGE_BYTES: usize = 256 << 20;
@@ -306,18 +306,19 @@ pub async fn import_package(
         std::fs::write(&zip_path, &zip_bytes).map_err(|e| e.to_string())?;
         let package = Package::load(&zip_path).map_err(|e| e.to_string())?;
         let statement = statement_of(&package);
+        let editorial = editorial_of(&package);
         let samples = package
             .tests
             .iter()
             .filter(|t| t.sample)
             .map(|t| (read_capped(&t.input), read_capped(&t.answer)))
             .collect();
-        Ok((package, statement, samples))
+        Ok((package, statement, samples, editorial))
     })
     .await
     .map_err(ApiError::internal)?
     .map_err(ApiError::unprocessable)?;
-    let (package, statement, samples) = loaded;
+    let (package, statement, samples, editorial) = loaded;
     // An answer submission holds up to one output per test case.
     let answer_files = package.answer_files();
     let code_limit = if answer_files.is_empty() {
@@ -345,7 +346,7 @@ pub async fn import_package(
     } else {
         slug
     };
-    Ok(state
+    let problem = state
         .store
         .create_problem(Problem {
             id: ProblemId(0),
@@ -364,5 +365,40 @@ pub async fn import_package(
             difficulty: None,
             source: package.source.clone(),
         })
-        .await?)
+        .await?;
+    if !editorial.trim().is_empty() {
+        let e = codehub_engine::ports::store::Editorial {
+            editorial,
+            hints: Vec::new(),
+        };
+        state.store.set_editorial(problem.id, &e).await?;
+    }
+    Ok(problem)
+}
+
+/// The package's editorial: Markdown in `solution/` (2023-07's solution description) or
+/// `editorial/`, English (`*.en.md`) first; empty if there is none.
+fn editorial_of(package: &Package) -> String {
+    for dir in ["solution", "editorial"] {
+        let Ok(entries) = std::fs::read_dir(package.root.join(dir)) else {
+            continue;
+        };
+        let mut files: Vec<std::path::PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .collect();
+        files.sort_by_key(|p| {
+            let name = p
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            (!name.ends_with(".en.md"), name)
+        });
+        if let Some(text) = files.first().and_then(|f| std::fs::read_to_string(f).ok()) {
+            return text;
+        }
+    }
+    String::new()
 }

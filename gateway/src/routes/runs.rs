@@ -102,7 +102,6 @@ async fn contest_rules(
     problem: ProblemId,
     named: Option<ContestId>,
 ) -> Result<Option<codehub_engine::model::VerdictPolicy>, ApiError> {
-    let now = now_ms();
     let mut policy = None;
     if let Some(c) = named {
         let contest = state
@@ -120,11 +119,8 @@ async fn contest_rules(
     if caller.role.is_jury() {
         return Ok(policy);
     }
-    for c in state.store.contests().await? {
-        if c.allow_runs || !c.accepts_submissions(now) || c.problem_index(problem).is_none() {
-            continue;
-        }
-        if Some(c.id) == named || state.store.participants(c.id).await?.contains(&caller.id) {
+    for c in contests_in_progress(state, caller, problem, named).await? {
+        if !c.allow_runs {
             return Err(ApiError::forbidden(format!(
                 "runs are off during contest `{}`: submit to have your code judged",
                 c.name
@@ -132,4 +128,26 @@ async fn contest_rules(
         }
     }
     Ok(policy)
+}
+
+/// The contests running now that hold `problem` and in which `caller` takes part (or
+/// which the request names): while one runs, what would help with the problem (runs,
+/// hints, the editorial) may be off.
+pub(super) async fn contests_in_progress(
+    state: &AppState,
+    caller: &Caller,
+    problem: ProblemId,
+    named: Option<ContestId>,
+) -> Result<Vec<codehub_engine::model::Contest>, ApiError> {
+    let now = now_ms();
+    let mut found = Vec::new();
+    for c in state.store.contests().await? {
+        if !c.accepts_submissions(now) || c.problem_index(problem).is_none() {
+            continue;
+        }
+        if Some(c.id) == named || state.store.participants(c.id).await?.contains(&caller.id) {
+            found.push(c);
+        }
+    }
+    Ok(found)
 }

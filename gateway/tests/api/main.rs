@@ -12,6 +12,7 @@ mod clarifications;
 mod contest_package;
 mod contests;
 mod durability;
+mod editorial;
 mod helpers;
 mod live;
 mod metrics;

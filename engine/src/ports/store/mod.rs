@@ -24,6 +24,7 @@ mod clarifications;
 mod contests;
 mod events;
 mod fences;
+mod practice;
 mod submissions;
 mod users;
 
@@ -31,6 +32,7 @@ pub use self::clarifications::ClarificationStore;
 pub use self::contests::{ContestStore, ProblemStats};
 pub use self::events::EventLog;
 pub use self::fences::FenceStore;
+pub use self::practice::{Editorial, PracticeStore, Revealed};
 pub use self::submissions::SubmissionStore;
 pub use self::users::UserStore;
 
@@ -39,7 +41,8 @@ use crate::model::{Contest, ContestId, Millis, Problem, ProblemId, Role, Submitt
 /// Every store trait, for `use codehub_engine::ports::store::prelude::*`.
 pub mod prelude {
     pub use super::{
-        ClarificationStore, ContestStore, EventLog, FenceStore, Store, SubmissionStore, UserStore,
+        ClarificationStore, ContestStore, EventLog, FenceStore, PracticeStore, Store,
+        SubmissionStore, UserStore,
     };
 }
 
@@ -132,11 +135,23 @@ pub type LoggedEvent = (i64, String, serde_json::Value, Millis);
 /// Durable state of CodeHub: every store trait at once. Implemented for every type that
 /// implements them all, so adapters implement the six traits and nothing else.
 pub trait Store:
-    UserStore + ContestStore + SubmissionStore + FenceStore + EventLog + ClarificationStore
+    UserStore
+    + ContestStore
+    + SubmissionStore
+    + FenceStore
+    + EventLog
+    + ClarificationStore
+    + PracticeStore
 {
 }
 
 impl<T> Store for T where
-    T: UserStore + ContestStore + SubmissionStore + FenceStore + EventLog + ClarificationStore
+    T: UserStore
+        + ContestStore
+        + SubmissionStore
+        + FenceStore
+        + EventLog
+        + ClarificationStore
+        + PracticeStore
 {
 }

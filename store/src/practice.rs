@@ -1,0 +1,91 @@
+//! [`PracticeStore`] on SQL: editorials, hints and what users revealed of them.
+
+use crate::SqlStore;
+use crate::rows::{db, from_json, get, to_json};
+use async_trait::async_trait;
+use codehub_engine::model::{ProblemId, UserId};
+use codehub_engine::ports::store::{Editorial, PracticeStore, Revealed, StoreError};
+
+#[async_trait]
+impl PracticeStore for SqlStore {
+    async fn editorial(&self, problem: ProblemId) -> Result<Editorial, StoreError> {
+        let row =
+            sqlx::query("SELECT editorial, hints FROM problem_editorials WHERE problem_id = $1")
+                .bind(problem.0)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db)?;
+        match row {
+            None => Ok(Editorial::default()),
+            Some(row) => Ok(Editorial {
+                editorial: get(&row, "editorial")?,
+                hints: from_json(&get::<String>(&row, "hints")?, "hints")?,
+            }),
+        }
+    }
+
+    async fn set_editorial(&self, problem: ProblemId, e: &Editorial) -> Result<(), StoreError> {
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM problems WHERE id = $1")
+            .bind(problem.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound(format!("problem {problem}")));
+        }
+        sqlx::query(
+            "INSERT INTO problem_editorials (problem_id, editorial, hints) VALUES ($1, $2, $3) \
+             ON CONFLICT (problem_id) DO UPDATE SET editorial = excluded.editorial, \
+             hints = excluded.hints",
+        )
+        .bind(problem.0)
+        .bind(&e.editorial)
+        .bind(to_json(&e.hints)?)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn revealed(&self, user: UserId, problem: ProblemId) -> Result<Revealed, StoreError> {
+        let row = sqlx::query(
+            "SELECT hints, editorial FROM editorial_reveals WHERE user_id = $1 AND problem_id = $2",
+        )
+        .bind(user.0)
+        .bind(problem.0)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        match row {
+            None => Ok(Revealed::default()),
+            Some(row) => Ok(Revealed {
+                hints: get::<i64>(&row, "hints")?.max(0) as usize,
+                editorial: get::<i64>(&row, "editorial")? != 0,
+            }),
+        }
+    }
+
+    async fn reveal(
+        &self,
+        user: UserId,
+        problem: ProblemId,
+        revealed: Revealed,
+    ) -> Result<Revealed, StoreError> {
+        sqlx::query(
+            "INSERT INTO editorial_reveals (user_id, problem_id, hints, editorial) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, problem_id) DO UPDATE SET \
+             hints = CASE WHEN excluded.hints > editorial_reveals.hints \
+                     THEN excluded.hints ELSE editorial_reveals.hints END, \
+             editorial = CASE WHEN excluded.editorial > editorial_reveals.editorial \
+                     THEN excluded.editorial ELSE editorial_reveals.editorial END",
+        )
+        .bind(user.0)
+        .bind(problem.0)
+        .bind(revealed.hints as i64)
+        .bind(i64::from(revealed.editorial))
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        self.revealed(user, problem).await
+    }
+}
