@@ -290,6 +290,15 @@ impl Api {
         decode(self.send(Method::PATCH, path, Body::Json(body)).await?).await
     }
 
+    /// `PUT` JSON, answer JSON.
+    pub async fn put<T: DeserializeOwned>(
+        self,
+        path: &str,
+        body: serde_json::Value,
+    ) -> Result<T, Error> {
+        decode(self.send(Method::PUT, path, Body::Json(body)).await?).await
+    }
+
     /// A request whose answer has no body worth reading.
     pub async fn call(self, method: Method, path: &str, body: Body) -> Result<(), Error> {
         let res = self.send(method, path, body).await?;

@@ -1342,3 +1342,61 @@ async fn a_learner_searches_the_archive_by_tag_and_name() {
     assert_eq!(rows.len(), 1);
     client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_learner_reveals_a_hint_then_the_editorial() {
+    let Some((driver, browser)) = browser_or_skip() else {
+        return;
+    };
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let problem = app.import(&admin, "hello").await;
+    let (status, _) = app
+        .request(
+            reqwest::Method::PUT,
+            &format!("/api/problems/{problem}/editorial"),
+            Some(&admin),
+            Some(serde_json::json!({
+                "editorial": "Print it with $O(1)$ work.",
+                "hints": ["No input is read.", "Mind the newline."],
+            })),
+        )
+        .await;
+    assert_eq!(status, 200);
+    app.register("hugo_hints").await;
+    let driver = Driver::start(driver, browser);
+    let client = driver.session(1280, 1000).await;
+    sign_in(&client, &app.base, "hugo_hints", "correct horse").await;
+    client
+        .goto(&format!("{}/practice/{problem}", app.base))
+        .await
+        .unwrap();
+    let button = wait_text(&client, "[data-testid=next-hint]", LONG, |t| {
+        t.contains("1 of 2")
+    })
+    .await;
+    assert!(button.contains("Show a hint"));
+    click(&client, "[data-testid=next-hint]").await;
+    let hint = wait_text(&client, "[data-testid=hint]", LONG, |t| {
+        t.contains("No input")
+    })
+    .await;
+    assert!(hint.contains("Hint 1"), "{hint}");
+    wait_text(&client, "[data-testid=next-hint]", LONG, |t| {
+        t.contains("2 of 2")
+    })
+    .await;
+    click(&client, "[data-testid=open-editorial]").await;
+    let editorial = wait_text(&client, "[data-testid=editorial]", LONG, |t| {
+        t.contains("Print it")
+    })
+    .await;
+    assert!(editorial.contains("Print it"), "{editorial}");
+    let maths = client
+        .find_all(Locator::Css("[data-testid=editorial] math"))
+        .await
+        .unwrap();
+    assert_eq!(maths.len(), 1, "LaTeX rendered as MathML");
+    screenshot(&client, "hint-and-editorial").await;
+    client.close().await.unwrap();
+}

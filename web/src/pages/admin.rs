@@ -75,6 +75,7 @@ pub fn AdminPage() -> View {
             ContestPanel()
             ImportPanel()
             RejudgePanel()
+            EditorialPanel()
         }
         (if ctx.api.user().is_some_and(|u| u.role == codehub_protocol::names::Role::Admin) {
             view! {
@@ -426,5 +427,123 @@ fn RejudgePanel() -> View {
             }
             (super::error_line(message))
         }
+    }
+}
+
+/// Hints in the admin's text box: separated by lines holding only `---`.
+pub fn split_hints(text: &str) -> Vec<String> {
+    let mut hints = vec![String::new()];
+    for line in text.lines() {
+        if line.trim() == "---" {
+            hints.push(String::new());
+        } else {
+            let last = hints.last_mut().expect("never empty");
+            last.push_str(line);
+            last.push('\n');
+        }
+    }
+    hints
+        .into_iter()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .collect()
+}
+
+/// A problem's editorial and hints, written by the jury.
+#[component]
+fn EditorialPanel() -> View {
+    let ctx = use_context::<Ctx>();
+    let id = create_signal(String::new());
+    let editorial = create_signal(String::new());
+    let hints = create_signal(String::new());
+    let message = create_signal(None::<String>);
+    let problem = move || id.get_clone().trim().parse::<i64>().ok();
+    let load = move |_| {
+        let Some(n) = problem() else {
+            message.set(Some("Give a problem id.".into()));
+            return;
+        };
+        sycamore::futures::spawn_local_scoped(async move {
+            match ctx
+                .api
+                .get::<codehub_protocol::views::EditorialView>(&format!(
+                    "/api/problems/{n}/editorial"
+                ))
+                .await
+            {
+                Ok(v) => {
+                    editorial.set(v.editorial.map(|e| e.markdown).unwrap_or_default());
+                    hints.set(
+                        v.hints
+                            .into_iter()
+                            .map(|h| h.markdown)
+                            .collect::<Vec<_>>()
+                            .join("\n---\n"),
+                    );
+                    message.set(None);
+                }
+                Err(e) => message.set(Some(e.to_string())),
+            }
+        });
+    };
+    let save = move |e: web_sys::SubmitEvent| {
+        e.prevent_default();
+        let Some(n) = problem() else {
+            message.set(Some("Give a problem id.".into()));
+            return;
+        };
+        let body = serde_json::json!({
+            "editorial": editorial.get_clone(),
+            "hints": split_hints(&hints.get_clone()),
+        });
+        sycamore::futures::spawn_local_scoped(async move {
+            let r = ctx
+                .api
+                .put::<codehub_protocol::views::EditorialView>(
+                    &format!("/api/problems/{n}/editorial"),
+                    body,
+                )
+                .await;
+            message.set(Some(match r {
+                Ok(v) => format!(
+                    "Saved: {} hint(s), editorial {}.",
+                    v.hints_total,
+                    if v.has_editorial { "written" } else { "empty" }
+                ),
+                Err(e) => e.to_string(),
+            }));
+        });
+    };
+    view! {
+        section(class="card") {
+            h2 { "Editorial and hints" }
+            form(on:submit=save) {
+                div(class="row") {
+                    label(r#for="ed-problem") { "Problem id" }
+                    input(id="ed-problem", r#type="number", min="1", bind:value=id, data-testid="editorial-problem")
+                    button(r#type="button", class="ghost", on:click=load, data-testid="editorial-load") { "Load" }
+                }
+                label(r#for="ed-text") { "Editorial (Markdown, LaTeX)" }
+                textarea(id="ed-text", rows="6", bind:value=editorial, data-testid="editorial-text")
+                label(r#for="ed-hints") { "Hints, one per block, blocks separated by a line `---`" }
+                textarea(id="ed-hints", rows="4", bind:value=hints, data-testid="editorial-hints")
+                button(r#type="submit", data-testid="editorial-save") { "Save" }
+            }
+            (super::error_line(message))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_hints;
+
+    #[test]
+    fn hints_are_the_blocks_between_dash_lines() {
+        assert_eq!(
+            split_hints("Think of sorting.\n---\nTwo pointers:\n  left and right\n ---\n\n---\n"),
+            ["Think of sorting.", "Two pointers:\n  left and right"]
+        );
+        assert!(split_hints("  \n").is_empty());
     }
 }

@@ -18,6 +18,7 @@ use codehub_protocol::{Channel, SubmissionId};
 use sycamore::prelude::*;
 use wasm_bindgen::JsCast;
 
+mod help;
 mod run;
 
 const LANGUAGE_KEY: &str = "codehub.language";
@@ -291,6 +292,10 @@ pub fn ProblemPage(contest: Option<i64>, problem: i64) -> View {
         (pending(&data.get_clone()))
         (match data.get_clone() {
             Load::Ready(p) => statement(p),
+            _ => view! {},
+        })
+        (match (contest, ctx.api.user().is_some()) {
+            (None, true) => view! { help::HelpPanel(problem=problem) },
             _ => view! {},
         })
         (if ctx.api.user().is_none() {
