@@ -37,7 +37,8 @@ pub fn computed_difficulty(attempted: i64, solved: i64) -> Option<f64> {
 pub struct Indexed {
     /// What the API shows (`solved_by_me` is set per caller).
     pub entry: ArchiveEntry,
-    /// Open for practice (others are listed to the jury only).
+    /// Open for practice, or in a contest that has ended (others are listed to the jury
+    /// only).
     pub practice: bool,
     /// When imported, for "newest".
     pub created_at: i64,
@@ -101,12 +102,25 @@ impl Archive {
             .into_iter()
             .map(|s| (s.problem_id, s))
             .collect();
+        // A contest that has ended opens its problems for practice (upsolving).
+        let now = codehub_engine::model::now_ms();
+        let upsolvable: HashSet<_> = store
+            .contests()
+            .await?
+            .iter()
+            .filter(|c| now >= c.end_at)
+            .flat_map(|c| c.problems.iter().map(|p| p.problem_id))
+            .collect();
         let list: Arc<Vec<Indexed>> = Arc::new(
             store
                 .problems()
                 .await?
                 .iter()
-                .map(|p| Indexed::new(p, stats.get(&p.id)))
+                .map(|p| {
+                    let mut indexed = Indexed::new(p, stats.get(&p.id));
+                    indexed.practice |= upsolvable.contains(&p.id);
+                    indexed
+                })
                 .collect(),
         );
         *self.cached.lock().expect("archive lock") = Some((Instant::now(), list.clone()));

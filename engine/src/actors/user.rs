@@ -75,7 +75,8 @@ pub enum SubmitError {
     /// The contest refuses it.
     #[error(transparent)]
     Refused(#[from] Refusal),
-    /// Practice submission to a problem not open for practice.
+    /// Practice submission to a problem not open for practice (nor in a contest that
+    /// has ended).
     #[error("problem {0} is not open for practice")]
     NotPractice(ProblemId),
     /// Larger than the problem allows.
@@ -203,7 +204,9 @@ impl UserActor {
                     admission.verdict_policy,
                 )
             }
-            None if problem.practice => (None, true, Role::Owner { fence: 0 }, None),
+            None if problem.practice || upsolvable(&**store, req.problem_id, now).await? => {
+                (None, true, Role::Owner { fence: 0 }, None)
+            }
             None => return Err(SubmitError::NotPractice(req.problem_id)),
         };
         let submission = store
@@ -250,6 +253,20 @@ impl UserActor {
             })));
         Ok(submission)
     }
+}
+
+/// Whether `problem` is open for upsolving: it belongs to a contest that has ended, so
+/// anyone may practise it as if it were a practice problem.
+pub async fn upsolvable(
+    store: &dyn crate::ports::store::Store,
+    problem: ProblemId,
+    now: crate::model::Millis,
+) -> Result<bool, StoreError> {
+    Ok(store
+        .contests()
+        .await?
+        .iter()
+        .any(|c| now >= c.end_at && c.problem_index(problem).is_some()))
 }
 
 impl Actor for UserActor {

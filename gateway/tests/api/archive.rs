@@ -187,3 +187,54 @@ async fn the_archive_searches_filters_sorts_and_pages_with_solve_statistics() {
     }
     assert_eq!(app.get("/api/archive?unsolved=true", None).await.0, 401);
 }
+
+#[tokio::test]
+async fn a_contests_problems_open_for_practice_once_it_ends() {
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let problem = app.import(&admin, "hello").await;
+    let (status, _) = app
+        .request(
+            reqwest::Method::PATCH,
+            &format!("/api/problems/{problem}"),
+            Some(&admin),
+            Some(json!({"practice": false})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let contest = app.contest(&admin, "upsolve", &[problem], json!({})).await;
+    let (learner, _) = app.register("late_learner").await;
+
+    // While the contest runs: not a practice problem.
+    let (status, refused) = app.submit(&learner, None, problem, "a.py", HELLO_PY).await;
+    assert_eq!(status, 422, "{refused}");
+    let (_, archive) = app.get("/api/archive?q=hello", None).await;
+    assert!(!ids(&archive).contains(&problem));
+
+    // It ends: anyone may practise its problems.
+    let (status, c) = app
+        .request(
+            reqwest::Method::PATCH,
+            &format!("/api/contests/{contest}"),
+            Some(&admin),
+            Some(json!({"start_at": now_ms() - 120_000, "end_at": now_ms() - 1_000})),
+        )
+        .await;
+    assert_eq!(status, 200, "{c}");
+    let (status, s) = app.submit(&learner, None, problem, "a.py", HELLO_PY).await;
+    assert_eq!(status, 202, "{s}");
+    let judged = app.wait_judged(&learner, s["id"].as_i64().unwrap()).await;
+    assert_eq!(judged["verdict"], "AC");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, archive) = app.get("/api/archive?q=hello", None).await;
+        if ids(&archive).contains(&problem) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the ended contest's problem is listed"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
