@@ -62,12 +62,16 @@ pub fn HelpPanel(problem: i64) -> View {
                     }
                 }).collect();
                 let (next_hint, open) = (next_hint.clone(), open.clone());
-                let more = (shown < total).then(|| view! {
-                    button(r#type="button", class="ghost", disabled=busy.get(), data-testid="next-hint",
-                        on:click=move |_| act(next_hint.clone())) {
-                        "Show a hint (" (shown + 1) " of " (total) ")"
+                let more = if shown < total {
+                    view! {
+                        button(r#type="button", class="ghost", disabled=busy.get(), data-testid="next-hint",
+                            on:click=move |_| act(next_hint.clone())) {
+                            "Show a hint (" (shown + 1) " of " (total) ")"
+                        }
                     }
-                }).unwrap_or_default();
+                } else {
+                    view! {}
+                };
                 let editorial = match (&v.editorial, v.has_editorial) {
                     (Some(e), _) => {
                         let html = e.html.clone();
