@@ -430,6 +430,56 @@ pub struct ProfileView {
     pub solved: Vec<SolvedProblem>,
     /// Finished contests taken part in.
     pub contests: Vec<ContestTaken>,
+    /// Problems solved (practice and finished contests) by difficulty (`1`…`10`, the
+    /// archive's rounded, or `unrated`), easiest first.
+    #[serde(default)]
+    pub solved_by_difficulty: Vec<CountOf>,
+    /// Problems solved by tag, most first.
+    #[serde(default)]
+    pub solved_by_tag: Vec<CountOf>,
+    /// Submissions per day (UTC) over the last 365 days, days without any left out.
+    #[serde(default)]
+    pub activity: Vec<DayCount>,
+    /// The 20 latest submissions (practice and finished contests), newest first; the code
+    /// is the author's to read (`/api/submissions/{id}`).
+    #[serde(default)]
+    pub recent: Vec<RecentSubmission>,
+}
+
+/// How many of something carry a key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CountOf {
+    /// The key (a difficulty, a tag).
+    pub key: String,
+    /// How many.
+    pub count: usize,
+}
+
+/// Submissions made on one day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DayCount {
+    /// `YYYY-MM-DD`, UTC.
+    pub day: String,
+    /// Submissions.
+    pub submissions: usize,
+}
+
+/// A submission as a profile lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecentSubmission {
+    /// Submission id.
+    pub id: i64,
+    /// Problem id.
+    pub problem_id: i64,
+    /// Problem name.
+    pub problem: String,
+    /// The verdict, once judged.
+    pub verdict: Option<Verdict>,
+    /// When (ms since the epoch).
+    pub submitted_at: i64,
 }
 
 /// A problem a user solved.

@@ -13,7 +13,8 @@ use codehub_engine::model::{Profile, Role, SubmissionStatus, User, UserId};
 use codehub_engine::verdict::Verdict;
 use codehub_protocol::requests::{AccountDeletion, ProfileChange, UserChange};
 use codehub_protocol::views::{
-    AdminUserView, AuditEntry, ContestTaken, ProfileView, SolvedProblem, UserPage, UserView,
+    AdminUserView, AuditEntry, ContestTaken, CountOf, DayCount, ProfileView, RecentSubmission,
+    SolvedProblem, UserPage, UserView,
 };
 use rand::RngCore;
 use serde::Deserialize;
@@ -248,27 +249,43 @@ pub async fn profile(
 ) -> ApiResult<ApiJson<ProfileView>> {
     let user = existing(&state, id).await?;
     let p = state.store.profile(user.id).await?;
-    let practice: BTreeMap<i64, String> = state
+    // Practice problems and those of finished contests, as the archive lists them.
+    let archive: BTreeMap<i64, crate::archive::Indexed> = state
+        .archive
+        .entries(&*state.store)
+        .await?
+        .iter()
+        .filter(|p| p.practice)
+        .map(|p| (p.entry.id, p.clone()))
+        .collect();
+    let now = codehub_engine::model::now_ms();
+    let all_contests = state.store.contests().await?;
+    // Submissions of a contest that still runs stay private to its board.
+    let running: std::collections::HashSet<_> = all_contests
+        .iter()
+        .filter(|c| c.end_at > now)
+        .map(|c| c.id)
+        .collect();
+    let mut submissions: Vec<_> = state
         .store
-        .problems()
+        .user_submissions(user.id, None)
         .await?
         .into_iter()
-        .filter(|p| p.practice)
-        .map(|p| (p.id.0, p.name))
+        .filter(|s| s.contest_id.is_none_or(|c| !running.contains(&c)))
         .collect();
+    submissions.sort_by_key(|s| std::cmp::Reverse((s.submitted_at, s.id.0)));
     let mut solved = BTreeMap::new();
-    for s in state.store.user_submissions(user.id, None).await? {
+    for s in &submissions {
         let accepted = s.status == SubmissionStatus::Done
             && s.judgement
                 .as_ref()
                 .is_some_and(|j| j.verdict == Verdict::Accepted);
-        if let (true, Some(name)) = (accepted, practice.get(&s.problem_id.0)) {
-            solved.insert(s.problem_id.0, name.clone());
+        if let (true, Some(p)) = (accepted, archive.get(&s.problem_id.0)) {
+            solved.insert(s.problem_id.0, p);
         }
     }
-    let now = codehub_engine::model::now_ms();
     let mut contests = Vec::new();
-    for c in state.store.contests().await? {
+    for c in all_contests {
         if c.end_at <= now && state.store.participants(c.id).await?.contains(&user.id) {
             contests.push(ContestTaken {
                 contest_id: c.id.0,
@@ -276,6 +293,29 @@ pub async fn profile(
             });
         }
     }
+    let since = now - 365 * 86_400_000;
+    let mut days: BTreeMap<String, usize> = BTreeMap::new();
+    for s in submissions.iter().filter(|s| s.submitted_at >= since) {
+        *days.entry(day_of(s.submitted_at)).or_default() += 1;
+    }
+    let names: BTreeMap<i64, String> = state
+        .store
+        .problems()
+        .await?
+        .into_iter()
+        .map(|p| (p.id.0, p.name))
+        .collect();
+    let recent = submissions
+        .iter()
+        .take(20)
+        .map(|s| RecentSubmission {
+            id: s.id.0,
+            problem_id: s.problem_id.0,
+            problem: names.get(&s.problem_id.0).cloned().unwrap_or_default(),
+            verdict: s.judgement.as_ref().map(|j| j.verdict),
+            submitted_at: s.submitted_at,
+        })
+        .collect();
     Ok(ApiJson(ProfileView {
         id: user.id.0,
         username: user.username,
@@ -285,12 +325,64 @@ pub async fn profile(
         bio: p.bio,
         avatar_url: p.avatar.map(|_| format!("/api/users/{id}/avatar")),
         created_at: user.created_at,
+        solved_by_difficulty: {
+            let mut levels: Vec<CountOf> = count_by(solved.values().map(|p| {
+                p.entry
+                    .difficulty
+                    .map_or("unrated".to_owned(), |d| (d.round() as i64).to_string())
+            }))
+            .into_iter()
+            .map(|(key, count)| CountOf { key, count })
+            .collect();
+            // 1 … 10, then unrated.
+            levels.sort_by_key(|c| c.key.parse::<i64>().unwrap_or(i64::MAX));
+            levels
+        },
+        solved_by_tag: {
+            let mut tags: Vec<CountOf> =
+                count_by(solved.values().flat_map(|p| p.entry.tags.clone()))
+                    .into_iter()
+                    .map(|(key, count)| CountOf { key, count })
+                    .collect();
+            tags.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
+            tags
+        },
         solved: solved
             .into_iter()
-            .map(|(problem_id, name)| SolvedProblem { problem_id, name })
+            .map(|(problem_id, p)| SolvedProblem {
+                problem_id,
+                name: p.entry.name.clone(),
+            })
             .collect(),
         contests,
+        activity: days
+            .into_iter()
+            .map(|(day, submissions)| DayCount { day, submissions })
+            .collect(),
+        recent,
     }))
+}
+
+/// How many times each key comes.
+fn count_by(keys: impl Iterator<Item = String>) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for k in keys {
+        *counts.entry(k).or_default() += 1;
+    }
+    counts
+}
+
+/// The UTC day of `ms` (since the epoch), `YYYY-MM-DD`.
+fn day_of(ms: i64) -> String {
+    let date = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .map(|t| t.date())
+        .unwrap_or(time::Date::MIN);
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
 }
 
 fn may_edit(caller: &Caller, id: i64) -> Result<(), ApiError> {

@@ -325,3 +325,62 @@ async fn an_owner_deletes_their_account_and_their_submissions_stay_anonymised() 
         .await;
     assert_eq!(status, 409);
 }
+
+#[tokio::test]
+async fn a_profile_shows_progress_by_difficulty_and_tag_activity_and_recent_submissions() {
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let hello = app.import(&admin, "hello").await;
+    let (status, _) = app
+        .request(
+            reqwest::Method::PATCH,
+            &format!("/api/problems/{hello}"),
+            Some(&admin),
+            Some(json!({"tags": ["output", "strings"], "difficulty": 2})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    // A running contest's submissions stay off the profile until it ends.
+    let other = app.import(&admin, "custom").await;
+    let contest = app.contest(&admin, "live", &[other], json!({})).await;
+    let (token, id) = app.register("paula_progress").await;
+    let mut ids = Vec::new();
+    for code in ["print('Hello')\n", "print('Hello World!')\n"] {
+        let (_, s) = app.submit(&token, None, hello, "a.py", code).await;
+        ids.push(s["id"].as_i64().unwrap());
+        app.wait_judged(&token, *ids.last().unwrap()).await;
+    }
+    let (status, _) = app
+        .submit(&token, Some(contest), other, "a.py", "print(1)\n")
+        .await;
+    assert_eq!(status, 202);
+    let (status, p) = app.get(&format!("/api/users/{id}/profile"), None).await;
+    assert_eq!(status, 200, "{p}");
+    assert_eq!(p["solved_by_difficulty"], json!([{"key": "2", "count": 1}]));
+    assert_eq!(
+        p["solved_by_tag"],
+        json!([{"key": "output", "count": 1}, {"key": "strings", "count": 1}])
+    );
+    let today = p["activity"].as_array().unwrap();
+    assert_eq!(today.len(), 1, "{p}");
+    assert_eq!(
+        today[0]["submissions"], 2,
+        "the contest's submission is not counted"
+    );
+    let recent: Vec<i64> = p["recent"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        recent,
+        [ids[1], ids[0]],
+        "newest first, the running contest's left out"
+    );
+    assert_eq!(p["recent"][0]["verdict"], "AC");
+    assert!(
+        p["recent"][0].get("files").is_none(),
+        "no code on a public profile"
+    );
+}

@@ -1,4 +1,5 @@
 //! Pieces shared by pages.
 
 pub mod editor;
+pub mod heatmap;
 pub mod verdict;

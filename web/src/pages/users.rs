@@ -2,7 +2,7 @@
 
 use crate::api::Body;
 use crate::ctx::Ctx;
-use codehub_protocol::views::{AuditEntry, ProfileView, UserPage, UserView};
+use codehub_protocol::views::{AuditEntry, CountOf, ProfileView, UserPage, UserView};
 use gloo_net::http::Method;
 use sycamore::prelude::*;
 
@@ -59,6 +59,34 @@ fn profile_view(p: ProfileView) -> View {
         })
         .collect::<Vec<_>>();
     let solved_count = p.solved.len();
+    let recent: View = if p.recent.is_empty() {
+        view! {}
+    } else {
+        let rows: Vec<View> = p
+            .recent
+            .iter()
+            .map(|r| {
+                let href = format!("/practice/{}", r.problem_id);
+                let name = r.problem.clone();
+                let verdict = r.verdict;
+                let when = js_sys::Date::new(&(r.submitted_at as f64).into())
+                    .to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
+                    .as_string()
+                    .unwrap_or_default();
+                view! {
+                    tr {
+                        td { a(href=href) { (name) } }
+                        td { (crate::components::verdict::verdict_badge(verdict, "queued".into())) }
+                        td(class="muted") { (when) }
+                    }
+                }
+            })
+            .collect();
+        view! {
+            h2 { "Recent submissions" }
+            table(class="table", data-testid="recent") { tbody { (rows) } }
+        }
+    };
     view! {
         div(class="profile-head") {
             (avatar)
@@ -69,6 +97,11 @@ fn profile_view(p: ProfileView) -> View {
         }
         dl(class="stats") { (facts) }
         (bio)
+        h2 { "Activity" }
+        (crate::components::heatmap::heatmap(&p.activity, crate::components::heatmap::today()))
+        (breakdown("By difficulty", "by-difficulty", &p.solved_by_difficulty))
+        (breakdown("By tag", "by-tag", &p.solved_by_tag))
+        (recent)
         h2 { "Solved (" (solved_count) ")" }
         (if solved_count == 0 { view! { p(class="muted") { "Nothing yet." } } } else { view! { ul(class="plain", data-testid="solved") { (solved) } } })
         h2 { "Contests" }
@@ -244,4 +277,22 @@ pub async fn upload_avatar(api: crate::api::Api, file: web_sys::File) -> Result<
     api.call(Method::PUT, "/api/me/avatar", Body::Bytes(bytes, ty))
         .await
         .map_err(|e| e.message)
+}
+
+/// Solved problems counted by `title` (a difficulty, a tag), as a row of chips.
+fn breakdown(title: &'static str, testid: &'static str, counts: &[CountOf]) -> View {
+    if counts.is_empty() {
+        return view! {};
+    }
+    let chips: Vec<View> = counts
+        .iter()
+        .map(|c| {
+            let text = format!("{} × {}", c.key, c.count);
+            view! { span(class="badge") { (text) } }
+        })
+        .collect();
+    view! {
+        h3 { (title) }
+        p(class="chips", data-testid=testid) { (chips) }
+    }
 }
