@@ -1400,3 +1400,44 @@ async fn a_learner_reveals_a_hint_then_the_editorial() {
     screenshot(&client, "hint-and-editorial").await;
     client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_profile_shows_its_year_of_activity() {
+    let Some((driver, browser)) = browser_or_skip() else {
+        return;
+    };
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let problem = app.import(&admin, "hello").await;
+    let (token, id) = app.register("heidi_heat").await;
+    for code in ["print('Hello')\n", "print('Hello World!')\n"] {
+        let (_, s) = app.submit(&token, None, problem, "a.py", code).await;
+        app.wait_judged(&token, s["id"].as_i64().unwrap()).await;
+    }
+    let driver = Driver::start(driver, browser);
+    let client = driver.session(1280, 900).await;
+    client
+        .goto(&format!("{}/users/{id}", app.base))
+        .await
+        .unwrap();
+    client
+        .wait()
+        .at_most(LONG)
+        .for_element(Locator::Css("[data-testid=heatmap]"))
+        .await
+        .unwrap();
+    let days = client
+        .find_all(Locator::Css("[data-testid=heat-day]"))
+        .await
+        .unwrap();
+    assert!(days.len() > 52 * 7, "a year of days: {}", days.len());
+    let today = client
+        .find_all(Locator::Css("[data-testid=heat-day][data-count='2']"))
+        .await
+        .unwrap();
+    assert_eq!(today.len(), 1, "today's two submissions");
+    let recent = wait_text(&client, "[data-testid=recent]", LONG, |t| t.contains("AC")).await;
+    assert!(recent.contains("WA"), "{recent}");
+    screenshot(&client, "profile-heatmap").await;
+    client.close().await.unwrap();
+}

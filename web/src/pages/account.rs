@@ -159,10 +159,17 @@ pub fn AccountPage() -> View {
             .get::<ProfileView>(&format!("/api/users/{uid}/profile"))
             .await
         {
-            display_name.set(p.display_name.unwrap_or_default());
-            affiliation.set(p.affiliation.unwrap_or_default());
-            country.set(p.country.unwrap_or_default());
-            bio.set(p.bio.unwrap_or_default());
+            // A field typed in before the profile arrived keeps what was typed.
+            for (field, value) in [
+                (display_name, p.display_name),
+                (affiliation, p.affiliation),
+                (country, p.country),
+                (bio, p.bio),
+            ] {
+                if field.with_untracked(String::is_empty) {
+                    field.set(value.unwrap_or_default());
+                }
+            }
         }
     });
     let save_profile = move |e: web_sys::SubmitEvent| {
