@@ -50,7 +50,9 @@ pub fn PracticePage() -> View {
             }
         });
     }
-    // Every change of the search asks the server again.
+    // Every change of the search asks the server again; only the latest answer is shown
+    // (an earlier one may arrive after it).
+    let asked = create_signal(0u64);
     create_effect(move || {
         let mut path = format!(
             "/api/archive?sort={}&page={}&per_page={PER_PAGE}",
@@ -72,11 +74,16 @@ pub fn PracticePage() -> View {
         if unsolved.get() {
             path.push_str("&unsolved=true");
         }
+        let this = asked.get_untracked() + 1;
+        asked.set_silent(this);
         sycamore::futures::spawn_local_scoped(async move {
-            result.set(match ctx.api.get::<ArchivePage>(&path).await {
+            let answer = match ctx.api.get::<ArchivePage>(&path).await {
                 Ok(v) => Load::Ready(v),
                 Err(e) => Load::Failed(e.to_string()),
-            });
+            };
+            if asked.get_untracked() == this {
+                result.set(answer);
+            }
         });
     });
     // A new search starts at its first page.

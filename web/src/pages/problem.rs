@@ -18,6 +18,7 @@ use codehub_protocol::{Channel, SubmissionId};
 use sycamore::prelude::*;
 use wasm_bindgen::JsCast;
 
+mod drafts;
 mod help;
 mod run;
 
@@ -191,9 +192,22 @@ pub fn ProblemPage(contest: Option<i64>, problem: i64) -> View {
     let ctx = use_context::<Ctx>();
     let data = fetch::<ProblemView>(ctx.api, format!("/api/problems/{problem}"));
     let languages = fetch::<Vec<LanguageView>>(ctx.api, "/api/languages".into());
-    let code = create_signal(String::new());
     let language = create_signal(crate::api::stored(LANGUAGE_KEY).unwrap_or_else(|| "cpp".into()));
     create_effect(move || crate::api::store(LANGUAGE_KEY, Some(&language.get_clone())));
+    let code = create_signal(String::new());
+    // Each language has its own draft of this problem's code; a new one starts from the
+    // language's template.
+    create_effect(move || {
+        let lang = language.get_clone();
+        let draft = crate::api::stored(&drafts::draft_key(problem, &lang))
+            .unwrap_or_else(|| drafts::template(&lang).to_owned());
+        code.set(draft);
+    });
+    create_effect(move || {
+        let text = code.get_clone();
+        let lang = language.get_clone_untracked();
+        crate::api::store(&drafts::draft_key(problem, &lang), Some(&text));
+    });
     let file_name = create_signal(None::<String>);
     let error = create_signal(None::<String>);
     let submitted = create_signal(None::<i64>);
@@ -244,10 +258,11 @@ pub fn ProblemPage(contest: Option<i64>, problem: i64) -> View {
     // The editor's code as the file to send, with its language.
     let source = move || -> Result<(String, FileView), String> {
         let contents = code.get_clone();
-        if contents.trim().is_empty() {
+        let lang = language.get_clone();
+        // The language's template alone is not a solution yet.
+        if contents.trim().is_empty() || contents.trim() == drafts::template(&lang).trim() {
             return Err("Write or upload a solution first.".into());
         }
-        let lang = language.get_clone();
         let ext = languages.with(|l| {
             l.ready()
                 .and_then(|l| l.iter().find(|x| x.id == lang))
