@@ -404,8 +404,10 @@ pub const MAX_RUN_INPUT_BYTES: usize = 1 << 20;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProblemPatch {
-    /// Topic tags (each 1-40 characters; stored lower case; at most 20).
+    /// Topic tags (each 1-40 letters, digits, spaces, `-`, `+`, `#`, `.`; stored lower
+    /// case; blank ones dropped; at most 20).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub tags: Option<Vec<String>>,
     /// The author's difficulty, 1-10 (`null` removes it).
     #[serde(
@@ -434,8 +436,10 @@ pub struct ProblemPatch {
 pub struct EditorialBody {
     /// The editorial (Markdown with LaTeX; empty: none), at most 64 KiB.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 65536))]
     pub editorial: String,
-    /// Hints, revealed one at a time (each non-empty, at most 4 KiB; at most 10).
+    /// Hints, revealed one at a time (each at most 4 KiB; blank ones are dropped; at most
+    /// 10).
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_items = 10))]
     pub hints: Vec<String>,

@@ -18,6 +18,7 @@ const MAX_PER_PAGE: usize = 100;
 
 /// The query of `GET /api/archive`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ArchiveQuery {
     /// Words the name or short name contains.
@@ -25,18 +26,23 @@ pub struct ArchiveQuery {
     /// Tags the problem carries, all of them (comma-separated).
     tags: Option<String>,
     /// Lowest difficulty, 1-10.
+    #[param(minimum = 1, maximum = 10)]
     min_difficulty: Option<f64>,
     /// Highest difficulty, 1-10.
+    #[param(minimum = 1, maximum = 10)]
     max_difficulty: Option<f64>,
     /// Only problems the caller has not solved (signed in).
     unsolved: Option<bool>,
     /// `name` (default), `difficulty`, `solved`, `acceptance` or `newest`.
+    #[param(pattern = "^(name|difficulty|solved|acceptance|newest)$")]
     sort: Option<String>,
     /// Reverse the order.
     desc: Option<bool>,
     /// Page, from 1.
+    #[param(minimum = 1)]
     page: Option<usize>,
     /// Problems per page, 1-100 (default 50).
+    #[param(minimum = 1, maximum = 100)]
     per_page: Option<usize>,
 }
 

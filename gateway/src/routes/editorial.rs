@@ -184,13 +184,15 @@ pub async fn put(
             "at most {MAX_HINTS} hints"
         )));
     }
-    if let Some(i) = body
+    // Blank hints are dropped (an empty block of the admin's form).
+    let hints: Vec<String> = body
         .hints
-        .iter()
-        .position(|h| h.trim().is_empty() || h.len() > MAX_HINT_BYTES)
-    {
+        .into_iter()
+        .filter(|h| !h.trim().is_empty())
+        .collect();
+    if let Some(i) = hints.iter().position(|h| h.len() > MAX_HINT_BYTES) {
         return Err(ApiError::unprocessable(format!(
-            "hint {}: must be 1 to {MAX_HINT_BYTES} bytes",
+            "hint {}: at most {MAX_HINT_BYTES} bytes",
             i + 1
         )));
     }
@@ -200,7 +202,7 @@ pub async fn put(
             id,
             &Editorial {
                 editorial: body.editorial,
-                hints: body.hints,
+                hints,
             },
         )
         .await?;

@@ -185,7 +185,8 @@ pub async fn update(
 /// digits, spaces, `-`, `+`, `#`, `.` (no comma: a search names several with commas).
 fn clean_tags(tags: &[String]) -> Result<Vec<String>, ApiError> {
     let mut out: Vec<String> = Vec::new();
-    for tag in tags {
+    // Blank tags are dropped.
+    for tag in tags.iter().filter(|t| !t.trim().is_empty()) {
         let tag = tag.trim().to_lowercase();
         let fine = (1..=40).contains(&tag.chars().count())
             && tag

@@ -97,9 +97,7 @@ pub fn indent_after(line: &str) -> String {
         .chars()
         .take_while(|c| *c == ' ' || *c == '\t')
         .collect();
-    let opens = line
-        .trim_end()
-        .ends_with(['{', '(', '[', ':']);
+    let opens = line.trim_end().ends_with(['{', '(', '[', ':']);
     if opens { format!("{own}    ") } else { own }
 }
 
