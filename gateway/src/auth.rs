@@ -80,11 +80,22 @@ struct Claims {
 
 pub use codehub_protocol::views::TokenPair;
 
+/// Password hashes computed at once, one per core: each takes argon2's 19 MiB and a core
+/// for a while, so a burst of sign-ins (a contest's tokens expiring together) queues
+/// here instead of holding 19 MiB per request and crowding the blocking threads.
+fn hashing() -> &'static tokio::sync::Semaphore {
+    static HASHING: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    HASHING.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    })
+}
+
 /// Hashes a password with argon2 (off the async threads).
 ///
 /// # Errors
 /// If hashing fails.
 pub async fn hash_password(password: String) -> Result<String, ApiError> {
+    let _turn = hashing().acquire().await.map_err(ApiError::internal)?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
@@ -98,6 +109,9 @@ pub async fn hash_password(password: String) -> Result<String, ApiError> {
 
 /// Checks a password against an argon2 hash.
 pub async fn verify_password(password: String, hash: String) -> bool {
+    let Ok(_turn) = hashing().acquire().await else {
+        return false;
+    };
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
             .map(|h| {
