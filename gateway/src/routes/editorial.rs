@@ -118,17 +118,12 @@ pub async fn next_hint(
             },
         ));
     }
-    state
-        .store
-        .reveal(
-            caller.id,
-            id,
-            Revealed {
-                hints: seen.hints + 1,
-                editorial: seen.editorial,
-            },
-        )
-        .await?;
+    // What was revealed stays revealed: the store keeps the larger of each.
+    let more = Revealed {
+        hints: seen.hints + 1,
+        editorial: false,
+    };
+    state.store.reveal(caller.id, id, more).await?;
     Ok(ApiJson(view_of(&state, &caller, id).await?))
 }
 
@@ -147,18 +142,11 @@ pub async fn open(
             "this problem has no editorial",
         ));
     }
-    let seen = state.store.revealed(caller.id, id).await?;
-    state
-        .store
-        .reveal(
-            caller.id,
-            id,
-            Revealed {
-                hints: seen.hints,
-                editorial: true,
-            },
-        )
-        .await?;
+    let chosen = Revealed {
+        hints: 0,
+        editorial: true,
+    };
+    state.store.reveal(caller.id, id, chosen).await?;
     Ok(ApiJson(view_of(&state, &caller, id).await?))
 }
 
