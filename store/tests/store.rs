@@ -7,10 +7,12 @@ use codehub_engine::Verdict;
 use codehub_engine::model::{
     Clarification, ClarificationId, Contest, ContestId, ContestKind, ContestProblem, Judgement,
     Problem, ProblemId, Profile, Role, Submission, SubmissionId, SubmissionStatus, SubmittedFile,
-    TestResult, UserId,
+    TestResult, UserId, now_ms,
 };
 use codehub_engine::ports::store::prelude::*;
-use codehub_engine::ports::store::{Identity, NewSubmission, NewUser, RefreshToken, StoreError};
+use codehub_engine::ports::store::{
+    Editorial, Identity, NewSubmission, NewUser, ProblemStats, RefreshToken, Revealed, StoreError,
+};
 use codehub_store::{Backend, SqlStore};
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -979,6 +981,106 @@ async fn exercise(store: &SqlStore) -> Snapshot {
     assert_not_found(store.claim_clarification(ClarificationId(9999), None).await);
     assert_eq!(store.clarifications(late.id).await.unwrap().len(), 2);
     assert!(store.clarifications(tie.id).await.unwrap().is_empty());
+
+    // --- the archive: problem details, solve statistics; editorials and reveals ----------
+    let archived = store.create_problem(problem("archived")).await.unwrap();
+    let mut details = archived.clone();
+    details.tags = vec!["graphs".into(), "dp".into()];
+    details.difficulty = Some(7);
+    details.source = Some("NWERC 2025".into());
+    details.practice = true;
+    store.update_problem_details(&details).await.unwrap();
+    let read = store.problem(archived.id).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            &read.tags,
+            read.difficulty,
+            read.source.as_deref(),
+            read.practice
+        ),
+        (&details.tags, Some(7), Some("NWERC 2025"), true)
+    );
+    assert_not_found(
+        store
+            .update_problem_details(&Problem {
+                id: ProblemId(9999),
+                ..details.clone()
+            })
+            .await,
+    );
+    // Alice solves it on her second try, Bob fails, a judge error counts for nobody.
+    let mut tries = Vec::new();
+    for (user, verdict) in [
+        (alice, Verdict::WrongAnswer),
+        (alice, Verdict::Accepted),
+        (bob, Verdict::WrongAnswer),
+        (carol, Verdict::JudgeError),
+    ] {
+        let s = store
+            .create_submission(NewSubmission {
+                user_id: user,
+                contest_id: None,
+                problem_id: archived.id,
+                language: "cpp".into(),
+                files: vec![],
+                submitted_at: now_ms(),
+            })
+            .await
+            .unwrap();
+        store
+            .finish_submission(s.id, &judgement(verdict, None, now_ms()))
+            .await
+            .unwrap();
+        tries.push(s.id);
+    }
+    let stats_of = |all: Vec<ProblemStats>| all.into_iter().find(|s| s.problem_id == archived.id);
+    let stats = stats_of(store.problem_stats().await.unwrap()).unwrap();
+    assert_eq!(
+        (stats.attempted, stats.solved, stats.judged, stats.accepted),
+        (2, 1, 3, 1)
+    );
+    // A requeued submission is judged no more until it is judged again.
+    store.requeue_submission(tries[1]).await.unwrap();
+    let stats = stats_of(store.problem_stats().await.unwrap()).unwrap();
+    assert_eq!((stats.solved, stats.judged, stats.accepted), (0, 2, 0));
+    assert_eq!(
+        store.editorial(archived.id).await.unwrap(),
+        Editorial::default()
+    );
+    let written = Editorial {
+        editorial: "Use BFS. $O(n)$".into(),
+        hints: vec!["Graphs.".into(), "Shortest paths.".into()],
+    };
+    store.set_editorial(archived.id, &written).await.unwrap();
+    store.set_editorial(archived.id, &written).await.unwrap();
+    assert_eq!(store.editorial(archived.id).await.unwrap(), written);
+    assert_not_found(store.set_editorial(ProblemId(9999), &written).await);
+    assert_eq!(
+        store.revealed(bob, archived.id).await.unwrap(),
+        Revealed::default()
+    );
+    let one = Revealed {
+        hints: 1,
+        editorial: false,
+    };
+    assert_eq!(store.reveal(bob, archived.id, one).await.unwrap(), one);
+    let opened = Revealed {
+        hints: 0,
+        editorial: true,
+    };
+    assert_eq!(
+        store.reveal(bob, archived.id, opened).await.unwrap(),
+        Revealed {
+            hints: 1,
+            editorial: true
+        },
+        "what was revealed stays revealed"
+    );
+    assert_eq!(
+        store.revealed(alice, archived.id).await.unwrap(),
+        Revealed::default(),
+        "per user"
+    );
 
     let mut events = store.events(Some(late.id), 0).await.unwrap();
     events.extend(store.events(None, 0).await.unwrap());
