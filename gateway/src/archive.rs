@@ -1,9 +1,10 @@
 //! The practice archive (`GET /api/archive`): problems open for practice with their tags,
 //! difficulty and solve statistics, searched, filtered, sorted and paged on the server.
 //!
-//! The list (problems without statements, and the statistics) is kept in memory for
-//! [`FRESH_FOR`] and dropped when a problem is imported or changed, so a search over
-//! 10,000 problems reads no table; only "unsolved" reads the caller's submissions.
+//! The list (problems, and the statistics) is kept in memory, read again in the background
+//! once older than [`FRESH_FOR`] and dropped when a problem is imported or changed, so a
+//! search over 10,000 problems reads no table; only "unsolved" reads the caller's
+//! submissions.
 //!
 //! **Difficulty** (`docs/practice.md`): once [`MIN_ATTEMPTS`] users have had a submission
 //! judged, `1 + 9 × (1 − (solved + 1) / (attempted + 2))`, one decimal: the share of users
@@ -14,6 +15,7 @@ use codehub_engine::model::Problem;
 use codehub_engine::ports::store::{ProblemStats, Store, StoreError};
 use codehub_protocol::views::{ArchiveEntry, ArchivePage, TagCount};
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -74,58 +76,99 @@ impl Indexed {
     }
 }
 
-/// The archive's list, read from the store at most every [`FRESH_FOR`].
+/// The archive's list, read from the store at most every [`FRESH_FOR`]. A list older than
+/// that is still served while a fresh one is read in the background, so only the first
+/// search after a start or a change waits for the store.
 #[derive(Default)]
 pub struct Archive {
-    cached: Mutex<Option<(Instant, Arc<Vec<Indexed>>)>>,
+    inner: Arc<Cached>,
+}
+
+#[derive(Default)]
+struct Cached {
+    list: Mutex<Option<(Instant, Arc<Vec<Indexed>>)>>,
+    /// Bumped by every change: a read begun before it is not kept.
+    generation: AtomicU64,
+    /// A background read is under way.
+    refreshing: AtomicBool,
+}
+
+impl Cached {
+    fn keep(&self, generation: u64, list: Arc<Vec<Indexed>>) {
+        let mut cached = self.list.lock().expect("archive lock");
+        if self.generation.load(Ordering::Acquire) == generation {
+            *cached = Some((Instant::now(), list));
+        }
+    }
 }
 
 impl Archive {
     /// Forgets the list (a problem was imported or changed).
     pub fn invalidate(&self) {
-        *self.cached.lock().expect("archive lock") = None;
+        let mut cached = self.inner.list.lock().expect("archive lock");
+        self.inner.generation.fetch_add(1, Ordering::AcqRel);
+        *cached = None;
     }
 
     /// Every problem with its statistics.
     ///
     /// # Errors
     /// The store's.
-    pub async fn entries(&self, store: &dyn Store) -> Result<Arc<Vec<Indexed>>, StoreError> {
-        if let Some((at, list)) = &*self.cached.lock().expect("archive lock")
-            && at.elapsed() < FRESH_FOR
-        {
-            return Ok(list.clone());
+    pub async fn entries(&self, store: &Arc<dyn Store>) -> Result<Arc<Vec<Indexed>>, StoreError> {
+        let cached = self.inner.list.lock().expect("archive lock").clone();
+        match cached {
+            Some((at, list)) if at.elapsed() < FRESH_FOR => Ok(list),
+            Some((_, stale)) => {
+                if !self.inner.refreshing.swap(true, Ordering::AcqRel) {
+                    let (inner, store) = (self.inner.clone(), store.clone());
+                    tokio::spawn(async move {
+                        let generation = inner.generation.load(Ordering::Acquire);
+                        match read(&*store).await {
+                            Ok(list) => inner.keep(generation, Arc::new(list)),
+                            Err(e) => tracing::warn!(error = %e, "refreshing the archive"),
+                        }
+                        inner.refreshing.store(false, Ordering::Release);
+                    });
+                }
+                Ok(stale)
+            }
+            None => {
+                let generation = self.inner.generation.load(Ordering::Acquire);
+                let list = Arc::new(read(&**store).await?);
+                self.inner.keep(generation, list.clone());
+                Ok(list)
+            }
         }
-        let stats: HashMap<_, _> = store
-            .problem_stats()
-            .await?
-            .into_iter()
-            .map(|s| (s.problem_id, s))
-            .collect();
-        // A contest that has ended opens its problems for practice (upsolving).
-        let now = codehub_engine::model::now_ms();
-        let upsolvable: HashSet<_> = store
-            .contests()
-            .await?
-            .iter()
-            .filter(|c| now >= c.end_at)
-            .flat_map(|c| c.problems.iter().map(|p| p.problem_id))
-            .collect();
-        let list: Arc<Vec<Indexed>> = Arc::new(
-            store
-                .problems()
-                .await?
-                .iter()
-                .map(|p| {
-                    let mut indexed = Indexed::new(p, stats.get(&p.id));
-                    indexed.practice |= upsolvable.contains(&p.id);
-                    indexed
-                })
-                .collect(),
-        );
-        *self.cached.lock().expect("archive lock") = Some((Instant::now(), list.clone()));
-        Ok(list)
     }
+}
+
+/// Every problem with its statistics, from the store.
+async fn read(store: &dyn Store) -> Result<Vec<Indexed>, StoreError> {
+    let stats: HashMap<_, _> = store
+        .problem_stats()
+        .await?
+        .into_iter()
+        .map(|s| (s.problem_id, s))
+        .collect();
+    // A contest that has ended opens its problems for practice (upsolving).
+    let now = codehub_engine::model::now_ms();
+    let upsolvable: HashSet<_> = store
+        .contests()
+        .await?
+        .iter()
+        .filter(|c| now >= c.end_at)
+        .flat_map(|c| c.problems.iter().map(|p| p.problem_id))
+        .collect();
+    Ok(store
+        .problems()
+        .await?
+        .iter()
+        .map(|p| {
+            let mut indexed = Indexed::new(p, stats.get(&p.id));
+            indexed.practice |= upsolvable.contains(&p.id);
+            indexed
+        })
+        .collect())
 }
 
 /// How the archive is sorted.

@@ -100,7 +100,7 @@ pub async fn list(
         }
         None => HashSet::new(),
     };
-    let all = state.archive.entries(&*state.store).await?;
+    let all = state.archive.entries(&state.store).await?;
     let tags = q
         .tags
         .as_deref()

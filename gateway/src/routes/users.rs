@@ -252,7 +252,7 @@ pub async fn profile(
     // Practice problems and those of finished contests, as the archive lists them.
     let archive: BTreeMap<i64, crate::archive::Indexed> = state
         .archive
-        .entries(&*state.store)
+        .entries(&state.store)
         .await?
         .iter()
         .filter(|p| p.practice)
