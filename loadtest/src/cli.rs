@@ -122,6 +122,11 @@ pub(crate) struct ContestArgs {
     /// Submissions per second, all contestants together.
     #[arg(long, default_value_t = 1.0)]
     pub(crate) rate: f64,
+    /// What is submitted: `realistic` (AC, WA, TLE and CE in C++, Python and Java; the
+    /// judges' capacity on a 2-core machine is about 4.7/s) or `light` (Python AC and WA
+    /// only: for rates the realistic mix cannot sustain on small machines).
+    #[arg(long, default_value = "realistic", value_parser = ["realistic", "light"])]
+    pub(crate) mix: String,
     /// Length of the submitting phase.
     #[arg(long, default_value = "30s", value_parser = parse_duration)]
     pub(crate) duration: Duration,
