@@ -276,9 +276,17 @@ impl JudgePool {
             }
             state.runs_running += 1;
             let (judge, pool) = (self.ctx.judge.clone(), myself.clone());
+            let QueuedRun { job, reply } = run;
             tokio::spawn(async move {
-                let result = judge.run(run.job).await;
-                let _ = run.reply.send(result);
+                // In a task of its own, so that a panic in the judge still frees the slot.
+                let result = tokio::spawn(async move { judge.run(job).await })
+                    .await
+                    .unwrap_or_else(|e| {
+                        Err(RunError::Failed(JudgeFailure::Sandbox(format!(
+                            "the run's task failed: {e}"
+                        ))))
+                    });
+                let _ = reply.send(result);
                 let _ = pool.send_message(PoolMsg::RunDone);
             });
         }
