@@ -229,6 +229,50 @@ async fn every_route_answers_each_role_as_the_table_says() {
             [200, 200, 200, 200, 200],
         ),
         (
+            "GET",
+            "/api/archive".into(),
+            None,
+            [200, 200, 200, 200, 200],
+        ),
+        (
+            "PATCH",
+            format!("/api/problems/{hello}"),
+            Some(json!({"difficulty": 3})),
+            [401, 403, 403, 200, 200],
+        ),
+        (
+            "PUT",
+            format!("/api/problems/{hello}/editorial"),
+            Some(json!({"editorial": "E", "hints": ["h"]})),
+            [401, 403, 403, 200, 200],
+        ),
+        // The contestants take part in the running contest that holds the problem.
+        (
+            "GET",
+            format!("/api/problems/{hello}/editorial"),
+            None,
+            [401, 403, 403, 200, 200],
+        ),
+        (
+            "POST",
+            format!("/api/problems/{hello}/editorial/open"),
+            None,
+            [401, 403, 403, 200, 200],
+        ),
+        (
+            "POST",
+            format!("/api/problems/{hello}/hints/next"),
+            None,
+            [401, 403, 403, 200, 200],
+        ),
+        (
+            "POST",
+            "/api/runs".into(),
+            Some(json!({"problem_id": hello, "language": "python3",
+                "files": [{"name": "a.py", "contents": "print(1)"}], "input": {"stdin": ""}})),
+            [401, 403, 403, 200, 200],
+        ),
+        (
             "PATCH",
             format!("/api/users/{owner_id}/profile"),
             Some(json!({"bio": "hi"})),
