@@ -759,15 +759,27 @@ async fn row_of(client: &fantoccini::Client, team: i64) -> (String, String) {
 }
 
 async fn click(client: &fantoccini::Client, css: &str) {
-    client
-        .wait()
-        .at_most(LONG)
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    // The page may render the element again between finding and clicking it (a live
+    // update): find it again then.
+    let deadline = std::time::Instant::now() + LONG;
+    loop {
+        let element = client
+            .wait()
+            .at_most(LONG)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap();
+        match element.click().await {
+            Ok(()) => return,
+            Err(fantoccini::error::CmdError::Standard(e))
+                if e.error == fantoccini::error::ErrorStatus::StaleElementReference
+                    && std::time::Instant::now() < deadline =>
+            {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            Err(e) => panic!("clicking {css}: {e}"),
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
