@@ -46,6 +46,8 @@ pub struct Indexed {
     pub created_at: i64,
     /// Lower-case name and slug, for the text search.
     haystack: String,
+    /// Lower-case name, for sorting by name.
+    name_key: String,
 }
 
 impl Indexed {
@@ -72,6 +74,7 @@ impl Indexed {
             practice: p.practice,
             created_at: p.created_at,
             haystack: format!("{}\n{}", p.name.to_lowercase(), p.slug.to_lowercase()),
+            name_key: p.name.to_lowercase(),
         }
     }
 }
@@ -268,10 +271,8 @@ pub fn search(all: &[Indexed], search: &Search, solved: &HashSet<i64>) -> Archiv
         .filter(|p| !search.unsolved || !solved.contains(&p.entry.id))
         .collect();
     let by_name = |a: &&Indexed, b: &&Indexed| {
-        a.entry
-            .name
-            .to_lowercase()
-            .cmp(&b.entry.name.to_lowercase())
+        a.name_key
+            .cmp(&b.name_key)
             .then(a.entry.id.cmp(&b.entry.id))
     };
     let missing_last = |a: Option<f64>, b: Option<f64>| match (a, b) {

@@ -250,13 +250,11 @@ pub async fn profile(
     let user = existing(&state, id).await?;
     let p = state.store.profile(user.id).await?;
     // Practice problems and those of finished contests, as the archive lists them.
-    let archive: BTreeMap<i64, crate::archive::Indexed> = state
-        .archive
-        .entries(&state.store)
-        .await?
+    let every_problem = state.archive.entries(&state.store).await?;
+    let archive: BTreeMap<i64, &crate::archive::Indexed> = every_problem
         .iter()
         .filter(|p| p.practice)
-        .map(|p| (p.entry.id, p.clone()))
+        .map(|p| (p.entry.id, p))
         .collect();
     let now = codehub_engine::model::now_ms();
     let all_contests = state.store.contests().await?;
@@ -298,12 +296,9 @@ pub async fn profile(
     for s in submissions.iter().filter(|s| s.submitted_at >= since) {
         *days.entry(day_of(s.submitted_at)).or_default() += 1;
     }
-    let names: BTreeMap<i64, String> = state
-        .store
-        .problems()
-        .await?
-        .into_iter()
-        .map(|p| (p.id.0, p.name))
+    let names: BTreeMap<i64, &str> = every_problem
+        .iter()
+        .map(|p| (p.entry.id, p.entry.name.as_str()))
         .collect();
     let recent = submissions
         .iter()
@@ -311,7 +306,10 @@ pub async fn profile(
         .map(|s| RecentSubmission {
             id: s.id.0,
             problem_id: s.problem_id.0,
-            problem: names.get(&s.problem_id.0).cloned().unwrap_or_default(),
+            problem: names
+                .get(&s.problem_id.0)
+                .map(|n| (*n).to_owned())
+                .unwrap_or_default(),
             verdict: s.judgement.as_ref().map(|j| j.verdict),
             submitted_at: s.submitted_at,
         })
