@@ -13,6 +13,7 @@
 //!   [`ports::store::EventLog`]; [`ports::store::Store`] is all of them), blobs,
 //!   judging and the cluster. Each trait states its contract; errors are enums callers
 //!   match on.
+//! - [`rating`]: ratings of rated contests (Elo-MMR performances, Gaussian beliefs).
 //! - [`scoring`]: incremental ICPC/IOI scoreboards (public and jury boards, freeze).
 //! - [`verdict`]: the outcome of judging a submission or one test case (the protocol's).
 //! - `testing` (feature `testing`): in-memory fakes of every port, so the whole tree runs
@@ -92,6 +93,7 @@
 pub mod actors;
 pub mod model;
 pub mod ports;
+pub mod rating;
 pub mod scoring;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -134,6 +134,9 @@ pub struct Contest {
     /// Participants may run code on samples or typed input while it runs
     /// (`POST /api/runs`); outside contests runs are always allowed.
     pub allow_runs: bool,
+    /// Its results change participants' ratings once the jury finalises them
+    /// (`crate::rating`).
+    pub rated: bool,
 }
 
 impl Contest {
@@ -293,6 +296,7 @@ mod tests {
             problems: vec![],
             verdict_policy: None,
             allow_runs: false,
+            rated: false,
         }
     }
 

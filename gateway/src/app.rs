@@ -52,6 +52,8 @@ pub struct AppInner {
     pub cors_origins: Vec<String>,
     /// The practice archive's list, kept in memory for a few seconds.
     pub archive: crate::archive::Archive,
+    /// Past contests' submissions for virtual participants' ghost boards.
+    pub ghosts: crate::virtual_contest::GhostCache,
     /// Runs (`POST /api/runs`) each user may make.
     pub run_limit: crate::run_limit::RunLimit,
     /// Failed password sign-ins (password guessing is slowed down).

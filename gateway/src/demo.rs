@@ -114,6 +114,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
             problems,
             verdict_policy: None,
             allow_runs: false,
+            rated: false,
         })
         .await?;
     println!("demo: admin account `admin`, password `{password}` (shown once)");

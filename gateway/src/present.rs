@@ -35,6 +35,7 @@ pub fn contest(c: &Contest) -> ContestView {
         penalty_minutes: c.penalty_minutes,
         verdict_policy: c.verdict_policy.clone(),
         allow_runs: c.allow_runs,
+        rated: c.rated,
         problems: c
             .problems
             .iter()

@@ -109,6 +109,7 @@ async fn setup(config: EngineConfig) -> Setup {
             penalty_minutes: 20,
             verdict_policy: None,
             allow_runs: false,
+            rated: false,
             problems: vec![ContestProblem {
                 problem_id: problem.id,
                 label: "A".into(),

@@ -101,6 +101,9 @@ pub struct NewContest {
     /// (`POST /api/runs`; default: not).
     #[serde(default)]
     pub allow_runs: bool,
+    /// Its results change ratings once the jury finalises them (default: not).
+    #[serde(default)]
+    pub rated: bool,
 }
 
 /// `PATCH /api/contests/{id}`: changes to a contest; absent fields stay as they are.
@@ -166,6 +169,9 @@ pub struct ContestPatch {
     /// Whether participants may run code during the contest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_runs: Option<bool>,
+    /// Whether it is rated (a finalised contest's ratings are recomputed on a change).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rated: Option<bool>,
 }
 
 /// A field that distinguishes "absent" (`None`) from `null` (`Some(None)`).

@@ -99,6 +99,9 @@ pub struct ContestView {
     /// Participants may run code on samples or typed input during the contest.
     #[serde(default)]
     pub allow_runs: bool,
+    /// Its results change ratings once the jury finalises them.
+    #[serde(default)]
+    pub rated: bool,
     /// Server time of this answer (for countdowns).
     pub server_time: i64,
 }
@@ -444,6 +447,62 @@ pub struct ProfileView {
     /// is the author's to read (`/api/submissions/{id}`).
     #[serde(default)]
     pub recent: Vec<RecentSubmission>,
+    /// The current rating; `None`: no finalised rated contest yet.
+    #[serde(default)]
+    pub rating: Option<i64>,
+    /// Rating history, oldest first (the rating graph).
+    #[serde(default)]
+    pub ratings: Vec<RatingChangeView>,
+}
+
+/// One player's result in a finalised rated contest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RatingChangeView {
+    /// Contest id.
+    pub contest_id: i64,
+    /// Contest name.
+    pub contest_name: String,
+    /// When the contest ended (ms since the epoch).
+    pub ended_at: i64,
+    /// The player.
+    pub user_id: i64,
+    /// Their user name.
+    pub username: String,
+    /// Final place (ties share it).
+    pub place: i64,
+    /// Estimated performance (rating points).
+    pub performance: i64,
+    /// Rating after the contest.
+    pub rating: i64,
+    /// Rating before it; `None`: the first rated contest.
+    pub previous: Option<i64>,
+    /// `rating − previous` (from the initial 1500 for a first contest).
+    pub delta: i64,
+}
+
+/// A contest's rating changes (`GET /api/contests/{id}/ratings`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ContestRatingsView {
+    /// The contest is rated.
+    pub rated: bool,
+    /// The jury finalised its ratings (`changes` is empty until then).
+    pub finalized: bool,
+    /// Every rated participant's change, by place.
+    pub changes: Vec<RatingChangeView>,
+}
+
+/// A user's current rating (`GET /api/ratings`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RatingView {
+    /// The user.
+    pub user_id: i64,
+    /// Their user name.
+    pub username: String,
+    /// Rating.
+    pub rating: i64,
 }
 
 /// How many of something carry a key.
@@ -500,6 +559,9 @@ pub struct ContestTaken {
     pub contest_id: i64,
     /// Its name.
     pub name: String,
+    /// Taken as a virtual participant after it ended.
+    #[serde(default, rename = "virtual")]
+    pub virtual_participation: bool,
 }
 
 /// A user as administrators list them.
@@ -675,4 +737,33 @@ pub struct RichText {
     pub markdown: String,
     /// Rendered.
     pub html: String,
+}
+
+/// A virtual participation in a past contest, with its ghost board
+/// (`GET /api/contests/{id}/virtual`): the original teams as they stood at the same
+/// elapsed time, and the virtual participant among them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VirtualView {
+    /// The contest.
+    pub contest_id: i64,
+    /// The virtual participant (their row's `team`).
+    pub user_id: i64,
+    /// When their clock started (ms since the epoch).
+    pub started_at: i64,
+    /// When their clock stops: `started_at` plus the contest's length.
+    pub ends_at: i64,
+    /// Contest time the board shows (ms since the contest's start).
+    pub at_ms: i64,
+    /// Contest time elapsed on the participant's clock now (the contest's length once
+    /// over).
+    pub elapsed_ms: i64,
+    /// The participant's clock has run out.
+    pub finished: bool,
+    /// Problems, in label order (submit to them as practice problems).
+    pub problems: Vec<ContestProblemView>,
+    /// The board at `at_ms`, best first.
+    pub rows: Vec<crate::board::Row>,
+    /// Names of the rows' teams.
+    pub teams: Vec<crate::board::Team>,
 }

@@ -121,8 +121,8 @@ impl ContestStore for SqlStore {
     async fn create_contest(&self, contest: ContestData) -> Result<Contest, StoreError> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO contests (slug, name, kind, start_at, end_at, freeze_at, unfreeze_at, \
-             unfrozen, penalty_minutes, problems, verdict_policy, allow_runs) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+             unfrozen, penalty_minutes, problems, verdict_policy, allow_runs, rated) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
         )
         .bind(&contest.slug)
         .bind(&contest.name)
@@ -136,6 +136,7 @@ impl ContestStore for SqlStore {
         .bind(to_json(&contest.problems)?)
         .bind(policy_json(&contest.verdict_policy)?)
         .bind(i64::from(contest.allow_runs))
+        .bind(i64::from(contest.rated))
         .fetch_all(&self.pool)
         .await
         .and_then(first)
@@ -150,7 +151,7 @@ impl ContestStore for SqlStore {
         let done = sqlx::query(
             "UPDATE contests SET slug = $2, name = $3, kind = $4, start_at = $5, end_at = $6, \
              freeze_at = $7, unfreeze_at = $8, unfrozen = $9, penalty_minutes = $10, \
-             problems = $11, verdict_policy = $12, allow_runs = $13 WHERE id = $1",
+             problems = $11, verdict_policy = $12, allow_runs = $13, rated = $14 WHERE id = $1",
         )
         .bind(contest.id.0)
         .bind(&contest.slug)
@@ -165,6 +166,7 @@ impl ContestStore for SqlStore {
         .bind(to_json(&contest.problems)?)
         .bind(policy_json(&contest.verdict_policy)?)
         .bind(i64::from(contest.allow_runs))
+        .bind(i64::from(contest.rated))
         .execute(&self.pool)
         .await
         .map_err(|e| write_error(e, || format!("contest slug `{}`", contest.slug), "contest"))?;
@@ -177,7 +179,7 @@ impl ContestStore for SqlStore {
     async fn contest(&self, id: ContestId) -> Result<Option<Contest>, StoreError> {
         sqlx::query(
             "SELECT id, slug, name, kind, start_at, end_at, freeze_at, unfreeze_at, unfrozen, \
-             penalty_minutes, problems, verdict_policy, allow_runs FROM contests WHERE id = $1",
+             penalty_minutes, problems, verdict_policy, allow_runs, rated FROM contests WHERE id = $1",
         )
         .bind(id.0)
         .fetch_optional(&self.pool)
@@ -191,7 +193,7 @@ impl ContestStore for SqlStore {
     async fn contests(&self) -> Result<Vec<Contest>, StoreError> {
         let all = sqlx::query(
             "SELECT id, slug, name, kind, start_at, end_at, freeze_at, unfreeze_at, unfrozen, \
-             penalty_minutes, problems, verdict_policy, allow_runs FROM contests ORDER BY start_at, id",
+             penalty_minutes, problems, verdict_policy, allow_runs, rated FROM contests ORDER BY start_at, id",
         )
         .fetch_all(&self.pool)
         .await

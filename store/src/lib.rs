@@ -3,7 +3,7 @@
 //!
 //! One code path serves both databases: queries go through [`sqlx::Any`] with `$n`
 //! placeholders (which sqlx's SQLite driver accepts too), and the schema uses only
-//! integers and text, so the two dialects decode alike. JSON (files, judgements, samples,
+//! integers, text and doubles (ratings), so the two dialects decode alike. JSON (files, judgements, samples,
 //! a contest's problems, event payloads) is stored as `TEXT`, times as `i64` milliseconds,
 //! booleans as `0`/`1`.
 //!
@@ -13,7 +13,8 @@
 //! # Layout
 //! One file per store trait: `users.rs` ([`UserStore`]), `contests.rs` ([`ContestStore`]),
 //! `submissions.rs` ([`SubmissionStore`]), `fences.rs` ([`FenceStore`]), `events.rs`
-//! ([`EventLog`]); this file connects and migrates; `rows.rs` maps rows to domain types
+//! ([`EventLog`]), `clarifications.rs`, `practice.rs` (editorials, hints, virtual
+//! participations), `ratings.rs` (rating history); this file connects and migrates; `rows.rs` maps rows to domain types
 //! and sqlx errors to [`StoreError`].
 //!
 //! [`UserStore`]: codehub_engine::ports::store::UserStore
@@ -27,6 +28,7 @@ mod contests;
 mod events;
 mod fences;
 mod practice;
+mod ratings;
 mod rows;
 mod submissions;
 mod users;

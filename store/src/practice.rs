@@ -1,10 +1,19 @@
 //! [`PracticeStore`] on SQL: editorials, hints and what users revealed of them.
 
 use crate::SqlStore;
-use crate::rows::{db, from_json, get, to_json};
+use crate::rows::{db, from_json, get, rows, to_json, write_error};
 use async_trait::async_trait;
-use codehub_engine::model::{ProblemId, UserId};
-use codehub_engine::ports::store::{Editorial, PracticeStore, Revealed, StoreError};
+use codehub_engine::model::{ContestId, ProblemId, UserId};
+use codehub_engine::ports::store::{Editorial, PracticeStore, Revealed, StoreError, VirtualStart};
+use sqlx::any::AnyRow;
+
+fn virtual_from_row(row: &AnyRow) -> Result<VirtualStart, StoreError> {
+    Ok(VirtualStart {
+        user_id: UserId(get(row, "user_id")?),
+        contest_id: ContestId(get(row, "contest_id")?),
+        started_at: get(row, "started_at")?,
+    })
+}
 
 #[async_trait]
 impl PracticeStore for SqlStore {
@@ -87,5 +96,56 @@ impl PracticeStore for SqlStore {
         .await
         .map_err(db)?;
         self.revealed(user, problem).await
+    }
+
+    async fn start_virtual(&self, start: VirtualStart) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO virtual_participations (user_id, contest_id, started_at) \
+             VALUES ($1, $2, $3)",
+        )
+        .bind(start.user_id.0)
+        .bind(start.contest_id.0)
+        .bind(start.started_at)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| {
+            write_error(
+                e,
+                || format!("a virtual participation in contest {}", start.contest_id),
+                "user or contest",
+            )
+        })?;
+        Ok(())
+    }
+
+    async fn virtual_start(
+        &self,
+        user: UserId,
+        contest: ContestId,
+    ) -> Result<Option<VirtualStart>, StoreError> {
+        sqlx::query(
+            "SELECT user_id, contest_id, started_at FROM virtual_participations \
+             WHERE user_id = $1 AND contest_id = $2",
+        )
+        .bind(user.0)
+        .bind(contest.0)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?
+        .as_ref()
+        .map(virtual_from_row)
+        .transpose()
+    }
+
+    async fn user_virtuals(&self, user: UserId) -> Result<Vec<VirtualStart>, StoreError> {
+        let all = sqlx::query(
+            "SELECT user_id, contest_id, started_at FROM virtual_participations \
+             WHERE user_id = $1 ORDER BY started_at, contest_id",
+        )
+        .bind(user.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows(all, virtual_from_row)
     }
 }

@@ -158,6 +158,7 @@ pub(crate) fn contest_from_row(row: &AnyRow) -> Result<Contest, StoreError> {
             .map(|p| from_json(&p, "verdict_policy"))
             .transpose()?,
         allow_runs: flag(row, "allow_runs")?,
+        rated: flag(row, "rated")?,
     })
 }
 

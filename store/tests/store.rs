@@ -11,7 +11,8 @@ use codehub_engine::model::{
 };
 use codehub_engine::ports::store::prelude::*;
 use codehub_engine::ports::store::{
-    Editorial, Identity, NewSubmission, NewUser, ProblemStats, RefreshToken, Revealed, StoreError,
+    Editorial, Identity, NewSubmission, NewUser, ProblemStats, RatingRow, RefreshToken, Revealed,
+    StoreError, VirtualStart,
 };
 use codehub_store::{Backend, SqlStore};
 use serde_json::json;
@@ -71,6 +72,7 @@ fn contest(slug: &str, start_at: i64, problems: &[ProblemId]) -> Contest {
         penalty_minutes: 20,
         verdict_policy: None,
         allow_runs: false,
+        rated: false,
         problems: problems
             .iter()
             .zip(["A", "B", "C"])
@@ -1081,6 +1083,88 @@ async fn exercise(store: &SqlStore) -> Snapshot {
         Revealed::default(),
         "per user"
     );
+
+    // --- ratings: the rated flag, history replaced whole, current ratings; virtuals ---
+    let mut rated = store.contest(late.id).await.unwrap().unwrap();
+    rated.rated = true;
+    store.update_contest(&rated).await.unwrap();
+    assert!(store.contest(late.id).await.unwrap().unwrap().rated);
+    assert!(store.finalized_contests().await.unwrap().is_empty());
+    let row = |contest: ContestId, user: UserId, round: i64, place: i64, rating: i64| RatingRow {
+        contest_id: contest,
+        user_id: user,
+        round,
+        place,
+        performance: 1654.050_424_136_632_5,
+        mu: rating as f64 + 0.25,
+        sigma: 173.5,
+        rating,
+        previous: (round > 0).then_some(1500),
+    };
+    let history = vec![
+        row(late.id, alice, 0, 1, 1616),
+        row(late.id, bob, 0, 2, 1384),
+        row(tie.id, alice, 1, 1, 1650),
+    ];
+    store
+        .replace_ratings(&[late.id, tie.id], &history)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.finalized_contests().await.unwrap(),
+        vec![late.id, tie.id]
+    );
+    assert_eq!(
+        store.contest_ratings(late.id).await.unwrap(),
+        history[..2].to_vec(),
+        "doubles read back exactly"
+    );
+    assert_eq!(
+        store.user_ratings(alice).await.unwrap(),
+        vec![history[0].clone(), history[2].clone()]
+    );
+    assert_eq!(
+        store.current_ratings().await.unwrap(),
+        vec![(alice, 1650), (bob, 1384)]
+    );
+    // A refused replacement changes nothing.
+    let mut bad = history.clone();
+    bad.push(row(late.id, UserId(9999), 0, 3, 1200));
+    assert_not_found(store.replace_ratings(&[late.id], &bad).await);
+    assert_eq!(store.finalized_contests().await.unwrap().len(), 2);
+    assert_eq!(store.user_ratings(alice).await.unwrap().len(), 2);
+    // Replacing with less forgets the rest.
+    store
+        .replace_ratings(&[late.id], &history[..2])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.current_ratings().await.unwrap(),
+        vec![(alice, 1616), (bob, 1384)]
+    );
+
+    let start = VirtualStart {
+        user_id: bob,
+        contest_id: early.id,
+        started_at: t0 + 5,
+    };
+    assert_eq!(store.virtual_start(bob, early.id).await.unwrap(), None);
+    store.start_virtual(start).await.unwrap();
+    assert_conflict(store.start_virtual(start).await, "virtual");
+    assert_not_found(
+        store
+            .start_virtual(VirtualStart {
+                contest_id: ContestId(9999),
+                ..start
+            })
+            .await,
+    );
+    assert_eq!(
+        store.virtual_start(bob, early.id).await.unwrap(),
+        Some(start)
+    );
+    assert_eq!(store.user_virtuals(bob).await.unwrap(), vec![start]);
+    assert!(store.user_virtuals(alice).await.unwrap().is_empty());
 
     let mut events = store.events(Some(late.id), 0).await.unwrap();
     events.extend(store.events(None, 0).await.unwrap());

@@ -345,6 +345,7 @@ fn rules_come_from_the_contest() {
         problems: vec![],
         verdict_policy: None,
         allow_runs: false,
+        rated: false,
     };
     let r = Rules::for_contest(&contest);
     assert_eq!(

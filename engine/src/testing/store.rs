@@ -43,6 +43,12 @@ struct Tables {
     identities: Vec<Identity>,
     /// Profiles (absent: empty).
     profiles: HashMap<UserId, Profile>,
+    /// Virtual participations, by (user, contest).
+    virtuals: BTreeMap<(UserId, ContestId), crate::ports::store::VirtualStart>,
+    /// Contests whose ratings are final.
+    rating_finals: BTreeSet<ContestId>,
+    /// Rating history.
+    ratings: Vec<crate::ports::store::RatingRow>,
     /// Last id handed out per table (users, problems, contests, submissions, events).
     ids: [i64; 5],
 }
@@ -692,6 +698,115 @@ impl crate::ports::store::PracticeStore for MemoryStore {
         r.hints = r.hints.max(revealed.hints);
         r.editorial |= revealed.editorial;
         Ok(*r)
+    }
+
+    async fn start_virtual(
+        &self,
+        start: crate::ports::store::VirtualStart,
+    ) -> Result<(), StoreError> {
+        let mut t = self.tables()?;
+        if !t.users.contains_key(&start.user_id) || !t.contests.contains_key(&start.contest_id) {
+            return Err(StoreError::NotFound("user or contest".into()));
+        }
+        let key = (start.user_id, start.contest_id);
+        if t.virtuals.contains_key(&key) {
+            return Err(StoreError::Conflict(format!(
+                "a virtual participation in contest {}",
+                start.contest_id
+            )));
+        }
+        t.virtuals.insert(key, start);
+        Ok(())
+    }
+
+    async fn virtual_start(
+        &self,
+        user: UserId,
+        contest: ContestId,
+    ) -> Result<Option<crate::ports::store::VirtualStart>, StoreError> {
+        Ok(self.tables()?.virtuals.get(&(user, contest)).copied())
+    }
+
+    async fn user_virtuals(
+        &self,
+        user: UserId,
+    ) -> Result<Vec<crate::ports::store::VirtualStart>, StoreError> {
+        let mut all: Vec<_> = self
+            .tables()?
+            .virtuals
+            .values()
+            .filter(|v| v.user_id == user)
+            .copied()
+            .collect();
+        all.sort_by_key(|v| (v.started_at, v.contest_id));
+        Ok(all)
+    }
+}
+
+#[async_trait]
+impl crate::ports::store::RatingStore for MemoryStore {
+    async fn finalized_contests(&self) -> Result<Vec<ContestId>, StoreError> {
+        Ok(self.tables()?.rating_finals.iter().copied().collect())
+    }
+
+    async fn replace_ratings(
+        &self,
+        finalized: &[ContestId],
+        rows: &[crate::ports::store::RatingRow],
+    ) -> Result<(), StoreError> {
+        let mut t = self.tables()?;
+        let missing = finalized
+            .iter()
+            .chain(rows.iter().map(|r| &r.contest_id))
+            .any(|c| !t.contests.contains_key(c))
+            || rows.iter().any(|r| !t.users.contains_key(&r.user_id));
+        if missing {
+            return Err(StoreError::NotFound("contest or user".into()));
+        }
+        t.rating_finals = finalized.iter().copied().collect();
+        t.ratings = rows.to_vec();
+        Ok(())
+    }
+
+    async fn contest_ratings(
+        &self,
+        contest: ContestId,
+    ) -> Result<Vec<crate::ports::store::RatingRow>, StoreError> {
+        let mut all: Vec<_> = self
+            .tables()?
+            .ratings
+            .iter()
+            .filter(|r| r.contest_id == contest)
+            .cloned()
+            .collect();
+        all.sort_by_key(|r| (r.place, r.user_id));
+        Ok(all)
+    }
+
+    async fn user_ratings(
+        &self,
+        user: UserId,
+    ) -> Result<Vec<crate::ports::store::RatingRow>, StoreError> {
+        let mut all: Vec<_> = self
+            .tables()?
+            .ratings
+            .iter()
+            .filter(|r| r.user_id == user)
+            .cloned()
+            .collect();
+        all.sort_by_key(|r| r.round);
+        Ok(all)
+    }
+
+    async fn current_ratings(&self) -> Result<Vec<(UserId, i64)>, StoreError> {
+        let mut latest: BTreeMap<UserId, (i64, i64)> = BTreeMap::new();
+        for r in &self.tables()?.ratings {
+            let e = latest.entry(r.user_id).or_insert((r.round, r.rating));
+            if r.round >= e.0 {
+                *e = (r.round, r.rating);
+            }
+        }
+        Ok(latest.into_iter().map(|(u, (_, r))| (u, r)).collect())
     }
 }
 

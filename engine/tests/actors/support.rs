@@ -48,6 +48,7 @@ pub fn running_contest(slug: &str, problem: ProblemId) -> Contest {
         penalty_minutes: 20,
         verdict_policy: None,
         allow_runs: false,
+        rated: false,
         problems: vec![ContestProblem {
             problem_id: problem,
             label: "A".into(),

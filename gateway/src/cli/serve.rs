@@ -361,6 +361,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         cors_origins: settings.cors_origins.clone(),
         login_throttle: Default::default(),
         archive: Default::default(),
+        ghosts: Default::default(),
         run_limit: crate::run_limit::RunLimit::new(
             settings.rate.run_burst,
             settings.rate.run_refill,

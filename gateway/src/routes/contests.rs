@@ -121,7 +121,7 @@ fn problems(list: &[ContestProblemView]) -> Vec<ContestProblem> {
 }
 
 /// A contest by id, or 404.
-pub(super) async fn load(state: &AppState, id: i64) -> Result<Contest, ApiError> {
+pub(crate) async fn load(state: &AppState, id: i64) -> Result<Contest, ApiError> {
     state
         .store
         .contest(ContestId(id))
@@ -192,6 +192,7 @@ pub async fn create(
         problems: problems(&n.problems),
         verdict_policy: n.verdict_policy,
         allow_runs: n.allow_runs,
+        rated: n.rated,
     };
     validate(&state, &contest).await?;
     let created = state.store.create_contest(contest).await?;
@@ -236,9 +237,16 @@ pub async fn update(
     if let Some(v) = p.allow_runs {
         c.allow_runs = v;
     }
+    let rated_changed = p.rated.is_some_and(|v| v != c.rated);
+    if let Some(v) = p.rated {
+        c.rated = v;
+    }
     validate(&state, &c).await?;
     state.store.update_contest(&c).await?;
     state.engine.contest_updated(c.id).await?;
+    if rated_changed && state.store.finalized_contests().await?.contains(&c.id) {
+        crate::ratings::recompute(&state, None).await?;
+    }
     Ok(ApiJson(present::contest(&c)))
 }
 

@@ -10,10 +10,12 @@ pub mod contests;
 mod editorial;
 mod misc;
 pub mod problems;
+mod ratings;
 mod runs;
 mod sso;
 pub mod submissions;
 mod users;
+mod virtual_contest;
 
 pub use problems::import_package;
 
@@ -126,6 +128,7 @@ impl<T: serde::Serialize> axum::response::IntoResponse for ApiJson<T> {
         problems::list, problems::get_one, problems::import, problems::update, archive::list,
         editorial::get, editorial::put, editorial::next_hint, editorial::open,
         submissions::create, submissions::list, submissions::get_one, submissions::rejudge, runs::create,
+        ratings::get, ratings::finalize, ratings::list, virtual_contest::start, virtual_contest::get,
         users::update, users::list, users::reset_password, users::audit_log, users::profile,
         users::update_profile, users::put_avatar, users::delete_avatar, users::get_avatar,
         users::delete_me, sso::get, sso::put,
@@ -283,6 +286,15 @@ pub fn router() -> Router<AppState> {
             post(balloons::mark),
         )
         .route("/api/contests/{id}/unfreeze", post(contests::unfreeze))
+        .route(
+            "/api/contests/{id}/ratings",
+            get(ratings::get).post(ratings::finalize),
+        )
+        .route("/api/ratings", get(ratings::list))
+        .route(
+            "/api/contests/{id}/virtual",
+            get(virtual_contest::get).post(virtual_contest::start),
+        )
         .route("/api/contests/{id}/scoreboard", get(contests::scoreboard))
         .route("/api/contests/{id}/teams", get(contests::teams))
         .route("/api/contests/{id}/inject", post(contests::inject))

@@ -282,15 +282,28 @@ pub async fn profile(
             solved.insert(s.problem_id.0, p);
         }
     }
+    let virtuals: BTreeMap<_, _> = state
+        .store
+        .user_virtuals(user.id)
+        .await?
+        .into_iter()
+        .map(|v| (v.contest_id, v))
+        .collect();
     let mut contests = Vec::new();
     for c in all_contests {
-        if c.end_at <= now && state.store.participants(c.id).await?.contains(&user.id) {
+        if c.end_at > now {
+            continue;
+        }
+        let virtual_participation = virtuals.contains_key(&c.id);
+        if virtual_participation || state.store.participants(c.id).await?.contains(&user.id) {
             contests.push(ContestTaken {
                 contest_id: c.id.0,
                 name: c.name,
+                virtual_participation,
             });
         }
     }
+    let ratings = crate::ratings::views(&state, &state.store.user_ratings(user.id).await?).await?;
     let since = now - 365 * 86_400_000;
     let mut days: BTreeMap<String, usize> = BTreeMap::new();
     for s in submissions.iter().filter(|s| s.submitted_at >= since) {
@@ -323,6 +336,8 @@ pub async fn profile(
         bio: p.bio,
         avatar_url: p.avatar.map(|_| format!("/api/users/{id}/avatar")),
         created_at: user.created_at,
+        rating: ratings.last().map(|r| r.rating),
+        ratings,
         solved_by_difficulty: {
             let mut levels: Vec<CountOf> = count_by(solved.values().map(|p| {
                 p.entry

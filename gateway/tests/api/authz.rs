@@ -272,6 +272,28 @@ async fn every_route_answers_each_role_as_the_table_says() {
                 "files": [{"name": "a.py", "contents": "print(1)"}], "input": {"stdin": ""}})),
             [401, 403, 403, 200, 200],
         ),
+        ("GET", format!("/api/contests/{c_}/ratings"), None, [200; 5]),
+        (
+            // Only admins finalise; this contest is not rated (and still runs).
+            "POST",
+            format!("/api/contests/{c_}/ratings"),
+            None,
+            [401, 403, 403, 403, 409],
+        ),
+        ("GET", "/api/ratings".into(), None, [200; 5]),
+        (
+            // Virtual participation waits for the end.
+            "POST",
+            format!("/api/contests/{c_}/virtual"),
+            None,
+            [401, 409, 409, 409, 409],
+        ),
+        (
+            "GET",
+            format!("/api/contests/{c_}/virtual"),
+            None,
+            [401, 404, 404, 404, 404],
+        ),
         (
             "PATCH",
             format!("/api/users/{owner_id}/profile"),

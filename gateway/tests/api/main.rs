@@ -19,6 +19,7 @@ mod metrics;
 mod oidc;
 mod packages;
 mod proxy;
+mod ratings;
 mod runs;
 mod submissions;
 mod tls;

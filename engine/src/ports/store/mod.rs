@@ -1,6 +1,6 @@
 //! The store port: durable state, split by concern into [`UserStore`], [`ContestStore`],
-//! [`SubmissionStore`], [`FenceStore`], [`EventLog`] and [`ClarificationStore`]; [`Store`]
-//! is all of them (what
+//! [`SubmissionStore`], [`FenceStore`], [`EventLog`], [`ClarificationStore`],
+//! [`PracticeStore`] and [`RatingStore`]; [`Store`] is all of them (what
 //! the engine holds as `Arc<dyn Store>`). The SQL adapter (SQLite or PostgreSQL) lives in
 //! the `codehub-store` crate; an in-memory one in `crate::testing` (feature `testing`).
 //!
@@ -25,6 +25,7 @@ mod contests;
 mod events;
 mod fences;
 mod practice;
+mod ratings;
 mod submissions;
 mod users;
 
@@ -32,7 +33,8 @@ pub use self::clarifications::ClarificationStore;
 pub use self::contests::{ContestStore, ProblemStats};
 pub use self::events::EventLog;
 pub use self::fences::FenceStore;
-pub use self::practice::{Editorial, PracticeStore, Revealed};
+pub use self::practice::{Editorial, PracticeStore, Revealed, VirtualStart};
+pub use self::ratings::{RatingRow, RatingStore};
 pub use self::submissions::SubmissionStore;
 pub use self::users::UserStore;
 
@@ -41,7 +43,7 @@ use crate::model::{Contest, ContestId, Millis, Problem, ProblemId, Role, Submitt
 /// Every store trait, for `use codehub_engine::ports::store::prelude::*`.
 pub mod prelude {
     pub use super::{
-        ClarificationStore, ContestStore, EventLog, FenceStore, PracticeStore, Store,
+        ClarificationStore, ContestStore, EventLog, FenceStore, PracticeStore, RatingStore, Store,
         SubmissionStore, UserStore,
     };
 }
@@ -133,7 +135,7 @@ pub struct RefreshToken {
 pub type LoggedEvent = (i64, String, serde_json::Value, Millis);
 
 /// Durable state of CodeHub: every store trait at once. Implemented for every type that
-/// implements them all, so adapters implement the six traits and nothing else.
+/// implements them all, so adapters implement the store traits and nothing else.
 pub trait Store:
     UserStore
     + ContestStore
@@ -142,6 +144,7 @@ pub trait Store:
     + EventLog
     + ClarificationStore
     + PracticeStore
+    + RatingStore
 {
 }
 
@@ -153,5 +156,6 @@ impl<T> Store for T where
         + EventLog
         + ClarificationStore
         + PracticeStore
+        + RatingStore
 {
 }

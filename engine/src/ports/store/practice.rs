@@ -2,7 +2,7 @@
 //! revealed of them.
 
 use super::StoreError;
-use crate::model::{ProblemId, UserId};
+use crate::model::{ContestId, Millis, ProblemId, UserId};
 use async_trait::async_trait;
 
 /// A problem's editorial and hints (Markdown with LaTeX).
@@ -23,7 +23,18 @@ pub struct Revealed {
     pub editorial: bool,
 }
 
-/// Editorials, hints and what users revealed.
+/// A user's virtual participation in a past contest: its clock starts at `started_at`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VirtualStart {
+    /// The participant.
+    pub user_id: UserId,
+    /// The contest taken again.
+    pub contest_id: ContestId,
+    /// When the participant's own clock started (ms since the epoch).
+    pub started_at: Millis,
+}
+
+/// Editorials, hints, what users revealed, and virtual participations.
 #[async_trait]
 pub trait PracticeStore: Send + Sync + 'static {
     /// A problem's editorial and hints (empty if none was written).
@@ -41,4 +52,15 @@ pub trait PracticeStore: Send + Sync + 'static {
         problem: ProblemId,
         revealed: Revealed,
     ) -> Result<Revealed, StoreError>;
+    /// Starts a virtual participation. [`StoreError::Conflict`] if the user already has
+    /// one in that contest, [`StoreError::NotFound`] if the user or contest is missing.
+    async fn start_virtual(&self, start: VirtualStart) -> Result<(), StoreError>;
+    /// `user`'s virtual participation in `contest`, if any.
+    async fn virtual_start(
+        &self,
+        user: UserId,
+        contest: ContestId,
+    ) -> Result<Option<VirtualStart>, StoreError>;
+    /// Every virtual participation of `user`, oldest first.
+    async fn user_virtuals(&self, user: UserId) -> Result<Vec<VirtualStart>, StoreError>;
 }
