@@ -50,6 +50,12 @@ pub enum AppRoute {
         /// Contest id.
         id: i64,
     },
+    /// A virtual participation in a past contest, with its ghost board.
+    #[to("/contests/<id>/virtual")]
+    Virtual {
+        /// Contest id.
+        id: i64,
+    },
     /// My submissions in a contest.
     #[to("/contests/<id>/submissions")]
     Submissions {
@@ -177,6 +183,7 @@ pub fn App() -> View {
                         AppRoute::Balloons { id } => view! { pages::balloons::BalloonsPage(id=id) },
                         AppRoute::Resolver { id } => view! { pages::resolver::ResolverPage(id=id) },
                         AppRoute::Clarifications { id } => view! { pages::clarifications::ClarificationsPage(id=id) },
+                        AppRoute::Virtual { id } => view! { pages::virtual_contest::VirtualPage(id=id) },
                         AppRoute::Submissions { id } => view! { pages::submissions::SubmissionsPage(contest=id) },
                         AppRoute::Practice => view! { pages::practice::PracticePage() },
                         AppRoute::PracticeProblem { problem } => view! { pages::problem::ProblemPage(problem=problem) },

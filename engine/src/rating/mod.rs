@@ -6,9 +6,8 @@
 //! a belief N(μ, σ²). A round, given the final places of its players:
 //! 1. **Diffusion**: a returning player's σ² grows by γ² (skills drift between rounds).
 //! 2. **Performance**: each player's performance `p` is the zero of
-//!    `Σ_{j placed at or below i} (tanh((p−μ_j)/2δ_j) − 1)/δ_j
-//!     + Σ_{j placed at or above i} (tanh((p−μ_j)/2δ_j) + 1)/δ_j`,
-//!    with logistic spread `δ_j = (√3/π)·√(σ_j² + β²)`: the most likely performance
+//!    `Σ_{j at or below i} (tanh((p−μ_j)/2δ_j) − 1)/δ_j + Σ_{j at or above i} (tanh((p−μ_j)/2δ_j) + 1)/δ_j`
+//!    (j over places), with logistic spread `δ_j = (√3/π)·√(σ_j² + β²)`: the most likely performance
 //!    given who finished above and below (ties, and the player itself, count on both
 //!    sides, so tied players get one performance). The function is strictly increasing,
 //!    so the zero is unique; it is found by bisection to 10⁻⁹.

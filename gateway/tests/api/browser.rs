@@ -1453,3 +1453,115 @@ async fn a_profile_shows_its_year_of_activity() {
     screenshot(&client, "profile-heatmap").await;
     client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rating_graph_and_a_virtual_contest_whose_ghost_rows_move() {
+    let Some((driver, browser)) = browser_or_skip() else {
+        return;
+    };
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let problem = app.import(&admin, "hello").await;
+    // A rated contest that started 6 s ago: ann solves now, ben fails.
+    let contest = app
+        .contest(
+            &admin,
+            "ghosts",
+            &[problem],
+            json!({"start_at": now_ms() - 6_000, "rated": true}),
+        )
+        .await;
+    for (name, code) in [
+        ("ann_gh", "print('Hello World!')\n"),
+        ("ben_gh", "print('no')\n"),
+    ] {
+        let (token, _) = app.register(name).await;
+        app.post(
+            &format!("/api/contests/{contest}/register"),
+            Some(&token),
+            json!({}),
+        )
+        .await;
+        let (_, s) = app
+            .submit(&token, Some(contest), problem, "a.py", code)
+            .await;
+        app.wait_judged(&token, s["id"].as_i64().unwrap()).await;
+    }
+    let (status, v) = app
+        .request(
+            reqwest::Method::PATCH,
+            &format!("/api/contests/{contest}"),
+            Some(&admin),
+            Some(json!({"end_at": now_ms() - 1})),
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    let (status, ratings) = app
+        .post(
+            &format!("/api/contests/{contest}/ratings"),
+            Some(&admin),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{ratings}");
+    let ann = ratings["changes"][0]["user_id"].as_i64().unwrap();
+    app.register("vic_gh").await;
+
+    let driver = Driver::start(driver, browser);
+    let client = driver.session(1280, 900).await;
+    // ann's profile: her rating and its graph.
+    client
+        .goto(&format!("{}/users/{ann}", app.base))
+        .await
+        .unwrap();
+    let rating = wait_text(&client, "[data-testid=rating]", LONG, |t| !t.is_empty()).await;
+    assert_eq!(rating, "1616");
+    let points = client
+        .find_all(Locator::Css("[data-testid=rating-point]"))
+        .await
+        .unwrap();
+    assert_eq!(points.len(), 1);
+    screenshot(&client, "profile-rating").await;
+
+    // vic takes the contest virtually from its page.
+    sign_in(&client, &app.base, "vic_gh", "correct horse").await;
+    client
+        .goto(&format!("{}/contests/{contest}", app.base))
+        .await
+        .unwrap();
+    click(&client, "[data-testid=start-virtual]").await;
+    wait_text(&client, "[data-testid=virtual-clock]", LONG, |t| {
+        t.contains("elapsed")
+    })
+    .await;
+    // At first ann's ghost has solved nothing; about 6 s into vic's clock she has.
+    let first = client
+        .find_all(Locator::Css("[data-testid=ghost-row]"))
+        .await
+        .unwrap();
+    assert_eq!(first.len(), 2, "two ghosts");
+    let unsolved = client
+        .find_all(Locator::Css("[data-testid=ghost-row][data-solved='0']"))
+        .await
+        .unwrap();
+    assert_eq!(unsolved.len(), 2, "nobody solved at the start");
+    assert!(
+        client
+            .find(Locator::Css("[data-testid=virtual-me]"))
+            .await
+            .is_ok()
+    );
+    let moved = wait_text(
+        &client,
+        "[data-testid=ghost-row][data-solved='1']",
+        LONG,
+        |t| t.contains("ann_gh"),
+    )
+    .await;
+    assert!(
+        moved.starts_with('1'),
+        "ann ranks first once solved: {moved}"
+    );
+    screenshot(&client, "virtual-ghosts").await;
+    client.close().await.unwrap();
+}

@@ -2,4 +2,5 @@
 
 pub mod editor;
 pub mod heatmap;
+pub mod rating_graph;
 pub mod verdict;

@@ -137,6 +137,8 @@ fn ContestPanel() -> View {
     let end = create_signal(to_local_input(js_sys::Date::now() as i64 + 5 * 3600 * 1000));
     let freeze = create_signal(String::new());
     let penalty = create_signal("20".to_owned());
+    let rated = create_signal(false);
+    let allow_runs = create_signal(false);
     let problems = create_signal(String::new());
     let message = create_signal(None::<String>);
     let reload = move || {
@@ -161,6 +163,8 @@ fn ContestPanel() -> View {
             end.set(to_local_input(c.end_at));
             freeze.set(c.freeze_at.map(to_local_input).unwrap_or_default());
             penalty.set(c.penalty_minutes.to_string());
+            rated.set(c.rated);
+            allow_runs.set(c.allow_runs);
             problems.set(format_problems(&c.problems));
         }
     });
@@ -193,6 +197,7 @@ fn ContestPanel() -> View {
                     let body = serde_json::json!({
                         "name": name.get_clone(), "start_at": start_at, "end_at": end_at,
                         "freeze_at": freeze_at, "penalty_minutes": penalty, "problems": problems,
+                        "rated": rated.get(), "allow_runs": allow_runs.get(),
                     });
                     ctx.api
                         .patch::<serde_json::Value>(&format!("/api/contests/{id}"), body)
@@ -204,6 +209,7 @@ fn ContestPanel() -> View {
                         "slug": slug.get_clone(), "name": name.get_clone(), "kind": kind.get_clone(),
                         "start_at": start_at, "end_at": end_at, "freeze_at": freeze_at,
                         "penalty_minutes": penalty, "problems": problems,
+                        "rated": rated.get(), "allow_runs": allow_runs.get(),
                     });
                     ctx.api
                         .post::<ContestView>("/api/contests", body)
@@ -282,6 +288,14 @@ fn ContestPanel() -> View {
                 input(id="c-freeze", r#type="datetime-local", bind:value=freeze)
                 label(r#for="c-penalty") { "Penalty minutes" }
                 input(id="c-penalty", r#type="number", min="0", bind:value=penalty)
+                label(class="check") {
+                    input(r#type="checkbox", bind:checked=rated, data-testid="c-rated")
+                    " Rated (finalise ratings on the contest's page once it is over)"
+                }
+                label(class="check") {
+                    input(r#type="checkbox", bind:checked=allow_runs)
+                    " Participants may run code on custom input during it"
+                }
                 label(r#for="c-problems") { "Problems (LABEL=id, …)" }
                 input(id="c-problems", bind:value=problems, placeholder="A=1, B=2")
                 div(class="row") {

@@ -3,7 +3,7 @@
 use super::{Load, fetch, pending};
 use crate::ctx::Ctx;
 use crate::format;
-use codehub_protocol::views::{ContestView, ProblemView};
+use codehub_protocol::views::{ContestRatingsView, ContestView, ProblemView};
 use gloo_net::http::Method;
 use sycamore::prelude::*;
 
@@ -94,11 +94,29 @@ pub fn ContestHome(id: i64) -> View {
             ));
         });
     };
+    let take_virtually = move |_| {
+        sycamore::futures::spawn_local_scoped(async move {
+            let path = format!("/api/contests/{id}/virtual");
+            match ctx
+                .api
+                .send(Method::POST, &path, crate::api::Body::Empty)
+                .await
+            {
+                Ok(_) => sycamore_router::navigate(&path.replace("/api", "")),
+                Err(e) if e.to_string().contains("already") => {
+                    sycamore_router::navigate(&path.replace("/api", ""))
+                }
+                Err(e) => message.set(Some(e.to_string())),
+            }
+        });
+    };
     view! {
         (pending(&contest.get_clone()))
         (match contest.get_clone() {
             Load::Ready(c) => {
                 let name = c.name.clone();
+                let ended = c.state == codehub_protocol::ContestState::Ended;
+                let rated = c.rated;
                 let c_state = c.clone();
                 let c_count = c.clone();
                 let rows: Vec<View> = c.problems.iter().map(|p| {
@@ -155,11 +173,17 @@ pub fn ContestHome(id: i64) -> View {
                                 } else {
                                     view! {}
                                 };
+                                let virtual_button = if ended {
+                                    view! { button(class="ghost", on:click=take_virtually, data-testid="start-virtual") { "Take it virtually" } }
+                                } else {
+                                    view! {}
+                                };
                                 view! {
                                     a(class="button ghost", href=mine) { "My submissions" }
                                     a(class="button ghost", href=clars, data-testid="clarifications-link") { "Clarifications" }
                                     (jury_links)
                                     button(class="ghost", on:click=register) { "Register" }
+                                    (virtual_button)
                                 }
                             } else {
                                 view! { a(class="button ghost", href="/login") { "Sign in to compete" } }
@@ -171,8 +195,13 @@ pub fn ContestHome(id: i64) -> View {
                         h2 { "Problems" }
                         (table)
                     }
-                    (if c.state == codehub_protocol::ContestState::Ended {
+                    (if ended {
                         view! { Awards(contest=c.clone()) }
+                    } else {
+                        view! {}
+                    })
+                    (if ended && rated {
+                        view! { RatingChanges(contest=id) }
                     } else {
                         view! {}
                     })
@@ -224,5 +253,71 @@ fn Awards(contest: ContestView) -> View {
             }
             _ => view! {},
         })
+    }
+}
+
+/// A rated contest's rating changes once finalised; administrators finalise them here.
+#[component(inline_props)]
+fn RatingChanges(contest: i64) -> View {
+    let ctx = use_context::<Ctx>();
+    let path = format!("/api/contests/{contest}/ratings");
+    let ratings = fetch::<ContestRatingsView>(ctx.api, path.clone());
+    let message = create_signal(None::<String>);
+    let finalize = move |_| {
+        let path = path.clone();
+        sycamore::futures::spawn_local_scoped(async move {
+            match ctx
+                .api
+                .post::<ContestRatingsView>(&path, serde_json::json!({}))
+                .await
+            {
+                Ok(v) => {
+                    message.set(None);
+                    ratings.set(Load::Ready(v));
+                }
+                Err(e) => message.set(Some(e.to_string())),
+            }
+        });
+    };
+    let admin = ctx
+        .api
+        .user()
+        .is_some_and(|u| u.role == codehub_protocol::Role::Admin);
+    view! {
+        section(class="card", data-testid="rating-changes") {
+            h2 { "Rating changes" }
+            (match ratings.get_clone() {
+                Load::Ready(r) if r.finalized => {
+                    let rows: Vec<View> = r.changes.into_iter().map(|c| {
+                        let profile = format!("/users/{}", c.user_id);
+                        let delta = format!("{:+}", c.delta);
+                        let class = if c.delta >= 0 { "delta up" } else { "delta down" };
+                        view! {
+                            tr(data-testid="rating-change") {
+                                td { (c.place) }
+                                td { a(href=profile) { (c.username) } }
+                                td { (c.performance) }
+                                td { (c.rating) }
+                                td(class=class) { (delta) }
+                            }
+                        }
+                    }).collect();
+                    view! {
+                        table(class="table") {
+                            thead { tr { th(scope="col") { "#" } th(scope="col") { "Who" } th(scope="col") { "Performance" } th(scope="col") { "Rating" } th(scope="col") { "Change" } } }
+                            tbody { (rows) }
+                        }
+                    }
+                }
+                Load::Ready(_) => view! { p(class="muted") { "Ratings change once the jury finalises them." } },
+                other => pending(&other),
+            })
+            (if admin {
+                view! { button(on:click=finalize, data-testid="finalize-ratings") { "Finalise ratings" } }
+            } else {
+                view! {}
+            })
+            (super::error_line(message))
+        }
     }
 }

@@ -12,6 +12,7 @@ pub mod resolver;
 pub mod scoreboard;
 pub mod submissions;
 pub mod users;
+pub mod virtual_contest;
 
 use crate::api::Api;
 use serde::de::DeserializeOwned;

@@ -78,6 +78,21 @@ pub fn ScoreboardPage(id: i64) -> View {
         });
     };
     load_names();
+    // Current ratings, shown beside the names (read once).
+    let ratings = create_signal(HashMap::<UserId, i64>::new());
+    sycamore::futures::spawn_local_scoped(async move {
+        if let Ok(list) = ctx
+            .api
+            .get::<Vec<codehub_protocol::views::RatingView>>("/api/ratings")
+            .await
+        {
+            ratings.set(
+                list.into_iter()
+                    .map(|r| (UserId(r.user_id), r.rating))
+                    .collect(),
+            );
+        }
+    });
     let jury = create_signal(false);
     let board = create_signal(None::<Board>);
     let link = create_signal(Link::Connecting);
@@ -282,7 +297,7 @@ pub fn ScoreboardPage(id: i64) -> View {
                         Keyed(
                             list=visible,
                             key=|team| *team,
-                            view=move |team| view! { ScoreRow(team=team, board=*board, names=*names, follow=*follow) },
+                            view=move |team| view! { ScoreRow(team=team, board=*board, names=*names, ratings=*ratings, follow=*follow) },
                         )
                     }
                 }
@@ -300,6 +315,7 @@ fn ScoreRow(
     team: UserId,
     board: ReadSignal<Option<Board>>,
     names: ReadSignal<HashMap<UserId, String>>,
+    ratings: ReadSignal<HashMap<UserId, i64>>,
     follow: ReadSignal<Option<UserId>>,
 ) -> View {
     // The rank is its own memo: when a team moves, the rows it passes change rank only,
@@ -330,13 +346,14 @@ fn ScoreRow(
         div(class=class, role="row", data-team=team.to_string(), data-testid="sb-row",
             style=move || format!("transform: translateY({}px)", position.get() as f64 * ROW_HEIGHT)) {
             span(class="c-rank", role="cell", data-testid="sb-rank") { (rank.get()) }
-            (row.get_clone().map(|r| row_cells(kind, &r, names.with(|n| n.get(&team).cloned()))).unwrap_or_default())
+            (row.get_clone().map(|r| row_cells(kind, &r, names.with(|n| n.get(&team).cloned()), ratings.with(|x| x.get(&team).copied()))).unwrap_or_default())
         }
     }
 }
 
-/// The cells of a row after the rank: team, totals, one per problem.
-pub fn row_cells(kind: ContestKind, r: &Row, name: Option<String>) -> View {
+/// The cells of a row after the rank: team (with its rating, if rated), totals, one per
+/// problem.
+pub fn row_cells(kind: ContestKind, r: &Row, name: Option<String>, rating: Option<i64>) -> View {
     let name = name.unwrap_or_else(|| format!("team {}", r.team));
     let (total, penalty) = match kind {
         ContestKind::Icpc => (r.solved.to_string(), r.penalty.to_string()),
@@ -368,7 +385,10 @@ pub fn row_cells(kind: ContestKind, r: &Row, name: Option<String>) -> View {
         .collect();
     let title = name.clone();
     view! {
-        span(class="c-team", role="cell", title=title) { (name) }
+        span(class="c-team", role="cell", title=title) {
+            (name)
+            (rating.map(|x| view! { " " span(class="rating", data-testid="sb-rating") { (x) } }).unwrap_or_default())
+        }
         span(class="c-total", role="cell", data-testid="sb-total") { (total) }
         span(class="c-pen", role="cell") { (penalty) }
         (cells)

@@ -55,7 +55,12 @@ fn profile_view(p: ProfileView) -> View {
         .map(|c| {
             let href = format!("/contests/{}", c.contest_id);
             let name = c.name.clone();
-            view! { li { a(href=href) { (name) } } }
+            let tag = if c.virtual_participation {
+                view! { " " span(class="muted") { "(virtual)" } }
+            } else {
+                view! {}
+            };
+            view! { li { a(href=href) { (name) } (tag) } }
         })
         .collect::<Vec<_>>();
     let solved_count = p.solved.len();
@@ -97,6 +102,13 @@ fn profile_view(p: ProfileView) -> View {
         }
         dl(class="stats") { (facts) }
         (bio)
+        (match p.rating {
+            Some(r) => view! {
+                h2 { "Rating " span(class="rating", data-testid="rating") { (r) } }
+                (crate::components::rating_graph::rating_graph(&p.ratings))
+            },
+            None => view! {},
+        })
         h2 { "Activity" }
         (crate::components::heatmap::heatmap(&p.activity, crate::components::heatmap::today()))
         (breakdown("By difficulty", "by-difficulty", &p.solved_by_difficulty))
