@@ -1227,9 +1227,55 @@ async fn a_learner_runs_code_on_typed_input_and_on_a_sample() {
         .find(Locator::Css("[data-testid=editor]"))
         .await
         .unwrap()
-        .send_keys("import sys\nprint(sys.stdin.read().upper(), end='')\n")
+        .send_keys("import sys\nprint(sys.stdin.read().lower(), end='')\n")
         .await
         .unwrap();
+    // The editor: Left puts the caret after `)`, which is marked with its `(`.
+    client
+        .find(Locator::Css("[data-testid=editor]"))
+        .await
+        .unwrap()
+        .send_keys("\u{E012}")
+        .await
+        .unwrap();
+    let marks = client
+        .find_all(Locator::Css("[data-testid=bracket-marks] mark"))
+        .await
+        .unwrap();
+    assert_eq!(marks.len(), 2, "the bracket pair at the caret");
+    // Ctrl+F opens find and replace: `lower` becomes `upper`.
+    client
+        .find(Locator::Css("[data-testid=editor]"))
+        .await
+        .unwrap()
+        .send_keys("\u{E009}f\u{E000}")
+        .await
+        .unwrap();
+    client
+        .wait()
+        .at_most(LONG)
+        .for_element(Locator::Css("[data-testid=find-bar]:not([hidden])"))
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("[data-testid=find-input]"))
+        .await
+        .unwrap()
+        .send_keys("lower")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("[data-testid=replace-input]"))
+        .await
+        .unwrap()
+        .send_keys("upper")
+        .await
+        .unwrap();
+    click(&client, "[data-testid=replace-all]").await;
+    wait_text(&client, "[data-testid=find-status]", LONG, |t| {
+        t == "1 replaced"
+    })
+    .await;
     client
         .find(Locator::Css("[data-testid=run-input]"))
         .await
