@@ -2,6 +2,7 @@
 
 use crate::api::{self, Api};
 use crate::ctx::Ctx;
+use crate::i18n::t;
 use crate::pages;
 use sycamore::prelude::*;
 use sycamore_router::{HistoryIntegration, Route, Router};
@@ -120,6 +121,7 @@ fn system_prefers_dark() -> bool {
 /// The whole application.
 #[component]
 pub fn App() -> View {
+    crate::i18n::set_language(&crate::i18n::preferred());
     let api = Api::new();
     let now = create_signal(js_sys::Date::now() as i64);
     gloo_timers::callback::Interval::new(1000, move || now.set(js_sys::Date::now() as i64))
@@ -142,35 +144,53 @@ pub fn App() -> View {
         api::store(THEME_KEY, Some(next));
         theme.set(next.to_owned());
     };
+    let choose_language = move |e: web_sys::Event| {
+        use wasm_bindgen::JsCast;
+        let chosen = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            .map(|s| s.value())
+            .unwrap_or_default();
+        api::store(crate::i18n::LANG_KEY, Some(&chosen));
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    };
     view! {
         Router(
             integration=HistoryIntegration::new(),
             view=move |route: ReadSignal<AppRoute>| view! {
-                a(class="skip-link", href="#main") { "Skip to content" }
+                a(class="skip-link", href="#main") { (t("skip-to-content")) }
                 header(class="topbar") {
                     a(class="brand", href="/") { "CodeHub" }
-                    nav(aria-label="Main") {
-                        a(href="/") { "Contests" }
-                        a(href="/practice") { "Practice" }
+                    nav(aria-label=t("nav-main")) {
+                        a(href="/") { (t("nav-contests")) }
+                        a(href="/practice") { (t("nav-practice")) }
                         (if api.user().is_some_and(|u| u.role.is_jury()) {
-                            view! { a(href="/admin") { "Admin" } }
+                            view! { a(href="/admin") { (t("nav-admin")) } }
                         } else {
                             view! {}
                         })
                     }
                     div(class="spacer")
-                    button(class="ghost", on:click=toggle_theme, aria-label="Toggle dark and light theme",
-                        title="Theme") {
-                        (if theme.get_clone() == "dark" { "☀ Light" } else { "☾ Dark" })
+                    select(class="lang", aria-label=t("language"), data-testid="language-picker", on:change=choose_language) {
+                        (crate::i18n::LANGUAGES.iter().map(|(code, name, _)| {
+                            let selected = *code == crate::i18n::language();
+                            view! { option(value=*code, selected=selected) { (*name) } }
+                        }).collect::<Vec<View>>())
+                    }
+                    button(class="ghost", on:click=toggle_theme, aria-label=t("theme-toggle"),
+                        title=t("theme")) {
+                        (if theme.get_clone() == "dark" { t("theme-light") } else { t("theme-dark") })
                     }
                     (match api.user() {
                         Some(u) => view! {
-                            a(class="who", href="/account", data-testid="whoami", title="Your account") { (u.username.clone()) " · " (u.role.as_str()) }
-                            button(class="ghost", on:click=move |_| api.logout()) { "Sign out" }
+                            a(class="who", href="/account", data-testid="whoami", title=t("nav-account")) { (u.username.clone()) " · " (u.role.as_str()) }
+                            button(class="ghost", on:click=move |_| api.logout()) { (t("nav-sign-out")) }
                         },
                         None => view! {
-                            a(class="button ghost", href="/login") { "Sign in" }
-                            a(class="button", href="/register") { "Register" }
+                            a(class="button ghost", href="/login") { (t("nav-sign-in")) }
+                            a(class="button", href="/register") { (t("nav-register")) }
                         },
                     })
                 }
@@ -195,7 +215,7 @@ pub fn App() -> View {
                         AppRoute::Account => view! { pages::account::AccountPage() },
                         AppRoute::Profile { id } => view! { pages::users::ProfilePage(id=id) },
                         AppRoute::NotFound => view! {
-                            section(class="card") { h1 { "Not found" } p { "No such page. " a(href="/") { "Back to the contests" } } }
+                            section(class="card") { h1 { (t("not-found")) } p { (t("not-found-text")) " " a(href="/") { (t("back-to-contests")) } } }
                         },
                     })
                 }

@@ -28,6 +28,7 @@ pub mod components;
 pub mod ctx;
 pub mod format;
 pub mod highlight;
+pub mod i18n;
 pub mod live;
 #[allow(missing_docs)]
 pub mod pages;

@@ -91,12 +91,12 @@ pub fn heatmap(activity: &[DayCount], today: Date) -> View {
         })
         .collect();
     view! {
-        figure(class="heatmap", role="img", aria-label=format!("{total} submissions in the last year")) {
+        figure(class="heatmap", role="img", aria-label=crate::t!("submissions-last-year", count = total)) {
             svg(viewBox=format!("0 0 {width} {height}"), width=width.to_string(), height=height.to_string(),
                 data-testid="heatmap") {
                 (squares)
             }
-            figcaption(class="muted") { (total) " submissions in the last year" }
+            figcaption(class="muted") { (crate::t!("submissions-last-year", count = total)) }
         }
     }
 }
