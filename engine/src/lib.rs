@@ -67,6 +67,8 @@
 //!         tags: vec![],
 //!         difficulty: None,
 //!         source: None,
+//!         statement_language: None,
+//!         translations: Default::default(),
 //!     })
 //!     .await
 //!     .unwrap();

@@ -54,6 +54,15 @@ pub struct Profile {
     pub avatar: Option<String>,
 }
 
+/// A problem's name and statement in one more language, from its package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Translation {
+    /// The name in that language, if the package gives one.
+    pub name: Option<String>,
+    /// The statement in that language (Markdown; empty: only the name is translated).
+    pub statement: String,
+}
+
 /// A problem: metadata; the package itself is a blob named by its content hash.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Problem {
@@ -92,6 +101,13 @@ pub struct Problem {
     /// Where the problem comes from (a contest, a book), if given.
     #[serde(default)]
     pub source: Option<String>,
+    /// The language of `name` and `statement` (`None`: not said; English assumed).
+    #[serde(default)]
+    pub statement_language: Option<String>,
+    /// The name and statement in other languages than the main ones above, by language
+    /// code (`de`, `pt-BR`).
+    #[serde(default)]
+    pub translations: std::collections::BTreeMap<String, Translation>,
 }
 
 /// A problem as it appears in a contest.

@@ -348,6 +348,8 @@ mod tests {
             tags: tags.iter().map(|t| (*t).to_owned()).collect(),
             difficulty,
             source: None,
+            statement_language: None,
+            translations: Default::default(),
         }
     }
 

@@ -80,7 +80,41 @@ pub fn problem(p: &Problem, full: bool) -> ProblemView {
         tags: p.tags.clone(),
         difficulty: p.difficulty,
         source: p.source.clone(),
+        language: p.statement_language.clone(),
+        languages: languages_of(p),
     }
+}
+
+/// Every language `p` is in: its own first, then its translations'.
+fn languages_of(p: &Problem) -> Vec<String> {
+    if p.translations.is_empty() {
+        return Vec::new();
+    }
+    let own = p
+        .statement_language
+        .clone()
+        .unwrap_or_else(|| "en".to_owned());
+    let mut all = vec![own.clone()];
+    all.extend(p.translations.keys().filter(|l| **l != own).cloned());
+    all
+}
+
+/// A problem with statement and samples in `lang` where it has a translation (its name
+/// and statement; the main ones where the translation lacks one).
+pub fn problem_in(p: &Problem, lang: Option<&str>) -> ProblemView {
+    let mut view = problem(p, true);
+    if let Some(t) = lang.and_then(|l| p.translations.get(l).map(|t| (l, t))) {
+        let (lang, t) = t;
+        if let Some(name) = &t.name {
+            view.name = name.clone();
+        }
+        if !t.statement.is_empty() {
+            view.statement_html = Some(crate::statement::to_html(&t.statement));
+            view.statement = Some(t.statement.clone());
+        }
+        view.language = Some(lang.to_owned());
+    }
+    view
 }
 
 /// The view of `s` for a viewer with `viewer_role` (who is its author or the jury):

@@ -92,6 +92,8 @@ async fn setup(config: EngineConfig) -> Setup {
             tags: vec![],
             difficulty: None,
             source: None,
+            statement_language: None,
+            translations: Default::default(),
         })
         .await
         .unwrap();

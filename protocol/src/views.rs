@@ -165,6 +165,12 @@ pub struct ProblemView {
     /// Where it comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// The language of `name` and `statement` (`None`: not said).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Every language the problem's name or statement is in (`?lang=` picks one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<String>,
 }
 
 /// [`ProblemView::kind`] of a problem that takes programs.

@@ -17,8 +17,9 @@ impl ContestStore for SqlStore {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO problems (slug, name, package_hash, time_limit_ms, memory_limit_kib, \
              code_limit_bytes, statement, samples, answer_files, practice, created_at, tags, \
-             difficulty, source) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+             difficulty, source, statement_language, translations) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+             RETURNING id",
         )
         .bind(&problem.slug)
         .bind(&problem.name)
@@ -34,6 +35,8 @@ impl ContestStore for SqlStore {
         .bind(to_json(&problem.tags)?)
         .bind(problem.difficulty)
         .bind(&problem.source)
+        .bind(&problem.statement_language)
+        .bind(to_json(&problem.translations)?)
         .fetch_all(&self.pool)
         .await
         .and_then(first)
@@ -49,7 +52,7 @@ impl ContestStore for SqlStore {
         sqlx::query(
             "SELECT id, slug, name, package_hash, time_limit_ms, memory_limit_kib, \
              code_limit_bytes, statement, samples, answer_files, practice, created_at, tags, \
-             difficulty, source FROM problems WHERE id = $1",
+             difficulty, source, statement_language, translations FROM problems WHERE id = $1",
         )
         .bind(id.0)
         .fetch_optional(&self.pool)
@@ -64,7 +67,7 @@ impl ContestStore for SqlStore {
         let all = sqlx::query(
             "SELECT id, slug, name, package_hash, time_limit_ms, memory_limit_kib, \
              code_limit_bytes, statement, samples, answer_files, practice, created_at, tags, \
-             difficulty, source FROM problems ORDER BY id",
+             difficulty, source, statement_language, translations FROM problems ORDER BY id",
         )
         .fetch_all(&self.pool)
         .await

@@ -136,6 +136,8 @@ pub(crate) fn problem_from_row(row: &AnyRow) -> Result<Problem, StoreError> {
         tags: from_json(&get::<String>(row, "tags")?, "tags")?,
         difficulty: get(row, "difficulty")?,
         source: get(row, "source")?,
+        statement_language: get(row, "statement_language")?,
+        translations: from_json(&get::<String>(row, "translations")?, "translations")?,
     })
 }
 

@@ -55,6 +55,19 @@ fn problem(slug: &str) -> Problem {
         tags: vec![],
         difficulty: None,
         source: None,
+        statement_language: slug.ends_with('a').then(|| "en".to_owned()),
+        translations: if slug.ends_with('a') {
+            [(
+                "de".to_owned(),
+                codehub_engine::model::Translation {
+                    name: Some(format!("Aufgabe «{slug}»")),
+                    statement: "# Summe\n\nGib $a+b$ aus. ü 🚀".into(),
+                },
+            )]
+            .into()
+        } else {
+            Default::default()
+        },
     }
 }
 

@@ -74,6 +74,8 @@ pub fn problem(slug: &str, practice: bool) -> Problem {
         tags: vec![],
         difficulty: None,
         source: None,
+        statement_language: None,
+        translations: Default::default(),
     }
 }
 

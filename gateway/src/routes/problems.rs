@@ -8,7 +8,7 @@ use crate::present;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
-use codehub_engine::model::{Problem, ProblemId, Role, now_ms};
+use codehub_engine::model::{Problem, ProblemId, Role, Translation, now_ms};
 use codehub_engine::ports::judging::JudgeFailure;
 use codehub_judge::package::Problem as Package;
 use codehub_judge::polygon;
@@ -16,10 +16,18 @@ use codehub_judge::sandbox::native::NativeSandbox;
 use codehub_protocol::requests::ProblemPatch;
 use codehub_protocol::views::ProblemView;
 use serde::Deserialize;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 /// A loaded package with its statement and samples.
-type Loaded = (Package, String, Vec<(String, String)>, String);
+/// A package read at import: the package, its statement, samples, editorial, and the
+/// statement's language with the other languages.
+type Loaded = (
+    Package,
+    String,
+    Vec<(String, String)>,
+    String,
+    (Option<String>, BTreeMap<String, Translation>),
+);
 
 /// Largest package zip accepted.
 pub const MAX_PACKAGE_BYTES: usize = 256 << 20;
@@ -74,12 +82,22 @@ pub async fn list(
     ))
 }
 
-/// A problem with its statement and samples.
-#[utoipa::path(get, path = "/api/problems/{id}", params(("id" = i64, Path)), responses((status = 200, body = ProblemView), (status = 404, body = crate::error::ErrorBody)))]
+/// `?lang=`: the statement's language.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LangQuery {
+    /// A language code of the problem's `languages` (others give the main statement).
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+/// A problem with its statement and samples (in `?lang=` where it has that language).
+#[utoipa::path(get, path = "/api/problems/{id}", params(("id" = i64, Path), LangQuery), responses((status = 200, body = ProblemView), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get_one(
     State(state): State<AppState>,
     caller: MaybeCaller,
     ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<LangQuery>,
 ) -> ApiResult<ApiJson<ProblemView>> {
     let missing = || ApiError::not_found(format!("unknown problem {id}"));
     if !visible(&state, &caller).await?.contains(&ProblemId(id)) {
@@ -90,7 +108,7 @@ pub async fn get_one(
         .problem(ProblemId(id))
         .await?
         .ok_or_else(missing)?;
-    Ok(ApiJson(present::problem(&p, true)))
+    Ok(ApiJson(present::problem_in(&p, q.lang.as_deref())))
 }
 
 fn read_capped(path: &std::path::Path) -> String {
@@ -100,6 +118,49 @@ fn read_capped(path: &std::path::Path) -> String {
         let _ = f.take(MAX_SAMPLE_BYTES).read_to_end(&mut out);
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The language of the main statement (`None`: not said), and the package's other
+/// languages: Markdown statements `problem.<lang>.md` and names of a `name` map.
+fn translations_of(package: &Package) -> (Option<String>, BTreeMap<String, Translation>) {
+    let main = package.statement_file();
+    let statements = package.markdown_statements();
+    let main_lang = statements
+        .iter()
+        .find(|(_, path)| Some(*path) == main.as_ref())
+        .map(|(lang, _)| lang.clone())
+        .or_else(|| {
+            package
+                .names
+                .iter()
+                .find(|(_, n)| **n == package.name)
+                .map(|(l, _)| l.clone())
+        });
+    let mut out = BTreeMap::new();
+    for (lang, path) in &statements {
+        if Some(lang) == main_lang.as_ref() {
+            continue;
+        }
+        out.insert(
+            lang.clone(),
+            Translation {
+                name: package.names.get(lang).cloned(),
+                statement: std::fs::read_to_string(path).unwrap_or_default(),
+            },
+        );
+    }
+    for (lang, name) in &package.names {
+        if Some(lang) != main_lang.as_ref() && !out.contains_key(lang) {
+            out.insert(
+                lang.clone(),
+                Translation {
+                    name: Some(name.clone()),
+                    statement: String::new(),
+                },
+            );
+        }
+    }
+    (main_lang, out)
 }
 
 /// The Markdown statement (`statement/` in 2023-07, `problem_statement/` in legacy).
@@ -314,12 +375,13 @@ pub async fn import_package(
             .filter(|t| t.sample)
             .map(|t| (read_capped(&t.input), read_capped(&t.answer)))
             .collect();
-        Ok((package, statement, samples, editorial))
+        let languages = translations_of(&package);
+        Ok((package, statement, samples, editorial, languages))
     })
     .await
     .map_err(ApiError::internal)?
     .map_err(ApiError::unprocessable)?;
-    let (package, statement, samples, editorial) = loaded;
+    let (package, statement, samples, editorial, (statement_language, translations)) = loaded;
     // An answer submission holds up to one output per test case.
     let answer_files = package.answer_files();
     let code_limit = if answer_files.is_empty() {
@@ -365,6 +427,8 @@ pub async fn import_package(
             tags: package.keywords.clone(),
             difficulty: None,
             source: package.source.clone(),
+            statement_language,
+            translations,
         })
         .await?;
     if !editorial.trim().is_empty() {

@@ -238,3 +238,86 @@ async fn a_contests_problems_open_for_practice_once_it_ends() {
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
 }
+
+/// A copy of `hello` as a 2023-07 package in English and German (name map and
+/// statements), with a Portuguese name only.
+fn hello_in_two_languages(dir: &std::path::Path) -> std::path::PathBuf {
+    let root = dir.join("bilingual");
+    let ok = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(problems_dir().join("hello"))
+        .arg(&root)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    std::fs::remove_dir_all(root.join("problem_statement")).unwrap();
+    std::fs::write(
+        root.join("problem.yaml"),
+        "problem_format_version: 2023-07\nname: {en: Hello World, de: Hallo Welt, pt-BR: Olá Mundo}\n\
+         limits:\n  time_limit: 1\n  memory: 256\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("statement")).unwrap();
+    std::fs::write(
+        root.join("statement/problem.en.md"),
+        "Print *Hello World!*\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("statement/problem.de.md"),
+        "Gib *Hello World!* aus.\n",
+    )
+    .unwrap();
+    root
+}
+
+#[tokio::test]
+async fn a_problem_reads_in_each_language_its_package_gives() {
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let tmp = tempfile::tempdir().unwrap();
+    let id = app
+        .import_dir(&admin, &hello_in_two_languages(tmp.path()), "bilingual")
+        .await;
+    let (status, en) = app.get(&format!("/api/problems/{id}"), None).await;
+    assert_eq!(status, 200, "{en}");
+    assert_eq!(
+        (&en["name"], &en["language"], &en["languages"]),
+        (
+            &json!("Hello World"),
+            &json!("en"),
+            &json!(["en", "de", "pt-BR"])
+        )
+    );
+    assert!(
+        en["statement"].as_str().unwrap().starts_with("Print"),
+        "{en}"
+    );
+    let (_, de) = app.get(&format!("/api/problems/{id}?lang=de"), None).await;
+    assert_eq!(
+        (&de["name"], &de["language"]),
+        (&json!("Hallo Welt"), &json!("de"))
+    );
+    assert!(de["statement"].as_str().unwrap().starts_with("Gib"), "{de}");
+    assert!(
+        de["statement_html"]
+            .as_str()
+            .unwrap()
+            .contains("<em>Hello World!</em>"),
+        "{de}"
+    );
+    // A name-only language keeps the main statement; an unknown one is the main problem.
+    let (_, pt) = app
+        .get(&format!("/api/problems/{id}?lang=pt-BR"), None)
+        .await;
+    assert_eq!(pt["name"], json!("Olá Mundo"));
+    assert!(
+        pt["statement"].as_str().unwrap().starts_with("Print"),
+        "{pt}"
+    );
+    let (_, other) = app.get(&format!("/api/problems/{id}?lang=xx"), None).await;
+    assert_eq!(
+        (&other["name"], &other["language"]),
+        (&json!("Hello World"), &json!("en"))
+    );
+}

@@ -336,6 +336,8 @@ pub struct Problem {
     pub keywords: Vec<String>,
     /// `source` of `problem.yaml` (a contest, a book), if given.
     pub source: Option<String>,
+    /// The name in each language where `problem.yaml` gives a map (2023-07).
+    pub names: BTreeMap<String, String>,
     /// What the reader read past, each naming its file and key.
     pub warnings: Vec<PackageWarning>,
     /// Keeps an extracted zip alive.
@@ -393,6 +395,24 @@ impl Problem {
         let mut files: Vec<&PathBuf> = self.statements.iter().collect();
         files.sort_by_key(|p| score(p));
         files.first().map(|p| self.root.join(p))
+    }
+
+    /// The Markdown statements by language (`problem.<lang>.md`; a bare `problem.md`
+    /// counts as English), as files under the root.
+    pub fn markdown_statements(&self) -> BTreeMap<String, PathBuf> {
+        self.statements
+            .iter()
+            .filter_map(|p| {
+                let name = p.file_name()?.to_str()?;
+                let stem = name.strip_suffix(".md")?.strip_prefix("problem")?;
+                let lang = match stem.strip_prefix('.') {
+                    Some(l) if !l.is_empty() && !l.contains('.') => l.to_owned(),
+                    None if stem.is_empty() => "en".to_owned(),
+                    _ => return None,
+                };
+                Some((lang, self.root.join(p)))
+            })
+            .collect()
     }
 
     /// The sources of each input validator of `input_validators/`, by name: a directory
@@ -630,6 +650,7 @@ impl Problem {
             converted_from: own.converted_from,
             keywords: yaml.keywords,
             source: yaml.source,
+            names: yaml.names,
             warnings: w.0,
             _extracted: extracted,
         })
@@ -1198,9 +1219,27 @@ mod tests {
              time_resolution: 0.5\n  memory: 128\n  output: 4\n  code: 64\n  compilation_time: 30\n  \
              validation_time: 10\n  validation_memory: 512\n  validation_output: 2\n",
         );
+        write(root, "statement/problem.en.md", "Say hello.\n");
+        write(root, "statement/problem.de.md", "Sag hallo.\n");
+        write(root, "statement/problem.pt-BR.md", "Diga olá.\n");
+        write(root, "statement/problem.fr.tex", "Dis bonjour.\n");
         let p = Problem::load(root).unwrap();
         let l = &p.limits;
         assert_eq!(p.name, "Hello");
+        assert_eq!(
+            p.names
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>(),
+            ["de=Hallo", "en=Hello"]
+        );
+        let statements = p.markdown_statements();
+        assert_eq!(
+            statements.keys().collect::<Vec<_>>(),
+            ["de", "en", "pt-BR"],
+            "Markdown only"
+        );
+        assert!(statements["de"].ends_with("statement/problem.de.md"));
         assert_eq!(
             (l.time_limit, l.time_limit_given),
             (Duration::from_millis(1500), true)

@@ -198,6 +198,19 @@ pub(super) struct ProblemYaml {
     pub(super) keywords: Vec<String>,
     /// `source` (its name where it is a map; several joined with `, `).
     pub(super) source: Option<String>,
+    /// Every name by language where `name` is a map (2023-07); empty for one string.
+    pub(super) names: std::collections::BTreeMap<String, String>,
+}
+
+/// The names of a `name` map by language code (empty when `name` is one string).
+fn names_of(map: &Mapping) -> std::collections::BTreeMap<String, String> {
+    match map.get("name") {
+        Some(Value::Mapping(m)) => m
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str()?.to_owned(), v.as_str()?.to_owned())))
+            .collect(),
+        _ => Default::default(),
+    }
 }
 
 /// `keywords` (a list, or legacy's string of words), lower case and without repeats; a
@@ -327,6 +340,7 @@ pub(super) fn read_legacy(
         limits: read_limits(root, y, true)?,
         keywords: keywords_of(map, w),
         source: source_of(map),
+        names: names_of(map),
     })
 }
 
@@ -384,6 +398,7 @@ pub(super) fn read_2023(
         limits: read_limits(root, y, false)?,
         keywords: keywords_of(map, w),
         source: source_of(map),
+        names: names_of(map),
     })
 }
 
