@@ -18,14 +18,13 @@ use codehub_protocol::views::ProblemView;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 
-/// A loaded package with its statement and samples.
-/// A package read at import: the package, its statement, samples, editorial, and the
-/// statement's language with the other languages.
+/// A package read at import: the package, its statement, samples, editorial with hints,
+/// and the statement's language with the other languages.
 type Loaded = (
     Package,
     String,
     Vec<(String, String)>,
-    String,
+    (String, Vec<String>),
     (Option<String>, BTreeMap<String, Translation>),
 );
 
@@ -431,39 +430,81 @@ pub async fn import_package(
             translations,
         })
         .await?;
-    if !editorial.trim().is_empty() {
-        let e = codehub_engine::ports::store::Editorial {
-            editorial,
-            hints: Vec::new(),
-        };
+    let (editorial, hints) = editorial;
+    if !editorial.trim().is_empty() || !hints.is_empty() {
+        let e = codehub_engine::ports::store::Editorial { editorial, hints };
         state.store.set_editorial(problem.id, &e).await?;
     }
     Ok(problem)
 }
 
-/// The package's editorial: Markdown in `solution/` (2023-07's solution description) or
-/// `editorial/`, English (`*.en.md`) first; empty if there is none.
-fn editorial_of(package: &Package) -> String {
+/// The package's editorial and hints: Markdown in `solution/` (2023-07's solution
+/// description) or `editorial/`. Files named `hint*.md` are hints, in name order
+/// (`hint-1.md`, `hint-2.md`, …: a CodeHub convention); of the others the English one
+/// (`*.en.md`) is the editorial, else the first. Empty if there is none.
+fn editorial_of(package: &Package) -> (String, Vec<String>) {
     for dir in ["solution", "editorial"] {
         let Ok(entries) = std::fs::read_dir(package.root.join(dir)) else {
             continue;
         };
-        let mut files: Vec<std::path::PathBuf> = entries
+        let mut files: Vec<(String, std::path::PathBuf)> = entries
             .flatten()
             .map(|e| e.path())
             .filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .map(|p| {
+                let name = p
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned();
+                (name, p)
+            })
             .collect();
-        files.sort_by_key(|p| {
-            let name = p
-                .file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned();
-            (!name.ends_with(".en.md"), name)
-        });
-        if let Some(text) = files.first().and_then(|f| std::fs::read_to_string(f).ok()) {
-            return text;
+        files.sort_by(|a, b| natural_key(&a.0).cmp(&natural_key(&b.0)));
+        let (hints, others): (Vec<_>, Vec<_>) =
+            files.into_iter().partition(|(n, _)| n.starts_with("hint"));
+        let hints: Vec<String> = hints
+            .iter()
+            .filter_map(|(_, p)| std::fs::read_to_string(p).ok())
+            .map(|h| h.trim().to_owned())
+            .filter(|h| !h.is_empty())
+            .take(MAX_PACKAGE_HINTS)
+            .collect();
+        let editorial = others
+            .iter()
+            .find(|(n, _)| n.ends_with(".en.md"))
+            .or(others.first())
+            .and_then(|(_, p)| std::fs::read_to_string(p).ok())
+            .unwrap_or_default();
+        if !editorial.is_empty() || !hints.is_empty() {
+            return (editorial, hints);
         }
     }
-    String::new()
+    (String::new(), Vec::new())
+}
+
+/// At most this many hints are read from a package (as many as the jury may write).
+const MAX_PACKAGE_HINTS: usize = 10;
+
+/// A name with its digit runs compared as numbers (`hint-2` before `hint-10`).
+fn natural_key(name: &str) -> Vec<(u8, u64, String)> {
+    let mut out = Vec::new();
+    let mut chars = name.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        let digit = c.is_ascii_digit();
+        let mut run = String::new();
+        while let Some(&c) = chars.peek() {
+            if c.is_ascii_digit() != digit {
+                break;
+            }
+            run.push(c);
+            chars.next();
+        }
+        if digit {
+            out.push((0, run.parse().unwrap_or(u64::MAX), String::new()));
+        } else {
+            out.push((1, 0, run));
+        }
+    }
+    out
 }

@@ -168,3 +168,37 @@ async fn hints_one_at_a_time_and_the_editorial_once_solved_or_chosen() {
     );
     assert_eq!(app.get(&path("editorial"), None).await.0, 401);
 }
+
+#[tokio::test]
+async fn hints_come_from_the_package_in_their_numbers_order() {
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = hello_with_solution(tmp.path());
+    for (file, text) in [
+        ("hint-10.md", "Third."),
+        ("hint-2.md", "Second."),
+        ("hint-1.md", "First: no input.\n"),
+    ] {
+        std::fs::write(root.join("solution").join(file), text).unwrap();
+    }
+    let problem = app.import_dir(&admin, &root, "hinted").await;
+    let (status, v) = app
+        .get(&format!("/api/problems/{problem}/editorial"), Some(&admin))
+        .await;
+    assert_eq!(status, 200, "{v}");
+    let hints: Vec<&str> = v["hints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["markdown"].as_str().unwrap())
+        .collect();
+    assert_eq!(hints, ["First: no input.", "Second.", "Third."]);
+    assert!(
+        v["editorial"]["markdown"]
+            .as_str()
+            .unwrap()
+            .starts_with("Print the words"),
+        "hints are not the editorial: {v}"
+    );
+}
