@@ -26,6 +26,9 @@ pub(crate) enum Cmd {
     Spectators(Spectators),
     /// Raise the number of spectators until the p99 passes a bound.
     Ramp(Ramp),
+    /// The spectators workload on CodeHub, then on nginx-nchan, back to back; one report
+    /// with both and their ratios.
+    Compare(Compare),
     /// Contestants submit a realistic mix while spectators watch.
     Contest(ContestArgs),
     /// Readers follow the Contest API event feed while contestants submit; event delay.
@@ -78,6 +81,10 @@ pub(crate) struct Spectators {
     /// Where to write the latency plot (SVG).
     #[arg(long)]
     pub(crate) plot: Option<PathBuf>,
+    /// Load the peer instead of CodeHub: `nchan` (nginx with nchan, started on loopback
+    /// with one worker; the same workload, deltas of CodeHub's shape).
+    #[arg(long, value_parser = ["nchan"])]
+    pub(crate) peer: Option<String>,
 }
 
 // Arguments of `ramp`.
@@ -104,6 +111,28 @@ pub(crate) struct Ramp {
     #[arg(long, default_value_t = 1.0)]
     pub(crate) rate: f64,
     /// Where to write the JSON report.
+    #[arg(long)]
+    pub(crate) report: Option<PathBuf>,
+    /// Ramp the peer instead of CodeHub (`nchan`).
+    #[arg(long, value_parser = ["nchan"])]
+    pub(crate) peer: Option<String>,
+}
+
+// Arguments of `compare`.
+#[derive(Args)]
+pub(crate) struct Compare {
+    #[command(flatten)]
+    pub(crate) target: Target,
+    /// Spectator connections, the same for both servers.
+    #[arg(long, default_value_t = 1000)]
+    pub(crate) connections: usize,
+    /// Length of each measured phase.
+    #[arg(long, default_value = "30s", value_parser = parse_duration)]
+    pub(crate) duration: Duration,
+    /// Deltas per second.
+    #[arg(long, default_value_t = 1.0)]
+    pub(crate) rate: f64,
+    /// Where to write the JSON report (both sides and the ratios).
     #[arg(long)]
     pub(crate) report: Option<PathBuf>,
 }
@@ -183,4 +212,6 @@ pub(crate) struct WorkerArgs {
     pub(crate) connections: usize,
     #[arg(long)]
     pub(crate) source: u8,
+    #[arg(long)]
+    pub(crate) peer: Option<String>,
 }

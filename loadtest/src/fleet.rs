@@ -5,7 +5,6 @@
 //! told `end <final seq>`, and answers with its [`WorkerReport`] as one JSON line.
 
 use crate::cli::Target;
-use crate::target::Prepared;
 use anyhow::Context;
 use codehub_loadtest::report::WorkerReport;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -19,9 +18,15 @@ pub(crate) struct Fleet {
 }
 
 impl Fleet {
-    /// Starts workers (one per 8,000 connections unless `--processes`) and waits until
-    /// they are connected.
-    pub(crate) fn spawn(p: &Prepared, t: &Target, connections: usize) -> anyhow::Result<Fleet> {
+    /// Starts workers (one per 8,000 connections unless `--processes`) on `urls` and
+    /// waits until they are connected; `peer`: they open the peer's subscriptions
+    /// (`nchan`) instead of CodeHub's.
+    pub(crate) fn spawn(
+        urls: &[String],
+        t: &Target,
+        connections: usize,
+        peer: Option<&str>,
+    ) -> anyhow::Result<Fleet> {
         let processes = t
             .processes
             .unwrap_or(connections.div_ceil(8000))
@@ -40,8 +45,11 @@ impl Fleet {
                     &share.to_string(),
                 ])
                 .args(["--source", &(2 + (k * 50) % 200).to_string()]);
-            for u in &p.urls {
+            for u in urls {
                 cmd.args(["--url", u]);
+            }
+            if let Some(peer) = peer {
+                cmd.args(["--peer", peer]);
             }
             children.push(cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).spawn()?);
         }

@@ -5,10 +5,12 @@
 //!   127.0.0.x source address), subscribe, check `seq` continuity, record latencies.
 //! - [`report`]: what a worker reports, and the merged report of a run (HDR histograms).
 //! - [`server`]: talking to a CodeHub server (login, injection) or starting a local one.
+//! - [`nchan`]: the peer, nginx with nchan, started on loopback for side-by-side runs.
 //!
 //! The binary (`codehub-loadtest`, `main.rs`, its modules beside these) drives the
 //! scenarios: `spectators`, `ramp` and `contest`.
 
+pub mod nchan;
 pub mod report;
 pub mod server;
 pub mod worker;

@@ -119,6 +119,12 @@ pub struct RunReport {
     /// CPU time a local server spent per delivered message during the measured phase, µs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server_cpu_us_per_message: Option<f64>,
+    /// The server loaded: `codehub` or the peer (`nchan`).
+    #[serde(default)]
+    pub server: String,
+    /// Connections set up per second (every spectator connected and subscribed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup_per_s: Option<f64>,
     /// Whether the run passed (everything connected, nothing missed or out of order).
     pub ok: bool,
 }

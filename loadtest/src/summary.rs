@@ -2,7 +2,6 @@
 //! latency-percentile plot (SVG).
 
 use codehub_loadtest::report::RunReport;
-use std::path::PathBuf;
 
 /// Prints the run's counts and latency percentiles on stderr, on one line.
 pub(crate) fn summary(r: &RunReport) {
@@ -28,7 +27,7 @@ pub(crate) fn summary(r: &RunReport) {
 }
 
 /// Draws the delivery latency by percentile (p50 … max) into an SVG file at `path`.
-pub(crate) fn plot(path: &PathBuf, r: &RunReport) -> anyhow::Result<()> {
+pub(crate) fn plot(path: &std::path::Path, r: &RunReport) -> anyhow::Result<()> {
     use plotters::prelude::*;
     let l = &r.latency_ms;
     let points = [

@@ -1,7 +1,8 @@
 //! One worker process's share of spectators.
 //!
 //! Each connection binds a 127.0.0.x source address (spreading sockets over addresses),
-//! subscribes to `contest/{id}/scoreboard`, takes the snapshot's `seq` as its start, then
+//! subscribes to `contest/{id}/scoreboard` (or opens the nchan peer's `/sub`, where the
+//! first delta is `seq` 1), takes the snapshot's `seq` as its start, then
 //! for every delta records `receipt − ts` and checks `seq` continuity: a gap counts as
 //! missed deltas, a repeat or step back as out of order. A snapshot in the stream (the
 //! board was rebuilt) resets the expected `seq`.
@@ -51,9 +52,18 @@ fn field(text: &str, key: &str) -> Option<i64> {
     digits.parse().ok()
 }
 
-/// Opens `count` spectators on `channel` of the servers in `urls` (round-robin), source
+/// What a spectator subscribes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subscription {
+    /// A CodeHub channel over `/ws` (snapshot first, then deltas).
+    CodeHub(String),
+    /// The nchan peer's `/sub` location (deltas only; the first is `seq` 1).
+    Nchan,
+}
+
+/// Opens `count` spectators of `what` on the servers in `urls` (round-robin), source
 /// addresses 127.0.0.(`first_source`…).
-pub fn start(urls: &[String], channel: &str, count: usize, first_source: u8) -> Worker {
+pub fn start(urls: &[String], what: &Subscription, count: usize, first_source: u8) -> Worker {
     let worker = Worker {
         counters: Arc::new(Counters::default()),
         latencies: Arc::new(Mutex::new(histogram())),
@@ -61,14 +71,13 @@ pub fn start(urls: &[String], channel: &str, count: usize, first_source: u8) -> 
     };
     for i in 0..count {
         let url = urls[i % urls.len()].clone();
-        let channel = channel.to_owned();
+        let what = what.clone();
         let counters = worker.counters.clone();
         let latencies = worker.latencies.clone();
         let last_seq = worker.last_seq.clone();
         let source = Ipv4Addr::new(127, 0, 0, first_source.saturating_add((i % 50) as u8));
         tokio::spawn(async move {
-            if let Err(e) =
-                spectate(i, &url, &channel, source, &counters, &latencies, &last_seq).await
+            if let Err(e) = spectate(i, &url, &what, source, &counters, &latencies, &last_seq).await
             {
                 eprintln!("spectator {i}: {e}");
             }
@@ -79,10 +88,11 @@ pub fn start(urls: &[String], channel: &str, count: usize, first_source: u8) -> 
 
 async fn connect(
     url: &str,
+    path: &str,
     source: Ipv4Addr,
 ) -> anyhow::Result<tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>> {
     let ws_url = format!(
-        "{}/ws",
+        "{}{path}",
         url.trim_end_matches('/').replace("http://", "ws://")
     );
     let host = url.trim_start_matches("http://").trim_end_matches('/');
@@ -107,19 +117,31 @@ async fn connect(
 async fn spectate(
     index: usize,
     url: &str,
-    channel: &str,
+    what: &Subscription,
     source: Ipv4Addr,
     counters: &Counters,
     latencies: &Mutex<Histogram<u64>>,
     last_seq: &Mutex<Vec<u64>>,
 ) -> anyhow::Result<()> {
-    let mut ws = connect(url, source).await?;
-    let cmd = serde_json::to_string(&ClientCommand::Subscribe {
-        channel: channel.to_owned(),
-        since: None,
-    })?;
-    ws.send(Message::Text(cmd.into())).await?;
     let mut last: Option<u64> = None;
+    let mut ws = match what {
+        Subscription::CodeHub(channel) => {
+            let mut ws = connect(url, "/ws", source).await?;
+            let cmd = serde_json::to_string(&ClientCommand::Subscribe {
+                channel: channel.clone(),
+                since: None,
+            })?;
+            ws.send(Message::Text(cmd.into())).await?;
+            ws
+        }
+        Subscription::Nchan => {
+            let ws = connect(url, "/sub", source).await?;
+            // Publishing starts once every spectator is connected, at `seq` 1.
+            counters.established.fetch_add(1, Ordering::Relaxed);
+            last = Some(0);
+            ws
+        }
+    };
     while let Some(msg) = ws.next().await {
         let Ok(Message::Text(t)) = msg else {
             if msg.is_err() {

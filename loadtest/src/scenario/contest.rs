@@ -90,7 +90,7 @@ pub(crate) async fn contest_cmd(c: ContestArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let contestants = register_contestants(&client, &url, "lt", c.contestants).await?;
-    let fleet = Fleet::spawn(&p, &c.target, c.spectators.max(1))?;
+    let fleet = Fleet::spawn(&p.urls, &c.target, c.spectators.max(1), None)?;
     // Verdicts are noticed as they come (every 100 ms), not after the submitting phase.
     let seen: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<i64, (Instant, String)>>> =
         Default::default();

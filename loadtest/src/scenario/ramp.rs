@@ -5,22 +5,33 @@
 //! Reports the largest N within the bound and every step's run report. The exit code is
 //! success either way: finding the bound is the result.
 
-use super::spectators::run_spectators;
+use super::spectators::{Side, run_spectators, synthetic_delta};
 use crate::cli::Ramp;
 use crate::summary::summary;
 use crate::target::prepare;
+use codehub_loadtest::nchan::NchanServer;
 use codehub_loadtest::raise_fd_limit;
 use std::process::ExitCode;
 
-/// Runs `ramp`: growing spectators runs against the same servers.
+/// Runs `ramp`: growing spectators runs against the same server (CodeHub, or the peer
+/// with `--peer nchan`).
 pub(crate) async fn ramp_cmd(r: Ramp) -> anyhow::Result<ExitCode> {
     raise_fd_limit();
-    let p = prepare(&r.target).await?;
+    let (prepared, peer) = if r.peer.is_some() {
+        (None, Some(NchanServer::start(r.max).await?))
+    } else {
+        (Some(prepare(&r.target).await?), None)
+    };
+    let side = match (&prepared, &peer) {
+        (Some(p), _) => Side::CodeHub(p),
+        (None, Some(n)) => Side::Nchan(n, synthetic_delta(r.target.contest, 12)),
+        (None, None) => unreachable!("one side is prepared"),
+    };
     let mut steps = Vec::new();
     let mut largest_ok = None;
     let mut n = r.start.max(1);
     while n <= r.max {
-        let report = run_spectators(&p, &r.target, n, r.duration, r.rate).await?;
+        let report = run_spectators(&side, &r.target, n, r.duration, r.rate).await?;
         summary(&report);
         let held = report.ok && report.latency_ms.p99 <= r.bound_ms;
         steps.push(report);

@@ -16,8 +16,14 @@ use std::time::{Duration, Instant};
 /// Runs one worker process: connect, say `ready`, measure until told `end <seq>`.
 pub(crate) async fn worker_cmd(args: WorkerArgs) -> anyhow::Result<ExitCode> {
     raise_fd_limit();
-    let channel = Channel::Scoreboard(ContestId(args.contest), View::Public).to_string();
-    let w = worker::start(&args.urls, &channel, args.connections, args.source);
+    let what = if args.peer.as_deref() == Some("nchan") {
+        worker::Subscription::Nchan
+    } else {
+        worker::Subscription::CodeHub(
+            Channel::Scoreboard(ContestId(args.contest), View::Public).to_string(),
+        )
+    };
+    let w = worker::start(&args.urls, &what, args.connections, args.source);
     let deadline = Instant::now() + Duration::from_secs(120);
     while (w
         .counters
