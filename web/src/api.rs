@@ -60,7 +60,7 @@ impl Error {
     fn network(e: impl fmt::Display) -> Error {
         Error {
             status: 0,
-            message: format!("cannot reach the server: {e}"),
+            message: crate::t!("api-unreachable", error = e.to_string()),
         }
     }
 }
@@ -330,6 +330,6 @@ async fn decode<T: DeserializeOwned>(res: Response) -> Result<T, Error> {
     }
     res.json::<T>().await.map_err(|e| Error {
         status: res.status(),
-        message: format!("unexpected answer: {e}"),
+        message: crate::t!("api-unexpected-answer", error = e.to_string()),
     })
 }

@@ -185,7 +185,7 @@ pub fn App() -> View {
                     }
                     (match api.user() {
                         Some(u) => view! {
-                            a(class="who", href="/account", data-testid="whoami", title=t("nav-account")) { (u.username.clone()) " · " (u.role.as_str()) }
+                            a(class="who", href="/account", data-testid="whoami", title=t("nav-account")) { (u.username.clone()) " · " (crate::format::role_name(u.role)) }
                             button(class="ghost", on:click=move |_| api.logout()) { (t("nav-sign-out")) }
                         },
                         None => view! {

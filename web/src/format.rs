@@ -1,7 +1,9 @@
-//! Formatting for people: durations, countdowns, verdicts, sizes.
+//! Formatting for people, in the language in use: durations, countdowns, the names of
+//! states, roles and verdicts, sizes.
 
+use crate::i18n::t;
 use codehub_protocol::Verdict;
-use codehub_protocol::names::LiveState;
+use codehub_protocol::names::{LiveState, Role, SubmissionStatus};
 
 /// `1d 02:03:04`, `02:03:04` or `03:04` for a non-negative duration in ms.
 pub fn duration(ms: i64) -> String {
@@ -25,17 +27,57 @@ pub fn countdown(
     freeze_at: Option<i64>,
 ) -> String {
     match state {
-        "scheduled" => format!("starts in {}", duration(start_at - now)),
+        "scheduled" => crate::t!("countdown-starts-in", time = duration(start_at - now)),
         "running" => match freeze_at {
-            Some(f) if f > now => format!(
-                "freezes in {}, ends in {}",
-                duration(f - now),
-                duration(end_at - now)
+            Some(f) if f > now => crate::t!(
+                "countdown-freezes-in",
+                freeze = duration(f - now),
+                end = duration(end_at - now)
             ),
-            _ => format!("ends in {}", duration(end_at - now)),
+            _ => crate::t!("countdown-ends-in", time = duration(end_at - now)),
         },
-        "frozen" => format!("scoreboard frozen · ends in {}", duration(end_at - now)),
-        _ => "ended".to_owned(),
+        "frozen" => crate::t!("countdown-frozen", time = duration(end_at - now)),
+        _ => t("countdown-ended"),
+    }
+}
+
+/// The name of a contest state (a wire name of [`state_at`]) to show.
+pub fn state_name(state: &str) -> String {
+    match state {
+        "scheduled" => t("contest-state-scheduled"),
+        "running" => t("contest-state-running"),
+        "frozen" => t("contest-state-frozen"),
+        "ended" => t("contest-state-ended"),
+        other => other.to_owned(),
+    }
+}
+
+/// The name of a role to show.
+pub fn role_name(role: Role) -> String {
+    match role {
+        Role::Spectator => t("role-spectator"),
+        Role::Contestant => t("role-contestant"),
+        Role::Jury => t("role-jury"),
+        Role::Admin => t("role-admin"),
+    }
+}
+
+/// The name of a live submission state to show.
+pub fn live_state_name(state: LiveState) -> String {
+    match state {
+        LiveState::Queued => t("status-queued"),
+        LiveState::Compiling => t("status-compiling"),
+        LiveState::Running => t("status-running"),
+        LiveState::Done => t("status-done"),
+    }
+}
+
+/// The name of a stored submission's state to show.
+pub fn submission_status_name(status: SubmissionStatus) -> String {
+    match status {
+        SubmissionStatus::Queued => t("status-queued"),
+        SubmissionStatus::Judging => t("status-judging"),
+        SubmissionStatus::Done => t("status-done"),
     }
 }
 
@@ -71,17 +113,17 @@ pub fn is_frozen(
 }
 
 /// The full name of a verdict.
-pub fn verdict_name(verdict: Verdict) -> &'static str {
-    match verdict {
-        Verdict::Accepted => "Accepted",
-        Verdict::WrongAnswer => "Wrong answer",
-        Verdict::TimeLimitExceeded => "Time limit exceeded",
-        Verdict::MemoryLimitExceeded => "Memory limit exceeded",
-        Verdict::RunTimeError => "Run-time error",
-        Verdict::CompileError => "Compilation error",
-        Verdict::OutputLimitExceeded => "Output limit exceeded",
-        Verdict::JudgeError => "Judge error",
-    }
+pub fn verdict_name(verdict: Verdict) -> String {
+    t(match verdict {
+        Verdict::Accepted => "verdict-accepted",
+        Verdict::WrongAnswer => "verdict-wrong-answer",
+        Verdict::TimeLimitExceeded => "verdict-time-limit-exceeded",
+        Verdict::MemoryLimitExceeded => "verdict-memory-limit-exceeded",
+        Verdict::RunTimeError => "verdict-run-time-error",
+        Verdict::CompileError => "verdict-compilation-error",
+        Verdict::OutputLimitExceeded => "verdict-output-limit-exceeded",
+        Verdict::JudgeError => "verdict-judge-error",
+    })
 }
 
 /// A live status line: `queued`, `compiling`, `test 7/42`, or the verdict.
@@ -94,10 +136,12 @@ pub fn status_line(
     match (state, verdict) {
         (_, Some(v)) => format!("{v} · {}", verdict_name(v)),
         (LiveState::Running, _) => match (test, total) {
-            (Some(t), Some(n)) => format!("running test {t}/{n}"),
-            _ => "running".to_owned(),
+            (Some(test), Some(total)) => {
+                crate::t!("status-running-test", test = test, total = total)
+            }
+            _ => live_state_name(LiveState::Running),
         },
-        (s, _) => s.as_str().to_owned(),
+        (s, _) => live_state_name(s),
     }
 }
 

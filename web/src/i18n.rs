@@ -186,6 +186,7 @@ impl From<&String> for Arg {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fluent_syntax::ast;
     use std::collections::BTreeSet;
 
     fn ids(source: &str) -> BTreeSet<String> {
@@ -269,5 +270,165 @@ mod tests {
         assert_eq!(count(&de, 3), "3 Einreichungen im letzten Jahr");
         assert_eq!(Catalog::new("xx").lang(), "en", "unknown: English");
         assert_eq!(en.format("no-such-message", None), "no-such-message");
+    }
+
+    /// Messages whose English the browser tests read, or whose Fluent is delicate
+    /// (plurals, selects, spaces kept at the start, escaped brackets), say what the
+    /// UI said before it had catalogues.
+    #[test]
+    fn english_says_what_the_ui_said() {
+        let en = Catalog::new("en");
+        let de = Catalog::new("de");
+        let say = |c: &Catalog, id: &str, args: &[(&str, FluentValue<'static>)]| {
+            let mut a = FluentArgs::new();
+            for (k, v) in args {
+                a.set(*k, v.clone());
+            }
+            c.format(id, Some(&a))
+        };
+        let n = |x: i64| FluentValue::from(x);
+        let s = |x: &'static str| FluentValue::from(x);
+        let summary = |c: &Catalog, count: i64| {
+            say(
+                c,
+                "practice-summary",
+                &[("count", n(count)), ("page", n(1)), ("pages", n(2))],
+            )
+        };
+        assert_eq!(summary(&en, 1), "1 problem · page 1 of 2");
+        assert_eq!(summary(&en, 3), "3 problems · page 1 of 2");
+        assert_eq!(summary(&de, 1), "1 Aufgabe · Seite 1 von 2");
+        assert_eq!(summary(&de, 3), "3 Aufgaben · Seite 1 von 2");
+        let saved = |c: &Catalog, hints: i64, editorial| {
+            say(
+                c,
+                "admin-editorial-saved",
+                &[("hints", n(hints)), ("editorial", s(editorial))],
+            )
+        };
+        assert_eq!(
+            saved(&en, 2, "written"),
+            "Saved: 2 hint(s), editorial written."
+        );
+        assert_eq!(saved(&en, 0, "empty"), "Saved: 0 hint(s), editorial empty.");
+        assert_eq!(
+            saved(&de, 1, "empty"),
+            "Gespeichert: 1 Hinweis, Lösungsweg leer."
+        );
+        assert_eq!(
+            saved(&de, 3, "written"),
+            "Gespeichert: 3 Hinweise, Lösungsweg geschrieben."
+        );
+        let tests = |c: &Catalog, count: i64| {
+            say(
+                c,
+                "problem-tests-summary",
+                &[
+                    ("count", n(count)),
+                    ("time", s("1 s")),
+                    ("memory", s("2 MiB")),
+                ],
+            )
+        };
+        assert_eq!(tests(&en, 1), "1 test(s) run · slowest 1 s · peak 2 MiB");
+        assert_eq!(
+            tests(&de, 1),
+            "1 Test ausgeführt · längste Laufzeit 1 s · höchster Speicherbedarf 2 MiB"
+        );
+        assert_eq!(say(&en, "account-sign-in-to", &[]), " to see your account.");
+        assert_eq!(say(&en, "problem-run-cut", &[]), "[… cut]");
+        assert_eq!(
+            say(
+                &en,
+                "problem-show-hint",
+                &[("shown", n(1)), ("total", n(2))]
+            ),
+            "Show a hint (1 of 2)"
+        );
+        assert_eq!(
+            say(&en, "editor-replaced", &[("count", n(1))]),
+            "1 replaced"
+        );
+        assert_eq!(
+            say(&en, "common-team-fallback", &[("id", s("9001"))]),
+            "team 9001"
+        );
+        assert_eq!(
+            say(
+                &en,
+                "admin-imported-with-notes",
+                &[
+                    ("id", s("7")),
+                    ("name", s("Polygon Sum")),
+                    ("notes", s("solution"))
+                ]
+            ),
+            "Imported problem 7 “Polygon Sum”. Not converted: solution"
+        );
+        assert_eq!(say(&en, "scoreboard-teams", &[("count", n(1))]), "1 team");
+        assert_eq!(say(&en, "practice-tries", &[("count", n(2))]), "2 tries");
+    }
+
+    /// Every message of every language formats without errors (each variable it uses
+    /// given as text, so selectors take their default variant) and says something.
+    #[test]
+    fn every_message_formats_cleanly() {
+        for (code, _, source) in &LANGUAGES {
+            let resource = FluentResource::try_new((*source).to_owned()).unwrap();
+            let catalog = Catalog::new(code);
+            for entry in resource.entries() {
+                let fluent_syntax::ast::Entry::Message(m) = entry else {
+                    continue;
+                };
+                let id = m.id.name;
+                let mut names = Vec::new();
+                if let Some(value) = &m.value {
+                    pattern_variables(value, &mut names);
+                }
+                let mut args = FluentArgs::new();
+                for name in names {
+                    args.set(name, "x");
+                }
+                let pattern = catalog.bundle.get_message(id).and_then(|m| m.value());
+                let pattern = pattern.unwrap_or_else(|| panic!("{code} {id}: no value"));
+                let mut errors = Vec::new();
+                let text = catalog
+                    .bundle
+                    .format_pattern(pattern, Some(&args), &mut errors);
+                assert!(errors.is_empty(), "{code} {id}: {errors:?}");
+                assert!(!text.trim().is_empty(), "{code} {id}: empty");
+            }
+        }
+    }
+
+    /// The variables a pattern uses.
+    fn pattern_variables<'s>(pattern: &ast::Pattern<&'s str>, out: &mut Vec<&'s str>) {
+        for element in &pattern.elements {
+            if let ast::PatternElement::Placeable { expression } = element {
+                expression_variables(expression, out);
+            }
+        }
+    }
+
+    fn expression_variables<'s>(expression: &ast::Expression<&'s str>, out: &mut Vec<&'s str>) {
+        match expression {
+            ast::Expression::Inline(inline) => inline_variables(inline, out),
+            ast::Expression::Select { selector, variants } => {
+                inline_variables(selector, out);
+                for v in variants {
+                    pattern_variables(&v.value, out);
+                }
+            }
+        }
+    }
+
+    fn inline_variables<'s>(inline: &ast::InlineExpression<&'s str>, out: &mut Vec<&'s str>) {
+        match inline {
+            ast::InlineExpression::VariableReference { id } => out.push(id.name),
+            ast::InlineExpression::Placeable { expression } => {
+                expression_variables(expression, out);
+            }
+            _ => {}
+        }
     }
 }

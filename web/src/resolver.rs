@@ -8,6 +8,7 @@
 //! accepted one; the team's rank is recomputed (it may climb). When no team has anything
 //! hidden the board is the final one.
 
+use crate::i18n::t;
 use codehub_protocol::reltime::parse_reltime;
 use codehub_protocol::views::{ResolverState, RevealedCell};
 use serde_json::Value;
@@ -35,8 +36,13 @@ impl Objects {
             if line.trim().is_empty() {
                 continue;
             }
-            let event: Value = serde_json::from_str(line)
-                .map_err(|e| format!("line {}: not a JSON event ({e})", n + 1))?;
+            let event: Value = serde_json::from_str(line).map_err(|e| {
+                crate::t!(
+                    "resolver-feed-bad-line",
+                    line = n + 1,
+                    error = e.to_string()
+                )
+            })?;
             let kind = event["type"].as_str().unwrap_or_default().to_owned();
             let data = event["data"].clone();
             if kind == "contest" {
@@ -178,12 +184,12 @@ impl Resolver {
     pub fn new(objects: &Objects) -> Result<Resolver, String> {
         let contest = &objects.contest;
         if contest["scoreboard_type"] != "pass-fail" {
-            return Err("the resolver reveals ICPC (pass-fail) boards only".into());
+            return Err(t("resolver-icpc-only"));
         }
         let duration = contest["duration"]
             .as_str()
             .and_then(parse_reltime)
-            .ok_or("the contest has no duration")?;
+            .ok_or_else(|| t("resolver-no-duration"))?;
         let freeze = contest["scoreboard_freeze_duration"]
             .as_str()
             .and_then(parse_reltime)

@@ -71,7 +71,11 @@ pub fn rating_graph(history: &[RatingChangeView]) -> View {
             }
         })
         .collect();
-    let label = format!("Rating history, {lo} to {hi}");
+    let label = crate::t!(
+        "profile-rating-history",
+        low = lo.to_string(),
+        high = hi.to_string()
+    );
     view! {
         figure(class="rating-graph", role="img", aria-label=label) {
             svg(viewBox=format!("0 0 {WIDTH} {HEIGHT}"), width=WIDTH.to_string(), height=HEIGHT.to_string(),

@@ -18,7 +18,7 @@ pub fn verdict_class(verdict: Option<Verdict>) -> &'static str {
 pub fn verdict_badge(verdict: Option<Verdict>, status: String) -> View {
     let class = verdict_class(verdict);
     let (text, title) = match verdict {
-        Some(v) => (v.code().to_owned(), format::verdict_name(v).to_owned()),
+        Some(v) => (v.code().to_owned(), format::verdict_name(v)),
         None => (status.clone(), status.clone()),
     };
     view! { span(class=class, title=title, data-testid="verdict") { (text) } }

@@ -3,6 +3,7 @@
 
 use crate::api::Body;
 use crate::ctx::Ctx;
+use crate::i18n::t;
 use codehub_protocol::views::{
     AuthorizeRedirect, ProfileView, SignInMethods, SignInProvider, TokenPair,
 };
@@ -17,8 +18,8 @@ pub fn AccountPage() -> View {
     let Some(user) = ctx.api.user() else {
         return view! {
             section(class="card narrow") {
-                h1 { "Account" }
-                p { a(href="/login") { "Sign in" } " to see your account." }
+                h1 { (t("account-title")) }
+                p { a(href="/login") { (t("account-sign-in")) } (t("account-sign-in-to")) }
             }
         };
     };
@@ -60,7 +61,7 @@ pub fn AccountPage() -> View {
             let path = format!("/api/me/identities/{name}");
             match ctx.api.call(Method::DELETE, &path, Body::Empty).await {
                 Ok(()) => {
-                    notice.set(Some(format!("Unlinked {name}.")));
+                    notice.set(Some(crate::t!("account-unlinked", provider = name)));
                     reload();
                 }
                 Err(e) => error.set(Some(e.message)),
@@ -80,9 +81,7 @@ pub fn AccountPage() -> View {
                     ctx.api.replace_tokens(tokens);
                     current.set(String::new());
                     new.set(String::new());
-                    notice.set(Some(
-                        "Password changed; every other session is signed out.".into(),
-                    ));
+                    notice.set(Some(t("account-password-changed")));
                     reload();
                 }
                 Err(e) => error.set(Some(e.message)),
@@ -121,24 +120,24 @@ pub fn AccountPage() -> View {
                         let email = i.email.unwrap_or_default();
                         view! {
                             li(data-testid=testid) {
-                                strong { (p.label) } " · linked " (email) " "
-                                button(class="ghost", on:click=move |_| unlink(name.clone())) { "Unlink" }
+                                strong { (p.label) } " " (t("account-linked")) " " (email) " "
+                                button(class="ghost", on:click=move |_| unlink(name.clone())) { (t("account-unlink")) }
                             }
                         }
                     }
                     None => view! {
                         li(data-testid=testid) {
-                            strong { (p.label) } " · not linked "
-                            button(class="ghost", on:click=move |_| link(name.clone())) { "Link" }
+                            strong { (p.label) } " " (t("account-not-linked")) " "
+                            button(class="ghost", on:click=move |_| link(name.clone())) { (t("account-link")) }
                         }
                     },
                 }
             })
             .collect::<Vec<_>>();
         let password = if m.has_password {
-            "You can sign in with your password."
+            t("account-has-password")
         } else {
-            "No password yet: you sign in through a provider. Set one below if you like."
+            t("account-no-password")
         };
         view! {
             p(data-testid="has-password") { (password) }
@@ -184,7 +183,7 @@ pub fn AccountPage() -> View {
             });
             let path = format!("/api/users/{uid}/profile");
             match ctx.api.patch::<ProfileView>(&path, body).await {
-                Ok(_) => notice.set(Some("Profile saved.".into())),
+                Ok(_) => notice.set(Some(t("account-profile-saved"))),
                 Err(e) => error.set(Some(e.message)),
             }
         });
@@ -198,7 +197,7 @@ pub fn AccountPage() -> View {
         let Some(file) = file else { return };
         sycamore::futures::spawn_local_scoped(async move {
             match super::users::upload_avatar(ctx.api, file).await {
-                Ok(()) => notice.set(Some("Avatar saved.".into())),
+                Ok(()) => notice.set(Some(t("account-avatar-saved"))),
                 Err(e) => error.set(Some(e)),
             }
         });
@@ -229,61 +228,62 @@ pub fn AccountPage() -> View {
         });
     };
     let profile_href = format!("/users/{uid}");
+    let role = crate::format::role_name(user.role);
 
     view! {
         section(class="card narrow stack") {
-            h1 { "Account" }
-            p { "Signed in as " strong { (user.username.clone()) } " (" (user.role.as_str()) ")." }
+            h1 { (t("account-title")) }
+            p { (t("account-signed-in-as")) " " strong { (user.username.clone()) } " (" (role) ")." }
             (super::error_line(error))
             (notice.get_clone().map(|n| view! { p(class="notice", role="status", data-testid="account-notice") { (n) } }).unwrap_or_default())
-            p { a(href=profile_href, data-testid="my-profile") { "Your public profile" } }
-            h2 { "Profile" }
+            p { a(href=profile_href, data-testid="my-profile") { (t("account-public-profile")) } }
+            h2 { (t("account-profile")) }
             form(on:submit=save_profile, class="stack") {
-                label(r#for="display-name") { "Display name" }
+                label(r#for="display-name") { (t("account-display-name")) }
                 input(id="display-name", bind:value=display_name, maxlength="64", data-testid="display-name")
-                label(r#for="affiliation") { "Affiliation" }
+                label(r#for="affiliation") { (t("account-affiliation")) }
                 input(id="affiliation", bind:value=affiliation, maxlength="128")
-                label(r#for="country") { "Country (ISO 3166 alpha-3, e.g. SWE)" }
+                label(r#for="country") { (t("account-country")) }
                 input(id="country", bind:value=country, maxlength="3", pattern="[A-Za-z]{3}")
-                label(r#for="bio") { "About you" }
+                label(r#for="bio") { (t("account-about")) }
                 textarea(id="bio", bind:value=bio, maxlength="2000", rows="3")
-                button(r#type="submit", data-testid="save-profile") { "Save profile" }
+                button(r#type="submit", data-testid="save-profile") { (t("account-save-profile")) }
             }
-            label(r#for="avatar") { "Avatar (PNG, JPEG or WebP, at most 2 MiB)" }
+            label(r#for="avatar") { (t("account-avatar")) }
             input(id="avatar", r#type="file", accept="image/png,image/jpeg,image/webp", on:change=on_avatar, data-testid="avatar-file")
-            h2 { "How you sign in" }
+            h2 { (t("account-how-sign-in")) }
             (identities())
-            h2 { "Password" }
+            h2 { (t("account-password")) }
             form(on:submit=change_password, class="stack") {
                 (if has_password() {
                     view! {
-                        label(r#for="current-password") { "Current password" }
+                        label(r#for="current-password") { (t("account-current-password")) }
                         input(id="current-password", r#type="password", bind:value=current, required=true, autocomplete="current-password")
                     }
                 } else {
                     view! {}
                 })
-                label(r#for="new-password") { "New password (12–128 characters)" }
+                label(r#for="new-password") { (t("account-new-password")) }
                 input(id="new-password", r#type="password", bind:value=new, required=true, minlength="12", autocomplete="new-password", data-testid="new-password")
-                button(r#type="submit", data-testid="change-password") { "Change password" }
+                button(r#type="submit", data-testid="change-password") { (t("account-change-password")) }
             }
-            h2 { "Sessions" }
-            p { "Signing out everywhere ends every session of this account, on every device." }
-            button(on:click=sign_out_everywhere, data-testid="sign-out-everywhere") { "Sign out everywhere" }
-            h2 { "Delete your account" }
-            p { "Your name, password, profile, avatar and linked sign-ins are removed. Submissions stay, without your name, so contest results stay whole. This cannot be undone." }
+            h2 { (t("account-sessions")) }
+            p { (t("account-sessions-text")) }
+            button(on:click=sign_out_everywhere, data-testid="sign-out-everywhere") { (t("account-sign-out-everywhere")) }
+            h2 { (t("account-delete-title")) }
+            p { (t("account-delete-text")) }
             form(on:submit=delete_account, class="stack") {
-                label(r#for="confirm-name") { "Type your user name to confirm" }
+                label(r#for="confirm-name") { (t("account-confirm-name")) }
                 input(id="confirm-name", bind:value=confirm_name, required=true, autocomplete="off", data-testid="confirm-username")
                 (if has_password() {
                     view! {
-                        label(r#for="confirm-password") { "Password" }
+                        label(r#for="confirm-password") { (t("account-confirm-password")) }
                         input(id="confirm-password", r#type="password", bind:value=confirm_password, autocomplete="current-password", data-testid="confirm-password")
                     }
                 } else {
                     view! {}
                 })
-                button(r#type="submit", class="danger", data-testid="delete-account") { "Delete my account" }
+                button(r#type="submit", class="danger", data-testid="delete-account") { (t("account-delete")) }
             }
         }
     }

@@ -4,6 +4,7 @@
 use super::{Load, fetch};
 use crate::api::Body;
 use crate::ctx::Ctx;
+use crate::i18n::t;
 use codehub_protocol::error::ErrorBody;
 use codehub_protocol::views::{ContestProblemView, ContestView, ProblemView, QueueView};
 use gloo_net::http::Method;
@@ -40,11 +41,11 @@ pub fn parse_problems(s: &str) -> Result<Vec<ContestProblemView>, String> {
         .map(|item| {
             let (label, id) = item
                 .split_once('=')
-                .ok_or_else(|| format!("`{item}`: write LABEL=problem id, e.g. A=1"))?;
+                .ok_or_else(|| crate::t!("admin-problems-syntax", item = item))?;
             let problem_id = id
                 .trim()
                 .parse::<i64>()
-                .map_err(|_| format!("`{item}`: `{}` is not a problem id", id.trim()))?;
+                .map_err(|_| crate::t!("admin-problems-bad-id", item = item, id = id.trim()))?;
             Ok(ContestProblemView {
                 problem_id,
                 label: label.trim().to_owned(),
@@ -66,10 +67,10 @@ pub fn format_problems(ps: &[ContestProblemView]) -> String {
 pub fn AdminPage() -> View {
     let ctx = use_context::<Ctx>();
     if !ctx.api.user().is_some_and(|u| u.role.is_jury()) {
-        return view! { section(class="card") { h1 { "Admin" } p { "This page is for the jury. " a(href="/login") { "Sign in" } } } };
+        return view! { section(class="card") { h1 { (t("admin-title")) } p { (t("admin-jury-only")) " " a(href="/login") { (t("admin-sign-in")) } } } };
     }
     view! {
-        h1 { "Admin" }
+        h1 { (t("admin-title")) }
         div(class="grid wide") {
             QueuePanel()
             ContestPanel()
@@ -109,15 +110,15 @@ fn QueuePanel() -> View {
     on_cleanup(move || drop(interval));
     view! {
         section(class="card", aria-live="polite") {
-            h2 { "Judge queue" }
+            h2 { (t("admin-queue")) }
             (match queue.get_clone() {
-                None => view! { p(class="muted") { "Loading…" } },
+                None => view! { p(class="muted") { (t("common-loading")) } },
                 Some(Err(e)) => view! { p(class="error") { (e) } },
                 Some(Ok(q)) => view! {
                     dl(class="stats", data-testid="queue") {
-                        dt { "Waiting" } dd { (q.queued) }
-                        dt { "Judging" } dd { (q.judging) }
-                        dt { "Judges" } dd { (q.judges) }
+                        dt { (t("admin-queue-waiting")) } dd { (q.queued) }
+                        dt { (t("admin-queue-judging")) } dd { (q.judging) }
+                        dt { (t("admin-queue-judges")) } dd { (q.judges) }
                     }
                 },
             })
@@ -175,7 +176,7 @@ fn ContestPanel() -> View {
             from_local_input(&start.get_clone()),
             from_local_input(&end.get_clone()),
         ) else {
-            message.set(Some("Start and end are required.".into()));
+            message.set(Some(t("admin-start-end-required")));
             return;
         };
         let problems = match parsed {
@@ -186,7 +187,7 @@ fn ContestPanel() -> View {
             }
         };
         let Ok(penalty) = penalty.get_clone().trim().parse::<i64>() else {
-            message.set(Some("Penalty must be a whole number of minutes.".into()));
+            message.set(Some(t("admin-penalty-whole")));
             return;
         };
         let freeze_at = from_local_input(&freeze.get_clone());
@@ -202,7 +203,7 @@ fn ContestPanel() -> View {
                     ctx.api
                         .patch::<serde_json::Value>(&format!("/api/contests/{id}"), body)
                         .await
-                        .map(|_| format!("Contest {id} saved."))
+                        .map(|_| crate::t!("admin-contest-saved", id = id.to_string()))
                 }
                 None => {
                     let body = serde_json::json!({
@@ -214,7 +215,7 @@ fn ContestPanel() -> View {
                     ctx.api
                         .post::<ContestView>("/api/contests", body)
                         .await
-                        .map(|c| format!("Contest {} created.", c.id))
+                        .map(|c| crate::t!("admin-contest-created", id = c.id.to_string()))
                 }
             };
             message.set(Some(result.unwrap_or_else(|e| e.to_string())));
@@ -232,7 +233,7 @@ fn ContestPanel() -> View {
                 .patch::<serde_json::Value>(&format!("/api/contests/{id}"), body)
                 .await;
             message.set(Some(
-                r.map(|_| "Frozen now.".to_owned())
+                r.map(|_| t("admin-frozen-now"))
                     .unwrap_or_else(|e| e.to_string()),
             ));
             reload();
@@ -252,7 +253,7 @@ fn ContestPanel() -> View {
                 )
                 .await;
             message.set(Some(
-                r.map(|_| "Unfrozen: the final board is public.".to_owned())
+                r.map(|_| t("admin-unfrozen"))
                     .unwrap_or_else(|e| e.to_string()),
             ));
             reload();
@@ -261,49 +262,49 @@ fn ContestPanel() -> View {
     let editing = move || !selected.get_clone().is_empty();
     view! {
         section(class="card") {
-            h2 { "Contests" }
+            h2 { (t("admin-contests")) }
             form(class="stack", on:submit=save) {
-                label(r#for="contest-pick") { "Contest" }
+                label(r#for="contest-pick") { (t("admin-contest")) }
                 select(id="contest-pick", bind:value=selected, data-testid="contest-pick") {
-                    option(value="") { "New contest…" }
+                    option(value="") { (t("admin-new-contest")) }
                     (contests.with(|l| l.ready().cloned().unwrap_or_default()).into_iter().map(|c| {
                         let label = format!("#{} {}", c.id, c.name);
                         view! { option(value=c.id.to_string()) { (label) } }
                     }).collect::<Vec<View>>())
                 }
-                label(r#for="c-slug") { "Short name" }
+                label(r#for="c-slug") { (t("admin-contest-slug")) }
                 input(id="c-slug", bind:value=slug, disabled=editing(), required=true)
-                label(r#for="c-name") { "Name" }
+                label(r#for="c-name") { (t("admin-contest-name")) }
                 input(id="c-name", bind:value=name, required=true)
-                label(r#for="c-kind") { "Rules" }
+                label(r#for="c-kind") { (t("admin-contest-rules")) }
                 select(id="c-kind", bind:value=kind, disabled=editing()) {
                     option(value="icpc") { "ICPC" }
                     option(value="ioi") { "IOI" }
                 }
-                label(r#for="c-start") { "Start" }
+                label(r#for="c-start") { (t("admin-contest-start")) }
                 input(id="c-start", r#type="datetime-local", bind:value=start, required=true)
-                label(r#for="c-end") { "End" }
+                label(r#for="c-end") { (t("admin-contest-end")) }
                 input(id="c-end", r#type="datetime-local", bind:value=end, required=true)
-                label(r#for="c-freeze") { "Freeze (optional)" }
+                label(r#for="c-freeze") { (t("admin-contest-freeze")) }
                 input(id="c-freeze", r#type="datetime-local", bind:value=freeze)
-                label(r#for="c-penalty") { "Penalty minutes" }
+                label(r#for="c-penalty") { (t("admin-contest-penalty")) }
                 input(id="c-penalty", r#type="number", min="0", bind:value=penalty)
                 label(class="check") {
                     input(r#type="checkbox", bind:checked=rated, data-testid="c-rated")
-                    " Rated (finalise ratings on the contest's page once it is over)"
+                    " " (t("admin-contest-rated"))
                 }
                 label(class="check") {
                     input(r#type="checkbox", bind:checked=allow_runs)
-                    " Participants may run code on custom input during it"
+                    " " (t("admin-contest-allow-runs"))
                 }
-                label(r#for="c-problems") { "Problems (LABEL=id, …)" }
+                label(r#for="c-problems") { (t("admin-contest-problems")) }
                 input(id="c-problems", bind:value=problems, placeholder="A=1, B=2")
                 div(class="row") {
-                    button(r#type="submit") { (if editing() { "Save" } else { "Create" }) }
+                    button(r#type="submit") { (if editing() { t("admin-contest-save") } else { t("admin-contest-create") }) }
                     (if editing() {
                         view! {
-                            button(r#type="button", class="ghost", on:click=freeze_now) { "Freeze now" }
-                            button(r#type="button", class="ghost", on:click=unfreeze, data-testid="unfreeze") { "Unfreeze" }
+                            button(r#type="button", class="ghost", on:click=freeze_now) { (t("admin-freeze-now")) }
+                            button(r#type="button", class="ghost", on:click=unfreeze, data-testid="unfreeze") { (t("admin-unfreeze")) }
                         }
                     } else { view! {} })
                 }
@@ -333,7 +334,7 @@ fn ImportPanel() -> View {
     let import = move |e: web_sys::SubmitEvent| {
         e.prevent_default();
         let Some(f) = file.get_clone() else {
-            message.set(Some("Choose a package .zip first.".into()));
+            message.set(Some(t("admin-choose-package")));
             return;
         };
         busy.set(true);
@@ -341,7 +342,7 @@ fn ImportPanel() -> View {
             let bytes = match wasm_bindgen_futures::JsFuture::from(f.array_buffer()).await {
                 Ok(buf) => js_sys::Uint8Array::new(&buf).to_vec(),
                 Err(_) => {
-                    message.set(Some("Cannot read the file.".into()));
+                    message.set(Some(t("common-cannot-read-file")));
                     busy.set(false);
                     return;
                 }
@@ -358,13 +359,13 @@ fn ImportPanel() -> View {
             let text = match r {
                 Ok(res) if res.ok() => match res.json::<ProblemView>().await {
                     Ok(p) if p.import_notes.is_empty() => {
-                        format!("Imported problem {} “{}”.", p.id, p.name)
+                        crate::t!("admin-imported", id = p.id.to_string(), name = p.name)
                     }
-                    Ok(p) => format!(
-                        "Imported problem {} “{}”. Not converted: {}",
-                        p.id,
-                        p.name,
-                        p.import_notes.join("; ")
+                    Ok(p) => crate::t!(
+                        "admin-imported-with-notes",
+                        id = p.id.to_string(),
+                        name = p.name,
+                        notes = p.import_notes.join("; ")
                     ),
                     Err(e) => e.to_string(),
                 },
@@ -384,20 +385,21 @@ fn ImportPanel() -> View {
     };
     view! {
         section(class="card") {
-            h2 { "Import a problem package" }
+            h2 { (t("admin-import-title")) }
             form(class="stack", on:submit=import) {
-                label(r#for="pkg") { "Package (.zip: Kattis legacy or 2023-07, or Polygon)" }
+                label(r#for="pkg") { (t("admin-import-package")) }
                 input(id="pkg", r#type="file", accept=".zip,application/zip", on:change=on_file)
-                label(r#for="pkg-slug") { "Short name (optional)" }
+                label(r#for="pkg-slug") { (t("admin-import-slug")) }
                 input(id="pkg-slug", bind:value=slug)
-                label(class="check") { input(r#type="checkbox", bind:checked=practice) " Open for practice" }
-                button(r#type="submit", disabled=busy.get()) { (if busy.get() { "Importing…" } else { "Import" }) }
+                label(class="check") { input(r#type="checkbox", bind:checked=practice) " " (t("admin-import-practice")) }
+                button(r#type="submit", disabled=busy.get()) { (if busy.get() { t("admin-importing") } else { t("admin-import") }) }
                 div(data-testid="import-result") { (super::error_line(message)) }
             }
-            h3 { "Problems" }
+            h3 { (t("admin-problems")) }
             ul(class="plain") {
                 (problems.with(|l| l.ready().cloned().unwrap_or_default()).into_iter().map(|p| {
-                    let line = format!("#{} {} ({}){}", p.id, p.name, p.slug, if p.practice { " · practice" } else { "" });
+                    let practice = if p.practice { format!(" {}", t("admin-problem-practice")) } else { String::new() };
+                    let line = format!("#{} {} ({}){practice}", p.id, p.name, p.slug);
                     view! { li { (line) } }
                 }).collect::<Vec<View>>())
             }
@@ -413,7 +415,7 @@ fn RejudgePanel() -> View {
     let rejudge = move |e: web_sys::SubmitEvent| {
         e.prevent_default();
         let Ok(n) = id.get_clone().trim().parse::<i64>() else {
-            message.set(Some("Give a submission id.".into()));
+            message.set(Some(t("admin-give-submission-id")));
             return;
         };
         sycamore::futures::spawn_local_scoped(async move {
@@ -426,18 +428,18 @@ fn RejudgePanel() -> View {
                 )
                 .await;
             message.set(Some(
-                r.map(|_| format!("Submission {n} queued for rejudging."))
+                r.map(|_| crate::t!("admin-rejudge-queued", id = n.to_string()))
                     .unwrap_or_else(|e| e.to_string()),
             ));
         });
     };
     view! {
         section(class="card") {
-            h2 { "Rejudge" }
+            h2 { (t("admin-rejudge-title")) }
             form(class="row", on:submit=rejudge) {
-                label(r#for="rj") { "Submission id" }
+                label(r#for="rj") { (t("admin-rejudge-id")) }
                 input(id="rj", r#type="number", min="1", bind:value=id)
-                button(r#type="submit") { "Rejudge" }
+                button(r#type="submit") { (t("admin-rejudge")) }
             }
             (super::error_line(message))
         }
@@ -474,7 +476,7 @@ fn EditorialPanel() -> View {
     let problem = move || id.get_clone().trim().parse::<i64>().ok();
     let load = move |_| {
         let Some(n) = problem() else {
-            message.set(Some("Give a problem id.".into()));
+            message.set(Some(t("admin-give-problem-id")));
             return;
         };
         sycamore::futures::spawn_local_scoped(async move {
@@ -503,7 +505,7 @@ fn EditorialPanel() -> View {
     let save = move |e: web_sys::SubmitEvent| {
         e.prevent_default();
         let Some(n) = problem() else {
-            message.set(Some("Give a problem id.".into()));
+            message.set(Some(t("admin-give-problem-id")));
             return;
         };
         let body = serde_json::json!({
@@ -519,10 +521,10 @@ fn EditorialPanel() -> View {
                 )
                 .await;
             message.set(Some(match r {
-                Ok(v) => format!(
-                    "Saved: {} hint(s), editorial {}.",
-                    v.hints_total,
-                    if v.has_editorial { "written" } else { "empty" }
+                Ok(v) => crate::t!(
+                    "admin-editorial-saved",
+                    hints = v.hints_total,
+                    editorial = if v.has_editorial { "written" } else { "empty" }
                 ),
                 Err(e) => e.to_string(),
             }));
@@ -530,18 +532,18 @@ fn EditorialPanel() -> View {
     };
     view! {
         section(class="card") {
-            h2 { "Editorial and hints" }
+            h2 { (t("admin-editorial-title")) }
             form(on:submit=save) {
                 div(class="row") {
-                    label(r#for="ed-problem") { "Problem id" }
+                    label(r#for="ed-problem") { (t("admin-editorial-problem")) }
                     input(id="ed-problem", r#type="number", min="1", bind:value=id, data-testid="editorial-problem")
-                    button(r#type="button", class="ghost", on:click=load, data-testid="editorial-load") { "Load" }
+                    button(r#type="button", class="ghost", on:click=load, data-testid="editorial-load") { (t("admin-editorial-load")) }
                 }
-                label(r#for="ed-text") { "Editorial (Markdown, LaTeX)" }
+                label(r#for="ed-text") { (t("admin-editorial-text")) }
                 textarea(id="ed-text", rows="6", bind:value=editorial, data-testid="editorial-text")
-                label(r#for="ed-hints") { "Hints, one per block, blocks separated by a line `---`" }
+                label(r#for="ed-hints") { (t("admin-editorial-hints")) }
                 textarea(id="ed-hints", rows="4", bind:value=hints, data-testid="editorial-hints")
-                button(r#type="submit", data-testid="editorial-save") { "Save" }
+                button(r#type="submit", data-testid="editorial-save") { (t("admin-editorial-save")) }
             }
             (super::error_line(message))
         }

@@ -1,6 +1,7 @@
 //! Sign in and register.
 
 use crate::ctx::Ctx;
+use crate::i18n::t;
 use codehub_protocol::views::SignInProvider;
 use sycamore::prelude::*;
 
@@ -36,29 +37,30 @@ pub fn AuthPage(register: bool) -> View {
         });
     };
     let title = if register {
-        "Create an account"
+        t("auth-register-title")
     } else {
-        "Sign in"
+        t("auth-sign-in-title")
     };
+    let button_label = title.clone();
     let other = if register {
-        view! { p { "Have an account? " a(href="/login") { "Sign in" } } }
+        view! { p { (t("auth-have-account")) " " a(href="/login") { (t("auth-to-sign-in")) } } }
     } else {
-        view! { p { "New here? " a(href="/register") { "Create an account" } } }
+        view! { p { (t("auth-new-here")) " " a(href="/register") { (t("auth-to-register")) } } }
     };
     view! {
         section(class="card narrow") {
             h1 { (title) }
             form(on:submit=submit, class="stack") {
-                label(r#for="username") { "User name" }
+                label(r#for="username") { (t("auth-username")) }
                 input(id="username", name="username", bind:value=username, required=true, autocomplete="username", data-testid="username")
-                label(r#for="password") { (if register { "Password (12–128 characters)" } else { "Password" }) }
+                label(r#for="password") { (if register { t("auth-new-password") } else { t("auth-password") }) }
                 input(id="password", name="password", r#type=if shown.get() { "text" } else { "password" }, bind:value=password, required=true,
                     autocomplete=if register { "new-password" } else { "current-password" }, data-testid="password")
                 label(class="inline") {
                     input(r#type="checkbox", bind:checked=shown, data-testid="show-password")
-                    " Show password"
+                    " " (t("auth-show-password"))
                 }
-                button(r#type="submit", disabled=busy.get(), data-testid="auth-submit") { (title) }
+                button(r#type="submit", disabled=busy.get(), data-testid="auth-submit") { (button_label) }
                 (super::error_line(error))
             }
             (providers_view(providers))
@@ -79,16 +81,17 @@ fn providers_view(providers: Signal<super::Load<Vec<SignInProvider>>>) -> View {
         .map(|p| {
             let href = format!("/api/auth/oidc/{}/start", p.name);
             let testid = format!("provider-{}", p.name);
+            let label = crate::t!("auth-sign-in-with", provider = p.label);
             view! {
                 a(class="button ghost", href=href, rel="external", data-testid=testid) {
-                    "Sign in with " (p.label)
+                    (label)
                 }
             }
         })
         .collect::<Vec<_>>();
     view! {
         div(class="stack providers") {
-            p(class="muted") { "Or" }
+            p(class="muted") { (t("auth-or")) }
             (buttons)
         }
     }
@@ -115,10 +118,10 @@ pub fn SignInComplete() -> View {
     });
     view! {
         section(class="card narrow") {
-            h1 { "Signing in…" }
+            h1 { (t("auth-signing-in")) }
             (super::error_line(error))
             (if error.with(Option::is_some) {
-                view! { p { a(href="/login") { "Back to sign-in" } } }
+                view! { p { a(href="/login") { (t("auth-back-to-sign-in")) } } }
             } else {
                 view! {}
             })

@@ -3,6 +3,7 @@
 
 use super::{Load, fetch, pending};
 use crate::ctx::Ctx;
+use crate::i18n::t;
 use crate::live;
 use codehub_protocol::board::View as BoardView;
 use codehub_protocol::{Channel, ContestId};
@@ -54,10 +55,10 @@ pub fn BalloonsPage(id: i64) -> View {
         });
     };
     view! {
-        p { a(href=format!("/contests/{id}")) { "← Contest" } }
+        p { a(href=format!("/contests/{id}")) { (t("common-back-to-contest")) } }
         section(class="card") {
-            h1 { "Balloons" }
-            label(class="check") { input(r#type="checkbox", bind:checked=show_done) " Show delivered" }
+            h1 { (t("balloons-title")) }
+            label(class="check") { input(r#type="checkbox", bind:checked=show_done) " " (t("balloons-show-delivered")) }
             (super::error_line(message))
             (pending(&list.get_clone()))
             (match list.get_clone() {
@@ -71,22 +72,22 @@ pub fn BalloonsPage(id: i64) -> View {
                                 td { (when) }
                                 td { strong { (b.label.clone()) } }
                                 td { (b.team.clone()) }
-                                td { (if b.first_to_solve { "first to solve" } else { "" }) }
+                                td { (if b.first_to_solve { t("balloons-first-to-solve") } else { String::new() }) }
                                 td {
                                     button(class=if done { "ghost" } else { "" }, data-testid="balloon-done",
                                         on:click=move |_| toggle(sid, !done)) {
-                                        (if done { "Delivered ✓" } else { "Mark delivered" })
+                                        (if done { t("balloons-delivered") } else { t("balloons-mark-delivered") })
                                     }
                                 }
                             }
                         }
                     }).collect();
                     if rows.is_empty() {
-                        view! { p(class="muted") { "No balloons to deliver." } }
+                        view! { p(class="muted") { (t("balloons-none")) } }
                     } else {
                         view! {
                             table(class="table") {
-                                thead { tr { th(scope="col") { "Judged" } th(scope="col") { "Problem" } th(scope="col") { "Team" } th(scope="col") { "" } th(scope="col") { "" } } }
+                                thead { tr { th(scope="col") { (t("balloons-judged")) } th(scope="col") { (t("balloons-problem")) } th(scope="col") { (t("balloons-team")) } th(scope="col") { "" } th(scope="col") { "" } } }
                                 tbody { (rows) }
                             }
                         }

@@ -5,6 +5,7 @@
 
 use super::{Load, fetch, pending};
 use crate::ctx::Ctx;
+use crate::i18n::t;
 use crate::live;
 use codehub_protocol::board::View as BoardView;
 use codehub_protocol::views::{ClarificationView, ContestView};
@@ -34,7 +35,7 @@ fn upsert(list: Signal<Load<Vec<ClarificationView>>>, c: ClarificationView) {
 pub fn ClarificationsPage(id: i64) -> View {
     let ctx = use_context::<Ctx>();
     let Some(user) = ctx.api.user() else {
-        return view! { section(class="card") { p { a(href="/login") { "Sign in" } " to ask the jury." } } };
+        return view! { section(class="card") { p { a(href="/login") { (t("clarifications-sign-in")) } (t("clarifications-sign-in-to")) } } };
     };
     let jury = user.role.is_jury();
     let contest = fetch::<ContestView>(ctx.api, format!("/api/contests/{id}"));
@@ -69,14 +70,14 @@ pub fn ClarificationsPage(id: i64) -> View {
             list.with_untracked(|l| l.ready().is_some_and(|l| l.iter().all(|x| x.id != c.id)));
         if new && c.from_user_id != Some(user.id) {
             notice.set(Some(if c.from_user_id.is_some() {
-                format!(
-                    "New question from {}",
-                    c.from_username.clone().unwrap_or_default()
+                crate::t!(
+                    "clarifications-new-question",
+                    team = c.from_username.clone().unwrap_or_default()
                 )
             } else if c.reply_to_id.is_some() {
-                "The jury answered".to_owned()
+                t("clarifications-jury-answered")
             } else {
-                "New announcement from the jury".to_owned()
+                t("clarifications-new-announcement")
             }));
         }
         upsert(list, c);
@@ -133,7 +134,7 @@ pub fn ClarificationsPage(id: i64) -> View {
             .with(|c| c.ready().map(|c| c.problems.clone()).unwrap_or_default())
             .into_iter()
             .map(|p| {
-                let label = format!("Problem {}", p.label);
+                let label = crate::t!("clarifications-problem", label = p.label);
                 view! { option(value=p.problem_id.to_string()) { (label) } }
             })
             .collect()
@@ -145,11 +146,11 @@ pub fn ClarificationsPage(id: i64) -> View {
                     c.problems
                         .iter()
                         .find(|p| p.problem_id == pid)
-                        .map(|p| format!("Problem {}", p.label))
+                        .map(|p| crate::t!("clarifications-problem", label = &p.label))
                 })
             })
         })
-        .unwrap_or_else(|| "General".to_owned())
+        .unwrap_or_else(|| t("clarifications-general"))
     };
 
     let item = move |c: ClarificationView| -> View {
@@ -160,11 +161,11 @@ pub fn ClarificationsPage(id: i64) -> View {
             .as_string()
             .unwrap_or_default();
         let who = match (&c.from_username, c.reply_to_id, &c.to_user_ids) {
-            (Some(team), _, _) => format!("{team} asks"),
-            (None, Some(_), Some(_)) => "Jury answer (private)".to_owned(),
-            (None, Some(_), None) => "Jury answer (to everyone)".to_owned(),
-            (None, None, Some(_)) => "Jury message".to_owned(),
-            (None, None, None) => "Announcement".to_owned(),
+            (Some(team), _, _) => crate::t!("clarifications-asks", team = team),
+            (None, Some(_), Some(_)) => t("clarifications-answer-private"),
+            (None, Some(_), None) => t("clarifications-answer-to-everyone"),
+            (None, None, Some(_)) => t("clarifications-jury-message"),
+            (None, None, None) => t("clarifications-announcement"),
         };
         let kind = if c.from_user_id.is_some() {
             "clar question"
@@ -173,12 +174,12 @@ pub fn ClarificationsPage(id: i64) -> View {
         };
         let subject = label_of(c.problem_id);
         let open = c.from_user_id.is_some() && !c.answered;
-        let status = if c.from_user_id.is_none() {
-            ""
+        let (status, status_text) = if c.from_user_id.is_none() {
+            ("", String::new())
         } else if c.answered {
-            "answered"
+            ("answered", t("clarifications-answered"))
         } else {
-            "waiting"
+            ("waiting", t("clarifications-waiting"))
         };
         let claimed = c.claimed_by.is_some();
         let answer = create_signal(String::new());
@@ -221,7 +222,7 @@ pub fn ClarificationsPage(id: i64) -> View {
             article(class=kind, data-testid="clarification") {
                 header(class="row") {
                     strong { (who) } " " span(class="muted") { (subject) " · " (when) }
-                    span(class=format!("badge {status}")) { (status) }
+                    span(class=format!("badge {status}")) { (status_text) }
                 }
                 div(class="statement-body", data-testid="clarification-text", dangerously_set_inner_html=html)
                 (if jury {
@@ -244,8 +245,8 @@ pub fn ClarificationsPage(id: i64) -> View {
                     view! {
                         ul(class="muted jury-notes") { (notes) }
                         form(class="row", on:submit=add_note) {
-                            input(bind:value=note, placeholder="Jury note (teams never see it)", data-testid="note-text")
-                            button(r#type="submit", class="ghost", data-testid="note-add") { "Add note" }
+                            input(bind:value=note, placeholder=t("clarifications-note-placeholder"), data-testid="note-text")
+                            button(r#type="submit", class="ghost", data-testid="note-add") { (t("clarifications-add-note")) }
                         }
                     }
                 } else { view! {} })
@@ -255,16 +256,16 @@ pub fn ClarificationsPage(id: i64) -> View {
                     }).collect();
                     view! {
                         form(class="stack", on:submit=reply, data-testid="answer-form") {
-                            (if claimed { view! { p(class="muted") { "Claimed" } } } else {
-                                view! { button(r#type="button", class="ghost", on:click=claim, data-testid="claim") { "Claim" } }
+                            (if claimed { view! { p(class="muted") { (t("clarifications-claimed")) } } } else {
+                                view! { button(r#type="button", class="ghost", on:click=claim, data-testid="claim") { (t("clarifications-claim")) } }
                             })
-                            textarea(bind:value=answer, rows="2", placeholder="Answer (Markdown)", data-testid="answer-text")
+                            textarea(bind:value=answer, rows="2", placeholder=t("clarifications-answer-placeholder"), data-testid="answer-text")
                             select(bind:value=canned_pick, data-testid="canned") {
-                                option(value="") { "…or a predefined answer" }
+                                option(value="") { (t("clarifications-canned")) }
                                 (options)
                             }
-                            label(class="check") { input(r#type="checkbox", bind:checked=to_all) " To every team" }
-                            button(r#type="submit", data-testid="answer-send") { "Answer" }
+                            label(class="check") { input(r#type="checkbox", bind:checked=to_all) " " (t("clarifications-to-every-team")) }
+                            button(r#type="submit", data-testid="answer-send") { (t("clarifications-answer")) }
                         }
                     }
                 } else { view! {} })
@@ -273,30 +274,30 @@ pub fn ClarificationsPage(id: i64) -> View {
     };
 
     view! {
-        p { a(href=format!("/contests/{id}")) { "← Contest" } }
+        p { a(href=format!("/contests/{id}")) { (t("common-back-to-contest")) } }
         (notice.get_clone().map(|n| view! {
             p(class="notice", role="status", data-testid="clar-notice") {
-                (n) " " button(class="link", on:click=move |_| notice.set(None)) { "Dismiss" }
+                (n) " " button(class="link", on:click=move |_| notice.set(None)) { (t("clarifications-dismiss")) }
             }
         }).unwrap_or_default())
         section(class="card") {
-            h1 { "Clarifications" }
+            h1 { (t("clarifications-title")) }
             form(class="stack", on:submit=send, data-testid="ask-form") {
-                label(r#for="clar-problem") { (if jury { "Announcement about" } else { "Question about" }) }
+                label(r#for="clar-problem") { (if jury { t("clarifications-announcement-about") } else { t("clarifications-question-about") }) }
                 select(id="clar-problem", bind:value=problem) {
-                    option(value="") { "General" }
+                    option(value="") { (t("clarifications-general")) }
                     (problems())
                 }
                 textarea(id="clar-text", bind:value=text, rows="3", required=true, data-testid="ask-text",
-                    placeholder=if jury { "Announcement to every team (Markdown)" } else { "Your question to the jury (Markdown)" })
-                button(r#type="submit", data-testid="ask-send") { (if jury { "Announce" } else { "Ask" }) }
+                    placeholder=if jury { t("clarifications-announcement-placeholder") } else { t("clarifications-question-placeholder") })
+                button(r#type="submit", data-testid="ask-send") { (if jury { t("clarifications-announce") } else { t("clarifications-ask") }) }
                 (super::error_line(message))
             }
         }
         section(class="card") {
             (pending(&list.get_clone()))
             (match list.get_clone() {
-                Load::Ready(l) if l.is_empty() => view! { p(class="muted") { "No clarifications yet." } },
+                Load::Ready(l) if l.is_empty() => view! { p(class="muted") { (t("clarifications-none")) } },
                 Load::Ready(l) => {
                     let items: Vec<View> = l.into_iter().map(item).collect();
                     view! { div(class="stack", data-testid="clarification-list") { (items) } }

@@ -3,6 +3,7 @@
 use super::{Load, fetch, pending};
 use crate::ctx::Ctx;
 use crate::format;
+use crate::i18n::t;
 use codehub_protocol::views::{ContestRatingsView, ContestView, ProblemView};
 use gloo_net::http::Method;
 use sycamore::prelude::*;
@@ -22,7 +23,8 @@ fn live_state(c: &ContestView, now: i64) -> &'static str {
 /// The state badge.
 pub fn state_badge(state: &'static str) -> View {
     let class = format!("state state-{state}");
-    view! { span(class=class, data-testid="contest-state") { (state) } }
+    let name = format::state_name(state);
+    view! { span(class=class, data-testid="contest-state") { (name) } }
 }
 
 /// `Date.now()` corrected by the offset between the server's and the browser's clocks.
@@ -38,10 +40,10 @@ pub fn ContestList() -> View {
     let contests = fetch::<Vec<ContestView>>(ctx.api, "/api/contests".into());
     view! {
         section {
-            h1 { "Contests" }
+            h1 { (t("contests-title")) }
             (pending(&contests.get_clone()))
             (match contests.get_clone() {
-                Load::Ready(list) if list.is_empty() => view! { p(class="muted") { "No contests yet." } },
+                Load::Ready(list) if list.is_empty() => view! { p(class="muted") { (t("contests-none")) } },
                 Load::Ready(list) => {
                     let cards: Vec<View> = list.into_iter().map(|c| {
                         let home = format!("/contests/{}", c.id);
@@ -59,7 +61,7 @@ pub fn ContestList() -> View {
                                 p(class="countdown") {
                                     (format::countdown(live_state(&c, server_now(ctx, &c, loaded_at)), server_now(ctx, &c, loaded_at), c.start_at, c.end_at, c.freeze_at))
                                 }
-                                p { a(href=board) { "Scoreboard →" } }
+                                p { a(href=board) { (t("contests-scoreboard-link")) } }
                             }
                         }
                     }).collect();
@@ -88,7 +90,7 @@ pub fn ContestHome(id: i64) -> View {
                     .call(Method::POST, &path, crate::api::Body::Empty)
                     .await
                 {
-                    Ok(()) => "You are registered.".to_owned(),
+                    Ok(()) => t("contest-registered"),
                     Err(e) => e.to_string(),
                 },
             ));
@@ -127,7 +129,7 @@ pub fn ContestHome(id: i64) -> View {
                         tr {
                             td { strong { (label) } }
                             td { a(href=href, data-testid="problem-link") {
-                                (problems.with(|ps| ps.ready().and_then(|ps| ps.iter().find(|x| x.id == pid)).map(|x| x.name.clone()).unwrap_or_else(|| format!("Problem {pid}"))))
+                                (problems.with(|ps| ps.ready().and_then(|ps| ps.iter().find(|x| x.id == pid)).map(|x| x.name.clone()).unwrap_or_else(|| crate::t!("contest-problem-fallback", id = pid.to_string()))))
                             } }
                             td(class="muted") {
                                 (problems.with(|ps| ps.ready().and_then(|ps| ps.iter().find(|x| x.id == pid)).map(|x| format!("{} · {}", format::ms(x.time_limit_ms), format::kib(x.memory_limit_kib))).unwrap_or_default()))
@@ -136,11 +138,11 @@ pub fn ContestHome(id: i64) -> View {
                     }
                 }).collect();
                 let table = if rows.is_empty() {
-                    view! { p(class="muted") { "The problems appear when the contest starts." } }
+                    view! { p(class="muted") { (t("contest-problems-later")) } }
                 } else {
                     view! {
                         table(class="table") {
-                            thead { tr { th(scope="col") { "" } th(scope="col") { "Problem" } th(scope="col") { "Limits" } } }
+                            thead { tr { th(scope="col") { "" } th(scope="col") { (t("contest-problem")) } th(scope="col") { (t("contest-limits")) } } }
                             tbody { (rows) }
                         }
                     }
@@ -148,18 +150,19 @@ pub fn ContestHome(id: i64) -> View {
                 let board = format!("/contests/{id}/scoreboard");
                 let mine = format!("/contests/{id}/submissions");
                 let kind = c.kind.as_str().to_uppercase();
+                let penalty = crate::t!("contest-penalty", minutes = c.penalty_minutes);
                 view! {
                     section(class="card") {
                         h1 { (name) }
                         p {
                             (state_badge(live_state(&c_state, server_now(ctx, &c_state, loaded_at))))
-                            " " span(class="muted") { (kind) " · penalty " (c.penalty_minutes) " min" }
+                            " " span(class="muted") { (kind) " " (penalty) }
                         }
                         p(class="countdown", aria-live="polite") {
                             (format::countdown(live_state(&c_count, server_now(ctx, &c_count, loaded_at)), server_now(ctx, &c_count, loaded_at), c_count.start_at, c_count.end_at, c_count.freeze_at))
                         }
                         p(class="actions") {
-                            a(class="button", href=board) { "Scoreboard" }
+                            a(class="button", href=board) { (t("contest-scoreboard")) }
                             (if ctx.api.user().is_some() {
                                 let mine = mine.clone();
                                 let clars = format!("/contests/{id}/clarifications");
@@ -167,32 +170,32 @@ pub fn ContestHome(id: i64) -> View {
                                 let jury_links = if ctx.api.user().is_some_and(|u| u.role.is_jury()) {
                                     let balloons = format!("/contests/{id}/balloons");
                                     view! {
-                                        a(class="button ghost", href=resolver, data-testid="resolver-link") { "Resolver" }
-                                        a(class="button ghost", href=balloons, data-testid="balloons-link") { "Balloons" }
+                                        a(class="button ghost", href=resolver, data-testid="resolver-link") { (t("contest-resolver")) }
+                                        a(class="button ghost", href=balloons, data-testid="balloons-link") { (t("contest-balloons")) }
                                     }
                                 } else {
                                     view! {}
                                 };
                                 let virtual_button = if ended {
-                                    view! { button(class="ghost", on:click=take_virtually, data-testid="start-virtual") { "Take it virtually" } }
+                                    view! { button(class="ghost", on:click=take_virtually, data-testid="start-virtual") { (t("contest-take-virtually")) } }
                                 } else {
                                     view! {}
                                 };
                                 view! {
-                                    a(class="button ghost", href=mine) { "My submissions" }
-                                    a(class="button ghost", href=clars, data-testid="clarifications-link") { "Clarifications" }
+                                    a(class="button ghost", href=mine) { (t("contest-my-submissions")) }
+                                    a(class="button ghost", href=clars, data-testid="clarifications-link") { (t("contest-clarifications")) }
                                     (jury_links)
-                                    button(class="ghost", on:click=register) { "Register" }
+                                    button(class="ghost", on:click=register) { (t("contest-register")) }
                                     (virtual_button)
                                 }
                             } else {
-                                view! { a(class="button ghost", href="/login") { "Sign in to compete" } }
+                                view! { a(class="button ghost", href="/login") { (t("contest-sign-in-to-compete")) } }
                             })
                         }
                         (super::error_line(message))
                     }
                     section(class="card") {
-                        h2 { "Problems" }
+                        h2 { (t("contest-problems")) }
                         (table)
                     }
                     (if ended {
@@ -229,7 +232,10 @@ fn Awards(contest: ContestView) -> View {
         teams.with(|t| {
             t.ready()
                 .and_then(|t| t.iter().find(|x| x.id.0.to_string() == id))
-                .map_or_else(|| format!("team {id}"), |x| x.name.clone())
+                .map_or_else(
+                    || crate::t!("common-team-fallback", id = id),
+                    |x| x.name.clone(),
+                )
         })
     };
     view! {
@@ -246,7 +252,7 @@ fn Awards(contest: ContestView) -> View {
                 }).collect();
                 view! {
                     section(class="card") {
-                        h2 { "Awards" }
+                        h2 { (t("contest-awards")) }
                         table(class="table") { tbody { (rows) } }
                     }
                 }
@@ -285,7 +291,7 @@ fn RatingChanges(contest: i64) -> View {
         .is_some_and(|u| u.role == codehub_protocol::Role::Admin);
     view! {
         section(class="card", data-testid="rating-changes") {
-            h2 { "Rating changes" }
+            h2 { (t("contest-rating-changes")) }
             (match ratings.get_clone() {
                 Load::Ready(r) if r.finalized => {
                     let rows: Vec<View> = r.changes.into_iter().map(|c| {
@@ -304,16 +310,16 @@ fn RatingChanges(contest: i64) -> View {
                     }).collect();
                     view! {
                         table(class="table") {
-                            thead { tr { th(scope="col") { "#" } th(scope="col") { "Who" } th(scope="col") { "Performance" } th(scope="col") { "Rating" } th(scope="col") { "Change" } } }
+                            thead { tr { th(scope="col") { "#" } th(scope="col") { (t("contest-ratings-who")) } th(scope="col") { (t("contest-ratings-performance")) } th(scope="col") { (t("contest-ratings-rating")) } th(scope="col") { (t("contest-ratings-change")) } } }
                             tbody { (rows) }
                         }
                     }
                 }
-                Load::Ready(_) => view! { p(class="muted") { "Ratings change once the jury finalises them." } },
+                Load::Ready(_) => view! { p(class="muted") { (t("contest-ratings-pending")) } },
                 other => pending(&other),
             })
             (if admin {
-                view! { button(on:click=finalize, data-testid="finalize-ratings") { "Finalise ratings" } }
+                view! { button(on:click=finalize, data-testid="finalize-ratings") { (t("contest-finalise-ratings")) } }
             } else {
                 view! {}
             })

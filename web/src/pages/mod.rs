@@ -15,6 +15,7 @@ pub mod users;
 pub mod virtual_contest;
 
 use crate::api::Api;
+use crate::i18n::t;
 use serde::de::DeserializeOwned;
 use sycamore::prelude::*;
 
@@ -54,7 +55,7 @@ pub fn fetch<T: DeserializeOwned + 'static>(api: Api, path: String) -> Signal<Lo
 /// The standard rendering of a load state: a spinner line or an error box.
 pub fn pending<T>(state: &Load<T>) -> View {
     match state {
-        Load::Loading => view! { p(class="muted", role="status") { "Loading…" } },
+        Load::Loading => view! { p(class="muted", role="status") { (t("common-loading")) } },
         Load::Failed(msg) => {
             let msg = msg.clone();
             view! { p(class="error", role="alert") { (msg) } }

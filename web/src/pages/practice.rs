@@ -3,6 +3,7 @@
 
 use super::Load;
 use crate::ctx::Ctx;
+use crate::i18n::t;
 use codehub_protocol::views::{ArchiveEntry, ArchivePage, ProgressView};
 use std::collections::HashMap;
 use sycamore::prelude::*;
@@ -104,41 +105,41 @@ pub fn PracticePage() -> View {
     };
     view! {
         section(class="card") {
-            h1 { "Practice" }
-            p(class="muted") { "Problems open for practice at any time. " a(href="/practice/submissions") { "My practice submissions" } }
+            h1 { (t("practice-title")) }
+            p(class="muted") { (t("practice-intro")) " " a(href="/practice/submissions") { (t("practice-my-submissions")) } }
             form(class="archive-search row", on:submit=move |e: web_sys::SubmitEvent| e.prevent_default()) {
-                input(r#type="search", placeholder="Search by name", aria-label="Search by name",
+                input(r#type="search", placeholder=t("practice-search"), aria-label=t("practice-search"),
                     data-testid="archive-search", bind:value=text, on:input=move |_| search_changed())
-                select(aria-label="Tag", data-testid="archive-tag", on:change=move |e: web_sys::Event| {
+                select(aria-label=t("practice-tag"), data-testid="archive-tag", on:change=move |e: web_sys::Event| {
                     tag.set(value_of(&e));
                     search_changed();
                 }) {
-                    option(value="") { "Any tag" }
+                    option(value="") { (t("practice-any-tag")) }
                     (tag_options())
                 }
-                select(aria-label="Difficulty at most", data-testid="archive-difficulty", on:change=move |e: web_sys::Event| {
+                select(aria-label=t("practice-difficulty-at-most"), data-testid="archive-difficulty", on:change=move |e: web_sys::Event| {
                     max_difficulty.set(value_of(&e));
                     search_changed();
                 }) {
-                    option(value="") { "Any difficulty" }
+                    option(value="") { (t("practice-any-difficulty")) }
                     ((1..=10).map(|d| view! { option(value=d.to_string()) { "≤ " (d) } }).collect::<Vec<View>>())
                 }
-                select(aria-label="Sort", data-testid="archive-sort", on:change=move |e: web_sys::Event| {
+                select(aria-label=t("practice-sort"), data-testid="archive-sort", on:change=move |e: web_sys::Event| {
                     sort.set(value_of(&e));
                     search_changed();
                 }) {
-                    option(value="name") { "By name" }
-                    option(value="difficulty") { "Easiest first" }
-                    option(value="solved") { "Most solved" }
-                    option(value="acceptance") { "Highest acceptance" }
-                    option(value="newest") { "Newest" }
+                    option(value="name") { (t("practice-sort-name")) }
+                    option(value="difficulty") { (t("practice-sort-difficulty")) }
+                    option(value="solved") { (t("practice-sort-solved")) }
+                    option(value="acceptance") { (t("practice-sort-acceptance")) }
+                    option(value="newest") { (t("practice-sort-newest")) }
                 }
                 (if signed_in {
                     view! {
                         label {
                             input(r#type="checkbox", data-testid="archive-unsolved", bind:checked=unsolved,
                                 on:change=move |_| search_changed())
-                            " Unsolved only"
+                            " " (t("practice-unsolved-only"))
                         }
                     }
                 } else {
@@ -161,16 +162,16 @@ fn results(
     progress: Signal<HashMap<i64, ProgressView>>,
 ) -> View {
     if found.problems.is_empty() {
-        return view! { p(class="muted", data-testid="archive-empty") { "No problem matches." } };
+        return view! { p(class="muted", data-testid="archive-empty") { (t("practice-no-match")) } };
     }
     let pages = found.total.div_ceil(found.per_page).max(1);
     let at = found.page;
-    let noun = if found.total == 1 {
-        "problem"
-    } else {
-        "problems"
-    };
-    let summary = format!("{} {noun} · page {at} of {pages}", found.total);
+    let summary = crate::t!(
+        "practice-summary",
+        count = found.total,
+        page = at,
+        pages = pages
+    );
     let rows: Vec<View> = found
         .problems
         .into_iter()
@@ -179,17 +180,17 @@ fn results(
     view! {
         table(class="table") {
             thead { tr {
-                th(scope="col") { "Status" } th(scope="col") { "Problem" } th(scope="col") { "Tags" }
-                th(scope="col") { "Difficulty" } th(scope="col") { "Solved by" } th(scope="col") { "Acceptance" }
+                th(scope="col") { (t("practice-status")) } th(scope="col") { (t("practice-problem")) } th(scope="col") { (t("practice-tags")) }
+                th(scope="col") { (t("practice-difficulty")) } th(scope="col") { (t("practice-solved-by")) } th(scope="col") { (t("practice-acceptance")) }
             } }
             tbody { (rows) }
         }
         div(class="row pager") {
             button(r#type="button", class="ghost", disabled=at <= 1, data-testid="archive-prev",
-                on:click=move |_| page.set(at.saturating_sub(1).max(1))) { "← Previous" }
+                on:click=move |_| page.set(at.saturating_sub(1).max(1))) { (t("practice-previous")) }
             span(class="muted", data-testid="archive-summary") { (summary) }
             button(r#type="button", class="ghost", disabled=at >= pages, data-testid="archive-next",
-                on:click=move |_| page.set(at + 1)) { "Next →" }
+                on:click=move |_| page.set(at + 1)) { (t("practice-next")) }
         }
     }
 }
@@ -201,10 +202,11 @@ fn row(p: ArchiveEntry, progress: Signal<HashMap<i64, ProgressView>>) -> View {
     let solved_by_me = p.solved_by_me;
     let status: View = match progress.with(|m| m.get(&id).cloned()) {
         _ if solved_by_me => {
-            view! { span(class="badge ok", title="Solved", data-testid="solved") { "✓ solved" } }
+            view! { span(class="badge ok", title=t("practice-solved-title"), data-testid="solved") { (t("practice-solved")) } }
         }
-        Some(t) if t.attempts > 0 => {
-            view! { span(class="badge bad", title="Tried") { (t.attempts) " tries" } }
+        Some(mine) if mine.attempts > 0 => {
+            let tries = crate::t!("practice-tries", count = mine.attempts);
+            view! { span(class="badge bad", title=t("practice-tried-title")) { (tries) } }
         }
         _ => view! { span(class="muted") { "—" } },
     };

@@ -8,6 +8,7 @@ use crate::components::editor::Editor;
 use crate::components::verdict::verdict_badge;
 use crate::ctx::Ctx;
 use crate::format;
+use crate::i18n::t;
 use crate::live;
 use codehub_protocol::files::{ANSWER_LANGUAGE, check_source_name};
 use codehub_protocol::names::LiveState;
@@ -38,7 +39,8 @@ fn upload_language(
     name: &str,
     languages: &[(String, Vec<String>)],
 ) -> Result<Option<String>, String> {
-    check_source_name(name).map_err(|e| format!("Cannot upload this file: {e}."))?;
+    check_source_name(name)
+        .map_err(|e| crate::t!("problem-cannot-upload", reason = e.to_string()))?;
     if languages.is_empty() {
         return Ok(None);
     }
@@ -53,10 +55,11 @@ fn upload_language(
                 .iter()
                 .flat_map(|(_, exts)| exts.iter().map(|e| e.trim_start_matches('.')))
                 .collect();
-            Err(format!(
-                "Cannot upload `{name}`: `.{ext}` is the extension of no language here \
-                 (known: .{}; case matters).",
-                known.join(", .")
+            Err(crate::t!(
+                "problem-unknown-extension",
+                name = name,
+                ext = ext,
+                known = known.join(", .")
             ))
         }
     }
@@ -66,14 +69,16 @@ fn upload_language(
 /// each name by [`check_source_name`], one of the problem's answer files, once.
 fn check_answer_uploads(names: &[String], expected: &[String]) -> Result<(), String> {
     if names.is_empty() {
-        return Err("Choose your answer files first.".into());
+        return Err(t("problem-choose-answer-files"));
     }
     for (i, name) in names.iter().enumerate() {
-        check_source_name(name).map_err(|e| format!("Cannot upload this file: {e}."))?;
+        check_source_name(name)
+            .map_err(|e| crate::t!("problem-cannot-upload", reason = e.to_string()))?;
         if !expected.contains(name) {
-            return Err(format!(
-                "`{name}` is not an answer file of this problem; its answer files are {}.",
-                expected
+            return Err(crate::t!(
+                "problem-not-an-answer-file",
+                name = name,
+                expected = expected
                     .iter()
                     .map(|n| format!("`{n}`"))
                     .collect::<Vec<_>>()
@@ -81,7 +86,7 @@ fn check_answer_uploads(names: &[String], expected: &[String]) -> Result<(), Str
             ));
         }
         if names[..i].contains(name) {
-            return Err(format!("`{name}` is chosen twice."));
+            return Err(crate::t!("problem-chosen-twice", name = name));
         }
     }
     Ok(())
@@ -129,7 +134,7 @@ fn answer_form(contest: Option<i64>, problem: i64, answer_files: Vec<String>) ->
                         contents: text.as_string().unwrap_or_default(),
                     }),
                     Err(_) => {
-                        error.set(Some(format!("Cannot read `{name}`.")));
+                        error.set(Some(crate::t!("problem-cannot-read", name = name)));
                         return;
                     }
                 }
@@ -144,7 +149,7 @@ fn answer_form(contest: Option<i64>, problem: i64, answer_files: Vec<String>) ->
         }
         let chosen = files.get_clone();
         if chosen.is_empty() {
-            error.set(Some("Choose your answer files first.".into()));
+            error.set(Some(t("problem-choose-answer-files")));
             return;
         }
         let body = NewSubmission {
@@ -159,14 +164,15 @@ fn answer_form(contest: Option<i64>, problem: i64, answer_files: Vec<String>) ->
         Some(c) => format!("/contests/{c}/submissions"),
         None => "/practice/submissions".to_owned(),
     };
+    let output_only = crate::t!("problem-output-only", files = listed);
     view! {
         section(class="card") {
-            h2 { "Submit answers" }
-            p { "This problem is output-only: upload one answer file per test case (" (listed) "); a sample's may be left out." }
+            h2 { (t("problem-submit-answers")) }
+            p { (output_only) }
             form(on:submit=submit, class="submit-form") {
                 div(class="row") {
                     label(class="file") {
-                        "Answer files "
+                        (t("problem-answer-files")) " "
                         input(r#type="file", multiple=true, on:change=on_files, data-testid="answers")
                     }
                 }
@@ -175,9 +181,9 @@ fn answer_form(contest: Option<i64>, problem: i64, answer_files: Vec<String>) ->
                 }
                 div(class="row") {
                     button(r#type="submit", disabled=busy.get(), data-testid="submit") {
-                        (if busy.get() { "Submitting…" } else { "Submit" })
+                        (if busy.get() { t("problem-submitting") } else { t("problem-submit") })
                     }
-                    a(href=mine) { "My submissions" }
+                    a(href=mine) { (t("problem-my-submissions")) }
                 }
                 (super::error_line(error))
             }
@@ -261,7 +267,7 @@ pub fn ProblemPage(contest: Option<i64>, problem: i64) -> View {
         let lang = language.get_clone();
         // The language's template alone is not a solution yet.
         if contents.trim().is_empty() || contents.trim() == drafts::template(&lang).trim() {
-            return Err("Write or upload a solution first.".into());
+            return Err(t("problem-write-first"));
         }
         let ext = languages.with(|l| {
             l.ready()
@@ -295,8 +301,8 @@ pub fn ProblemPage(contest: Option<i64>, problem: i64) -> View {
     };
 
     let back = match contest {
-        Some(c) => (format!("/contests/{c}"), "← Contest"),
-        None => ("/practice".to_owned(), "← Practice"),
+        Some(c) => (format!("/contests/{c}"), t("common-back-to-contest")),
+        None => ("/practice".to_owned(), t("common-back-to-practice")),
     };
     let mine = match contest {
         Some(c) => format!("/contests/{c}/submissions"),
@@ -314,17 +320,17 @@ pub fn ProblemPage(contest: Option<i64>, problem: i64) -> View {
             _ => view! {},
         })
         (if ctx.api.user().is_none() {
-            view! { section(class="card") { p { a(href="/login") { "Sign in" } " to submit a solution." } } }
+            view! { section(class="card") { p { a(href="/login") { (t("problem-sign-in")) } (t("problem-sign-in-to")) } } }
         } else if let Some(answer_files) = answers_of(&data.get_clone()) {
             answer_form(contest, problem, answer_files)
         } else {
             let mine = mine.clone();
             view! {
                 section(class="card") {
-                    h2 { "Submit" }
+                    h2 { (t("problem-submit-title")) }
                     form(on:submit=submit, class="submit-form") {
                         div(class="row") {
-                            label(r#for="language") { "Language" }
+                            label(r#for="language") { (t("problem-language")) }
                             select(id="language", data-testid="language", prop:value=language.get_clone(), on:change=move |e: web_sys::Event| {
                                 if let Some(s) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
                                     language.set(s.value());
@@ -333,21 +339,21 @@ pub fn ProblemPage(contest: Option<i64>, problem: i64) -> View {
                                 (languages.with(|l| l.ready().cloned().unwrap_or_default()).into_iter().map(|l| {
                                     let id = l.id.clone();
                                     let selected = language.get_clone_untracked() == l.id;
-                                    let label = if l.available { l.name.clone() } else { format!("{} (unavailable)", l.name) };
+                                    let label = if l.available { l.name.clone() } else { crate::t!("problem-language-unavailable", name = &l.name) };
                                     view! { option(value=id, disabled=!l.available, selected=selected) { (label) } }
                                 }).collect::<Vec<View>>())
                             }
                             label(class="file") {
-                                "Upload a file "
+                                (t("problem-upload-file")) " "
                                 input(r#type="file", on:change=on_file, data-testid="upload")
                             }
                         }
                         Editor(code=code, language=*language)
                         div(class="row") {
                             button(r#type="submit", disabled=busy.get(), data-testid="submit") {
-                                (if busy.get() { "Submitting…" } else { "Submit" })
+                                (if busy.get() { t("problem-submitting") } else { t("problem-submit") })
                             }
-                            a(href=mine) { "My submissions" }
+                            a(href=mine) { (t("problem-my-submissions")) }
                         }
                         (super::error_line(error))
                     }
@@ -369,11 +375,11 @@ fn sample_count(data: &Load<ProblemView>) -> usize {
 
 fn statement(p: ProblemView) -> View {
     let name = p.name.clone();
-    let limits = format!(
-        "Time {} · memory {} · code {}",
-        format::ms(p.time_limit_ms),
-        format::kib(p.memory_limit_kib),
-        format::kib(p.code_limit_bytes / 1024)
+    let limits = crate::t!(
+        "problem-limits",
+        time = format::ms(p.time_limit_ms),
+        memory = format::kib(p.memory_limit_kib),
+        code = format::kib(p.code_limit_bytes / 1024)
     );
     let html = p.statement_html.clone().unwrap_or_default();
     let samples: Vec<View> = p
@@ -389,17 +395,17 @@ fn statement(p: ProblemView) -> View {
                 div(class="sample") {
                     div {
                         div(class="sample-head") {
-                            span { "Sample input " (i + 1) }
+                            span { (crate::t!("problem-sample-input", number = i + 1)) }
                             button(class="ghost small", on:click=move |_| copy_to_clipboard(&copy_in),
-                                aria-label=format!("Copy sample input {}", i + 1)) { "Copy" }
+                                aria-label=crate::t!("problem-copy-sample-input", number = i + 1)) { (t("problem-copy")) }
                         }
                         pre { (input) }
                     }
                     div {
                         div(class="sample-head") {
-                            span { "Sample output " (i + 1) }
+                            span { (crate::t!("problem-sample-output", number = i + 1)) }
                             button(class="ghost small", on:click=move |_| copy_to_clipboard(&copy_out),
-                                aria-label=format!("Copy sample output {}", i + 1)) { "Copy" }
+                                aria-label=crate::t!("problem-copy-sample-output", number = i + 1)) { (t("problem-copy")) }
                         }
                         pre { (output) }
                     }
@@ -410,7 +416,7 @@ fn statement(p: ProblemView) -> View {
     let samples = if samples.is_empty() {
         view! {}
     } else {
-        view! { h2 { "Samples" } (samples) }
+        view! { h2 { (t("problem-samples")) } (samples) }
     };
     view! {
         article(class="card statement") {
@@ -447,7 +453,7 @@ pub fn LiveVerdict(id: i64) -> View {
         move |msg| match msg.kind {
             MessageKind::Snapshot => {
                 if let Ok(s) = serde_json::from_value::<SubmissionView>(msg.data) {
-                    status.set(s.status.as_str().to_owned());
+                    status.set(format::submission_status_name(s.status));
                     if s.verdict.is_some() {
                         verdict.set(s.verdict);
                         load_detail();
@@ -469,10 +475,10 @@ pub fn LiveVerdict(id: i64) -> View {
     view! {
         div(class="live-verdict", aria-live="polite", data-testid="live-verdict") {
             p {
-                "Submission #" (id) ": "
+                (crate::t!("problem-live-submission", id = id.to_string())) " "
                 (verdict_badge(verdict.get_clone(), status.get_clone()))
                 " " span(class="muted", data-testid="live-status") { (status.get_clone()) }
-                (if link.get() == live::Link::Live { view! {} } else { view! { span(class="muted") { " (connecting…)" } } })
+                (if link.get() == live::Link::Live { view! {} } else { view! { span(class="muted") { " " (t("problem-connecting")) } } })
             }
             (detail.get_clone().map(submission_detail).unwrap_or_default())
         }
@@ -497,22 +503,22 @@ pub fn submission_detail(s: SubmissionView) -> View {
     } else {
         view! {
             table(class="table compact") {
-                thead { tr { th(scope="col") { "Test" } th(scope="col") { "Verdict" } th(scope="col") { "Time" } th(scope="col") { "Memory" } } }
+                thead { tr { th(scope="col") { (t("problem-test")) } th(scope="col") { (t("problem-verdict")) } th(scope="col") { (t("problem-time")) } th(scope="col") { (t("problem-memory")) } } }
                 tbody { (tests) }
             }
         }
     };
-    let summary = format!(
-        "{} test(s) run · slowest {} · peak {}",
-        s.tests_run,
-        format::ms(s.time_ms.unwrap_or(0)),
-        format::kib(s.memory_kib.unwrap_or(0))
+    let summary = crate::t!(
+        "problem-tests-summary",
+        count = s.tests_run,
+        time = format::ms(s.time_ms.unwrap_or(0)),
+        memory = format::kib(s.memory_kib.unwrap_or(0))
     );
     view! {
         div(class="detail") {
             p(class="muted") { (summary) }
             (if let Some(out) = compile.clone() {
-                view! { details(open=true) { summary { "Compiler output" } pre(class="compile-output", data-testid="compile-output") { (out) } } }
+                view! { details(open=true) { summary { (t("problem-compiler-output")) } pre(class="compile-output", data-testid="compile-output") { (out) } } }
             } else { view! {} })
             (tests)
         }

@@ -6,6 +6,7 @@
 
 use crate::api::Body;
 use crate::ctx::Ctx;
+use crate::i18n::t;
 use crate::live;
 use crate::resolver::{Objects, Resolver};
 use codehub_protocol::views::{ContestView, ResolverState};
@@ -94,7 +95,10 @@ pub fn ResolverPage(id: i64) -> View {
             let path = format!("/api/contests/{id}/resolver");
             let body = serde_json::to_value(body).unwrap_or_default();
             if let Err(e) = ctx.api.call(Method::POST, &path, Body::Json(body)).await {
-                error.set(Some(format!("spectators are not following: {e}")));
+                error.set(Some(crate::t!(
+                    "resolver-not-following",
+                    error = e.to_string()
+                )));
             }
         });
     };
@@ -111,7 +115,7 @@ pub fn ResolverPage(id: i64) -> View {
             let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
             match text.ok().and_then(|t| t.as_string()) {
                 Some(text) => start(Objects::from_feed(&text)),
-                None => error.set(Some("cannot read the file".into())),
+                None => error.set(Some(t("resolver-cannot-read-file"))),
             }
         });
     };
@@ -187,34 +191,38 @@ pub fn ResolverPage(id: i64) -> View {
     let status = move || {
         state.with(|s| match s {
             None => String::new(),
-            Some(r) if r.done() => "Final standings".to_owned(),
+            Some(r) if r.done() => t("resolver-final-standings"),
             Some(r) => match &r.last {
-                Some(l) => format!(
-                    "{} {} → rank {}",
-                    if l.solved { "Solved:" } else { "Not solved:" },
-                    name_of(r, &l.team),
-                    l.to_rank
+                Some(l) if l.solved => crate::t!(
+                    "resolver-solved",
+                    team = name_of(r, &l.team),
+                    rank = l.to_rank
                 ),
-                None => "The board at the freeze. Press Space to reveal.".to_owned(),
+                Some(l) => crate::t!(
+                    "resolver-not-solved",
+                    team = name_of(r, &l.team),
+                    rank = l.to_rank
+                ),
+                None => t("resolver-at-the-freeze"),
             },
         })
     };
     view! {
         section(class="resolver", style=columns, data-testid="resolver") {
             header(class="resolver-head") {
-                h1 { "Resolver" }
+                h1 { (t("resolver-title")) }
                 p(class="resolver-status", aria-live="polite", data-testid="resolver-status") { (status()) }
                 div(class="row") {
                     (if jury {
                         view! {
-                            button(on:click=move |_| back(), data-testid="resolver-back") { "← Back" }
-                            button(on:click=move |_| forward(), data-testid="resolver-next") { "Reveal →" }
+                            button(on:click=move |_| back(), data-testid="resolver-back") { (t("resolver-back")) }
+                            button(on:click=move |_| forward(), data-testid="resolver-next") { (t("resolver-reveal")) }
                         }
                     } else {
-                        view! { span(class="muted", data-testid="resolver-following") { "Following the jury" } }
+                        view! { span(class="muted", data-testid="resolver-following") { (t("resolver-following")) } }
                     })
                     label(class="button ghost") {
-                        "Load event feed…"
+                        (t("resolver-load-feed"))
                         input(r#type="file", accept=".ndjson,.json,.txt", class="visually-hidden", on:change=on_file, data-testid="resolver-file")
                     }
                 }
@@ -223,9 +231,9 @@ pub fn ResolverPage(id: i64) -> View {
             div(class="resolver-board", role="table") {
                 div(class="rv-row rv-head", role="row") {
                     span(class="rv-rank") { "#" }
-                    span(class="rv-team") { "Team" }
-                    span(class="rv-total") { "Solved" }
-                    span(class="rv-pen") { "Time" }
+                    span(class="rv-team") { (t("resolver-team")) }
+                    span(class="rv-total") { (t("resolver-solved-column")) }
+                    span(class="rv-pen") { (t("resolver-time")) }
                     (labels().into_iter().map(|l| view! { span(class="rv-cell") { (l) } }).collect::<Vec<View>>())
                 }
                 div(class="rv-body", style=height) {

@@ -7,6 +7,7 @@
 use crate::board::{self, Board};
 use crate::ctx::Ctx;
 use crate::format;
+use crate::i18n::t;
 use crate::live::{self, Link};
 use codehub_protocol::board::{Delta, Row, Snapshot, Team};
 use codehub_protocol::views::ContestView;
@@ -133,7 +134,10 @@ pub fn ScoreboardPage(id: i64) -> View {
                         }
                     }
                 }
-                Err(e) => error.set(Some(format!("bad snapshot: {e}"))),
+                Err(e) => error.set(Some(crate::t!(
+                    "scoreboard-bad-snapshot",
+                    error = e.to_string()
+                ))),
             },
             MessageKind::Delta => {
                 let Ok(d) = serde_json::from_value::<Delta>(msg.data) else {
@@ -236,10 +240,14 @@ pub fn ScoreboardPage(id: i64) -> View {
     view! {
         section(class="scoreboard") {
             div(class="sb-title") {
-                h1 { (contest.with(|c| c.ready().map(|c| c.name.clone()).unwrap_or_else(|| "Scoreboard".into()))) }
-                span(class=move || format!("link-dot link-{:?}", link.get()).to_lowercase(), title="Live connection",
+                h1 { (contest.with(|c| c.ready().map(|c| c.name.clone()).unwrap_or_else(|| t("scoreboard-title")))) }
+                span(class=move || format!("link-dot link-{:?}", link.get()).to_lowercase(), title=t("scoreboard-link-title"),
                     data-testid="link-state") {
-                    (match link.get() { Link::Live => "live", Link::Connecting => "connecting", Link::Reconnecting => "reconnecting" })
+                    (match link.get() {
+                        Link::Live => t("scoreboard-link-live"),
+                        Link::Connecting => t("scoreboard-link-connecting"),
+                        Link::Reconnecting => t("scoreboard-link-reconnecting"),
+                    })
                 }
                 span(class="countdown") {
                     ({
@@ -251,13 +259,13 @@ pub fn ScoreboardPage(id: i64) -> View {
                 }
             }
             div(class="sb-controls") {
-                label(r#for="follow") { "Follow" }
+                label(r#for="follow") { (t("scoreboard-follow")) }
                 select(id="follow", data-testid="follow",
                     on:change=move |e: web_sys::Event| {
                         let v = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()).map(|s| s.value()).unwrap_or_default();
                         follow.set(v.parse::<i64>().ok().map(UserId));
                     }) {
-                    option(value="") { "nobody" }
+                    option(value="") { (t("scoreboard-follow-nobody")) }
                     ({
                         // Views are never built inside `with` (it holds the signal graph).
                         let mut list: Vec<(UserId, String)> = names.with(|n| n.iter().map(|(k, v)| (*k, v.clone())).collect());
@@ -272,24 +280,24 @@ pub fn ScoreboardPage(id: i64) -> View {
                     view! {
                         label(class="check") {
                             input(r#type="checkbox", bind:checked=jury, data-testid="jury-toggle")
-                            " Jury view (live, unfrozen)"
+                            " " (t("scoreboard-jury-view"))
                         }
                     }
                 } else { view! {} })
-                span(class="muted") { (if loaded.get() { format!("{} teams", team_count.get()) } else { String::new() }) }
+                span(class="muted") { (if loaded.get() { crate::t!("scoreboard-teams", count = team_count.get()) } else { String::new() }) }
             }
             (if frozen() {
                 view! { div(class="frozen-banner", role="status", data-testid="frozen-banner") {
-                    "The scoreboard is frozen: results of later submissions show as pending until the jury unfreezes it."
+                    (t("scoreboard-frozen"))
                 } }
             } else { view! {} })
             (super::error_line(error))
-            div(class="sb-table", role="table", aria-label="Scoreboard", style=columns) {
+            div(class="sb-table", role="table", aria-label=t("scoreboard-title"), style=columns) {
                 div(class="sb-row sb-head", role="row") {
                     span(class="c-rank", role="columnheader") { "#" }
-                    span(class="c-team", role="columnheader") { "Team" }
-                    span(class="c-total", role="columnheader") { (if kind() == ContestKind::Ioi { "Score" } else { "Solved" }) }
-                    span(class="c-pen", role="columnheader") { (if kind() == ContestKind::Ioi { "" } else { "Time" }) }
+                    span(class="c-team", role="columnheader") { (t("scoreboard-team")) }
+                    span(class="c-total", role="columnheader") { (if kind() == ContestKind::Ioi { t("scoreboard-score") } else { t("scoreboard-solved") }) }
+                    span(class="c-pen", role="columnheader") { (if kind() == ContestKind::Ioi { String::new() } else { t("scoreboard-time") }) }
                     (problems().into_iter().map(|p| view! { span(class="c-cell", role="columnheader") { (p) } }).collect::<Vec<View>>())
                 }
                 div(class="sb-viewport", r#ref=viewport, on:scroll=on_scroll, tabindex="0", data-testid="sb-viewport") {
@@ -303,7 +311,7 @@ pub fn ScoreboardPage(id: i64) -> View {
                 }
             }
             (if loaded.get() && team_count.get() == 0 {
-                view! { p(class="muted") { "No teams yet." } }
+                view! { p(class="muted") { (t("scoreboard-no-teams")) } }
             } else { view! {} })
         }
     }
@@ -354,7 +362,7 @@ fn ScoreRow(
 /// The cells of a row after the rank: team (with its rating, if rated), totals, one per
 /// problem.
 pub fn row_cells(kind: ContestKind, r: &Row, name: Option<String>, rating: Option<i64>) -> View {
-    let name = name.unwrap_or_else(|| format!("team {}", r.team));
+    let name = name.unwrap_or_else(|| crate::t!("common-team-fallback", id = r.team.to_string()));
     let (total, penalty) = match kind {
         ContestKind::Icpc => (r.solved.to_string(), r.penalty.to_string()),
         ContestKind::Ioi => (format!("{:.0}", r.score), String::new()),

@@ -5,6 +5,7 @@ use super::{Load, fetch, pending};
 use crate::components::verdict::verdict_badge;
 use crate::ctx::Ctx;
 use crate::format;
+use crate::i18n::t;
 use crate::live;
 use crate::pages::problem::submission_detail;
 use codehub_protocol::views::SubmissionView;
@@ -18,7 +19,7 @@ use sycamore::prelude::*;
 pub fn SubmissionsPage(contest: Option<i64>) -> View {
     let ctx = use_context::<Ctx>();
     let Some(user) = ctx.api.user() else {
-        return view! { section(class="card") { p { a(href="/login") { "Sign in" } " to see your submissions." } } };
+        return view! { section(class="card") { p { a(href="/login") { (t("submissions-sign-in")) } (t("submissions-sign-in-to")) } } };
     };
     let path = match contest {
         Some(c) => format!("/api/submissions?contest_id={c}"),
@@ -91,30 +92,31 @@ pub fn SubmissionsPage(contest: Option<i64>) -> View {
         });
     };
     let back = match contest {
-        Some(c) => (format!("/contests/{c}"), "← Contest"),
-        None => ("/practice".to_owned(), "← Practice"),
+        Some(c) => (format!("/contests/{c}"), t("common-back-to-contest")),
+        None => ("/practice".to_owned(), t("common-back-to-practice")),
     };
     view! {
         p { a(href=back.0) { (back.1) } }
         section(class="card") {
-            h1 { "My submissions" }
+            h1 { (t("submissions-title")) }
             (pending(&list.get_clone()))
             (match list.get_clone() {
-                Load::Ready(subs) if subs.is_empty() => view! { p(class="muted") { "No submissions yet." } },
+                Load::Ready(subs) if subs.is_empty() => view! { p(class="muted") { (t("submissions-none")) } },
                 Load::Ready(subs) => {
                     let rows: Vec<View> = subs.into_iter().map(|s| {
                         let id = s.id;
                         let when = js_sys::Date::new(&(s.submitted_at as f64).into()).to_locale_time_string("default").as_string().unwrap_or_default();
                         let lang = s.language.clone();
                         let problem = s.problem_id;
-                        let base_status = s.status.as_str().to_owned();
+                        let base_status = format::submission_status_name(s.status);
+                        let problem = crate::t!("submissions-problem", id = problem.to_string());
                         let base_verdict = s.verdict;
                         let score = s.score.map(|x| format!("{x:.0}")).unwrap_or_default();
                         view! {
                             tr(class="clickable", data-testid="submission-row", on:click=move |_| toggle(id)) {
                                 td { button(class="link", aria-expanded=(open.get() == Some(id)).to_string()) { "#" (id) } }
                                 td { (when) }
-                                td { "Problem " (problem) }
+                                td { (problem) }
                                 td { (lang) }
                                 td {
                                     (match live_state.with(|m| m.get(&id).cloned()) {
@@ -128,13 +130,13 @@ pub fn SubmissionsPage(contest: Option<i64>) -> View {
                                 td { (score) }
                             }
                             (if open.get() == Some(id) {
-                                view! { tr { td(colspan="7") { (detail.get_clone().map(submission_detail).unwrap_or_else(|| view! { p(class="muted") { "Loading…" } })) } } }
+                                view! { tr { td(colspan="7") { (detail.get_clone().map(submission_detail).unwrap_or_else(|| view! { p(class="muted") { (t("common-loading")) } })) } } }
                             } else { view! {} })
                         }
                     }).collect();
                     view! {
                         table(class="table") {
-                            thead { tr { th(scope="col") { "Id" } th(scope="col") { "Time" } th(scope="col") { "Problem" } th(scope="col") { "Language" } th(scope="col") { "Verdict" } th(scope="col") { "Progress" } th(scope="col") { "Score" } } }
+                            thead { tr { th(scope="col") { (t("submissions-id")) } th(scope="col") { (t("submissions-time")) } th(scope="col") { (t("submissions-problem-column")) } th(scope="col") { (t("submissions-language")) } th(scope="col") { (t("submissions-verdict")) } th(scope="col") { (t("submissions-progress")) } th(scope="col") { (t("submissions-score")) } } }
                             tbody { (rows) }
                         }
                     }

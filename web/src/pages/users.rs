@@ -2,6 +2,9 @@
 
 use crate::api::Body;
 use crate::ctx::Ctx;
+use crate::format::role_name;
+use crate::i18n::t;
+use codehub_protocol::Role;
 use codehub_protocol::views::{AuditEntry, CountOf, ProfileView, UserPage, UserView};
 use gloo_net::http::Method;
 use sycamore::prelude::*;
@@ -29,8 +32,8 @@ fn profile_view(p: ProfileView) -> View {
         .map(|src| view! { img(class="avatar", src=src, alt="", width="96", height="96", data-testid="avatar") })
         .unwrap_or_default();
     let facts = [
-        ("Affiliation", p.affiliation.clone()),
-        ("Country", p.country.clone()),
+        (t("profile-affiliation"), p.affiliation.clone()),
+        (t("profile-country"), p.country.clone()),
     ]
     .into_iter()
     .filter_map(|(k, v)| v.map(|v| view! { dt { (k) } dd { (v) } }))
@@ -56,7 +59,7 @@ fn profile_view(p: ProfileView) -> View {
             let href = format!("/contests/{}", c.contest_id);
             let name = c.name.clone();
             let tag = if c.virtual_participation {
-                view! { " " span(class="muted") { "(virtual)" } }
+                view! { " " span(class="muted") { (t("profile-virtual")) } }
             } else {
                 view! {}
             };
@@ -81,14 +84,14 @@ fn profile_view(p: ProfileView) -> View {
                 view! {
                     tr {
                         td { a(href=href) { (name) } }
-                        td { (crate::components::verdict::verdict_badge(verdict, "queued".into())) }
+                        td { (crate::components::verdict::verdict_badge(verdict, t("status-queued"))) }
                         td(class="muted") { (when) }
                     }
                 }
             })
             .collect();
         view! {
-            h2 { "Recent submissions" }
+            h2 { (t("profile-recent")) }
             table(class="table", data-testid="recent") { tbody { (rows) } }
         }
     };
@@ -104,19 +107,19 @@ fn profile_view(p: ProfileView) -> View {
         (bio)
         (match p.rating {
             Some(r) => view! {
-                h2 { "Rating " span(class="rating", data-testid="rating") { (r) } }
+                h2 { (t("profile-rating")) " " span(class="rating", data-testid="rating") { (r) } }
                 (crate::components::rating_graph::rating_graph(&p.ratings))
             },
             None => view! {},
         })
-        h2 { "Activity" }
+        h2 { (t("profile-activity")) }
         (crate::components::heatmap::heatmap(&p.activity, crate::components::heatmap::today()))
-        (breakdown("By difficulty", "by-difficulty", &p.solved_by_difficulty))
-        (breakdown("By tag", "by-tag", &p.solved_by_tag))
+        (breakdown(t("profile-by-difficulty"), "by-difficulty", &p.solved_by_difficulty))
+        (breakdown(t("profile-by-tag"), "by-tag", &p.solved_by_tag))
         (recent)
-        h2 { "Solved (" (solved_count) ")" }
-        (if solved_count == 0 { view! { p(class="muted") { "Nothing yet." } } } else { view! { ul(class="plain", data-testid="solved") { (solved) } } })
-        h2 { "Contests" }
+        h2 { (crate::t!("profile-solved", count = solved_count)) }
+        (if solved_count == 0 { view! { p(class="muted") { (t("profile-nothing-yet")) } } } else { view! { ul(class="plain", data-testid="solved") { (solved) } } })
+        h2 { (t("profile-contests")) }
         ul(class="plain") { (contests) }
     }
 }
@@ -144,11 +147,12 @@ pub fn UsersPanel() -> View {
         });
     };
     load();
-    let change = move |id: i64, body: serde_json::Value, what: &'static str| {
+    // `done` says what happened to the user (named).
+    let change = move |id: i64, body: serde_json::Value, done: fn(&str) -> String| {
         sycamore::futures::spawn_local_scoped(async move {
             let path = format!("/api/users/{id}");
             match ctx.api.patch::<UserView>(&path, body).await {
-                Ok(u) => message.set(Some(format!("{} {what}.", u.username))),
+                Ok(u) => message.set(Some(done(&u.username))),
                 Err(e) => message.set(Some(e.message)),
             }
             load();
@@ -162,9 +166,10 @@ pub fn UsersPanel() -> View {
                 .post::<serde_json::Value>(&path, serde_json::json!({}))
                 .await
             {
-                Ok(r) => message.set(Some(format!(
-                    "New password for {name}: {} (shown once)",
-                    r["password"].as_str().unwrap_or_default()
+                Ok(r) => message.set(Some(crate::t!(
+                    "users-new-password",
+                    user = name,
+                    password = r["password"].as_str().unwrap_or_default()
                 ))),
                 Err(e) => message.set(Some(e.message)),
             }
@@ -184,44 +189,53 @@ pub fn UsersPanel() -> View {
                 let shown = u.username.clone();
                 let profile = format!("/users/{id}");
                 let (toggle, label) = if u.disabled {
-                    (serde_json::json!({"disabled": false}), "Enable")
+                    (serde_json::json!({"disabled": false}), t("users-enable"))
                 } else {
-                    (serde_json::json!({"disabled": true}), "Disable")
+                    (serde_json::json!({"disabled": true}), t("users-disable"))
                 };
-                let done = if u.disabled { "enabled" } else { "disabled" };
+                let done: fn(&str) -> String = if u.disabled {
+                    |user| crate::t!("users-enabled", user = user)
+                } else {
+                    |user| crate::t!("users-disabled", user = user)
+                };
                 let testid = format!("user-row-{}", u.username);
-                let state = if u.disabled { "disabled" } else { "active" };
-                let role = u.role.as_str();
+                let state = if u.disabled { t("users-state-disabled") } else { t("users-state-active") };
+                let role = u.role;
                 let on_role = move |e: web_sys::Event| {
                     let value = e
                         .target()
                         .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlSelectElement>(t).ok())
                         .map(|s| s.value())
                         .unwrap_or_default();
-                    change(id, serde_json::json!({"role": value}), "has a new role");
+                    change(id, serde_json::json!({"role": value}), |user| {
+                        crate::t!("users-role-changed", user = user)
+                    });
                 };
-                let options = ["contestant", "jury", "admin", "spectator"]
+                let options = [Role::Contestant, Role::Jury, Role::Admin, Role::Spectator]
                     .into_iter()
-                    .map(|r| view! { option(value=r, selected=r == role) { (r) } })
+                    .map(|r| {
+                        let name = role_name(r);
+                        view! { option(value=r.as_str(), selected=r == role) { (name) } }
+                    })
                     .collect::<Vec<_>>();
                 view! {
                     tr(data-testid=testid) {
                         td { a(href=profile) { (shown) } }
-                        td { select(on:change=on_role, aria-label="Role") { (options) } }
+                        td { select(on:change=on_role, aria-label=t("users-role")) { (options) } }
                         td(data-testid="user-state") { (state) }
                         td {
                             button(class="ghost", on:click=move |_| change(id, toggle.clone(), done)) { (label) }
                             " "
-                            button(class="ghost", on:click=move |_| reset(id, name.clone())) { "Reset password" }
+                            button(class="ghost", on:click=move |_| reset(id, name.clone())) { (t("users-reset-password")) }
                         }
                     }
                 }
             })
             .collect::<Vec<_>>();
         view! {
-            p(class="muted") { (total) " users" }
+            p(class="muted") { (crate::t!("users-count", count = total)) }
             table(class="table") {
-                thead { tr { th { "User" } th { "Role" } th { "State" } th { "" } } }
+                thead { tr { th { (t("users-user")) } th { (t("users-role")) } th { (t("users-state")) } th { "" } } }
                 tbody { (rows) }
             }
         }
@@ -232,10 +246,10 @@ pub fn UsersPanel() -> View {
     };
     view! {
         section(class="card", data-testid="users-panel") {
-            h2 { "Users" }
+            h2 { (t("users-title")) }
             form(on:submit=on_search, class="row") {
-                input(bind:value=search, placeholder="Search by name", aria-label="Search users", data-testid="user-search")
-                button(r#type="submit") { "Search" }
+                input(bind:value=search, placeholder=t("users-search-placeholder"), aria-label=t("users-search-label"), data-testid="user-search")
+                button(r#type="submit") { (t("users-search")) }
             }
             (message.get_clone().map(|m| view! { p(class="notice", role="status", data-testid="users-message") { (m) } }).unwrap_or_default())
             (rows())
@@ -250,9 +264,9 @@ pub fn AuditPanel() -> View {
     let log = super::fetch::<Vec<AuditEntry>>(ctx.api, "/api/audit?limit=50".into());
     view! {
         section(class="card", data-testid="audit-panel") {
-            h2 { "Audit log" }
+            h2 { (t("audit-title")) }
             (match log.get_clone() {
-                super::Load::Ready(entries) if entries.is_empty() => view! { p(class="muted") { "No administrator actions yet." } },
+                super::Load::Ready(entries) if entries.is_empty() => view! { p(class="muted") { (t("audit-none")) } },
                 super::Load::Ready(entries) => {
                     let rows = entries.into_iter().map(|e| {
                         let when = js_sys::Date::new(&(e.at as f64).into())
@@ -264,7 +278,7 @@ pub fn AuditPanel() -> View {
                     }).collect::<Vec<_>>();
                     view! {
                         table(class="table") {
-                            thead { tr { th { "When" } th { "Who" } th { "What" } th { "On" } th { "" } } }
+                            thead { tr { th { (t("audit-when")) } th { (t("audit-who")) } th { (t("audit-what")) } th { (t("audit-on")) } th { "" } } }
                             tbody { (rows) }
                         }
                     }
@@ -279,7 +293,7 @@ pub fn AuditPanel() -> View {
 pub async fn upload_avatar(api: crate::api::Api, file: web_sys::File) -> Result<(), String> {
     let buf = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
         .await
-        .map_err(|_| "Cannot read the file.".to_owned())?;
+        .map_err(|_| t("common-cannot-read-file"))?;
     let bytes = js_sys::Uint8Array::new(&buf).to_vec();
     let ty: &'static str = match file.type_().as_str() {
         "image/jpeg" => "image/jpeg",
@@ -292,7 +306,7 @@ pub async fn upload_avatar(api: crate::api::Api, file: web_sys::File) -> Result<
 }
 
 /// Solved problems counted by `title` (a difficulty, a tag), as a row of chips.
-fn breakdown(title: &'static str, testid: &'static str, counts: &[CountOf]) -> View {
+fn breakdown(title: String, testid: &'static str, counts: &[CountOf]) -> View {
     if counts.is_empty() {
         return view! {};
     }

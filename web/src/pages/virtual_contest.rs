@@ -6,6 +6,7 @@
 use super::{Load, pending};
 use crate::ctx::Ctx;
 use crate::format;
+use crate::i18n::t;
 use codehub_protocol::ContestKind;
 use codehub_protocol::views::{ContestView, VirtualView};
 use sycamore::prelude::*;
@@ -46,15 +47,15 @@ pub fn VirtualPage(id: i64) -> View {
     });
     view! {
         section(class="card") {
-            h1 { (name.get_clone()) " — virtual" }
+            h1 { (crate::t!("virtual-title", contest = name.get_clone())) }
             (pending(&state.get_clone()))
             (match state.get_clone() {
                 Load::Ready(v) => {
                     let left = (v.ends_at - ctx.now.get()).max(0);
                     let clock = if v.finished {
-                        "Your virtual contest is over.".to_owned()
+                        t("virtual-over")
                     } else {
-                        format!("Your clock: {} elapsed, {} left", format::duration(v.elapsed_ms), format::duration(left))
+                        crate::t!("virtual-clock", elapsed = format::duration(v.elapsed_ms), left = format::duration(left))
                     };
                     let problems: Vec<View> = v.problems.iter().map(|p| {
                         let href = format!("/practice/{}", p.problem_id);
@@ -63,7 +64,7 @@ pub fn VirtualPage(id: i64) -> View {
                     }).collect();
                     view! {
                         p(class="countdown", aria-live="polite", data-testid="virtual-clock") { (clock) }
-                        p(class="muted") { "Submit from each problem's page: submissions made on your clock count here." }
+                        p(class="muted") { (t("virtual-submit-from-problems")) }
                         p(class="actions") { (problems) }
                     }
                 }
@@ -71,7 +72,7 @@ pub fn VirtualPage(id: i64) -> View {
             })
         }
         section(class="card") {
-            h2 { "Ghost board" }
+            h2 { (t("virtual-ghost-board")) }
             (match state.get_clone() {
                 Load::Ready(v) => ghost_table(kind.get(), &v),
                 _ => view! {},
@@ -95,11 +96,10 @@ fn ghost_table(kind: ContestKind, v: &VirtualView) -> View {
         .iter()
         .map(|r| {
             let me = r.team.0 == v.user_id;
-            let name = v
-                .teams
-                .iter()
-                .find(|t| t.id == r.team)
-                .map_or_else(|| format!("team {}", r.team), |t| t.name.clone());
+            let name = v.teams.iter().find(|t| t.id == r.team).map_or_else(
+                || crate::t!("common-team-fallback", id = r.team.to_string()),
+                |t| t.name.clone(),
+            );
             let (class, testid) = if me {
                 ("virtual-me", "virtual-me")
             } else {
@@ -147,7 +147,7 @@ fn ghost_table(kind: ContestKind, v: &VirtualView) -> View {
         .collect();
     view! {
         table(class="table ghost-board") {
-            thead { tr { th(scope="col") { "#" } th(scope="col") { "Team" } th(scope="col") { "Total" } (labels) } }
+            thead { tr { th(scope="col") { "#" } th(scope="col") { (t("virtual-team")) } th(scope="col") { (t("virtual-total")) } (labels) } }
             tbody { (rows) }
         }
     }

@@ -8,6 +8,7 @@ mod brackets;
 mod find;
 
 use crate::highlight::highlight;
+use crate::i18n::t;
 use sycamore::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -68,10 +69,10 @@ pub fn Editor(code: Signal<String>, language: ReadSignal<String>) -> View {
                 let _ = area.focus();
                 let _ = area.set_selection_range(start, end);
                 caret.set(a);
-                found.set(format!("{} found", find::count(&text, &q)));
+                found.set(crate::t!("editor-found", count = find::count(&text, &q)));
             }
             None if q.is_empty() => found.set(String::new()),
-            None => found.set("not found".into()),
+            None => found.set(t("editor-not-found")),
         }
     };
     let replace_one = move || {
@@ -102,7 +103,7 @@ pub fn Editor(code: Signal<String>, language: ReadSignal<String>) -> View {
         if n > 0 {
             code.set(text);
         }
-        found.set(format!("{n} replaced"));
+        found.set(crate::t!("editor-replaced", count = n));
     };
     let on_find_key = move |e: web_sys::KeyboardEvent| match e.key().as_str() {
         "Enter" => {
@@ -175,15 +176,15 @@ pub fn Editor(code: Signal<String>, language: ReadSignal<String>) -> View {
     };
     let view = view! {
         div(class="find-bar", hidden=!finding.get(), data-testid="find-bar") {
-            input(r#type="search", r#ref=find_input, bind:value=query, placeholder="Find",
-                aria-label="Find", data-testid="find-input", on:keydown=on_find_key)
-            input(r#type="text", bind:value=replacement, placeholder="Replace with",
-                aria-label="Replace with", data-testid="replace-input", on:keydown=on_find_key)
-            button(r#type="button", class="ghost", on:click=move |_| find_next(), data-testid="find-next") { "Next" }
-            button(r#type="button", class="ghost", on:click=move |_| replace_one(), data-testid="replace-one") { "Replace" }
-            button(r#type="button", class="ghost", on:click=move |_| replace_every(), data-testid="replace-all") { "Replace all" }
+            input(r#type="search", r#ref=find_input, bind:value=query, placeholder=t("editor-find"),
+                aria-label=t("editor-find"), data-testid="find-input", on:keydown=on_find_key)
+            input(r#type="text", bind:value=replacement, placeholder=t("editor-replace-with"),
+                aria-label=t("editor-replace-with"), data-testid="replace-input", on:keydown=on_find_key)
+            button(r#type="button", class="ghost", on:click=move |_| find_next(), data-testid="find-next") { (t("editor-next")) }
+            button(r#type="button", class="ghost", on:click=move |_| replace_one(), data-testid="replace-one") { (t("editor-replace")) }
+            button(r#type="button", class="ghost", on:click=move |_| replace_every(), data-testid="replace-all") { (t("editor-replace-all")) }
             span(class="muted", aria-live="polite", data-testid="find-status") { (found.get_clone()) }
-            button(r#type="button", class="ghost", aria-label="Close find",
+            button(r#type="button", class="ghost", aria-label=t("editor-close-find"),
                 on:click=move |_| { finding.set(false); let _ = area_of(input).focus(); }) { "×" }
         }
         div(class="editor") {
@@ -192,7 +193,7 @@ pub fn Editor(code: Signal<String>, language: ReadSignal<String>) -> View {
             pre(class="editor-layer", aria-hidden="true", r#ref=layer)
             textarea(
                 class="editor-input", r#ref=input, bind:value=code,
-                autocomplete="off", aria-label="Source code (Tab indents; Escape then Tab leaves; Ctrl+F finds)",
+                autocomplete="off", aria-label=t("editor-source-code"),
                 data-testid="editor", on:keydown=on_keydown, on:scroll=on_scroll,
                 on:keyup=move |_| track_caret(), on:click=move |_| track_caret(),
                 on:input=move |_| track_caret(), on:select=move |_| track_caret(),

@@ -2,6 +2,7 @@
 //! once solved or on the learner's choice (`/api/problems/{id}/editorial`).
 
 use crate::ctx::Ctx;
+use crate::i18n::t;
 use codehub_protocol::views::EditorialView;
 use sycamore::prelude::*;
 
@@ -56,7 +57,7 @@ pub fn HelpPanel(problem: i64) -> View {
                     let html = h.html.clone();
                     view! {
                         div(class="hint", data-testid="hint") {
-                            strong { "Hint " (i + 1) }
+                            strong { (crate::t!("problem-hint", number = i + 1)) }
                             div(dangerously_set_inner_html=html)
                         }
                     }
@@ -66,7 +67,7 @@ pub fn HelpPanel(problem: i64) -> View {
                     view! {
                         button(r#type="button", class="ghost", disabled=busy.get(), data-testid="next-hint",
                             on:click=move |_| act(next_hint.clone())) {
-                            "Show a hint (" (shown + 1) " of " (total) ")"
+                            (crate::t!("problem-show-hint", shown = shown + 1, total = total))
                         }
                     }
                 } else {
@@ -76,20 +77,20 @@ pub fn HelpPanel(problem: i64) -> View {
                     (Some(e), _) => {
                         let html = e.html.clone();
                         view! {
-                            h3 { "Editorial" }
+                            h3 { (t("problem-editorial")) }
                             div(class="statement-body", data-testid="editorial", dangerously_set_inner_html=html)
                         }
                     }
                     (None, true) => view! {
-                        p(class="muted") { "The editorial opens once you solve the problem." }
+                        p(class="muted") { (t("problem-editorial-locked")) }
                         button(r#type="button", class="ghost", disabled=busy.get(), data-testid="open-editorial",
-                            on:click=move |_| act(open.clone())) { "Show the editorial now" }
+                            on:click=move |_| act(open.clone())) { (t("problem-show-editorial")) }
                     },
                     (None, false) => view! {},
                 };
                 view! {
                     section(class="card help") {
-                        h2 { "Hints" }
+                        h2 { (t("problem-hints")) }
                         (hints)
                         (more)
                         (editorial)

@@ -5,6 +5,7 @@
 use crate::components::verdict::verdict_badge;
 use crate::ctx::Ctx;
 use crate::format;
+use crate::i18n::t;
 use codehub_protocol::Verdict;
 use codehub_protocol::requests::{NewRun, RunInput};
 use codehub_protocol::views::{FileView, RunView};
@@ -60,20 +61,20 @@ pub fn run_panel(
             view! {
                 button(r#type="button", class="ghost", disabled=running.get(),
                     data-testid=format!("run-sample-{n}"), on:click=move |_| start(RunInput::Sample(n))) {
-                    "Run sample " (n)
+                    (crate::t!("problem-run-sample", number = n))
                 }
             }
         })
         .collect();
     view! {
         div(class="run-panel") {
-            h3 { "Run" }
-            textarea(bind:value=input, rows="4", placeholder="Input for your program",
-                aria-label="Input for your program", data-testid="run-input")
+            h3 { (t("problem-run")) }
+            textarea(bind:value=input, rows="4", placeholder=t("problem-run-input"),
+                aria-label=t("problem-run-input"), data-testid="run-input")
             div(class="row") {
                 button(r#type="button", disabled=running.get(), data-testid="run-custom",
                     on:click=move |_| start(RunInput::Stdin(input.get_clone()))) {
-                    (if running.get() { "Running…" } else { "Run on this input" })
+                    (if running.get() { t("problem-running") } else { t("problem-run-on-input") })
                 }
                 (sample_buttons)
             }
@@ -86,20 +87,23 @@ pub fn run_panel(
 /// A run's result.
 fn outcome(r: RunView) -> View {
     let status = match r.verdict {
-        None => "Finished".to_owned(),
-        Some(v) => format::verdict_name(v).to_owned(),
+        None => t("problem-run-finished"),
+        Some(v) => format::verdict_name(v),
     };
     let facts = format!(
         "{} · {}{}",
         format::ms(r.time_ms as i64),
         format::kib(r.memory_kib as i64),
         r.exit_code
-            .map(|c| format!(" · exit code {c}"))
+            .map(|c| format!(
+                " {}",
+                crate::t!("problem-run-exit-code", code = c.to_string())
+            ))
             .unwrap_or_default()
     );
     let cut = |text: String, truncated: bool| {
         if truncated {
-            format!("{text}\n[… cut]")
+            format!("{text}\n{}", t("problem-run-cut"))
         } else {
             text
         }
@@ -114,10 +118,10 @@ fn outcome(r: RunView) -> View {
         .filter(|_| r.verdict != Some(Verdict::Accepted))
         .map(|s| (cut(s.expected, s.expected_truncated), s.message));
     let compile: View = compile
-        .map(|c| view! { h4 { "Compiler output" } pre { (c) } })
+        .map(|c| view! { h4 { (t("problem-compiler-output")) } pre { (c) } })
         .unwrap_or_default();
     let stderr: View = stderr
-        .map(|e| view! { h4 { "Error output" } pre(data-testid="run-stderr") { (e) } })
+        .map(|e| view! { h4 { (t("problem-run-error-output")) } pre(data-testid="run-stderr") { (e) } })
         .unwrap_or_default();
     let expected: View = expected
         .map(|(answer, why)| {
@@ -125,7 +129,7 @@ fn outcome(r: RunView) -> View {
                 .map(|w| view! { p(class="muted") { (w) } })
                 .unwrap_or_default();
             view! {
-                h4 { "Expected" }
+                h4 { (t("problem-run-expected")) }
                 pre { (answer) }
                 (why)
             }
@@ -136,7 +140,7 @@ fn outcome(r: RunView) -> View {
         div(class="run-result", data-testid="run-result") {
             p { (badge) " " span(class="muted") { (facts) } }
             (compile)
-            h4 { "Output" }
+            h4 { (t("problem-run-output")) }
             pre(data-testid="run-stdout") { (stdout) }
             (stderr)
             (expected)
