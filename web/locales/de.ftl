@@ -157,6 +157,7 @@ contest-ratings-pending = Die Wertungen ändern sich, sobald die Jury sie festsc
 contest-finalise-ratings = Wertungen festschreiben
 
 ## Problem
+problem-statement-language = Aufgabentext auf
 problem-limits = Zeit { $time } · Speicher { $memory } · Code { $code }
 problem-samples = Beispiele
 problem-sample-input = Beispieleingabe { $number }

@@ -162,6 +162,7 @@ contest-ratings-pending = Ratings change once the jury finalises them.
 contest-finalise-ratings = Finalise ratings
 
 ## Problem
+problem-statement-language = Statement in
 problem-limits = Time { $time } · memory { $memory } · code { $code }
 problem-samples = Samples
 problem-sample-input = Sample input { $number }

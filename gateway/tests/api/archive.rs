@@ -239,38 +239,6 @@ async fn a_contests_problems_open_for_practice_once_it_ends() {
     }
 }
 
-/// A copy of `hello` as a 2023-07 package in English and German (name map and
-/// statements), with a Portuguese name only.
-fn hello_in_two_languages(dir: &std::path::Path) -> std::path::PathBuf {
-    let root = dir.join("bilingual");
-    let ok = std::process::Command::new("cp")
-        .arg("-r")
-        .arg(problems_dir().join("hello"))
-        .arg(&root)
-        .status()
-        .unwrap();
-    assert!(ok.success());
-    std::fs::remove_dir_all(root.join("problem_statement")).unwrap();
-    std::fs::write(
-        root.join("problem.yaml"),
-        "problem_format_version: 2023-07\nname: {en: Hello World, de: Hallo Welt, pt-BR: Olá Mundo}\n\
-         limits:\n  time_limit: 1\n  memory: 256\n",
-    )
-    .unwrap();
-    std::fs::create_dir_all(root.join("statement")).unwrap();
-    std::fs::write(
-        root.join("statement/problem.en.md"),
-        "Print *Hello World!*\n",
-    )
-    .unwrap();
-    std::fs::write(
-        root.join("statement/problem.de.md"),
-        "Gib *Hello World!* aus.\n",
-    )
-    .unwrap();
-    root
-}
-
 #[tokio::test]
 async fn a_problem_reads_in_each_language_its_package_gives() {
     let app = spawn_app();

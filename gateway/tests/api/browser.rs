@@ -285,6 +285,14 @@ async fn register_submit_and_watch_the_scoreboard_live() {
         t.contains("Judges")
     })
     .await;
+    // The queue is polled every 2 s; the page must live through the polls (a poll
+    // started from a timer once took the whole UI down).
+    tokio::time::sleep(std::time::Duration::from_millis(4500)).await;
+    let alive = contestant
+        .find(Locator::Css("[data-testid=queue]"))
+        .await
+        .expect("the admin page still shows the queue after two polls");
+    assert!(alive.text().await.unwrap().contains("Judges"));
     screenshot(&contestant, "admin").await;
 
     spectator.close().await.unwrap();
@@ -1609,5 +1617,65 @@ async fn a_rating_graph_and_a_virtual_contest_whose_ghost_rows_move() {
         "ann ranks first once solved: {moved}"
     );
     screenshot(&client, "virtual-ghosts").await;
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ui_speaks_german_and_a_statement_is_read_in_each_of_its_languages() {
+    let Some((driver, browser)) = browser_or_skip() else {
+        return;
+    };
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let tmp = tempfile::tempdir().unwrap();
+    let problem = app
+        .import_dir(
+            &admin,
+            &super::helpers::hello_in_two_languages(tmp.path()),
+            "bilingual",
+        )
+        .await;
+    let driver = Driver::start(driver, browser);
+    let client = driver.session(1280, 900).await;
+    client
+        .goto(&format!("{}/practice/{problem}", app.base))
+        .await
+        .unwrap();
+    // English first (the browser's language), the English statement.
+    wait_text(&client, "[data-testid=problem-title]", LONG, |t| {
+        t == "Hello World"
+    })
+    .await;
+    let nav = wait_text(&client, "nav", LONG, |t| t.contains("Contests")).await;
+    assert!(nav.contains("Practice"), "{nav}");
+    // German from the picker: the words, and the German statement by default.
+    client
+        .find(Locator::Css("[data-testid=language-picker]"))
+        .await
+        .unwrap()
+        .select_by_value("de")
+        .await
+        .unwrap();
+    wait_text(&client, "nav", LONG, |t| t.contains("Wettbewerbe")).await;
+    wait_text(&client, "[data-testid=problem-title]", LONG, |t| {
+        t == "Hallo Welt"
+    })
+    .await;
+    let body = wait_text(&client, ".statement-body", LONG, |t| t.contains("Gib")).await;
+    assert!(body.contains("Hello World!"), "{body}");
+    screenshot(&client, "german-statement").await;
+    // The statement's own picker goes back to English; the UI stays German.
+    client
+        .find(Locator::Css("[data-testid=statement-language]"))
+        .await
+        .unwrap()
+        .select_by_value("en")
+        .await
+        .unwrap();
+    wait_text(&client, "[data-testid=problem-title]", LONG, |t| {
+        t == "Hello World"
+    })
+    .await;
+    wait_text(&client, "nav", LONG, |t| t.contains("Üben")).await;
     client.close().await.unwrap();
 }

@@ -106,7 +106,7 @@ pub fn AccountPage() -> View {
 
     let identities = move || {
         let Some(m) = methods.with(|m| m.ready().cloned()) else {
-            return methods.with(super::pending);
+            return super::pending(&methods.get_clone());
         };
         let all = providers.with(|p| p.ready().cloned().unwrap_or_default());
         let rows = all

@@ -95,19 +95,19 @@ pub fn AdminPage() -> View {
 fn QueuePanel() -> View {
     let ctx = use_context::<Ctx>();
     let queue = create_signal(None::<Result<QueueView, String>>);
-    let poll = move || {
-        sycamore::futures::spawn_local_scoped(async move {
+    // Every two seconds while the page is open: the task belongs to the panel's scope
+    // (a timer callback runs outside any reactive scope, where no task may start).
+    sycamore::futures::spawn_local_scoped(async move {
+        loop {
             queue.set(Some(
                 ctx.api
                     .get::<QueueView>("/api/queue")
                     .await
                     .map_err(|e| e.to_string()),
             ));
-        });
-    };
-    poll();
-    let interval = gloo_timers::callback::Interval::new(2000, poll);
-    on_cleanup(move || drop(interval));
+            gloo_timers::future::TimeoutFuture::new(2000).await;
+        }
+    });
     view! {
         section(class="card", aria-live="polite") {
             h2 { (t("admin-queue")) }

@@ -196,7 +196,19 @@ fn answer_form(contest: Option<i64>, problem: i64, answer_files: Vec<String>) ->
 #[component(inline_props)]
 pub fn ProblemPage(contest: Option<i64>, problem: i64) -> View {
     let ctx = use_context::<Ctx>();
-    let data = fetch::<ProblemView>(ctx.api, format!("/api/problems/{problem}"));
+    // The statement in the UI's language where the problem has it; the picker chooses.
+    let statement_lang = create_signal(crate::i18n::language().to_owned());
+    let data = create_signal(Load::<ProblemView>::Loading);
+    create_effect(move || {
+        let lang = statement_lang.get_clone();
+        sycamore::futures::spawn_local_scoped(async move {
+            let path = format!("/api/problems/{problem}?lang={lang}");
+            data.set(match ctx.api.get::<ProblemView>(&path).await {
+                Ok(p) => Load::Ready(p),
+                Err(e) => Load::Failed(e.to_string()),
+            });
+        });
+    });
     let languages = fetch::<Vec<LanguageView>>(ctx.api, "/api/languages".into());
     let language = create_signal(crate::api::stored(LANGUAGE_KEY).unwrap_or_else(|| "cpp".into()));
     create_effect(move || crate::api::store(LANGUAGE_KEY, Some(&language.get_clone())));
@@ -312,7 +324,11 @@ pub fn ProblemPage(contest: Option<i64>, problem: i64) -> View {
         p { a(href=back.0) { (back.1) } }
         (pending(&data.get_clone()))
         (match data.get_clone() {
-            Load::Ready(p) => statement(p),
+            Load::Ready(p) => {
+                let picker = statement_languages(&p, statement_lang);
+                let body = statement(p);
+                view! { (picker) (body) }
+            }
             _ => view! {},
         })
         (match (contest, ctx.api.user().is_some()) {
@@ -370,6 +386,38 @@ fn sample_count(data: &Load<ProblemView>) -> usize {
     match data {
         Load::Ready(p) => p.samples.as_ref().map_or(0, Vec::len),
         _ => 0,
+    }
+}
+
+/// The choice of the statement's language, when the problem has several.
+fn statement_languages(p: &ProblemView, chosen: Signal<String>) -> View {
+    if p.languages.len() < 2 {
+        return view! {};
+    }
+    let current = p.language.clone().unwrap_or_default();
+    let options: Vec<View> = p
+        .languages
+        .iter()
+        .map(|l| {
+            let selected = *l == current;
+            let (value, label) = (l.clone(), l.clone());
+            view! { option(value=value, selected=selected) { (label) } }
+        })
+        .collect();
+    view! {
+        p(class="row statement-languages") {
+            label(r#for="statement-language") { (t("problem-statement-language")) }
+            select(id="statement-language", data-testid="statement-language",
+                on:change=move |e: web_sys::Event| {
+                    let v = e.target()
+                        .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                        .map(|s| s.value())
+                        .unwrap_or_default();
+                    chosen.set(v);
+                }) {
+                (options)
+            }
+        }
     }
 }
 

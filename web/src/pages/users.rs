@@ -177,7 +177,7 @@ pub fn UsersPanel() -> View {
     };
     let rows = move || {
         let Some(p) = page.with(|p| p.ready().cloned()) else {
-            return page.with(super::pending);
+            return super::pending(&page.get_clone());
         };
         let total = p.total;
         let rows = p

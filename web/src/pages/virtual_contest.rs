@@ -37,9 +37,11 @@ pub fn VirtualPage(id: i64) -> View {
                 Ok(v) => Load::Ready(v),
                 Err(e) => Load::Failed(e.to_string()),
             };
-            let finished = next.ready().is_some_and(|v| v.finished);
+            // Done when the clock has run out, or when there is nothing to follow (not
+            // started: the page says so).
+            let done = next.ready().is_none_or(|v| v.finished);
             state.set(next);
-            if finished {
+            if done {
                 break;
             }
             gloo_timers::future::TimeoutFuture::new(2000).await;
