@@ -65,6 +65,8 @@ async fn fill(store: &SqlStore, problems: usize) {
                 tags,
                 difficulty: Some((i % 10) as i64 + 1),
                 source: Some("Bench Cup".into()),
+                statement_language: None,
+                translations: Default::default(),
             })
             .await
             .unwrap();

@@ -132,21 +132,15 @@ pub async fn views(
     let mut names: HashMap<UserId, String> = HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        if !contests.contains_key(&r.contest_id) {
-            let c = state.store.contest(r.contest_id).await?;
-            contests.insert(r.contest_id, c);
+        if let std::collections::hash_map::Entry::Vacant(e) = contests.entry(r.contest_id) {
+            e.insert(state.store.contest(r.contest_id).await?);
         }
         let Some(c) = contests[&r.contest_id].as_ref() else {
             continue;
         };
-        if !names.contains_key(&r.user_id) {
-            let name = state
-                .store
-                .user(r.user_id)
-                .await?
-                .map(|u| u.username)
-                .unwrap_or_default();
-            names.insert(r.user_id, name);
+        if let std::collections::hash_map::Entry::Vacant(e) = names.entry(r.user_id) {
+            let user = state.store.user(r.user_id).await?;
+            e.insert(user.map(|u| u.username).unwrap_or_default());
         }
         let initial = RatingParams::default().mu_init.round() as i64;
         out.push(RatingChangeView {

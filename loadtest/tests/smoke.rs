@@ -197,3 +197,106 @@ fn a_short_contest_run_judges_every_submission_as_expected() {
         assert!(r[key]["p99"].as_u64().is_some(), "{key}: {r}");
     }
 }
+
+/// nginx with nchan, which the test script installs; CI requires it.
+fn nchan_or_skip() -> bool {
+    let here = codehub_loadtest::nchan::installed();
+    if !here {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "nginx-light and libnginx-mod-nchan are missing (scripts/test installs them)"
+        );
+        eprintln!("nchan: SKIPPED (apt-get install nginx-light libnginx-mod-nchan)");
+    }
+    here
+}
+
+#[test]
+fn the_peer_takes_the_same_spectators_workload() {
+    if !nchan_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("nchan.json");
+    let out = Command::new(loadtest())
+        .args([
+            "spectators",
+            "--peer",
+            "nchan",
+            "--connections",
+            "40",
+            "--duration",
+            "2s",
+            "--rate",
+            "4",
+        ])
+        .arg("--report")
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(r["server"], "nchan");
+    assert_eq!(r["connections_established"], 40);
+    assert_eq!(
+        (&r["deltas_missed"], &r["deltas_out_of_order"]),
+        (&0.into(), &0.into())
+    );
+    let published = r["deltas_published"].as_u64().unwrap();
+    assert!(published >= 6, "{r}");
+    assert_eq!(r["messages_delivered"].as_u64().unwrap(), published * 40);
+    assert!(r["server_cpu_us_per_message"].as_f64().is_some(), "{r}");
+}
+
+#[test]
+fn compare_runs_both_servers_and_reports_their_ratios() {
+    if !nchan_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("compare.json");
+    let out = Command::new(loadtest())
+        .args([
+            "compare",
+            "--local",
+            "--connections",
+            "30",
+            "--duration",
+            "2s",
+            "--rate",
+            "4",
+        ])
+        .arg("--codehub")
+        .arg(codehub())
+        .arg("--report")
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(r["ok"], true, "{r}");
+    for (side, name) in [("codehub", "codehub"), ("nchan", "nchan")] {
+        assert_eq!(r[side]["server"], name);
+        assert_eq!(r[side]["connections_established"], 30, "{r}");
+        assert_eq!(r[side]["deltas_missed"], 0, "{r}");
+    }
+    let ratios = &r["codehub_over_nchan"];
+    for key in ["latency_p50", "latency_p99", "setup_per_s"] {
+        assert!(ratios[key].as_f64().is_some_and(|x| x > 0.0), "{key}: {r}");
+    }
+    // CPU is read in 10 ms ticks: a short run may see none on one side.
+    for side in ["codehub", "nchan"] {
+        assert!(
+            r[side]["server_cpu_us_per_message"].as_f64().is_some(),
+            "{r}"
+        );
+    }
+}

@@ -1108,7 +1108,7 @@ async fn exercise(store: &SqlStore) -> Snapshot {
         user_id: user,
         round,
         place,
-        performance: 1654.050_424_136_632_5,
+        performance: 1_654.050_424_136_632_5,
         mu: rating as f64 + 0.25,
         sigma: 173.5,
         rating,

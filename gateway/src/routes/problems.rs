@@ -460,7 +460,7 @@ fn editorial_of(package: &Package) -> (String, Vec<String>) {
                 (name, p)
             })
             .collect();
-        files.sort_by(|a, b| natural_key(&a.0).cmp(&natural_key(&b.0)));
+        files.sort_by_key(|(name, _)| natural_key(name));
         let (hints, others): (Vec<_>, Vec<_>) =
             files.into_iter().partition(|(n, _)| n.starts_with("hint"));
         let hints: Vec<String> = hints
