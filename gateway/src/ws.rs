@@ -26,7 +26,7 @@ use codehub_engine::actors::hub::{HubMsg, Outgoing, Subscriber, encode};
 use codehub_engine::scoring::View;
 use codehub_protocol::channel::{Channel, UnknownChannel};
 use codehub_protocol::ws::{ClientCommand, ServerMessage, UserSubmissions};
-use futures::{SinkExt, StreamExt};
+use futures::SinkExt;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -35,6 +35,8 @@ use tokio::sync::{Notify, mpsc};
 
 /// Messages queued per connection before it counts as lagging.
 const QUEUE: usize = 256;
+/// At most this many queued messages go out in one write (one flush).
+const COALESCE: usize = 32;
 /// Largest client message.
 const MAX_CLIENT_MESSAGE: usize = 16 << 10;
 
@@ -450,15 +452,35 @@ impl Connection {
         }
     }
 
-    async fn run(self_and_rx: (Self, mpsc::Receiver<Outgoing>), socket: WebSocket) {
+    /// Takes the deliveries of one queued message: `None` if it is not for a channel
+    /// this connection watches or is not newer than what it has. `record_lag`: the
+    /// delivery lag is recorded (once per write, for its oldest message).
+    fn deliver(&mut self, out: Outgoing, record_lag: bool) -> Option<Message> {
+        let watched = self.channels.get_mut(&*out.channel)?;
+        if out.seq <= watched.last {
+            return None;
+        }
+        watched.last = out.seq;
+        watched.sent.increment(1);
+        if record_lag && let Some(lag) = &watched.lag {
+            let lag_ms = (codehub_engine::model::now_ms() - out.ts).max(0);
+            lag.record(lag_ms as f64 / 1000.0);
+        }
+        text(out.bytes)
+    }
+
+    /// One task per socket, the socket not split (no lock between a reader and a
+    /// writer half): it waits for a command or a queued message, and writes what is
+    /// queued by then (up to [`COALESCE`] messages) with one flush, so a connection that
+    /// falls behind catches up in few writes.
+    async fn run(self_and_rx: (Self, mpsc::Receiver<Outgoing>), mut socket: WebSocket) {
         let (mut conn, mut rx) = self_and_rx;
         let _open = OpenConnection::new();
-        let (mut sink, mut stream) = socket.split();
         let wake = conn.subscriber.wake.clone();
         let lagged = conn.subscriber.lagged.clone();
         loop {
             let outgoing: Vec<Message> = tokio::select! {
-                incoming = stream.next() => match incoming {
+                incoming = socket.recv() => match incoming {
                     Some(Ok(Message::Text(t))) => conn.command(t.as_str()).await,
                     Some(Ok(Message::Binary(_))) => vec![error_message(400, "commands are JSON text")],
                     Some(Ok(_)) => continue,
@@ -466,18 +488,17 @@ impl Connection {
                 },
                 out = rx.recv() => {
                     let Some(out) = out else { break };
-                    match conn.channels.get_mut(&*out.channel) {
-                        Some(watched) if out.seq > watched.last => {
-                            watched.last = out.seq;
-                            watched.sent.increment(1);
-                            if let Some(lag) = &watched.lag {
-                                let lag_ms = (codehub_engine::model::now_ms() - out.ts).max(0);
-                                lag.record(lag_ms as f64 / 1000.0);
-                            }
-                            text(out.bytes).into_iter().collect()
+                    let mut msgs: Vec<Message> = conn.deliver(out, true).into_iter().collect();
+                    while msgs.len() < COALESCE {
+                        match rx.try_recv() {
+                            Ok(next) => msgs.extend(conn.deliver(next, false)),
+                            Err(_) => break,
                         }
-                        _ => continue,
                     }
+                    if msgs.is_empty() {
+                        continue;
+                    }
+                    msgs
                 }
                 _ = wake.notified() => {
                     if !lagged.swap(false, Ordering::AcqRel) {
@@ -501,11 +522,16 @@ impl Connection {
                     msgs
                 }
             };
+            let mut written = true;
             for m in outgoing {
-                if sink.send(m).await.is_err() {
-                    conn.close().await;
-                    return;
+                if socket.feed(m).await.is_err() {
+                    written = false;
+                    break;
                 }
+            }
+            if !written || socket.flush().await.is_err() {
+                conn.close().await;
+                return;
             }
         }
         conn.close().await;
