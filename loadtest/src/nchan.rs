@@ -23,9 +23,12 @@ pub struct NchanServer {
 }
 
 /// The configuration: one worker, enough connections for `connections` subscribers.
+/// nginx counts a subscriber's connection twice while nchan holds it (at 19,000
+/// subscribers, 20,024 slots ran out: "worker_connections are not enough, reusing
+/// connections", and 229 handshakes failed), so it gets twice the slots.
 pub fn config(dir: &Path, port: u16, connections: usize) -> String {
     let d = dir.display();
-    let workers = connections + 1024;
+    let workers = 2 * connections + 1024;
     format!(
         "load_module {MODULE};\n\
          daemon off;\n\
@@ -49,8 +52,22 @@ pub fn config(dir: &Path, port: u16, connections: usize) -> String {
          nchan_subscriber_first_message newest; }}\n\
          \x20 }}\n\
          }}\n",
-        files = workers * 2 + 1024,
+        files = open_files_limit().min(workers as u64 + 1024),
     )
+}
+
+/// This process's hard limit of open files (nginx may not raise its own above it).
+fn open_files_limit() -> u64 {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: a valid out-pointer.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } == 0 {
+        lim.rlim_max
+    } else {
+        1024
+    }
 }
 
 /// Whether nginx and the module are installed.
@@ -182,7 +199,7 @@ mod tests {
     fn the_configuration_has_one_worker_and_room_for_every_subscriber() {
         let c = config(Path::new("/tmp/x"), 8123, 19_000);
         assert!(c.contains("worker_processes 1;"));
-        assert!(c.contains("worker_connections 20024;"));
+        assert!(c.contains("worker_connections 39024;"));
         assert!(c.contains("listen 127.0.0.1:8123"));
         assert!(c.contains("nchan_subscriber websocket;"));
         assert!(c.contains("nchan_publisher;"));
