@@ -36,16 +36,20 @@ pub fn contest(c: &Contest) -> ContestView {
         verdict_policy: c.verdict_policy.clone(),
         allow_runs: c.allow_runs,
         rated: c.rated,
-        problems: c
-            .problems
-            .iter()
-            .map(|p| ContestProblemView {
-                problem_id: p.problem_id.0,
-                label: p.label.clone(),
-            })
-            .collect(),
+        problems: contest_problems(c),
         server_time: now,
     }
+}
+
+/// A contest's problems with their labels, in label order.
+pub fn contest_problems(c: &Contest) -> Vec<ContestProblemView> {
+    c.problems
+        .iter()
+        .map(|p| ContestProblemView {
+            problem_id: p.problem_id.0,
+            label: p.label.clone(),
+        })
+        .collect()
 }
 
 /// A problem with (`full`) or without statement and samples.

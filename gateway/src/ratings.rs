@@ -130,6 +130,7 @@ pub async fn views(
 ) -> Result<Vec<RatingChangeView>, ApiError> {
     let mut contests: HashMap<ContestId, Option<Contest>> = HashMap::new();
     let mut names: HashMap<UserId, String> = HashMap::new();
+    let initial = RatingParams::default().mu_init.round() as i64;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         if let std::collections::hash_map::Entry::Vacant(e) = contests.entry(r.contest_id) {
@@ -142,7 +143,6 @@ pub async fn views(
             let user = state.store.user(r.user_id).await?;
             e.insert(user.map(|u| u.username).unwrap_or_default());
         }
-        let initial = RatingParams::default().mu_init.round() as i64;
         out.push(RatingChangeView {
             contest_id: c.id.0,
             contest_name: c.name.clone(),

@@ -198,6 +198,19 @@ fn a_short_contest_run_judges_every_submission_as_expected() {
     }
 }
 
+/// Runs `cmd` with `--report`, checks it succeeded, and returns the report.
+fn report_of(cmd: &mut Command) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let out = cmd.arg("--report").arg(&report).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap()
+}
+
 /// nginx with nchan, which the test script installs; CI requires it.
 fn nchan_or_skip() -> bool {
     let here = codehub_loadtest::nchan::installed();
@@ -216,30 +229,17 @@ fn the_peer_takes_the_same_spectators_workload() {
     if !nchan_or_skip() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let report = dir.path().join("nchan.json");
-    let out = Command::new(loadtest())
-        .args([
-            "spectators",
-            "--peer",
-            "nchan",
-            "--connections",
-            "40",
-            "--duration",
-            "2s",
-            "--rate",
-            "4",
-        ])
-        .arg("--report")
-        .arg(&report)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let r = report_of(Command::new(loadtest()).args([
+        "spectators",
+        "--peer",
+        "nchan",
+        "--connections",
+        "40",
+        "--duration",
+        "2s",
+        "--rate",
+        "4",
+    ]));
     assert_eq!(r["server"], "nchan");
     assert_eq!(r["connections_established"], 40);
     assert_eq!(
@@ -257,31 +257,21 @@ fn compare_runs_both_servers_and_reports_their_ratios() {
     if !nchan_or_skip() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let report = dir.path().join("compare.json");
-    let out = Command::new(loadtest())
-        .args([
-            "compare",
-            "--local",
-            "--connections",
-            "30",
-            "--duration",
-            "2s",
-            "--rate",
-            "4",
-        ])
-        .arg("--codehub")
-        .arg(codehub())
-        .arg("--report")
-        .arg(&report)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let r = report_of(
+        Command::new(loadtest())
+            .args([
+                "compare",
+                "--local",
+                "--connections",
+                "30",
+                "--duration",
+                "2s",
+                "--rate",
+                "4",
+            ])
+            .arg("--codehub")
+            .arg(codehub()),
     );
-    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
     assert_eq!(r["ok"], true, "{r}");
     for (side, name) in [("codehub", "codehub"), ("nchan", "nchan")] {
         assert_eq!(r[side]["server"], name);

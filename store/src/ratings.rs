@@ -114,9 +114,10 @@ impl RatingStore for SqlStore {
         rows(all, rating_from_row)
     }
 
-    async fn current_ratings(&self) -> Result<Vec<(UserId, i64)>, StoreError> {
+    async fn current_ratings(&self) -> Result<Vec<(UserId, String, i64)>, StoreError> {
         let all = sqlx::query(
-            "SELECT r.user_id, r.rating FROM rating_changes r WHERE r.round = \
+            "SELECT r.user_id, u.username, r.rating FROM rating_changes r \
+             JOIN users u ON u.id = r.user_id WHERE r.round = \
              (SELECT MAX(x.round) FROM rating_changes x WHERE x.user_id = r.user_id) \
              ORDER BY r.user_id",
         )
@@ -124,7 +125,11 @@ impl RatingStore for SqlStore {
         .await
         .map_err(db)?;
         rows(all, |row| {
-            Ok((UserId(get(row, "user_id")?), get(row, "rating")?))
+            Ok((
+                UserId(get(row, "user_id")?),
+                get(row, "username")?,
+                get(row, "rating")?,
+            ))
         })
     }
 }

@@ -1138,7 +1138,7 @@ async fn exercise(store: &SqlStore) -> Snapshot {
     );
     assert_eq!(
         store.current_ratings().await.unwrap(),
-        vec![(alice, 1650), (bob, 1384)]
+        vec![(alice, "alice".into(), 1650), (bob, "bob".into(), 1384)]
     );
     // A refused replacement changes nothing.
     let mut bad = history.clone();
@@ -1153,7 +1153,7 @@ async fn exercise(store: &SqlStore) -> Snapshot {
         .unwrap();
     assert_eq!(
         store.current_ratings().await.unwrap(),
-        vec![(alice, 1616), (bob, 1384)]
+        vec![(alice, "alice".into(), 1616), (bob, "bob".into(), 1384)]
     );
 
     let start = VirtualStart {

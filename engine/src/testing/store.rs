@@ -798,15 +798,19 @@ impl crate::ports::store::RatingStore for MemoryStore {
         Ok(all)
     }
 
-    async fn current_ratings(&self) -> Result<Vec<(UserId, i64)>, StoreError> {
+    async fn current_ratings(&self) -> Result<Vec<(UserId, String, i64)>, StoreError> {
+        let t = self.tables()?;
         let mut latest: BTreeMap<UserId, (i64, i64)> = BTreeMap::new();
-        for r in &self.tables()?.ratings {
+        for r in &t.ratings {
             let e = latest.entry(r.user_id).or_insert((r.round, r.rating));
             if r.round >= e.0 {
                 *e = (r.round, r.rating);
             }
         }
-        Ok(latest.into_iter().map(|(u, (_, r))| (u, r)).collect())
+        Ok(latest
+            .into_iter()
+            .filter_map(|(u, (_, r))| Some((u, t.users.get(&u)?.username.clone(), r)))
+            .collect())
     }
 }
 

@@ -66,17 +66,17 @@ pub async fn finalize(
 #[utoipa::path(get, path = "/api/ratings",
     responses((status = 200, body = Vec<RatingView>)))]
 pub async fn list(State(state): State<AppState>) -> ApiResult<ApiJson<Vec<RatingView>>> {
-    let current = state.store.current_ratings().await?;
-    let mut out = Vec::with_capacity(current.len());
-    for (user, rating) in current {
-        if let Some(u) = state.store.user(user).await? {
-            out.push(RatingView {
-                user_id: u.id.0,
-                username: u.username,
-                rating,
-            });
-        }
-    }
+    let mut out: Vec<RatingView> = state
+        .store
+        .current_ratings()
+        .await?
+        .into_iter()
+        .map(|(user, username, rating)| RatingView {
+            user_id: user.0,
+            username,
+            rating,
+        })
+        .collect();
     out.sort_by_key(|r| (std::cmp::Reverse(r.rating), r.user_id));
     Ok(ApiJson(out))
 }

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use codehub_engine::model::{Contest, Role, now_ms};
 use codehub_engine::ports::store::{StoreError, VirtualStart};
 use codehub_protocol::board::Team;
-use codehub_protocol::views::{ContestProblemView, VirtualView};
+use codehub_protocol::views::VirtualView;
 use serde::Deserialize;
 
 /// `?at=`: the contest time to show.
@@ -69,14 +69,7 @@ async fn view(
         at_ms: at,
         elapsed_ms: elapsed,
         finished: elapsed >= c.end_at - c.start_at,
-        problems: c
-            .problems
-            .iter()
-            .map(|p| ContestProblemView {
-                problem_id: p.problem_id.0,
-                label: p.label.clone(),
-            })
-            .collect(),
+        problems: crate::present::contest_problems(c),
         rows,
         teams,
     })

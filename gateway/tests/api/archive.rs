@@ -10,14 +10,7 @@ const HELLO_PY: &str = "print('Hello World!')\n";
 
 /// A copy of the `hello` package whose `problem.yaml` carries keywords and a source.
 fn tagged_hello(dir: &std::path::Path) -> std::path::PathBuf {
-    let root = dir.join("tagged");
-    let status = std::process::Command::new("cp")
-        .arg("-r")
-        .arg(problems_dir().join("hello"))
-        .arg(&root)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let root = copy_package(dir, "hello", "tagged");
     std::fs::write(
         root.join("problem.yaml"),
         "name: Greetings\nsource: NWERC 2025\nkeywords: Strings Output strings\n\

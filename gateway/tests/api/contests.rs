@@ -1,6 +1,6 @@
 //! Contests and problems: admin operations, roles, validation, OpenAPI.
 
-use super::helpers::{now_ms, problems_dir, spawn_app, zip_dir};
+use super::helpers::{copy_package, now_ms, problems_dir, spawn_app, zip_dir};
 use serde_json::json;
 
 #[tokio::test]
@@ -155,13 +155,7 @@ async fn problem_import_validates_packages_and_hides_test_data() {
     );
     // A package whose test lacks its answer file: the error names the file.
     let tmp = tempfile::tempdir().unwrap();
-    let copy = tmp.path().join("hello");
-    std::process::Command::new("cp")
-        .arg("-r")
-        .arg(problems_dir().join("hello"))
-        .arg(&copy)
-        .status()
-        .unwrap();
+    let copy = copy_package(tmp.path(), "hello", "hello");
     std::fs::remove_file(copy.join("data/secret/1.ans")).unwrap();
     let (status, resp) = post_zip(zip_dir(&copy), admin.clone()).await;
     assert_eq!(status, 422);

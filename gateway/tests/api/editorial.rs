@@ -7,14 +7,7 @@ use serde_json::{Value, json};
 
 /// A copy of `hello` with a solution description in `solution/`.
 fn hello_with_solution(dir: &std::path::Path) -> std::path::PathBuf {
-    let root = dir.join("explained");
-    let ok = std::process::Command::new("cp")
-        .arg("-r")
-        .arg(problems_dir().join("hello"))
-        .arg(&root)
-        .status()
-        .unwrap();
-    assert!(ok.success());
+    let root = copy_package(dir, "hello", "explained");
     std::fs::create_dir_all(root.join("solution")).unwrap();
     std::fs::write(
         root.join("solution/solution.en.md"),

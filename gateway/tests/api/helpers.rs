@@ -386,17 +386,23 @@ impl Ws {
     }
 }
 
-/// A copy of `hello` as a 2023-07 package in English and German (name map and
-/// statements), with a Portuguese name only.
-pub fn hello_in_two_languages(dir: &std::path::Path) -> std::path::PathBuf {
-    let root = dir.join("bilingual");
+/// A copy of the judge's test package `name` as `dir/as_name`, to change for a test.
+pub fn copy_package(dir: &Path, name: &str, as_name: &str) -> PathBuf {
+    let root = dir.join(as_name);
     let ok = std::process::Command::new("cp")
         .arg("-r")
-        .arg(problems_dir().join("hello"))
+        .arg(problems_dir().join(name))
         .arg(&root)
         .status()
         .unwrap();
-    assert!(ok.success());
+    assert!(ok.success(), "copying package {name}");
+    root
+}
+
+/// A copy of `hello` as a 2023-07 package in English and German (name map and
+/// statements), with a Portuguese name only.
+pub fn hello_in_two_languages(dir: &std::path::Path) -> std::path::PathBuf {
+    let root = copy_package(dir, "hello", "bilingual");
     std::fs::remove_dir_all(root.join("problem_statement")).unwrap();
     std::fs::write(
         root.join("problem.yaml"),

@@ -44,6 +44,7 @@ pub trait RatingStore: Send + Sync + 'static {
     async fn contest_ratings(&self, contest: ContestId) -> Result<Vec<RatingRow>, StoreError>;
     /// A user's results, oldest round first.
     async fn user_ratings(&self, user: UserId) -> Result<Vec<RatingRow>, StoreError>;
-    /// Every rated user's current rating (from their latest round), by user id.
-    async fn current_ratings(&self) -> Result<Vec<(UserId, i64)>, StoreError>;
+    /// Every rated user's current rating (from their latest round) with their user name,
+    /// by user id.
+    async fn current_ratings(&self) -> Result<Vec<(UserId, String, i64)>, StoreError>;
 }
