@@ -25,6 +25,7 @@ pub mod ccs;
 pub mod cli;
 pub mod demo;
 pub mod error;
+pub mod listener;
 pub mod metrics;
 pub mod oidc;
 pub mod present;

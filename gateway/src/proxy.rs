@@ -74,8 +74,8 @@ fn parse_node(value: &str) -> Option<IpAddr> {
 pub async fn client_info(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let peer = req
         .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
+        .get::<ConnectInfo<crate::listener::Peer>>()
+        .map(|c| c.0.addr.ip());
     let trusted = peer.is_some_and(|ip| state.trusted_proxies.iter().any(|n| n.contains(&ip)));
     let mut info = ClientInfo {
         ip: peer,

@@ -2,10 +2,10 @@
 //!
 //! Publishers hand the Hub a payload; the Hub gives it the channel's next `seq` (unless
 //! the publisher owns the sequence, as the leaderboard does), serialises it **once**, keeps
-//! it in the channel's ring buffer (for `since` resumption), and offers the same bytes to
-//! every subscriber with `try_send`. The Hub never waits for a subscriber: a full queue
-//! marks that connection lagged, and the connection replaces its backlog with one fresh
-//! snapshot.
+//! it in the channel's ring buffer (for `since` resumption), and hands the same bytes to
+//! the fan-out writers ([`super::fanout`]), which offer them to every subscriber. Nothing
+//! waits for a subscriber: one that cannot keep up is marked lagged, and its connection
+//! replaces its backlog with one fresh snapshot.
 //!
 //! In cluster mode the Hub has a *bridge*: publications leave the node (to Redis) instead
 //! of being delivered, and come back to every node, this one included, as
@@ -19,9 +19,8 @@ use codehub_protocol::ws::MessageKind;
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::mpsc;
 
 /// Messages kept per channel for `since` resumption (boards, clarifications, resolver).
 pub const RING_CAPACITY: usize = 1024;
@@ -72,21 +71,8 @@ pub struct Outgoing {
     pub ts: i64,
 }
 
-/// A connection's inbox, as the Hub sees it.
-///
-/// **Overflow policy: mark lagged, never wait.** The queue's bound is the connection's
-/// choice; a message that finds it full is not queued, the connection is marked
-/// [`lagged`](Subscriber::lagged) and woken, and its writer replaces its backlog with one
-/// fresh snapshot.
-#[derive(Debug, Clone)]
-pub struct Subscriber {
-    /// Bounded queue to the connection's writer.
-    pub tx: mpsc::Sender<Outgoing>,
-    /// Set when the queue overflowed; the writer drops its backlog and resyncs.
-    pub lagged: Arc<AtomicBool>,
-    /// Wakes the writer after `lagged` is set.
-    pub wake: Arc<Notify>,
-}
+pub use super::fanout::{Inbox, Offer, QueueInbox, Subscriber};
+use super::fanout::{Shards, Writers};
 
 /// A publication.
 #[derive(Debug)]
@@ -187,6 +173,9 @@ struct Channel {
     ring: VecDeque<Outgoing>,
     /// Local subscribers.
     subscribers: HashMap<ConnId, Subscriber>,
+    /// The subscribers split into the writers' shards; made again at the next message
+    /// after they change.
+    shards: Option<Shards>,
 }
 
 /// State of the Hub.
@@ -200,6 +189,8 @@ pub struct HubState {
     resync_pending: bool,
     /// Publications dropped at a full bridge (a counter for diagnostics and tests).
     bridge_dropped: u64,
+    /// Who writes messages to subscribers.
+    writers: Writers,
 }
 
 /// Serialises a channel message (the wire format of `/ws`).
@@ -250,14 +241,19 @@ impl HubState {
             channel.ring.pop_front();
         }
         channel.ring.push_back(out.clone());
-        for sub in channel.subscribers.values() {
-            if let Err(mpsc::error::TrySendError::Full(_)) = sub.tx.try_send(out.clone()) {
-                metrics::counter!("codehub_ws_messages_dropped_total").increment(1);
-                if !sub.lagged.swap(true, Ordering::AcqRel) {
-                    sub.wake.notify_one();
-                }
-            }
+        if channel.subscribers.is_empty() {
+            return;
         }
+        let writers = &self.writers;
+        let shards = channel.shards.get_or_insert_with(|| {
+            let n = writers.shards() as u64;
+            let mut shards = vec![Vec::new(); n as usize];
+            for (conn, sub) in &channel.subscribers {
+                shards[(conn % n) as usize].push(sub.clone());
+            }
+            Arc::new(shards)
+        });
+        writers.deliver(&out, shards);
     }
 
     fn subscribe(
@@ -268,7 +264,9 @@ impl HubState {
         since: Option<u64>,
     ) -> Option<Vec<Outgoing>> {
         let channel = self.channels.entry(name.clone()).or_default();
-        channel.subscribers.insert(conn, subscriber);
+        if channel.subscribers.insert(conn, subscriber).is_none() {
+            channel.shards = None;
+        }
         let chans = self.by_conn.entry(conn).or_default();
         if !chans.contains(&name) {
             chans.push(name);
@@ -296,16 +294,16 @@ impl HubState {
     fn resync_all(&self) {
         for c in self.channels.values() {
             for sub in c.subscribers.values() {
-                if !sub.lagged.swap(true, Ordering::AcqRel) {
-                    sub.wake.notify_one();
-                }
+                sub.lag();
             }
         }
     }
 
     fn unsubscribe(&mut self, name: &str, conn: ConnId) {
         if let Some(c) = self.channels.get_mut(name) {
-            c.subscribers.remove(&conn);
+            if c.subscribers.remove(&conn).is_some() {
+                c.shards = None;
+            }
             c.touched_ms = now_ms();
         }
         if let Some(chans) = self.by_conn.get_mut(&conn) {
@@ -317,7 +315,9 @@ impl HubState {
         let now = now_ms();
         for name in self.by_conn.remove(&conn).unwrap_or_default() {
             if let Some(c) = self.channels.get_mut(&name) {
-                c.subscribers.remove(&conn);
+                if c.subscribers.remove(&conn).is_some() {
+                    c.shards = None;
+                }
                 c.touched_ms = now;
             }
         }
@@ -348,7 +348,10 @@ impl Actor for Hub {
         _: (),
     ) -> Result<HubState, ActorProcessingErr> {
         myself.send_interval(SWEEP_EVERY, || HubMsg::Sweep);
-        Ok(HubState::default())
+        Ok(HubState {
+            writers: Writers::per_core(),
+            ..HubState::default()
+        })
     }
 
     async fn handle(
@@ -429,14 +432,8 @@ impl Actor for Hub {
 mod tests {
     use super::*;
 
-    fn subscriber(cap: usize) -> (Subscriber, mpsc::Receiver<Outgoing>) {
-        let (tx, rx) = mpsc::channel(cap);
-        let s = Subscriber {
-            tx,
-            lagged: Arc::new(AtomicBool::new(false)),
-            wake: Arc::new(Notify::new()),
-        };
-        (s, rx)
+    fn subscriber(cap: usize) -> (Arc<QueueInbox>, mpsc::Receiver<Outgoing>) {
+        QueueInbox::new(cap)
     }
 
     fn publish(state: &mut HubState, channel: &str, n: i64) {
@@ -482,7 +479,7 @@ mod tests {
         for n in 0..5 {
             publish(&mut hub, "c", n);
         }
-        assert!(lagged.load(Ordering::Acquire));
+        assert!(lagged.load(std::sync::atomic::Ordering::Acquire));
     }
 
     #[test]
@@ -551,9 +548,17 @@ mod tests {
         }
         let last = ractor::call!(hub, HubMsg::LastSeq, "c".into()).unwrap();
         assert_eq!(last, 8);
-        let got: Vec<u64> = std::iter::from_fn(|| ra.try_recv().ok().map(|m| m.seq)).collect();
+        // The writer threads deliver after the Hub has moved on: wait for the last one.
+        let mut got = Vec::new();
+        while got.last() != Some(&8) {
+            got.push(ra.recv().await.unwrap().seq);
+        }
         assert_eq!(got, vec![7, 8], "duplicates and older messages dropped");
         hub.stop(None);
+        assert!(
+            ra.recv().await.is_none(),
+            "nothing more once the Hub stopped"
+        );
     }
 
     #[test]

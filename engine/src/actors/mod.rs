@@ -16,6 +16,7 @@
 //! [`Engine::shutdown`] stops the tree top-down and waits for every actor of it.
 
 pub mod contest;
+pub mod fanout;
 pub mod hub;
 pub mod judge_pool;
 pub mod leaderboard;

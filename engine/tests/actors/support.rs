@@ -1,6 +1,6 @@
 //! A running engine on the fakes, with one user, one problem and one running contest.
 
-use codehub_engine::actors::hub::{HubMsg, Outgoing, Subscriber};
+use codehub_engine::actors::hub::{HubMsg, Outgoing, QueueInbox};
 use codehub_engine::actors::user::SubmitRequest;
 use codehub_engine::actors::{Engine, EngineConfig};
 use codehub_engine::model::{
@@ -13,7 +13,7 @@ use codehub_engine::testing::{MemoryStore, ScriptedJudge};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::mpsc;
 
 /// How long a test waits for something asynchronous before it fails.
 pub const PATIENCE: Duration = Duration::from_secs(5);
@@ -225,13 +225,8 @@ impl Inbox {
 
 /// Subscribes a fresh connection with a queue of `capacity` to `channel`.
 pub async fn subscribe(hub: &ractor::ActorRef<HubMsg>, channel: &str, capacity: usize) -> Inbox {
-    let (tx, rx) = mpsc::channel(capacity);
-    let lagged = Arc::new(AtomicBool::new(false));
-    let subscriber = Subscriber {
-        tx,
-        lagged: lagged.clone(),
-        wake: Arc::new(Notify::new()),
-    };
+    let (subscriber, rx) = QueueInbox::new(capacity);
+    let lagged = subscriber.lagged.clone();
     let conn = NEXT_CONN.fetch_add(1, Ordering::Relaxed);
     let channel = channel.to_owned();
     let backlog = ractor::call!(hub, |reply| HubMsg::Subscribe {

@@ -25,7 +25,7 @@ use super::objects::{ContestData, Entry, KINDS, Viewer};
 use crate::app::AppState;
 use crate::error::ApiError;
 use bytes::Bytes;
-use codehub_engine::actors::hub::{HubMsg, Outgoing, Publication, Subscriber};
+use codehub_engine::actors::hub::{HubMsg, Outgoing, Publication, QueueInbox, Subscriber};
 use codehub_engine::model::{ContestId, Millis, now_ms};
 use codehub_protocol::board::View;
 use codehub_protocol::channel::Channel;
@@ -193,19 +193,14 @@ impl HubTap {
         channels: &[String],
         capacity: usize,
     ) -> Result<Self, ApiError> {
-        let (tx, rx) = mpsc::channel(capacity);
-        let lagged = Arc::new(AtomicBool::new(false));
-        let wake = Arc::new(Notify::new());
+        let (inbox, rx) = QueueInbox::new(capacity);
+        let (lagged, wake) = (inbox.lagged.clone(), inbox.wake.clone());
         let conn = state.next_conn.fetch_add(1, Ordering::Relaxed);
         for channel in channels {
             if let Some(relay) = &state.relay {
                 relay.watch(channel).await.map_err(ApiError::internal)?;
             }
-            let subscriber = Subscriber {
-                tx: tx.clone(),
-                lagged: lagged.clone(),
-                wake: wake.clone(),
-            };
+            let subscriber: Subscriber = inbox.clone();
             ractor::call_t!(
                 state.engine.hub(),
                 |reply| HubMsg::Subscribe {

@@ -378,8 +378,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
                 .await
                 .with_context(|| format!("cannot listen on {}", settings.listen))?;
             println!("codehub: listening on http://{}", listener.local_addr()?);
-            let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-            axum::serve(listener, app)
+            let app = router(state).into_make_service_with_connect_info::<crate::listener::Peer>();
+            axum::serve(crate::listener::PeerListener(listener), app)
                 .with_graceful_shutdown(shutdown_signal())
                 .await?;
         }

@@ -62,7 +62,7 @@ pub async fn serve(
     ));
     axum_server::from_tcp_rustls(listener, config)?
         .handle(handle)
-        .serve(app.into_make_service_with_connect_info::<SocketAddr>())
+        .serve(app.into_make_service_with_connect_info::<crate::listener::Peer>())
         .await?;
     Ok(())
 }

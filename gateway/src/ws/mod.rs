@@ -12,56 +12,42 @@
 //! "role"}}`; once per connection), or, for compatibility, `/ws?token=` (tokens in URLs end
 //! up in logs: the UI no longer uses it).
 //!
-//! Each connection has one bounded queue fed by the Hub. Messages of a channel reach the
-//! client in `seq` order with none at or below what the client already has; when the queue
-//! overflows, the backlog is dropped and each channel gets one fresh snapshot.
+//! Each connection has a [`Link`](link::Link): the Hub's fan-out writers write its
+//! channels' messages through it, on plain TCP straight to the socket. Messages of a
+//! channel reach the client in `seq` order with none at or below what the client already
+//! has; a connection that falls behind drops its backlog and each channel gets one fresh
+//! snapshot. The connection's task reads commands and writes out what the socket could
+//! not take at once.
+
+mod link;
+mod upgrade;
 
 use crate::app::AppState;
 use crate::auth::{Caller, verify_access_token};
 use crate::error::ApiError;
-use axum::extract::State;
-use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use crate::listener::Peer;
+use axum::extract::connect_info::ConnectInfo;
+use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 use codehub_engine::actors::hub::{HubMsg, Outgoing, Subscriber, encode};
 use codehub_engine::scoring::View;
 use codehub_protocol::channel::{Channel, UnknownChannel};
 use codehub_protocol::ws::{ClientCommand, ServerMessage, UserSubmissions};
-use futures::SinkExt;
+use futures::StreamExt;
+use hyper_util::rt::TokioIo;
+use link::Link;
 use serde::Deserialize;
-use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use tokio::sync::{Notify, mpsc};
+use std::sync::atomic::Ordering;
+use tokio::io::AsyncWriteExt;
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
+use upgrade::{Duplex, UpgradedIo};
 
-/// Messages queued per connection before it counts as lagging.
-const QUEUE: usize = 256;
-/// At most this many queued messages go out in one write (one flush).
-const COALESCE: usize = 32;
 /// Largest client message.
 const MAX_CLIENT_MESSAGE: usize = 16 << 10;
-
-/// A channel a connection watches: the last `seq` it has, and its metrics (handles
-/// resolved once, so a delivery costs no label lookup).
-struct Watched {
-    last: u64,
-    sent: metrics::Counter,
-    resyncs: metrics::Counter,
-    /// `None` with metrics off: no clock read per delivery.
-    lag: Option<metrics::Histogram>,
-}
-
-impl Watched {
-    fn new(last: u64, channel: &Channel, metered: bool) -> Watched {
-        let kind = channel.kind();
-        Watched {
-            last,
-            sent: metrics::counter!("codehub_ws_messages_sent_total", "kind" => kind),
-            resyncs: metrics::counter!("codehub_ws_resyncs_total", "kind" => kind),
-            lag: metered
-                .then(|| metrics::histogram!("codehub_ws_delivery_lag_seconds", "kind" => kind)),
-        }
-    }
-}
 
 /// Counts an open connection in `codehub_ws_connections` while it lives.
 struct OpenConnection;
@@ -88,9 +74,9 @@ pub struct WsQuery {
 
 /// Upgrades to a WebSocket (401 first if the token is invalid).
 pub async fn upgrade(
-    ws: WebSocketUpgrade,
     State(state): State<AppState>,
     query: Result<axum::extract::Query<WsQuery>, axum::extract::rejection::QueryRejection>,
+    mut req: Request,
 ) -> Response {
     let token = query.ok().and_then(|q| q.0.token);
     let caller = match token {
@@ -100,13 +86,21 @@ pub async fn upgrade(
             Err(e) => return e.into_response(),
         },
     };
-    // Small buffers: a spectator sends a few short commands and reads small messages, and
-    // the defaults (128 KiB read buffer) would cost ~140 KiB per idle connection.
-    ws.max_message_size(MAX_CLIENT_MESSAGE)
-        .max_frame_size(MAX_CLIENT_MESSAGE)
-        .read_buffer_size(1 << 10)
-        .write_buffer_size(0)
-        .on_upgrade(move |socket| Connection::run(Connection::new(state, caller), socket))
+    let tcp = req
+        .extensions()
+        .get::<ConnectInfo<Peer>>()
+        .and_then(|p| p.0.tcp.clone());
+    let (response, on_upgrade) = match upgrade::accept(&mut req) {
+        Ok(accepted) => accepted,
+        Err(refused) => return refused,
+    };
+    tokio::spawn(async move {
+        match on_upgrade.await {
+            Ok(upgraded) => Connection::start(state, caller, tcp, TokioIo::new(upgraded)).await,
+            Err(e) => tracing::debug!(error = %e, "WebSocket upgrade failed"),
+        }
+    });
+    response
 }
 
 /// One client connection.
@@ -115,41 +109,91 @@ struct Connection {
     caller: Option<Caller>,
     /// This connection's id in the Hub.
     id: u64,
-    /// Its inbox as the Hub sees it.
-    subscriber: Subscriber,
-    /// Last `seq` delivered per subscribed channel.
-    channels: HashMap<String, Watched>,
+    /// Its way out, and its inbox as the Hub sees it.
+    link: Arc<Link>,
 }
 
-fn error_message(status: u16, message: &str) -> Message {
-    let body =
-        serde_json::to_string(&ServerMessage::error(status, message)).expect("messages serialise");
-    Message::Text(Utf8Bytes::from(body))
+fn error_message(status: u16, message: &str) -> Bytes {
+    serde_json::to_string(&ServerMessage::error(status, message))
+        .expect("messages serialise")
+        .into()
 }
 
-fn text(bytes: bytes::Bytes) -> Option<Message> {
-    Utf8Bytes::try_from(bytes).ok().map(Message::Text)
+/// Where the task writes what the link could not write at once.
+enum Outlet {
+    /// Plain TCP: the link writes the socket itself.
+    Direct,
+    /// TLS: the task writes the link's frames to the stream's write half.
+    Stream(tokio::io::WriteHalf<UpgradedIo>),
+}
+
+impl Outlet {
+    async fn flush(&mut self, link: &Link) -> std::io::Result<()> {
+        match self {
+            Outlet::Direct => link.flush_direct().await,
+            Outlet::Stream(w) => {
+                let frames = link.take_pending();
+                if frames.is_empty() {
+                    return if link.is_closed() {
+                        Err(std::io::ErrorKind::BrokenPipe.into())
+                    } else {
+                        Ok(())
+                    };
+                }
+                for f in frames {
+                    w.write_all(&f).await?;
+                }
+                w.flush().await
+            }
+        }
+    }
+}
+
+fn config() -> WebSocketConfig {
+    // Small buffers: a spectator sends a few short commands, and the defaults (128 KiB
+    // read buffer) would cost ~140 KiB per idle connection.
+    WebSocketConfig::default()
+        .max_message_size(Some(MAX_CLIENT_MESSAGE))
+        .max_frame_size(Some(MAX_CLIENT_MESSAGE))
+        .read_buffer_size(1 << 10)
+        .write_buffer_size(0)
 }
 
 impl Connection {
-    fn new(state: AppState, caller: Option<Caller>) -> (Self, mpsc::Receiver<Outgoing>) {
-        let (tx, rx) = mpsc::channel(QUEUE);
+    /// Runs a connection on its upgraded socket; with `tcp`, the link writes to the raw
+    /// socket directly.
+    async fn start(
+        state: AppState,
+        caller: Option<Caller>,
+        tcp: Option<Arc<tokio::net::TcpStream>>,
+        io: UpgradedIo,
+    ) {
         let id = state.next_conn.fetch_add(1, Ordering::Relaxed);
-        let subscriber = Subscriber {
-            tx,
-            lagged: Arc::new(AtomicBool::new(false)),
-            wake: Arc::new(Notify::new()),
+        let link = Arc::new(Link::new(tcp.clone()));
+        let conn = Connection {
+            state,
+            caller,
+            id,
+            link: link.clone(),
         };
-        (
-            Connection {
-                state,
-                caller,
-                id,
-                subscriber,
-                channels: HashMap::new(),
-            },
-            rx,
-        )
+        if tcp.is_some() {
+            let ws = WebSocketStream::from_raw_socket(
+                Duplex { read: io, link },
+                Role::Server,
+                Some(config()),
+            )
+            .await;
+            conn.run(ws, Outlet::Direct).await;
+        } else {
+            let (read, write) = tokio::io::split(io);
+            let ws = WebSocketStream::from_raw_socket(
+                Duplex { read, link },
+                Role::Server,
+                Some(config()),
+            )
+            .await;
+            conn.run(ws, Outlet::Stream(write)).await;
+        }
     }
 
     /// Checks the caller may read `name`.
@@ -284,28 +328,22 @@ impl Connection {
         .map_err(|e| ApiError::new(axum::http::StatusCode::SERVICE_UNAVAILABLE, e.to_string()))
     }
 
-    /// Subscribes and returns what to send now. In a cluster the node subscribes to the
-    /// channel on Redis first, so nothing published after the snapshot is missed.
-    async fn subscribe(
-        &mut self,
-        name: String,
-        since: Option<u64>,
-    ) -> Result<Vec<Message>, ApiError> {
+    /// Subscribes and sends the snapshot or backlog. In a cluster the node subscribes to
+    /// the channel on Redis first, so nothing published after the snapshot is missed.
+    async fn subscribe(&self, name: String, since: Option<u64>) -> Result<(), ApiError> {
         let target = self.authorize(&name).await?;
         let relay = self.state.relay.clone();
-        let fresh = !self.channels.contains_key(&name);
+        let fresh = !self.link.watches(&name);
         if fresh && let Some(relay) = &relay {
             relay
                 .watch(&name)
                 .await
                 .map_err(|e| ApiError::unavailable(format!("cluster fan-out: {e}")))?;
         }
-        let result = self.subscribe_watched(name.clone(), since, target).await;
-        if fresh
-            && !self.channels.contains_key(&name)
-            && let Some(relay) = &relay
-        {
-            relay.unwatch(&name).await;
+        self.link.hold(&name, target.kind());
+        let result = self.subscribe_watched(&name, since, &target).await;
+        if result.is_err() && fresh {
+            self.forget(name).await;
         }
         result
     }
@@ -317,7 +355,8 @@ impl Connection {
         name: &str,
         since: Option<u64>,
     ) -> Result<Option<Vec<Outgoing>>, ApiError> {
-        let (id, subscriber, channel) = (self.id, self.subscriber.clone(), name.to_owned());
+        let subscriber: Subscriber = self.link.clone();
+        let (id, channel) = (self.id, name.to_owned());
         self.state
             .engine
             .hub()
@@ -346,70 +385,83 @@ impl Connection {
     }
 
     async fn subscribe_watched(
-        &mut self,
-        name: String,
+        &self,
+        name: &str,
         since: Option<u64>,
-        target: Channel,
-    ) -> Result<Vec<Message>, ApiError> {
-        match (since, self.hub_subscribe(&name, since).await?) {
+        target: &Channel,
+    ) -> Result<(), ApiError> {
+        match (since, self.hub_subscribe(name, since).await?) {
             (Some(since), Some(backlog)) => {
-                let last = backlog.last().map_or(since, |m| m.seq);
-                self.watch(name, last, &target);
-                Ok(backlog.into_iter().filter_map(|m| text(m.bytes)).collect())
+                self.link.open(name, since, None, backlog);
+                Ok(())
             }
-            _ => self.resync(name, &target).await,
+            _ => self.resync(name, target).await,
         }
     }
 
     /// A fresh snapshot, then whatever the Hub's ring already holds after it: in a cluster
     /// the snapshot may be a little older than what this node has relayed (it comes from
     /// the owner, possibly shared by several subscribers), and those messages would
-    /// otherwise be missed.
-    async fn resync(&mut self, name: String, target: &Channel) -> Result<Vec<Message>, ApiError> {
-        let (seq, data) = self.snapshot(&name, target).await?;
-        let bytes = encode(&name, seq, "snapshot", &data);
-        let mut out = vec![text(bytes).ok_or_else(|| ApiError::internal("snapshot is not UTF-8"))?];
-        let mut last = seq;
-        if let Some(after) = self.hub_subscribe(&name, Some(seq)).await? {
-            for m in after {
-                last = m.seq;
-                out.extend(text(m.bytes));
-            }
-        }
-        self.watch(name, last, target);
-        Ok(out)
+    /// otherwise be missed. The channel must be held ([`Link::hold`]).
+    async fn resync(&self, name: &str, target: &Channel) -> Result<(), ApiError> {
+        let (seq, data) = self.snapshot(name, target).await?;
+        let snapshot = encode(name, seq, "snapshot", &data);
+        let after = self
+            .hub_subscribe(name, Some(seq))
+            .await?
+            .unwrap_or_default();
+        self.link.open(name, seq, Some(snapshot), after);
+        Ok(())
     }
 
-    /// Records that the client has `name` up to `last`.
-    fn watch(&mut self, name: String, last: u64, target: &Channel) {
-        match self.channels.get_mut(&name) {
-            Some(watched) => watched.last = last,
-            None => {
-                let metered = self.state.metrics.is_some();
-                self.channels
-                    .insert(name, Watched::new(last, target, metered));
+    /// After a lag: every channel gets a fresh snapshot.
+    async fn resync_all(&self) {
+        for name in self.link.channel_names() {
+            let Ok(target) = name.parse::<Channel>() else {
+                continue;
+            };
+            if let Err(e) = self.resync(&name, &target).await {
+                self.link
+                    .send_text(&error_message(e.status.as_u16(), &e.message));
             }
         }
     }
 
-    async fn command(&mut self, raw: &str) -> Vec<Message> {
+    /// Stops watching `name` here, in the Hub and in the cluster relay.
+    async fn forget(&self, name: String) {
+        if self.link.forget(&name)
+            && let Some(relay) = &self.state.relay
+        {
+            relay.unwatch(&name).await;
+        }
+        let _ = self.state.engine.hub().send_message(HubMsg::Unsubscribe {
+            channel: name,
+            conn: self.id,
+        });
+    }
+
+    async fn command(&mut self, raw: &str) {
         let cmd: ClientCommand = match serde_json::from_str(raw) {
             Ok(c) => c,
-            Err(e) => return vec![error_message(400, &format!("bad command: {e}"))],
+            Err(e) => {
+                let reply = error_message(400, &format!("bad command: {e}"));
+                return self.link.send_text(&reply);
+            }
         };
         match cmd {
             ClientCommand::Subscribe { channel, since } => {
-                match self.subscribe(channel, since).await {
-                    Ok(msgs) => msgs,
-                    Err(e) => vec![error_message(e.status.as_u16(), &e.message)],
+                if let Err(e) = self.subscribe(channel, since).await {
+                    self.link
+                        .send_text(&error_message(e.status.as_u16(), &e.message));
                 }
             }
             ClientCommand::Auth { token } => {
                 if self.caller.is_some() {
-                    return vec![error_message(
+                    let reply = error_message(
                         409,
                         "this connection is already authenticated; open another for another user",
-                    )];
+                    );
+                    return self.link.send_text(&reply);
                 }
                 match verify_access_token(&self.state.keys, &token) {
                     Ok(caller) => {
@@ -418,23 +470,14 @@ impl Connection {
                             "data": {"user_id": caller.id.0, "role": caller.role.as_str()},
                         });
                         self.caller = Some(caller);
-                        vec![Message::Text(reply.to_string().into())]
+                        self.link.send_text(&reply.to_string().into());
                     }
-                    Err(e) => vec![error_message(e.status.as_u16(), &e.message)],
+                    Err(e) => self
+                        .link
+                        .send_text(&error_message(e.status.as_u16(), &e.message)),
                 }
             }
-            ClientCommand::Unsubscribe { channel } => {
-                if self.channels.remove(&channel).is_some()
-                    && let Some(relay) = &self.state.relay
-                {
-                    relay.unwatch(&channel).await;
-                }
-                let _ = self.state.engine.hub().send_message(HubMsg::Unsubscribe {
-                    channel,
-                    conn: self.id,
-                });
-                Vec::new()
-            }
+            ClientCommand::Unsubscribe { channel } => self.forget(channel).await,
         }
     }
 
@@ -445,95 +488,42 @@ impl Connection {
             .engine
             .hub()
             .send_message(HubMsg::Disconnect(self.id));
+        let names = self.link.channel_names();
+        self.link.close();
         if let Some(relay) = &self.state.relay {
-            for name in self.channels.keys() {
-                relay.unwatch(name).await;
+            for name in names {
+                relay.unwatch(&name).await;
             }
         }
     }
 
-    /// Takes the deliveries of one queued message: `None` if it is not for a channel
-    /// this connection watches or is not newer than what it has. `record_lag`: the
-    /// delivery lag is recorded (once per write, for its oldest message).
-    fn deliver(&mut self, out: Outgoing, record_lag: bool) -> Option<Message> {
-        let watched = self.channels.get_mut(&*out.channel)?;
-        if out.seq <= watched.last {
-            return None;
-        }
-        watched.last = out.seq;
-        watched.sent.increment(1);
-        if record_lag && let Some(lag) = &watched.lag {
-            let lag_ms = (codehub_engine::model::now_ms() - out.ts).max(0);
-            lag.record(lag_ms as f64 / 1000.0);
-        }
-        text(out.bytes)
-    }
-
-    /// One task per socket, the socket not split (no lock between a reader and a
-    /// writer half): it waits for a command or a queued message, and writes what is
-    /// queued by then (up to [`COALESCE`] messages) with one flush, so a connection that
-    /// falls behind catches up in few writes.
-    async fn run(self_and_rx: (Self, mpsc::Receiver<Outgoing>), mut socket: WebSocket) {
-        let (mut conn, mut rx) = self_and_rx;
+    /// The connection's task: reads commands, resynchronises after a lag, and writes out
+    /// what the socket could not take at once. Channel messages do not pass through it.
+    async fn run<R>(mut self, mut ws: WebSocketStream<Duplex<R>>, mut outlet: Outlet)
+    where
+        R: tokio::io::AsyncRead + Unpin,
+    {
         let _open = OpenConnection::new();
-        let wake = conn.subscriber.wake.clone();
-        let lagged = conn.subscriber.lagged.clone();
+        let link = self.link.clone();
         loop {
-            let outgoing: Vec<Message> = tokio::select! {
-                incoming = socket.recv() => match incoming {
-                    Some(Ok(Message::Text(t))) => conn.command(t.as_str()).await,
-                    Some(Ok(Message::Binary(_))) => vec![error_message(400, "commands are JSON text")],
-                    Some(Ok(_)) => continue,
+            tokio::select! {
+                incoming = ws.next() => match incoming {
+                    Some(Ok(Message::Text(t))) => self.command(t.as_str()).await,
+                    Some(Ok(Message::Binary(_))) => {
+                        link.send_text(&error_message(400, "commands are JSON text"));
+                    }
+                    Some(Ok(_)) => {}
                     Some(Err(_)) | None => break,
                 },
-                out = rx.recv() => {
-                    let Some(out) = out else { break };
-                    let mut msgs: Vec<Message> = conn.deliver(out, true).into_iter().collect();
-                    while msgs.len() < COALESCE {
-                        match rx.try_recv() {
-                            Ok(next) => msgs.extend(conn.deliver(next, false)),
-                            Err(_) => break,
-                        }
-                    }
-                    if msgs.is_empty() {
-                        continue;
-                    }
-                    msgs
-                }
-                _ = wake.notified() => {
-                    if !lagged.swap(false, Ordering::AcqRel) {
-                        continue;
-                    }
-                    // Too slow: drop the backlog, send each channel one fresh snapshot.
-                    while rx.try_recv().is_ok() {}
-                    for watched in conn.channels.values() {
-                        watched.resyncs.increment(1);
-                    }
-                    let names: Vec<String> = conn.channels.keys().cloned().collect();
-                    let mut msgs = Vec::new();
-                    for name in names {
-                        if let Ok(target) = name.parse::<Channel>() {
-                            match conn.resync(name, &target).await {
-                                Ok(m) => msgs.extend(m),
-                                Err(e) => msgs.push(error_message(e.status.as_u16(), &e.message)),
-                            }
-                        }
-                    }
-                    msgs
-                }
-            };
-            let mut written = true;
-            for m in outgoing {
-                if socket.feed(m).await.is_err() {
-                    written = false;
-                    break;
-                }
+                _ = link.wake.notified() => {}
             }
-            if !written || socket.flush().await.is_err() {
-                conn.close().await;
-                return;
+            if link.take_lag() {
+                self.resync_all().await;
+            }
+            if outlet.flush(&link).await.is_err() {
+                break;
             }
         }
-        conn.close().await;
+        self.close().await;
     }
 }
