@@ -54,6 +54,8 @@ pub struct AppInner {
     pub archive: crate::archive::Archive,
     /// Past contests' submissions for virtual participants' ghost boards.
     pub ghosts: crate::virtual_contest::GhostCache,
+    /// Scoreboard snapshots shared by spectators subscribing at once.
+    pub boards: crate::ws::BoardSnapshots,
     /// Runs (`POST /api/runs`) each user may make.
     pub run_limit: crate::run_limit::RunLimit,
     /// Failed password sign-ins (password guessing is slowed down).

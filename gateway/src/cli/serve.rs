@@ -362,6 +362,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         login_throttle: Default::default(),
         archive: Default::default(),
         ghosts: Default::default(),
+        boards: Default::default(),
         run_limit: crate::run_limit::RunLimit::new(
             settings.rate.run_burst,
             settings.rate.run_refill,

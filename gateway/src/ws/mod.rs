@@ -19,8 +19,11 @@
 //! snapshot. The connection's task reads commands and writes out what the socket could
 //! not take at once.
 
+mod boards;
 mod link;
 mod upgrade;
+
+pub use boards::BoardSnapshots;
 
 use crate::app::AppState;
 use crate::auth::{Caller, verify_access_token};
@@ -210,7 +213,9 @@ impl Connection {
                         "the jury scoreboard needs a jury token",
                     ));
                 }
-                if self.state.store.contest(*c).await?.is_none() {
+                if !self.state.boards.knows(*c, *view)
+                    && self.state.store.contest(*c).await?.is_none()
+                {
                     return Err(ApiError::not_found(format!("unknown contest {c}")));
                 }
             }
@@ -253,16 +258,21 @@ impl Connection {
         Ok(target)
     }
 
-    /// A fresh snapshot of a channel and its sequence number.
+    /// A snapshot message of a channel and its sequence number; `share`: a board's may
+    /// be one taken for another subscriber moments ago ([`BoardSnapshots`]).
     async fn snapshot(
         &self,
         name: &str,
         target: &Channel,
-    ) -> Result<(u64, serde_json::Value), ApiError> {
-        match target {
+        share: bool,
+    ) -> Result<(u64, Bytes), ApiError> {
+        let (seq, data): (u64, serde_json::Value) = match target {
             Channel::Scoreboard(c, view) => {
-                let s = self.state.engine.scoreboard(*c, *view).await?;
-                Ok((s.seq, serde_json::to_value(&s).map_err(ApiError::internal)?))
+                return self
+                    .state
+                    .boards
+                    .get(&self.state.engine, name, *c, *view, share)
+                    .await;
             }
             Channel::UserSubmissions(u) => {
                 let seq = self.last_seq(name).await?;
@@ -280,11 +290,11 @@ impl Connection {
                         v
                     })
                     .collect();
-                Ok((
+                (
                     seq,
                     serde_json::to_value(UserSubmissions { submissions: views })
                         .map_err(ApiError::internal)?,
-                ))
+                )
             }
             Channel::Submission(s) => {
                 let seq = self.last_seq(name).await?;
@@ -300,22 +310,23 @@ impl Connection {
                     .map_or(codehub_engine::model::Role::Spectator, |c| c.role);
                 let mut view = crate::present::submission(&sub, role);
                 view.files = None;
-                Ok((seq, serde_json::to_value(view).map_err(ApiError::internal)?))
+                (seq, serde_json::to_value(view).map_err(ApiError::internal)?)
             }
             Channel::Clarifications(..) | Channel::UserClarifications(_) => {
                 let seq = self.last_seq(name).await?;
                 let list =
                     crate::routes::clarifications::channel_snapshot(&self.state, target).await?;
-                Ok((seq, serde_json::json!({ "clarifications": list })))
+                (seq, serde_json::json!({ "clarifications": list }))
             }
             Channel::Resolver(c) => {
                 let seq = self.last_seq(name).await?;
-                Ok((
+                (
                     seq,
                     crate::routes::contests::resolver_state(&self.state, *c).await?,
-                ))
+                )
             }
-        }
+        };
+        Ok((seq, encode(name, seq, "snapshot", &data)))
     }
 
     async fn last_seq(&self, name: &str) -> Result<u64, ApiError> {
@@ -390,28 +401,34 @@ impl Connection {
         since: Option<u64>,
         target: &Channel,
     ) -> Result<(), ApiError> {
-        match (since, self.hub_subscribe(name, since).await?) {
-            (Some(since), Some(backlog)) => {
-                self.link.open(name, since, None, backlog);
-                Ok(())
-            }
-            _ => self.resync(name, target).await,
+        if let Some(since) = since
+            && let Some(backlog) = self.hub_subscribe(name, Some(since)).await?
+        {
+            self.link.open(name, since, None, backlog);
+            return Ok(());
         }
+        self.resync(name, target).await
     }
 
-    /// A fresh snapshot, then whatever the Hub's ring already holds after it: in a cluster
-    /// the snapshot may be a little older than what this node has relayed (it comes from
-    /// the owner, possibly shared by several subscribers), and those messages would
-    /// otherwise be missed. The channel must be held ([`Link::hold`]).
+    /// A snapshot, then whatever the Hub's ring already holds after it: the snapshot may
+    /// be a little older than what the Hub has (shared with other subscribers, or in a
+    /// cluster taken by the owner), and those messages would otherwise be missed. The
+    /// Hub registers the connection in the same call, so nothing falls between. If the
+    /// ring no longer reaches back to a shared snapshot, a fresh one is taken. The
+    /// channel must be held ([`Link::hold`]).
     async fn resync(&self, name: &str, target: &Channel) -> Result<(), ApiError> {
-        let (seq, data) = self.snapshot(name, target).await?;
-        let snapshot = encode(name, seq, "snapshot", &data);
-        let after = self
-            .hub_subscribe(name, Some(seq))
-            .await?
-            .unwrap_or_default();
-        self.link.open(name, seq, Some(snapshot), after);
-        Ok(())
+        for share in [true, false] {
+            let (seq, snapshot) = self.snapshot(name, target, share).await?;
+            let after = self.hub_subscribe(name, Some(seq)).await?;
+            // `None`: the Hub has not reached `seq` yet (a cluster's relay) and delivers
+            // what follows as it comes, or the ring no longer reaches back to it.
+            if after.is_some() || !share || !matches!(target, Channel::Scoreboard(..)) {
+                self.link
+                    .open(name, seq, Some(snapshot), after.unwrap_or_default());
+                return Ok(());
+            }
+        }
+        unreachable!("the second pass takes a fresh snapshot and returns")
     }
 
     /// After a lag: every channel gets a fresh snapshot.
@@ -508,7 +525,9 @@ impl Connection {
         loop {
             tokio::select! {
                 incoming = ws.next() => match incoming {
-                    Some(Ok(Message::Text(t))) => self.command(t.as_str()).await,
+                    // Boxed: an idle connection's task stays small, the command's
+                    // (store and actor calls) state lives only while it runs.
+                    Some(Ok(Message::Text(t))) => Box::pin(self.command(t.as_str())).await,
                     Some(Ok(Message::Binary(_))) => {
                         link.send_text(&error_message(400, "commands are JSON text"));
                     }
@@ -518,7 +537,7 @@ impl Connection {
                 _ = link.wake.notified() => {}
             }
             if link.take_lag() {
-                self.resync_all().await;
+                Box::pin(self.resync_all()).await;
             }
             if outlet.flush(&link).await.is_err() {
                 break;
