@@ -50,6 +50,22 @@ impl Connected<SocketAddr> for Peer {
     }
 }
 
+/// Connections the kernel queues before they are accepted: thousands of spectators may
+/// arrive at once (tokio's default is 1,024; the kernel caps it at `net.core.somaxconn`).
+pub const BACKLOG: u32 = 4096;
+
+/// Listens on `addr` with a [`BACKLOG`] of pending connections.
+pub fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(BACKLOG)
+}
+
 /// A TCP listener whose connections are [`SharedTcp`], with `TCP_NODELAY` set (a live
 /// message is one small frame: it must not wait for the previous one's ACK).
 pub struct PeerListener(pub TcpListener);

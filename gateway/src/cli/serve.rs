@@ -375,8 +375,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     }
     match &settings.tls {
         None => {
-            let listener = tokio::net::TcpListener::bind(settings.listen)
-                .await
+            let listener = crate::listener::bind(settings.listen)
                 .with_context(|| format!("cannot listen on {}", settings.listen))?;
             println!("codehub: listening on http://{}", listener.local_addr()?);
             let app = router(state).into_make_service_with_connect_info::<crate::listener::Peer>();
