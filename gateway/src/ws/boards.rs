@@ -2,7 +2,8 @@
 //! other: when thousands arrive at once, the board is asked for and serialised once, not
 //! once each. A shared snapshot may be a little older than the board; the subscriber
 //! gets the Hub ring's messages after it, as a cluster node does with the owner's
-//! snapshot (and a fresh one if the ring no longer reaches back to it).
+//! snapshot (and a fresh one if the ring no longer reaches back to it). Taking the
+//! snapshot is also how a subscription learns that the contest exists.
 
 use crate::error::ApiError;
 use bytes::Bytes;
@@ -42,17 +43,6 @@ impl BoardSnapshots {
             .clone()
     }
 
-    /// Has a snapshot of this board been taken (so the contest exists)?
-    pub fn knows(&self, contest: ContestId, view: View) -> bool {
-        let slot = self
-            .slots
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&(contest, view))
-            .cloned();
-        slot.is_some_and(|s| s.try_lock().is_ok_and(|t| t.is_some()))
-    }
-
     /// The snapshot message of `channel` (the board of `contest` in `view`) and its
     /// `seq`: one taken less than [`FRESH`] ago if `share`, else a new one. Those asking
     /// while one is being taken wait for it.
@@ -72,7 +62,19 @@ impl BoardSnapshots {
         {
             return Ok((t.seq, t.message.clone()));
         }
-        let board = engine.scoreboard(contest, view).await?;
+        let board = match engine.scoreboard(contest, view).await {
+            Ok(board) => board,
+            Err(e) => {
+                // No slot is kept for a board that could not be had (an unknown contest).
+                if taken.is_none() {
+                    self.slots
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .remove(&(contest, view));
+                }
+                return Err(e.into());
+            }
+        };
         let data = serde_json::to_string(&board).map_err(ApiError::internal)?;
         let message = encode_raw(channel, board.seq, "snapshot", now_ms(), &data);
         *taken = Some(Taken {
