@@ -71,7 +71,7 @@ pub struct Outgoing {
     pub ts: i64,
 }
 
-pub use super::fanout::{Inbox, Offer, QueueInbox, Subscriber};
+pub use super::fanout::{Inbox, Offered, QueueInbox, Subscriber};
 use super::fanout::{Shards, Writers};
 
 /// A publication.

@@ -15,7 +15,7 @@
 //! (a partly written frame is finished first) and resynchronises every channel.
 
 use bytes::Bytes;
-use codehub_engine::actors::hub::{Inbox, Offer, Outgoing};
+use codehub_engine::actors::hub::{Inbox, Offered, Outgoing};
 use std::collections::VecDeque;
 use std::io::{self, IoSlice};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -58,10 +58,56 @@ struct Watched {
     resyncs: metrics::Counter,
 }
 
-/// A frame on its way: the header's unwritten part and the payload's.
+/// A frame on its way: what is left of its header (kept inline: no allocation per
+/// message per connection) and of its payload (shared).
+#[derive(Clone)]
 struct Frame {
-    head: Bytes,
+    head: [u8; 10],
+    head_from: u8,
+    head_to: u8,
     body: Bytes,
+}
+
+impl Frame {
+    /// A text frame of `payload` (its bytes shared, not copied).
+    fn text(payload: &Bytes) -> Frame {
+        let (head, n) = text_header(payload.len());
+        Frame {
+            head,
+            head_from: 0,
+            head_to: n as u8,
+            body: payload.clone(),
+        }
+    }
+
+    /// Bytes that are already whole frames.
+    fn raw(bytes: Bytes) -> Frame {
+        Frame {
+            head: [0; 10],
+            head_from: 0,
+            head_to: 0,
+            body: bytes,
+        }
+    }
+
+    fn head(&self) -> &[u8] {
+        &self.head[usize::from(self.head_from)..usize::from(self.head_to)]
+    }
+
+    fn len(&self) -> usize {
+        self.head().len() + self.body.len()
+    }
+
+    /// Drops the first `n` bytes (fewer than [`Frame::len`]).
+    fn advance(&mut self, n: usize) {
+        let head = self.head().len();
+        if n < head {
+            self.head_from += n as u8;
+        } else {
+            self.head_from = self.head_to;
+            bytes::Buf::advance(&mut self.body, n - head);
+        }
+    }
 }
 
 #[derive(Default)]
@@ -114,34 +160,41 @@ impl Link {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Writes one frame (`head` then `body`) now if nothing waits before it and the
-    /// socket takes it, else queues it. False if the connection is closed or lagged.
-    fn write(&self, st: &mut State, head: &[u8], body: &Bytes) -> bool {
+    /// Writes `frames` now, with one `writev`, if nothing waits before them and the socket
+    /// takes them; what it does not take is queued. False if the connection is closed or
+    /// lagged (then nothing more of them is written).
+    fn write(&self, st: &mut State, frames: &[Frame]) -> bool {
         if st.closed {
             return false;
         }
+        let mut rest = frames;
         if st.pending.is_empty()
             && let Some(tcp) = &self.tcp
         {
-            let total = head.len() + body.len();
-            match tcp.try_write_vectored(&[IoSlice::new(head), IoSlice::new(body)]) {
-                Ok(n) if n == total => return true,
-                Ok(n) => {
-                    let frame = if n < head.len() {
-                        Frame {
-                            head: Bytes::copy_from_slice(&head[n..]),
-                            body: body.clone(),
+            let slices: Vec<IoSlice<'_>> = frames
+                .iter()
+                .flat_map(|f| [IoSlice::new(f.head()), IoSlice::new(&f.body)])
+                .collect();
+            match tcp.try_write_vectored(&slices) {
+                Ok(mut n) => {
+                    // Skip what went out; a frame cut short waits with its remainder.
+                    while let Some(f) = rest.first() {
+                        let len = f.len();
+                        if n < len {
+                            break;
                         }
-                    } else {
-                        Frame {
-                            head: Bytes::new(),
-                            body: body.slice(n - head.len()..),
-                        }
-                    };
-                    st.pending.push_back(frame);
-                    st.front_started = true;
-                    self.wake.notify_one();
-                    return true;
+                        n -= len;
+                        rest = &rest[1..];
+                    }
+                    if let Some(f) = rest.first()
+                        && n > 0
+                    {
+                        let mut cut = f.clone();
+                        cut.advance(n);
+                        st.pending.push_back(cut);
+                        st.front_started = true;
+                        rest = &rest[1..];
+                    }
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                 Err(_) => {
@@ -152,15 +205,12 @@ impl Link {
                 }
             }
         }
-        if st.pending.len() >= MAX_PENDING {
+        if st.pending.len() + rest.len() > MAX_PENDING {
             self.lag_locked(st);
             return false;
         }
-        st.pending.push_back(Frame {
-            head: Bytes::copy_from_slice(head),
-            body: body.clone(),
-        });
-        if st.pending.len() == 1 {
+        st.pending.extend(rest.iter().cloned());
+        if !st.pending.is_empty() {
             self.wake.notify_one();
         }
         true
@@ -183,16 +233,16 @@ impl Link {
 
     /// Sends a text message (a reply, an error, a snapshot outside any channel).
     pub fn send_text(&self, payload: &Bytes) {
-        let (head, n) = text_header(payload.len());
         let mut st = self.lock();
-        self.write(&mut st, &head[..n], payload);
+        self.write(&mut st, &[Frame::text(payload)]);
     }
 
     /// Sends bytes that are already whole frames (tungstenite's pongs and close replies).
     /// False once the connection is closed.
     pub fn send_frames(&self, frames: &[u8]) -> bool {
+        let frame = Frame::raw(Bytes::copy_from_slice(frames));
         let mut st = self.lock();
-        self.write(&mut st, &[], &Bytes::copy_from_slice(frames))
+        self.write(&mut st, &[frame])
     }
 
     /// Does the connection watch `name`?
@@ -247,12 +297,8 @@ impl Link {
             }
         }
         w.ready = true;
-        for f in &frames {
-            let (head, n) = text_header(f.len());
-            if !self.write(&mut st, &head[..n], f) {
-                return;
-            }
-        }
+        let frames: Vec<Frame> = frames.iter().map(Frame::text).collect();
+        self.write(&mut st, &frames);
     }
 
     /// Stops watching `name`; true if it was watched.
@@ -306,7 +352,7 @@ impl Link {
                         .pending
                         .iter()
                         .take(FLUSH_BATCH)
-                        .flat_map(|f| [IoSlice::new(&f.head), IoSlice::new(&f.body)])
+                        .flat_map(|f| [IoSlice::new(f.head()), IoSlice::new(&f.body)])
                         .collect();
                     match tcp.try_write_vectored(&slices) {
                         Ok(n) => {
@@ -336,7 +382,7 @@ impl Link {
         st.front_started = false;
         st.pending
             .drain(..)
-            .flat_map(|f| [f.head, f.body])
+            .flat_map(|f| [Bytes::copy_from_slice(f.head()), f.body])
             .filter(|b| !b.is_empty())
             .collect()
     }
@@ -349,50 +395,52 @@ fn advance(st: &mut State, mut n: usize) {
             .pending
             .front_mut()
             .expect("no more written than pending");
-        for part in [&mut front.head, &mut front.body] {
-            let k = n.min(part.len());
-            bytes::Buf::advance(part, k);
-            n -= k;
-        }
-        if front.head.is_empty() && front.body.is_empty() {
-            st.pending.pop_front();
-            st.front_started = false;
-        } else {
+        let len = front.len();
+        if n < len {
+            front.advance(n);
             st.front_started = true;
+            return;
         }
+        n -= len;
+        st.pending.pop_front();
+        st.front_started = false;
     }
-    // A frame ending exactly at `n` was popped; one cut short stays started.
 }
 
 impl Inbox for Link {
-    fn offer(&self, out: &Outgoing) -> Offer {
+    fn offer(&self, batch: &[Outgoing]) -> Offered {
         let mut st = self.lock();
+        let mut offered = Offered::default();
         if st.lagged || st.closed {
-            return Offer::Skipped;
+            return offered;
         }
-        let Some(w) = st.watched(&out.channel) else {
-            return Offer::Skipped;
-        };
-        if !w.ready {
-            if w.held.len() >= MAX_HELD {
-                self.lag_locked(&mut st);
-                return Offer::Lagged;
+        let mut frames = Vec::with_capacity(batch.len());
+        for out in batch {
+            let Some(w) = st.watched(&out.channel) else {
+                continue;
+            };
+            if !w.ready {
+                if w.held.len() >= MAX_HELD {
+                    self.lag_locked(&mut st);
+                    offered.lagged = true;
+                    return offered;
+                }
+                w.held.push(out.clone());
+                continue;
             }
-            w.held.push(out.clone());
-            return Offer::Queued;
+            if out.seq > w.last {
+                w.last = out.seq;
+                frames.push(Frame::text(&out.bytes));
+            }
         }
-        if out.seq <= w.last {
-            return Offer::Skipped;
+        if !frames.is_empty() {
+            if self.write(&mut st, &frames) {
+                offered.written = frames.len();
+            } else {
+                offered.lagged = st.lagged;
+            }
         }
-        w.last = out.seq;
-        let (head, n) = text_header(out.bytes.len());
-        if self.write(&mut st, &head[..n], &out.bytes) {
-            Offer::Written
-        } else if st.lagged {
-            Offer::Lagged
-        } else {
-            Offer::Skipped
-        }
+        offered
     }
 
     fn lag(&self) {
@@ -431,19 +479,34 @@ mod tests {
         assert_eq!(&h[..n], &[0x81, 127, 0, 0, 0, 0, 0, 1, 0x11, 0x70]);
     }
 
+    fn offer(link: &Link, channel: &str, seqs: &[u64]) -> Offered {
+        let batch: Vec<Outgoing> = seqs.iter().map(|s| out(channel, *s)).collect();
+        link.offer(&batch)
+    }
+
+    fn written(n: usize) -> Offered {
+        Offered {
+            written: n,
+            lagged: false,
+        }
+    }
+
     #[test]
     fn messages_wait_for_the_snapshot_then_only_newer_ones_follow_in_order() {
         let link = Link::new(None);
         link.hold("c", "scoreboard");
-        for seq in [3, 4, 5] {
-            assert_eq!(link.offer(&out("c", seq)), Offer::Queued);
-        }
-        assert_eq!(link.offer(&out("other", 1)), Offer::Skipped);
+        assert_eq!(offer(&link, "c", &[3, 4]), written(0), "held");
+        assert_eq!(offer(&link, "c", &[5]), written(0), "held");
+        assert_eq!(offer(&link, "other", &[1]), written(0));
         link.open("c", 3, Some(Bytes::from("snapshot@3")), vec![out("c", 4)]);
         assert_eq!(pending(&link), ["snapshot@3", "m4", "m5"]);
-        assert_eq!(link.offer(&out("c", 5)), Offer::Skipped, "not newer");
-        assert_eq!(link.offer(&out("c", 6)), Offer::Written);
-        assert_eq!(pending(&link), ["m6"]);
+        assert_eq!(offer(&link, "c", &[5]), written(0), "not newer");
+        assert_eq!(
+            offer(&link, "c", &[5, 6, 7]),
+            written(2),
+            "only the newer ones"
+        );
+        assert_eq!(pending(&link), ["m6", "m7"]);
     }
 
     #[test]
@@ -452,28 +515,37 @@ mod tests {
         link.hold("c", "scoreboard");
         link.open("c", 0, None, Vec::new());
         for seq in 1..=MAX_PENDING as u64 {
-            assert_eq!(link.offer(&out("c", seq)), Offer::Written);
+            assert_eq!(offer(&link, "c", &[seq]), written(1));
         }
-        assert_eq!(link.offer(&out("c", 999)), Offer::Lagged);
-        assert_eq!(link.offer(&out("c", 1000)), Offer::Skipped);
+        let lagged = Offered {
+            written: 0,
+            lagged: true,
+        };
+        assert_eq!(offer(&link, "c", &[999]), lagged);
+        assert_eq!(
+            offer(&link, "c", &[1000]),
+            written(0),
+            "ignored until resynced"
+        );
         assert!(pending(&link).is_empty(), "the backlog is dropped");
         assert!(link.take_lag());
         assert!(!link.take_lag(), "one resync per lag");
         assert_eq!(
-            link.offer(&out("c", 1001)),
-            Offer::Queued,
+            offer(&link, "c", &[1001]),
+            written(0),
             "held until resynced"
         );
+        link.open("c", 1000, Some(Bytes::from("snapshot@1000")), Vec::new());
+        assert_eq!(pending(&link), ["snapshot@1000", "m1001"]);
     }
 
     #[test]
     fn holding_too_much_while_subscribing_counts_as_lagging() {
         let link = Link::new(None);
         link.hold("c", "scoreboard");
-        for seq in 1..=MAX_HELD as u64 {
-            link.offer(&out("c", seq));
-        }
-        assert_eq!(link.offer(&out("c", 9999)), Offer::Lagged);
+        let seqs: Vec<u64> = (1..=MAX_HELD as u64).collect();
+        assert_eq!(offer(&link, "c", &seqs), written(0));
+        assert!(offer(&link, "c", &[9999]).lagged);
         // The subscription in progress finds the lag and leaves the channel to the resync.
         link.open("c", 0, Some(Bytes::from("snapshot@0")), Vec::new());
         assert!(pending(&link).is_empty());
@@ -484,16 +556,19 @@ mod tests {
     fn a_partly_written_frame_is_finished_before_anything_else() {
         let mut st = State::default();
         for body in ["abcd", "efgh"] {
-            st.pending.push_back(Frame {
-                head: Bytes::from_static(b"H"),
-                body: Bytes::from(body),
-            });
+            st.pending.push_back(Frame::text(&Bytes::from(body)));
         }
+        // Each frame: a 2-byte header and 4 bytes.
         advance(&mut st, 3);
         assert!(st.front_started);
-        assert_eq!(&st.pending[0].body[..], b"cd");
-        advance(&mut st, 2);
+        assert_eq!(
+            (st.pending[0].head(), &st.pending[0].body[..]),
+            (&[][..], &b"bcd"[..])
+        );
+        advance(&mut st, 3);
         assert!(!st.front_started);
         assert_eq!(st.pending.len(), 1);
+        advance(&mut st, 1);
+        assert_eq!(st.pending[0].head(), &[4][..], "half a header left");
     }
 }

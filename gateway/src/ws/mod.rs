@@ -95,7 +95,7 @@ pub async fn upgrade(
         .and_then(|p| p.0.tcp.clone());
     let (response, on_upgrade) = match upgrade::accept(&mut req) {
         Ok(accepted) => accepted,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     tokio::spawn(async move {
         match on_upgrade.await {

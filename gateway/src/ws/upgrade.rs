@@ -31,7 +31,7 @@ fn header_has(headers: &HeaderMap, name: header::HeaderName, token: &str) -> boo
 
 /// Checks an upgrade request; returns the `101 Switching Protocols` answer and the
 /// future of the upgraded connection.
-pub fn accept(req: &mut Request) -> Result<(Response, OnUpgrade), Response> {
+pub fn accept(req: &mut Request) -> Result<(Response, OnUpgrade), Box<Response>> {
     let headers = req.headers();
     if !header_has(headers, header::CONNECTION, "upgrade")
         || !header_has(headers, header::UPGRADE, "websocket")
@@ -39,7 +39,8 @@ pub fn accept(req: &mut Request) -> Result<(Response, OnUpgrade), Response> {
         return Err(ApiError::bad_request(
             "/ws is a WebSocket: send `Connection: upgrade` and `Upgrade: websocket`",
         )
-        .into_response());
+        .into_response()
+        .into());
     }
     if headers
         .get(header::SEC_WEBSOCKET_VERSION)
@@ -54,14 +55,18 @@ pub fn accept(req: &mut Request) -> Result<(Response, OnUpgrade), Response> {
             header::SEC_WEBSOCKET_VERSION,
             HeaderValue::from_static("13"),
         );
-        return Err(response);
+        return Err(response.into());
     }
     let Some(key) = headers.get(header::SEC_WEBSOCKET_KEY) else {
-        return Err(ApiError::bad_request("Sec-WebSocket-Key is missing").into_response());
+        return Err(ApiError::bad_request("Sec-WebSocket-Key is missing")
+            .into_response()
+            .into());
     };
     let accept_key = derive_accept_key(key.as_bytes());
     let Some(on_upgrade) = req.extensions_mut().remove::<OnUpgrade>() else {
-        return Err(ApiError::bad_request("this connection cannot be upgraded").into_response());
+        return Err(ApiError::bad_request("this connection cannot be upgraded")
+            .into_response()
+            .into());
     };
     let response = Response::builder()
         .status(StatusCode::SWITCHING_PROTOCOLS)

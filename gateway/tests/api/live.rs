@@ -371,3 +371,59 @@ async fn a_socket_authenticates_with_its_first_message_not_its_url() {
     let again = ws.next(Duration::from_secs(10)).await.expect("an answer");
     assert_eq!(again["code"], 409, "{again}");
 }
+
+#[tokio::test]
+async fn spectators_arriving_together_all_reach_the_board_and_an_unknown_board_is_404() {
+    let app = spawn_app();
+    let admin = app.admin().await;
+    // An unknown contest's board: 404, and the connection keeps working.
+    let mut first = app.ws(None).await;
+    first.subscribe("contest/424242/scoreboard", None).await;
+    let refused = first
+        .next(Duration::from_secs(10))
+        .await
+        .expect("an answer");
+    assert_eq!(
+        (refused["code"].as_u64(), refused["message"].as_str()),
+        (Some(404), Some("unknown contest 424242")),
+        "{refused}"
+    );
+    first.subscribe("contest/1/scoreboard", None).await;
+    let snapshot = first
+        .next(Duration::from_secs(10))
+        .await
+        .expect("a snapshot");
+    let base = snapshot["seq"].as_u64().unwrap();
+    // The board moves on right after that snapshot was taken: spectators subscribing now
+    // may be given it (shared for 250 ms); each must still reach the new `seq`, by the
+    // delta that follows it or by a fresher snapshot, with no gap.
+    let body = json!({"team": 1_000_001, "problem": 0, "verdict": "AC", "at_ms": 60_000});
+    let (status, _) = app.post("/api/contests/1/inject", Some(&admin), body).await;
+    assert_eq!(status, 202);
+    let mut crowd = Vec::new();
+    for _ in 0..20 {
+        let mut ws = app.ws(None).await;
+        ws.subscribe("contest/1/scoreboard", None).await;
+        crowd.push(ws);
+    }
+    let solved = first
+        .until(Duration::from_secs(10), |m| {
+            m["type"] == "delta" && m["data"]["rows"][0]["solved"] == 1
+        })
+        .await;
+    let last = solved.last().unwrap()["seq"].as_u64().unwrap();
+    for ws in &mut crowd {
+        let mut seq = None;
+        while seq.is_none_or(|s| s < last) {
+            let m = ws.next(Duration::from_secs(10)).await.expect("the board");
+            let got = m["seq"].as_u64().expect("a channel message");
+            match m["type"].as_str() {
+                Some("snapshot") => assert!(got >= base, "{m}"),
+                Some("delta") => assert_eq!(Some(got), seq.map(|s| s + 1), "no gap: {m}"),
+                _ => panic!("unexpected {m}"),
+            }
+            seq = Some(got);
+        }
+        assert_eq!(seq, Some(last));
+    }
+}
