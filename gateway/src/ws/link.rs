@@ -28,7 +28,7 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
 pub const MAX_PENDING: usize = 256;
 /// Messages held for a channel being subscribed before the connection counts as lagging.
 pub const MAX_HELD: usize = 256;
-/// Frames written with one `writev` when the task flushes.
+/// Frames written with one `writev` (two buffers each, well under `IOV_MAX`).
 const FLUSH_BATCH: usize = 64;
 
 /// A text frame's header for a payload of `len` bytes (server frames are not masked).
@@ -162,8 +162,10 @@ impl Link {
 
     /// Writes `frames` now, with one `writev`, if nothing waits before them and the socket
     /// takes them; what it does not take is queued. False if the connection is closed or
-    /// lagged (then nothing more of them is written).
-    fn write(&self, st: &mut State, frames: &[Frame]) -> bool {
+    /// lagged (then nothing more of them is written). `bounded`: more than
+    /// [`MAX_PENDING`] frames waiting counts as lagging (live messages); a subscription's
+    /// snapshot and backlog are bounded by the Hub's ring instead.
+    fn write(&self, st: &mut State, frames: &[Frame], bounded: bool) -> bool {
         if st.closed {
             return false;
         }
@@ -171,8 +173,11 @@ impl Link {
         if st.pending.is_empty()
             && let Some(tcp) = &self.tcp
         {
+            // At most FLUSH_BATCH frames per call: a `since` backlog may hold a thousand,
+            // more buffers than one `writev` takes (IOV_MAX); the rest waits.
             let slices: Vec<IoSlice<'_>> = frames
                 .iter()
+                .take(FLUSH_BATCH)
                 .flat_map(|f| [IoSlice::new(f.head()), IoSlice::new(&f.body)])
                 .collect();
             match tcp.try_write_vectored(&slices) {
@@ -205,7 +210,7 @@ impl Link {
                 }
             }
         }
-        if st.pending.len() + rest.len() > MAX_PENDING {
+        if bounded && st.pending.len() + rest.len() > MAX_PENDING {
             self.lag_locked(st);
             return false;
         }
@@ -234,7 +239,7 @@ impl Link {
     /// Sends a text message (a reply, an error, a snapshot outside any channel).
     pub fn send_text(&self, payload: &Bytes) {
         let mut st = self.lock();
-        self.write(&mut st, &[Frame::text(payload)]);
+        self.write(&mut st, &[Frame::text(payload)], true);
     }
 
     /// Sends bytes that are already whole frames (tungstenite's pongs and close replies).
@@ -242,7 +247,7 @@ impl Link {
     pub fn send_frames(&self, frames: &[u8]) -> bool {
         let frame = Frame::raw(Bytes::copy_from_slice(frames));
         let mut st = self.lock();
-        self.write(&mut st, &[frame])
+        self.write(&mut st, &[frame], true)
     }
 
     /// Does the connection watch `name`?
@@ -298,7 +303,7 @@ impl Link {
         }
         w.ready = true;
         let frames: Vec<Frame> = frames.iter().map(Frame::text).collect();
-        self.write(&mut st, &frames);
+        self.write(&mut st, &frames, false);
     }
 
     /// Stops watching `name`; true if it was watched.
@@ -434,7 +439,7 @@ impl Inbox for Link {
             }
         }
         if !frames.is_empty() {
-            if self.write(&mut st, &frames) {
+            if self.write(&mut st, &frames, true) {
                 offered.written = frames.len();
             } else {
                 offered.lagged = st.lagged;
@@ -570,5 +575,36 @@ mod tests {
         assert_eq!(st.pending.len(), 1);
         advance(&mut st, 1);
         assert_eq!(st.pending[0].head(), &[4][..], "half a header left");
+    }
+
+    #[tokio::test]
+    async fn a_thousand_message_backlog_reaches_a_real_socket_whole_and_in_order() {
+        use tokio::io::AsyncReadExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let client = tokio::net::TcpStream::connect(listener.local_addr().unwrap());
+        let (client, accepted) = tokio::join!(client, listener.accept());
+        let (mut client, server) = (client.unwrap(), accepted.unwrap().0);
+        let link = Arc::new(Link::new(Some(Arc::new(server))));
+        link.hold("c", "scoreboard");
+        let backlog: Vec<Outgoing> = (1..=1000).map(|seq| out("c", seq)).collect();
+        let expected: Vec<u8> = backlog
+            .iter()
+            .flat_map(|m| {
+                let (head, n) = text_header(m.bytes.len());
+                [&head[..n], &m.bytes[..]].concat()
+            })
+            .collect();
+        link.open("c", 0, None, backlog);
+        assert!(!link.is_closed(), "more frames than one writev takes");
+        let flusher = tokio::spawn({
+            let link = link.clone();
+            async move { link.flush_direct().await }
+        });
+        let mut got = vec![0u8; expected.len()];
+        client.read_exact(&mut got).await.unwrap();
+        flusher.await.unwrap().unwrap();
+        assert!(got == expected, "every frame, whole and in order");
+        // Live messages after it go straight to the socket.
+        assert_eq!(offer(&link, "c", &[1001]).written, 1);
     }
 }
