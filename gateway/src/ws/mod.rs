@@ -540,6 +540,8 @@ impl Connection {
                 break;
             }
         }
-        self.close().await;
+        // Boxed like the commands: the cluster relay's calls would otherwise be part of
+        // every idle connection's task.
+        Box::pin(self.close()).await;
     }
 }
