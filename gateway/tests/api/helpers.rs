@@ -313,6 +313,33 @@ impl TestApp {
         }
     }
 
+    /// Reads a contest's jury scoreboard once no cell is pending: a verdict is stored
+    /// before the contest actor applies it, so the board may trail the submission briefly.
+    pub async fn settled_board(&self, admin: &str, contest: i64) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let (status, board) = self
+                .get(
+                    &format!("/api/contests/{contest}/scoreboard?view=jury"),
+                    Some(admin),
+                )
+                .await;
+            assert_eq!(status, 200, "{board}");
+            let settled = board["rows"].as_array().is_some_and(|rows| {
+                rows.iter().all(|r| {
+                    r["cells"]
+                        .as_array()
+                        .is_some_and(|c| c.iter().all(|c| c["pending"] == 0))
+                })
+            });
+            if settled {
+                return board;
+            }
+            assert!(Instant::now() < deadline, "board still pending: {board}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Opens a WebSocket (with a token if given).
     pub async fn ws(&self, token: Option<&str>) -> Ws {
         let url = match token {

@@ -263,12 +263,7 @@ async fn the_jury_rejudges_a_submission_and_it_is_judged_again() {
     assert_eq!(status, 404);
     let again = app.wait_judged(&token, id).await;
     assert_eq!(again["verdict"], "AC");
-    let (_, board) = app
-        .get(
-            &format!("/api/contests/{c}/scoreboard?view=jury"),
-            Some(&admin),
-        )
-        .await;
+    let board = app.settled_board(&admin, c).await;
     let row = board["rows"]
         .as_array()
         .unwrap()
