@@ -26,6 +26,7 @@ pub mod cli;
 pub mod demo;
 pub mod error;
 pub mod listener;
+pub mod memory;
 pub mod metrics;
 pub mod oidc;
 pub mod present;

@@ -129,6 +129,10 @@ fn describe() {
     );
     describe_gauge!("codehub_ws_connections", "Open WebSocket connections");
     describe_counter!(
+        "codehub_heap_trims_total",
+        "Heap trims after bursts of WebSocket connections"
+    );
+    describe_counter!(
         "codehub_ws_messages_sent_total",
         "Live messages written to WebSocket clients, by channel kind"
     );

@@ -58,6 +58,7 @@ struct OpenConnection;
 impl OpenConnection {
     fn new() -> OpenConnection {
         metrics::gauge!("codehub_ws_connections").increment(1.0);
+        crate::memory::note_connection_churn();
         OpenConnection
     }
 }
@@ -65,6 +66,7 @@ impl OpenConnection {
 impl Drop for OpenConnection {
     fn drop(&mut self) {
         metrics::gauge!("codehub_ws_connections").decrement(1.0);
+        crate::memory::note_connection_churn();
     }
 }
 
