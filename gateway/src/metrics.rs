@@ -130,7 +130,7 @@ fn describe() {
     describe_gauge!("codehub_ws_connections", "Open WebSocket connections");
     describe_counter!(
         "codehub_heap_trims_total",
-        "Heap trims after bursts of WebSocket connections"
+        "Heap trims (after bursts of WebSocket connections, and once a minute)"
     );
     describe_counter!(
         "codehub_ws_messages_sent_total",

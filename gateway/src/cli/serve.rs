@@ -370,7 +370,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         metrics,
     }));
     tokio::spawn(crate::ccs::webhooks::deliver(state.clone()));
-    tokio::spawn(crate::memory::trim_after_bursts());
+    tokio::spawn(crate::memory::trim_heap());
     if settings.demo || codehub_engine::ports::store::UserStore::count_users(&*store).await? == 0 {
         crate::demo::seed(&state).await?;
     }
