@@ -28,20 +28,10 @@ fn main() -> ExitCode {
 /// so argon2's 19 MiB blocks (one per sign-in) then come from the heaps of the blocking
 /// threads' arenas and stay there: a burst of 20 sign-ins kept about 100 MiB for good in
 /// the soak (`docs/benchmarks.md`).
-///
-/// Also caps glibc's arenas at one per core (its default is eight per core): the many
-/// short-lived blocking threads each fragmented an arena of their own, and a 15-minute
-/// soak at 10 submissions/s grew 14 MiB after warm-up with the cap against 30 MiB without.
 fn return_large_blocks_to_the_system() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get().max(2));
-        let cores = i32::try_from(cores).unwrap_or(i32::MAX);
-        // SAFETY: mallopt only changes allocator parameters; called before any thread
-        // starts.
-        unsafe {
-            libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
-            libc::mallopt(libc::M_ARENA_MAX, cores);
-        }
+    // SAFETY: mallopt only changes allocator parameters; called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
     }
 }
