@@ -59,6 +59,18 @@ pub async fn trim_heap() {
     }
 }
 
+/// Sets `codehub_heap_allocated_bytes` (what the process holds) and
+/// `codehub_heap_free_bytes` (what malloc keeps free in its arenas) to their values now.
+pub fn record_heap_stats() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: mallinfo2 only reads malloc's counters, taking each arena's lock.
+        let info = unsafe { libc::mallinfo2() };
+        metrics::gauge!("codehub_heap_allocated_bytes").set((info.uordblks + info.hblkhd) as f64);
+        metrics::gauge!("codehub_heap_free_bytes").set(info.fordblks as f64);
+    }
+}
+
 /// Returns free heap pages to the system; how long it took.
 fn trim() -> Duration {
     let start = Instant::now();

@@ -64,6 +64,7 @@ impl Metrics {
 
     /// The exposition, now.
     pub fn render(&self) -> String {
+        crate::memory::record_heap_stats();
         self.handle.render()
     }
 }
@@ -131,6 +132,16 @@ fn describe() {
     describe_counter!(
         "codehub_heap_trims_total",
         "Heap trims (after bursts of WebSocket connections, and once a minute)"
+    );
+    describe_gauge!(
+        "codehub_heap_allocated_bytes",
+        Unit::Bytes,
+        "Heap the process holds (malloc's arenas and its own mappings)"
+    );
+    describe_gauge!(
+        "codehub_heap_free_bytes",
+        Unit::Bytes,
+        "Heap malloc keeps free in its arenas, not returned to the system"
     );
     describe_counter!(
         "codehub_ws_messages_sent_total",

@@ -151,6 +151,40 @@ impl SubmissionStore for SqlStore {
         )
     }
 
+    async fn user_submissions_page(
+        &self,
+        user: UserId,
+        contest: Option<ContestId>,
+        before: Option<SubmissionId>,
+        limit: u32,
+    ) -> Result<Vec<Submission>, StoreError> {
+        // No `before` is the largest id: one query serves the first page and the next.
+        let before = before.map_or(i64::MAX, |b| b.0);
+        let query = match contest {
+            None => sqlx::query(
+                "SELECT id, user_id, contest_id, problem_id, language, files, submitted_at, \
+                 status, judgement FROM submissions WHERE user_id = $1 AND id < $2 \
+                 ORDER BY id DESC LIMIT $3",
+            )
+            .bind(user.0)
+            .bind(before),
+            Some(contest) => sqlx::query(
+                "SELECT id, user_id, contest_id, problem_id, language, files, submitted_at, \
+                 status, judgement FROM submissions WHERE user_id = $1 AND contest_id = $2 \
+                 AND id < $3 ORDER BY id DESC LIMIT $4",
+            )
+            .bind(user.0)
+            .bind(contest.0)
+            .bind(before),
+        };
+        let page = query
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        rows(page, submission_from_row)
+    }
+
     async fn contest_submissions(&self, contest: ContestId) -> Result<Vec<Submission>, StoreError> {
         let all = sqlx::query(
             "SELECT id, user_id, contest_id, problem_id, language, files, submitted_at, \

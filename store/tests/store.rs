@@ -777,6 +777,26 @@ async fn exercise(store: &SqlStore) -> Snapshot {
         "bob's in one contest, newest first"
     );
     assert_eq!(store.user_submissions(alice, None).await.unwrap(), vec![]);
+    // Pages of them: newest first, at most `limit`, then older than the last one seen.
+    let page = |contest, before, limit| {
+        let store = store.clone();
+        async move {
+            ids(&store
+                .user_submissions_page(bob, contest, before, limit)
+                .await
+                .unwrap())
+        }
+    };
+    assert_eq!(page(None, None, 2).await, vec![s5.id, s4.id]);
+    assert_eq!(page(None, Some(s4.id), 2).await, vec![s2.id, s1.id]);
+    assert_eq!(page(None, Some(s1.id), 2).await, vec![]);
+    assert_eq!(page(Some(late.id), None, 1).await, vec![s4.id]);
+    assert_eq!(page(Some(late.id), Some(s4.id), 5).await, vec![s1.id]);
+    assert_eq!(
+        page(None, None, 100).await,
+        ids(&store.user_submissions(bob, None).await.unwrap()),
+        "a page larger than the list is all of it"
+    );
     assert_eq!(
         ids(&store.contest_submissions(late.id).await.unwrap()),
         vec![s1.id, s3.id, s4.id],

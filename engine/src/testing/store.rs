@@ -524,6 +524,19 @@ impl SubmissionStore for MemoryStore {
             .collect())
     }
 
+    async fn user_submissions_page(
+        &self,
+        user: UserId,
+        contest: Option<ContestId>,
+        before: Option<SubmissionId>,
+        limit: u32,
+    ) -> Result<Vec<Submission>, StoreError> {
+        let mut all = self.user_submissions(user, contest).await?;
+        all.retain(|s| before.is_none_or(|b| s.id < b));
+        all.truncate(limit as usize);
+        Ok(all)
+    }
+
     async fn contest_submissions(&self, contest: ContestId) -> Result<Vec<Submission>, StoreError> {
         let t = self.tables()?;
         Ok(t.submissions

@@ -20,11 +20,23 @@ use codehub_protocol::requests::NewSubmission;
 use codehub_protocol::views::SubmissionView;
 use serde::Deserialize;
 
-/// `?contest_id=`.
-#[derive(Debug, Deserialize)]
+/// The largest page of `GET /api/submissions`.
+const MAX_LIMIT: u32 = 1000;
+
+/// The query of `GET /api/submissions`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Only this contest's submissions.
     #[serde(default)]
     contest_id: Option<i64>,
+    /// Only submissions older than this one (the last id of the previous page).
+    #[serde(default)]
+    before: Option<i64>,
+    /// Submissions per page, 1-1000 (default 100).
+    #[serde(default)]
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<u32>,
 }
 
 /// Submits; answers 202 once the submission is durable.
@@ -172,16 +184,29 @@ fn check_answers(
     Ok(())
 }
 
-/// The caller's submissions, newest first (optionally in one contest).
-#[utoipa::path(get, path = "/api/submissions", params(("contest_id" = Option<i64>, Query)), security(("bearer" = [])), responses((status = 200, body = Vec<SubmissionView>)))]
+/// The caller's submissions, newest first (optionally in one contest), a page at a time:
+/// the next page is `?before=` the last id of this one.
+#[utoipa::path(get, path = "/api/submissions", params(ListQuery), security(("bearer" = [])),
+    responses((status = 200, body = Vec<SubmissionView>), (status = 400, body = crate::error::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<ApiJson<Vec<SubmissionView>>> {
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::bad_request(format!(
+            "limit must be 1 to {MAX_LIMIT}"
+        )));
+    }
     let subs = state
         .store
-        .user_submissions(caller.id, q.contest_id.map(ContestId))
+        .user_submissions_page(
+            caller.id,
+            q.contest_id.map(ContestId),
+            q.before.map(SubmissionId),
+            limit,
+        )
         .await?;
     Ok(ApiJson(
         subs.iter()

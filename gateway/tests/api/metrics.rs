@@ -98,6 +98,10 @@ async fn metrics_are_for_admins_or_allowed_networks_and_move_with_judging() {
         "{text}"
     );
     assert_eq!(sample(&text, "codehub_judge_queue_depth"), Some(0.0));
+    // The heap's figures: a running node holds megabytes, and malloc keeps some free.
+    let held = sample(&text, "codehub_heap_allocated_bytes").expect("held");
+    let free = sample(&text, "codehub_heap_free_bytes").expect("free");
+    assert!(held > 1e6 && free > 0.0, "{held} {free}");
     assert!(
         text.contains("# HELP codehub_judgements_total Submissions judged"),
         "described: {text}"

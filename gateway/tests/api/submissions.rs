@@ -154,6 +154,58 @@ async fn contestants_see_only_their_own_submissions() {
 }
 
 #[tokio::test]
+async fn the_list_of_ones_submissions_comes_a_page_at_a_time() {
+    let app = spawn_app();
+    let admin = app.admin().await;
+    let hello = app.import(&admin, "hello").await;
+    let (learner, _) = app.register("pager").await;
+    let mut made = Vec::new();
+    for _ in 0..3 {
+        let (status, s) = app.submit(&learner, None, hello, "a.c", HELLO_C).await;
+        assert_eq!(status, 202, "{s}");
+        made.push(s["id"].as_i64().unwrap());
+    }
+    let ids = |list: &serde_json::Value| -> Vec<i64> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_i64().unwrap())
+            .collect()
+    };
+    let (status, all) = app.get("/api/submissions", Some(&learner)).await;
+    assert_eq!(status, 200);
+    assert_eq!(ids(&all), vec![made[2], made[1], made[0]], "newest first");
+    let (_, first) = app.get("/api/submissions?limit=2", Some(&learner)).await;
+    assert_eq!(ids(&first), vec![made[2], made[1]]);
+    let (_, next) = app
+        .get(
+            &format!("/api/submissions?limit=2&before={}", made[1]),
+            Some(&learner),
+        )
+        .await;
+    assert_eq!(
+        ids(&next),
+        vec![made[0]],
+        "the next page: older than the last seen"
+    );
+    for bad in ["limit=0", "limit=1001"] {
+        let (status, error) = app
+            .get(&format!("/api/submissions?{bad}"), Some(&learner))
+            .await;
+        assert_eq!(status, 400, "{bad}: {error}");
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap()
+                .contains("limit must be 1 to 1000"),
+            "{error}"
+        );
+    }
+    let (status, error) = app.get("/api/submissions?limit=many", Some(&learner)).await;
+    assert_eq!(status, 400, "{error}");
+}
+
+#[tokio::test]
 async fn the_rate_limit_answers_429_with_retry_after() {
     let app = spawn_app_with(Options {
         rate_burst: 2,

@@ -16,6 +16,9 @@ use codehub_loadtest::report::{Latency, merge};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+/// Submissions per page when polling for verdicts.
+const VERDICT_PAGE: usize = 50;
+
 /// The mix of the `contest` scenario: (language file, source, expected verdict), by weight.
 const MIX: &[(&str, &str, &str)] = &[
     (
@@ -98,22 +101,37 @@ pub(crate) async fn contest_cmd(c: ContestArgs) -> anyhow::Result<ExitCode> {
         let (url, contestants, seen) = (url.clone(), contestants.clone(), seen.clone());
         let contest_id = c.target.contest;
         tokio::spawn(async move {
-            let list_url = format!("{url}/api/submissions?contest_id={contest_id}");
+            // A page of the newest submissions holds what is in flight, so the requests
+            // stay the same size however long the run; an older page is read only while
+            // the oldest of a page is not yet known to be judged (a judging backlog).
+            let list_url =
+                format!("{url}/api/submissions?contest_id={contest_id}&limit={VERDICT_PAGE}");
             loop {
                 for contestant in contestants.iter() {
-                    let Ok(resp) = contestant.send(|c| c.get(&list_url)).await else {
-                        continue;
-                    };
-                    let Ok(list) = resp.json::<Vec<SubmissionView>>().await else {
-                        continue;
-                    };
-                    let now = Instant::now();
-                    let mut seen = seen.lock().expect("verdicts lock");
-                    for s in list {
-                        if s.status == SubmissionStatus::Done {
-                            seen.entry(s.id).or_insert_with(|| {
-                                (now, s.verdict.map_or("", Verdict::code).to_owned())
-                            });
+                    let mut page_url = list_url.clone();
+                    loop {
+                        let Ok(resp) = contestant.send(|c| c.get(&page_url)).await else {
+                            break;
+                        };
+                        let Ok(list) = resp.json::<Vec<SubmissionView>>().await else {
+                            break;
+                        };
+                        let now = Instant::now();
+                        let mut seen = seen.lock().expect("verdicts lock");
+                        let oldest = list.last().map(|s| s.id);
+                        let settled_before = oldest.is_some_and(|id| seen.contains_key(&id));
+                        for s in &list {
+                            if s.status == SubmissionStatus::Done {
+                                seen.entry(s.id).or_insert_with(|| {
+                                    (now, s.verdict.map_or("", Verdict::code).to_owned())
+                                });
+                            }
+                        }
+                        match oldest {
+                            Some(id) if list.len() == VERDICT_PAGE && !settled_before => {
+                                page_url = format!("{list_url}&before={id}");
+                            }
+                            _ => break,
                         }
                     }
                 }

@@ -21,9 +21,10 @@ pub fn SubmissionsPage(contest: Option<i64>) -> View {
     let Some(user) = ctx.api.user() else {
         return view! { section(class="card") { p { a(href="/login") { (t("submissions-sign-in")) } (t("submissions-sign-in-to")) } } };
     };
+    // The newest thousand: more than a contest or a season of practice holds.
     let path = match contest {
-        Some(c) => format!("/api/submissions?contest_id={c}"),
-        None => "/api/submissions".to_owned(),
+        Some(c) => format!("/api/submissions?contest_id={c}&limit=1000"),
+        None => "/api/submissions?limit=1000".to_owned(),
     };
     let list = fetch::<Vec<SubmissionView>>(ctx.api, path);
     let live_state =

@@ -32,6 +32,15 @@ pub trait SubmissionStore: Send + Sync + 'static {
         user: UserId,
         contest: Option<ContestId>,
     ) -> Result<Vec<Submission>, StoreError>;
+    /// A page of a user's submissions (optionally in one contest), newest first: at most
+    /// `limit`, and only those older than `before` when it is given.
+    async fn user_submissions_page(
+        &self,
+        user: UserId,
+        contest: Option<ContestId>,
+        before: Option<SubmissionId>,
+        limit: u32,
+    ) -> Result<Vec<Submission>, StoreError>;
     /// A contest's submissions, by id.
     async fn contest_submissions(&self, contest: ContestId) -> Result<Vec<Submission>, StoreError>;
     /// Submissions not yet judged (queued or judging), by id: the queue after a restart.
