@@ -275,14 +275,17 @@ impl Connection {
             }
             Channel::UserSubmissions(u) => {
                 let seq = self.last_seq(name).await?;
-                let subs = self.state.store.user_submissions(*u, None).await?;
+                let subs = self
+                    .state
+                    .store
+                    .user_submissions_page(*u, None, None, 50)
+                    .await?;
                 let role = self
                     .caller
                     .as_ref()
                     .map_or(codehub_engine::model::Role::Spectator, |c| c.role);
                 let views: Vec<_> = subs
                     .iter()
-                    .take(50)
                     .map(|s| crate::present::submission(s, role))
                     .map(|mut v| {
                         v.files = None;
