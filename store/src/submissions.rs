@@ -125,32 +125,6 @@ impl SubmissionStore for SqlStore {
         .transpose()
     }
 
-    /// `contest: None` lists all of the user's submissions, practice and contests alike.
-    async fn user_submissions(
-        &self,
-        user: UserId,
-        contest: Option<ContestId>,
-    ) -> Result<Vec<Submission>, StoreError> {
-        let query = match contest {
-            None => sqlx::query(
-                "SELECT id, user_id, contest_id, problem_id, language, files, submitted_at, \
-                 status, judgement FROM submissions WHERE user_id = $1 ORDER BY id DESC",
-            )
-            .bind(user.0),
-            Some(contest) => sqlx::query(
-                "SELECT id, user_id, contest_id, problem_id, language, files, submitted_at, \
-                 status, judgement FROM submissions WHERE user_id = $1 AND contest_id = $2 \
-                 ORDER BY id DESC",
-            )
-            .bind(user.0)
-            .bind(contest.0),
-        };
-        rows(
-            query.fetch_all(&self.pool).await.map_err(db)?,
-            submission_from_row,
-        )
-    }
-
     async fn user_submissions_page(
         &self,
         user: UserId,

@@ -510,20 +510,6 @@ impl SubmissionStore for MemoryStore {
         Ok(self.tables()?.submissions.get(&id).cloned())
     }
 
-    async fn user_submissions(
-        &self,
-        user: UserId,
-        contest: Option<ContestId>,
-    ) -> Result<Vec<Submission>, StoreError> {
-        let t = self.tables()?;
-        Ok(t.submissions
-            .values()
-            .rev()
-            .filter(|s| s.user_id == user && contest.is_none_or(|c| s.contest_id == Some(c)))
-            .cloned()
-            .collect())
-    }
-
     async fn user_submissions_page(
         &self,
         user: UserId,
@@ -531,10 +517,18 @@ impl SubmissionStore for MemoryStore {
         before: Option<SubmissionId>,
         limit: u32,
     ) -> Result<Vec<Submission>, StoreError> {
-        let mut all = self.user_submissions(user, contest).await?;
-        all.retain(|s| before.is_none_or(|b| s.id < b));
-        all.truncate(limit as usize);
-        Ok(all)
+        let t = self.tables()?;
+        Ok(t.submissions
+            .values()
+            .rev()
+            .filter(|s| {
+                s.user_id == user
+                    && contest.is_none_or(|c| s.contest_id == Some(c))
+                    && before.is_none_or(|b| s.id < b)
+            })
+            .take(limit as usize)
+            .cloned()
+            .collect())
     }
 
     async fn contest_submissions(&self, contest: ContestId) -> Result<Vec<Submission>, StoreError> {

@@ -25,15 +25,9 @@ pub trait SubmissionStore: Send + Sync + 'static {
     async fn requeue_submission(&self, id: SubmissionId) -> Result<(), StoreError>;
     /// A submission by id.
     async fn submission(&self, id: SubmissionId) -> Result<Option<Submission>, StoreError>;
-    /// A user's submissions (optionally in one contest; `None`: all of them, practice and
-    /// contests alike), newest first.
-    async fn user_submissions(
-        &self,
-        user: UserId,
-        contest: Option<ContestId>,
-    ) -> Result<Vec<Submission>, StoreError>;
-    /// A page of a user's submissions (optionally in one contest), newest first: at most
-    /// `limit`, and only those older than `before` when it is given.
+    /// A page of a user's submissions (optionally in one contest; `None`: practice and
+    /// contests alike), newest first: at most `limit`, and only those older than `before`
+    /// when it is given.
     async fn user_submissions_page(
         &self,
         user: UserId,
@@ -41,6 +35,16 @@ pub trait SubmissionStore: Send + Sync + 'static {
         before: Option<SubmissionId>,
         limit: u32,
     ) -> Result<Vec<Submission>, StoreError>;
+    /// All of a user's submissions (optionally in one contest), newest first: the page
+    /// without bounds.
+    async fn user_submissions(
+        &self,
+        user: UserId,
+        contest: Option<ContestId>,
+    ) -> Result<Vec<Submission>, StoreError> {
+        self.user_submissions_page(user, contest, None, u32::MAX)
+            .await
+    }
     /// A contest's submissions, by id.
     async fn contest_submissions(&self, contest: ContestId) -> Result<Vec<Submission>, StoreError>;
     /// Submissions not yet judged (queued or judging), by id: the queue after a restart.
