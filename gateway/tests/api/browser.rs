@@ -1390,6 +1390,10 @@ async fn a_learner_searches_the_archive_by_tag_and_name() {
         .select_by_value("")
         .await
         .unwrap();
+    wait_text(&client, "[data-testid=archive-summary]", LONG, |t| {
+        t.starts_with("3 problems")
+    })
+    .await;
     client
         .find(Locator::Css("[data-testid=archive-search]"))
         .await
@@ -1397,8 +1401,9 @@ async fn a_learner_searches_the_archive_by_tag_and_name() {
         .send_keys("plus")
         .await
         .unwrap();
-    wait_text(&client, "[data-testid=practice-row]", LONG, |t| {
-        t.contains("A plus B")
+    // The unfiltered list shows "A plus B" too, so wait for the filtered count, not the row.
+    wait_text(&client, "[data-testid=archive-summary]", LONG, |t| {
+        t.starts_with("1 problem ·")
     })
     .await;
     let rows = client
@@ -1406,6 +1411,8 @@ async fn a_learner_searches_the_archive_by_tag_and_name() {
         .await
         .unwrap();
     assert_eq!(rows.len(), 1);
+    let row = rows[0].text().await.unwrap();
+    assert!(row.contains("A plus B"), "{row}");
     client.close().await.unwrap();
 }
 
