@@ -1,12 +1,15 @@
 //! [`SubmissionStore`] on SQL: submissions from acceptance to judgement.
 
 use crate::SqlStore;
-use crate::rows::{db, first, rows, submission_from_row, to_json, write_error};
+use crate::rows::{bad_value, db, first, get, rows, submission_from_row, to_json, write_error};
 use async_trait::async_trait;
+use codehub_engine::Verdict;
 use codehub_engine::model::{
-    ContestId, Judgement, Submission, SubmissionId, SubmissionStatus, UserId,
+    ContestId, Judgement, Millis, ProblemId, Submission, SubmissionId, SubmissionStatus, UserId,
 };
-use codehub_engine::ports::store::{NewSubmission, StoreError, SubmissionStore};
+use codehub_engine::ports::store::{
+    NewSubmission, ProblemTally, StoreError, SubmissionMark, SubmissionStore,
+};
 
 #[async_trait]
 impl SubmissionStore for SqlStore {
@@ -76,16 +79,28 @@ impl SubmissionStore for SqlStore {
         id: SubmissionId,
         judgement: &Judgement,
     ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE submissions SET status = 'done', judgement = $2, verdict = $3 \
-             WHERE id = $1 AND status <> 'done'",
-        )
-        .bind(id.0)
-        .bind(to_json(judgement)?)
-        .bind(judgement.verdict.code())
-        .execute(&self.pool)
-        .await
-        .map_err(db)?;
+        // A missing score is a NULL in the statement, never a bound NULL: sqlx 0.9's `Any`
+        // driver sends a NULL `f64` to PostgreSQL as a `float4` (its `Null(Double)` and
+        // `Null(Real)` arms are swapped), the prepared statement keeps that parameter type,
+        // and the next score bound to it is refused ("incorrect binary data format").
+        let sql = match judgement.score {
+            Some(_) => {
+                "UPDATE submissions SET status = 'done', judgement = $2, verdict = $3, \
+                 score = $4 WHERE id = $1 AND status <> 'done'"
+            }
+            None => {
+                "UPDATE submissions SET status = 'done', judgement = $2, verdict = $3, \
+                 score = NULL WHERE id = $1 AND status <> 'done'"
+            }
+        };
+        let mut query = sqlx::query(sql)
+            .bind(id.0)
+            .bind(to_json(judgement)?)
+            .bind(judgement.verdict.code());
+        if let Some(score) = judgement.score {
+            query = query.bind(score);
+        }
+        let done = query.execute(&self.pool).await.map_err(db)?;
         if done.rows_affected() > 0 {
             return Ok(true);
         }
@@ -98,8 +113,8 @@ impl SubmissionStore for SqlStore {
 
     async fn requeue_submission(&self, id: SubmissionId) -> Result<(), StoreError> {
         let done = sqlx::query(
-            "UPDATE submissions SET status = 'queued', judgement = NULL, verdict = NULL \
-                 WHERE id = $1",
+            "UPDATE submissions SET status = 'queued', judgement = NULL, verdict = NULL, \
+                 score = NULL WHERE id = $1",
         )
         .bind(id.0)
         .execute(&self.pool)
@@ -157,6 +172,57 @@ impl SubmissionStore for SqlStore {
             .await
             .map_err(db)?;
         rows(page, submission_from_row)
+    }
+
+    async fn user_problem_tallies(&self, user: UserId) -> Result<Vec<ProblemTally>, StoreError> {
+        // `verdict` and `score` are set only once a submission is done.
+        let all = sqlx::query(
+            "SELECT problem_id, contest_id, COUNT(*) AS attempts, \
+             COUNT(CASE WHEN verdict = 'AC' THEN 1 END) AS accepted, MAX(score) AS best_score \
+             FROM submissions WHERE user_id = $1 GROUP BY problem_id, contest_id \
+             ORDER BY problem_id, COALESCE(contest_id, 0)",
+        )
+        .bind(user.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows(all, |row| {
+            Ok(ProblemTally {
+                problem_id: ProblemId(get(row, "problem_id")?),
+                contest_id: get::<Option<i64>>(row, "contest_id")?.map(ContestId),
+                attempts: u32::try_from(get::<i64>(row, "attempts")?).unwrap_or(u32::MAX),
+                solved: get::<i64>(row, "accepted")? > 0,
+                best_score: get(row, "best_score")?,
+            })
+        })
+    }
+
+    async fn user_submission_marks(
+        &self,
+        user: UserId,
+        since: Millis,
+    ) -> Result<Vec<SubmissionMark>, StoreError> {
+        let all = sqlx::query(
+            "SELECT id, problem_id, contest_id, submitted_at, verdict FROM submissions \
+             WHERE user_id = $1 AND submitted_at >= $2 ORDER BY id DESC",
+        )
+        .bind(user.0)
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows(all, |row| {
+            let verdict = get::<Option<String>>(row, "verdict")?
+                .map(|v| v.parse::<Verdict>().map_err(|_| bad_value("verdict", &v)))
+                .transpose()?;
+            Ok(SubmissionMark {
+                id: SubmissionId(get(row, "id")?),
+                problem_id: ProblemId(get(row, "problem_id")?),
+                contest_id: get::<Option<i64>>(row, "contest_id")?.map(ContestId),
+                submitted_at: get(row, "submitted_at")?,
+                verdict,
+            })
+        })
     }
 
     async fn contest_submissions(&self, contest: ContestId) -> Result<Vec<Submission>, StoreError> {

@@ -11,8 +11,8 @@ use codehub_engine::model::{
 };
 use codehub_engine::ports::store::prelude::*;
 use codehub_engine::ports::store::{
-    Editorial, Identity, NewSubmission, NewUser, ProblemStats, RatingRow, RefreshToken, Revealed,
-    StoreError, VirtualStart,
+    Editorial, Identity, NewSubmission, NewUser, ProblemStats, ProblemTally, RatingRow,
+    RefreshToken, Revealed, StoreError, VirtualStart,
 };
 use codehub_store::{Backend, SqlStore};
 use serde_json::json;
@@ -796,6 +796,78 @@ async fn exercise(store: &SqlStore) -> Snapshot {
         page(None, None, 100).await,
         ids(&store.user_submissions(bob, None).await.unwrap()),
         "a page larger than the list is all of it"
+    );
+    // Tallies per problem and setting: bob's s1 (AC 100 after a rejudge), s2 (CE, practice),
+    // s4 (AC with the winning finish's score) and s5 (queued).
+    let mut expected = vec![
+        ProblemTally {
+            problem_id: p_sum,
+            contest_id: Some(late.id),
+            attempts: 1,
+            solved: true,
+            best_score: Some(100.0),
+        },
+        ProblemTally {
+            problem_id: p_sum,
+            contest_id: Some(tie.id),
+            attempts: 1,
+            solved: false,
+            best_score: None,
+        },
+        ProblemTally {
+            problem_id: p_sort,
+            contest_id: None,
+            attempts: 1,
+            solved: false,
+            best_score: None,
+        },
+        ProblemTally {
+            problem_id: p_sort,
+            contest_id: Some(late.id),
+            attempts: 1,
+            solved: true,
+            best_score: recorded[0].score,
+        },
+    ];
+    expected.sort_by_key(|t| (t.problem_id, t.contest_id.map_or(0, |c| c.0)));
+    assert_eq!(
+        store.user_problem_tallies(bob).await.unwrap(),
+        expected,
+        "by problem, then practice before contests"
+    );
+    let dave_tally = store.user_problem_tallies(dave).await.unwrap();
+    assert_eq!(
+        dave_tally
+            .iter()
+            .map(|t| (t.problem_id, t.contest_id, t.attempts, t.solved))
+            .collect::<Vec<_>>(),
+        vec![(p_graph, None, 16, false)],
+        "sixteen unjudged attempts are one tally"
+    );
+    assert_eq!(store.user_problem_tallies(alice).await.unwrap(), vec![]);
+    // Marks: newest first from `since` on, the verdict only once judged.
+    let marks = store.user_submission_marks(bob, t0 + 1200).await.unwrap();
+    assert_eq!(
+        marks
+            .iter()
+            .map(|m| (m.id, m.problem_id, m.contest_id, m.submitted_at, m.verdict))
+            .collect::<Vec<_>>(),
+        vec![
+            (s5.id, p_sum, Some(tie.id), t0 + 1500, None),
+            (
+                s4.id,
+                p_sort,
+                Some(late.id),
+                t0 + 1400,
+                Some(Verdict::Accepted)
+            ),
+            (s2.id, p_sort, None, t0 + 1200, Some(Verdict::CompileError)),
+        ]
+    );
+    assert_eq!(
+        ids(&store.user_submissions_since(bob, t0 + 1400).await.unwrap()),
+        vec![s5.id, s4.id],
+        "whole submissions from a time on"
     );
     assert_eq!(
         ids(&store.contest_submissions(late.id).await.unwrap()),

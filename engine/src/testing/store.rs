@@ -1,13 +1,13 @@
 //! [`MemoryStore`]: the store port in memory, with the SQL adapter's semantics.
 
 use crate::model::{
-    Clarification, ClarificationId, Contest, ContestId, Judgement, Problem, ProblemId, Profile,
-    Role, Submission, SubmissionId, SubmissionStatus, User, UserId, now_ms,
+    Clarification, ClarificationId, Contest, ContestId, Judgement, Millis, Problem, ProblemId,
+    Profile, Role, Submission, SubmissionId, SubmissionStatus, User, UserId, now_ms,
 };
 use crate::ports::store::{
     ClarificationStore, ContestData, ContestStore, EventLog, FenceStore, Identity, LoggedEvent,
-    NewProblem, NewSubmission, NewUser, ProblemStats, RefreshToken, StoreError, SubmissionStore,
-    UserStore,
+    NewProblem, NewSubmission, NewUser, ProblemStats, ProblemTally, RefreshToken, StoreError,
+    SubmissionMark, SubmissionStore, UserStore,
 };
 use async_trait::async_trait;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -528,6 +528,53 @@ impl SubmissionStore for MemoryStore {
             })
             .take(limit as usize)
             .cloned()
+            .collect())
+    }
+
+    async fn user_problem_tallies(&self, user: UserId) -> Result<Vec<ProblemTally>, StoreError> {
+        let t = self.tables()?;
+        let mut tallies: BTreeMap<(ProblemId, i64), ProblemTally> = BTreeMap::new();
+        for s in t.submissions.values().filter(|s| s.user_id == user) {
+            let key = (s.problem_id, s.contest_id.map_or(0, |c| c.0));
+            let tally = tallies.entry(key).or_insert(ProblemTally {
+                problem_id: s.problem_id,
+                contest_id: s.contest_id,
+                attempts: 0,
+                solved: false,
+                best_score: None,
+            });
+            tally.attempts += 1;
+            if let (SubmissionStatus::Done, Some(j)) = (s.status, &s.judgement) {
+                tally.solved |= j.verdict == crate::Verdict::Accepted;
+                if let Some(score) = j.score {
+                    tally.best_score = Some(tally.best_score.map_or(score, |b| b.max(score)));
+                }
+            }
+        }
+        Ok(tallies.into_values().collect())
+    }
+
+    async fn user_submission_marks(
+        &self,
+        user: UserId,
+        since: Millis,
+    ) -> Result<Vec<SubmissionMark>, StoreError> {
+        let t = self.tables()?;
+        Ok(t.submissions
+            .values()
+            .rev()
+            .filter(|s| s.user_id == user && s.submitted_at >= since)
+            .map(|s| SubmissionMark {
+                id: s.id,
+                problem_id: s.problem_id,
+                contest_id: s.contest_id,
+                submitted_at: s.submitted_at,
+                verdict: s
+                    .judgement
+                    .as_ref()
+                    .filter(|_| s.status == SubmissionStatus::Done)
+                    .map(|j| j.verdict),
+            })
             .collect())
     }
 

@@ -7,8 +7,6 @@ use crate::archive::{Search, Sort, search};
 use crate::auth::MaybeCaller;
 use crate::error::{ApiError, ApiResult};
 use axum::extract::State;
-use codehub_engine::Verdict;
-use codehub_protocol::names::SubmissionStatus;
 use codehub_protocol::views::ArchivePage;
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -82,16 +80,11 @@ pub async fn list(
     let solved: HashSet<i64> = match &caller.0 {
         Some(c) => state
             .store
-            .user_submissions(c.id, None)
+            .user_problem_tallies(c.id)
             .await?
             .iter()
-            .filter(|s| {
-                s.status == SubmissionStatus::Done
-                    && s.judgement
-                        .as_ref()
-                        .is_some_and(|j| j.verdict == Verdict::Accepted)
-            })
-            .map(|s| s.problem_id.0)
+            .filter(|t| t.solved)
+            .map(|t| t.problem_id.0)
             .collect(),
         None if unsolved => {
             return Err(ApiError::unauthorized(

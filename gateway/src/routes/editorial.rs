@@ -8,10 +8,8 @@ use crate::app::AppState;
 use crate::auth::{Caller, MaybeCaller};
 use crate::error::{ApiError, ApiResult};
 use axum::extract::State;
-use codehub_engine::Verdict;
 use codehub_engine::model::{ProblemId, Role};
 use codehub_engine::ports::store::{Editorial, Revealed};
-use codehub_protocol::names::SubmissionStatus;
 use codehub_protocol::requests::EditorialBody;
 use codehub_protocol::views::{EditorialView, RichText};
 
@@ -59,16 +57,10 @@ async fn view_of(
     let e = state.store.editorial(id).await?;
     let solved = state
         .store
-        .user_submissions(caller.id, None)
+        .user_problem_tallies(caller.id)
         .await?
         .iter()
-        .any(|s| {
-            s.problem_id == id
-                && s.status == SubmissionStatus::Done
-                && s.judgement
-                    .as_ref()
-                    .is_some_and(|j| j.verdict == Verdict::Accepted)
-        });
+        .any(|t| t.problem_id == id && t.solved);
     let (hints, editorial) = if caller.role.is_jury() {
         (e.hints.len(), true)
     } else {

@@ -5,8 +5,7 @@ use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use axum::extract::State;
-use codehub_engine::Verdict;
-use codehub_engine::model::{Role, SubmissionStatus};
+use codehub_engine::model::Role;
 use codehub_protocol::views::{LanguageView, ProgressView, QueueView};
 use sha2::Digest;
 use std::collections::BTreeMap;
@@ -121,7 +120,7 @@ pub async fn progress(
     caller: Caller,
 ) -> ApiResult<ApiJson<Vec<ProgressView>>> {
     let problems = state.store.problems().await?;
-    let mine = state.store.user_submissions(caller.id, None).await?;
+    let mine = state.store.user_problem_tallies(caller.id).await?;
     let mut by_problem: BTreeMap<i64, ProgressView> = problems
         .iter()
         .filter(|p| p.practice)
@@ -137,16 +136,13 @@ pub async fn progress(
             )
         })
         .collect();
-    for s in &mine {
-        if let Some(entry) = by_problem.get_mut(&s.problem_id.0) {
-            entry.attempts += 1;
-            if s.status == SubmissionStatus::Done
-                && let Some(j) = &s.judgement
-            {
-                entry.solved |= j.verdict == Verdict::Accepted;
-                if let Some(score) = j.score {
-                    entry.best_score = Some(entry.best_score.map_or(score, |b: f64| b.max(score)));
-                }
+    // A problem's tallies in practice and in each contest add up.
+    for t in &mine {
+        if let Some(entry) = by_problem.get_mut(&t.problem_id.0) {
+            entry.attempts += t.attempts as usize;
+            entry.solved |= t.solved;
+            if let Some(score) = t.best_score {
+                entry.best_score = Some(entry.best_score.map_or(score, |b: f64| b.max(score)));
             }
         }
     }

@@ -9,8 +9,7 @@ use crate::present;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use codehub_engine::model::{Profile, Role, SubmissionStatus, User, UserId};
-use codehub_engine::verdict::Verdict;
+use codehub_engine::model::{ContestId, Profile, Role, User, UserId};
 use codehub_protocol::requests::{AccountDeletion, ProfileChange, UserChange};
 use codehub_protocol::views::{
     AdminUserView, AuditEntry, ContestTaken, CountOf, DayCount, ProfileView, RecentSubmission,
@@ -22,6 +21,10 @@ use std::collections::BTreeMap;
 
 /// The audit log's kind in the store's global event log.
 const AUDIT_EVENT: &str = "audit";
+/// How many of a user's newest submissions a profile shows.
+const RECENT: usize = 20;
+/// How many submissions a profile reads per page while looking for them.
+const RECENT_PAGE: u32 = 50;
 
 /// Records an administrator's action in the audit log.
 pub(crate) async fn audit(
@@ -264,22 +267,14 @@ pub async fn profile(
         .filter(|c| c.end_at > now)
         .map(|c| c.id)
         .collect();
-    let mut submissions: Vec<_> = state
-        .store
-        .user_submissions(user.id, None)
-        .await?
-        .into_iter()
-        .filter(|s| s.contest_id.is_none_or(|c| !running.contains(&c)))
-        .collect();
-    submissions.sort_by_key(|s| std::cmp::Reverse((s.submitted_at, s.id.0)));
+    let visible = |contest: Option<ContestId>| contest.is_none_or(|c| !running.contains(&c));
     let mut solved = BTreeMap::new();
-    for s in &submissions {
-        let accepted = s.status == SubmissionStatus::Done
-            && s.judgement
-                .as_ref()
-                .is_some_and(|j| j.verdict == Verdict::Accepted);
-        if let (true, Some(p)) = (accepted, archive.get(&s.problem_id.0)) {
-            solved.insert(s.problem_id.0, p);
+    for t in state.store.user_problem_tallies(user.id).await? {
+        if let (true, Some(p)) = (
+            t.solved && visible(t.contest_id),
+            archive.get(&t.problem_id.0),
+        ) {
+            solved.insert(t.problem_id.0, p);
         }
     }
     let virtuals: BTreeMap<_, _> = state
@@ -306,16 +301,33 @@ pub async fn profile(
     let ratings = crate::ratings::views(&state, &state.store.user_ratings(user.id).await?).await?;
     let since = now - 365 * 86_400_000;
     let mut days: BTreeMap<String, usize> = BTreeMap::new();
-    for s in submissions.iter().filter(|s| s.submitted_at >= since) {
-        *days.entry(day_of(s.submitted_at)).or_default() += 1;
+    for s in state.store.user_submission_marks(user.id, since).await? {
+        if visible(s.contest_id) {
+            *days.entry(day_of(s.submitted_at)).or_default() += 1;
+        }
     }
     let names: BTreeMap<i64, &str> = every_problem
         .iter()
         .map(|p| (p.entry.id, p.entry.name.as_str()))
         .collect();
+    // The newest visible ones, read a page at a time past those of running contests.
+    let mut submissions = Vec::new();
+    let mut before = None;
+    while submissions.len() < RECENT {
+        let page = state
+            .store
+            .user_submissions_page(user.id, None, before, RECENT_PAGE)
+            .await?;
+        let last = page.len() < RECENT_PAGE as usize;
+        before = page.last().map(|s| s.id);
+        submissions.extend(page.into_iter().filter(|s| visible(s.contest_id)));
+        if last {
+            break;
+        }
+    }
     let recent = submissions
         .iter()
-        .take(20)
+        .take(RECENT)
         .map(|s| RecentSubmission {
             id: s.id.0,
             problem_id: s.problem_id.0,

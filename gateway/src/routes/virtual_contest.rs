@@ -44,7 +44,10 @@ async fn view(
     let originals = state.ghosts.submissions(&*state.store, c.id).await?;
     let names = state.store.participant_names(c.id).await?;
     let teams: Vec<_> = names.iter().map(|(id, _)| *id).collect();
-    let own = state.store.user_submissions(start.user_id, None).await?;
+    let own = state
+        .store
+        .user_submissions_since(start.user_id, start.started_at)
+        .await?;
     let rows = crate::virtual_contest::ghost_board(c, &originals, &teams, start, &own, at, now);
     let mut teams: Vec<Team> = names
         .into_iter()
@@ -96,7 +99,7 @@ pub async fn start(
     }
     if !state
         .store
-        .user_submissions(caller.id, Some(c.id))
+        .user_submissions_page(caller.id, Some(c.id), None, 1)
         .await?
         .is_empty()
     {

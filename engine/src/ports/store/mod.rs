@@ -35,7 +35,7 @@ pub use self::events::EventLog;
 pub use self::fences::FenceStore;
 pub use self::practice::{Editorial, PracticeStore, Revealed, VirtualStart};
 pub use self::ratings::{RatingRow, RatingStore};
-pub use self::submissions::SubmissionStore;
+pub use self::submissions::{ProblemTally, SubmissionMark, SubmissionStore};
 pub use self::users::UserStore;
 
 use crate::model::{Contest, ContestId, Millis, Problem, ProblemId, Role, SubmittedFile, UserId};
