@@ -478,6 +478,12 @@ async fn an_upload_whose_name_breaks_the_rule_is_refused_before_sending() {
         .goto(&format!("{}/practice/{problem}", app.base))
         .await
         .unwrap();
+    // The submit section is rebuilt when the problem arrives: wait for the problem, not
+    // only the languages (served from memory, often first).
+    wait_text(&client, "[data-testid=problem-title]", LONG, |t| {
+        !t.is_empty()
+    })
+    .await;
     client
         .wait()
         .at_most(LONG)
@@ -871,6 +877,13 @@ async fn a_contestant_asks_the_jury_answers_and_the_answer_appears_live() {
         .await
         .unwrap();
     assert_eq!(answer, "1 to 10");
+    // Neither the claim (204, no body) nor the answer left an error on the jury's page.
+    let alerts = jury.find_all(Locator::Css("[role=alert]")).await.unwrap();
+    let mut texts = Vec::new();
+    for a in alerts {
+        texts.push(a.text().await.unwrap());
+    }
+    assert!(texts.iter().all(|t| t.is_empty()), "{texts:?}");
     wait_text(&team, "[data-testid=clarification]", LONG, |t| {
         t.contains("Jury answer (private)")
     })
@@ -1160,15 +1173,19 @@ async fn a_user_edits_their_profile_and_an_admin_disables_them_from_the_user_lis
     )
     .await;
     admin.goto(&format!("{}/admin", app.base)).await.unwrap();
+    // The unfiltered list first (admin and bea), then the search's answer.
+    wait_text(&admin, "[data-testid=users-count]", LONG, |t| {
+        t == "2 users"
+    })
+    .await;
     admin
-        .wait()
-        .at_most(LONG)
-        .for_element(Locator::Css("[data-testid=user-search]"))
+        .find(Locator::Css("[data-testid=user-search]"))
         .await
         .unwrap()
         .send_keys("bea\n")
         .await
         .unwrap();
+    wait_text(&admin, "[data-testid=users-count]", LONG, |t| t == "1 user").await;
     let row = "[data-testid=user-row-bea_profile]";
     wait_text(
         &admin,
@@ -1218,6 +1235,12 @@ async fn a_learner_runs_code_on_typed_input_and_on_a_sample() {
         .goto(&format!("{}/practice/{problem}", app.base))
         .await
         .unwrap();
+    // The submit section is rebuilt when the problem arrives: wait for the problem, not
+    // only the languages (served from memory, often first).
+    wait_text(&client, "[data-testid=problem-title]", LONG, |t| {
+        !t.is_empty()
+    })
+    .await;
     client
         .wait()
         .at_most(LONG)

@@ -4,6 +4,7 @@
 //! announces.
 
 use super::{Load, fetch, pending};
+use crate::api::Body;
 use crate::ctx::Ctx;
 use crate::i18n::t;
 use crate::live;
@@ -11,6 +12,7 @@ use codehub_protocol::board::View as BoardView;
 use codehub_protocol::views::{ClarificationView, ContestView};
 use codehub_protocol::ws::MessageKind;
 use codehub_protocol::{Channel, ContestId, UserId};
+use gloo_net::http::Method;
 use serde_json::json;
 use sycamore::prelude::*;
 
@@ -203,17 +205,26 @@ pub fn ClarificationsPage(id: i64) -> View {
                 }
             });
         };
+        // The claim answers 204: the question is marked claimed here at once, and the
+        // jury's channel brings the same to the other judges.
         let claim = move |_| {
             sycamore::futures::spawn_local_scoped(async move {
                 match ctx
                     .api
-                    .post::<ClarificationView>(
+                    .call(
+                        Method::POST,
                         &format!("/api/contests/{id}/clarifications/{cid}/claim"),
-                        json!({}),
+                        Body::Json(json!({})),
                     )
                     .await
                 {
-                    Ok(q) => upsert(list, q),
+                    Ok(()) => list.update(|l| {
+                        if let Load::Ready(l) = l
+                            && let Some(q) = l.iter_mut().find(|q| q.id == cid)
+                        {
+                            q.claimed_by = ctx.api.user().map(|u| u.id);
+                        }
+                    }),
                     Err(e) => message.set(Some(e.to_string())),
                 }
             });

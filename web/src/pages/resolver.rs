@@ -83,24 +83,36 @@ pub fn ResolverPage(id: i64) -> View {
             followed.set(Some(f));
         });
     }
-    // The jury's page publishes each step for the spectators' pages.
-    let publish = move || {
-        if !jury {
-            return;
-        }
-        let Some(body) = state.with_untracked(|s| s.as_ref().map(|r| r.state())) else {
-            return;
-        };
+    // The jury's page publishes each step for the spectators' pages through one task that
+    // lives as long as the page: one request at a time, in the order the steps were
+    // taken, and only the latest of those taken while a request was under way, so the
+    // server never gets an older step after a newer one.
+    let (steps, mut taken) = futures::channel::mpsc::unbounded::<ResolverState>();
+    if jury {
         sycamore::futures::spawn_local_scoped(async move {
+            use futures::StreamExt;
             let path = format!("/api/contests/{id}/resolver");
-            let body = serde_json::to_value(body).unwrap_or_default();
-            if let Err(e) = ctx.api.call(Method::POST, &path, Body::Json(body)).await {
-                error.set(Some(crate::t!(
-                    "resolver-not-following",
-                    error = e.to_string()
-                )));
+            while let Some(mut body) = taken.next().await {
+                while let Ok(newer) = taken.try_recv() {
+                    body = newer;
+                }
+                let body = serde_json::to_value(body).unwrap_or_default();
+                if let Err(e) = ctx.api.call(Method::POST, &path, Body::Json(body)).await {
+                    error.set(Some(crate::t!(
+                        "resolver-not-following",
+                        error = e.to_string()
+                    )));
+                }
             }
         });
+    }
+    let steps = create_signal(steps);
+    let publish = move || {
+        if let Some(body) = state.with_untracked(|s| s.as_ref().map(|r| r.state())) {
+            steps.with_untracked(|steps| {
+                let _ = steps.unbounded_send(body);
+            });
+        }
     };
     let on_file = move |e: web_sys::Event| {
         let Some(file) = e

@@ -131,19 +131,25 @@ pub fn UsersPanel() -> View {
     let search = create_signal(String::new());
     let page = create_signal(super::Load::<UserPage>::Loading);
     let message = create_signal(None::<String>);
+    // Only the latest request's answer is shown: an earlier one arriving late (a search
+    // typed while a reload runs) must not overwrite it.
+    let asked = create_signal(0u64);
     let load = move || {
+        let this = asked.get_untracked() + 1;
+        asked.set_silent(this);
         sycamore::futures::spawn_local_scoped(async move {
             let q = js_sys::encode_uri_component(search.get_clone().trim());
-            page.set(
-                match ctx
-                    .api
-                    .get::<UserPage>(&format!("/api/users?search={q}&limit=50"))
-                    .await
-                {
-                    Ok(p) => super::Load::Ready(p),
-                    Err(e) => super::Load::Failed(e.to_string()),
-                },
-            );
+            let answer = match ctx
+                .api
+                .get::<UserPage>(&format!("/api/users?search={q}&limit=50"))
+                .await
+            {
+                Ok(p) => super::Load::Ready(p),
+                Err(e) => super::Load::Failed(e.to_string()),
+            };
+            if asked.get_untracked() == this {
+                page.set(answer);
+            }
         });
     };
     load();
@@ -233,7 +239,7 @@ pub fn UsersPanel() -> View {
             })
             .collect::<Vec<_>>();
         view! {
-            p(class="muted") { (crate::t!("users-count", count = total)) }
+            p(class="muted", data-testid="users-count") { (crate::t!("users-count", count = total)) }
             table(class="table") {
                 thead { tr { th { (t("users-user")) } th { (t("users-role")) } th { (t("users-state")) } th { "" } } }
                 tbody { (rows) }
