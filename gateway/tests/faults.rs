@@ -100,12 +100,12 @@ async fn a_postgres_restart_mid_contest_loses_nothing_and_heals_by_itself() {
         node.wait_status(&team, before, "done").await["verdict"],
         "AC"
     );
-    let board = node.board().await;
+    let board = node.settled_board().await;
     let problem = node.problem_id(1).await;
 
     pg.run("halt");
     // Reads of the live contest come from memory.
-    assert_eq!(node.board().await["rows"], board["rows"]);
+    assert_eq!(node.settled_board().await["rows"], board["rows"]);
     // A submission is refused, saying when to come back, and is not acknowledged.
     let refused = node.post_submission(&team, problem, AC).await;
     assert_eq!(refused.status(), 503);
@@ -307,7 +307,7 @@ async fn a_full_disk_refuses_writes_clearly_corrupts_nothing_and_recovers() {
         node.wait_status(&team, before, "done").await["verdict"],
         "AC"
     );
-    let board = node.board().await;
+    let board = node.settled_board().await;
     let problem = node.problem_id(1).await;
 
     let filled = disk.fill();
@@ -340,7 +340,7 @@ async fn a_full_disk_refuses_writes_clearly_corrupts_nothing_and_recovers() {
     assert_refused(refused, 507, "storage is full").await;
     assert_refused(put_avatar(&node, &team).await, 507, "storage is full").await;
     // Reads go on.
-    assert_eq!(node.board().await["rows"], board["rows"]);
+    assert_eq!(node.settled_board().await["rows"], board["rows"]);
     assert_eq!(
         node.wait_status(&team, before, "done").await["verdict"],
         "AC"
@@ -357,7 +357,7 @@ async fn a_full_disk_refuses_writes_clearly_corrupts_nothing_and_recovers() {
 
     // Nothing was corrupted: a restart on the same disk finds every acknowledged
     // submission, judged, and the scoreboard as it was.
-    let board = node.board().await;
+    let board = node.settled_board().await;
     drop(proc);
     let proc = Proc::spawn_wrapped(&wrapper, &args, None, &[]);
     let node = Api::new(proc.line("codehub: listening on ").trim().to_owned());
@@ -368,7 +368,7 @@ async fn a_full_disk_refuses_writes_clearly_corrupts_nothing_and_recovers() {
     for &id in &acknowledged {
         assert_eq!(node.wait_status(&team, id, "done").await["verdict"], "WA");
     }
-    assert_eq!(node.board().await["rows"], board["rows"]);
+    assert_eq!(node.settled_board().await["rows"], board["rows"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

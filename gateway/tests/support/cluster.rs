@@ -519,6 +519,28 @@ impl Api {
         }
     }
 
+    /// The public scoreboard once no cell is pending: a verdict reaches the store before
+    /// the contest's actor applies it to the board, so a board read right after a
+    /// submission is `done` may still show it pending.
+    pub async fn settled_board(&self) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let board = self.board().await;
+            let settled = board["rows"].as_array().is_some_and(|rows| {
+                rows.iter().all(|r| {
+                    r["cells"]
+                        .as_array()
+                        .is_some_and(|c| c.iter().all(|c| c["pending"] == 0))
+                })
+            });
+            if settled {
+                return board;
+            }
+            assert!(Instant::now() < deadline, "board still pending: {board}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// The public scoreboard over HTTP.
     pub async fn board(&self) -> Value {
         let (s, v) = self

@@ -21,6 +21,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 
+/// How long the server shares a board snapshot among subscribers (the gateway's `FRESH`).
+const SHARED_SNAPSHOT_WINDOW: Duration = Duration::from_millis(250);
+
 /// A real delta of the contest's public board: subscribes, makes one result happen, and
 /// returns the delta that arrives.
 async fn capture_delta(p: &Prepared, t: &Target) -> anyhow::Result<ServerMessage> {
@@ -87,6 +90,12 @@ pub(crate) async fn compare_cmd(c: Compare) -> anyhow::Result<ExitCode> {
     raise_fd_limit();
     let p = prepare(&c.target).await?;
     let template = capture_delta(&p, &c.target).await?;
+    // The capture's subscription took a snapshot that the server shares with whoever
+    // subscribes in the next 250 ms (`gateway/src/ws/boards.rs`, `FRESH`); spectators that
+    // came that soon would get it and then the capture's delta from the Hub's ring, as
+    // one delta more each with its latency counted from before they connected. Waiting
+    // past that window gives every spectator a snapshot that already holds it.
+    tokio::time::sleep(SHARED_SNAPSHOT_WINDOW * 2).await;
     eprintln!("codehub:");
     let codehub = run_spectators(
         &Side::CodeHub(&p),
