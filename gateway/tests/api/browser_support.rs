@@ -4,6 +4,7 @@
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -29,7 +30,15 @@ pub struct Driver {
 }
 
 impl Drop for Driver {
+    /// Stops chromedriver and every browser it started (its process group): a test that
+    /// fails before closing its sessions must not leave Chromium running.
     fn drop(&mut self) {
+        if let Ok(pid) = i32::try_from(self.child.id()) {
+            let _ = nix::sys::signal::killpg(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGKILL,
+            );
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -44,6 +53,7 @@ impl Driver {
             .unwrap()
             .port();
         let child = Command::new(driver)
+            .process_group(0)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
