@@ -1,7 +1,7 @@
 //! [`FenceStore`] on SQL: fencing tokens and the fenced finish of contest owners.
 
 use crate::SqlStore;
-use crate::rows::{db, first, to_json};
+use crate::rows::{db, first, score_binds, to_json};
 use async_trait::async_trait;
 use codehub_engine::model::{ContestId, Judgement, SubmissionId};
 use codehub_engine::ports::store::{FenceStore, StoreError};
@@ -16,30 +16,22 @@ impl FenceStore for SqlStore {
         fence: u64,
     ) -> Result<bool, StoreError> {
         // One statement: the token is compared where the row is written.
-        // A missing score is a NULL in the statement, never a bound NULL (sqlx 0.9's `Any`
-        // driver binds it as a `float4`): see `finish_submission` in `submissions.rs`.
-        let sql = match judgement.score {
-            Some(_) => {
-                "UPDATE submissions SET status = 'done', judgement = $2, verdict = $5, \
-                 score = $6 WHERE id = $1 AND status <> 'done' AND contest_id = $3 \
-                 AND (SELECT fence FROM contest_fences WHERE contest_id = $3) = $4"
-            }
-            None => {
-                "UPDATE submissions SET status = 'done', judgement = $2, verdict = $5, \
-                 score = NULL WHERE id = $1 AND status <> 'done' AND contest_id = $3 \
-                 AND (SELECT fence FROM contest_fences WHERE contest_id = $3) = $4"
-            }
-        };
-        let mut query = sqlx::query(sql)
-            .bind(id.0)
-            .bind(to_json(judgement)?)
-            .bind(contest.0)
-            .bind(fence as i64)
-            .bind(judgement.verdict.code());
-        if let Some(score) = judgement.score {
-            query = query.bind(score);
-        }
-        let done = query.execute(&self.pool).await.map_err(db)?;
+        let (has_score, score) = score_binds(judgement.score);
+        let done = sqlx::query(
+            "UPDATE submissions SET status = 'done', judgement = $2, verdict = $5, \
+             score = CASE WHEN $6 = 1 THEN $7 END WHERE id = $1 AND status <> 'done' \
+             AND contest_id = $3 AND (SELECT fence FROM contest_fences WHERE contest_id = $3) = $4",
+        )
+        .bind(id.0)
+        .bind(to_json(judgement)?)
+        .bind(contest.0)
+        .bind(fence as i64)
+        .bind(judgement.verdict.code())
+        .bind(has_score)
+        .bind(score)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
         if done.rows_affected() > 0 {
             return Ok(true);
         }

@@ -189,3 +189,13 @@ pub(crate) fn rows<T>(
 ) -> Result<Vec<T>, StoreError> {
     rows.iter().map(f).collect()
 }
+
+/// A judgement's optional score as two values that are always bound, for
+/// `score = CASE WHEN $has = 1 THEN $value END`: whether there is one (`1`/`0`) and its
+/// value (`0` when there is none). An optional `f64` is never bound as NULL: sqlx 0.9's
+/// `Any` driver sends a NULL `f64` to PostgreSQL as a `float4` (its `Null(Double)` and
+/// `Null(Real)` arms are swapped), the prepared statement keeps that parameter type, and
+/// the next score bound to it is refused ("incorrect binary data format").
+pub(crate) fn score_binds(score: Option<f64>) -> (i64, f64) {
+    (i64::from(score.is_some()), score.unwrap_or(0.0))
+}

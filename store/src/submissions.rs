@@ -1,7 +1,9 @@
 //! [`SubmissionStore`] on SQL: submissions from acceptance to judgement.
 
 use crate::SqlStore;
-use crate::rows::{bad_value, db, first, get, rows, submission_from_row, to_json, write_error};
+use crate::rows::{
+    bad_value, db, first, get, rows, score_binds, submission_from_row, to_json, write_error,
+};
 use async_trait::async_trait;
 use codehub_engine::Verdict;
 use codehub_engine::model::{
@@ -79,28 +81,19 @@ impl SubmissionStore for SqlStore {
         id: SubmissionId,
         judgement: &Judgement,
     ) -> Result<bool, StoreError> {
-        // A missing score is a NULL in the statement, never a bound NULL: sqlx 0.9's `Any`
-        // driver sends a NULL `f64` to PostgreSQL as a `float4` (its `Null(Double)` and
-        // `Null(Real)` arms are swapped), the prepared statement keeps that parameter type,
-        // and the next score bound to it is refused ("incorrect binary data format").
-        let sql = match judgement.score {
-            Some(_) => {
-                "UPDATE submissions SET status = 'done', judgement = $2, verdict = $3, \
-                 score = $4 WHERE id = $1 AND status <> 'done'"
-            }
-            None => {
-                "UPDATE submissions SET status = 'done', judgement = $2, verdict = $3, \
-                 score = NULL WHERE id = $1 AND status <> 'done'"
-            }
-        };
-        let mut query = sqlx::query(sql)
-            .bind(id.0)
-            .bind(to_json(judgement)?)
-            .bind(judgement.verdict.code());
-        if let Some(score) = judgement.score {
-            query = query.bind(score);
-        }
-        let done = query.execute(&self.pool).await.map_err(db)?;
+        let (has_score, score) = score_binds(judgement.score);
+        let done = sqlx::query(
+            "UPDATE submissions SET status = 'done', judgement = $2, verdict = $3, \
+             score = CASE WHEN $4 = 1 THEN $5 END WHERE id = $1 AND status <> 'done'",
+        )
+        .bind(id.0)
+        .bind(to_json(judgement)?)
+        .bind(judgement.verdict.code())
+        .bind(has_score)
+        .bind(score)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
         if done.rows_affected() > 0 {
             return Ok(true);
         }

@@ -325,14 +325,7 @@ impl TestApp {
                 )
                 .await;
             assert_eq!(status, 200, "{board}");
-            let settled = board["rows"].as_array().is_some_and(|rows| {
-                rows.iter().all(|r| {
-                    r["cells"]
-                        .as_array()
-                        .is_some_and(|c| c.iter().all(|c| c["pending"] == 0))
-                })
-            });
-            if settled {
+            if crate::board::settled(&board) {
                 return board;
             }
             assert!(Instant::now() < deadline, "board still pending: {board}");

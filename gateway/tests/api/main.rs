@@ -4,6 +4,8 @@
 mod archive;
 mod auth;
 mod authz;
+#[path = "../support/board.rs"]
+mod board;
 mod browser;
 mod browser_support;
 mod ccs;

@@ -3,6 +3,9 @@
 //! and WebSocket spectators that check what they receive.
 #![allow(dead_code)]
 
+#[path = "board.rs"]
+pub mod board;
+
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -519,21 +522,12 @@ impl Api {
         }
     }
 
-    /// The public scoreboard once no cell is pending: a verdict reaches the store before
-    /// the contest's actor applies it to the board, so a board read right after a
-    /// submission is `done` may still show it pending.
+    /// The public scoreboard once no cell is pending (see [`board::settled`]).
     pub async fn settled_board(&self) -> Value {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let board = self.board().await;
-            let settled = board["rows"].as_array().is_some_and(|rows| {
-                rows.iter().all(|r| {
-                    r["cells"]
-                        .as_array()
-                        .is_some_and(|c| c.iter().all(|c| c["pending"] == 0))
-                })
-            });
-            if settled {
+            if board::settled(&board) {
                 return board;
             }
             assert!(Instant::now() < deadline, "board still pending: {board}");

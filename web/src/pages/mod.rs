@@ -52,6 +52,28 @@ pub fn fetch<T: DeserializeOwned + 'static>(api: Api, path: String) -> Signal<Lo
     value
 }
 
+/// Fills `into` by `GET path`, unless another load through the same `asked` counter
+/// started meanwhile: of answers arriving out of order, only the latest request's is
+/// shown.
+pub fn fetch_latest<T: DeserializeOwned + 'static>(
+    api: Api,
+    asked: Signal<u64>,
+    into: Signal<Load<T>>,
+    path: String,
+) {
+    let this = asked.get_untracked() + 1;
+    asked.set_silent(this);
+    sycamore::futures::spawn_local_scoped(async move {
+        let answer = match api.get::<T>(&path).await {
+            Ok(v) => Load::Ready(v),
+            Err(e) => Load::Failed(e.to_string()),
+        };
+        if asked.get_untracked() == this {
+            into.set(answer);
+        }
+    });
+}
+
 /// The standard rendering of a load state: a spinner line or an error box.
 pub fn pending<T>(state: &Load<T>) -> View {
     match state {

@@ -75,17 +75,7 @@ pub fn PracticePage() -> View {
         if unsolved.get() {
             path.push_str("&unsolved=true");
         }
-        let this = asked.get_untracked() + 1;
-        asked.set_silent(this);
-        sycamore::futures::spawn_local_scoped(async move {
-            let answer = match ctx.api.get::<ArchivePage>(&path).await {
-                Ok(v) => Load::Ready(v),
-                Err(e) => Load::Failed(e.to_string()),
-            };
-            if asked.get_untracked() == this {
-                result.set(answer);
-            }
-        });
+        super::fetch_latest(ctx.api, asked, result, path);
     });
     // A new search starts at its first page.
     let search_changed = move || page.set(1);

@@ -135,22 +135,13 @@ pub fn UsersPanel() -> View {
     // typed while a reload runs) must not overwrite it.
     let asked = create_signal(0u64);
     let load = move || {
-        let this = asked.get_untracked() + 1;
-        asked.set_silent(this);
-        sycamore::futures::spawn_local_scoped(async move {
-            let q = js_sys::encode_uri_component(search.get_clone().trim());
-            let answer = match ctx
-                .api
-                .get::<UserPage>(&format!("/api/users?search={q}&limit=50"))
-                .await
-            {
-                Ok(p) => super::Load::Ready(p),
-                Err(e) => super::Load::Failed(e.to_string()),
-            };
-            if asked.get_untracked() == this {
-                page.set(answer);
-            }
-        });
+        let q = js_sys::encode_uri_component(search.get_clone_untracked().trim());
+        super::fetch_latest(
+            ctx.api,
+            asked,
+            page,
+            format!("/api/users?search={q}&limit=50"),
+        );
     };
     load();
     // `done` says what happened to the user (named).
