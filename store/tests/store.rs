@@ -1320,6 +1320,41 @@ async fn check_persisted(store: &SqlStore, snapshot: &Snapshot) {
     assert!(next.id > last);
 }
 
+/// Migration 0014's back-fill on a database holding data: with the `score` column dropped
+/// and 0014 forgotten (the scores only in the judgements, as 0013 left them), connecting
+/// applies 0014 again and every user's tallies, best scores included, read as before.
+async fn check_score_backfill(url: &str, snapshot: &Snapshot) {
+    let store = SqlStore::connect(url).await.unwrap();
+    let mut before = Vec::new();
+    for (id, _) in &snapshot.users {
+        before.push(store.user_problem_tallies(*id).await.unwrap());
+    }
+    assert!(
+        before.iter().flatten().any(|t| t.best_score.is_some()),
+        "the data holds scores to fill back"
+    );
+    store.close().await;
+
+    let pool = sqlx::AnyPool::connect(url).await.unwrap();
+    for statement in [
+        "ALTER TABLE submissions DROP COLUMN score",
+        "DELETE FROM _sqlx_migrations WHERE version = 14",
+    ] {
+        sqlx::query(statement).execute(&pool).await.unwrap();
+    }
+    pool.close().await;
+
+    let again = SqlStore::connect(url).await.unwrap();
+    for ((id, name), tallies) in snapshot.users.iter().zip(&before) {
+        assert_eq!(
+            &again.user_problem_tallies(*id).await.unwrap(),
+            tallies,
+            "{name}'s tallies after 0014's back-fill"
+        );
+    }
+    again.close().await;
+}
+
 fn sqlite_url(path: &std::path::Path) -> String {
     format!("sqlite://{}?mode=rwc", path.display())
 }
@@ -1338,6 +1373,7 @@ async fn sqlite_file() {
     let again = SqlStore::connect(&url).await.unwrap();
     check_persisted(&again, &snapshot).await;
     again.close().await;
+    check_score_backfill(&url, &snapshot).await;
 
     // WAL is a property of the file: check it from outside the store.
     use sqlx::Connection;
@@ -1475,6 +1511,7 @@ async fn postgres() {
             let again = SqlStore::connect(&url).await.unwrap();
             check_persisted(&again, &snapshot).await;
             again.close().await;
+            check_score_backfill(&url, &snapshot).await;
         }
     })
     .await;
