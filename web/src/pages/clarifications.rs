@@ -3,7 +3,7 @@
 //! a question, answers it (to the team or to everyone, typed or predefined) and
 //! announces.
 
-use super::{Load, fetch, pending};
+use super::{Load, fetch, pending, spawn_in_scope};
 use crate::api::Body;
 use crate::ctx::Ctx;
 use crate::i18n::t;
@@ -40,6 +40,9 @@ pub fn ClarificationsPage(id: i64) -> View {
         return view! { section(class="card") { p { a(href="/login") { (t("clarifications-sign-in")) } (t("clarifications-sign-in-to")) } } };
     };
     let jury = user.role.is_jury();
+    // Actions in a clarification run in the page's scope: the jury's live channel
+    // re-renders the list (often before the action's own answer comes back).
+    let page = use_current_scope();
     let contest = fetch::<ContestView>(ctx.api, format!("/api/contests/{id}"));
     let list =
         fetch::<Vec<ClarificationView>>(ctx.api, format!("/api/contests/{id}/clarifications"));
@@ -194,7 +197,7 @@ pub fn ClarificationsPage(id: i64) -> View {
             if let Ok(i) = canned_pick.get_clone().parse::<usize>() {
                 body["canned"] = json!(i);
             }
-            sycamore::futures::spawn_local_scoped(async move {
+            spawn_in_scope(page, async move {
                 match ctx
                     .api
                     .post::<ClarificationView>(&format!("/api/contests/{id}/clarifications"), body)
@@ -208,7 +211,7 @@ pub fn ClarificationsPage(id: i64) -> View {
         // The claim answers 204: the question is marked claimed here at once, and the
         // jury's channel brings the same to the other judges.
         let claim = move |_| {
-            sycamore::futures::spawn_local_scoped(async move {
+            spawn_in_scope(page, async move {
                 match ctx
                     .api
                     .call(
@@ -245,7 +248,7 @@ pub fn ClarificationsPage(id: i64) -> View {
                     let add_note = move |e: web_sys::SubmitEvent| {
                         e.prevent_default();
                         let body = json!({"text": note.get_clone()});
-                        sycamore::futures::spawn_local_scoped(async move {
+                        spawn_in_scope(page, async move {
                             let path = format!("/api/contests/{id}/clarifications/{cid}/notes");
                             match ctx.api.post::<ClarificationView>(&path, body).await {
                                 Ok(c) => upsert(list, c),

@@ -74,6 +74,14 @@ pub fn fetch_latest<T: DeserializeOwned + 'static>(
     });
 }
 
+/// Spawns `task` in `scope` (a page's, from `use_current_scope()` in its body) instead of
+/// the current one. An action taken in a list item that a live update re-renders (a claim,
+/// a reply) then runs to its end and can still show its error; a task in the item's own
+/// scope would be dropped with the item. It is still dropped when the page is left.
+pub fn spawn_in_scope(scope: NodeHandle, task: impl std::future::Future<Output = ()> + 'static) {
+    scope.run_in(|| sycamore::futures::spawn_local_scoped(task));
+}
+
 /// The standard rendering of a load state: a spinner line or an error box.
 pub fn pending<T>(state: &Load<T>) -> View {
     match state {
