@@ -114,6 +114,53 @@ fn progress_status(id: SubmissionId, progress: &JudgeProgress) -> Status {
     }
 }
 
+/// Publishes one judging's progress steps on the Hub as they come, in a task of its own.
+struct ProgressForwarder {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl ProgressForwarder {
+    fn start(
+        hub: ActorRef<HubMsg>,
+        user: UserId,
+        contest: Option<ContestId>,
+        id: SubmissionId,
+        mut rx: tokio::sync::mpsc::Receiver<JudgeProgress>,
+    ) -> ProgressForwarder {
+        let (stop, mut stopped) = tokio::sync::oneshot::channel();
+        let publish = move |p: &JudgeProgress| {
+            publish_status(&hub, user, contest, &progress_status(id, p));
+        };
+        let task = tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    biased;
+                    step = rx.recv() => match step {
+                        Some(p) => publish(&p),
+                        None => return,
+                    },
+                    _ = &mut stopped => {
+                        rx.close();
+                        while let Ok(p) = rx.try_recv() {
+                            publish(&p);
+                        }
+                        return;
+                    }
+                }
+            }
+        });
+        ProgressForwarder { stop, task }
+    }
+
+    /// Publishes the steps still queued and ends the task, even if a judge kept a clone
+    /// of the sender: so a "running" status never follows the verdict.
+    async fn finish(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+    }
+}
+
 /// Counts a finished judging: by verdict and language, or by failure, and its duration
 /// (queue wait excluded).
 fn record_judging(
@@ -550,15 +597,14 @@ impl Actor for JudgeActor {
                     panic!("injected fault: judge actor, submission {id}");
                 }
                 self.ctx.store.mark_judging(id).await?;
-                let (tx, mut rx) = ProgressSender::channel();
-                let hub = self.ctx.hub.clone();
-                let user = job.user_id;
-                let contest = job.contest_id;
-                tokio::spawn(async move {
-                    while let Some(p) = rx.recv().await {
-                        publish_status(&hub, user, contest, &progress_status(id, &p));
-                    }
-                });
+                let (tx, rx) = ProgressSender::channel();
+                let progress = ProgressForwarder::start(
+                    self.ctx.hub.clone(),
+                    job.user_id,
+                    job.contest_id,
+                    id,
+                    rx,
+                );
                 let judge = self.ctx.judge.clone();
                 let me = myself.clone();
                 let span = tracing::info_span!(parent: &job.span, "judge",
@@ -567,6 +613,8 @@ impl Actor for JudgeActor {
                     async move {
                         let started = std::time::Instant::now();
                         let result = judge.judge(job.job.clone(), tx).await;
+                        // Every step reported is published before the verdict is.
+                        progress.finish().await;
                         record_judging(&job.job.language, started.elapsed(), &result);
                         let _ = me.send_message(JudgeMsg::Finished(job, result));
                     }
