@@ -314,11 +314,13 @@ impl Actor for UserActor {
     ) -> Result<(), ActorProcessingErr> {
         match msg {
             UserMsg::Submit(req, reply) => {
-                state.last_active = Instant::now();
                 let result = match state.take_token(self.ctx.rate) {
                     Err(wait) => Err(SubmitError::RateLimited(wait)),
                     Ok(()) => self.submit(state.user, req).await,
                 };
+                // Idle from the end of the last request: a slow store write does not
+                // count as idle time.
+                state.last_active = Instant::now();
                 let _ = reply.send(result);
             }
             UserMsg::IdleCheck => {
