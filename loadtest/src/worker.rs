@@ -182,6 +182,15 @@ async fn spectate(
 }
 
 impl Worker {
+    /// Whether every connection that has seen a `seq` has seen `final_seq` (or later).
+    pub fn caught_up(&self, final_seq: u64) -> bool {
+        self.last_seq
+            .lock()
+            .expect("seq lock")
+            .iter()
+            .all(|s| *s == 0 || *s >= final_seq)
+    }
+
     /// The report, counting as missed every delta after a connection's last `seq` up to
     /// `final_seq` (the channel's last `seq` when the run ended).
     pub fn report(&self, attempted: u64, final_seq: u64) -> WorkerReport {

@@ -2,7 +2,8 @@
 //!
 //! Opens its share of spectator connections (from 127.0.0.`--source` on), prints
 //! `ready <established>` once all are connected (or after two minutes), measures until
-//! told `end <final seq>` on stdin, then prints its [`WorkerReport`] as one JSON line.
+//! told `end <final seq>` on stdin, waits for the deltas still on their way (at most 10 s),
+//! then prints its [`WorkerReport`] as one JSON line.
 //!
 //! [`WorkerReport`]: codehub_loadtest::report::WorkerReport
 
@@ -12,6 +13,9 @@ use codehub_protocol::{Channel, ContestId, View};
 use std::io::BufRead;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
+
+/// How long a worker told `end` waits for deltas still on their way.
+const DRAIN: Duration = Duration::from_secs(10);
 
 /// Runs one worker process: connect, say `ready`, measure until told `end <seq>`.
 pub(crate) async fn worker_cmd(args: WorkerArgs) -> anyhow::Result<ExitCode> {
@@ -50,6 +54,12 @@ pub(crate) async fn worker_cmd(args: WorkerArgs) -> anyhow::Result<ExitCode> {
         .strip_prefix("end ")
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
+    // Deltas still on their way when the run ended are delivered, not missed: wait (at
+    // most DRAIN) until every connection has seen the final `seq`.
+    let drain = Instant::now() + DRAIN;
+    while !w.caught_up(final_seq) && Instant::now() < drain {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let report = w.report(args.connections as u64, final_seq);
     println!("{}", serde_json::to_string(&report)?);
     Ok(ExitCode::SUCCESS)
