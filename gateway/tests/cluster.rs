@@ -80,7 +80,8 @@ async fn remote_workers_judge_and_a_killed_workers_job_is_taken_over() {
         .find(|t| t["name"] == "bob")
         .unwrap()["id"]
         .clone();
-    let board = node.board().await;
+    // The verdict is stored before the contest actor applies it to the board.
+    let board = node.settled_board().await;
     let row = board["rows"]
         .as_array()
         .unwrap()
@@ -307,13 +308,15 @@ async fn three_nodes_share_a_contest_and_survive_the_owner_being_killed() {
     // Acknowledged while nobody owns the contest: queued in its inbox, not lost. (Problem
     // A: the workers fetch its package now, from node C since node A is gone.)
     let orphan = c.submit_to(&users[2], 0, "print('Hello World!')\n").await;
-    let deadline = killed + Duration::from_secs(10);
+    // Failover takes ≈ 2 s (the lease); 30 s leaves room for a loaded CI machine running
+    // two cluster tests at once. The time measured is printed below.
+    let deadline = killed + Duration::from_secs(30);
     loop {
         let now_owner = owner(&redis);
         if now_owner == "node-b" || now_owner == "node-c" {
             break;
         }
-        assert!(Instant::now() < deadline, "nobody took over within 10 s");
+        assert!(Instant::now() < deadline, "nobody took over within 30 s");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     // Spectators on the surviving nodes hear from the new owner (its snapshot).
@@ -329,7 +332,7 @@ async fn three_nodes_share_a_contest_and_survive_the_owner_being_killed() {
             .map(|(at, _)| at.duration_since(killed));
         assert!(
             Instant::now() < deadline,
-            "no message from a new owner within 10 s"
+            "no message from a new owner within 30 s"
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -503,7 +506,7 @@ async fn an_owner_cut_off_from_redis_gives_the_contest_up_and_rejoins_as_followe
     let cut = Instant::now();
     // Node B takes the contest once A's lease runs out; A tells its load balancer.
     while owner(&redis) != "node-b" {
-        assert!(cut.elapsed() < Duration::from_secs(10), "B never took over");
+        assert!(cut.elapsed() < Duration::from_secs(30), "B never took over");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let ready = a
@@ -626,7 +629,7 @@ async fn containers_on_a_private_network_survive_a_partitioned_node() {
     docker(&["network", "disconnect", &cluster.network, &a_name]);
     let cut = Instant::now();
     while !["node-b", "node-c"].contains(&owner(&redis).as_str()) {
-        assert!(cut.elapsed() < Duration::from_secs(10), "nobody took over");
+        assert!(cut.elapsed() < Duration::from_secs(30), "nobody took over");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     eprintln!(

@@ -250,14 +250,17 @@ async fn a_crashed_contest_actor_restores_its_scoreboard_from_the_store() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_user_actors_passivate_and_come_back_on_demand() {
     let config = EngineConfig {
-        user_idle: Duration::from_millis(200),
+        user_idle: Duration::from_secs(1),
         ..EngineConfig::default()
     };
     let s = setup(config).await;
     let first = s.engine.submit(s.user, request(&s, None)).await.unwrap();
     assert_eq!(s.engine.active_users().await.unwrap(), 1);
-    tokio::time::sleep(Duration::from_millis(800)).await;
-    assert_eq!(s.engine.active_users().await.unwrap(), 0, "passivated");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while s.engine.active_users().await.unwrap() != 0 {
+        assert!(Instant::now() < deadline, "not passivated");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let second = s.engine.submit(s.user, request(&s, None)).await.unwrap();
     assert!(second.id > first.id);
     assert_eq!(s.engine.active_users().await.unwrap(), 1);

@@ -264,9 +264,9 @@ async fn assert_refused(response: reqwest::Response, status: u16, says: &str) {
     );
 }
 
-/// Posts a submission until it is acknowledged (within 30 s); returns its id.
+/// Posts a submission until it is acknowledged (within 60 s); returns its id.
 async fn submit_when_writable(node: &Api, token: &str, problem: i64, code: &str) -> i64 {
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let response = node.post_submission(token, problem, code).await;
         if response.status() == 202 {

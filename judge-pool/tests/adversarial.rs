@@ -232,9 +232,10 @@ fn contain<S: codehub_judge::sandbox::Sandbox>(
         if listener.as_ref().is_some_and(|l| l.accept().is_ok()) {
             problems.push("a connection reached the loopback listener".into());
         }
-        // Environments are released in the background; give them a moment.
+        // Environments are released in the background; give them a moment (up to 10 s on
+        // a loaded machine).
         let mut left = processes_of(uid);
-        for _ in 0..50 {
+        for _ in 0..500 {
             if left.is_empty() {
                 break;
             }

@@ -78,7 +78,6 @@ async fn cpu_wall_and_output_limits_stop_the_program() {
     let r = env.run(spin).await.unwrap();
     assert_eq!(r.limit_hit, Some(LimitHit::CpuTime));
     assert!(r.cpu_time >= Duration::from_millis(300), "{:?}", r.cpu_time);
-    assert!(r.wall_time < Duration::from_secs(2));
 
     let mut sleeper = sh("sleep 10");
     sleeper.limits.wall_time = Duration::from_millis(300);

@@ -303,9 +303,16 @@ async fn a_full_outbox_drops_events_and_then_asks_the_owner_to_reload() {
             .then_some(f)
     })
     .await;
-    // Let the rest of the outbox through.
-    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    let forwarded_all = cluster.forwarded();
+    // Let the rest of the outbox through: the full outbox's worth of injects.
+    let forwarded_all = wait_for(|| async {
+        let f = cluster.forwarded();
+        let injects = f
+            .iter()
+            .filter(|(_, e)| matches!(e, ContestEvent::Inject { .. }))
+            .count();
+        (injects >= OUTBOX_CAPACITY).then_some(f)
+    })
+    .await;
     let injected: Vec<i64> = forwarded_all
         .iter()
         .filter_map(|(_, e)| match e {

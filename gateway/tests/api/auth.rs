@@ -157,12 +157,14 @@ async fn bad_auth_requests_get_json_errors_with_the_right_status() {
 #[tokio::test]
 async fn expired_access_tokens_are_refused() {
     let app = spawn_app_with(Options {
-        access_ttl: 1,
+        // Valid 3 to 4 s (whole seconds, no leeway): long enough to be used once on a
+        // loaded machine.
+        access_ttl: 3,
         ..Options::default()
     });
     let (token, _) = app.register("dave").await;
     assert_eq!(app.get("/api/me", Some(&token)).await.0, 200);
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(4100)).await;
     let (status, resp) = app.get("/api/me", Some(&token)).await;
     assert_eq!(
         (status, resp["message"].as_str()),

@@ -92,6 +92,13 @@ async fn every_route_answers_each_role_as_the_table_says() {
         .await;
     let sid = s["id"].as_i64().unwrap();
     app.wait_judged(&owner, sid).await;
+    // Rejudged by the table: a submission of its own, so `sid` stays judged (AC) for the
+    // rows after it (a balloon is only for a judged AC).
+    let (_, s) = app
+        .submit(&owner, Some(contest), hello, "hello.py", &source)
+        .await;
+    let rejudged = s["id"].as_i64().unwrap();
+    app.wait_judged(&owner, rejudged).await;
     let (_, q) = app
         .post(
             &format!("/api/contests/{contest}/clarifications"),
@@ -148,7 +155,7 @@ async fn every_route_answers_each_role_as_the_table_says() {
         ),
         (
             "POST",
-            format!("/api/submissions/{sid}/rejudge"),
+            format!("/api/submissions/{rejudged}/rejudge"),
             None,
             [401, 403, 403, 202, 202],
         ),

@@ -59,6 +59,19 @@ fn read_feed_for(
     auth: Auth<'static>,
     limit: Duration,
 ) -> tokio::task::JoinHandle<Vec<Value>> {
+    read_feed_until(app, path, auth, limit, |_| false, Duration::ZERO)
+}
+
+/// A feed read in the background until a line satisfies `until` (then for `grace` more,
+/// to catch what should not follow), or it ends, or `limit` passes: its lines.
+fn read_feed_until(
+    app: &TestApp,
+    path: String,
+    auth: Auth<'static>,
+    limit: Duration,
+    until: impl Fn(&Value) -> bool + Send + 'static,
+    grace: Duration,
+) -> tokio::task::JoinHandle<Vec<Value>> {
     let req = request(app, &path, auth);
     tokio::spawn(async move {
         let resp = req.send().await.unwrap();
@@ -67,7 +80,8 @@ fn read_feed_for(
         let mut resp = resp;
         let mut buffer = Vec::new();
         let mut lines = Vec::new();
-        let deadline = tokio::time::Instant::now() + limit;
+        let mut deadline = tokio::time::Instant::now() + limit;
+        let mut seen = false;
         while let Ok(Some(chunk)) = tokio::time::timeout_at(deadline, resp.chunk())
             .await
             .map(Result::unwrap)
@@ -76,7 +90,12 @@ fn read_feed_for(
             while let Some(end) = buffer.iter().position(|b| *b == b'\n') {
                 let line: Vec<u8> = buffer.drain(..=end).collect();
                 if line.len() > 1 {
-                    lines.push(serde_json::from_slice(&line).unwrap());
+                    let line: Value = serde_json::from_slice(&line).unwrap();
+                    if !seen && until(&line) {
+                        seen = true;
+                        deadline = tokio::time::Instant::now() + grace;
+                    }
+                    lines.push(line);
                 }
             }
         }
@@ -432,9 +451,19 @@ async fn a_contest_through_the_contest_api_validates_for_every_viewer() {
     let answer_to_all = ba["id"].to_string();
 
     // During the freeze the public feed shows the new submissions, not their results.
-    let during = read_feed_for(&app, feed.clone(), Auth::Public, Duration::from_secs(2))
-        .await
-        .unwrap();
+    // Read until the last frozen submission's line, then a second more: its judgement
+    // must not follow.
+    let last_frozen = frozen_ids[1].clone();
+    let during = read_feed_until(
+        &app,
+        feed.clone(),
+        Auth::Public,
+        Duration::from_secs(60),
+        move |l| l["type"] == "submissions" && l["id"] == last_frozen.as_str(),
+        Duration::from_secs(1),
+    )
+    .await
+    .unwrap();
     let shown = |kind: &str, id: &str| during.iter().any(|l| l["type"] == kind && l["id"] == id);
     assert!(shown("submissions", &frozen_ids[1]) && !shown("judgements", &frozen_ids[1]));
     assert!(shown("judgements", &ids[0].1.to_string()));
@@ -1231,12 +1260,17 @@ async fn the_jury_sets_medal_counts_and_edits_awards() {
         }
         teams.push(id.to_string());
     }
+    // Awards come from the board, which applies a verdict just after storing it.
+    app.settled_board(&admin, contest).await;
     let admin_auth = Auth::Bearer(&admin);
-    let feed = read_feed_for(
+    // Read until the last edit below (award-1 added), and a second more.
+    let feed = read_feed_until(
         &app,
         "contests/awards/event-feed".into(),
         Auth::Bearer(Box::leak(admin.clone().into_boxed_str())),
-        Duration::from_secs(4),
+        Duration::from_secs(60),
+        |l| l["type"] == "awards" && l["id"] == "award-1",
+        Duration::from_secs(1),
     );
     let awards = |auth| {
         let app = &app;
@@ -1528,16 +1562,19 @@ async fn webhooks_get_every_change_once_acknowledged_and_retries_until_then() {
         .await;
     let sid = s["id"].as_i64().unwrap().to_string();
     app.wait_judged(&team, s["id"].as_i64().unwrap()).await;
-    let delivered = |kind: &str| {
+    let delivered = |kind: &str, done: bool| {
         let got = got.lock().unwrap();
         got.iter()
             .skip(1) // the first answer was a 500
             .flat_map(|(_, b)| b["notifications"].as_array().unwrap().clone())
             .filter(|n| n["type"] == kind && n["id"] == sid.as_str())
+            .filter(|n| !done || n["data"]["judgement_type_id"] == "AC")
             .count()
     };
+    // Until the final judgement: one is also recorded when judging starts, and a batch
+    // holding only that one may come first.
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    while delivered("judgements") == 0 || delivered("submissions") == 0 {
+    while delivered("judgements", true) == 0 || delivered("submissions", false) == 0 {
         assert!(
             std::time::Instant::now() < deadline,
             "not delivered: {:?}",
