@@ -659,14 +659,27 @@ async fn containers_on_a_private_network_survive_a_partitioned_node() {
 
 /// Reads `base`'s public event feed of `cid` (after `since`) for `for_`: its lines.
 async fn feed_lines(base: &str, cid: &str, since: Option<&str>, for_: Duration) -> Vec<Value> {
+    feed_lines_until(base, cid, since, for_, |_| false, Duration::ZERO).await
+}
+
+/// A contest's event feed on `base` until `done` holds of the lines read (then `grace`
+/// more), or `limit` passes.
+async fn feed_lines_until(
+    base: &str,
+    cid: &str,
+    since: Option<&str>,
+    limit: Duration,
+    done: impl Fn(&[Value]) -> bool,
+    grace: Duration,
+) -> Vec<Value> {
     let mut url = format!("{base}/api/ccs/contests/{cid}/event-feed");
     if let Some(t) = since {
         url.push_str(&format!("?since_token={t}"));
     }
     let mut resp = reqwest::get(&url).await.unwrap();
     assert_eq!(resp.status().as_u16(), 200, "{url}");
-    let deadline = tokio::time::Instant::now() + for_;
-    let (mut buffer, mut lines) = (Vec::new(), Vec::new());
+    let mut deadline = tokio::time::Instant::now() + limit;
+    let (mut buffer, mut lines, mut finished) = (Vec::new(), Vec::new(), false);
     while let Ok(Ok(Some(chunk))) = tokio::time::timeout_at(deadline, resp.chunk()).await {
         buffer.extend_from_slice(&chunk);
         while let Some(end) = buffer.iter().position(|b| *b == b'\n') {
@@ -675,8 +688,22 @@ async fn feed_lines(base: &str, cid: &str, since: Option<&str>, for_: Duration) 
                 lines.push(serde_json::from_slice(&line).unwrap());
             }
         }
+        if !finished && done(&lines) {
+            finished = true;
+            deadline = tokio::time::Instant::now() + grace;
+        }
     }
     lines
+}
+
+/// How many submissions have a final judgement (one with a verdict) in feed lines.
+fn final_judgements(lines: &[Value]) -> usize {
+    lines
+        .iter()
+        .filter(|l| l["type"] == "judgements" && l["data"]["judgement_type_id"].is_string())
+        .map(|l| l["id"].as_str().unwrap_or(""))
+        .collect::<std::collections::HashSet<_>>()
+        .len()
 }
 
 /// The newest data of each object in feed lines.
@@ -722,14 +749,24 @@ async fn the_event_feed_is_one_history_on_every_node_and_resumes_after_a_kill() 
     a.board().await;
     assert_eq!(owner(&redis), "node-a");
 
-    // Readers on every node at once: each node runs a recorder; they race to write.
+    // Readers on every node at once: each node runs a recorder; they race to write. Each
+    // reads until the six submissions below are judged, then two seconds more (what the
+    // verdicts change after them), at most 90 s.
     let readers: Vec<_> = [&a.base, &b.base, &c.base]
         .into_iter()
         .map(|base| {
             let (base, cid) = (base.clone(), cid.clone());
-            tokio::spawn(
-                async move { feed_lines(&base, &cid, None, Duration::from_secs(12)).await },
-            )
+            tokio::spawn(async move {
+                feed_lines_until(
+                    &base,
+                    &cid,
+                    None,
+                    Duration::from_secs(90),
+                    |lines| final_judgements(lines) >= 6,
+                    Duration::from_secs(2),
+                )
+                .await
+            })
         })
         .collect();
     let mut users = Vec::new();
