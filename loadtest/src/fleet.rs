@@ -2,7 +2,8 @@
 //! run's spectator connections, so that no process runs into the open-files limit.
 //!
 //! Protocol over each worker's stdin/stdout: the worker prints `ready <established>`, is
-//! told `end <final seq>`, and answers with its [`WorkerReport`] as one JSON line.
+//! told `end <final seq>`, waits (at most 10 s) for the deltas still on their way, and
+//! answers with its [`WorkerReport`] as one JSON line.
 
 use crate::cli::Target;
 use anyhow::Context;
@@ -82,13 +83,15 @@ impl Fleet {
         self.children.len()
     }
 
-    /// Tells the workers the channel's final `seq` and collects their reports.
+    /// Tells the workers the channel's final `seq` and collects their reports (all are
+    /// told first: each may wait for deltas still on their way).
     pub(crate) fn finish(mut self, final_seq: u64) -> anyhow::Result<Vec<WorkerReport>> {
-        let mut reports = Vec::new();
-        for (w, r) in self.children.iter_mut().zip(self.readers.iter_mut()) {
+        for w in &mut self.children {
             let mut stdin = w.stdin.take().context("worker stdin")?;
             writeln!(stdin, "end {final_seq}")?;
-            drop(stdin);
+        }
+        let mut reports = Vec::new();
+        for r in &mut self.readers {
             let line = tokio::task::block_in_place(|| {
                 let mut line = String::new();
                 r.read_line(&mut line).map(|_| line)

@@ -13,7 +13,7 @@ use codehub_protocol::ws::ClientCommand;
 use futures::{SinkExt, StreamExt};
 use hdrhistogram::Histogram;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
@@ -41,6 +41,8 @@ pub struct Worker {
     pub latencies: Arc<Mutex<Histogram<u64>>>,
     /// Last `seq` seen by each connection (for missed-at-the-end accounting).
     pub last_seq: Arc<Mutex<Vec<u64>>>,
+    /// Each connection has ended (closed or failed): nothing more will arrive on it.
+    pub closed: Arc<Vec<AtomicBool>>,
 }
 
 fn field(text: &str, key: &str) -> Option<i64> {
@@ -68,6 +70,7 @@ pub fn start(urls: &[String], what: &Subscription, count: usize, first_source: u
         counters: Arc::new(Counters::default()),
         latencies: Arc::new(Mutex::new(histogram())),
         last_seq: Arc::new(Mutex::new(vec![0; count])),
+        closed: Arc::new((0..count).map(|_| AtomicBool::new(false)).collect()),
     };
     for i in 0..count {
         let url = urls[i % urls.len()].clone();
@@ -75,12 +78,14 @@ pub fn start(urls: &[String], what: &Subscription, count: usize, first_source: u
         let counters = worker.counters.clone();
         let latencies = worker.latencies.clone();
         let last_seq = worker.last_seq.clone();
+        let closed = worker.closed.clone();
         let source = Ipv4Addr::new(127, 0, 0, first_source.saturating_add((i % 50) as u8));
         tokio::spawn(async move {
             if let Err(e) = spectate(i, &url, &what, source, &counters, &latencies, &last_seq).await
             {
                 eprintln!("spectator {i}: {e}");
             }
+            closed[i].store(true, Ordering::Relaxed);
         });
     }
     worker
@@ -182,13 +187,15 @@ async fn spectate(
 }
 
 impl Worker {
-    /// Whether every connection that has seen a `seq` has seen `final_seq` (or later).
+    /// Whether every open connection that has seen a `seq` has seen `final_seq` (or
+    /// later); one that has ended will see nothing more.
     pub fn caught_up(&self, final_seq: u64) -> bool {
         self.last_seq
             .lock()
             .expect("seq lock")
             .iter()
-            .all(|s| *s == 0 || *s >= final_seq)
+            .zip(self.closed.iter())
+            .all(|(s, closed)| *s == 0 || *s >= final_seq || closed.load(Ordering::Relaxed))
     }
 
     /// The report, counting as missed every delta after a connection's last `seq` up to

@@ -17,7 +17,8 @@ use std::time::{Duration, Instant};
 /// How long a worker told `end` waits for deltas still on their way.
 const DRAIN: Duration = Duration::from_secs(10);
 
-/// Runs one worker process: connect, say `ready`, measure until told `end <seq>`.
+/// Runs one worker process: connect, say `ready`, measure until told `end <seq>`, wait
+/// for the deltas still on their way, report.
 pub(crate) async fn worker_cmd(args: WorkerArgs) -> anyhow::Result<ExitCode> {
     raise_fd_limit();
     let what = if args.peer.as_deref() == Some("nchan") {
