@@ -676,24 +676,9 @@ async fn feed_lines_until(
     if let Some(t) = since {
         url.push_str(&format!("?since_token={t}"));
     }
-    let mut resp = reqwest::get(&url).await.unwrap();
+    let resp = reqwest::get(&url).await.unwrap();
     assert_eq!(resp.status().as_u16(), 200, "{url}");
-    let mut deadline = tokio::time::Instant::now() + limit;
-    let (mut buffer, mut lines, mut finished) = (Vec::new(), Vec::new(), false);
-    while let Ok(Ok(Some(chunk))) = tokio::time::timeout_at(deadline, resp.chunk()).await {
-        buffer.extend_from_slice(&chunk);
-        while let Some(end) = buffer.iter().position(|b| *b == b'\n') {
-            let line: Vec<u8> = buffer.drain(..=end).collect();
-            if line.len() > 1 {
-                lines.push(serde_json::from_slice(&line).unwrap());
-            }
-        }
-        if !finished && done(&lines) {
-            finished = true;
-            deadline = tokio::time::Instant::now() + grace;
-        }
-    }
-    lines
+    support::feed::read_lines_until(resp, limit, done, grace).await
 }
 
 /// How many submissions have a final judgement (one with a verdict) in feed lines.

@@ -320,14 +320,12 @@ async fn a_full_outbox_drops_events_and_then_asks_the_owner_to_reload() {
             _ => None,
         })
         .collect();
+    // A full outbox and the one event in the (paused) forwarder's hands; the rest of the
+    // `sent` were dropped.
     assert!(
-        injected.len() < sent,
-        "some were dropped ({} of {sent} forwarded)",
+        injected.len() <= OUTBOX_CAPACITY + 1,
+        "only a full outbox's worth forwarded ({} of {sent})",
         injected.len()
-    );
-    assert!(
-        injected.len() >= OUTBOX_CAPACITY,
-        "the outbox was full, not empty"
     );
     assert!(injected.windows(2).all(|w| w[0] < w[1]), "in order");
     let reloads = forwarded_all

@@ -94,9 +94,10 @@ async fn every_route_answers_each_role_as_the_table_says() {
     app.wait_judged(&owner, sid).await;
     // Rejudged by the table: a submission of its own, so `sid` stays judged (AC) for the
     // rows after it (a balloon is only for a judged AC).
-    let (_, s) = app
+    let (submitted, s) = app
         .submit(&owner, Some(contest), hello, "hello.py", &source)
         .await;
+    assert_eq!(submitted, 202, "{s}");
     let rejudged = s["id"].as_i64().unwrap();
     app.wait_judged(&owner, rejudged).await;
     let (_, q) = app

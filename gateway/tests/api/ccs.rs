@@ -77,29 +77,8 @@ fn read_feed_until(
         let resp = req.send().await.unwrap();
         assert_eq!(resp.status().as_u16(), 200, "{path}");
         assert_eq!(resp.headers()["content-type"], "application/x-ndjson");
-        let mut resp = resp;
-        let mut buffer = Vec::new();
-        let mut lines = Vec::new();
-        let mut deadline = tokio::time::Instant::now() + limit;
-        let mut seen = false;
-        while let Ok(Some(chunk)) = tokio::time::timeout_at(deadline, resp.chunk())
-            .await
-            .map(Result::unwrap)
-        {
-            buffer.extend_from_slice(&chunk);
-            while let Some(end) = buffer.iter().position(|b| *b == b'\n') {
-                let line: Vec<u8> = buffer.drain(..=end).collect();
-                if line.len() > 1 {
-                    let line: Value = serde_json::from_slice(&line).unwrap();
-                    if !seen && until(&line) {
-                        seen = true;
-                        deadline = tokio::time::Instant::now() + grace;
-                    }
-                    lines.push(line);
-                }
-            }
-        }
-        lines
+        let done = move |lines: &[Value]| lines.iter().any(&until);
+        crate::feed::read_lines_until(resp, limit, done, grace).await
     })
 }
 
@@ -1562,19 +1541,20 @@ async fn webhooks_get_every_change_once_acknowledged_and_retries_until_then() {
         .await;
     let sid = s["id"].as_i64().unwrap().to_string();
     app.wait_judged(&team, s["id"].as_i64().unwrap()).await;
-    let delivered = |kind: &str, done: bool| {
+    let delivered = |kind: &str, matching: &dyn Fn(&Value) -> bool| {
         let got = got.lock().unwrap();
         got.iter()
             .skip(1) // the first answer was a 500
             .flat_map(|(_, b)| b["notifications"].as_array().unwrap().clone())
-            .filter(|n| n["type"] == kind && n["id"] == sid.as_str())
-            .filter(|n| !done || n["data"]["judgement_type_id"] == "AC")
+            .filter(|n| n["type"] == kind && n["id"] == sid.as_str() && matching(n))
             .count()
     };
+    let any = |_: &Value| true;
     // Until the final judgement: one is also recorded when judging starts, and a batch
     // holding only that one may come first.
+    let accepted = |n: &Value| n["data"]["judgement_type_id"] == "AC";
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    while delivered("judgements", true) == 0 || delivered("submissions", false) == 0 {
+    while delivered("judgements", &accepted) == 0 || delivered("submissions", &any) == 0 {
         assert!(
             std::time::Instant::now() < deadline,
             "not delivered: {:?}",

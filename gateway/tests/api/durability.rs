@@ -100,10 +100,7 @@ async fn sigkill_during_judging_loses_nothing() {
             .get(&format!("/api/contests/{contest}/scoreboard"), None)
             .await
             .1;
-        if board["rows"]
-            .as_array()
-            .is_some_and(|r| r.iter().all(|r| r["cells"][0]["pending"] == 0))
-        {
+        if crate::board::settled(&board) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;

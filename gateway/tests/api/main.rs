@@ -15,6 +15,8 @@ mod contest_package;
 mod contests;
 mod durability;
 mod editorial;
+#[path = "../support/feed.rs"]
+mod feed;
 mod helpers;
 mod live;
 mod metrics;

@@ -5,6 +5,8 @@
 
 #[path = "board.rs"]
 pub mod board;
+#[path = "feed.rs"]
+pub mod feed;
 
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
