@@ -142,7 +142,7 @@ pub struct UserState {
     tokens: f64,
     /// When the bucket was last refilled.
     refilled: Instant,
-    /// Last request (for passivation).
+    /// When the last request ended (passivation counts idle time from it).
     last_active: Instant,
     /// The passivation timer.
     ticker: tokio::task::JoinHandle<()>,

@@ -40,8 +40,8 @@ pub fn ClarificationsPage(id: i64) -> View {
         return view! { section(class="card") { p { a(href="/login") { (t("clarifications-sign-in")) } (t("clarifications-sign-in-to")) } } };
     };
     let jury = user.role.is_jury();
-    // Actions in a clarification run in the page's scope: the jury's live channel
-    // re-renders the list (often before the action's own answer comes back).
+    // Actions in a clarification run in the scope the page is mounted in: the jury's live
+    // channel re-renders the list (often before the action's own answer comes back).
     let page = use_current_scope();
     let contest = fetch::<ContestView>(ctx.api, format!("/api/contests/{id}"));
     let list =

@@ -74,10 +74,11 @@ pub fn fetch_latest<T: DeserializeOwned + 'static>(
     });
 }
 
-/// Spawns `task` in `scope` (a page's, from `use_current_scope()` in its body) instead of
-/// the current one. An action taken in a list item that a live update re-renders (a claim,
-/// a reply) then runs to its end and can still show its error; a task in the item's own
-/// scope would be dropped with the item. It is still dropped when the page is left.
+/// Spawns `task` in `scope` (from `use_current_scope()` in a page's body: the scope the
+/// page is mounted in, cleaned up when the route changes) instead of the current one. An
+/// action taken in a list item that a live update re-renders (a claim, a reply) then runs
+/// to its end and can still show its error; a task in the item's own scope would be
+/// dropped with the item. It is still dropped when the page is left.
 pub fn spawn_in_scope(scope: NodeHandle, task: impl std::future::Future<Output = ()> + 'static) {
     scope.run_in(|| sycamore::futures::spawn_local_scoped(task));
 }
